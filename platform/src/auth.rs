@@ -1,0 +1,178 @@
+//! Access tokens: what they claim, and how every service verifies them.
+//!
+//! Identity signs short-lived JWTs with Ed25519 keys named by `kid` and
+//! publishes the public halves as a JWKS. Services verify tokens themselves
+//! with a cached copy of that set, refetched when an unknown `kid` appears
+//! (that is how key rotation reaches them), at most once per
+//! [`JWKS_REFETCH_INTERVAL`] so forged `kid`s cannot flood identity.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Mutex, RwLock};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use otmetka_proto::identity::v1::GetJwksRequest;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+
+pub const TOKEN_ISSUER: &str = "otmetka-identity";
+pub const TOKEN_AUDIENCE: &str = "otmetka";
+pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+
+/// The role claim that marks a city operator.
+pub const ROLE_CITY_OPERATOR: &str = "city_operator";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    /// The person's id.
+    pub sub: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    /// City-level roles; school roles and relationships are looked up, not claimed.
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+/// The verified caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub person_id: Uuid,
+    pub city_operator: bool,
+}
+
+/// The caller's bearer token, kept to forward on calls made on their behalf.
+#[derive(Clone)]
+pub struct BearerToken(pub Arc<str>);
+
+impl std::fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerToken([redacted])")
+    }
+}
+
+/// Where verification keys come from.
+#[derive(Clone)]
+pub enum KeySource {
+    /// Keys held in this process (identity itself), updated on rotation.
+    Local(Arc<RwLock<HashMap<String, DecodingKey>>>),
+    /// Keys fetched from identity's `GetJwks` and cached.
+    Remote(Arc<RemoteJwks>),
+}
+
+pub struct RemoteJwks {
+    client: IdentityServiceClient<tonic::transport::Channel>,
+    keys: RwLock<HashMap<String, DecodingKey>>,
+    last_fetch: Mutex<Option<Instant>>,
+}
+
+impl RemoteJwks {
+    pub fn new(client: IdentityServiceClient<tonic::transport::Channel>) -> Self {
+        Self {
+            client,
+            keys: RwLock::default(),
+            last_fetch: Mutex::default(),
+        }
+    }
+
+    async fn key(&self, kid: &str) -> Result<Option<DecodingKey>> {
+        if let Some(key) = self.keys.read().await.get(kid) {
+            return Ok(Some(key.clone()));
+        }
+        let mut last_fetch = self.last_fetch.lock().await;
+        // Another request may have refreshed the set while this one waited.
+        if let Some(key) = self.keys.read().await.get(kid) {
+            return Ok(Some(key.clone()));
+        }
+        if last_fetch.is_some_and(|at| at.elapsed() < JWKS_REFETCH_INTERVAL) {
+            return Ok(None);
+        }
+        let mut request = tonic::Request::new(GetJwksRequest {});
+        request.set_timeout(Duration::from_secs(3));
+        crate::telemetry::inject_current_context(request.metadata_mut());
+        let response = self.client.clone().get_jwks(request).await.map_err(|status| {
+            tracing::warn!(code = ?status.code(), "fetching verification keys failed");
+            Error::Unavailable("token verification keys unavailable".into())
+        })?;
+        *last_fetch = Some(Instant::now());
+        let keys = parse_jwks(&response.into_inner().jwks_json)?;
+        let found = keys.get(kid).cloned();
+        *self.keys.write().await = keys;
+        Ok(found)
+    }
+}
+
+/// Decoding keys by `kid` from JWKS JSON.
+pub fn parse_jwks(json: &str) -> Result<HashMap<String, DecodingKey>> {
+    let set: JwkSet = serde_json::from_str(json)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("malformed JWKS: {e}")))?;
+    let mut keys = HashMap::new();
+    for jwk in &set.keys {
+        let Some(kid) = jwk.common.key_id.clone() else {
+            continue;
+        };
+        let key = DecodingKey::from_jwk(jwk)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("JWKS key {kid}: {e}")))?;
+        keys.insert(kid, key);
+    }
+    Ok(keys)
+}
+
+/// Verifies access tokens: signature (EdDSA only), issuer, audience, expiry.
+#[derive(Clone)]
+pub struct TokenVerifier {
+    keys: KeySource,
+    validation: Arc<Validation>,
+}
+
+impl TokenVerifier {
+    pub fn new(keys: KeySource) -> Self {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[TOKEN_ISSUER]);
+        validation.set_audience(&[TOKEN_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        Self {
+            keys,
+            validation: Arc::new(validation),
+        }
+    }
+
+    /// A verifier that fetches keys from identity at `identity_url` when needed.
+    pub fn remote(identity_url: &str) -> anyhow::Result<Self> {
+        let channel = crate::grpc::client::lazy_channel(identity_url)?;
+        Ok(Self::new(KeySource::Remote(Arc::new(RemoteJwks::new(
+            IdentityServiceClient::new(channel),
+        )))))
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Principal> {
+        let unauthenticated = || Error::Unauthenticated("invalid access token".into());
+        let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated())?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(unauthenticated());
+        }
+        let kid = header.kid.ok_or_else(unauthenticated)?;
+        let key = match &self.keys {
+            KeySource::Local(keys) => keys.read().await.get(&kid).cloned(),
+            KeySource::Remote(remote) => remote.key(&kid).await?,
+        }
+        .ok_or_else(unauthenticated)?;
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation).map_err(|e| {
+            tracing::debug!(error = %e, "token rejected");
+            unauthenticated()
+        })?;
+        let person_id = Uuid::parse_str(&data.claims.sub).map_err(|_| unauthenticated())?;
+        Ok(Principal {
+            person_id,
+            city_operator: data.claims.roles.iter().any(|r| r == ROLE_CITY_OPERATOR),
+        })
+    }
+}

@@ -1,0 +1,192 @@
+//! The authorization policy: which relationship allows which action.
+//!
+//! The policy is a pure function written once. Identity gathers the facts (how
+//! the caller relates to the object) and decides with it; every other service
+//! asks identity (`CheckAccess`) rather than deciding on its own, so a rule
+//! changes in one place. Anything not allowed here is denied.
+
+use uuid::Uuid;
+
+/// A staff role held in one school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StaffRole {
+    Teacher,
+    DeputyHead,
+    Director,
+    SchoolAdmin,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 4] = [
+        StaffRole::Teacher,
+        StaffRole::DeputyHead,
+        StaffRole::Director,
+        StaffRole::SchoolAdmin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Teacher => "teacher",
+            StaffRole::DeputyHead => "deputy_head",
+            StaffRole::Director => "director",
+            StaffRole::SchoolAdmin => "school_admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+/// How the caller relates to the object of a request (a student, or a school).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// The caller is a city operator (department of education).
+    pub city_operator: bool,
+    /// The caller is the student.
+    pub student_self: bool,
+    /// The caller is a guardian of the student.
+    pub guardian_of: bool,
+    /// Subjects the caller teaches to the student's class (teaches-class-subject).
+    pub teaches_subjects: Vec<Uuid>,
+    /// The caller is the class teacher of the student's class.
+    pub class_teacher_of: bool,
+    /// The caller's staff roles in the object's school (staff-of-school).
+    pub school_roles: Vec<StaffRole>,
+}
+
+impl Relations {
+    fn has_school_role(&self, role: StaffRole) -> bool {
+        self.school_roles.contains(&role)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read a student's marks, attendance and homework.
+    ReadStudentRecord,
+    /// Post or correct a mark in a subject.
+    WriteMark { subject_id: Uuid },
+    /// Read a school's roster (classes, subjects, people).
+    ReadRoster,
+    /// Change a school's roster, credentials and assignments.
+    ManageRoster,
+    /// Create schools.
+    ManageCity,
+}
+
+/// Decides `action` for a caller with `relations` to the object.
+pub fn allows(relations: &Relations, action: Action) -> bool {
+    match action {
+        Action::ReadStudentRecord => {
+            relations.student_self
+                || relations.guardian_of
+                || !relations.teaches_subjects.is_empty()
+                || relations.class_teacher_of
+                || relations.has_school_role(StaffRole::DeputyHead)
+                || relations.has_school_role(StaffRole::Director)
+        }
+        Action::WriteMark { subject_id } => relations.teaches_subjects.contains(&subject_id),
+        Action::ReadRoster => {
+            relations.city_operator
+                || !relations.school_roles.is_empty()
+        }
+        Action::ManageRoster => {
+            relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
+        }
+        Action::ManageCity => relations.city_operator,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject() -> Uuid {
+        Uuid::from_u128(7)
+    }
+
+    /// Every kind of caller, by how they relate to one student.
+    fn callers() -> Vec<(&'static str, Relations)> {
+        vec![
+            ("stranger", Relations::default()),
+            ("student", Relations { student_self: true, ..Default::default() }),
+            ("own guardian", Relations { guardian_of: true, ..Default::default() }),
+            (
+                "subject teacher",
+                Relations {
+                    teaches_subjects: vec![subject()],
+                    school_roles: vec![StaffRole::Teacher],
+                    ..Default::default()
+                },
+            ),
+            (
+                "other teacher of the school",
+                Relations { school_roles: vec![StaffRole::Teacher], ..Default::default() },
+            ),
+            (
+                "class teacher",
+                Relations {
+                    class_teacher_of: true,
+                    school_roles: vec![StaffRole::Teacher],
+                    ..Default::default()
+                },
+            ),
+            (
+                "deputy head",
+                Relations { school_roles: vec![StaffRole::DeputyHead], ..Default::default() },
+            ),
+            (
+                "school admin",
+                Relations { school_roles: vec![StaffRole::SchoolAdmin], ..Default::default() },
+            ),
+            ("city operator", Relations { city_operator: true, ..Default::default() }),
+        ]
+    }
+
+    #[test]
+    fn the_matrix() {
+        let write = Action::WriteMark { subject_id: subject() };
+        // caller → (read record, write mark, read roster, manage roster, manage city)
+        let expected = [
+            ("stranger", [false, false, false, false, false]),
+            ("student", [true, false, false, false, false]),
+            ("own guardian", [true, false, false, false, false]),
+            ("subject teacher", [true, true, true, false, false]),
+            ("other teacher of the school", [false, false, true, false, false]),
+            ("class teacher", [true, false, true, false, false]),
+            ("deputy head", [true, false, true, false, false]),
+            ("school admin", [false, false, true, true, false]),
+            ("city operator", [false, false, true, true, true]),
+        ];
+        let callers = callers();
+        assert_eq!(callers.len(), expected.len());
+        for ((name, relations), (expected_name, cells)) in callers.iter().zip(expected) {
+            assert_eq!(*name, expected_name);
+            let actions = [
+                Action::ReadStudentRecord,
+                write,
+                Action::ReadRoster,
+                Action::ManageRoster,
+                Action::ManageCity,
+            ];
+            for (action, allowed) in actions.into_iter().zip(cells) {
+                assert_eq!(allows(relations, action), allowed, "{name} × {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn teaching_one_subject_does_not_allow_marks_in_another() {
+        let relations = Relations { teaches_subjects: vec![subject()], ..Default::default() };
+        assert!(!allows(&relations, Action::WriteMark { subject_id: Uuid::from_u128(8) }));
+    }
+
+    #[test]
+    fn staff_roles_round_trip_their_names() {
+        for role in StaffRole::ALL {
+            assert_eq!(StaffRole::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(StaffRole::parse("janitor"), None);
+    }
+}

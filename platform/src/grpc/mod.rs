@@ -1,0 +1,11 @@
+//! gRPC plumbing shared by every service: the server bootstrap, the layers
+//! every request passes, the per-call context and outgoing calls.
+
+pub mod auth_layer;
+pub mod client;
+pub mod context;
+pub mod observe;
+pub mod server;
+
+pub use context::{CallContext, Deadline};
+pub use server::{ServeOptions, serve};

@@ -1,0 +1,48 @@
+//! What every Otmetka service and the gateway share: configuration,
+//! telemetry, the database, the gRPC server and client plumbing, token
+//! verification, the authorization policy and the error vocabulary.
+
+pub mod auth;
+pub mod authz;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod grpc;
+pub mod metrics;
+pub mod paging;
+pub mod shutdown;
+pub mod telemetry;
+pub mod time;
+
+pub use error::{Error, Result};
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio_util::sync::CancellationToken;
+
+/// What a binary's configuration exposes to [`run_binary`].
+pub trait BinaryConfig: clap::Parser + std::fmt::Debug {
+    fn telemetry(&self) -> &telemetry::TelemetryArgs;
+    fn metrics_addr(&self) -> SocketAddr;
+}
+
+/// The body of every binary's `main`: read the configuration, start
+/// telemetry and metrics, run until SIGTERM or Ctrl-C.
+pub async fn run_binary<C, F, Fut>(name: &'static str, run: F) -> anyhow::Result<()>
+where
+    C: BinaryConfig,
+    F: FnOnce(C, CancellationToken) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    config::load_config_file()?;
+    let config = C::parse();
+    let _telemetry = telemetry::init(config.telemetry(), name)?;
+    metrics::install_prometheus(config.metrics_addr())?;
+    tracing::info!(?config, "starting {name}");
+    let result = run(config, shutdown::on_signals()).await;
+    if let Err(error) = &result {
+        tracing::error!(error = format!("{error:#}"), "{name} failed");
+    }
+    result
+}

@@ -1,0 +1,38 @@
+//! Conversions between the contracts' time types and the domain's.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::{Error, Result};
+
+pub fn to_timestamp(time: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: time.timestamp(),
+        nanos: time.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// Parses a contract's school-local date ("YYYY-MM-DD"), naming `field` on failure.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, "must be a date as YYYY-MM-DD"))
+}
+
+/// Parses a contract's id (UUID text), naming `field` on failure.
+pub fn parse_id(field: &str, text: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(text).map_err(|_| Error::invalid(field, "must be an id (UUID)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_ids_name_their_field() {
+        assert!(parse_date("lesson_date", "2026-09-01").is_ok());
+        match parse_date("lesson_date", "01.09.2026") {
+            Err(Error::InvalidArgument(v)) => assert_eq!(v[0].field, "lesson_date"),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse_id("student_id", "nope").is_err());
+    }
+}

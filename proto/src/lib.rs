@@ -1,0 +1,11 @@
+//! Otmetka's v1 gRPC contracts, one module per `otmetka.<service>.v1` package.
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/otmetka.rs"));
+}
+
+pub use generated::otmetka::*;
+
+/// The encoded `FileDescriptorSet` of every Otmetka contract, for server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/otmetka_descriptor.bin"));
