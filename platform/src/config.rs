@@ -74,6 +74,20 @@ pub struct DatabaseArgs {
     pub max_connections: u32,
 }
 
+impl DatabaseArgs {
+    /// The settings for `service`, with its defaults filled in.
+    pub fn settings(&self, service: &str) -> crate::db::DbSettings {
+        crate::db::DbSettings {
+            url: self
+                .url
+                .clone()
+                .unwrap_or_else(|| SecretUrl::new(format!("sqlite://data/{service}.db"))),
+            schema: self.schema.clone().unwrap_or_else(|| service.to_owned()),
+            max_connections: self.max_connections,
+        }
+    }
+}
+
 /// Where a service finds identity, whose keys verify every access token.
 #[derive(clap::Args, Debug, Clone)]
 pub struct IdentityArgs {

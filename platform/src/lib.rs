@@ -46,3 +46,54 @@ where
     }
     result
 }
+
+/// The configuration of a service that keeps no data of its own yet: where
+/// it listens, where identity is, how it reports.
+#[derive(clap::Parser, Debug)]
+#[command(version)]
+pub struct StatelessServiceConfig {
+    #[command(flatten)]
+    pub server: config::ServerArgs,
+    #[command(flatten)]
+    pub identity: config::IdentityArgs,
+    #[command(flatten)]
+    pub telemetry: telemetry::TelemetryArgs,
+}
+
+impl BinaryConfig for StatelessServiceConfig {
+    fn telemetry(&self) -> &telemetry::TelemetryArgs {
+        &self.telemetry
+    }
+    fn metrics_addr(&self) -> SocketAddr {
+        self.server.metrics_addr
+    }
+}
+
+/// Settings of a service whose only dependency is identity.
+#[derive(Debug, Clone)]
+pub struct StatelessSettings {
+    pub limits: config::ServerLimits,
+    pub identity_url: String,
+}
+
+impl From<StatelessServiceConfig> for StatelessSettings {
+    fn from(config: StatelessServiceConfig) -> Self {
+        Self {
+            limits: config.server.limits,
+            identity_url: config.identity.identity_url,
+        }
+    }
+}
+
+/// `main` of a service configured by [`StatelessServiceConfig`].
+pub async fn run_stateless_binary<F, Fut>(name: &'static str, run: F) -> anyhow::Result<()>
+where
+    F: FnOnce(StatelessSettings, tokio::net::TcpListener, CancellationToken) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    run_binary(name, |config: StatelessServiceConfig, shutdown| async move {
+        let listener = tokio::net::TcpListener::bind(config.server.grpc_addr).await?;
+        run(config.into(), listener, shutdown).await
+    })
+    .await
+}

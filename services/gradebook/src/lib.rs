@@ -1,0 +1,43 @@
+//! Gradebook: the journal's marks (and, as it grows, attendance, averages
+//! and finals). Access to a student's record is decided by identity.
+
+mod api;
+mod model;
+mod store;
+
+use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::config::ServerLimits;
+use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::grpc::client::lazy_channel;
+use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookServiceServer;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub const MIGRATIONS: Migrations = Migrations {
+    postgres: &sqlx::migrate!("migrations/postgres"),
+    sqlite: &sqlx::migrate!("migrations/sqlite"),
+};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DbSettings,
+    pub limits: ServerLimits,
+    pub identity_url: String,
+}
+
+/// Serves the gradebook on `listener` until `shutdown` is cancelled.
+pub async fn run(settings: Settings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let db = Db::open(&settings.database, MIGRATIONS).await?;
+    let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
+    let verifier = TokenVerifier::remote(&settings.identity_url)?;
+    let limits = settings.limits;
+    let service = GradebookServiceServer::new(api::GradebookApi::new(db.clone(), identity))
+        .max_decoding_message_size(limits.max_message_bytes)
+        .max_encoding_message_size(limits.max_message_bytes);
+    let options = ServeOptions { name: "gradebook", limits, verifier, public_methods: &[] };
+    let result = serve(service, options, listener, shutdown).await;
+    db.close().await;
+    result
+}

@@ -1,0 +1,101 @@
+//! Identity: the source of truth for schools, people, classes, roles and
+//! relationships; the issuer of access tokens; the place where access is decided.
+
+mod access;
+mod api;
+mod convert;
+mod model;
+mod passwords;
+mod store;
+mod tokens;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::config::{Secret, ServerLimits};
+use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::identity::v1::identity_service_server::IdentityServiceServer;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+pub const MIGRATIONS: Migrations = Migrations {
+    postgres: &sqlx::migrate!("migrations/postgres"),
+    sqlite: &sqlx::migrate!("migrations/sqlite"),
+};
+
+/// Methods that are reached before anyone has a token.
+const PUBLIC_METHODS: &[&str] = &[
+    "/otmetka.identity.v1.IdentityService/Login",
+    "/otmetka.identity.v1.IdentityService/RefreshAccessToken",
+    "/otmetka.identity.v1.IdentityService/RevokeRefreshToken",
+    "/otmetka.identity.v1.IdentityService/GetJwks",
+];
+
+/// The first city operator, created at start when their login is unused.
+#[derive(Debug, Clone)]
+pub struct InitialAdmin {
+    pub login: String,
+    pub password: Secret,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DbSettings,
+    pub limits: ServerLimits,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub initial_admin: Option<InitialAdmin>,
+}
+
+pub(crate) struct State {
+    db: Db,
+    keys: tokens::Keys,
+    settings: Settings,
+}
+
+/// Serves identity on `listener` until `shutdown` is cancelled.
+pub async fn run(settings: Settings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let db = Db::open(&settings.database, MIGRATIONS).await?;
+    if let Some(admin) = &settings.initial_admin {
+        ensure_initial_admin(&db, admin).await?;
+    }
+    let keys = tokens::Keys::load_or_create(&db).await?;
+    let verifier = TokenVerifier::new(keys.key_source());
+    let limits = settings.limits.clone();
+    let state = Arc::new(State { db: db.clone(), keys, settings });
+    let service = IdentityServiceServer::new(api::IdentityApi::new(state))
+        .max_decoding_message_size(limits.max_message_bytes)
+        .max_encoding_message_size(limits.max_message_bytes);
+    let options = ServeOptions { name: "identity", limits, verifier, public_methods: PUBLIC_METHODS };
+    let result = serve(service, options, listener, shutdown).await;
+    db.close().await;
+    result
+}
+
+async fn ensure_initial_admin(db: &Db, admin: &InitialAdmin) -> anyhow::Result<()> {
+    let login = admin.login.trim().to_lowercase();
+    if store::credential_by_login(db, &login).await?.is_some() {
+        return Ok(());
+    }
+    passwords::check_policy(admin.password.expose())
+        .map_err(|why| anyhow::anyhow!("OTMETKA_ADMIN_PASSWORD {why}"))?;
+    let password = admin.password.clone();
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(password.expose())).await??;
+    let person = model::Person {
+        id: Uuid::now_v7(),
+        school_id: None,
+        kind: model::PersonKind::Staff.as_str().into(),
+        family_name: "Оператор".into(),
+        given_name: "Город".into(),
+        middle_name: String::new(),
+        disabled: false,
+        created_at: Utc::now(),
+    };
+    store::create_city_operator(db, &person, &login, &hash).await?;
+    tracing::info!(%login, person_id = %person.id, "created the initial city operator");
+    Ok(())
+}

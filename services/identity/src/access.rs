@@ -1,0 +1,96 @@
+//! Gathers how a caller relates to a student or a school, and asks the
+//! shared policy. A denial and a missing object give the same answer.
+
+use chrono::NaiveDate;
+use otmetka_platform::auth::Principal;
+use otmetka_platform::authz::{self, Action, Relations, StaffRole};
+use otmetka_platform::db::Db;
+use otmetka_platform::{Error, Result};
+use uuid::Uuid;
+
+use crate::model::{Membership, PersonKind};
+use crate::store;
+
+/// A student the caller may act on, with where they study on the day.
+#[derive(Debug, Clone)]
+pub struct StudentAccess {
+    pub school_id: Uuid,
+    pub membership: Option<Membership>,
+}
+
+async fn school_relations(db: &Db, caller: &Principal, school_id: Uuid) -> Result<Relations> {
+    let school_roles = store::staff_roles(db, caller.person_id, school_id)
+        .await?
+        .iter()
+        .filter_map(|role| StaffRole::parse(role))
+        .collect();
+    Ok(Relations {
+        city_operator: caller.city_operator,
+        school_roles,
+        ..Relations::default()
+    })
+}
+
+/// Allows `action` on a school's roster, or answers "school not found".
+pub async fn require_school(db: &Db, caller: &Principal, school_id: Uuid, action: Action) -> Result<()> {
+    let relations = school_relations(db, caller, school_id).await?;
+    let exists = store::get_school(db, school_id).await?.is_some();
+    if exists && authz::allows(&relations, action) {
+        Ok(())
+    } else {
+        Err(Error::not_found("school"))
+    }
+}
+
+/// Allows `action` on a student's record on `date`, or answers "student not found".
+pub async fn require_student(
+    db: &Db,
+    caller: &Principal,
+    student_id: Uuid,
+    date: Option<NaiveDate>,
+    action: Action,
+) -> Result<StudentAccess> {
+    let not_found = || Error::not_found("student");
+    let student = store::get_person(db, student_id).await?.ok_or_else(not_found)?;
+    let school_id = match (student.kind(), student.school_id) {
+        (Some(PersonKind::Student), Some(school_id)) => school_id,
+        _ => return Err(not_found()),
+    };
+    let date = match date {
+        Some(date) => date,
+        None => school_today(db, school_id).await?,
+    };
+    let membership = store::membership_on(db, student_id, date).await?;
+    let mut relations = school_relations(db, caller, school_id).await?;
+    relations.student_self = caller.person_id == student_id;
+    relations.guardian_of = store::is_guardian(db, caller.person_id, student_id).await?;
+    if let Some(membership) = &membership {
+        relations.teaches_subjects =
+            store::taught_subjects(db, caller.person_id, membership.class_id).await?;
+        relations.class_teacher_of = store::get_class(db, membership.class_id)
+            .await?
+            .and_then(|class| class.class_teacher_id)
+            == Some(caller.person_id);
+    }
+    if authz::allows(&relations, action) {
+        Ok(StudentAccess {
+            school_id,
+            membership,
+        })
+    } else {
+        tracing::info!(caller = %caller.person_id, %student_id, ?action, "access denied");
+        Err(not_found())
+    }
+}
+
+/// Today's date where the school is.
+pub async fn school_today(db: &Db, school_id: Uuid) -> Result<NaiveDate> {
+    let school = store::get_school(db, school_id)
+        .await?
+        .ok_or_else(|| Error::not_found("school"))?;
+    let timezone: chrono_tz::Tz = school
+        .timezone
+        .parse()
+        .map_err(|_| Error::Internal(anyhow::anyhow!("school {school_id} has a bad timezone")))?;
+    Ok(chrono::Utc::now().with_timezone(&timezone).date_naive())
+}

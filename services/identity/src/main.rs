@@ -1,0 +1,64 @@
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use otmetka_identity::{InitialAdmin, Settings};
+use otmetka_platform::BinaryConfig;
+use otmetka_platform::config::{DatabaseArgs, Secret, ServerArgs, parse_duration};
+use otmetka_platform::telemetry::TelemetryArgs;
+
+/// Otmetka identity service.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Config {
+    #[command(flatten)]
+    server: ServerArgs,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(flatten)]
+    telemetry: TelemetryArgs,
+    /// Lifetime of access tokens (at most 15 minutes).
+    #[arg(long, env = "OTMETKA_ACCESS_TOKEN_TTL", default_value = "15m", value_parser = parse_duration)]
+    access_token_ttl: Duration,
+    /// Lifetime of refresh tokens, which bounds a gateway session.
+    #[arg(long, env = "OTMETKA_REFRESH_TOKEN_TTL", default_value = "12h", value_parser = parse_duration)]
+    refresh_token_ttl: Duration,
+    /// Login of the initial city operator, created at start if unused.
+    #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
+    admin_login: String,
+    /// Password of the initial city operator; without it none is created.
+    #[arg(long, env = "OTMETKA_ADMIN_PASSWORD")]
+    admin_password: Option<Secret>,
+}
+
+impl BinaryConfig for Config {
+    fn telemetry(&self) -> &TelemetryArgs {
+        &self.telemetry
+    }
+    fn metrics_addr(&self) -> SocketAddr {
+        self.server.metrics_addr
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    otmetka_platform::run_binary("otmetka-identity", |config: Config, shutdown| async move {
+        anyhow::ensure!(
+            config.access_token_ttl <= Duration::from_secs(15 * 60),
+            "OTMETKA_ACCESS_TOKEN_TTL must be at most 15 minutes"
+        );
+        let listener = tokio::net::TcpListener::bind(config.server.grpc_addr).await?;
+        let settings = Settings {
+            database: config.database.settings("identity"),
+            limits: config.server.limits,
+            access_token_ttl: config.access_token_ttl,
+            refresh_token_ttl: config.refresh_token_ttl,
+            initial_admin: config.admin_password.map(|password| InitialAdmin {
+                login: config.admin_login,
+                password,
+            }),
+        };
+        otmetka_identity::run(settings, listener, shutdown).await
+    })
+    .await
+}

@@ -1,0 +1,392 @@
+//! Every query identity runs, written once for both backends.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::paging::Page;
+use otmetka_platform::{Error, Result, with_db};
+use uuid::Uuid;
+
+use crate::model::{
+    Class, Credential, Guardianship, Membership, Person, PersonKind, School, Subject,
+    TeachingAssignment,
+};
+use crate::tokens::StoredKey;
+
+/// Turns a unique violation into "`what` already exists".
+fn exists(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
+    move |error| match Error::from(error) {
+        Error::AlreadyExists(_) => Error::AlreadyExists(what.into()),
+        other => other,
+    }
+}
+
+fn after_id(page: &Page) -> Result<Option<Uuid>> {
+    page.after
+        .as_deref()
+        .map(|id| Uuid::parse_str(id).map_err(|_| Error::invalid("page_token", "not a token from a previous page")))
+        .transpose()
+}
+
+/// `LIKE` pattern for a substring, with the wildcards in it escaped.
+fn contains_pattern(query: &str) -> String {
+    let escaped = query
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn insert_school(db: &Db, school: &School) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO schools (id, name, timezone, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(school.id).bind(&school.name).bind(&school.timezone).bind(school.created_at)
+        .execute(pool).await.map_err(exists("school with this name"))?; });
+    Ok(())
+}
+
+pub async fn get_school(db: &Db, id: Uuid) -> Result<Option<School>> {
+    Ok(with_db!(db, pool => sqlx::query_as("SELECT * FROM schools WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
+}
+
+/// Schools by id; `member` limits them to those where the person holds a staff role.
+pub async fn list_schools(db: &Db, page: &Page, name_query: &str, member: Option<Uuid>) -> Result<Vec<School>> {
+    let after = after_id(page)?;
+    let pattern = contains_pattern(name_query);
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM schools
+         WHERE ($1 IS NULL OR id > $1)
+           AND lower(name) LIKE $2 ESCAPE '\\'
+           AND ($3 IS NULL OR id IN (SELECT school_id FROM staff_roles WHERE person_id = $3))
+         ORDER BY id LIMIT $4")
+        .bind(after).bind(&pattern).bind(member).bind(page.fetch_limit())
+        .fetch_all(pool).await?))
+}
+
+pub async fn insert_person(db: &Db, person: &Person) -> Result<()> {
+    let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(person.id).bind(person.school_id).bind(&person.kind).bind(&person.family_name)
+        .bind(&person.given_name).bind(&person.middle_name).bind(&search).bind(person.disabled)
+        .bind(person.created_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+const PERSON_COLUMNS: &str =
+    "id, school_id, kind, family_name, given_name, middle_name, disabled, created_at";
+
+pub async fn get_person(db: &Db, id: Uuid) -> Result<Option<Person>> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
+    Ok(with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(pool).await?))
+}
+
+/// People of a school in name order; the page key is "search_name\0id".
+pub async fn list_persons(
+    db: &Db,
+    school_id: Uuid,
+    kind: Option<PersonKind>,
+    name_query: &str,
+    page: &Page,
+) -> Result<Vec<(String, Person)>> {
+    let (after_name, after_id) = match page.after.as_deref() {
+        None => (None, None),
+        Some(key) => {
+            let (name, id) = key
+                .split_once('\0')
+                .and_then(|(name, id)| Some((name.to_owned(), Uuid::parse_str(id).ok()?)))
+                .ok_or_else(|| Error::invalid("page_token", "not a token from a previous page"))?;
+            (Some(name), Some(id))
+        }
+    };
+    let pattern = contains_pattern(name_query);
+    let sql = format!(
+        "SELECT search_name, {PERSON_COLUMNS} FROM persons
+         WHERE school_id = $1
+           AND ($2 IS NULL OR kind = $2)
+           AND search_name LIKE $3 ESCAPE '\\'
+           AND ($4 IS NULL OR search_name > $4 OR (search_name = $4 AND id > $5))
+         ORDER BY search_name, id LIMIT $6"
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        search_name: String,
+        #[sqlx(flatten)]
+        person: Person,
+    }
+    let rows: Vec<Row> = with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(kind.map(PersonKind::as_str)).bind(&pattern)
+        .bind(after_name).bind(after_id).bind(page.fetch_limit())
+        .fetch_all(pool).await?);
+    Ok(rows.into_iter().map(|row| (row.search_name, row.person)).collect())
+}
+
+pub async fn is_city_operator(db: &Db, person_id: Uuid) -> Result<bool> {
+    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT person_id FROM city_operators WHERE person_id = $1")
+        .bind(person_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
+pub async fn staff_roles(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<Vec<String>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT role FROM staff_roles WHERE person_id = $1 AND school_id = $2 ORDER BY role")
+        .bind(person_id).bind(school_id).fetch_all(pool).await?))
+}
+
+pub async fn grant_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &str) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO staff_roles (school_id, person_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING")
+        .bind(school_id).bind(person_id).bind(role).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn revoke_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &str) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "DELETE FROM staff_roles WHERE school_id = $1 AND person_id = $2 AND role = $3")
+        .bind(school_id).bind(person_id).bind(role).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn insert_class(db: &Db, class: &Class) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO classes (id, school_id, grade_level, letter, academic_year, class_teacher_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(class.id).bind(class.school_id).bind(class.grade_level).bind(&class.letter)
+        .bind(class.academic_year).bind(class.class_teacher_id).bind(class.created_at)
+        .execute(pool).await.map_err(exists("class with this grade and letter"))?; });
+    Ok(())
+}
+
+pub async fn get_class(db: &Db, id: Uuid) -> Result<Option<Class>> {
+    Ok(with_db!(db, pool => sqlx::query_as("SELECT * FROM classes WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
+}
+
+pub async fn list_classes(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Class>> {
+    let after = after_id(page)?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM classes WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
+        .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+pub async fn insert_subject(db: &Db, subject: &Subject) -> Result<()> {
+    with_db!(db, pool => { sqlx::query("INSERT INTO subjects (id, school_id, name) VALUES ($1, $2, $3)")
+        .bind(subject.id).bind(subject.school_id).bind(&subject.name)
+        .execute(pool).await.map_err(exists("subject with this name"))?; });
+    Ok(())
+}
+
+pub async fn get_subject(db: &Db, id: Uuid) -> Result<Option<Subject>> {
+    Ok(with_db!(db, pool => sqlx::query_as("SELECT * FROM subjects WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
+}
+
+pub async fn list_subjects(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Subject>> {
+    let after = after_id(page)?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM subjects WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
+        .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+/// Moves a student into a class from `start`: a membership open at `start`
+/// ends there, so history is kept and memberships never overlap.
+pub async fn enroll(db: &Db, membership: &Membership) -> Result<()> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "UPDATE class_memberships SET end_date = $2
+             WHERE student_id = $1 AND start_date < $2 AND (end_date IS NULL OR end_date > $2)")
+            .bind(membership.student_id).bind(membership.start_date)
+            .execute(&mut *tx).await?;
+        sqlx::query(
+            "DELETE FROM class_memberships WHERE student_id = $1 AND start_date >= $2")
+            .bind(membership.student_id).bind(membership.start_date)
+            .execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO class_memberships (id, school_id, student_id, class_id, start_date, end_date)
+             VALUES ($1, $2, $3, $4, $5, NULL)")
+            .bind(Uuid::now_v7()).bind(membership.school_id).bind(membership.student_id)
+            .bind(membership.class_id).bind(membership.start_date)
+            .execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn membership_on(db: &Db, student_id: Uuid, date: NaiveDate) -> Result<Option<Membership>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT student_id, class_id, school_id, start_date, end_date FROM class_memberships
+         WHERE student_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2)")
+        .bind(student_id).bind(date).fetch_optional(pool).await?))
+}
+
+pub async fn class_students(db: &Db, class_id: Uuid, date: NaiveDate, page: &Page) -> Result<Vec<Person>> {
+    let after = after_id(page)?;
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN (
+            SELECT student_id FROM class_memberships
+            WHERE class_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2))
+         AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
+    );
+    Ok(with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(class_id).bind(date).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+pub async fn link_guardian(db: &Db, link: &Guardianship) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO guardianships (guardian_id, student_id, school_id, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(link.guardian_id).bind(link.student_id).bind(link.school_id).bind(link.created_at)
+        .execute(pool).await.map_err(exists("guardianship"))?; });
+    Ok(())
+}
+
+pub async fn unlink_guardian(db: &Db, guardian_id: Uuid, student_id: Uuid) -> Result<bool> {
+    let result = with_db!(db, pool => sqlx::query(
+        "DELETE FROM guardianships WHERE guardian_id = $1 AND student_id = $2")
+        .bind(guardian_id).bind(student_id).execute(pool).await?.rows_affected());
+    Ok(result > 0)
+}
+
+pub async fn is_guardian(db: &Db, guardian_id: Uuid, student_id: Uuid) -> Result<bool> {
+    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT guardian_id FROM guardianships WHERE guardian_id = $1 AND student_id = $2")
+        .bind(guardian_id).bind(student_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
+pub async fn guardianships_of(db: &Db, guardian_id: Uuid, page: &Page) -> Result<Vec<Guardianship>> {
+    let after = after_id(page)?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM guardianships WHERE guardian_id = $1 AND ($2 IS NULL OR student_id > $2)
+         ORDER BY student_id LIMIT $3")
+        .bind(guardian_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+pub async fn insert_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO teaching_assignments (id, school_id, teacher_id, class_id, subject_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(assignment.id).bind(assignment.school_id).bind(assignment.teacher_id)
+        .bind(assignment.class_id).bind(assignment.subject_id).bind(Utc::now())
+        .execute(pool).await.map_err(exists("teaching assignment"))?; });
+    Ok(())
+}
+
+pub async fn get_assignment(db: &Db, id: Uuid) -> Result<Option<TeachingAssignment>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, teacher_id, class_id, subject_id FROM teaching_assignments WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
+}
+
+pub async fn delete_assignment(db: &Db, id: Uuid) -> Result<()> {
+    with_db!(db, pool => { sqlx::query("DELETE FROM teaching_assignments WHERE id = $1")
+        .bind(id).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn list_assignments(
+    db: &Db,
+    school_id: Uuid,
+    class_id: Option<Uuid>,
+    teacher_id: Option<Uuid>,
+    page: &Page,
+) -> Result<Vec<TeachingAssignment>> {
+    let after = after_id(page)?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, teacher_id, class_id, subject_id FROM teaching_assignments
+         WHERE school_id = $1 AND ($2 IS NULL OR class_id = $2) AND ($3 IS NULL OR teacher_id = $3)
+           AND ($4 IS NULL OR id > $4)
+         ORDER BY id LIMIT $5")
+        .bind(school_id).bind(class_id).bind(teacher_id).bind(after).bind(page.fetch_limit())
+        .fetch_all(pool).await?))
+}
+
+pub async fn taught_subjects(db: &Db, teacher_id: Uuid, class_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT subject_id FROM teaching_assignments WHERE teacher_id = $1 AND class_id = $2")
+        .bind(teacher_id).bind(class_id).fetch_all(pool).await?))
+}
+
+pub async fn set_credentials(db: &Db, person_id: Uuid, login: &str, password_hash: &str, must_change: bool) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (person_id) DO UPDATE SET login = excluded.login,
+             password_hash = excluded.password_hash, must_change = excluded.must_change,
+             updated_at = excluded.updated_at")
+        .bind(person_id).bind(login).bind(password_hash).bind(must_change).bind(Utc::now())
+        .execute(pool).await.map_err(exists("login"))?; });
+    Ok(())
+}
+
+pub async fn credential_by_login(db: &Db, login: &str) -> Result<Option<Credential>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT person_id, password_hash, must_change FROM credentials WHERE login = $1")
+        .bind(login).fetch_optional(pool).await?))
+}
+
+/// Creates the configured city operator with their credentials, once.
+pub async fn create_city_operator(db: &Db, person: &Person, login: &str, password_hash: &str) -> Result<()> {
+    let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at)
+             VALUES ($1, NULL, 'staff', $2, $3, '', $4, $5, $6)")
+            .bind(person.id).bind(&person.family_name).bind(&person.given_name).bind(&search)
+            .bind(false).bind(person.created_at)
+            .execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO city_operators (person_id) VALUES ($1)")
+            .bind(person.id).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
+             VALUES ($1, $2, $3, $4, $5)")
+            .bind(person.id).bind(login).bind(password_hash).bind(false).bind(person.created_at)
+            .execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn signing_keys(db: &Db) -> Result<Vec<StoredKey>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT kid, private_key, public_key, created_at FROM signing_keys
+         WHERE retired_at IS NULL ORDER BY created_at, kid")
+        .fetch_all(pool).await?))
+}
+
+pub async fn insert_signing_key(db: &Db, key: &StoredKey) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO signing_keys (kid, private_key, public_key, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&key.kid).bind(&key.private_key).bind(&key.public_key).bind(key.created_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn insert_refresh_token(db: &Db, hash: &[u8], person_id: Uuid, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash).bind(person_id).bind(now).bind(expires).execute(pool).await?; });
+    Ok(())
+}
+
+/// The person holding a live refresh token, if it is live.
+pub async fn refresh_token_owner(db: &Db, hash: &[u8], now: DateTime<Utc>) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT person_id FROM refresh_tokens
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
+        .bind(hash).bind(now).fetch_optional(pool).await?))
+}
+
+pub async fn revoke_refresh_token(db: &Db, hash: &[u8], now: DateTime<Utc>) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(hash).bind(now).execute(pool).await?; });
+    Ok(())
+}

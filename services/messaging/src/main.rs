@@ -1,0 +1,5 @@
+/// Otmetka messaging service.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    otmetka_platform::run_stateless_binary("otmetka-messaging", otmetka_messaging::run).await
+}

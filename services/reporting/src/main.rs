@@ -1,0 +1,5 @@
+/// Otmetka reporting service.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    otmetka_platform::run_stateless_binary("otmetka-reporting", otmetka_reporting::run).await
+}
