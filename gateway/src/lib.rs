@@ -1,0 +1,115 @@
+//! The HTTP gateway: the only public entry for people. It signs them in,
+//! keeps their sessions, and turns JSON requests into gRPC calls to the
+//! services, carrying the person's token, a deadline and the trace.
+
+mod api;
+mod guard;
+mod observe;
+mod problem;
+mod session;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::grpc::client::lazy_channel;
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub const MIGRATIONS: Migrations = Migrations {
+    postgres: &sqlx::migrate!("migrations/postgres"),
+    sqlite: &sqlx::migrate!("migrations/sqlite"),
+};
+
+/// JSON requests are small; anything bigger is refused before it is read.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DbSettings,
+    pub identity_url: String,
+    pub gradebook_url: String,
+    /// How long one call to a service may take.
+    pub upstream_timeout: Duration,
+    /// Mark the session cookie `Secure` (off only for plain-HTTP development).
+    pub cookie_secure: bool,
+    pub session_idle_timeout: Duration,
+    pub session_lifetime: Duration,
+    /// How long in-flight requests may finish after shutdown begins.
+    pub shutdown_drain: Duration,
+}
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    db: Db,
+    identity: IdentityServiceClient<Channel>,
+    gradebook: GradebookServiceClient<Channel>,
+    settings: std::sync::Arc<Settings>,
+}
+
+fn router(state: AppState) -> Router {
+    let mut api = Router::new()
+        .route("/api/v1/session", post(api::create_session).get(api::current_session).delete(api::delete_session))
+        .route("/api/v1/marks", post(api::create_mark))
+        .route("/api/v1/students/{student_id}/marks", get(api::list_student_marks))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(|| async { "ok" }))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard::refuse_cross_site));
+    for (name, value) in guard::security_headers() {
+        api = api.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    // Outermost, so that every answer (refusals included) is traced and counted.
+    api.layer(axum::middleware::from_fn(observe::observe))
+}
+
+/// Serves the gateway on `listener` until `shutdown` is cancelled.
+pub async fn run(settings: Settings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let db = Db::open(&settings.database, MIGRATIONS).await?;
+    let state = AppState {
+        db: db.clone(),
+        identity: IdentityServiceClient::new(lazy_channel(&settings.identity_url)?),
+        gradebook: GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?),
+        settings: std::sync::Arc::new(settings.clone()),
+    };
+    let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "serving HTTP");
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown({
+        let shutdown = shutdown.clone();
+        async move { shutdown.cancelled().await }
+    });
+    let drain = settings.shutdown_drain;
+    tokio::select! {
+        result = server => result?,
+        () = async { shutdown.cancelled().await; tokio::time::sleep(drain).await } => {
+            tracing::warn!(?drain, "drain took too long; dropping the remaining requests");
+        }
+    }
+    purge.abort();
+    db.close().await;
+    tracing::info!("gateway stopped");
+    Ok(())
+}
+
+async fn purge_sessions(db: Db, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            () = shutdown.cancelled() => return,
+        }
+        match session::purge_expired(&db).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "purged expired sessions"),
+            Err(error) => tracing::warn!(%error, "purging sessions failed"),
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The whole suite in one process: every service and the gateway on their
+//! own loopback ports, talking gRPC over real sockets. The local runner and
+//! the end-to-end tests both start it from here.
+
+mod seed;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use otmetka_identity::InitialAdmin;
+use otmetka_platform::StatelessSettings;
+use otmetka_platform::config::{SecretUrl, ServerLimits};
+use otmetka_platform::db::DbSettings;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+pub use seed::{DEMO_LOGINS, DemoLogin, DemoSchool, seed_demo_school};
+
+/// Where the suite keeps its data.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// One SQLite file per service in this folder.
+    Sqlite(PathBuf),
+    /// One PostgreSQL database, one schema per service.
+    Postgres(SecretUrl),
+}
+
+#[derive(Debug, Clone)]
+pub struct SuiteConfig {
+    pub storage: Storage,
+    pub gateway_addr: SocketAddr,
+    pub admin: InitialAdmin,
+    pub limits: ServerLimits,
+    pub upstream_timeout: Duration,
+}
+
+impl SuiteConfig {
+    fn database(&self, service: &str) -> DbSettings {
+        let url = match &self.storage {
+            Storage::Sqlite(folder) => SecretUrl::new(format!("sqlite://{}/{service}.db", folder.display())),
+            Storage::Postgres(url) => url.clone(),
+        };
+        DbSettings { url, schema: service.to_owned(), max_connections: 5 }
+    }
+}
+
+pub const SERVICES: [&str; 6] = ["identity", "gradebook", "schedule", "messaging", "reporting", "import"];
+
+/// A started suite. Dropping it does not stop it: call [`RunningSuite::stop`].
+pub struct RunningSuite {
+    pub gateway_url: String,
+    /// gRPC URL of each service, by name.
+    pub service_urls: Vec<(&'static str, String)>,
+    shutdown: CancellationToken,
+    tasks: JoinSet<(&'static str, anyhow::Result<()>)>,
+}
+
+async fn loopback_listener() -> anyhow::Result<(TcpListener, String)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    Ok((listener, url))
+}
+
+impl RunningSuite {
+    /// Binds every port first (so nobody races for them), then starts the
+    /// services and waits until each reports SERVING.
+    pub async fn start(config: SuiteConfig) -> anyhow::Result<Self> {
+        let shutdown = CancellationToken::new();
+        let mut listeners = Vec::new();
+        let mut service_urls = Vec::new();
+        for name in SERVICES {
+            let (listener, url) = loopback_listener().await?;
+            listeners.push(listener);
+            service_urls.push((name, url));
+        }
+        let gateway_listener = TcpListener::bind(config.gateway_addr)
+            .await
+            .with_context(|| format!("binding the gateway to {}", config.gateway_addr))?;
+        let gateway_url = format!("http://{}", gateway_listener.local_addr()?);
+        let url_of = |name: &str| service_urls.iter().find(|(n, _)| *n == name).map(|(_, url)| url.clone()).expect("known service");
+        let identity_url = url_of("identity");
+        let stateless = StatelessSettings { limits: config.limits.clone(), identity_url: identity_url.clone() };
+
+        let mut tasks = JoinSet::new();
+        let mut listeners = listeners.into_iter();
+        let mut next = || listeners.next().expect("one listener per service");
+        let token = || shutdown.clone();
+        let identity = otmetka_identity::Settings {
+            database: config.database("identity"),
+            limits: config.limits.clone(),
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(12 * 3600),
+            initial_admin: Some(config.admin.clone()),
+        };
+        tasks.spawn(named("identity", otmetka_identity::run(identity, next(), token())));
+        let gradebook = otmetka_gradebook::Settings {
+            database: config.database("gradebook"),
+            limits: config.limits.clone(),
+            identity_url: identity_url.clone(),
+        };
+        tasks.spawn(named("gradebook", otmetka_gradebook::run(gradebook, next(), token())));
+        tasks.spawn(named("schedule", otmetka_schedule::run(stateless.clone(), next(), token())));
+        tasks.spawn(named("messaging", otmetka_messaging::run(stateless.clone(), next(), token())));
+        tasks.spawn(named("reporting", otmetka_reporting::run(stateless.clone(), next(), token())));
+        tasks.spawn(named("import", otmetka_import::run(stateless, next(), token())));
+        let gateway = otmetka_gateway::Settings {
+            database: config.database("gateway"),
+            identity_url,
+            gradebook_url: url_of("gradebook"),
+            upstream_timeout: config.upstream_timeout,
+            // The local suite speaks plain HTTP on loopback.
+            cookie_secure: false,
+            session_idle_timeout: Duration::from_secs(30 * 60),
+            session_lifetime: Duration::from_secs(12 * 3600),
+            shutdown_drain: config.limits.shutdown_drain,
+        };
+        tasks.spawn(named("gateway", otmetka_gateway::run(gateway, gateway_listener, token())));
+
+        let mut suite = Self { gateway_url, service_urls, shutdown, tasks };
+        if let Err(error) = suite.wait_until_serving().await {
+            let _ = suite.stop().await;
+            return Err(error);
+        }
+        Ok(suite)
+    }
+
+    pub fn url_of(&self, service: &str) -> Option<&str> {
+        self.service_urls.iter().find(|(name, _)| *name == service).map(|(_, url)| url.as_str())
+    }
+
+    async fn wait_until_serving(&mut self) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        for (name, url) in &self.service_urls {
+            loop {
+                if let Some(Ok((failed, result))) = self.tasks.try_join_next() {
+                    return Err(result.err().unwrap_or_else(|| anyhow::anyhow!("stopped early"))
+                        .context(format!("{failed} did not start")));
+                }
+                if serving(url).await {
+                    break;
+                }
+                anyhow::ensure!(tokio::time::Instant::now() < deadline, "{name} did not become ready in time");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves when any part of the suite stops on its own (an error).
+    pub async fn stopped(&mut self) -> anyhow::Result<()> {
+        match self.tasks.join_next().await {
+            Some(Ok((name, result))) => result.with_context(|| format!("{name} stopped")),
+            Some(Err(error)) => Err(anyhow::Error::from(error).context("a service panicked")),
+            None => Ok(()),
+        }
+    }
+
+    /// Shuts everything down and waits for each part to finish draining.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        let mut first_error = None;
+        while let Some(joined) = self.tasks.join_next().await {
+            let outcome = match joined {
+                Ok((name, result)) => result.with_context(|| format!("{name} failed")),
+                Err(error) => Err(anyhow::Error::from(error)),
+            };
+            if let Err(error) = outcome {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+async fn named(name: &'static str, future: impl Future<Output = anyhow::Result<()>>) -> (&'static str, anyhow::Result<()>) {
+    (name, future.await)
+}
+
+async fn serving(url: &str) -> bool {
+    let Ok(channel) = tonic::transport::Endpoint::from_shared(url.to_owned()) else {
+        return false;
+    };
+    let Ok(channel) = channel.connect_timeout(Duration::from_secs(1)).connect().await else {
+        return false;
+    };
+    HealthClient::new(channel)
+        .check(HealthCheckRequest { service: String::new() })
+        .await
+        .is_ok_and(|response| response.into_inner().status == ServingStatus::Serving as i32)
+}

@@ -1,0 +1,130 @@
+//! `otmetka-local`: the whole suite on this machine, with a demo school.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use otmetka_identity::InitialAdmin;
+use otmetka_local::{DEMO_LOGINS, RunningSuite, Storage, SuiteConfig, seed_demo_school};
+use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
+use otmetka_platform::telemetry::TelemetryArgs;
+
+const DEFAULT_ADMIN_PASSWORD: &str = "admin-demo-password";
+
+/// Runs every Otmetka service and the gateway on loopback ports.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Config {
+    /// Folder for the SQLite databases (used when no PostgreSQL URL is given).
+    #[arg(long, env = "OTMETKA_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Run on PostgreSQL instead: one database, a schema per service.
+    #[arg(long, env = "OTMETKA_DATABASE_URL")]
+    database_url: Option<SecretUrl>,
+    /// Address of the gateway (the one URL people use).
+    #[arg(long, env = "OTMETKA_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    http_addr: SocketAddr,
+    /// Prometheus metrics of the whole suite; unset: none.
+    #[arg(long, env = "OTMETKA_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Login of the city operator.
+    #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
+    admin_login: String,
+    /// Password of the city operator (a local-only default).
+    #[arg(long, env = "OTMETKA_ADMIN_PASSWORD", default_value = DEFAULT_ADMIN_PASSWORD)]
+    admin_password: Secret,
+    /// Skip creating the demo school.
+    #[arg(long)]
+    no_demo: bool,
+    #[command(flatten)]
+    telemetry: TelemetryArgs,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    otmetka_platform::config::load_config_file()?;
+    let mut config = Config::parse();
+    // People running the suite want the banner, not every request.
+    if std::env::var_os("OTMETKA_LOG").is_none() {
+        config.telemetry.log_filter = "warn,otmetka_local=info".into();
+    }
+    let _telemetry = otmetka_platform::telemetry::init(&config.telemetry, "otmetka-local")?;
+    if let Some(address) = config.metrics_addr {
+        otmetka_platform::metrics::install_prometheus(address)?;
+    }
+    let storage = match &config.database_url {
+        Some(url) => Storage::Postgres(url.clone()),
+        None => Storage::Sqlite(config.data_dir.clone()),
+    };
+    let suite_config = SuiteConfig {
+        storage: storage.clone(),
+        gateway_addr: config.http_addr,
+        admin: InitialAdmin { login: config.admin_login.clone(), password: config.admin_password.clone() },
+        limits: ServerLimits::default(),
+        upstream_timeout: Duration::from_secs(5),
+    };
+    let shutdown = otmetka_platform::shutdown::on_signals();
+    let mut suite = RunningSuite::start(suite_config).await?;
+
+    let demo = if config.no_demo {
+        None
+    } else {
+        match seed_demo_school(&suite, &config.admin_login, config.admin_password.expose()).await {
+            Ok(demo) => Some(demo),
+            Err(error) => {
+                suite.stop().await?;
+                return Err(error.context("seeding the demo school"));
+            }
+        }
+    };
+    print_banner(&suite, &storage, &config, demo.as_ref());
+
+    tokio::select! {
+        () = shutdown.cancelled() => {}
+        result = suite.stopped() => {
+            tracing::error!("a part of the suite stopped; shutting down the rest");
+            suite.stop().await?;
+            return result;
+        }
+    }
+    suite.stop().await?;
+    println!("Otmetka stopped; data kept.");
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn print_banner(suite: &RunningSuite, storage: &Storage, config: &Config, demo: Option<&otmetka_local::DemoSchool>) {
+    let url = &suite.gateway_url;
+    println!();
+    println!("Otmetka is running at {url}");
+    match storage {
+        Storage::Sqlite(folder) => println!("  data: SQLite files in {}", folder.display()),
+        Storage::Postgres(database) => println!("  data: PostgreSQL {database:?}"),
+    }
+    for (name, service_url) in &suite.service_urls {
+        println!("  {name:<10} gRPC {service_url}");
+    }
+    println!();
+    println!("Logins (login / password):");
+    let password = if config.admin_password.expose() == DEFAULT_ADMIN_PASSWORD {
+        DEFAULT_ADMIN_PASSWORD
+    } else {
+        "(the one in OTMETKA_ADMIN_PASSWORD)"
+    };
+    println!("  городской оператор (city operator): {} / {password}", config.admin_login);
+    if let Some(demo) = demo {
+        for login in DEMO_LOGINS {
+            println!("  {}: {} / {}", login.role, login.login, login.password);
+        }
+        if let Some(child) = demo.student_ids.first() {
+            println!();
+            println!("Try it:");
+            println!("  curl -c jar -H 'content-type: application/json' \\");
+            println!("       -d '{{\"login\":\"parent\",\"password\":\"roditel-demo\"}}' {url}/api/v1/session");
+            println!("  curl -b jar {url}/api/v1/students/{child}/marks");
+        }
+    }
+    println!();
+    println!("Ctrl-C stops everything; the data stays for the next start.");
+}

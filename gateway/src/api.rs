@@ -1,0 +1,240 @@
+//! The JSON API: sign in and out, post a mark, read a student's marks.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use otmetka_platform::grpc::Deadline;
+use otmetka_platform::grpc::context::outgoing;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::identity::v1 as identity;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::problem::Problem;
+use crate::session::{self, LoginTokens, Session};
+
+/// A JSON body whose rejections are problem+json too.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(Problem::for_request(Error::invalid("body", rejection.body_text()), &headers)),
+        }
+    }
+}
+
+fn deadline(state: &AppState) -> Option<Deadline> {
+    Some(Deadline(std::time::Instant::now() + state.settings.upstream_timeout))
+}
+
+fn timestamp(time: Option<prost_types::Timestamp>) -> Option<DateTime<Utc>> {
+    time.and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
+}
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    login: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct SessionView {
+    person_id: String,
+    password_change_required: bool,
+}
+
+/// `POST /api/v1/session`: school-issued login and password → session cookie.
+pub async fn create_session(State(state): State<AppState>, headers: HeaderMap, ApiJson(body): ApiJson<LoginBody>) -> Response {
+    let result: Result<Response> = async {
+        let mut request = tonic::Request::new(identity::LoginRequest { login: body.login, password: body.password });
+        request.set_timeout(state.settings.upstream_timeout);
+        otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
+        let login = state.identity.clone().login(request).await?.into_inner();
+        let tokens = LoginTokens {
+            person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
+            access_expires_at: timestamp(login.access_token_expire_time)
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no token expiry")))?,
+            access_token: login.access_token,
+            refresh_token: login.refresh_token,
+        };
+        let person_id = tokens.person_id;
+        let cookie = session::create(&state, tokens).await?;
+        let view = SessionView { person_id: person_id.to_string(), password_change_required: login.password_change_required };
+        Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(view)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+#[derive(Serialize)]
+pub struct CurrentSession {
+    person_id: String,
+}
+
+/// `GET /api/v1/session`: who is signed in.
+pub async fn current_session(session: Session) -> Json<CurrentSession> {
+    Json(CurrentSession { person_id: session.person_id.to_string() })
+}
+
+/// `DELETE /api/v1/session`: sign out here and at identity.
+pub async fn delete_session(State(state): State<AppState>, session: Session) -> Result<Response, Problem> {
+    let refresh_token = session.end(&state.db).await?;
+    let mut request = tonic::Request::new(identity::RevokeRefreshTokenRequest { refresh_token });
+    request.set_timeout(state.settings.upstream_timeout);
+    if let Err(status) = state.identity.clone().revoke_refresh_token(request).await {
+        // The session is gone already; the token dies with its lifetime.
+        tracing::warn!(code = ?status.code(), "could not revoke the refresh token");
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie(&state))]).into_response())
+}
+
+/// A mark value as people type it: `5` or `"4-"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum MarkValueInput {
+    Number(i64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+pub struct CreateMarkBody {
+    student_id: String,
+    subject_id: String,
+    lesson_date: String,
+    value: Option<MarkValueInput>,
+    #[serde(default)]
+    weight: i32,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    request_id: String,
+}
+
+#[derive(Serialize)]
+pub struct MarkView {
+    id: String,
+    student_id: String,
+    subject_id: String,
+    lesson_date: String,
+    value: String,
+    status: &'static str,
+    weight: i32,
+    comment: String,
+    author_id: String,
+    created_at: Option<DateTime<Utc>>,
+    updated_at: Option<DateTime<Utc>>,
+}
+
+fn mark_view(mark: gradebook::Mark) -> MarkView {
+    let status = match gradebook::MarkStatus::try_from(mark.status) {
+        Ok(gradebook::MarkStatus::Graded) => "graded",
+        Ok(gradebook::MarkStatus::Exempt) => "exempt",
+        Ok(gradebook::MarkStatus::NotSubmitted) => "not_submitted",
+        Ok(gradebook::MarkStatus::Absent) => "absent",
+        Ok(gradebook::MarkStatus::Pending) => "pending",
+        _ => "unknown",
+    };
+    MarkView {
+        id: mark.id,
+        student_id: mark.student_id,
+        subject_id: mark.subject_id,
+        lesson_date: mark.lesson_date,
+        value: mark.value,
+        status,
+        weight: mark.weight,
+        comment: mark.comment,
+        author_id: mark.author_id,
+        created_at: timestamp(mark.create_time),
+        updated_at: timestamp(mark.update_time),
+    }
+}
+
+/// `POST /api/v1/marks`: a teacher posts a mark.
+pub async fn create_mark(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    ApiJson(body): ApiJson<CreateMarkBody>,
+) -> Response {
+    let value = match body.value {
+        Some(MarkValueInput::Number(number)) => number.to_string(),
+        Some(MarkValueInput::Text(text)) => text,
+        None => String::new(),
+    };
+    let message = gradebook::CreateMarkRequest {
+        student_id: body.student_id,
+        subject_id: body.subject_id,
+        lesson_date: body.lesson_date,
+        value,
+        weight: body.weight,
+        comment: body.comment,
+        request_id: body.request_id,
+        ..Default::default()
+    };
+    let result: Result<Response> = async {
+        let request = outgoing(message, &session.token, deadline(&state))?;
+        let mark = state.gradebook.clone().create_mark(request).await?.into_inner().mark;
+        let mark = mark.ok_or_else(|| Error::Internal(anyhow::anyhow!("gradebook sent no mark")))?;
+        Ok((StatusCode::CREATED, Json(mark_view(mark))).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MarksQuery {
+    subject_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct MarksPage {
+    marks: Vec<MarkView>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    next_page_token: String,
+}
+
+/// `GET /api/v1/students/{id}/marks`: the student, their guardians and teachers.
+pub async fn list_student_marks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Path(student_id): Path<String>,
+    Query(query): Query<MarksQuery>,
+) -> Response {
+    let result: Result<Response> = async {
+        // An id that is not an id names no student: the same answer as a refusal.
+        Uuid::parse_str(&student_id).map_err(|_| Error::not_found("student"))?;
+        let message = gradebook::ListStudentMarksRequest {
+            student_id,
+            subject_id: query.subject_id.unwrap_or_default(),
+            from_date: query.from.unwrap_or_default(),
+            to_date: query.to.unwrap_or_default(),
+            page_size: query.page_size.unwrap_or_default(),
+            page_token: query.page_token.unwrap_or_default(),
+        };
+        let request = outgoing(message, &session.token, deadline(&state))?;
+        let page = state.gradebook.clone().list_student_marks(request).await?.into_inner();
+        let body = MarksPage { marks: page.marks.into_iter().map(mark_view).collect(), next_page_token: page.next_page_token };
+        Ok(Json(body).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}

@@ -1,0 +1,71 @@
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use otmetka_platform::BinaryConfig;
+use otmetka_platform::config::{DatabaseArgs, IdentityArgs, parse_duration};
+use otmetka_platform::telemetry::TelemetryArgs;
+
+/// Otmetka HTTP gateway.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Config {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "OTMETKA_HTTP_ADDR", default_value = "0.0.0.0:8080")]
+    http_addr: SocketAddr,
+    /// Address of the Prometheus `/metrics` endpoint.
+    #[arg(long, env = "OTMETKA_METRICS_ADDR", default_value = "0.0.0.0:9090")]
+    metrics_addr: SocketAddr,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(flatten)]
+    identity: IdentityArgs,
+    /// gRPC address of the gradebook service.
+    #[arg(long, env = "OTMETKA_GRADEBOOK_URL", default_value = "http://127.0.0.1:50052")]
+    gradebook_url: String,
+    /// Longest time one call to a service may take.
+    #[arg(long, env = "OTMETKA_UPSTREAM_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    upstream_timeout: Duration,
+    /// Mark the session cookie Secure; turn off only for plain-HTTP development.
+    #[arg(long, env = "OTMETKA_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    cookie_secure: bool,
+    /// A session ends after this long without requests.
+    #[arg(long, env = "OTMETKA_SESSION_IDLE_TIMEOUT", default_value = "30m", value_parser = parse_duration)]
+    session_idle_timeout: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    #[arg(long, env = "OTMETKA_SESSION_LIFETIME", default_value = "12h", value_parser = parse_duration)]
+    session_lifetime: Duration,
+    /// On SIGTERM: how long in-flight requests may finish.
+    #[arg(long, env = "OTMETKA_SHUTDOWN_DRAIN", default_value = "10s", value_parser = parse_duration)]
+    shutdown_drain: Duration,
+    #[command(flatten)]
+    telemetry: TelemetryArgs,
+}
+
+impl BinaryConfig for Config {
+    fn telemetry(&self) -> &TelemetryArgs {
+        &self.telemetry
+    }
+    fn metrics_addr(&self) -> SocketAddr {
+        self.metrics_addr
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    otmetka_platform::run_binary("otmetka-gateway", |config: Config, shutdown| async move {
+        let listener = tokio::net::TcpListener::bind(config.http_addr).await?;
+        let settings = otmetka_gateway::Settings {
+            database: config.database.settings("gateway"),
+            identity_url: config.identity.identity_url,
+            gradebook_url: config.gradebook_url,
+            upstream_timeout: config.upstream_timeout,
+            cookie_secure: config.cookie_secure,
+            session_idle_timeout: config.session_idle_timeout,
+            session_lifetime: config.session_lifetime,
+            shutdown_drain: config.shutdown_drain,
+        };
+        otmetka_gateway::run(settings, listener, shutdown).await
+    })
+    .await
+}

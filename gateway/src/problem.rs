@@ -1,0 +1,137 @@
+//! RFC 9457 problem details: every error the gateway answers with.
+//!
+//! Titles are Russian unless the client prefers English; field violations
+//! name the JSON field exactly as the request spelled it.
+
+use axum::Json;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use otmetka_platform::error::{Error, FieldViolation};
+use serde::Serialize;
+
+/// An error on its way to becoming a problem+json response.
+#[derive(Debug)]
+pub struct Problem {
+    error: Error,
+    english: bool,
+}
+
+impl Problem {
+    pub fn new(error: Error) -> Self {
+        Self { error, english: false }
+    }
+
+    /// Picks the title language from `Accept-Language`.
+    pub fn for_request(error: Error, headers: &HeaderMap) -> Self {
+        Self { error, english: prefers_english(headers) }
+    }
+}
+
+pub fn prefers_english(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"))
+}
+
+impl From<Error> for Problem {
+    fn from(error: Error) -> Self {
+        Self::new(error)
+    }
+}
+
+impl From<tonic::Status> for Problem {
+    fn from(status: tonic::Status) -> Self {
+        Self::new(Error::from(status))
+    }
+}
+
+#[derive(Serialize)]
+struct Body {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldError>,
+}
+
+#[derive(Serialize)]
+struct FieldError {
+    field: String,
+    detail: String,
+}
+
+/// (HTTP status, problem type slug, Russian title, English title).
+fn describe(error: &Error) -> (StatusCode, &'static str, &'static str, &'static str) {
+    match error {
+        Error::InvalidArgument(_) => (StatusCode::BAD_REQUEST, "invalid-request", "Неверные данные запроса", "Invalid request"),
+        Error::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Не найдено", "Not found"),
+        Error::AlreadyExists(_) => (StatusCode::CONFLICT, "already-exists", "Уже существует", "Already exists"),
+        Error::PermissionDenied(_) => (StatusCode::FORBIDDEN, "forbidden", "Нет доступа", "Forbidden"),
+        Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Требуется вход", "Authentication required"),
+        Error::FailedPrecondition(_) => (StatusCode::CONFLICT, "failed-precondition", "Действие сейчас невозможно", "Not possible now"),
+        Error::ResourceExhausted(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests", "Слишком много запросов", "Too many requests"),
+        Error::DeadlineExceeded => (StatusCode::GATEWAY_TIMEOUT, "timeout", "Сервис не ответил вовремя", "The service did not answer in time"),
+        Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Сервис временно недоступен", "Service unavailable"),
+        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Внутренняя ошибка", "Internal error"),
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let (status, slug, russian, english) = describe(&self.error);
+        let errors = match &self.error {
+            Error::InvalidArgument(violations) => violations
+                .iter()
+                .map(|FieldViolation { field, description }| FieldError { field: field.clone(), detail: description.clone() })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let detail = match &self.error {
+            Error::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "internal error");
+                "internal error".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let body = Body {
+            kind: format!("urn:otmetka:problem:{slug}"),
+            title: if self.english { english } else { russian },
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let mut response = (status, Json(body)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Cookie realm=\"otmetka\""));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_only_when_asked_first() {
+        let mut headers = HeaderMap::new();
+        assert!(!prefers_english(&headers));
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en-GB,en;q=0.9,ru;q=0.8"));
+        assert!(prefers_english(&headers));
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("ru-RU,en;q=0.5"));
+        assert!(!prefers_english(&headers));
+    }
+
+    #[test]
+    fn every_error_maps_to_its_status() {
+        assert_eq!(describe(&Error::invalid("value", "x")).0, StatusCode::BAD_REQUEST);
+        assert_eq!(describe(&Error::not_found("student")).0, StatusCode::NOT_FOUND);
+        assert_eq!(describe(&Error::Unauthenticated("x".into())).0, StatusCode::UNAUTHORIZED);
+        assert_eq!(describe(&Error::DeadlineExceeded).0, StatusCode::GATEWAY_TIMEOUT);
+    }
+}

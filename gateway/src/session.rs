@@ -1,0 +1,208 @@
+//! Server-side sessions: the browser holds only a random id in an HttpOnly
+//! cookie; the gateway keeps the person's tokens, refreshes the access token
+//! before it expires, and ends sessions on idle timeout, absolute lifetime
+//! or logout.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use otmetka_platform::auth::BearerToken;
+use otmetka_platform::db::Db;
+use otmetka_platform::{Error, Result, with_db};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::problem::Problem;
+
+pub const COOKIE_NAME: &str = "otmetka_session";
+
+/// Refresh the access token when less than this is left of it.
+const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
+/// Record activity at most this often, so reads don't all become writes.
+const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct StoredSession {
+    id_hash: Vec<u8>,
+    person_id: Uuid,
+    access_token: String,
+    access_expires_at: DateTime<Utc>,
+    refresh_token: String,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// The signed-in person of a request.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub person_id: Uuid,
+    pub token: BearerToken,
+    id_hash: Vec<u8>,
+    refresh_token: String,
+}
+
+/// What identity handed out at login.
+pub struct LoginTokens {
+    pub person_id: Uuid,
+    pub access_token: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+}
+
+fn hash_id(id: &str) -> Vec<u8> {
+    Sha256::digest(id.as_bytes()).to_vec()
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Creates a session and returns the `Set-Cookie` value that carries it.
+pub async fn create(state: &AppState, tokens: LoginTokens) -> Result<HeaderValue> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let id = URL_SAFE_NO_PAD.encode(bytes);
+    let now = Utc::now();
+    let lifetime = chrono::Duration::from_std(state.settings.session_lifetime).map_err(anyhow::Error::from)?;
+    let expires_at = now + lifetime;
+    with_db!(&state.db, pool => { sqlx::query(
+        "INSERT INTO sessions (id_hash, person_id, access_token, access_expires_at, refresh_token,
+                               created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(hash_id(&id)).bind(tokens.person_id).bind(&tokens.access_token)
+        .bind(tokens.access_expires_at).bind(&tokens.refresh_token).bind(now).bind(now).bind(expires_at)
+        .execute(pool).await?; });
+    Ok(set_cookie(state, &id, lifetime.num_seconds()))
+}
+
+fn set_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.settings.cookie_secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie is ASCII")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    set_cookie(state, "", 0)
+}
+
+impl Session {
+    /// Ends the session; returns the refresh token to revoke at identity.
+    pub async fn end(self, db: &Db) -> Result<String> {
+        with_db!(db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&self.id_hash).execute(pool).await?; });
+        Ok(self.refresh_token)
+    }
+}
+
+async fn load(state: &AppState, headers: &HeaderMap) -> Result<Session> {
+    let missing = || Error::Unauthenticated("sign in first".into());
+    let id = cookie_value(headers).ok_or_else(missing)?;
+    let id_hash = hash_id(&id);
+    let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
+        "SELECT id_hash, person_id, access_token, access_expires_at, refresh_token, last_seen_at, expires_at
+         FROM sessions WHERE id_hash = $1")
+        .bind(&id_hash).fetch_optional(pool).await?);
+    let mut stored = stored.ok_or_else(missing)?;
+    let now = Utc::now();
+    let idle = chrono::Duration::from_std(state.settings.session_idle_timeout).map_err(anyhow::Error::from)?;
+    if stored.expires_at <= now || stored.last_seen_at + idle <= now {
+        with_db!(&state.db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash).execute(pool).await?; });
+        return Err(Error::Unauthenticated("the session has ended; sign in again".into()));
+    }
+    if stored.access_expires_at - REFRESH_MARGIN <= now {
+        refresh(state, &mut stored, now).await?;
+    } else if stored.last_seen_at + TOUCH_INTERVAL <= now {
+        with_db!(&state.db, pool => { sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+            .bind(&id_hash).bind(now).execute(pool).await?; });
+    }
+    Ok(Session {
+        person_id: stored.person_id,
+        token: BearerToken(Arc::from(stored.access_token.as_str())),
+        id_hash: stored.id_hash,
+        refresh_token: stored.refresh_token,
+    })
+}
+
+/// Gets a new access token from identity; a refused refresh ends the session.
+async fn refresh(state: &AppState, stored: &mut StoredSession, now: DateTime<Utc>) -> Result<()> {
+    use otmetka_proto::identity::v1::RefreshAccessTokenRequest;
+    let mut request = tonic::Request::new(RefreshAccessTokenRequest { refresh_token: stored.refresh_token.clone() });
+    request.set_timeout(state.settings.upstream_timeout);
+    otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
+    match state.identity.clone().refresh_access_token(request).await {
+        Ok(response) => {
+            let response = response.into_inner();
+            let expires = response
+                .access_token_expire_time
+                .and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos as u32))
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no token expiry")))?;
+            stored.access_token = response.access_token;
+            stored.access_expires_at = expires;
+            with_db!(&state.db, pool => { sqlx::query(
+                "UPDATE sessions SET access_token = $2, access_expires_at = $3, last_seen_at = $4 WHERE id_hash = $1")
+                .bind(&stored.id_hash).bind(&stored.access_token).bind(expires).bind(now)
+                .execute(pool).await?; });
+            Ok(())
+        }
+        Err(status) if status.code() == tonic::Code::Unauthenticated => {
+            with_db!(&state.db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(&stored.id_hash).execute(pool).await?; });
+            Err(Error::Unauthenticated("the session has ended; sign in again".into()))
+        }
+        Err(status) => Err(Error::from(status)),
+    }
+}
+
+impl<S> FromRequestParts<S> for Session
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        load(&state, &parts.headers)
+            .await
+            .map_err(|error| Problem::for_request(error, &parts.headers))
+    }
+}
+
+/// Removes sessions past their absolute lifetime.
+pub async fn purge_expired(db: &Db) -> Result<u64> {
+    Ok(with_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(Utc::now()).execute(pool).await?.rows_affected()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("theme=dark; otmetka_session=abc123; lang=ru"));
+        assert_eq!(cookie_value(&headers).as_deref(), Some("abc123"));
+        headers.insert(COOKIE, HeaderValue::from_static("otmetka_session_old=zzz"));
+        assert_eq!(cookie_value(&headers), None);
+    }
+}
