@@ -1,0 +1,177 @@
+//! The test sandbox: the real suite on ephemeral loopback ports, on SQLite
+//! by default or on a throwaway PostgreSQL database when
+//! `OTMETKA_TEST_DATABASE_URL` names a server, seeded with the demo school,
+//! and HTTP clients that keep their own session cookies.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use otmetka_identity::InitialAdmin;
+use otmetka_local::{DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
+use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
+use sqlx::Connection;
+
+pub use otmetka_local::DEMO_LOGINS;
+
+pub const ADMIN_LOGIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "sandbox-admin-password";
+
+/// The backend a test run uses, from `OTMETKA_TEST_DATABASE_URL`.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("OTMETKA_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// For tests that mean nothing without PostgreSQL: `None` (with a loud
+/// note) on a developer machine without it, a failure under CI, where a
+/// silently skipped backend would look like a pass.
+pub fn require_postgres(test: &str) -> Option<String> {
+    let url = postgres_url();
+    if url.is_none() {
+        let message = format!("{test} needs PostgreSQL: set OTMETKA_TEST_DATABASE_URL (see README)");
+        assert!(std::env::var_os("CI").is_none(), "{message}");
+        eprintln!("SKIPPED: {message}");
+    }
+    url
+}
+
+/// Where a sandbox keeps its data; removed when the sandbox stops.
+enum Scratch {
+    Sqlite(tempfile::TempDir),
+    Postgres { server: String, database: String },
+}
+
+pub struct Sandbox {
+    pub suite: Option<RunningSuite>,
+    pub demo: DemoSchool,
+    scratch: Scratch,
+}
+
+fn suite_config(storage: Storage) -> SuiteConfig {
+    SuiteConfig {
+        storage,
+        gateway_addr: "127.0.0.1:0".parse().expect("an address"),
+        admin: InitialAdmin { login: ADMIN_LOGIN.into(), password: Secret::new(ADMIN_PASSWORD) },
+        limits: ServerLimits { shutdown_drain: Duration::from_secs(2), ..ServerLimits::default() },
+        upstream_timeout: Duration::from_secs(5),
+    }
+}
+
+/// `server` with its database name replaced by `database`.
+fn with_database(server: &str, database: &str) -> String {
+    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+impl Sandbox {
+    /// Starts the suite on fresh storage and seeds the demo school.
+    pub async fn start() -> anyhow::Result<Self> {
+        let scratch = match postgres_url() {
+            Some(server) => {
+                let database = format!("otmetka_test_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = sqlx::PgConnection::connect(&server).await.context("connecting to OTMETKA_TEST_DATABASE_URL")?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).execute(&mut admin).await?;
+                admin.close().await?;
+                Scratch::Postgres { server, database }
+            }
+            None => Scratch::Sqlite(tempfile::tempdir()?),
+        };
+        let sandbox = Self::start_on(scratch).await?;
+        Ok(sandbox)
+    }
+
+    async fn start_on(scratch: Scratch) -> anyhow::Result<Self> {
+        let suite = RunningSuite::start(suite_config(scratch.storage())).await?;
+        let demo = seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD).await?;
+        Ok(Self { suite: Some(suite), demo, scratch })
+    }
+
+    /// Stops the suite and starts it again on the same data.
+    pub async fn restart(mut self) -> anyhow::Result<Self> {
+        if let Some(suite) = self.suite.take() {
+            suite.stop().await?;
+        }
+        let Self { scratch, .. } = self;
+        Self::start_on(scratch).await
+    }
+
+    pub fn suite(&self) -> &RunningSuite {
+        self.suite.as_ref().expect("running")
+    }
+
+    pub fn gateway(&self) -> &str {
+        &self.suite().gateway_url
+    }
+
+    /// Where this sandbox's suite keeps its data.
+    pub fn suite_storage(&self) -> Storage {
+        self.scratch.storage()
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.scratch {
+            Scratch::Sqlite(_) => "sqlite",
+            Scratch::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// A browser-like client of the gateway, signed in as `login`.
+    pub async fn sign_in(&self, login: &str, password: &str) -> anyhow::Result<reqwest::Client> {
+        let client = reqwest::Client::builder().cookie_store(true).build()?;
+        let response = client
+            .post(format!("{}/api/v1/session", self.gateway()))
+            .json(&serde_json::json!({ "login": login, "password": password }))
+            .send()
+            .await?;
+        anyhow::ensure!(response.status() == reqwest::StatusCode::CREATED, "sign-in as {login}: {}", response.status());
+        Ok(client)
+    }
+
+    /// Signs in with the demo login of `login`.
+    pub async fn sign_in_demo(&self, login: &str) -> anyhow::Result<reqwest::Client> {
+        let demo = DEMO_LOGINS.iter().find(|demo| demo.login == login).context("a demo login")?;
+        self.sign_in(demo.login, demo.password).await
+    }
+
+    /// Stops the suite and removes its data.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(suite) = self.suite.take() {
+            suite.stop().await?;
+        }
+        if let Scratch::Postgres { server, database } = &self.scratch {
+            let mut admin = sqlx::PgConnection::connect(server).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")))
+                .execute(&mut admin)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Scratch {
+    fn storage(&self) -> Storage {
+        match self {
+            Scratch::Sqlite(dir) => Storage::Sqlite(dir.path().to_owned()),
+            Scratch::Postgres { server, database } => Storage::Postgres(SecretUrl::new(with_database(server, database))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn swaps_the_database_name() {
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "t1"), "postgres://u@h:5432/t1");
+        assert_eq!(with_database("postgres://u@h:5432", "t1"), "postgres://u@h:5432/t1");
+        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+    }
+}

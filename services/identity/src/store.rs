@@ -39,14 +39,15 @@ fn contains_pattern(query: &str) -> String {
 
 pub async fn insert_school(db: &Db, school: &School) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
-        "INSERT INTO schools (id, name, timezone, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(school.id).bind(&school.name).bind(&school.timezone).bind(school.created_at)
+        "INSERT INTO schools (id, name, search_name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(school.id).bind(&school.name).bind(school.name.to_lowercase()).bind(&school.timezone)
+        .bind(school.created_at)
         .execute(pool).await.map_err(exists("school with this name"))?; });
     Ok(())
 }
 
 pub async fn get_school(db: &Db, id: Uuid) -> Result<Option<School>> {
-    Ok(with_db!(db, pool => sqlx::query_as("SELECT * FROM schools WHERE id = $1")
+    Ok(with_db!(db, pool => sqlx::query_as("SELECT id, name, timezone, created_at FROM schools WHERE id = $1")
         .bind(id).fetch_optional(pool).await?))
 }
 
@@ -55,9 +56,9 @@ pub async fn list_schools(db: &Db, page: &Page, name_query: &str, member: Option
     let after = after_id(page)?;
     let pattern = contains_pattern(name_query);
     Ok(with_db!(db, pool => sqlx::query_as(
-        "SELECT * FROM schools
+        "SELECT id, name, timezone, created_at FROM schools
          WHERE ($1 IS NULL OR id > $1)
-           AND lower(name) LIKE $2 ESCAPE '\\'
+           AND search_name LIKE $2 ESCAPE '\\'
            AND ($3 IS NULL OR id IN (SELECT school_id FROM staff_roles WHERE person_id = $3))
          ORDER BY id LIMIT $4")
         .bind(after).bind(&pattern).bind(member).bind(page.fetch_limit())

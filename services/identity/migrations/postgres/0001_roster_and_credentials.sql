@@ -1,10 +1,12 @@
 CREATE TABLE schools (
     id uuid PRIMARY KEY,
     name text NOT NULL,
+    -- The name lowercased by the service (SQLite's lower() is ASCII-only).
+    search_name text NOT NULL,
     timezone text NOT NULL,
     created_at timestamptz NOT NULL
 );
-CREATE UNIQUE INDEX schools_name_key ON schools (lower(name));
+CREATE UNIQUE INDEX schools_name_key ON schools (search_name);
 
 CREATE TABLE persons (
     id uuid PRIMARY KEY,

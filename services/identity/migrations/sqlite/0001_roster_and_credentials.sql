@@ -1,10 +1,12 @@
 CREATE TABLE schools (
     id BLOB PRIMARY KEY,
     name TEXT NOT NULL,
+    -- The name lowercased by the service (SQLite's lower() is ASCII-only).
+    search_name TEXT NOT NULL,
     timezone TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX schools_name_key ON schools (lower(name));
+CREATE UNIQUE INDEX schools_name_key ON schools (search_name);
 
 CREATE TABLE persons (
     id BLOB PRIMARY KEY,
