@@ -32,13 +32,18 @@ where
         let headers = request.headers().clone();
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(Problem::for_request(Error::invalid("body", rejection.body_text()), &headers)),
+            Err(rejection) => Err(Problem::for_request(
+                Error::invalid("body", rejection.body_text()),
+                &headers,
+            )),
         }
     }
 }
 
 fn deadline(state: &AppState) -> Option<Deadline> {
-    Some(Deadline(std::time::Instant::now() + state.settings.upstream_timeout))
+    Some(Deadline(
+        std::time::Instant::now() + state.settings.upstream_timeout,
+    ))
 }
 
 fn timestamp(time: Option<prost_types::Timestamp>) -> Option<DateTime<Utc>> {
@@ -58,9 +63,16 @@ pub struct SessionView {
 }
 
 /// `POST /api/v1/session`: school-issued login and password → session cookie.
-pub async fn create_session(State(state): State<AppState>, headers: HeaderMap, ApiJson(body): ApiJson<LoginBody>) -> Response {
+pub async fn create_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Response {
     let result: Result<Response> = async {
-        let mut request = tonic::Request::new(identity::LoginRequest { login: body.login, password: body.password });
+        let mut request = tonic::Request::new(identity::LoginRequest {
+            login: body.login,
+            password: body.password,
+        });
         request.set_timeout(state.settings.upstream_timeout);
         otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
         let login = state.identity.clone().login(request).await?.into_inner();
@@ -73,8 +85,16 @@ pub async fn create_session(State(state): State<AppState>, headers: HeaderMap, A
         };
         let person_id = tokens.person_id;
         let cookie = session::create(&state, tokens).await?;
-        let view = SessionView { person_id: person_id.to_string(), password_change_required: login.password_change_required };
-        Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(view)).into_response())
+        let view = SessionView {
+            person_id: person_id.to_string(),
+            password_change_required: login.password_change_required,
+        };
+        Ok((
+            StatusCode::CREATED,
+            [(header::SET_COOKIE, cookie)],
+            Json(view),
+        )
+            .into_response())
     }
     .await;
     result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
@@ -87,11 +107,16 @@ pub struct CurrentSession {
 
 /// `GET /api/v1/session`: who is signed in.
 pub async fn current_session(session: Session) -> Json<CurrentSession> {
-    Json(CurrentSession { person_id: session.person_id.to_string() })
+    Json(CurrentSession {
+        person_id: session.person_id.to_string(),
+    })
 }
 
 /// `DELETE /api/v1/session`: sign out here and at identity.
-pub async fn delete_session(State(state): State<AppState>, session: Session) -> Result<Response, Problem> {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, Problem> {
     let refresh_token = session.end(&state.db).await?;
     let mut request = tonic::Request::new(identity::RevokeRefreshTokenRequest { refresh_token });
     request.set_timeout(state.settings.upstream_timeout);
@@ -99,7 +124,11 @@ pub async fn delete_session(State(state): State<AppState>, session: Session) -> 
         // The session is gone already; the token dies with its lifetime.
         tracing::warn!(code = ?status.code(), "could not revoke the refresh token");
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, session::clear_cookie(&state))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session::clear_cookie(&state))],
+    )
+        .into_response())
 }
 
 /// A mark value as people type it: `5` or `"4-"`.
@@ -187,8 +216,15 @@ pub async fn create_mark(
     };
     let result: Result<Response> = async {
         let request = outgoing(message, &session.token, deadline(&state))?;
-        let mark = state.gradebook.clone().create_mark(request).await?.into_inner().mark;
-        let mark = mark.ok_or_else(|| Error::Internal(anyhow::anyhow!("gradebook sent no mark")))?;
+        let mark = state
+            .gradebook
+            .clone()
+            .create_mark(request)
+            .await?
+            .into_inner()
+            .mark;
+        let mark =
+            mark.ok_or_else(|| Error::Internal(anyhow::anyhow!("gradebook sent no mark")))?;
         Ok((StatusCode::CREATED, Json(mark_view(mark))).into_response())
     }
     .await;
@@ -231,8 +267,16 @@ pub async fn list_student_marks(
             page_token: query.page_token.unwrap_or_default(),
         };
         let request = outgoing(message, &session.token, deadline(&state))?;
-        let page = state.gradebook.clone().list_student_marks(request).await?.into_inner();
-        let body = MarksPage { marks: page.marks.into_iter().map(mark_view).collect(), next_page_token: page.next_page_token };
+        let page = state
+            .gradebook
+            .clone()
+            .list_student_marks(request)
+            .await?
+            .into_inner();
+        let body = MarksPage {
+            marks: page.marks.into_iter().map(mark_view).collect(),
+            next_page_token: page.next_page_token,
+        };
         Ok(Json(body).into_response())
     }
     .await;

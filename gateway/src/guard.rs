@@ -12,7 +12,10 @@ use crate::problem::Problem;
 /// another site. JSON bodies already force a CORS preflight, which the
 /// gateway never grants; this closes the door for form-encoded tricks too.
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     let cross_site = request
         .headers()
         .get("sec-fetch-site")
@@ -27,10 +30,19 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
 /// Headers that keep an API response from being framed, sniffed or leaked.
 pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
     [
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ]
 }

@@ -55,9 +55,17 @@ pub(crate) struct AppState {
 
 fn router(state: AppState) -> Router {
     let mut api = Router::new()
-        .route("/api/v1/session", post(api::create_session).get(api::current_session).delete(api::delete_session))
+        .route(
+            "/api/v1/session",
+            post(api::create_session)
+                .get(api::current_session)
+                .delete(api::delete_session),
+        )
         .route("/api/v1/marks", post(api::create_mark))
-        .route("/api/v1/students/{student_id}/marks", get(api::list_student_marks))
+        .route(
+            "/api/v1/students/{student_id}/marks",
+            get(api::list_student_marks),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
         .with_state(state)
@@ -71,7 +79,11 @@ fn router(state: AppState) -> Router {
 }
 
 /// Serves the gateway on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: Settings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let state = AppState {
         db: db.clone(),

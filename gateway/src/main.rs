@@ -21,7 +21,11 @@ struct Config {
     #[command(flatten)]
     identity: IdentityArgs,
     /// gRPC address of the gradebook service.
-    #[arg(long, env = "OTMETKA_GRADEBOOK_URL", default_value = "http://127.0.0.1:50052")]
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
     gradebook_url: String,
     /// Longest time one call to a service may take.
     #[arg(long, env = "OTMETKA_UPSTREAM_TIMEOUT", default_value = "5s", value_parser = parse_duration)]

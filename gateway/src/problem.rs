@@ -18,12 +18,18 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(error: Error) -> Self {
-        Self { error, english: false }
+        Self {
+            error,
+            english: false,
+        }
     }
 
     /// Picks the title language from `Accept-Language`.
     pub fn for_request(error: Error, headers: &HeaderMap) -> Self {
-        Self { error, english: prefers_english(headers) }
+        Self {
+            error,
+            english: prefers_english(headers),
+        }
     }
 }
 
@@ -67,16 +73,66 @@ struct FieldError {
 /// (HTTP status, problem type slug, Russian title, English title).
 fn describe(error: &Error) -> (StatusCode, &'static str, &'static str, &'static str) {
     match error {
-        Error::InvalidArgument(_) => (StatusCode::BAD_REQUEST, "invalid-request", "Неверные данные запроса", "Invalid request"),
-        Error::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Не найдено", "Not found"),
-        Error::AlreadyExists(_) => (StatusCode::CONFLICT, "already-exists", "Уже существует", "Already exists"),
-        Error::PermissionDenied(_) => (StatusCode::FORBIDDEN, "forbidden", "Нет доступа", "Forbidden"),
-        Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Требуется вход", "Authentication required"),
-        Error::FailedPrecondition(_) => (StatusCode::CONFLICT, "failed-precondition", "Действие сейчас невозможно", "Not possible now"),
-        Error::ResourceExhausted(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests", "Слишком много запросов", "Too many requests"),
-        Error::DeadlineExceeded => (StatusCode::GATEWAY_TIMEOUT, "timeout", "Сервис не ответил вовремя", "The service did not answer in time"),
-        Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Сервис временно недоступен", "Service unavailable"),
-        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Внутренняя ошибка", "Internal error"),
+        Error::InvalidArgument(_) => (
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+            "Неверные данные запроса",
+            "Invalid request",
+        ),
+        Error::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Не найдено",
+            "Not found",
+        ),
+        Error::AlreadyExists(_) => (
+            StatusCode::CONFLICT,
+            "already-exists",
+            "Уже существует",
+            "Already exists",
+        ),
+        Error::PermissionDenied(_) => (
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Нет доступа",
+            "Forbidden",
+        ),
+        Error::Unauthenticated(_) => (
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Требуется вход",
+            "Authentication required",
+        ),
+        Error::FailedPrecondition(_) => (
+            StatusCode::CONFLICT,
+            "failed-precondition",
+            "Действие сейчас невозможно",
+            "Not possible now",
+        ),
+        Error::ResourceExhausted(_) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "Слишком много запросов",
+            "Too many requests",
+        ),
+        Error::DeadlineExceeded => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "timeout",
+            "Сервис не ответил вовремя",
+            "The service did not answer in time",
+        ),
+        Error::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Сервис временно недоступен",
+            "Service unavailable",
+        ),
+        Error::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Внутренняя ошибка",
+            "Internal error",
+        ),
     }
 }
 
@@ -86,7 +142,10 @@ impl IntoResponse for Problem {
         let errors = match &self.error {
             Error::InvalidArgument(violations) => violations
                 .iter()
-                .map(|FieldViolation { field, description }| FieldError { field: field.clone(), detail: description.clone() })
+                .map(|FieldViolation { field, description }| FieldError {
+                    field: field.clone(),
+                    detail: description.clone(),
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -105,9 +164,15 @@ impl IntoResponse for Problem {
             errors,
         };
         let mut response = (status, Json(body)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Cookie realm=\"otmetka\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Cookie realm=\"otmetka\""),
+            );
         }
         response
     }
@@ -121,17 +186,35 @@ mod tests {
     fn english_only_when_asked_first() {
         let mut headers = HeaderMap::new();
         assert!(!prefers_english(&headers));
-        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en-GB,en;q=0.9,ru;q=0.8"));
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-GB,en;q=0.9,ru;q=0.8"),
+        );
         assert!(prefers_english(&headers));
-        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("ru-RU,en;q=0.5"));
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("ru-RU,en;q=0.5"),
+        );
         assert!(!prefers_english(&headers));
     }
 
     #[test]
     fn every_error_maps_to_its_status() {
-        assert_eq!(describe(&Error::invalid("value", "x")).0, StatusCode::BAD_REQUEST);
-        assert_eq!(describe(&Error::not_found("student")).0, StatusCode::NOT_FOUND);
-        assert_eq!(describe(&Error::Unauthenticated("x".into())).0, StatusCode::UNAUTHORIZED);
-        assert_eq!(describe(&Error::DeadlineExceeded).0, StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(
+            describe(&Error::invalid("value", "x")).0,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            describe(&Error::not_found("student")).0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            describe(&Error::Unauthenticated("x".into())).0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            describe(&Error::DeadlineExceeded).0,
+            StatusCode::GATEWAY_TIMEOUT
+        );
     }
 }

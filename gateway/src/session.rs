@@ -78,7 +78,8 @@ pub async fn create(state: &AppState, tokens: LoginTokens) -> Result<HeaderValue
     rand::rng().fill_bytes(&mut bytes);
     let id = URL_SAFE_NO_PAD.encode(bytes);
     let now = Utc::now();
-    let lifetime = chrono::Duration::from_std(state.settings.session_lifetime).map_err(anyhow::Error::from)?;
+    let lifetime =
+        chrono::Duration::from_std(state.settings.session_lifetime).map_err(anyhow::Error::from)?;
     let expires_at = now + lifetime;
     with_db!(&state.db, pool => { sqlx::query(
         "INSERT INTO sessions (id_hash, person_id, access_token, access_expires_at, refresh_token,
@@ -91,7 +92,11 @@ pub async fn create(state: &AppState, tokens: LoginTokens) -> Result<HeaderValue
 }
 
 fn set_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings.cookie_secure { "; Secure" } else { "" };
+    let secure = if state.settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
@@ -122,11 +127,14 @@ async fn load(state: &AppState, headers: &HeaderMap) -> Result<Session> {
         .bind(&id_hash).fetch_optional(pool).await?);
     let mut stored = stored.ok_or_else(missing)?;
     let now = Utc::now();
-    let idle = chrono::Duration::from_std(state.settings.session_idle_timeout).map_err(anyhow::Error::from)?;
+    let idle = chrono::Duration::from_std(state.settings.session_idle_timeout)
+        .map_err(anyhow::Error::from)?;
     if stored.expires_at <= now || stored.last_seen_at + idle <= now {
         with_db!(&state.db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(&id_hash).execute(pool).await?; });
-        return Err(Error::Unauthenticated("the session has ended; sign in again".into()));
+        return Err(Error::Unauthenticated(
+            "the session has ended; sign in again".into(),
+        ));
     }
     if stored.access_expires_at - REFRESH_MARGIN <= now {
         refresh(state, &mut stored, now).await?;
@@ -145,7 +153,9 @@ async fn load(state: &AppState, headers: &HeaderMap) -> Result<Session> {
 /// Gets a new access token from identity; a refused refresh ends the session.
 async fn refresh(state: &AppState, stored: &mut StoredSession, now: DateTime<Utc>) -> Result<()> {
     use otmetka_proto::identity::v1::RefreshAccessTokenRequest;
-    let mut request = tonic::Request::new(RefreshAccessTokenRequest { refresh_token: stored.refresh_token.clone() });
+    let mut request = tonic::Request::new(RefreshAccessTokenRequest {
+        refresh_token: stored.refresh_token.clone(),
+    });
     request.set_timeout(state.settings.upstream_timeout);
     otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
     match state.identity.clone().refresh_access_token(request).await {
@@ -166,7 +176,9 @@ async fn refresh(state: &AppState, stored: &mut StoredSession, now: DateTime<Utc
         Err(status) if status.code() == tonic::Code::Unauthenticated => {
             with_db!(&state.db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(&stored.id_hash).execute(pool).await?; });
-            Err(Error::Unauthenticated("the session has ended; sign in again".into()))
+            Err(Error::Unauthenticated(
+                "the session has ended; sign in again".into(),
+            ))
         }
         Err(status) => Err(Error::from(status)),
     }
@@ -189,8 +201,10 @@ where
 
 /// Removes sessions past their absolute lifetime.
 pub async fn purge_expired(db: &Db) -> Result<u64> {
-    Ok(with_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(Utc::now()).execute(pool).await?.rows_affected()))
+    Ok(
+        with_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(Utc::now()).execute(pool).await?.rows_affected()),
+    )
 }
 
 #[cfg(test)]
@@ -200,7 +214,10 @@ mod tests {
     #[test]
     fn finds_the_session_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("theme=dark; otmetka_session=abc123; lang=ru"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("theme=dark; otmetka_session=abc123; lang=ru"),
+        );
         assert_eq!(cookie_value(&headers).as_deref(), Some("abc123"));
         headers.insert(COOKIE, HeaderValue::from_static("otmetka_session_old=zzz"));
         assert_eq!(cookie_value(&headers), None);

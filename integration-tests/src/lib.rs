@@ -18,7 +18,9 @@ pub const ADMIN_PASSWORD: &str = "sandbox-admin-password";
 
 /// The backend a test run uses, from `OTMETKA_TEST_DATABASE_URL`.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("OTMETKA_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())
+    std::env::var("OTMETKA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// For tests that mean nothing without PostgreSQL: `None` (with a loud
@@ -27,7 +29,8 @@ pub fn postgres_url() -> Option<String> {
 pub fn require_postgres(test: &str) -> Option<String> {
     let url = postgres_url();
     if url.is_none() {
-        let message = format!("{test} needs PostgreSQL: set OTMETKA_TEST_DATABASE_URL (see README)");
+        let message =
+            format!("{test} needs PostgreSQL: set OTMETKA_TEST_DATABASE_URL (see README)");
         assert!(std::env::var_os("CI").is_none(), "{message}");
         eprintln!("SKIPPED: {message}");
     }
@@ -50,15 +53,23 @@ fn suite_config(storage: Storage) -> SuiteConfig {
     SuiteConfig {
         storage,
         gateway_addr: "127.0.0.1:0".parse().expect("an address"),
-        admin: InitialAdmin { login: ADMIN_LOGIN.into(), password: Secret::new(ADMIN_PASSWORD) },
-        limits: ServerLimits { shutdown_drain: Duration::from_secs(2), ..ServerLimits::default() },
+        admin: InitialAdmin {
+            login: ADMIN_LOGIN.into(),
+            password: Secret::new(ADMIN_PASSWORD),
+        },
+        limits: ServerLimits {
+            shutdown_drain: Duration::from_secs(2),
+            ..ServerLimits::default()
+        },
         upstream_timeout: Duration::from_secs(5),
     }
 }
 
 /// `server` with its database name replaced by `database`.
 fn with_database(server: &str, database: &str) -> String {
-    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let (base, query) = server
+        .split_once('?')
+        .map_or((server, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map_or(0, |i| i + 3);
     let base = match base[authority_end..].find('/') {
         Some(slash) => &base[..authority_end + slash],
@@ -76,8 +87,12 @@ impl Sandbox {
         let scratch = match postgres_url() {
             Some(server) => {
                 let database = format!("otmetka_test_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = sqlx::PgConnection::connect(&server).await.context("connecting to OTMETKA_TEST_DATABASE_URL")?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).execute(&mut admin).await?;
+                let mut admin = sqlx::PgConnection::connect(&server)
+                    .await
+                    .context("connecting to OTMETKA_TEST_DATABASE_URL")?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+                    .execute(&mut admin)
+                    .await?;
                 admin.close().await?;
                 Scratch::Postgres { server, database }
             }
@@ -90,7 +105,11 @@ impl Sandbox {
     async fn start_on(scratch: Scratch) -> anyhow::Result<Self> {
         let suite = RunningSuite::start(suite_config(scratch.storage())).await?;
         let demo = seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD).await?;
-        Ok(Self { suite: Some(suite), demo, scratch })
+        Ok(Self {
+            suite: Some(suite),
+            demo,
+            scratch,
+        })
     }
 
     /// Stops the suite and starts it again on the same data.
@@ -130,13 +149,20 @@ impl Sandbox {
             .json(&serde_json::json!({ "login": login, "password": password }))
             .send()
             .await?;
-        anyhow::ensure!(response.status() == reqwest::StatusCode::CREATED, "sign-in as {login}: {}", response.status());
+        anyhow::ensure!(
+            response.status() == reqwest::StatusCode::CREATED,
+            "sign-in as {login}: {}",
+            response.status()
+        );
         Ok(client)
     }
 
     /// Signs in with the demo login of `login`.
     pub async fn sign_in_demo(&self, login: &str) -> anyhow::Result<reqwest::Client> {
-        let demo = DEMO_LOGINS.iter().find(|demo| demo.login == login).context("a demo login")?;
+        let demo = DEMO_LOGINS
+            .iter()
+            .find(|demo| demo.login == login)
+            .context("a demo login")?;
         self.sign_in(demo.login, demo.password).await
     }
 
@@ -147,9 +173,11 @@ impl Sandbox {
         }
         if let Scratch::Postgres { server, database } = &self.scratch {
             let mut admin = sqlx::PgConnection::connect(server).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")))
-                .execute(&mut admin)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await?;
         }
         Ok(())
     }
@@ -159,7 +187,9 @@ impl Scratch {
     fn storage(&self) -> Storage {
         match self {
             Scratch::Sqlite(dir) => Storage::Sqlite(dir.path().to_owned()),
-            Scratch::Postgres { server, database } => Storage::Postgres(SecretUrl::new(with_database(server, database))),
+            Scratch::Postgres { server, database } => {
+                Storage::Postgres(SecretUrl::new(with_database(server, database)))
+            }
         }
     }
 }
@@ -170,8 +200,17 @@ mod tests {
 
     #[test]
     fn swaps_the_database_name() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "t1"), "postgres://u@h:5432/t1");
-        assert_eq!(with_database("postgres://u@h:5432", "t1"), "postgres://u@h:5432/t1");
-        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "t1"),
+            "postgres://u@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432", "t1"),
+            "postgres://u@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
     }
 }

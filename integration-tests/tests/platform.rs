@@ -8,27 +8,46 @@ use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use tonic_reflection::pb::v1::ServerReflectionRequest;
 use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-use tonic_reflection::pb::v1::ServerReflectionRequest;
 
 async fn listed_services(url: &str) -> Vec<String> {
     let mut client = ServerReflectionClient::new(channel(url).await);
-    let request = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
-    let mut responses = client.server_reflection_info(tokio_stream_once(request)).await.expect("reflection").into_inner();
-    let response = responses.message().await.expect("a message").expect("an answer");
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = client
+        .server_reflection_info(tokio_stream_once(request))
+        .await
+        .expect("reflection")
+        .into_inner();
+    let response = responses
+        .message()
+        .await
+        .expect("a message")
+        .expect("an answer");
     match response.message_response {
-        Some(MessageResponse::ListServicesResponse(list)) => list.service.into_iter().map(|s| s.name).collect(),
+        Some(MessageResponse::ListServicesResponse(list)) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
         other => panic!("unexpected reflection answer {other:?}"),
     }
 }
 
 async fn channel(url: &str) -> tonic::transport::Channel {
-    tonic::transport::Endpoint::from_shared(url.to_owned()).unwrap().connect().await.expect("connect")
+    tonic::transport::Endpoint::from_shared(url.to_owned())
+        .unwrap()
+        .connect()
+        .await
+        .expect("connect")
 }
 
-fn tokio_stream_once<T: Send + 'static>(item: T) -> impl tonic::codegen::tokio_stream::Stream<Item = T> {
+fn tokio_stream_once<T: Send + 'static>(
+    item: T,
+) -> impl tonic::codegen::tokio_stream::Stream<Item = T> {
     tonic::codegen::tokio_stream::iter([item])
 }
 
@@ -37,13 +56,28 @@ async fn every_service_is_serving_and_lists_its_contract() {
     let sandbox = Sandbox::start().await.expect("sandbox");
     for (name, url) in &sandbox.suite().service_urls {
         let mut health = HealthClient::new(channel(url).await);
-        let status = health.check(HealthCheckRequest { service: String::new() }).await.unwrap().into_inner().status;
+        let status = health
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
         assert_eq!(status, ServingStatus::Serving as i32, "{name}");
         let services = listed_services(url).await;
         let contract = format!("otmetka.{name}.v1.{}Service", capitalized(name));
         assert!(services.contains(&contract), "{name} lists {services:?}");
-        assert!(services.iter().any(|s| s == "grpc.health.v1.Health"), "{name} lists {services:?}");
-        let status = health.check(HealthCheckRequest { service: contract }).await.unwrap().into_inner().status;
+        assert!(
+            services.iter().any(|s| s == "grpc.health.v1.Health"),
+            "{name} lists {services:?}"
+        );
+        let status = health
+            .check(HealthCheckRequest { service: contract })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
         assert_eq!(status, ServingStatus::Serving as i32, "{name}");
     }
     sandbox.stop().await.unwrap();
@@ -51,7 +85,10 @@ async fn every_service_is_serving_and_lists_its_contract() {
 
 fn capitalized(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -59,7 +96,10 @@ async fn calls_without_a_valid_token_are_refused() {
     let sandbox = Sandbox::start().await.expect("sandbox");
     let url = sandbox.suite().url_of("gradebook").unwrap().to_owned();
     let mut gradebook = GradebookServiceClient::connect(url).await.unwrap();
-    let request = || ListStudentMarksRequest { student_id: sandbox.demo.student_ids[0].clone(), ..Default::default() };
+    let request = || ListStudentMarksRequest {
+        student_id: sandbox.demo.student_ids[0].clone(),
+        ..Default::default()
+    };
 
     let status = gradebook.list_student_marks(request()).await.unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated);
@@ -67,15 +107,20 @@ async fn calls_without_a_valid_token_are_refused() {
     let forged = "eyJhbGciOiJFZERTQSIsImtpZCI6Im5vcGUifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
     for token in [forged, "not a jwt", ""] {
         let mut call = tonic::Request::new(request());
-        call.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        call.metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
         let status = gradebook.list_student_marks(call).await.unwrap_err();
         assert_eq!(status.code(), Code::Unauthenticated, "token {token:?}");
     }
 
     // A declared but unbuilt RPC says so, after authentication.
     let mut call = tonic::Request::new(otmetka_proto::gradebook::v1::GetJournalRequest::default());
-    call.metadata_mut().insert("authorization", "Bearer x".parse().unwrap());
-    assert_eq!(gradebook.get_journal(call).await.unwrap_err().code(), Code::Unauthenticated);
+    call.metadata_mut()
+        .insert("authorization", "Bearer x".parse().unwrap());
+    assert_eq!(
+        gradebook.get_journal(call).await.unwrap_err().code(),
+        Code::Unauthenticated
+    );
     sandbox.stop().await.unwrap();
 }
 
@@ -83,7 +128,10 @@ async fn calls_without_a_valid_token_are_refused() {
 async fn guardian_sees(sandbox: &Sandbox, child: &str) -> usize {
     let client = sandbox.sign_in_demo("parent").await.unwrap();
     let page: serde_json::Value = client
-        .get(format!("{}/api/v1/students/{child}/marks?page_size=500", sandbox.gateway()))
+        .get(format!(
+            "{}/api/v1/students/{child}/marks?page_size=500",
+            sandbox.gateway()
+        ))
         .send()
         .await
         .unwrap()
@@ -101,7 +149,10 @@ async fn data_survives_a_restart() {
     assert!(marks_before > 0);
     let before = guardian_sees(&sandbox, &child).await;
     let sandbox = sandbox.restart().await.expect("restart");
-    assert_eq!(sandbox.demo.marks_posted, 0, "the demo school is seeded once");
+    assert_eq!(
+        sandbox.demo.marks_posted, 0,
+        "the demo school is seeded once"
+    );
     assert_eq!(sandbox.demo.student_ids[0], child);
     assert_eq!(guardian_sees(&sandbox, &child).await, before);
     sandbox.stop().await.unwrap();

@@ -5,7 +5,11 @@ use otmetka_integration_tests::Sandbox;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn marks_of(client: &reqwest::Client, gateway: &str, student_id: &str) -> (StatusCode, Value) {
+async fn marks_of(
+    client: &reqwest::Client,
+    gateway: &str,
+    student_id: &str,
+) -> (StatusCode, Value) {
     let response = client
         .get(format!("{gateway}/api/v1/students/{student_id}/marks"))
         .send()
@@ -46,14 +50,25 @@ async fn a_mark_travels_from_teacher_to_family() {
     let guardian = sandbox.sign_in_demo("parent").await.unwrap();
     let (status, page) = marks_of(&guardian, &gateway, &child).await;
     assert_eq!(status, StatusCode::OK);
-    let seen = page["marks"].as_array().unwrap().iter().find(|m| m["id"] == mark_id.as_str()).expect("the new mark");
+    let seen = page["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == mark_id.as_str())
+        .expect("the new mark");
     assert_eq!(seen["comment"], "Решил задачу у доски");
 
     // The student sees their own.
     let student = sandbox.sign_in_demo("student").await.unwrap();
     let (status, page) = marks_of(&student, &gateway, &child).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page["marks"].as_array().unwrap().iter().any(|m| m["id"] == mark_id.as_str()));
+    assert!(
+        page["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == mark_id.as_str())
+    );
 
     // Another guardian is refused, exactly as if the student did not exist.
     let stranger = sandbox.sign_in_demo("parent2").await.unwrap();
@@ -61,7 +76,10 @@ async fn a_mark_travels_from_teacher_to_family() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, missing) = marks_of(&stranger, &gateway, &uuid::Uuid::now_v7().to_string()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(refusal, missing, "a refusal must not reveal that the student exists");
+    assert_eq!(
+        refusal, missing,
+        "a refusal must not reveal that the student exists"
+    );
 
     // The other guardian's own child is visible to them, and not this one's.
     let (status, _) = marks_of(&stranger, &gateway, &sandbox.demo.student_ids[1]).await;
@@ -85,7 +103,10 @@ async fn bad_marks_and_missing_sessions_are_refused() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["status"], 400);
     assert_eq!(problem["errors"][0]["field"], "value", "{problem}");
@@ -98,7 +119,12 @@ async fn bad_marks_and_missing_sessions_are_refused() {
         .await
         .unwrap();
     let problem: Value = response.json().await.unwrap();
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["student_id", "lesson_date", "weight"]);
 
     // A guardian may read but not write.
@@ -113,9 +139,16 @@ async fn bad_marks_and_missing_sessions_are_refused() {
 
     // No session, a forged session, a wrong password.
     let anonymous = reqwest::Client::new();
-    let response = anonymous.get(format!("{gateway}/api/v1/students/{child}/marks")).send().await.unwrap();
+    let response = anonymous
+        .get(format!("{gateway}/api/v1/students/{child}/marks"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let response = anonymous
         .get(format!("{gateway}/api/v1/students/{child}/marks"))
         .header("cookie", "otmetka_session=forged")
@@ -142,7 +175,11 @@ async fn bad_marks_and_missing_sessions_are_refused() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
     // Signing out ends the session.
-    let response = teacher.delete(format!("{gateway}/api/v1/session")).send().await.unwrap();
+    let response = teacher
+        .delete(format!("{gateway}/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let (status, _) = marks_of(&teacher, &gateway, &child).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -165,14 +202,24 @@ async fn a_retried_post_makes_one_mark() {
     });
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let response = teacher.post(format!("{gateway}/api/v1/marks")).json(&body).send().await.unwrap();
+        let response = teacher
+            .post(format!("{gateway}/api/v1/marks"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
         let mark: Value = response.json().await.unwrap();
         ids.push(mark["id"].as_str().unwrap().to_owned());
     }
     assert_eq!(ids[0], ids[1]);
     let (_, page) = marks_of(&teacher, &gateway, &child).await;
-    let copies = page["marks"].as_array().unwrap().iter().filter(|m| m["id"] == ids[0].as_str()).count();
+    let copies = page["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["id"] == ids[0].as_str())
+        .count();
     assert_eq!(copies, 1);
     sandbox.stop().await.unwrap();
 }

@@ -97,10 +97,15 @@ impl RemoteJwks {
         let mut request = tonic::Request::new(GetJwksRequest {});
         request.set_timeout(Duration::from_secs(3));
         crate::telemetry::inject_current_context(request.metadata_mut());
-        let response = self.client.clone().get_jwks(request).await.map_err(|status| {
-            tracing::warn!(code = ?status.code(), "fetching verification keys failed");
-            Error::Unavailable("token verification keys unavailable".into())
-        })?;
+        let response = self
+            .client
+            .clone()
+            .get_jwks(request)
+            .await
+            .map_err(|status| {
+                tracing::warn!(code = ?status.code(), "fetching verification keys failed");
+                Error::Unavailable("token verification keys unavailable".into())
+            })?;
         *last_fetch = Some(Instant::now());
         let keys = parse_jwks(&response.into_inner().jwks_json)?;
         let found = keys.get(kid).cloned();

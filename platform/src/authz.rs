@@ -87,10 +87,7 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
                 || relations.has_school_role(StaffRole::Director)
         }
         Action::WriteMark { subject_id } => relations.teaches_subjects.contains(&subject_id),
-        Action::ReadRoster => {
-            relations.city_operator
-                || !relations.school_roles.is_empty()
-        }
+        Action::ReadRoster => relations.city_operator || !relations.school_roles.is_empty(),
         Action::ManageRoster => {
             relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
         }
@@ -110,8 +107,20 @@ mod tests {
     fn callers() -> Vec<(&'static str, Relations)> {
         vec![
             ("stranger", Relations::default()),
-            ("student", Relations { student_self: true, ..Default::default() }),
-            ("own guardian", Relations { guardian_of: true, ..Default::default() }),
+            (
+                "student",
+                Relations {
+                    student_self: true,
+                    ..Default::default()
+                },
+            ),
+            (
+                "own guardian",
+                Relations {
+                    guardian_of: true,
+                    ..Default::default()
+                },
+            ),
             (
                 "subject teacher",
                 Relations {
@@ -122,7 +131,10 @@ mod tests {
             ),
             (
                 "other teacher of the school",
-                Relations { school_roles: vec![StaffRole::Teacher], ..Default::default() },
+                Relations {
+                    school_roles: vec![StaffRole::Teacher],
+                    ..Default::default()
+                },
             ),
             (
                 "class teacher",
@@ -134,26 +146,43 @@ mod tests {
             ),
             (
                 "deputy head",
-                Relations { school_roles: vec![StaffRole::DeputyHead], ..Default::default() },
+                Relations {
+                    school_roles: vec![StaffRole::DeputyHead],
+                    ..Default::default()
+                },
             ),
             (
                 "school admin",
-                Relations { school_roles: vec![StaffRole::SchoolAdmin], ..Default::default() },
+                Relations {
+                    school_roles: vec![StaffRole::SchoolAdmin],
+                    ..Default::default()
+                },
             ),
-            ("city operator", Relations { city_operator: true, ..Default::default() }),
+            (
+                "city operator",
+                Relations {
+                    city_operator: true,
+                    ..Default::default()
+                },
+            ),
         ]
     }
 
     #[test]
     fn the_matrix() {
-        let write = Action::WriteMark { subject_id: subject() };
+        let write = Action::WriteMark {
+            subject_id: subject(),
+        };
         // caller → (read record, write mark, read roster, manage roster, manage city)
         let expected = [
             ("stranger", [false, false, false, false, false]),
             ("student", [true, false, false, false, false]),
             ("own guardian", [true, false, false, false, false]),
             ("subject teacher", [true, true, true, false, false]),
-            ("other teacher of the school", [false, false, true, false, false]),
+            (
+                "other teacher of the school",
+                [false, false, true, false, false],
+            ),
             ("class teacher", [true, false, true, false, false]),
             ("deputy head", [true, false, true, false, false]),
             ("school admin", [false, false, true, true, false]),
@@ -178,8 +207,16 @@ mod tests {
 
     #[test]
     fn teaching_one_subject_does_not_allow_marks_in_another() {
-        let relations = Relations { teaches_subjects: vec![subject()], ..Default::default() };
-        assert!(!allows(&relations, Action::WriteMark { subject_id: Uuid::from_u128(8) }));
+        let relations = Relations {
+            teaches_subjects: vec![subject()],
+            ..Default::default()
+        };
+        assert!(!allows(
+            &relations,
+            Action::WriteMark {
+                subject_id: Uuid::from_u128(8)
+            }
+        ));
     }
 
     #[test]

@@ -70,7 +70,11 @@ pub struct DatabaseArgs {
     #[arg(long = "database-schema", env = "OTMETKA_DATABASE_SCHEMA")]
     pub schema: Option<String>,
     /// Largest number of pooled connections.
-    #[arg(long = "database-max-connections", env = "OTMETKA_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    #[arg(
+        long = "database-max-connections",
+        env = "OTMETKA_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10
+    )]
     pub max_connections: u32,
 }
 
@@ -92,7 +96,11 @@ impl DatabaseArgs {
 #[derive(clap::Args, Debug, Clone)]
 pub struct IdentityArgs {
     /// gRPC address of the identity service.
-    #[arg(long, env = "OTMETKA_IDENTITY_URL", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "OTMETKA_IDENTITY_URL",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub identity_url: String,
 }
 

@@ -98,10 +98,12 @@ async fn open_postgres(settings: &DbSettings, migrator: &Migrator) -> anyhow::Re
         .await
         .with_context(|| format!("connecting to {:?}", settings.url))?;
     // The name was checked above to be a plain lowercase identifier.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
-        .execute(&pool)
-        .await
-        .or_else(tolerate_concurrent_schema_creation)?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema}"
+    )))
+    .execute(&pool)
+    .await
+    .or_else(tolerate_concurrent_schema_creation)?;
     migrator.run(&pool).await.context("migrating")?;
     Ok(pool)
 }

@@ -193,7 +193,11 @@ mod tests {
         let status = tonic::Status::from(violations.into_result().unwrap_err());
         assert_eq!(status.code(), Code::InvalidArgument);
         let bad = status.get_details_bad_request().expect("details");
-        let fields: Vec<_> = bad.field_violations.iter().map(|v| v.field.as_str()).collect();
+        let fields: Vec<_> = bad
+            .field_violations
+            .iter()
+            .map(|v| v.field.as_str())
+            .collect();
         assert_eq!(fields, ["value", "weight"]);
         // and back again on the calling side
         match Error::from(status) {

@@ -91,9 +91,12 @@ where
     F: FnOnce(StatelessSettings, tokio::net::TcpListener, CancellationToken) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
-    run_binary(name, |config: StatelessServiceConfig, shutdown| async move {
-        let listener = tokio::net::TcpListener::bind(config.server.grpc_addr).await?;
-        run(config.into(), listener, shutdown).await
-    })
+    run_binary(
+        name,
+        |config: StatelessServiceConfig, shutdown| async move {
+            let listener = tokio::net::TcpListener::bind(config.server.grpc_addr).await?;
+            run(config.into(), listener, shutdown).await
+        },
+    )
     .await
 }

@@ -25,17 +25,17 @@ impl Page {
             n if n < 0 => return Err(Error::invalid("page_size", "must not be negative")),
             n => (n as u32).min(MAX_PAGE_SIZE),
         };
-        let after = if page_token.is_empty() {
-            None
-        } else {
-            let bytes = URL_SAFE_NO_PAD
-                .decode(page_token)
-                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))?;
-            Some(
-                String::from_utf8(bytes)
-                    .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))?,
-            )
-        };
+        let after =
+            if page_token.is_empty() {
+                None
+            } else {
+                let bytes = URL_SAFE_NO_PAD.decode(page_token).map_err(|_| {
+                    Error::invalid("page_token", "not a token from a previous page")
+                })?;
+                Some(String::from_utf8(bytes).map_err(|_| {
+                    Error::invalid("page_token", "not a token from a previous page")
+                })?)
+            };
         Ok(Self { size, after })
     }
 

@@ -56,6 +56,14 @@ pub struct TelemetryGuard {
     provider: SdkTracerProvider,
 }
 
+impl TelemetryGuard {
+    /// Hands every finished span to the exporter now.
+    pub fn flush(&self) -> anyhow::Result<()> {
+        self.provider.force_flush()?;
+        Ok(())
+    }
+}
+
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
         if let Err(error) = self.provider.shutdown() {
@@ -88,8 +96,11 @@ pub fn init_with_exporter<E: SpanExporter + 'static>(
         .service_name
         .clone()
         .unwrap_or_else(|| default_service_name.to_owned());
-    let mut builder = SdkTracerProvider::builder()
-        .with_resource(Resource::builder().with_service_name(service_name.clone()).build());
+    let mut builder = SdkTracerProvider::builder().with_resource(
+        Resource::builder()
+            .with_service_name(service_name.clone())
+            .build(),
+    );
     if let Some(exporter) = exporter {
         builder = builder.with_batch_exporter(exporter);
     }

@@ -1,5 +1,7 @@
 //! Otmetka's v1 gRPC contracts, one module per `otmetka.<service>.v1` package.
 
+// Generated code: its doc comments are the contracts' comments, verbatim.
+#[allow(clippy::all)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/otmetka.rs"));
 }

@@ -43,14 +43,27 @@ pub struct SuiteConfig {
 impl SuiteConfig {
     fn database(&self, service: &str) -> DbSettings {
         let url = match &self.storage {
-            Storage::Sqlite(folder) => SecretUrl::new(format!("sqlite://{}/{service}.db", folder.display())),
+            Storage::Sqlite(folder) => {
+                SecretUrl::new(format!("sqlite://{}/{service}.db", folder.display()))
+            }
             Storage::Postgres(url) => url.clone(),
         };
-        DbSettings { url, schema: service.to_owned(), max_connections: 5 }
+        DbSettings {
+            url,
+            schema: service.to_owned(),
+            max_connections: 5,
+        }
     }
 }
 
-pub const SERVICES: [&str; 6] = ["identity", "gradebook", "schedule", "messaging", "reporting", "import"];
+pub const SERVICES: [&str; 6] = [
+    "identity",
+    "gradebook",
+    "schedule",
+    "messaging",
+    "reporting",
+    "import",
+];
 
 /// A started suite. Dropping it does not stop it: call [`RunningSuite::stop`].
 pub struct RunningSuite {
@@ -83,9 +96,18 @@ impl RunningSuite {
             .await
             .with_context(|| format!("binding the gateway to {}", config.gateway_addr))?;
         let gateway_url = format!("http://{}", gateway_listener.local_addr()?);
-        let url_of = |name: &str| service_urls.iter().find(|(n, _)| *n == name).map(|(_, url)| url.clone()).expect("known service");
+        let url_of = |name: &str| {
+            service_urls
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, url)| url.clone())
+                .expect("known service")
+        };
         let identity_url = url_of("identity");
-        let stateless = StatelessSettings { limits: config.limits.clone(), identity_url: identity_url.clone() };
+        let stateless = StatelessSettings {
+            limits: config.limits.clone(),
+            identity_url: identity_url.clone(),
+        };
 
         let mut tasks = JoinSet::new();
         let mut listeners = listeners.into_iter();
@@ -98,17 +120,35 @@ impl RunningSuite {
             refresh_token_ttl: Duration::from_secs(12 * 3600),
             initial_admin: Some(config.admin.clone()),
         };
-        tasks.spawn(named("identity", otmetka_identity::run(identity, next(), token())));
+        tasks.spawn(named(
+            "identity",
+            otmetka_identity::run(identity, next(), token()),
+        ));
         let gradebook = otmetka_gradebook::Settings {
             database: config.database("gradebook"),
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
         };
-        tasks.spawn(named("gradebook", otmetka_gradebook::run(gradebook, next(), token())));
-        tasks.spawn(named("schedule", otmetka_schedule::run(stateless.clone(), next(), token())));
-        tasks.spawn(named("messaging", otmetka_messaging::run(stateless.clone(), next(), token())));
-        tasks.spawn(named("reporting", otmetka_reporting::run(stateless.clone(), next(), token())));
-        tasks.spawn(named("import", otmetka_import::run(stateless, next(), token())));
+        tasks.spawn(named(
+            "gradebook",
+            otmetka_gradebook::run(gradebook, next(), token()),
+        ));
+        tasks.spawn(named(
+            "schedule",
+            otmetka_schedule::run(stateless.clone(), next(), token()),
+        ));
+        tasks.spawn(named(
+            "messaging",
+            otmetka_messaging::run(stateless.clone(), next(), token()),
+        ));
+        tasks.spawn(named(
+            "reporting",
+            otmetka_reporting::run(stateless.clone(), next(), token()),
+        ));
+        tasks.spawn(named(
+            "import",
+            otmetka_import::run(stateless, next(), token()),
+        ));
         let gateway = otmetka_gateway::Settings {
             database: config.database("gateway"),
             identity_url,
@@ -120,9 +160,17 @@ impl RunningSuite {
             session_lifetime: Duration::from_secs(12 * 3600),
             shutdown_drain: config.limits.shutdown_drain,
         };
-        tasks.spawn(named("gateway", otmetka_gateway::run(gateway, gateway_listener, token())));
+        tasks.spawn(named(
+            "gateway",
+            otmetka_gateway::run(gateway, gateway_listener, token()),
+        ));
 
-        let mut suite = Self { gateway_url, service_urls, shutdown, tasks };
+        let mut suite = Self {
+            gateway_url,
+            service_urls,
+            shutdown,
+            tasks,
+        };
         if let Err(error) = suite.wait_until_serving().await {
             let _ = suite.stop().await;
             return Err(error);
@@ -131,7 +179,10 @@ impl RunningSuite {
     }
 
     pub fn url_of(&self, service: &str) -> Option<&str> {
-        self.service_urls.iter().find(|(name, _)| *name == service).map(|(_, url)| url.as_str())
+        self.service_urls
+            .iter()
+            .find(|(name, _)| *name == service)
+            .map(|(_, url)| url.as_str())
     }
 
     async fn wait_until_serving(&mut self) -> anyhow::Result<()> {
@@ -139,13 +190,18 @@ impl RunningSuite {
         for (name, url) in &self.service_urls {
             loop {
                 if let Some(Ok((failed, result))) = self.tasks.try_join_next() {
-                    return Err(result.err().unwrap_or_else(|| anyhow::anyhow!("stopped early"))
+                    return Err(result
+                        .err()
+                        .unwrap_or_else(|| anyhow::anyhow!("stopped early"))
                         .context(format!("{failed} did not start")));
                 }
                 if serving(url).await {
                     break;
                 }
-                anyhow::ensure!(tokio::time::Instant::now() < deadline, "{name} did not become ready in time");
+                anyhow::ensure!(
+                    tokio::time::Instant::now() < deadline,
+                    "{name} did not become ready in time"
+                );
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
@@ -178,7 +234,10 @@ impl RunningSuite {
     }
 }
 
-async fn named(name: &'static str, future: impl Future<Output = anyhow::Result<()>>) -> (&'static str, anyhow::Result<()>) {
+async fn named(
+    name: &'static str,
+    future: impl Future<Output = anyhow::Result<()>>,
+) -> (&'static str, anyhow::Result<()>) {
     (name, future.await)
 }
 
@@ -186,11 +245,17 @@ async fn serving(url: &str) -> bool {
     let Ok(channel) = tonic::transport::Endpoint::from_shared(url.to_owned()) else {
         return false;
     };
-    let Ok(channel) = channel.connect_timeout(Duration::from_secs(1)).connect().await else {
+    let Ok(channel) = channel
+        .connect_timeout(Duration::from_secs(1))
+        .connect()
+        .await
+    else {
         return false;
     };
     HealthClient::new(channel)
-        .check(HealthCheckRequest { service: String::new() })
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
         .await
         .is_ok_and(|response| response.into_inner().status == ServingStatus::Serving as i32)
 }

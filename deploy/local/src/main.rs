@@ -1,5 +1,8 @@
 //! `otmetka-local`: the whole suite on this machine, with a demo school.
 
+// A terminal program: the banner on stdout is its user interface.
+#![allow(clippy::print_stdout)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -60,7 +63,10 @@ async fn main() -> anyhow::Result<()> {
     let suite_config = SuiteConfig {
         storage: storage.clone(),
         gateway_addr: config.http_addr,
-        admin: InitialAdmin { login: config.admin_login.clone(), password: config.admin_password.clone() },
+        admin: InitialAdmin {
+            login: config.admin_login.clone(),
+            password: config.admin_password.clone(),
+        },
         limits: ServerLimits::default(),
         upstream_timeout: Duration::from_secs(5),
     };
@@ -93,8 +99,12 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-#[allow(clippy::print_stdout)]
-fn print_banner(suite: &RunningSuite, storage: &Storage, config: &Config, demo: Option<&otmetka_local::DemoSchool>) {
+fn print_banner(
+    suite: &RunningSuite,
+    storage: &Storage,
+    config: &Config,
+    demo: Option<&otmetka_local::DemoSchool>,
+) {
     let url = &suite.gateway_url;
     println!();
     println!("Otmetka is running at {url}");
@@ -112,7 +122,10 @@ fn print_banner(suite: &RunningSuite, storage: &Storage, config: &Config, demo: 
     } else {
         "(the one in OTMETKA_ADMIN_PASSWORD)"
     };
-    println!("  городской оператор (city operator): {} / {password}", config.admin_login);
+    println!(
+        "  городской оператор (city operator): {} / {password}",
+        config.admin_login
+    );
     if let Some(demo) = demo {
         for login in DEMO_LOGINS {
             println!("  {}: {} / {}", login.role, login.login, login.password);
@@ -121,7 +134,9 @@ fn print_banner(suite: &RunningSuite, storage: &Storage, config: &Config, demo: 
             println!();
             println!("Try it:");
             println!("  curl -c jar -H 'content-type: application/json' \\");
-            println!("       -d '{{\"login\":\"parent\",\"password\":\"roditel-demo\"}}' {url}/api/v1/session");
+            println!(
+                "       -d '{{\"login\":\"parent\",\"password\":\"roditel-demo\"}}' {url}/api/v1/session"
+            );
             println!("  curl -b jar {url}/api/v1/students/{child}/marks");
         }
     }

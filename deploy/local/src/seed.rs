@@ -26,10 +26,26 @@ pub struct DemoLogin {
 }
 
 pub const DEMO_LOGINS: [DemoLogin; 4] = [
-    DemoLogin { role: "учитель (teacher)", login: "teacher", password: "uchitel-demo" },
-    DemoLogin { role: "ученик (student)", login: "student", password: "uchenik-demo" },
-    DemoLogin { role: "родитель (guardian)", login: "parent", password: "roditel-demo" },
-    DemoLogin { role: "другой родитель (another guardian)", login: "parent2", password: "roditel2-demo" },
+    DemoLogin {
+        role: "учитель (teacher)",
+        login: "teacher",
+        password: "uchitel-demo",
+    },
+    DemoLogin {
+        role: "ученик (student)",
+        login: "student",
+        password: "uchenik-demo",
+    },
+    DemoLogin {
+        role: "родитель (guardian)",
+        login: "parent",
+        password: "roditel-demo",
+    },
+    DemoLogin {
+        role: "другой родитель (another guardian)",
+        login: "parent2",
+        password: "roditel2-demo",
+    },
 ];
 
 const STUDENTS: [(&str, &str, &str); 5] = [
@@ -63,10 +79,17 @@ impl Caller {
     }
 }
 
-async fn login(identity: &IdentityServiceClient<Channel>, login: &str, password: &str) -> anyhow::Result<BearerToken> {
+async fn login(
+    identity: &IdentityServiceClient<Channel>,
+    login: &str,
+    password: &str,
+) -> anyhow::Result<BearerToken> {
     let response = identity
         .clone()
-        .login(identity::LoginRequest { login: login.into(), password: password.into() })
+        .login(identity::LoginRequest {
+            login: login.into(),
+            password: password.into(),
+        })
         .await?
         .into_inner();
     Ok(BearerToken(Arc::from(response.access_token.as_str())))
@@ -74,7 +97,11 @@ async fn login(identity: &IdentityServiceClient<Channel>, login: &str, password:
 
 /// The academic year's first day for `today`: 1 September.
 fn academic_year_start(today: NaiveDate) -> NaiveDate {
-    let year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let year = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     NaiveDate::from_ymd_opt(year, 9, 1).expect("a valid date")
 }
 
@@ -90,23 +117,46 @@ fn recent_school_days(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
 }
 
 /// Seeds the demo school unless it exists; returns it either way.
-pub async fn seed_demo_school(suite: &RunningSuite, admin_login: &str, admin_password: &str) -> anyhow::Result<DemoSchool> {
-    let identity = IdentityServiceClient::new(otmetka_platform::grpc::client::lazy_channel(suite.url_of("identity").expect("identity"))?);
-    let gradebook = GradebookServiceClient::new(otmetka_platform::grpc::client::lazy_channel(suite.url_of("gradebook").expect("gradebook"))?);
-    let admin = Caller { token: login(&identity, admin_login, admin_password).await?, identity, gradebook };
+pub async fn seed_demo_school(
+    suite: &RunningSuite,
+    admin_login: &str,
+    admin_password: &str,
+) -> anyhow::Result<DemoSchool> {
+    let identity = IdentityServiceClient::new(otmetka_platform::grpc::client::lazy_channel(
+        suite.url_of("identity").expect("identity"),
+    )?);
+    let gradebook = GradebookServiceClient::new(otmetka_platform::grpc::client::lazy_channel(
+        suite.url_of("gradebook").expect("gradebook"),
+    )?);
+    let admin = Caller {
+        token: login(&identity, admin_login, admin_password).await?,
+        identity,
+        gradebook,
+    };
 
-    let existing = admin.identity.clone()
-        .list_schools(admin.request(identity::ListSchoolsRequest { name_query: DEMO_SCHOOL.into(), ..Default::default() })?)
+    let existing = admin
+        .identity
+        .clone()
+        .list_schools(admin.request(identity::ListSchoolsRequest {
+            name_query: DEMO_SCHOOL.into(),
+            ..Default::default()
+        })?)
         .await?
         .into_inner();
-    if let Some(school) = existing.schools.into_iter().find(|school| school.name == DEMO_SCHOOL) {
+    if let Some(school) = existing
+        .schools
+        .into_iter()
+        .find(|school| school.name == DEMO_SCHOOL)
+    {
         return describe_existing(&admin, school.id).await;
     }
     create(&admin).await
 }
 
 async fn describe_existing(admin: &Caller, school_id: String) -> anyhow::Result<DemoSchool> {
-    let students = admin.identity.clone()
+    let students = admin
+        .identity
+        .clone()
         .list_persons(admin.request(identity::ListPersonsRequest {
             school_id: school_id.clone(),
             kind: identity::PersonKind::Student.into(),
@@ -119,36 +169,62 @@ async fn describe_existing(admin: &Caller, school_id: String) -> anyhow::Result<
     let student_ids = STUDENTS
         .iter()
         .filter_map(|(family, given, _)| {
-            students.iter().find(|p| p.family_name == *family && p.given_name == *given).map(|p| p.id.clone())
+            students
+                .iter()
+                .find(|p| p.family_name == *family && p.given_name == *given)
+                .map(|p| p.id.clone())
         })
         .collect();
-    let subjects = admin.identity.clone()
-        .list_subjects(admin.request(identity::ListSubjectsRequest { school_id: school_id.clone(), page_size: 100, ..Default::default() })?)
+    let subjects = admin
+        .identity
+        .clone()
+        .list_subjects(admin.request(identity::ListSubjectsRequest {
+            school_id: school_id.clone(),
+            page_size: 100,
+            ..Default::default()
+        })?)
         .await?
         .into_inner()
         .subjects;
-    Ok(DemoSchool { school_id, student_ids, subject_ids: subjects.into_iter().map(|s| s.id).collect(), marks_posted: 0 })
+    Ok(DemoSchool {
+        school_id,
+        student_ids,
+        subject_ids: subjects.into_iter().map(|s| s.id).collect(),
+        marks_posted: 0,
+    })
 }
 
 async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
     let mut id = admin.identity.clone();
     let today = Utc::now().date_naive();
     let school = id
-        .create_school(admin.request(identity::CreateSchoolRequest { name: DEMO_SCHOOL.into(), timezone: "Europe/Moscow".into() })?)
+        .create_school(admin.request(identity::CreateSchoolRequest {
+            name: DEMO_SCHOOL.into(),
+            timezone: "Europe/Moscow".into(),
+        })?)
         .await?
         .into_inner()
         .school
         .expect("created school");
 
-    let person = |kind: identity::PersonKind, (family, given, middle): (&str, &str, &str)| identity::CreatePersonRequest {
-        school_id: school.id.clone(),
-        kind: kind.into(),
-        family_name: family.into(),
-        given_name: given.into(),
-        middle_name: middle.into(),
+    let person = |kind: identity::PersonKind, (family, given, middle): (&str, &str, &str)| {
+        identity::CreatePersonRequest {
+            school_id: school.id.clone(),
+            kind: kind.into(),
+            family_name: family.into(),
+            given_name: given.into(),
+            middle_name: middle.into(),
+        }
     };
-    let teacher = id.create_person(admin.request(person(identity::PersonKind::Staff, ("Иванова", "Мария", "Петровна")))?)
-        .await?.into_inner().person.expect("teacher");
+    let teacher = id
+        .create_person(admin.request(person(
+            identity::PersonKind::Staff,
+            ("Иванова", "Мария", "Петровна"),
+        ))?)
+        .await?
+        .into_inner()
+        .person
+        .expect("teacher");
     id.grant_staff_role(admin.request(identity::GrantStaffRoleRequest {
         person_id: teacher.id.clone(),
         school_id: school.id.clone(),
@@ -158,34 +234,51 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
 
     let mut subject_ids = Vec::new();
     for name in ["Математика", "Русский язык"] {
-        let subject = id.create_subject(admin.request(identity::CreateSubjectRequest { school_id: school.id.clone(), name: name.into() })?)
-            .await?.into_inner().subject.expect("subject");
+        let subject = id
+            .create_subject(admin.request(identity::CreateSubjectRequest {
+                school_id: school.id.clone(),
+                name: name.into(),
+            })?)
+            .await?
+            .into_inner()
+            .subject
+            .expect("subject");
         subject_ids.push(subject.id);
     }
 
     let start = academic_year_start(today);
-    let class = id.create_class(admin.request(identity::CreateClassRequest {
-        school_id: school.id.clone(),
-        grade_level: 5,
-        letter: "А".into(),
-        academic_year: start.year(),
-        class_teacher_id: teacher.id.clone(),
-    })?)
-    .await?.into_inner().class.expect("class");
-    for subject_id in &subject_ids {
-        id.create_teaching_assignment(admin.request(identity::CreateTeachingAssignmentRequest {
-            teacher_id: teacher.id.clone(),
-            class_id: class.id.clone(),
-            subject_id: subject_id.clone(),
-            group_id: String::new(),
+    let class = id
+        .create_class(admin.request(identity::CreateClassRequest {
+            school_id: school.id.clone(),
+            grade_level: 5,
+            letter: "А".into(),
+            academic_year: start.year(),
+            class_teacher_id: teacher.id.clone(),
         })?)
+        .await?
+        .into_inner()
+        .class
+        .expect("class");
+    for subject_id in &subject_ids {
+        id.create_teaching_assignment(admin.request(
+            identity::CreateTeachingAssignmentRequest {
+                teacher_id: teacher.id.clone(),
+                class_id: class.id.clone(),
+                subject_id: subject_id.clone(),
+                group_id: String::new(),
+            },
+        )?)
         .await?;
     }
 
     let mut student_ids = Vec::new();
     for name in STUDENTS {
-        let student = id.create_person(admin.request(person(identity::PersonKind::Student, name))?)
-            .await?.into_inner().person.expect("student");
+        let student = id
+            .create_person(admin.request(person(identity::PersonKind::Student, name))?)
+            .await?
+            .into_inner()
+            .person
+            .expect("student");
         id.enroll_student(admin.request(identity::EnrollStudentRequest {
             student_id: student.id.clone(),
             class_id: class.id.clone(),
@@ -195,11 +288,18 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
         student_ids.push(student.id);
     }
 
-    let guardians = [(("Петров", "Алексей", "Николаевич"), 0), (("Смирнов", "Сергей", "Викторович"), 1)];
+    let guardians = [
+        (("Петров", "Алексей", "Николаевич"), 0),
+        (("Смирнов", "Сергей", "Викторович"), 1),
+    ];
     let mut guardian_ids = Vec::new();
     for (name, child) in guardians {
-        let guardian = id.create_person(admin.request(person(identity::PersonKind::Guardian, name))?)
-            .await?.into_inner().person.expect("guardian");
+        let guardian = id
+            .create_person(admin.request(person(identity::PersonKind::Guardian, name))?)
+            .await?
+            .into_inner()
+            .person
+            .expect("guardian");
         id.link_guardian(admin.request(identity::LinkGuardianRequest {
             guardian_id: guardian.id.clone(),
             student_id: student_ids[child].clone(),
@@ -208,7 +308,12 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
         guardian_ids.push(guardian.id);
     }
 
-    let holders = [&teacher.id, &student_ids[0], &guardian_ids[0], &guardian_ids[1]];
+    let holders = [
+        &teacher.id,
+        &student_ids[0],
+        &guardian_ids[0],
+        &guardian_ids[1],
+    ];
     for (holder, demo) in holders.into_iter().zip(DEMO_LOGINS) {
         id.set_credentials(admin.request(identity::SetCredentialsRequest {
             person_id: holder.clone(),
@@ -219,13 +324,24 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
     }
 
     let teacher_caller = Caller {
-        token: login(&admin.identity, DEMO_LOGINS[0].login, DEMO_LOGINS[0].password).await?,
+        token: login(
+            &admin.identity,
+            DEMO_LOGINS[0].login,
+            DEMO_LOGINS[0].password,
+        )
+        .await?,
         identity: admin.identity.clone(),
         gradebook: admin.gradebook.clone(),
     };
-    let marks_posted = post_marks(&teacher_caller, &student_ids, &subject_ids, start, today).await?;
+    let marks_posted =
+        post_marks(&teacher_caller, &student_ids, &subject_ids, start, today).await?;
     tracing::info!(school_id = %school.id, marks_posted, "seeded the demo school");
-    Ok(DemoSchool { school_id: school.id, student_ids, subject_ids, marks_posted })
+    Ok(DemoSchool {
+        school_id: school.id,
+        student_ids,
+        subject_ids,
+        marks_posted,
+    })
 }
 
 /// Two weeks of marks, varied but the same on every run.
@@ -239,7 +355,9 @@ async fn post_marks(
     const VALUES: [&str; 9] = ["5", "4", "5", "3", "4", "5", "4-", "2", "5+"];
     const COMMENTS: [&str; 3] = ["", "Отличный ответ у доски", "Контрольная работа"];
     let mut posted = 0;
-    let days = recent_school_days(today, 10).into_iter().filter(|day| *day >= first_day);
+    let days = recent_school_days(today, 10)
+        .into_iter()
+        .filter(|day| *day >= first_day);
     for (day_index, day) in days.enumerate() {
         for (student_index, student_id) in students.iter().enumerate() {
             let turn = day_index * 7 + student_index * 3;
@@ -247,7 +365,9 @@ async fn post_marks(
                 continue;
             }
             let subject_id = &subjects[turn % subjects.len()];
-            teacher.gradebook.clone()
+            teacher
+                .gradebook
+                .clone()
                 .create_mark(teacher.request(gradebook::CreateMarkRequest {
                     student_id: student_id.clone(),
                     subject_id: subject_id.clone(),
@@ -282,8 +402,14 @@ mod tests {
         let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let days = recent_school_days(saturday, 6);
         assert_eq!(days.len(), 6);
-        assert!(days.iter().all(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)));
-        assert_eq!(*days.last().unwrap(), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        assert!(
+            days.iter()
+                .all(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        );
+        assert_eq!(
+            *days.last().unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        );
         assert!(days.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }

@@ -48,10 +48,15 @@ impl GradebookApi {
             subject_id: subject_id.map(|id| id.to_string()).unwrap_or_default(),
             date: date.map(|d| d.to_string()).unwrap_or_default(),
         })?;
-        let answer = self.identity.clone().check_access(request).await.map_err(|status| match status.code() {
-            tonic::Code::NotFound | tonic::Code::InvalidArgument => Error::not_found("student"),
-            _ => Error::from(status),
-        })?;
+        let answer = self
+            .identity
+            .clone()
+            .check_access(request)
+            .await
+            .map_err(|status| match status.code() {
+                tonic::Code::NotFound | tonic::Code::InvalidArgument => Error::not_found("student"),
+                _ => Error::from(status),
+            })?;
         let answer = answer.into_inner();
         let school_id = parse_id("school_id", &answer.school_id)
             .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))?;
@@ -59,17 +64,33 @@ impl GradebookApi {
         Ok((school_id, class_id))
     }
 
-    async fn create_mark(&self, ctx: CallContext, request: pb::CreateMarkRequest) -> Result<pb::CreateMarkResponse> {
+    async fn create_mark(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateMarkRequest,
+    ) -> Result<pb::CreateMarkResponse> {
         let mut violations = Violations::new();
-        let student_id = violations.check("student_id", parse_id("student_id", &request.student_id).map_err(|_| "must be an id (UUID)".into()));
-        let subject_id = violations.check("subject_id", parse_id("subject_id", &request.subject_id).map_err(|_| "must be an id (UUID)".into()));
+        let student_id = violations.check(
+            "student_id",
+            parse_id("student_id", &request.student_id).map_err(|_| "must be an id (UUID)".into()),
+        );
+        let subject_id = violations.check(
+            "subject_id",
+            parse_id("subject_id", &request.subject_id).map_err(|_| "must be an id (UUID)".into()),
+        );
         // A day of slack: the caller's local date may be ahead of UTC.
         let latest = Utc::now().date_naive() + Days::new(1);
         let lesson_date = violations.check(
             "lesson_date",
             parse_date("lesson_date", &request.lesson_date)
                 .map_err(|_| "must be a date as YYYY-MM-DD".to_owned())
-                .and_then(|date| if date > latest { Err("must not be in the future".into()) } else { Ok(date) }),
+                .and_then(|date| {
+                    if date > latest {
+                        Err("must not be in the future".into())
+                    } else {
+                        Ok(date)
+                    }
+                }),
         );
         if !request.lesson_id.is_empty() {
             violations.add("lesson_id", "lessons are not linked yet; leave it empty");
@@ -99,15 +120,25 @@ impl GradebookApi {
             }
             _ => Some(String::new()),
         };
-        let weight = if request.weight == 0 { 1 } else { request.weight };
+        let weight = if request.weight == 0 {
+            1
+        } else {
+            request.weight
+        };
         if !(1..=10).contains(&weight) {
             violations.add("weight", "must be 1–10");
         }
         if request.comment.chars().count() > MAX_COMMENT_CHARS {
-            violations.add("comment", format!("must be at most {MAX_COMMENT_CHARS} characters"));
+            violations.add(
+                "comment",
+                format!("must be at most {MAX_COMMENT_CHARS} characters"),
+            );
         }
         if request.request_id.chars().count() > MAX_REQUEST_ID_CHARS {
-            violations.add("request_id", format!("must be at most {MAX_REQUEST_ID_CHARS} characters"));
+            violations.add(
+                "request_id",
+                format!("must be at most {MAX_REQUEST_ID_CHARS} characters"),
+            );
         }
         violations.into_result()?;
         let (Some(student_id), Some(subject_id), Some(lesson_date), Some(status), Some(value)) =
@@ -117,7 +148,13 @@ impl GradebookApi {
         };
 
         let (school_id, class_id) = self
-            .check_access(&ctx, identity::Action::WriteMark, student_id, Some(subject_id), Some(lesson_date))
+            .check_access(
+                &ctx,
+                identity::Action::WriteMark,
+                student_id,
+                Some(subject_id),
+                Some(lesson_date),
+            )
             .await?;
         let now = Utc::now();
         let mark = Mark {
@@ -140,24 +177,48 @@ impl GradebookApi {
         };
         let stored = store::insert_mark(&self.db, &mark).await?;
         tracing::info!(mark_id = %stored.id, %student_id, %subject_id, "mark posted");
-        Ok(pb::CreateMarkResponse { mark: Some(to_proto(stored)) })
+        Ok(pb::CreateMarkResponse {
+            mark: Some(to_proto(stored)),
+        })
     }
 
-    async fn list_student_marks(&self, ctx: CallContext, request: pb::ListStudentMarksRequest) -> Result<pb::ListStudentMarksResponse> {
+    async fn list_student_marks(
+        &self,
+        ctx: CallContext,
+        request: pb::ListStudentMarksRequest,
+    ) -> Result<pb::ListStudentMarksResponse> {
         let student_id = parse_id("student_id", &request.student_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let optional_date = |field: &str, text: &str| {
-            if text.is_empty() { Ok(None) } else { parse_date(field, text).map(Some) }
+            if text.is_empty() {
+                Ok(None)
+            } else {
+                parse_date(field, text).map(Some)
+            }
         };
         let filter = MarkFilter {
-            subject_id: if request.subject_id.is_empty() { None } else { Some(parse_id("subject_id", &request.subject_id)?) },
+            subject_id: if request.subject_id.is_empty() {
+                None
+            } else {
+                Some(parse_id("subject_id", &request.subject_id)?)
+            },
             from: optional_date("from_date", &request.from_date)?,
             to: optional_date("to_date", &request.to_date)?,
         };
-        self.check_access(&ctx, identity::Action::ReadStudentRecord, student_id, None, None).await?;
+        self.check_access(
+            &ctx,
+            identity::Action::ReadStudentRecord,
+            student_id,
+            None,
+            None,
+        )
+        .await?;
         let mut marks = store::student_marks(&self.db, student_id, &filter, &page).await?;
         let next_page_token = page.finish(&mut marks, store::page_key);
-        Ok(pb::ListStudentMarksResponse { marks: marks.into_iter().map(to_proto).collect(), next_page_token })
+        Ok(pb::ListStudentMarksResponse {
+            marks: marks.into_iter().map(to_proto).collect(),
+            next_page_token,
+        })
     }
 }
 
@@ -193,13 +254,23 @@ fn to_proto(mark: Mark) -> pb::Mark {
 
 #[tonic::async_trait]
 impl GradebookService for GradebookApi {
-    async fn create_mark(&self, request: Request<pb::CreateMarkRequest>) -> Result<Response<pb::CreateMarkResponse>, Status> {
+    async fn create_mark(
+        &self,
+        request: Request<pb::CreateMarkRequest>,
+    ) -> Result<Response<pb::CreateMarkResponse>, Status> {
         let ctx = CallContext::of(&request)?;
-        Ok(Response::new(self.create_mark(ctx, request.into_inner()).await?))
+        Ok(Response::new(
+            self.create_mark(ctx, request.into_inner()).await?,
+        ))
     }
 
-    async fn list_student_marks(&self, request: Request<pb::ListStudentMarksRequest>) -> Result<Response<pb::ListStudentMarksResponse>, Status> {
+    async fn list_student_marks(
+        &self,
+        request: Request<pb::ListStudentMarksRequest>,
+    ) -> Result<Response<pb::ListStudentMarksResponse>, Status> {
         let ctx = CallContext::of(&request)?;
-        Ok(Response::new(self.list_student_marks(ctx, request.into_inner()).await?))
+        Ok(Response::new(
+            self.list_student_marks(ctx, request.into_inner()).await?,
+        ))
     }
 }

@@ -28,7 +28,11 @@ pub struct Settings {
 }
 
 /// Serves the gradebook on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: Settings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
@@ -36,7 +40,12 @@ pub async fn run(settings: Settings, listener: TcpListener, shutdown: Cancellati
     let service = GradebookServiceServer::new(api::GradebookApi::new(db.clone(), identity))
         .max_decoding_message_size(limits.max_message_bytes)
         .max_encoding_message_size(limits.max_message_bytes);
-    let options = ServeOptions { name: "gradebook", limits, verifier, public_methods: &[] };
+    let options = ServeOptions {
+        name: "gradebook",
+        limits,
+        verifier,
+        public_methods: &[],
+    };
     let result = serve(service, options, listener, shutdown).await;
     db.close().await;
     result

@@ -20,7 +20,8 @@ enum Modifier {
 impl FivePointValue {
     /// Parses "5", "4-", "4−" (Unicode minus) or "3+".
     pub fn parse(text: &str) -> Result<Self, String> {
-        let refuse = || format!("{text:?} is not a mark on the 5-point scale (1–5, optionally with + or -)");
+        let refuse =
+            || format!("{text:?} is not a mark on the 5-point scale (1–5, optionally with + or -)");
         let text = text.trim();
         let mut chars = text.chars();
         let points = chars

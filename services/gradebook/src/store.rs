@@ -30,7 +30,10 @@ pub async fn insert_mark(db: &Db, mark: &Mark) -> Result<Mark> {
     let earlier: Mark = with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(mark.author_id).bind(&mark.request_id).fetch_one(pool).await?);
     if earlier.student_id != mark.student_id || earlier.subject_id != mark.subject_id {
-        return Err(Error::invalid("request_id", "was already used for another mark"));
+        return Err(Error::invalid(
+            "request_id",
+            "was already used for another mark",
+        ));
     }
     Ok(earlier)
 }
@@ -44,14 +47,23 @@ pub struct MarkFilter {
 }
 
 /// A student's marks, newest lesson first; the page key is "date\0id".
-pub async fn student_marks(db: &Db, student_id: Uuid, filter: &MarkFilter, page: &Page) -> Result<Vec<Mark>> {
+pub async fn student_marks(
+    db: &Db,
+    student_id: Uuid,
+    filter: &MarkFilter,
+    page: &Page,
+) -> Result<Vec<Mark>> {
     let (after_date, after_id) = match page.after.as_deref() {
         None => (None, None),
         Some(key) => {
             let parsed = key.split_once('\0').and_then(|(date, id)| {
-                Some((NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?, Uuid::parse_str(id).ok()?))
+                Some((
+                    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+                    Uuid::parse_str(id).ok()?,
+                ))
             });
-            let (date, id) = parsed.ok_or_else(|| Error::invalid("page_token", "not a token from a previous page"))?;
+            let (date, id) = parsed
+                .ok_or_else(|| Error::invalid("page_token", "not a token from a previous page"))?;
             (Some(date), Some(id))
         }
     };
@@ -64,10 +76,12 @@ pub async fn student_marks(db: &Db, student_id: Uuid, filter: &MarkFilter, page:
            AND ($5 IS NULL OR lesson_date < $5 OR (lesson_date = $5 AND id < $6))
          ORDER BY lesson_date DESC, id DESC LIMIT $7"
     );
-    Ok(with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(student_id).bind(filter.subject_id).bind(filter.from).bind(filter.to)
         .bind(after_date).bind(after_id).bind(page.fetch_limit())
-        .fetch_all(pool).await?))
+        .fetch_all(pool).await?),
+    )
 }
 
 pub fn page_key(mark: &Mark) -> String {

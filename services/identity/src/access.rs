@@ -32,7 +32,12 @@ async fn school_relations(db: &Db, caller: &Principal, school_id: Uuid) -> Resul
 }
 
 /// Allows `action` on a school's roster, or answers "school not found".
-pub async fn require_school(db: &Db, caller: &Principal, school_id: Uuid, action: Action) -> Result<()> {
+pub async fn require_school(
+    db: &Db,
+    caller: &Principal,
+    school_id: Uuid,
+    action: Action,
+) -> Result<()> {
     let relations = school_relations(db, caller, school_id).await?;
     let exists = store::get_school(db, school_id).await?.is_some();
     if exists && authz::allows(&relations, action) {
@@ -51,7 +56,9 @@ pub async fn require_student(
     action: Action,
 ) -> Result<StudentAccess> {
     let not_found = || Error::not_found("student");
-    let student = store::get_person(db, student_id).await?.ok_or_else(not_found)?;
+    let student = store::get_person(db, student_id)
+        .await?
+        .ok_or_else(not_found)?;
     let school_id = match (student.kind(), student.school_id) {
         (Some(PersonKind::Student), Some(school_id)) => school_id,
         _ => return Err(not_found()),

@@ -16,7 +16,9 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::access::{require_school, require_student, school_today};
-use crate::model::{Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment};
+use crate::model::{
+    Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
+};
 use crate::{State, convert, passwords, store, tokens};
 
 pub struct IdentityApi {
@@ -67,13 +69,22 @@ fn normalize_login(login: &str) -> Result<String, String> {
 }
 
 impl IdentityApi {
-    async fn create_school(&self, ctx: CallContext, request: pb::CreateSchoolRequest) -> Result<pb::CreateSchoolResponse> {
+    async fn create_school(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateSchoolRequest,
+    ) -> Result<pb::CreateSchoolResponse> {
         let db = &self.state.db;
         if !otmetka_platform::authz::allows(
-            &otmetka_platform::authz::Relations { city_operator: ctx.principal.city_operator, ..Default::default() },
+            &otmetka_platform::authz::Relations {
+                city_operator: ctx.principal.city_operator,
+                ..Default::default()
+            },
             Action::ManageCity,
         ) {
-            return Err(Error::PermissionDenied("only city operators create schools".into()));
+            return Err(Error::PermissionDenied(
+                "only city operators create schools".into(),
+            ));
         }
         let mut violations = Violations::new();
         let name = required_text("name", &request.name, 200, &mut violations);
@@ -81,28 +92,55 @@ impl IdentityApi {
             violations.add("timezone", "must be an IANA timezone such as Europe/Moscow");
         }
         violations.into_result()?;
-        let school = School { id: Uuid::now_v7(), name, timezone: request.timezone, created_at: Utc::now() };
+        let school = School {
+            id: Uuid::now_v7(),
+            name,
+            timezone: request.timezone,
+            created_at: Utc::now(),
+        };
         store::insert_school(db, &school).await?;
         tracing::info!(school_id = %school.id, "school created");
-        Ok(pb::CreateSchoolResponse { school: Some(convert::school(school)) })
+        Ok(pb::CreateSchoolResponse {
+            school: Some(convert::school(school)),
+        })
     }
 
-    async fn get_school(&self, ctx: CallContext, request: pb::GetSchoolRequest) -> Result<pb::GetSchoolResponse> {
+    async fn get_school(
+        &self,
+        ctx: CallContext,
+        request: pb::GetSchoolRequest,
+    ) -> Result<pb::GetSchoolResponse> {
         let id = parse_id("id", &request.id)?;
         require_school(&self.state.db, &ctx.principal, id, Action::ReadRoster).await?;
-        let school = store::get_school(&self.state.db, id).await?.ok_or_else(|| Error::not_found("school"))?;
-        Ok(pb::GetSchoolResponse { school: Some(convert::school(school)) })
+        let school = store::get_school(&self.state.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found("school"))?;
+        Ok(pb::GetSchoolResponse {
+            school: Some(convert::school(school)),
+        })
     }
 
-    async fn list_schools(&self, ctx: CallContext, request: pb::ListSchoolsRequest) -> Result<pb::ListSchoolsResponse> {
+    async fn list_schools(
+        &self,
+        ctx: CallContext,
+        request: pb::ListSchoolsRequest,
+    ) -> Result<pb::ListSchoolsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
         let member = (!ctx.principal.city_operator).then_some(ctx.principal.person_id);
-        let mut schools = store::list_schools(&self.state.db, &page, request.name_query.trim(), member).await?;
+        let mut schools =
+            store::list_schools(&self.state.db, &page, request.name_query.trim(), member).await?;
         let next_page_token = page.finish(&mut schools, |school| school.id.to_string());
-        Ok(pb::ListSchoolsResponse { schools: schools.into_iter().map(convert::school).collect(), next_page_token })
+        Ok(pb::ListSchoolsResponse {
+            schools: schools.into_iter().map(convert::school).collect(),
+            next_page_token,
+        })
     }
 
-    async fn create_class(&self, ctx: CallContext, request: pb::CreateClassRequest) -> Result<pb::CreateClassResponse> {
+    async fn create_class(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateClassRequest,
+    ) -> Result<pb::CreateClassResponse> {
         let db = &self.state.db;
         let school_id = parse_id("school_id", &request.school_id)?;
         require_school(db, &ctx.principal, school_id, Action::ManageRoster).await?;
@@ -112,13 +150,20 @@ impl IdentityApi {
         }
         let letter = required_text("letter", &request.letter, 8, &mut violations);
         if !(2000..=2100).contains(&request.academic_year) {
-            violations.add("academic_year", "must be the first calendar year of the academic year, e.g. 2026");
+            violations.add(
+                "academic_year",
+                "must be the first calendar year of the academic year, e.g. 2026",
+            );
         }
-        let class_teacher_id = violations.check("class_teacher_id", optional_id("class_teacher_id", &request.class_teacher_id).map_err(|e| e.to_string()));
+        let class_teacher_id = violations.check(
+            "class_teacher_id",
+            optional_id("class_teacher_id", &request.class_teacher_id).map_err(|e| e.to_string()),
+        );
         violations.into_result()?;
         let class_teacher_id = class_teacher_id.flatten();
         if let Some(teacher) = class_teacher_id {
-            self.require_staff(school_id, teacher, "class_teacher_id").await?;
+            self.require_staff(school_id, teacher, "class_teacher_id")
+                .await?;
         }
         let class = Class {
             id: Uuid::now_v7(),
@@ -130,7 +175,9 @@ impl IdentityApi {
             created_at: Utc::now(),
         };
         store::insert_class(db, &class).await?;
-        Ok(pb::CreateClassResponse { class: Some(convert::class(class)) })
+        Ok(pb::CreateClassResponse {
+            class: Some(convert::class(class)),
+        })
     }
 
     /// Checks that `person_id` holds a teacher role in the school, for a field.
@@ -143,47 +190,112 @@ impl IdentityApi {
         }
     }
 
-    async fn get_class(&self, ctx: CallContext, request: pb::GetClassRequest) -> Result<pb::GetClassResponse> {
+    async fn get_class(
+        &self,
+        ctx: CallContext,
+        request: pb::GetClassRequest,
+    ) -> Result<pb::GetClassResponse> {
         let id = parse_id("id", &request.id)?;
-        let class = store::get_class(&self.state.db, id).await?.ok_or_else(|| Error::not_found("class"))?;
-        require_school(&self.state.db, &ctx.principal, class.school_id, Action::ReadRoster)
-            .await
-            .map_err(|_| Error::not_found("class"))?;
-        Ok(pb::GetClassResponse { class: Some(convert::class(class)) })
+        let class = store::get_class(&self.state.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found("class"))?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            class.school_id,
+            Action::ReadRoster,
+        )
+        .await
+        .map_err(|_| Error::not_found("class"))?;
+        Ok(pb::GetClassResponse {
+            class: Some(convert::class(class)),
+        })
     }
 
-    async fn list_classes(&self, ctx: CallContext, request: pb::ListClassesRequest) -> Result<pb::ListClassesResponse> {
+    async fn list_classes(
+        &self,
+        ctx: CallContext,
+        request: pb::ListClassesRequest,
+    ) -> Result<pb::ListClassesResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ReadRoster).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ReadRoster,
+        )
+        .await?;
         let mut classes = store::list_classes(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut classes, |class| class.id.to_string());
-        Ok(pb::ListClassesResponse { classes: classes.into_iter().map(convert::class).collect(), next_page_token })
+        Ok(pb::ListClassesResponse {
+            classes: classes.into_iter().map(convert::class).collect(),
+            next_page_token,
+        })
     }
 
-    async fn create_subject(&self, ctx: CallContext, request: pb::CreateSubjectRequest) -> Result<pb::CreateSubjectResponse> {
+    async fn create_subject(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateSubjectRequest,
+    ) -> Result<pb::CreateSubjectResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ManageRoster).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
         let mut violations = Violations::new();
         let name = required_text("name", &request.name, 100, &mut violations);
         violations.into_result()?;
-        let subject = Subject { id: Uuid::now_v7(), school_id, name };
+        let subject = Subject {
+            id: Uuid::now_v7(),
+            school_id,
+            name,
+        };
         store::insert_subject(&self.state.db, &subject).await?;
-        Ok(pb::CreateSubjectResponse { subject: Some(convert::subject(subject)) })
+        Ok(pb::CreateSubjectResponse {
+            subject: Some(convert::subject(subject)),
+        })
     }
 
-    async fn list_subjects(&self, ctx: CallContext, request: pb::ListSubjectsRequest) -> Result<pb::ListSubjectsResponse> {
+    async fn list_subjects(
+        &self,
+        ctx: CallContext,
+        request: pb::ListSubjectsRequest,
+    ) -> Result<pb::ListSubjectsResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ReadRoster).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ReadRoster,
+        )
+        .await?;
         let mut subjects = store::list_subjects(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut subjects, |subject| subject.id.to_string());
-        Ok(pb::ListSubjectsResponse { subjects: subjects.into_iter().map(convert::subject).collect(), next_page_token })
+        Ok(pb::ListSubjectsResponse {
+            subjects: subjects.into_iter().map(convert::subject).collect(),
+            next_page_token,
+        })
     }
 
-    async fn create_person(&self, ctx: CallContext, request: pb::CreatePersonRequest) -> Result<pb::CreatePersonResponse> {
+    async fn create_person(
+        &self,
+        ctx: CallContext,
+        request: pb::CreatePersonRequest,
+    ) -> Result<pb::CreatePersonResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ManageRoster).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
         let mut violations = Violations::new();
         let kind = match pb::PersonKind::try_from(request.kind) {
             Ok(pb::PersonKind::Student) => Some(PersonKind::Student),
@@ -212,10 +324,16 @@ impl IdentityApi {
             created_at: Utc::now(),
         };
         store::insert_person(&self.state.db, &person).await?;
-        Ok(pb::CreatePersonResponse { person: Some(convert::person(person)) })
+        Ok(pb::CreatePersonResponse {
+            person: Some(convert::person(person)),
+        })
     }
 
-    async fn get_person(&self, ctx: CallContext, request: pb::GetPersonRequest) -> Result<pb::GetPersonResponse> {
+    async fn get_person(
+        &self,
+        ctx: CallContext,
+        request: pb::GetPersonRequest,
+    ) -> Result<pb::GetPersonResponse> {
         let db = &self.state.db;
         let id = parse_id("id", &request.id)?;
         let not_found = || Error::not_found("person");
@@ -224,66 +342,136 @@ impl IdentityApi {
             || ctx.principal.city_operator
             || store::is_guardian(db, ctx.principal.person_id, id).await?
             || match person.school_id {
-                Some(school_id) => require_school(db, &ctx.principal, school_id, Action::ReadRoster).await.is_ok(),
+                Some(school_id) => {
+                    require_school(db, &ctx.principal, school_id, Action::ReadRoster)
+                        .await
+                        .is_ok()
+                }
                 None => false,
             };
         if !visible {
             return Err(not_found());
         }
-        Ok(pb::GetPersonResponse { person: Some(convert::person(person)) })
+        Ok(pb::GetPersonResponse {
+            person: Some(convert::person(person)),
+        })
     }
 
-    async fn list_persons(&self, ctx: CallContext, request: pb::ListPersonsRequest) -> Result<pb::ListPersonsResponse> {
+    async fn list_persons(
+        &self,
+        ctx: CallContext,
+        request: pb::ListPersonsRequest,
+    ) -> Result<pb::ListPersonsResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ReadRoster).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ReadRoster,
+        )
+        .await?;
         let kind = match pb::PersonKind::try_from(request.kind) {
             Ok(pb::PersonKind::Student) => Some(PersonKind::Student),
             Ok(pb::PersonKind::Guardian) => Some(PersonKind::Guardian),
             Ok(pb::PersonKind::Staff) => Some(PersonKind::Staff),
             _ => None,
         };
-        let mut rows = store::list_persons(&self.state.db, school_id, kind, request.name_query.trim(), &page).await?;
-        let next_page_token = page.finish(&mut rows, |(name, person)| format!("{name}\0{}", person.id));
+        let mut rows = store::list_persons(
+            &self.state.db,
+            school_id,
+            kind,
+            request.name_query.trim(),
+            &page,
+        )
+        .await?;
+        let next_page_token =
+            page.finish(&mut rows, |(name, person)| format!("{name}\0{}", person.id));
         Ok(pb::ListPersonsResponse {
-            persons: rows.into_iter().map(|(_, person)| convert::person(person)).collect(),
+            persons: rows
+                .into_iter()
+                .map(|(_, person)| convert::person(person))
+                .collect(),
             next_page_token,
         })
     }
 
     /// A person of `kind` in a school the caller manages, for a request field.
-    async fn managed_person(&self, ctx: &CallContext, field: &str, id: &str, kind: PersonKind) -> Result<Person> {
+    async fn managed_person(
+        &self,
+        ctx: &CallContext,
+        field: &str,
+        id: &str,
+        kind: PersonKind,
+    ) -> Result<Person> {
         let id = parse_id(field, id)?;
         let person = store::get_person(&self.state.db, id)
             .await?
             .filter(|person| person.kind() == Some(kind))
-            .ok_or_else(|| Error::invalid(field, format!("must be a {} of a school you manage", kind.as_str())))?;
-        let school_id = person.school_id.ok_or_else(|| Error::invalid(field, "belongs to no school"))?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ManageRoster)
-            .await
-            .map_err(|_| Error::invalid(field, format!("must be a {} of a school you manage", kind.as_str())))?;
+            .ok_or_else(|| {
+                Error::invalid(
+                    field,
+                    format!("must be a {} of a school you manage", kind.as_str()),
+                )
+            })?;
+        let school_id = person
+            .school_id
+            .ok_or_else(|| Error::invalid(field, "belongs to no school"))?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await
+        .map_err(|_| {
+            Error::invalid(
+                field,
+                format!("must be a {} of a school you manage", kind.as_str()),
+            )
+        })?;
         Ok(person)
     }
 
-    async fn enroll_student(&self, ctx: CallContext, request: pb::EnrollStudentRequest) -> Result<pb::EnrollStudentResponse> {
+    async fn enroll_student(
+        &self,
+        ctx: CallContext,
+        request: pb::EnrollStudentRequest,
+    ) -> Result<pb::EnrollStudentResponse> {
         let db = &self.state.db;
-        let student = self.managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student).await?;
+        let student = self
+            .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
+            .await?;
         let class_id = parse_id("class_id", &request.class_id)?;
         let start_date = parse_date("start_date", &request.start_date)?;
         let class = store::get_class(db, class_id)
             .await?
             .filter(|class| Some(class.school_id) == student.school_id)
             .ok_or_else(|| Error::invalid("class_id", "must be a class of the student's school"))?;
-        let membership = Membership { student_id: student.id, class_id, school_id: class.school_id, start_date, end_date: None };
+        let membership = Membership {
+            student_id: student.id,
+            class_id,
+            school_id: class.school_id,
+            start_date,
+            end_date: None,
+        };
         store::enroll(db, &membership).await?;
-        Ok(pb::EnrollStudentResponse { membership: Some(convert::membership(membership)) })
+        Ok(pb::EnrollStudentResponse {
+            membership: Some(convert::membership(membership)),
+        })
     }
 
-    async fn list_class_students(&self, ctx: CallContext, request: pb::ListClassStudentsRequest) -> Result<pb::ListClassStudentsResponse> {
+    async fn list_class_students(
+        &self,
+        ctx: CallContext,
+        request: pb::ListClassStudentsRequest,
+    ) -> Result<pb::ListClassStudentsResponse> {
         let db = &self.state.db;
         let class_id = parse_id("class_id", &request.class_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        let class = store::get_class(db, class_id).await?.ok_or_else(|| Error::not_found("class"))?;
+        let class = store::get_class(db, class_id)
+            .await?
+            .ok_or_else(|| Error::not_found("class"))?;
         require_school(db, &ctx.principal, class.school_id, Action::ReadRoster)
             .await
             .map_err(|_| Error::not_found("class"))?;
@@ -294,16 +482,32 @@ impl IdentityApi {
         };
         let mut students = store::class_students(db, class_id, date, &page).await?;
         let next_page_token = page.finish(&mut students, |student| student.id.to_string());
-        Ok(pb::ListClassStudentsResponse { students: students.into_iter().map(convert::person).collect(), next_page_token })
+        Ok(pb::ListClassStudentsResponse {
+            students: students.into_iter().map(convert::person).collect(),
+            next_page_token,
+        })
     }
 
-    async fn link_guardian(&self, ctx: CallContext, request: pb::LinkGuardianRequest) -> Result<pb::LinkGuardianResponse> {
-        let student = self.managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student).await?;
+    async fn link_guardian(
+        &self,
+        ctx: CallContext,
+        request: pb::LinkGuardianRequest,
+    ) -> Result<pb::LinkGuardianResponse> {
+        let student = self
+            .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
+            .await?;
         let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
         let guardian = store::get_person(&self.state.db, guardian_id)
             .await?
-            .filter(|person| person.kind() == Some(PersonKind::Guardian) && person.school_id == student.school_id)
-            .ok_or_else(|| Error::invalid("guardian_id", "must be a guardian registered by the student's school"))?;
+            .filter(|person| {
+                person.kind() == Some(PersonKind::Guardian) && person.school_id == student.school_id
+            })
+            .ok_or_else(|| {
+                Error::invalid(
+                    "guardian_id",
+                    "must be a guardian registered by the student's school",
+                )
+            })?;
         let link = Guardianship {
             guardian_id: guardian.id,
             student_id: student.id,
@@ -312,11 +516,19 @@ impl IdentityApi {
         };
         store::link_guardian(&self.state.db, &link).await?;
         tracing::info!(guardian_id = %link.guardian_id, student_id = %link.student_id, "guardian linked");
-        Ok(pb::LinkGuardianResponse { guardianship: Some(convert::guardianship(link)) })
+        Ok(pb::LinkGuardianResponse {
+            guardianship: Some(convert::guardianship(link)),
+        })
     }
 
-    async fn unlink_guardian(&self, ctx: CallContext, request: pb::UnlinkGuardianRequest) -> Result<pb::UnlinkGuardianResponse> {
-        let student = self.managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student).await?;
+    async fn unlink_guardian(
+        &self,
+        ctx: CallContext,
+        request: pb::UnlinkGuardianRequest,
+    ) -> Result<pb::UnlinkGuardianResponse> {
+        let student = self
+            .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
+            .await?;
         let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
         if !store::unlink_guardian(&self.state.db, guardian_id, student.id).await? {
             return Err(Error::not_found("guardianship"));
@@ -325,27 +537,59 @@ impl IdentityApi {
         Ok(pb::UnlinkGuardianResponse {})
     }
 
-    async fn list_guardianships(&self, ctx: CallContext, request: pb::ListGuardianshipsRequest) -> Result<pb::ListGuardianshipsResponse> {
+    async fn list_guardianships(
+        &self,
+        ctx: CallContext,
+        request: pb::ListGuardianshipsRequest,
+    ) -> Result<pb::ListGuardianshipsResponse> {
         let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         if guardian_id != ctx.principal.person_id {
             let guardian = store::get_person(&self.state.db, guardian_id).await?;
-            let school_id = guardian.and_then(|g| g.school_id).ok_or_else(|| Error::not_found("guardian"))?;
-            require_school(&self.state.db, &ctx.principal, school_id, Action::ReadRoster)
-                .await
-                .map_err(|_| Error::not_found("guardian"))?;
+            let school_id = guardian
+                .and_then(|g| g.school_id)
+                .ok_or_else(|| Error::not_found("guardian"))?;
+            require_school(
+                &self.state.db,
+                &ctx.principal,
+                school_id,
+                Action::ReadRoster,
+            )
+            .await
+            .map_err(|_| Error::not_found("guardian"))?;
         }
         let mut links = store::guardianships_of(&self.state.db, guardian_id, &page).await?;
         let next_page_token = page.finish(&mut links, |link| link.student_id.to_string());
-        Ok(pb::ListGuardianshipsResponse { guardianships: links.into_iter().map(convert::guardianship).collect(), next_page_token })
+        Ok(pb::ListGuardianshipsResponse {
+            guardianships: links.into_iter().map(convert::guardianship).collect(),
+            next_page_token,
+        })
     }
 
-    async fn change_staff_role(&self, ctx: CallContext, person_id: &str, school_id: &str, role: i32, grant: bool) -> Result<()> {
+    async fn change_staff_role(
+        &self,
+        ctx: CallContext,
+        person_id: &str,
+        school_id: &str,
+        role: i32,
+        grant: bool,
+    ) -> Result<()> {
         let school_id = parse_id("school_id", school_id)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ManageRoster).await?;
-        let person = self.managed_person(&ctx, "person_id", person_id, PersonKind::Staff).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
+        let person = self
+            .managed_person(&ctx, "person_id", person_id, PersonKind::Staff)
+            .await?;
         if person.school_id != Some(school_id) {
-            return Err(Error::invalid("person_id", "must be staff registered by this school"));
+            return Err(Error::invalid(
+                "person_id",
+                "must be staff registered by this school",
+            ));
         }
         let role = match pb::StaffRole::try_from(role) {
             Ok(pb::StaffRole::Teacher) => StaffRole::Teacher,
@@ -363,10 +607,16 @@ impl IdentityApi {
         Ok(())
     }
 
-    async fn create_teaching_assignment(&self, ctx: CallContext, request: pb::CreateTeachingAssignmentRequest) -> Result<pb::CreateTeachingAssignmentResponse> {
+    async fn create_teaching_assignment(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateTeachingAssignmentRequest,
+    ) -> Result<pb::CreateTeachingAssignmentResponse> {
         let db = &self.state.db;
         let class_id = parse_id("class_id", &request.class_id)?;
-        let class = store::get_class(db, class_id).await?.ok_or_else(|| Error::not_found("class"))?;
+        let class = store::get_class(db, class_id)
+            .await?
+            .ok_or_else(|| Error::not_found("class"))?;
         require_school(db, &ctx.principal, class.school_id, Action::ManageRoster)
             .await
             .map_err(|_| Error::not_found("class"))?;
@@ -374,46 +624,93 @@ impl IdentityApi {
             return Err(Error::invalid("group_id", "groups are not supported yet"));
         }
         let teacher_id = parse_id("teacher_id", &request.teacher_id)?;
-        self.require_staff(class.school_id, teacher_id, "teacher_id").await?;
+        self.require_staff(class.school_id, teacher_id, "teacher_id")
+            .await?;
         let subject_id = parse_id("subject_id", &request.subject_id)?;
         store::get_subject(db, subject_id)
             .await?
             .filter(|subject| subject.school_id == class.school_id)
-            .ok_or_else(|| Error::invalid("subject_id", "must be a subject of the class's school"))?;
-        let assignment = TeachingAssignment { id: Uuid::now_v7(), school_id: class.school_id, teacher_id, class_id, subject_id };
+            .ok_or_else(|| {
+                Error::invalid("subject_id", "must be a subject of the class's school")
+            })?;
+        let assignment = TeachingAssignment {
+            id: Uuid::now_v7(),
+            school_id: class.school_id,
+            teacher_id,
+            class_id,
+            subject_id,
+        };
         store::insert_assignment(db, &assignment).await?;
-        Ok(pb::CreateTeachingAssignmentResponse { teaching_assignment: Some(convert::assignment(assignment)) })
+        Ok(pb::CreateTeachingAssignmentResponse {
+            teaching_assignment: Some(convert::assignment(assignment)),
+        })
     }
 
-    async fn list_teaching_assignments(&self, ctx: CallContext, request: pb::ListTeachingAssignmentsRequest) -> Result<pb::ListTeachingAssignmentsResponse> {
+    async fn list_teaching_assignments(
+        &self,
+        ctx: CallContext,
+        request: pb::ListTeachingAssignmentsRequest,
+    ) -> Result<pb::ListTeachingAssignmentsResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ReadRoster).await?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ReadRoster,
+        )
+        .await?;
         let class_id = optional_id("class_id", &request.class_id)?;
         let teacher_id = optional_id("teacher_id", &request.teacher_id)?;
-        let mut rows = store::list_assignments(&self.state.db, school_id, class_id, teacher_id, &page).await?;
+        let mut rows =
+            store::list_assignments(&self.state.db, school_id, class_id, teacher_id, &page).await?;
         let next_page_token = page.finish(&mut rows, |row| row.id.to_string());
-        Ok(pb::ListTeachingAssignmentsResponse { teaching_assignments: rows.into_iter().map(convert::assignment).collect(), next_page_token })
+        Ok(pb::ListTeachingAssignmentsResponse {
+            teaching_assignments: rows.into_iter().map(convert::assignment).collect(),
+            next_page_token,
+        })
     }
 
-    async fn delete_teaching_assignment(&self, ctx: CallContext, request: pb::DeleteTeachingAssignmentRequest) -> Result<pb::DeleteTeachingAssignmentResponse> {
+    async fn delete_teaching_assignment(
+        &self,
+        ctx: CallContext,
+        request: pb::DeleteTeachingAssignmentRequest,
+    ) -> Result<pb::DeleteTeachingAssignmentResponse> {
         let id = parse_id("id", &request.id)?;
         let not_found = || Error::not_found("teaching assignment");
-        let assignment = store::get_assignment(&self.state.db, id).await?.ok_or_else(not_found)?;
-        require_school(&self.state.db, &ctx.principal, assignment.school_id, Action::ManageRoster)
-            .await
-            .map_err(|_| not_found())?;
+        let assignment = store::get_assignment(&self.state.db, id)
+            .await?
+            .ok_or_else(not_found)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            assignment.school_id,
+            Action::ManageRoster,
+        )
+        .await
+        .map_err(|_| not_found())?;
         store::delete_assignment(&self.state.db, id).await?;
         Ok(pb::DeleteTeachingAssignmentResponse {})
     }
 
-    async fn set_credentials(&self, ctx: CallContext, request: pb::SetCredentialsRequest) -> Result<pb::SetCredentialsResponse> {
+    async fn set_credentials(
+        &self,
+        ctx: CallContext,
+        request: pb::SetCredentialsRequest,
+    ) -> Result<pb::SetCredentialsResponse> {
         let person_id = parse_id("person_id", &request.person_id)?;
-        let person = store::get_person(&self.state.db, person_id).await?.ok_or_else(|| Error::not_found("person"))?;
+        let person = store::get_person(&self.state.db, person_id)
+            .await?
+            .ok_or_else(|| Error::not_found("person"))?;
         let school_id = person.school_id.ok_or_else(|| Error::not_found("person"))?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ManageRoster)
-            .await
-            .map_err(|_| Error::not_found("person"))?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await
+        .map_err(|_| Error::not_found("person"))?;
         let mut violations = Violations::new();
         let login = violations.check("login", normalize_login(&request.login));
         violations.check("password", passwords::check_policy(&request.password));
@@ -423,7 +720,14 @@ impl IdentityApi {
             .await
             .map_err(anyhow::Error::from)??;
         // Issued by the school: the person must choose their own at first login.
-        store::set_credentials(&self.state.db, person_id, &login.unwrap_or_default(), &hash, true).await?;
+        store::set_credentials(
+            &self.state.db,
+            person_id,
+            &login.unwrap_or_default(),
+            &hash,
+            true,
+        )
+        .await?;
         tracing::info!(%person_id, "credentials issued");
         Ok(pb::SetCredentialsResponse {})
     }
@@ -449,7 +753,9 @@ impl IdentityApi {
             tracing::info!(login = %login, "login refused");
             return Err(refused());
         };
-        let person = store::get_person(&self.state.db, credential.person_id).await?.ok_or_else(refused)?;
+        let person = store::get_person(&self.state.db, credential.person_id)
+            .await?
+            .ok_or_else(refused)?;
         if person.disabled {
             return Err(refused());
         }
@@ -458,11 +764,25 @@ impl IdentityApi {
         let (access_token, access_expires) = self
             .state
             .keys
-            .issue_access_token(person.id, city_operator, self.state.settings.access_token_ttl, now)
+            .issue_access_token(
+                person.id,
+                city_operator,
+                self.state.settings.access_token_ttl,
+                now,
+            )
             .await?;
         let (refresh_token, refresh_hash) = tokens::new_refresh_token();
-        let refresh_expires = now + chrono::Duration::from_std(self.state.settings.refresh_token_ttl).map_err(anyhow::Error::from)?;
-        store::insert_refresh_token(&self.state.db, &refresh_hash, person.id, now, refresh_expires).await?;
+        let refresh_expires = now
+            + chrono::Duration::from_std(self.state.settings.refresh_token_ttl)
+                .map_err(anyhow::Error::from)?;
+        store::insert_refresh_token(
+            &self.state.db,
+            &refresh_hash,
+            person.id,
+            now,
+            refresh_expires,
+        )
+        .await?;
         tracing::info!(person_id = %person.id, "logged in");
         Ok(pb::LoginResponse {
             access_token,
@@ -474,12 +794,19 @@ impl IdentityApi {
         })
     }
 
-    async fn refresh_access_token(&self, request: pb::RefreshAccessTokenRequest) -> Result<pb::RefreshAccessTokenResponse> {
+    async fn refresh_access_token(
+        &self,
+        request: pb::RefreshAccessTokenRequest,
+    ) -> Result<pb::RefreshAccessTokenResponse> {
         let refused = || Error::Unauthenticated("refresh token is not valid".into());
         let now = Utc::now();
         let hash = tokens::hash_refresh_token(&request.refresh_token);
-        let person_id = store::refresh_token_owner(&self.state.db, &hash, now).await?.ok_or_else(refused)?;
-        let person = store::get_person(&self.state.db, person_id).await?.ok_or_else(refused)?;
+        let person_id = store::refresh_token_owner(&self.state.db, &hash, now)
+            .await?
+            .ok_or_else(refused)?;
+        let person = store::get_person(&self.state.db, person_id)
+            .await?
+            .ok_or_else(refused)?;
         if person.disabled {
             return Err(refused());
         }
@@ -487,23 +814,45 @@ impl IdentityApi {
         let (access_token, expires) = self
             .state
             .keys
-            .issue_access_token(person_id, city_operator, self.state.settings.access_token_ttl, now)
+            .issue_access_token(
+                person_id,
+                city_operator,
+                self.state.settings.access_token_ttl,
+                now,
+            )
             .await?;
-        Ok(pb::RefreshAccessTokenResponse { access_token, access_token_expire_time: Some(to_timestamp(expires)) })
+        Ok(pb::RefreshAccessTokenResponse {
+            access_token,
+            access_token_expire_time: Some(to_timestamp(expires)),
+        })
     }
 
-    async fn check_access(&self, ctx: CallContext, request: pb::CheckAccessRequest) -> Result<pb::CheckAccessResponse> {
+    async fn check_access(
+        &self,
+        ctx: CallContext,
+        request: pb::CheckAccessRequest,
+    ) -> Result<pb::CheckAccessResponse> {
         let student_id = parse_id("student_id", &request.student_id)?;
-        let date = if request.date.is_empty() { None } else { Some(parse_date("date", &request.date)?) };
+        let date = if request.date.is_empty() {
+            None
+        } else {
+            Some(parse_date("date", &request.date)?)
+        };
         let action = match pb::Action::try_from(request.action) {
             Ok(pb::Action::ReadStudentRecord) => Action::ReadStudentRecord,
-            Ok(pb::Action::WriteMark) => Action::WriteMark { subject_id: parse_id("subject_id", &request.subject_id)? },
+            Ok(pb::Action::WriteMark) => Action::WriteMark {
+                subject_id: parse_id("subject_id", &request.subject_id)?,
+            },
             _ => return Err(Error::invalid("action", "must be a known action")),
         };
-        let access = require_student(&self.state.db, &ctx.principal, student_id, date, action).await?;
+        let access =
+            require_student(&self.state.db, &ctx.principal, student_id, date, action).await?;
         Ok(pb::CheckAccessResponse {
             school_id: access.school_id.to_string(),
-            class_id: access.membership.map(|m| m.class_id.to_string()).unwrap_or_default(),
+            class_id: access
+                .membership
+                .map(|m| m.class_id.to_string())
+                .unwrap_or_default(),
         })
     }
 }
@@ -518,93 +867,184 @@ macro_rules! authenticated {
 
 #[tonic::async_trait]
 impl IdentityService for IdentityApi {
-    async fn create_school(&self, request: Request<pb::CreateSchoolRequest>) -> Reply<pb::CreateSchoolResponse> {
+    async fn create_school(
+        &self,
+        request: Request<pb::CreateSchoolRequest>,
+    ) -> Reply<pb::CreateSchoolResponse> {
         authenticated!(self, request, create_school)
     }
-    async fn get_school(&self, request: Request<pb::GetSchoolRequest>) -> Reply<pb::GetSchoolResponse> {
+    async fn get_school(
+        &self,
+        request: Request<pb::GetSchoolRequest>,
+    ) -> Reply<pb::GetSchoolResponse> {
         authenticated!(self, request, get_school)
     }
-    async fn list_schools(&self, request: Request<pb::ListSchoolsRequest>) -> Reply<pb::ListSchoolsResponse> {
+    async fn list_schools(
+        &self,
+        request: Request<pb::ListSchoolsRequest>,
+    ) -> Reply<pb::ListSchoolsResponse> {
         authenticated!(self, request, list_schools)
     }
-    async fn create_class(&self, request: Request<pb::CreateClassRequest>) -> Reply<pb::CreateClassResponse> {
+    async fn create_class(
+        &self,
+        request: Request<pb::CreateClassRequest>,
+    ) -> Reply<pb::CreateClassResponse> {
         authenticated!(self, request, create_class)
     }
-    async fn get_class(&self, request: Request<pb::GetClassRequest>) -> Reply<pb::GetClassResponse> {
+    async fn get_class(
+        &self,
+        request: Request<pb::GetClassRequest>,
+    ) -> Reply<pb::GetClassResponse> {
         authenticated!(self, request, get_class)
     }
-    async fn list_classes(&self, request: Request<pb::ListClassesRequest>) -> Reply<pb::ListClassesResponse> {
+    async fn list_classes(
+        &self,
+        request: Request<pb::ListClassesRequest>,
+    ) -> Reply<pb::ListClassesResponse> {
         authenticated!(self, request, list_classes)
     }
-    async fn create_subject(&self, request: Request<pb::CreateSubjectRequest>) -> Reply<pb::CreateSubjectResponse> {
+    async fn create_subject(
+        &self,
+        request: Request<pb::CreateSubjectRequest>,
+    ) -> Reply<pb::CreateSubjectResponse> {
         authenticated!(self, request, create_subject)
     }
-    async fn list_subjects(&self, request: Request<pb::ListSubjectsRequest>) -> Reply<pb::ListSubjectsResponse> {
+    async fn list_subjects(
+        &self,
+        request: Request<pb::ListSubjectsRequest>,
+    ) -> Reply<pb::ListSubjectsResponse> {
         authenticated!(self, request, list_subjects)
     }
-    async fn create_person(&self, request: Request<pb::CreatePersonRequest>) -> Reply<pb::CreatePersonResponse> {
+    async fn create_person(
+        &self,
+        request: Request<pb::CreatePersonRequest>,
+    ) -> Reply<pb::CreatePersonResponse> {
         authenticated!(self, request, create_person)
     }
-    async fn get_person(&self, request: Request<pb::GetPersonRequest>) -> Reply<pb::GetPersonResponse> {
+    async fn get_person(
+        &self,
+        request: Request<pb::GetPersonRequest>,
+    ) -> Reply<pb::GetPersonResponse> {
         authenticated!(self, request, get_person)
     }
-    async fn list_persons(&self, request: Request<pb::ListPersonsRequest>) -> Reply<pb::ListPersonsResponse> {
+    async fn list_persons(
+        &self,
+        request: Request<pb::ListPersonsRequest>,
+    ) -> Reply<pb::ListPersonsResponse> {
         authenticated!(self, request, list_persons)
     }
-    async fn enroll_student(&self, request: Request<pb::EnrollStudentRequest>) -> Reply<pb::EnrollStudentResponse> {
+    async fn enroll_student(
+        &self,
+        request: Request<pb::EnrollStudentRequest>,
+    ) -> Reply<pb::EnrollStudentResponse> {
         authenticated!(self, request, enroll_student)
     }
-    async fn list_class_students(&self, request: Request<pb::ListClassStudentsRequest>) -> Reply<pb::ListClassStudentsResponse> {
+    async fn list_class_students(
+        &self,
+        request: Request<pb::ListClassStudentsRequest>,
+    ) -> Reply<pb::ListClassStudentsResponse> {
         authenticated!(self, request, list_class_students)
     }
-    async fn link_guardian(&self, request: Request<pb::LinkGuardianRequest>) -> Reply<pb::LinkGuardianResponse> {
+    async fn link_guardian(
+        &self,
+        request: Request<pb::LinkGuardianRequest>,
+    ) -> Reply<pb::LinkGuardianResponse> {
         authenticated!(self, request, link_guardian)
     }
-    async fn unlink_guardian(&self, request: Request<pb::UnlinkGuardianRequest>) -> Reply<pb::UnlinkGuardianResponse> {
+    async fn unlink_guardian(
+        &self,
+        request: Request<pb::UnlinkGuardianRequest>,
+    ) -> Reply<pb::UnlinkGuardianResponse> {
         authenticated!(self, request, unlink_guardian)
     }
-    async fn list_guardianships(&self, request: Request<pb::ListGuardianshipsRequest>) -> Reply<pb::ListGuardianshipsResponse> {
+    async fn list_guardianships(
+        &self,
+        request: Request<pb::ListGuardianshipsRequest>,
+    ) -> Reply<pb::ListGuardianshipsResponse> {
         authenticated!(self, request, list_guardianships)
     }
-    async fn grant_staff_role(&self, request: Request<pb::GrantStaffRoleRequest>) -> Reply<pb::GrantStaffRoleResponse> {
+    async fn grant_staff_role(
+        &self,
+        request: Request<pb::GrantStaffRoleRequest>,
+    ) -> Reply<pb::GrantStaffRoleResponse> {
         let ctx = CallContext::of(&request)?;
         let request = request.into_inner();
-        self.change_staff_role(ctx, &request.person_id, &request.school_id, request.role, true).await?;
+        self.change_staff_role(
+            ctx,
+            &request.person_id,
+            &request.school_id,
+            request.role,
+            true,
+        )
+        .await?;
         Ok(Response::new(pb::GrantStaffRoleResponse {}))
     }
-    async fn revoke_staff_role(&self, request: Request<pb::RevokeStaffRoleRequest>) -> Reply<pb::RevokeStaffRoleResponse> {
+    async fn revoke_staff_role(
+        &self,
+        request: Request<pb::RevokeStaffRoleRequest>,
+    ) -> Reply<pb::RevokeStaffRoleResponse> {
         let ctx = CallContext::of(&request)?;
         let request = request.into_inner();
-        self.change_staff_role(ctx, &request.person_id, &request.school_id, request.role, false).await?;
+        self.change_staff_role(
+            ctx,
+            &request.person_id,
+            &request.school_id,
+            request.role,
+            false,
+        )
+        .await?;
         Ok(Response::new(pb::RevokeStaffRoleResponse {}))
     }
-    async fn create_teaching_assignment(&self, request: Request<pb::CreateTeachingAssignmentRequest>) -> Reply<pb::CreateTeachingAssignmentResponse> {
+    async fn create_teaching_assignment(
+        &self,
+        request: Request<pb::CreateTeachingAssignmentRequest>,
+    ) -> Reply<pb::CreateTeachingAssignmentResponse> {
         authenticated!(self, request, create_teaching_assignment)
     }
-    async fn list_teaching_assignments(&self, request: Request<pb::ListTeachingAssignmentsRequest>) -> Reply<pb::ListTeachingAssignmentsResponse> {
+    async fn list_teaching_assignments(
+        &self,
+        request: Request<pb::ListTeachingAssignmentsRequest>,
+    ) -> Reply<pb::ListTeachingAssignmentsResponse> {
         authenticated!(self, request, list_teaching_assignments)
     }
-    async fn delete_teaching_assignment(&self, request: Request<pb::DeleteTeachingAssignmentRequest>) -> Reply<pb::DeleteTeachingAssignmentResponse> {
+    async fn delete_teaching_assignment(
+        &self,
+        request: Request<pb::DeleteTeachingAssignmentRequest>,
+    ) -> Reply<pb::DeleteTeachingAssignmentResponse> {
         authenticated!(self, request, delete_teaching_assignment)
     }
-    async fn set_credentials(&self, request: Request<pb::SetCredentialsRequest>) -> Reply<pb::SetCredentialsResponse> {
+    async fn set_credentials(
+        &self,
+        request: Request<pb::SetCredentialsRequest>,
+    ) -> Reply<pb::SetCredentialsResponse> {
         authenticated!(self, request, set_credentials)
     }
     async fn login(&self, request: Request<pb::LoginRequest>) -> Reply<pb::LoginResponse> {
         reply(self.login(request.into_inner()).await)
     }
-    async fn refresh_access_token(&self, request: Request<pb::RefreshAccessTokenRequest>) -> Reply<pb::RefreshAccessTokenResponse> {
+    async fn refresh_access_token(
+        &self,
+        request: Request<pb::RefreshAccessTokenRequest>,
+    ) -> Reply<pb::RefreshAccessTokenResponse> {
         reply(self.refresh_access_token(request.into_inner()).await)
     }
-    async fn revoke_refresh_token(&self, request: Request<pb::RevokeRefreshTokenRequest>) -> Reply<pb::RevokeRefreshTokenResponse> {
+    async fn revoke_refresh_token(
+        &self,
+        request: Request<pb::RevokeRefreshTokenRequest>,
+    ) -> Reply<pb::RevokeRefreshTokenResponse> {
         let hash = tokens::hash_refresh_token(&request.into_inner().refresh_token);
         store::revoke_refresh_token(&self.state.db, &hash, Utc::now()).await?;
         Ok(Response::new(pb::RevokeRefreshTokenResponse {}))
     }
     async fn get_jwks(&self, _request: Request<pb::GetJwksRequest>) -> Reply<pb::GetJwksResponse> {
-        Ok(Response::new(pb::GetJwksResponse { jwks_json: self.state.keys.jwks_json().await }))
+        Ok(Response::new(pb::GetJwksResponse {
+            jwks_json: self.state.keys.jwks_json().await,
+        }))
     }
-    async fn check_access(&self, request: Request<pb::CheckAccessRequest>) -> Reply<pb::CheckAccessResponse> {
+    async fn check_access(
+        &self,
+        request: Request<pb::CheckAccessRequest>,
+    ) -> Reply<pb::CheckAccessResponse> {
         authenticated!(self, request, check_access)
     }
 }

@@ -3,7 +3,9 @@
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::identity::v1 as pb;
 
-use crate::model::{Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment};
+use crate::model::{
+    Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
+};
 
 pub fn school(school: School) -> pb::School {
     pb::School {
@@ -21,7 +23,10 @@ pub fn class(class: Class) -> pb::Class {
         grade_level: class.grade_level,
         letter: class.letter,
         academic_year: class.academic_year,
-        class_teacher_id: class.class_teacher_id.map(|id| id.to_string()).unwrap_or_default(),
+        class_teacher_id: class
+            .class_teacher_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         create_time: Some(to_timestamp(class.created_at)),
     }
 }
@@ -46,7 +51,10 @@ pub fn person_kind(kind: Option<PersonKind>) -> pb::PersonKind {
 pub fn person(person: Person) -> pb::Person {
     pb::Person {
         id: person.id.to_string(),
-        school_id: person.school_id.map(|id| id.to_string()).unwrap_or_default(),
+        school_id: person
+            .school_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         kind: person_kind(person.kind()).into(),
         family_name: person.family_name,
         given_name: person.given_name,
@@ -62,7 +70,10 @@ pub fn membership(membership: Membership) -> pb::ClassMembership {
         class_id: membership.class_id.to_string(),
         school_id: membership.school_id.to_string(),
         start_date: membership.start_date.to_string(),
-        end_date: membership.end_date.map(|d| d.to_string()).unwrap_or_default(),
+        end_date: membership
+            .end_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
     }
 }
 

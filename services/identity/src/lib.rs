@@ -58,7 +58,11 @@ pub(crate) struct State {
 }
 
 /// Serves identity on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: Settings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     if let Some(admin) = &settings.initial_admin {
         ensure_initial_admin(&db, admin).await?;
@@ -66,11 +70,20 @@ pub async fn run(settings: Settings, listener: TcpListener, shutdown: Cancellati
     let keys = tokens::Keys::load_or_create(&db).await?;
     let verifier = TokenVerifier::new(keys.key_source());
     let limits = settings.limits.clone();
-    let state = Arc::new(State { db: db.clone(), keys, settings });
+    let state = Arc::new(State {
+        db: db.clone(),
+        keys,
+        settings,
+    });
     let service = IdentityServiceServer::new(api::IdentityApi::new(state))
         .max_decoding_message_size(limits.max_message_bytes)
         .max_encoding_message_size(limits.max_message_bytes);
-    let options = ServeOptions { name: "identity", limits, verifier, public_methods: PUBLIC_METHODS };
+    let options = ServeOptions {
+        name: "identity",
+        limits,
+        verifier,
+        public_methods: PUBLIC_METHODS,
+    };
     let result = serve(service, options, listener, shutdown).await;
     db.close().await;
     result

@@ -75,7 +75,7 @@ pub struct Subject {
     pub name: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct Membership {
     pub student_id: Uuid,
     pub class_id: Uuid,
@@ -84,7 +84,7 @@ pub struct Membership {
     pub end_date: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct Guardianship {
     pub guardian_id: Uuid,
     pub student_id: Uuid,
@@ -92,7 +92,7 @@ pub struct Guardianship {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct TeachingAssignment {
     pub id: Uuid,
     pub school_id: Uuid,

@@ -23,7 +23,10 @@ fn exists(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
 fn after_id(page: &Page) -> Result<Option<Uuid>> {
     page.after
         .as_deref()
-        .map(|id| Uuid::parse_str(id).map_err(|_| Error::invalid("page_token", "not a token from a previous page")))
+        .map(|id| {
+            Uuid::parse_str(id)
+                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
+        })
         .transpose()
 }
 
@@ -47,12 +50,19 @@ pub async fn insert_school(db: &Db, school: &School) -> Result<()> {
 }
 
 pub async fn get_school(db: &Db, id: Uuid) -> Result<Option<School>> {
-    Ok(with_db!(db, pool => sqlx::query_as("SELECT id, name, timezone, created_at FROM schools WHERE id = $1")
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as("SELECT id, name, timezone, created_at FROM schools WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 /// Schools by id; `member` limits them to those where the person holds a staff role.
-pub async fn list_schools(db: &Db, page: &Page, name_query: &str, member: Option<Uuid>) -> Result<Vec<School>> {
+pub async fn list_schools(
+    db: &Db,
+    page: &Page,
+    name_query: &str,
+    member: Option<Uuid>,
+) -> Result<Vec<School>> {
     let after = after_id(page)?;
     let pattern = contains_pattern(name_query);
     Ok(with_db!(db, pool => sqlx::query_as(
@@ -82,8 +92,10 @@ const PERSON_COLUMNS: &str =
 
 pub async fn get_person(db: &Db, id: Uuid) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
-    Ok(with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 /// People of a school in name order; the page key is "search_name\0id".
@@ -123,7 +135,10 @@ pub async fn list_persons(
         .bind(school_id).bind(kind.map(PersonKind::as_str)).bind(&pattern)
         .bind(after_name).bind(after_id).bind(page.fetch_limit())
         .fetch_all(pool).await?);
-    Ok(rows.into_iter().map(|row| (row.search_name, row.person)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.search_name, row.person))
+        .collect())
 }
 
 pub async fn is_city_operator(db: &Db, person_id: Uuid) -> Result<bool> {
@@ -147,7 +162,12 @@ pub async fn grant_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &
     Ok(())
 }
 
-pub async fn revoke_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &str) -> Result<()> {
+pub async fn revoke_staff_role(
+    db: &Db,
+    person_id: Uuid,
+    school_id: Uuid,
+    role: &str,
+) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "DELETE FROM staff_roles WHERE school_id = $1 AND person_id = $2 AND role = $3")
         .bind(school_id).bind(person_id).bind(role).execute(pool).await?; });
@@ -165,8 +185,10 @@ pub async fn insert_class(db: &Db, class: &Class) -> Result<()> {
 }
 
 pub async fn get_class(db: &Db, id: Uuid) -> Result<Option<Class>> {
-    Ok(with_db!(db, pool => sqlx::query_as("SELECT * FROM classes WHERE id = $1")
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as("SELECT * FROM classes WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn list_classes(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Class>> {
@@ -184,8 +206,10 @@ pub async fn insert_subject(db: &Db, subject: &Subject) -> Result<()> {
 }
 
 pub async fn get_subject(db: &Db, id: Uuid) -> Result<Option<Subject>> {
-    Ok(with_db!(db, pool => sqlx::query_as("SELECT * FROM subjects WHERE id = $1")
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as("SELECT * FROM subjects WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn list_subjects(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Subject>> {
@@ -220,14 +244,23 @@ pub async fn enroll(db: &Db, membership: &Membership) -> Result<()> {
     Ok(())
 }
 
-pub async fn membership_on(db: &Db, student_id: Uuid, date: NaiveDate) -> Result<Option<Membership>> {
+pub async fn membership_on(
+    db: &Db,
+    student_id: Uuid,
+    date: NaiveDate,
+) -> Result<Option<Membership>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT student_id, class_id, school_id, start_date, end_date FROM class_memberships
          WHERE student_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2)")
         .bind(student_id).bind(date).fetch_optional(pool).await?))
 }
 
-pub async fn class_students(db: &Db, class_id: Uuid, date: NaiveDate, page: &Page) -> Result<Vec<Person>> {
+pub async fn class_students(
+    db: &Db,
+    class_id: Uuid,
+    date: NaiveDate,
+    page: &Page,
+) -> Result<Vec<Person>> {
     let after = after_id(page)?;
     let sql = format!(
         "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN (
@@ -235,8 +268,10 @@ pub async fn class_students(db: &Db, class_id: Uuid, date: NaiveDate, page: &Pag
             WHERE class_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2))
          AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
     );
-    Ok(with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(class_id).bind(date).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(class_id).bind(date).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?),
+    )
 }
 
 pub async fn link_guardian(db: &Db, link: &Guardianship) -> Result<()> {
@@ -261,7 +296,11 @@ pub async fn is_guardian(db: &Db, guardian_id: Uuid, student_id: Uuid) -> Result
     Ok(found.is_some())
 }
 
-pub async fn guardianships_of(db: &Db, guardian_id: Uuid, page: &Page) -> Result<Vec<Guardianship>> {
+pub async fn guardianships_of(
+    db: &Db,
+    guardian_id: Uuid,
+    page: &Page,
+) -> Result<Vec<Guardianship>> {
     let after = after_id(page)?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT * FROM guardianships WHERE guardian_id = $1 AND ($2 IS NULL OR student_id > $2)
@@ -314,7 +353,13 @@ pub async fn taught_subjects(db: &Db, teacher_id: Uuid, class_id: Uuid) -> Resul
         .bind(teacher_id).bind(class_id).fetch_all(pool).await?))
 }
 
-pub async fn set_credentials(db: &Db, person_id: Uuid, login: &str, password_hash: &str, must_change: bool) -> Result<()> {
+pub async fn set_credentials(
+    db: &Db,
+    person_id: Uuid,
+    login: &str,
+    password_hash: &str,
+    must_change: bool,
+) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
          VALUES ($1, $2, $3, $4, $5)
@@ -333,7 +378,12 @@ pub async fn credential_by_login(db: &Db, login: &str) -> Result<Option<Credenti
 }
 
 /// Creates the configured city operator with their credentials, once.
-pub async fn create_city_operator(db: &Db, person: &Person, login: &str, password_hash: &str) -> Result<()> {
+pub async fn create_city_operator(
+    db: &Db,
+    person: &Person,
+    login: &str,
+    password_hash: &str,
+) -> Result<()> {
     let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -370,7 +420,13 @@ pub async fn insert_signing_key(db: &Db, key: &StoredKey) -> Result<()> {
     Ok(())
 }
 
-pub async fn insert_refresh_token(db: &Db, hash: &[u8], person_id: Uuid, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+pub async fn insert_refresh_token(
+    db: &Db,
+    hash: &[u8],
+    person_id: Uuid,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO refresh_tokens (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(hash).bind(person_id).bind(now).bind(expires).execute(pool).await?; });

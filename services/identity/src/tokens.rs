@@ -62,11 +62,9 @@ impl Keys {
         let mut verifying = HashMap::new();
         let mut published = Vec::new();
         for key in stored {
-            let public: [u8; 32] = key
-                .public_key
-                .as_slice()
-                .try_into()
-                .map_err(|_| anyhow::anyhow!("signing key {} has a malformed public key", key.kid))?;
+            let public: [u8; 32] = key.public_key.as_slice().try_into().map_err(|_| {
+                anyhow::anyhow!("signing key {} has a malformed public key", key.kid)
+            })?;
             verifying.insert(
                 key.kid.clone(),
                 DecodingKey::from_ed_components(&URL_SAFE_NO_PAD.encode(public))?,

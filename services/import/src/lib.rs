@@ -16,7 +16,11 @@ struct ImportApi;
 impl ImportService for ImportApi {}
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: StatelessSettings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: StatelessSettings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let limits = settings.limits;
     let service = ImportServiceServer::new(ImportApi)
         .max_decoding_message_size(limits.max_message_bytes)

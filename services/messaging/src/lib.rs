@@ -7,7 +7,9 @@
 use otmetka_platform::StatelessSettings;
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::grpc::{ServeOptions, serve};
-use otmetka_proto::messaging::v1::messaging_service_server::{MessagingService, MessagingServiceServer};
+use otmetka_proto::messaging::v1::messaging_service_server::{
+    MessagingService, MessagingServiceServer,
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -16,7 +18,11 @@ struct MessagingApi;
 impl MessagingService for MessagingApi {}
 
 /// Serves the messaging contract on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: StatelessSettings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: StatelessSettings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let limits = settings.limits;
     let service = MessagingServiceServer::new(MessagingApi)
         .max_decoding_message_size(limits.max_message_bytes)

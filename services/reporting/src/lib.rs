@@ -7,7 +7,9 @@
 use otmetka_platform::StatelessSettings;
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::grpc::{ServeOptions, serve};
-use otmetka_proto::reporting::v1::reporting_service_server::{ReportingService, ReportingServiceServer};
+use otmetka_proto::reporting::v1::reporting_service_server::{
+    ReportingService, ReportingServiceServer,
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -16,7 +18,11 @@ struct ReportingApi;
 impl ReportingService for ReportingApi {}
 
 /// Serves the reporting contract on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: StatelessSettings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: StatelessSettings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let limits = settings.limits;
     let service = ReportingServiceServer::new(ReportingApi)
         .max_decoding_message_size(limits.max_message_bytes)

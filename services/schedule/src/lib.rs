@@ -7,7 +7,9 @@
 use otmetka_platform::StatelessSettings;
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::grpc::{ServeOptions, serve};
-use otmetka_proto::schedule::v1::schedule_service_server::{ScheduleService, ScheduleServiceServer};
+use otmetka_proto::schedule::v1::schedule_service_server::{
+    ScheduleService, ScheduleServiceServer,
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -16,7 +18,11 @@ struct ScheduleApi;
 impl ScheduleService for ScheduleApi {}
 
 /// Serves the schedule contract on `listener` until `shutdown` is cancelled.
-pub async fn run(settings: StatelessSettings, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    settings: StatelessSettings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let limits = settings.limits;
     let service = ScheduleServiceServer::new(ScheduleApi)
         .max_decoding_message_size(limits.max_message_bytes)
