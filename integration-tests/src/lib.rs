@@ -16,24 +16,20 @@ pub use otmetka_local::DEMO_LOGINS;
 pub const ADMIN_LOGIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "sandbox-admin-password";
 
-/// The backend a test run uses, from `OTMETKA_TEST_DATABASE_URL`.
+/// The PostgreSQL server the tests use, if any.
+///
+/// `OTMETKA_TEST_DATABASE_URL` names the server. `OTMETKA_TEST_BACKEND=postgres`
+/// says a run must be on PostgreSQL: then a missing URL fails every test
+/// loudly instead of letting the run fall back to SQLite and pass.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("OTMETKA_TEST_DATABASE_URL")
+    let url = std::env::var("OTMETKA_TEST_DATABASE_URL")
         .ok()
-        .filter(|url| !url.is_empty())
-}
-
-/// For tests that mean nothing without PostgreSQL: `None` (with a loud
-/// note) on a developer machine without it, a failure under CI, where a
-/// silently skipped backend would look like a pass.
-pub fn require_postgres(test: &str) -> Option<String> {
-    let url = postgres_url();
-    if url.is_none() {
-        let message =
-            format!("{test} needs PostgreSQL: set OTMETKA_TEST_DATABASE_URL (see README)");
-        assert!(std::env::var_os("CI").is_none(), "{message}");
-        eprintln!("SKIPPED: {message}");
-    }
+        .filter(|url| !url.is_empty());
+    let demanded = std::env::var("OTMETKA_TEST_BACKEND").is_ok_and(|backend| backend == "postgres");
+    assert!(
+        url.is_some() || !demanded,
+        "OTMETKA_TEST_BACKEND=postgres but OTMETKA_TEST_DATABASE_URL is not set (see README)"
+    );
     url
 }
 

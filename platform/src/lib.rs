@@ -85,6 +85,35 @@ impl From<StatelessServiceConfig> for StatelessSettings {
     }
 }
 
+/// Serves `service`, whose callers' tokens are checked with identity's keys.
+pub async fn serve_stateless<S>(
+    name: &'static str,
+    service: S,
+    settings: StatelessSettings,
+    listener: tokio::net::TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()>
+where
+    S: tower::Service<
+            http::Request<tonic::body::Body>,
+            Response = http::Response<tonic::body::Body>,
+            Error = std::convert::Infallible,
+        > + tonic::server::NamedService
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let options = grpc::ServeOptions {
+        name,
+        verifier: auth::TokenVerifier::remote(&settings.identity_url)?,
+        limits: settings.limits,
+        public_methods: &[],
+    };
+    grpc::serve(service, options, listener, shutdown).await
+}
+
 /// `main` of a service configured by [`StatelessServiceConfig`].
 pub async fn run_stateless_binary<F, Fut>(name: &'static str, run: F) -> anyhow::Result<()>
 where

@@ -68,7 +68,37 @@ fn normalize_login(login: &str) -> Result<String, String> {
     Ok(login)
 }
 
+/// The contract's person kind, if it names one.
+fn person_kind(kind: i32) -> Option<PersonKind> {
+    match pb::PersonKind::try_from(kind) {
+        Ok(pb::PersonKind::Student) => Some(PersonKind::Student),
+        Ok(pb::PersonKind::Guardian) => Some(PersonKind::Guardian),
+        Ok(pb::PersonKind::Staff) => Some(PersonKind::Staff),
+        _ => None,
+    }
+}
+
 impl IdentityApi {
+    /// The school and page of a roster list, once the caller may read it.
+    async fn roster_page(
+        &self,
+        ctx: &CallContext,
+        school_id: &str,
+        page_size: i32,
+        page_token: &str,
+    ) -> Result<(Uuid, Page)> {
+        let school_id = parse_id("school_id", school_id)?;
+        let page = Page::parse(page_size, page_token)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ReadRoster,
+        )
+        .await?;
+        Ok((school_id, page))
+    }
+
     async fn create_school(
         &self,
         ctx: CallContext,
@@ -217,15 +247,14 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListClassesRequest,
     ) -> Result<pb::ListClassesResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ReadRoster,
-        )
-        .await?;
+        let (school_id, page) = self
+            .roster_page(
+                &ctx,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
         let mut classes = store::list_classes(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut classes, |class| class.id.to_string());
         Ok(pb::ListClassesResponse {
@@ -266,15 +295,14 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListSubjectsRequest,
     ) -> Result<pb::ListSubjectsResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ReadRoster,
-        )
-        .await?;
+        let (school_id, page) = self
+            .roster_page(
+                &ctx,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
         let mut subjects = store::list_subjects(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut subjects, |subject| subject.id.to_string());
         Ok(pb::ListSubjectsResponse {
@@ -297,15 +325,10 @@ impl IdentityApi {
         )
         .await?;
         let mut violations = Violations::new();
-        let kind = match pb::PersonKind::try_from(request.kind) {
-            Ok(pb::PersonKind::Student) => Some(PersonKind::Student),
-            Ok(pb::PersonKind::Guardian) => Some(PersonKind::Guardian),
-            Ok(pb::PersonKind::Staff) => Some(PersonKind::Staff),
-            _ => {
-                violations.add("kind", "must be student, guardian or staff");
-                None
-            }
-        };
+        let kind = person_kind(request.kind);
+        if kind.is_none() {
+            violations.add("kind", "must be student, guardian or staff");
+        }
         let family_name = required_text("family_name", &request.family_name, 100, &mut violations);
         let given_name = required_text("given_name", &request.given_name, 100, &mut violations);
         let middle_name = request.middle_name.trim().to_owned();
@@ -362,21 +385,15 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListPersonsRequest,
     ) -> Result<pb::ListPersonsResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ReadRoster,
-        )
-        .await?;
-        let kind = match pb::PersonKind::try_from(request.kind) {
-            Ok(pb::PersonKind::Student) => Some(PersonKind::Student),
-            Ok(pb::PersonKind::Guardian) => Some(PersonKind::Guardian),
-            Ok(pb::PersonKind::Staff) => Some(PersonKind::Staff),
-            _ => None,
-        };
+        let (school_id, page) = self
+            .roster_page(
+                &ctx,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
+        let kind = person_kind(request.kind);
         let mut rows = store::list_persons(
             &self.state.db,
             school_id,
@@ -651,15 +668,14 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListTeachingAssignmentsRequest,
     ) -> Result<pb::ListTeachingAssignmentsResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ReadRoster,
-        )
-        .await?;
+        let (school_id, page) = self
+            .roster_page(
+                &ctx,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
         let class_id = optional_id("class_id", &request.class_id)?;
         let teacher_id = optional_id("teacher_id", &request.teacher_id)?;
         let mut rows =

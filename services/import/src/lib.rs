@@ -2,11 +2,9 @@
 //!
 //! The service runs on the shared platform (health, reflection, tokens,
 //! telemetry) and publishes its v1 contract; every RPC answers UNIMPLEMENTED
-//! until its behaviour is built (the Vendor import issue).
+//! until its behaviour is built.
 
 use otmetka_platform::StatelessSettings;
-use otmetka_platform::auth::TokenVerifier;
-use otmetka_platform::grpc::{ServeOptions, serve};
 use otmetka_proto::import::v1::import_service_server::{ImportService, ImportServiceServer};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -21,15 +19,9 @@ pub async fn run(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let limits = settings.limits;
+    let max = settings.limits.max_message_bytes;
     let service = ImportServiceServer::new(ImportApi)
-        .max_decoding_message_size(limits.max_message_bytes)
-        .max_encoding_message_size(limits.max_message_bytes);
-    let options = ServeOptions {
-        name: "import",
-        limits,
-        verifier: TokenVerifier::remote(&settings.identity_url)?,
-        public_methods: &[],
-    };
-    serve(service, options, listener, shutdown).await
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+    otmetka_platform::serve_stateless("import", service, settings, listener, shutdown).await
 }
