@@ -51,6 +51,8 @@ pub(crate) struct AppState {
     identity: IdentityServiceClient<Channel>,
     gradebook: GradebookServiceClient<Channel>,
     settings: std::sync::Arc<Settings>,
+    /// Cancelled when shutdown begins: readiness turns false at once.
+    shutdown: CancellationToken,
 }
 
 fn router(state: AppState) -> Router {
@@ -67,7 +69,7 @@ fn router(state: AppState) -> Router {
             get(api::list_student_marks),
         )
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(guard::refuse_cross_site));
@@ -76,6 +78,22 @@ fn router(state: AppState) -> Router {
     }
     // Outermost, so that every answer (refusals included) is traced and counted.
     api.layer(axum::middleware::from_fn(observe::observe))
+}
+
+/// Ready while not shutting down and the session database answers.
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    if state.shutdown.is_cancelled() {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    let answered = otmetka_platform::with_db!(&state.db, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok());
+    if answered {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
 }
 
 /// Serves the gateway on `listener` until `shutdown` is cancelled.
@@ -90,6 +108,7 @@ pub async fn run(
         identity: IdentityServiceClient::new(lazy_channel(&settings.identity_url)?),
         gradebook: GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?),
         settings: std::sync::Arc::new(settings.clone()),
+        shutdown: shutdown.clone(),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
     let address = listener.local_addr()?;

@@ -64,7 +64,11 @@ impl Default for ServerLimits {
 pub struct DatabaseArgs {
     /// `sqlite://path/file.db` or `postgres://user:password@host/db`.
     /// Default: an SQLite file `data/<service>.db`.
-    #[arg(long = "database-url", env = "OTMETKA_DATABASE_URL")]
+    #[arg(
+        long = "database-url",
+        env = "OTMETKA_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub url: Option<SecretUrl>,
     /// PostgreSQL schema holding this service's tables. Default: the service's name.
     #[arg(long = "database-schema", env = "OTMETKA_DATABASE_SCHEMA")]

@@ -23,7 +23,7 @@ struct Config {
     #[arg(long, env = "OTMETKA_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
     /// Run on PostgreSQL instead: one database, a schema per service.
-    #[arg(long, env = "OTMETKA_DATABASE_URL")]
+    #[arg(long, env = "OTMETKA_DATABASE_URL", hide_env_values = true)]
     database_url: Option<SecretUrl>,
     /// Address of the gateway (the one URL people use).
     #[arg(long, env = "OTMETKA_HTTP_ADDR", default_value = "127.0.0.1:8080")]
@@ -35,7 +35,7 @@ struct Config {
     #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
     admin_login: String,
     /// Password of the city operator (a local-only default).
-    #[arg(long, env = "OTMETKA_ADMIN_PASSWORD", default_value = DEFAULT_ADMIN_PASSWORD)]
+    #[arg(long, env = "OTMETKA_ADMIN_PASSWORD", default_value = DEFAULT_ADMIN_PASSWORD, hide_env_values = true)]
     admin_password: Secret,
     /// Skip creating the demo school.
     #[arg(long)]

@@ -27,7 +27,7 @@ struct Config {
     #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
     admin_login: String,
     /// Password of the initial city operator; without it none is created.
-    #[arg(long, env = "OTMETKA_ADMIN_PASSWORD")]
+    #[arg(long, env = "OTMETKA_ADMIN_PASSWORD", hide_env_values = true)]
     admin_password: Option<Secret>,
 }
 
