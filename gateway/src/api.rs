@@ -2,12 +2,13 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use otmetka_platform::grpc::Deadline;
-use otmetka_platform::grpc::context::outgoing;
+use otmetka_platform::grpc::context::set_client_address;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
@@ -40,12 +41,6 @@ where
     }
 }
 
-fn deadline(state: &AppState) -> Option<Deadline> {
-    Some(Deadline(
-        std::time::Instant::now() + state.settings.upstream_timeout,
-    ))
-}
-
 fn timestamp(time: Option<prost_types::Timestamp>) -> Option<DateTime<Utc>> {
     time.and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
 }
@@ -66,6 +61,7 @@ pub struct SessionView {
 pub async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Response {
     let result: Result<Response> = async {
@@ -75,6 +71,7 @@ pub async fn create_session(
         });
         request.set_timeout(state.settings.upstream_timeout);
         otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
+        set_client_address(&mut request, &peer.ip().to_string());
         let login = state.identity.clone().login(request).await?.into_inner();
         let tokens = LoginTokens {
             person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
@@ -215,7 +212,7 @@ pub async fn create_mark(
         ..Default::default()
     };
     let result: Result<Response> = async {
-        let request = outgoing(message, &session.token, deadline(&state))?;
+        let request = session.request(message, state.settings.upstream_timeout)?;
         let mark = state
             .gradebook
             .clone()
@@ -266,7 +263,7 @@ pub async fn list_student_marks(
             page_size: query.page_size.unwrap_or_default(),
             page_token: query.page_token.unwrap_or_default(),
         };
-        let request = outgoing(message, &session.token, deadline(&state))?;
+        let request = session.request(message, state.settings.upstream_timeout)?;
         let page = state
             .gradebook
             .clone()
@@ -281,4 +278,120 @@ pub async fn list_student_marks(
     }
     .await;
     result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ChangePasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /api/v1/session/password`: the signed-in person sets their own password.
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    ApiJson(body): ApiJson<ChangePasswordBody>,
+) -> Response {
+    let message = identity::ChangePasswordRequest {
+        current_password: body.current_password,
+        new_password: body.new_password,
+    };
+    let result: Result<Response> = async {
+        let request = session.request(message, state.settings.upstream_timeout)?;
+        state.identity.clone().change_password(request).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+#[derive(Serialize)]
+pub struct GuardianshipView {
+    student_id: String,
+    school_id: String,
+}
+
+fn guardianship_view(link: identity::Guardianship) -> GuardianshipView {
+    GuardianshipView {
+        student_id: link.student_id,
+        school_id: link.school_id,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RedeemBody {
+    access_code: String,
+}
+
+/// `POST /api/v1/guardianships`: link the signed-in person to a child with
+/// the access code the school gave them.
+pub async fn redeem_access_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    ApiJson(body): ApiJson<RedeemBody>,
+) -> Response {
+    let result: Result<Response> = async {
+        let message = identity::RedeemAccessCodeRequest {
+            code: body.access_code,
+        };
+        let request = session.request(message, state.settings.upstream_timeout)?;
+        let link = state
+            .identity
+            .clone()
+            .redeem_access_code(request)
+            .await?
+            .into_inner()
+            .guardianship;
+        let link =
+            link.ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no guardianship")))?;
+        Ok((StatusCode::CREATED, Json(guardianship_view(link))).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| {
+        Problem::for_request(renamed(error, "code", "access_code"), &headers).into_response()
+    })
+}
+
+/// `GET /api/v1/guardianships`: the signed-in person's children.
+pub async fn list_guardianships(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+) -> Response {
+    let result: Result<Response> = async {
+        let message = identity::ListGuardianshipsRequest {
+            guardian_id: session.person_id.to_string(),
+            page_size: 100,
+            page_token: String::new(),
+        };
+        let request = session.request(message, state.settings.upstream_timeout)?;
+        let links = state
+            .identity
+            .clone()
+            .list_guardianships(request)
+            .await?
+            .into_inner()
+            .guardianships;
+        let views: Vec<_> = links.into_iter().map(guardianship_view).collect();
+        Ok(Json(serde_json::json!({ "guardianships": views })).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+/// Names a contract field as the JSON body spells it.
+fn renamed(error: Error, contract_field: &str, json_field: &str) -> Error {
+    match error {
+        Error::InvalidArgument(mut violations) => {
+            for violation in &mut violations {
+                if violation.field == contract_field {
+                    violation.field = json_field.to_owned();
+                }
+            }
+            Error::InvalidArgument(violations)
+        }
+        other => other,
+    }
 }

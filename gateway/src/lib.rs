@@ -63,6 +63,11 @@ fn router(state: AppState) -> Router {
                 .get(api::current_session)
                 .delete(api::delete_session),
         )
+        .route("/api/v1/session/password", post(api::change_password))
+        .route(
+            "/api/v1/guardianships",
+            get(api::list_guardianships).post(api::redeem_access_code),
+        )
         .route("/api/v1/marks", post(api::create_mark))
         .route(
             "/api/v1/students/{student_id}/marks",
@@ -78,6 +83,15 @@ fn router(state: AppState) -> Router {
     }
     // Outermost, so that every answer (refusals included) is traced and counted.
     api.layer(axum::middleware::from_fn(observe::observe))
+}
+
+/// The address the request came from (the TCP peer; a proxy in front must
+/// be taught to the gateway before its forwarded headers are believed).
+pub(crate) fn client_address(extensions: &axum::http::Extensions) -> String {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default()
 }
 
 /// Ready while not shutting down and the session database answers.
@@ -113,7 +127,8 @@ pub async fn run(
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
     let address = listener.local_addr()?;
     tracing::info!(%address, "serving HTTP");
-    let server = axum::serve(listener, router(state)).with_graceful_shutdown({
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown({
         let shutdown = shutdown.clone();
         async move { shutdown.cancelled().await }
     });

@@ -44,9 +44,10 @@ struct StoredSession {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub person_id: Uuid,
-    pub token: BearerToken,
+    token: BearerToken,
     id_hash: Vec<u8>,
     refresh_token: String,
+    client_address: String,
 }
 
 /// What identity handed out at login.
@@ -109,6 +110,20 @@ pub fn clear_cookie(state: &AppState) -> HeaderValue {
 }
 
 impl Session {
+    /// A call to a service on this person's behalf: their token, the
+    /// gateway's deadline, the trace, and where they are.
+    pub fn request<T>(
+        &self,
+        message: T,
+        timeout: std::time::Duration,
+    ) -> Result<tonic::Request<T>> {
+        let deadline = otmetka_platform::grpc::Deadline(std::time::Instant::now() + timeout);
+        let mut request =
+            otmetka_platform::grpc::context::outgoing(message, &self.token, Some(deadline))?;
+        otmetka_platform::grpc::context::set_client_address(&mut request, &self.client_address);
+        Ok(request)
+    }
+
     /// Ends the session; returns the refresh token to revoke at identity.
     pub async fn end(self, db: &Db) -> Result<String> {
         with_db!(db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
@@ -117,7 +132,7 @@ impl Session {
     }
 }
 
-async fn load(state: &AppState, headers: &HeaderMap) -> Result<Session> {
+async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> Result<Session> {
     let missing = || Error::Unauthenticated("sign in first".into());
     let id = cookie_value(headers).ok_or_else(missing)?;
     let id_hash = hash_id(&id);
@@ -147,6 +162,7 @@ async fn load(state: &AppState, headers: &HeaderMap) -> Result<Session> {
         token: BearerToken(Arc::from(stored.access_token.as_str())),
         id_hash: stored.id_hash,
         refresh_token: stored.refresh_token,
+        client_address,
     })
 }
 
@@ -193,7 +209,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        load(&state, &parts.headers)
+        let client_address = crate::client_address(&parts.extensions);
+        load(&state, &parts.headers, client_address)
             .await
             .map_err(|error| Problem::for_request(error, &parts.headers))
     }

@@ -162,6 +162,34 @@ impl Sandbox {
         self.sign_in(demo.login, demo.password).await
     }
 
+    /// A gRPC client of `service` and the city operator's token, for what the
+    /// gateway does not offer yet (school administration).
+    pub async fn admin(&self) -> anyhow::Result<Admin> {
+        let channel = tonic::transport::Endpoint::from_shared(
+            self.suite()
+                .url_of("identity")
+                .context("identity")?
+                .to_owned(),
+        )?
+        .connect()
+        .await?;
+        let mut identity =
+            otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient::new(
+                channel,
+            );
+        let login = identity
+            .login(otmetka_proto::identity::v1::LoginRequest {
+                login: ADMIN_LOGIN.into(),
+                password: ADMIN_PASSWORD.into(),
+            })
+            .await?
+            .into_inner();
+        Ok(Admin {
+            identity,
+            token: otmetka_platform::auth::BearerToken(login.access_token.into()),
+        })
+    }
+
     /// Stops the suite and removes its data.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(suite) = self.suite.take() {
@@ -176,6 +204,22 @@ impl Sandbox {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// The city operator, speaking gRPC to identity.
+pub struct Admin {
+    pub identity: otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient<
+        tonic::transport::Channel,
+    >,
+    token: otmetka_platform::auth::BearerToken,
+}
+
+impl Admin {
+    /// `message` with the operator's token.
+    pub fn request<T>(&self, message: T) -> tonic::Request<T> {
+        otmetka_platform::grpc::context::outgoing(message, &self.token, None)
+            .expect("a valid token")
     }
 }
 

@@ -81,8 +81,14 @@ async fn every_service_is_serving_and_lists_its_contract() {
         assert_eq!(status, ServingStatus::Serving as i32, "{name}");
     }
     for probe in ["healthz", "readyz"] {
-        let response = reqwest::get(format!("{}/{probe}", sandbox.gateway())).await.unwrap();
-        assert_eq!(response.status(), reqwest::StatusCode::OK, "gateway {probe}");
+        let response = reqwest::get(format!("{}/{probe}", sandbox.gateway()))
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::OK,
+            "gateway {probe}"
+        );
     }
     sandbox.stop().await.unwrap();
 }

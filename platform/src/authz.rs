@@ -71,6 +71,8 @@ pub enum Action {
     ReadRoster,
     /// Change a school's roster, credentials and assignments.
     ManageRoster,
+    /// Read a school's audit trail.
+    ReadAudit,
     /// Create schools.
     ManageCity,
 }
@@ -89,6 +91,9 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
         Action::WriteMark { subject_id } => relations.teaches_subjects.contains(&subject_id),
         Action::ReadRoster => relations.city_operator || !relations.school_roles.is_empty(),
         Action::ManageRoster => {
+            relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
+        }
+        Action::ReadAudit => {
             relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
         }
         Action::ManageCity => relations.city_operator,
@@ -173,30 +178,31 @@ mod tests {
         let write = Action::WriteMark {
             subject_id: subject(),
         };
-        // caller → (read record, write mark, read roster, manage roster, manage city)
-        let expected = [
-            ("stranger", [false, false, false, false, false]),
-            ("student", [true, false, false, false, false]),
-            ("own guardian", [true, false, false, false, false]),
-            ("subject teacher", [true, true, true, false, false]),
+        // caller → (read record, write mark, read roster, manage roster, read audit, manage city)
+        let expected: [(&str, [bool; 6]); 9] = [
+            ("stranger", [false, false, false, false, false, false]),
+            ("student", [true, false, false, false, false, false]),
+            ("own guardian", [true, false, false, false, false, false]),
+            ("subject teacher", [true, true, true, false, false, false]),
             (
                 "other teacher of the school",
-                [false, false, true, false, false],
+                [false, false, true, false, false, false],
             ),
-            ("class teacher", [true, false, true, false, false]),
-            ("deputy head", [true, false, true, false, false]),
-            ("school admin", [false, false, true, true, false]),
-            ("city operator", [false, false, true, true, true]),
+            ("class teacher", [true, false, true, false, false, false]),
+            ("deputy head", [true, false, true, false, false, false]),
+            ("school admin", [false, false, true, true, true, false]),
+            ("city operator", [false, false, true, true, true, true]),
         ];
         let callers = callers();
         assert_eq!(callers.len(), expected.len());
         for ((name, relations), (expected_name, cells)) in callers.iter().zip(expected) {
             assert_eq!(*name, expected_name);
-            let actions = [
+            let actions: [Action; 6] = [
                 Action::ReadStudentRecord,
                 write,
                 Action::ReadRoster,
                 Action::ManageRoster,
+                Action::ReadAudit,
                 Action::ManageCity,
             ];
             for (action, allowed) in actions.into_iter().zip(cells) {

@@ -118,6 +118,7 @@ impl RunningSuite {
             limits: config.limits.clone(),
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(12 * 3600),
+            access_code_ttl: Duration::from_secs(14 * 24 * 3600),
             initial_admin: Some(config.admin.clone()),
         };
         tasks.spawn(named(

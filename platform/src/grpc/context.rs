@@ -17,12 +17,33 @@ impl Deadline {
     }
 }
 
-/// The verified caller of a request, their token and the request's deadline.
+/// Metadata naming the end user's network address, set by the gateway.
+pub const CLIENT_ADDRESS_HEADER: &str = "x-otmetka-client-address";
+
+/// The verified caller of a request, their token, the request's deadline and
+/// where the end user is.
 #[derive(Debug, Clone)]
 pub struct CallContext {
     pub principal: Principal,
     pub token: BearerToken,
     pub deadline: Option<Deadline>,
+    pub client_address: String,
+}
+
+/// The end user's address: as the gateway reported it, else the peer's.
+/// Only audit records use it; it decides nothing.
+pub fn client_address<T>(request: &tonic::Request<T>) -> String {
+    request
+        .metadata()
+        .get(CLIENT_ADDRESS_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            request
+                .remote_addr()
+                .map(|address| address.ip().to_string())
+        })
+        .unwrap_or_default()
 }
 
 impl CallContext {
@@ -42,12 +63,22 @@ impl CallContext {
             principal,
             token,
             deadline: extensions.get::<Deadline>().copied(),
+            client_address: client_address(request),
         })
     }
 
     /// A request to another service on this caller's behalf.
     pub fn forward<T>(&self, message: T) -> Result<tonic::Request<T>> {
-        outgoing(message, &self.token, self.deadline)
+        let mut request = outgoing(message, &self.token, self.deadline)?;
+        set_client_address(&mut request, &self.client_address);
+        Ok(request)
+    }
+}
+
+/// Tells the called service where the end user is.
+pub fn set_client_address<T>(request: &mut tonic::Request<T>, address: &str) {
+    if let Ok(value) = address.parse() {
+        request.metadata_mut().insert(CLIENT_ADDRESS_HEADER, value);
     }
 }
 

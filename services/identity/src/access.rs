@@ -16,6 +16,9 @@ use crate::store;
 pub struct StudentAccess {
     pub school_id: Uuid,
     pub membership: Option<Membership>,
+    /// Allowed through a staff relationship, not as the student or a guardian:
+    /// such reads are audited.
+    pub via_staff: bool,
 }
 
 async fn school_relations(db: &Db, caller: &Principal, school_id: Uuid) -> Result<Relations> {
@@ -83,6 +86,7 @@ pub async fn require_student(
         Ok(StudentAccess {
             school_id,
             membership,
+            via_staff: !(relations.student_self || relations.guardian_of),
         })
     } else {
         tracing::info!(caller = %caller.person_id, %student_id, ?action, "access denied");

@@ -2,7 +2,10 @@
 //! relationships; the issuer of access tokens; the place where access is decided.
 
 mod access;
+mod access_codes;
 mod api;
+mod attempts;
+mod audit;
 mod convert;
 mod model;
 mod passwords;
@@ -48,6 +51,8 @@ pub struct Settings {
     pub limits: ServerLimits,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// How long an issued access code stays redeemable.
+    pub access_code_ttl: Duration,
     pub initial_admin: Option<InitialAdmin>,
 }
 

@@ -23,6 +23,9 @@ struct Config {
     /// Lifetime of refresh tokens, which bounds a gateway session.
     #[arg(long, env = "OTMETKA_REFRESH_TOKEN_TTL", default_value = "12h", value_parser = parse_duration)]
     refresh_token_ttl: Duration,
+    /// How long an issued access code stays redeemable.
+    #[arg(long, env = "OTMETKA_ACCESS_CODE_TTL", default_value = "14d", value_parser = parse_duration)]
+    access_code_ttl: Duration,
     /// Login of the initial city operator, created at start if unused.
     #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
     admin_login: String,
@@ -53,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
             limits: config.server.limits,
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,
+            access_code_ttl: config.access_code_ttl,
             initial_admin: config.admin_password.map(|password| InitialAdmin {
                 login: config.admin_login,
                 password,

@@ -447,3 +447,18 @@ pub async fn revoke_refresh_token(db: &Db, hash: &[u8], now: DateTime<Utc>) -> R
         .bind(hash).bind(now).execute(pool).await?; });
     Ok(())
 }
+
+pub async fn credential_of(db: &Db, person_id: Uuid) -> Result<Option<Credential>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT person_id, password_hash, must_change FROM credentials WHERE person_id = $1")
+        .bind(person_id).fetch_optional(pool).await?))
+}
+
+/// Replaces a person's password with one they chose themselves.
+pub async fn change_password(db: &Db, person_id: Uuid, password_hash: &str) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "UPDATE credentials SET password_hash = $2, must_change = $3, updated_at = $4 WHERE person_id = $1")
+        .bind(person_id).bind(password_hash).bind(false).bind(Utc::now())
+        .execute(pool).await?; });
+    Ok(())
+}

@@ -7,8 +7,9 @@ use chrono::Utc;
 use otmetka_platform::authz::{Action, StaffRole};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::grpc::context::client_address;
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::{parse_date, parse_id, to_timestamp};
+use otmetka_platform::time::{parse_date, parse_id};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use otmetka_proto::identity::v1::identity_service_server::IdentityService;
@@ -16,10 +17,14 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::access::{require_school, require_student, school_today};
+use crate::audit::{self, AuditEvent, AuditKind};
 use crate::model::{
     Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
 };
-use crate::{State, convert, passwords, store, tokens};
+use crate::{State, convert, store, tokens};
+
+mod access_codes;
+mod credentials;
 
 pub struct IdentityApi {
     state: Arc<State>,
@@ -208,6 +213,27 @@ impl IdentityApi {
         Ok(pb::CreateClassResponse {
             class: Some(convert::class(class)),
         })
+    }
+
+    /// Records what the caller did to `object_id` in a school.
+    async fn audit(
+        &self,
+        ctx: &CallContext,
+        kind: AuditKind,
+        school_id: Uuid,
+        object_id: Uuid,
+    ) -> Result<()> {
+        audit::record(
+            &self.state.db,
+            AuditEvent {
+                kind,
+                school_id: Some(school_id),
+                actor_id: Some(ctx.principal.person_id),
+                object_id: Some(object_id),
+                source_address: ctx.client_address.clone(),
+            },
+        )
+        .await
     }
 
     /// Checks that `person_id` holds a teacher role in the school, for a field.
@@ -532,7 +558,13 @@ impl IdentityApi {
             created_at: Utc::now(),
         };
         store::link_guardian(&self.state.db, &link).await?;
-        tracing::info!(guardian_id = %link.guardian_id, student_id = %link.student_id, "guardian linked");
+        self.audit(
+            &ctx,
+            AuditKind::GuardianLinked,
+            link.school_id,
+            link.guardian_id,
+        )
+        .await?;
         Ok(pb::LinkGuardianResponse {
             guardianship: Some(convert::guardianship(link)),
         })
@@ -550,7 +582,9 @@ impl IdentityApi {
         if !store::unlink_guardian(&self.state.db, guardian_id, student.id).await? {
             return Err(Error::not_found("guardianship"));
         }
-        tracing::info!(%guardian_id, student_id = %student.id, "guardian unlinked");
+        let school_id = student.school_id.unwrap_or_default();
+        self.audit(&ctx, AuditKind::GuardianUnlinked, school_id, guardian_id)
+            .await?;
         Ok(pb::UnlinkGuardianResponse {})
     }
 
@@ -620,7 +654,12 @@ impl IdentityApi {
         } else {
             store::revoke_staff_role(&self.state.db, person.id, school_id, role.as_str()).await?;
         }
-        tracing::info!(person_id = %person.id, %school_id, role = role.as_str(), grant, "staff role changed");
+        let kind = if grant {
+            AuditKind::StaffRoleGranted
+        } else {
+            AuditKind::StaffRoleRevoked
+        };
+        self.audit(&ctx, kind, school_id, person.id).await?;
         Ok(())
     }
 
@@ -709,140 +748,6 @@ impl IdentityApi {
         Ok(pb::DeleteTeachingAssignmentResponse {})
     }
 
-    async fn set_credentials(
-        &self,
-        ctx: CallContext,
-        request: pb::SetCredentialsRequest,
-    ) -> Result<pb::SetCredentialsResponse> {
-        let person_id = parse_id("person_id", &request.person_id)?;
-        let person = store::get_person(&self.state.db, person_id)
-            .await?
-            .ok_or_else(|| Error::not_found("person"))?;
-        let school_id = person.school_id.ok_or_else(|| Error::not_found("person"))?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ManageRoster,
-        )
-        .await
-        .map_err(|_| Error::not_found("person"))?;
-        let mut violations = Violations::new();
-        let login = violations.check("login", normalize_login(&request.login));
-        violations.check("password", passwords::check_policy(&request.password));
-        violations.into_result()?;
-        let password = request.password;
-        let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
-            .await
-            .map_err(anyhow::Error::from)??;
-        // Issued by the school: the person must choose their own at first login.
-        store::set_credentials(
-            &self.state.db,
-            person_id,
-            &login.unwrap_or_default(),
-            &hash,
-            true,
-        )
-        .await?;
-        tracing::info!(%person_id, "credentials issued");
-        Ok(pb::SetCredentialsResponse {})
-    }
-
-    async fn login(&self, request: pb::LoginRequest) -> Result<pb::LoginResponse> {
-        let refused = || Error::Unauthenticated("login or password is wrong".into());
-        let login = normalize_login(&request.login).map_err(|_| refused())?;
-        let credential = store::credential_by_login(&self.state.db, &login).await?;
-        let password = request.password;
-        let (credential, verified) = tokio::task::spawn_blocking(move || match credential {
-            Some(credential) => {
-                let verified = passwords::verify(&password, &credential.password_hash);
-                (Some(credential), verified)
-            }
-            None => {
-                passwords::verify_nothing(&password);
-                (None, false)
-            }
-        })
-        .await
-        .map_err(anyhow::Error::from)?;
-        let Some(credential) = credential.filter(|_| verified) else {
-            tracing::info!(login = %login, "login refused");
-            return Err(refused());
-        };
-        let person = store::get_person(&self.state.db, credential.person_id)
-            .await?
-            .ok_or_else(refused)?;
-        if person.disabled {
-            return Err(refused());
-        }
-        let now = Utc::now();
-        let city_operator = store::is_city_operator(&self.state.db, person.id).await?;
-        let (access_token, access_expires) = self
-            .state
-            .keys
-            .issue_access_token(
-                person.id,
-                city_operator,
-                self.state.settings.access_token_ttl,
-                now,
-            )
-            .await?;
-        let (refresh_token, refresh_hash) = tokens::new_refresh_token();
-        let refresh_expires = now
-            + chrono::Duration::from_std(self.state.settings.refresh_token_ttl)
-                .map_err(anyhow::Error::from)?;
-        store::insert_refresh_token(
-            &self.state.db,
-            &refresh_hash,
-            person.id,
-            now,
-            refresh_expires,
-        )
-        .await?;
-        tracing::info!(person_id = %person.id, "logged in");
-        Ok(pb::LoginResponse {
-            access_token,
-            access_token_expire_time: Some(to_timestamp(access_expires)),
-            refresh_token,
-            refresh_token_expire_time: Some(to_timestamp(refresh_expires)),
-            person_id: person.id.to_string(),
-            password_change_required: credential.must_change,
-        })
-    }
-
-    async fn refresh_access_token(
-        &self,
-        request: pb::RefreshAccessTokenRequest,
-    ) -> Result<pb::RefreshAccessTokenResponse> {
-        let refused = || Error::Unauthenticated("refresh token is not valid".into());
-        let now = Utc::now();
-        let hash = tokens::hash_refresh_token(&request.refresh_token);
-        let person_id = store::refresh_token_owner(&self.state.db, &hash, now)
-            .await?
-            .ok_or_else(refused)?;
-        let person = store::get_person(&self.state.db, person_id)
-            .await?
-            .ok_or_else(refused)?;
-        if person.disabled {
-            return Err(refused());
-        }
-        let city_operator = store::is_city_operator(&self.state.db, person_id).await?;
-        let (access_token, expires) = self
-            .state
-            .keys
-            .issue_access_token(
-                person_id,
-                city_operator,
-                self.state.settings.access_token_ttl,
-                now,
-            )
-            .await?;
-        Ok(pb::RefreshAccessTokenResponse {
-            access_token,
-            access_token_expire_time: Some(to_timestamp(expires)),
-        })
-    }
-
     async fn check_access(
         &self,
         ctx: CallContext,
@@ -863,6 +768,15 @@ impl IdentityApi {
         };
         let access =
             require_student(&self.state.db, &ctx.principal, student_id, date, action).await?;
+        if action == Action::ReadStudentRecord && access.via_staff {
+            self.audit(
+                &ctx,
+                AuditKind::StudentRecordRead,
+                access.school_id,
+                student_id,
+            )
+            .await?;
+        }
         Ok(pb::CheckAccessResponse {
             school_id: access.school_id.to_string(),
             class_id: access
@@ -1036,7 +950,44 @@ impl IdentityService for IdentityApi {
         authenticated!(self, request, set_credentials)
     }
     async fn login(&self, request: Request<pb::LoginRequest>) -> Reply<pb::LoginResponse> {
-        reply(self.login(request.into_inner()).await)
+        let source = client_address(&request);
+        reply(self.login(request.into_inner(), source).await)
+    }
+    async fn change_password(
+        &self,
+        request: Request<pb::ChangePasswordRequest>,
+    ) -> Reply<pb::ChangePasswordResponse> {
+        authenticated!(self, request, change_password)
+    }
+    async fn issue_access_code(
+        &self,
+        request: Request<pb::IssueAccessCodeRequest>,
+    ) -> Reply<pb::IssueAccessCodeResponse> {
+        authenticated!(self, request, issue_access_code)
+    }
+    async fn list_access_codes(
+        &self,
+        request: Request<pb::ListAccessCodesRequest>,
+    ) -> Reply<pb::ListAccessCodesResponse> {
+        authenticated!(self, request, list_access_codes)
+    }
+    async fn revoke_access_code(
+        &self,
+        request: Request<pb::RevokeAccessCodeRequest>,
+    ) -> Reply<pb::RevokeAccessCodeResponse> {
+        authenticated!(self, request, revoke_access_code)
+    }
+    async fn redeem_access_code(
+        &self,
+        request: Request<pb::RedeemAccessCodeRequest>,
+    ) -> Reply<pb::RedeemAccessCodeResponse> {
+        authenticated!(self, request, redeem_access_code)
+    }
+    async fn list_audit_events(
+        &self,
+        request: Request<pb::ListAuditEventsRequest>,
+    ) -> Reply<pb::ListAuditEventsResponse> {
+        authenticated!(self, request, list_audit_events)
     }
     async fn refresh_access_token(
         &self,

@@ -1,0 +1,166 @@
+//! One-time access codes that link a guardian to a student. A code is
+//! random (60 bits, in an alphabet without look-alike characters), shown
+//! once, stored only as a hash, expires, and can be revoked.
+
+use chrono::{DateTime, Utc};
+use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::paging::Page;
+use otmetka_platform::{Error, Result, with_db};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed from paper.
+const ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+const GROUPS: usize = 3;
+const GROUP_LEN: usize = 5;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccessCode {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub student_id: Uuid,
+    pub issued_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub redeemed_at: Option<DateTime<Utc>>,
+    pub redeemed_by: Option<Uuid>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new code as people see it, e.g. `KM4QX-7TRWA-HC96E`.
+pub fn generate() -> String {
+    let mut rng = rand::rng();
+    (0..GROUPS)
+        .map(|_| {
+            (0..GROUP_LEN)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The hash a typed code is looked up by: case, spaces and dashes don't matter.
+pub fn hash(typed: &str) -> Vec<u8> {
+    let normalized: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
+    Sha256::digest(normalized.as_bytes()).to_vec()
+}
+
+const COLUMNS: &str = "id, school_id, student_id, issued_by, created_at, expires_at, redeemed_at, redeemed_by, revoked_at";
+
+pub async fn insert(db: &Db, code: &AccessCode, code_hash: &[u8]) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO access_codes (id, school_id, student_id, code_hash, issued_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(code.id).bind(code.school_id).bind(code.student_id).bind(code_hash)
+        .bind(code.issued_by).bind(code.created_at).bind(code.expires_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: Uuid) -> Result<Option<AccessCode>> {
+    let sql = format!("SELECT {COLUMNS} FROM access_codes WHERE id = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
+    )
+}
+
+pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<AccessCode>> {
+    let after = page
+        .after
+        .as_deref()
+        .map(|id| {
+            Uuid::parse_str(id)
+                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
+        })
+        .transpose()?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM access_codes WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?),
+    )
+}
+
+pub async fn revoke(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    let changed = with_db!(db, pool => sqlx::query(
+        "UPDATE access_codes SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL AND redeemed_at IS NULL")
+        .bind(id).bind(now).execute(pool).await?.rows_affected());
+    Ok(changed == 1)
+}
+
+/// Spends the live code with `code_hash` for `guardian_id` and links them to
+/// its student, in one transaction: a code links once, even under races.
+/// Returns the spent code, or `None` if no live code has this hash.
+pub async fn redeem(
+    db: &Db,
+    code_hash: &[u8],
+    guardian_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<AccessCode>> {
+    let select = format!(
+        "SELECT {COLUMNS} FROM access_codes
+         WHERE code_hash = $1 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
+    );
+    let spent = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let code: Option<AccessCode> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+            .bind(code_hash).bind(now).fetch_optional(&mut *tx).await?;
+        match code {
+            None => None,
+            Some(code) => {
+                let claimed = sqlx::query(
+                    "UPDATE access_codes SET redeemed_at = $2, redeemed_by = $3 WHERE id = $1 AND redeemed_at IS NULL")
+                    .bind(code.id).bind(now).bind(guardian_id).execute(&mut *tx).await?.rows_affected();
+                if claimed != 1 {
+                    None
+                } else {
+                    sqlx::query(
+                        "INSERT INTO guardianships (guardian_id, student_id, school_id, created_at)
+                         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                        .bind(guardian_id).bind(code.student_id).bind(code.school_id).bind(now)
+                        .execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Some(code)
+                }
+            }
+        }
+    });
+    Ok(spent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_the_printed_shape_and_differ() {
+        let code = generate();
+        assert_eq!(code.len(), GROUPS * GROUP_LEN + GROUPS - 1);
+        assert!(code.split('-').all(|group| group.len() == GROUP_LEN));
+        assert!(
+            code.chars()
+                .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
+        );
+        assert_ne!(generate(), code);
+    }
+
+    #[test]
+    fn typing_variations_hash_alike() {
+        assert_eq!(hash("KM4QX-7TRWA-HC96E"), hash("km4qx 7trwa hc96e"));
+        assert_eq!(hash("KM4QX7TRWAHC96E"), hash(" km4qx-7TRWA-hc96e "));
+        assert_ne!(hash("KM4QX-7TRWA-HC96E"), hash("KM4QX-7TRWA-HC96F"));
+    }
+
+    #[test]
+    fn codes_carry_enough_entropy() {
+        let bits = (ALPHABET.len() as f64).log2() * (GROUPS * GROUP_LEN) as f64;
+        assert!(bits >= 60.0, "{bits} bits");
+    }
+}

@@ -1,0 +1,223 @@
+//! Access codes (a school links a guardian to a student through a code it
+//! hands out) and the audit trail that records them.
+
+use chrono::{DateTime, Utc};
+use otmetka_platform::authz::Action;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::paging::Page;
+use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as pb;
+use uuid::Uuid;
+
+use super::IdentityApi;
+use crate::access::require_school;
+use crate::access_codes::{self, AccessCode};
+use crate::audit::{self, AuditEvent, AuditKind, StoredAuditEvent};
+use crate::model::PersonKind;
+use crate::{attempts, convert};
+
+fn code_to_proto(code: &AccessCode) -> pb::AccessCode {
+    let time = |t: Option<DateTime<Utc>>| t.map(to_timestamp);
+    pb::AccessCode {
+        id: code.id.to_string(),
+        school_id: code.school_id.to_string(),
+        student_id: code.student_id.to_string(),
+        create_time: Some(to_timestamp(code.created_at)),
+        expire_time: Some(to_timestamp(code.expires_at)),
+        redeem_time: time(code.redeemed_at),
+        revoke_time: time(code.revoked_at),
+        redeemer_id: code
+            .redeemed_by
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn event_to_proto(event: StoredAuditEvent) -> pb::AuditEvent {
+    let id = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
+    pb::AuditEvent {
+        id: event.id.to_string(),
+        school_id: id(event.school_id),
+        actor_id: id(event.actor_id),
+        kind: event.kind,
+        object_id: id(event.object_id),
+        source_address: event.source_address,
+        create_time: Some(to_timestamp(event.created_at)),
+    }
+}
+
+impl IdentityApi {
+    pub(super) async fn issue_access_code(
+        &self,
+        ctx: CallContext,
+        request: pb::IssueAccessCodeRequest,
+    ) -> Result<pb::IssueAccessCodeResponse> {
+        let db = &self.state.db;
+        let student = self
+            .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
+            .await?;
+        let school_id = student
+            .school_id
+            .ok_or_else(|| Error::invalid("student_id", "belongs to no school"))?;
+        let now = Utc::now();
+        let code = access_codes::generate();
+        let stored = AccessCode {
+            id: Uuid::now_v7(),
+            school_id,
+            student_id: student.id,
+            issued_by: ctx.principal.person_id,
+            created_at: now,
+            expires_at: now
+                + chrono::Duration::from_std(self.state.settings.access_code_ttl)
+                    .map_err(anyhow::Error::from)?,
+            redeemed_at: None,
+            redeemed_by: None,
+            revoked_at: None,
+        };
+        access_codes::insert(db, &stored, &access_codes::hash(&code)).await?;
+        audit::record(
+            db,
+            AuditEvent {
+                kind: AuditKind::AccessCodeIssued,
+                school_id: Some(school_id),
+                actor_id: Some(ctx.principal.person_id),
+                object_id: Some(student.id),
+                source_address: ctx.client_address,
+            },
+        )
+        .await?;
+        Ok(pb::IssueAccessCodeResponse {
+            access_code: Some(code_to_proto(&stored)),
+            code,
+        })
+    }
+
+    pub(super) async fn list_access_codes(
+        &self,
+        ctx: CallContext,
+        request: pb::ListAccessCodesRequest,
+    ) -> Result<pb::ListAccessCodesResponse> {
+        let school_id = parse_id("school_id", &request.school_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
+        let mut codes = access_codes::list(&self.state.db, school_id, &page).await?;
+        let next_page_token = page.finish(&mut codes, |code| code.id.to_string());
+        Ok(pb::ListAccessCodesResponse {
+            access_codes: codes.iter().map(code_to_proto).collect(),
+            next_page_token,
+        })
+    }
+
+    pub(super) async fn revoke_access_code(
+        &self,
+        ctx: CallContext,
+        request: pb::RevokeAccessCodeRequest,
+    ) -> Result<pb::RevokeAccessCodeResponse> {
+        let db = &self.state.db;
+        let id = parse_id("id", &request.id)?;
+        let not_found = || Error::not_found("access code");
+        let code = access_codes::get(db, id).await?.ok_or_else(not_found)?;
+        require_school(db, &ctx.principal, code.school_id, Action::ManageRoster)
+            .await
+            .map_err(|_| not_found())?;
+        if !access_codes::revoke(db, id, Utc::now()).await? {
+            return Err(Error::FailedPrecondition(
+                "the code was already used or revoked".into(),
+            ));
+        }
+        audit::record(
+            db,
+            AuditEvent {
+                kind: AuditKind::AccessCodeRevoked,
+                school_id: Some(code.school_id),
+                actor_id: Some(ctx.principal.person_id),
+                object_id: Some(code.student_id),
+                source_address: ctx.client_address,
+            },
+        )
+        .await?;
+        Ok(pb::RevokeAccessCodeResponse {})
+    }
+
+    /// Links the caller as guardian of the code's student. Wrong codes count
+    /// against the person and the source address; past the limit, even a
+    /// right code is refused until the window passes.
+    pub(super) async fn redeem_access_code(
+        &self,
+        ctx: CallContext,
+        request: pb::RedeemAccessCodeRequest,
+    ) -> Result<pb::RedeemAccessCodeResponse> {
+        let db = &self.state.db;
+        let person = ctx.principal.person_id.to_string();
+        let now = Utc::now();
+        attempts::check(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
+        attempts::check(db, attempts::CODE_PERSON, &person, now).await?;
+        let spent = access_codes::redeem(
+            db,
+            &access_codes::hash(&request.code),
+            ctx.principal.person_id,
+            now,
+        )
+        .await?;
+        let Some(code) = spent else {
+            attempts::fail(db, attempts::CODE_PERSON, &person, now).await?;
+            attempts::fail(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
+            audit::record(
+                db,
+                AuditEvent {
+                    kind: AuditKind::AccessCodeFailed,
+                    school_id: None,
+                    actor_id: Some(ctx.principal.person_id),
+                    object_id: None,
+                    source_address: ctx.client_address,
+                },
+            )
+            .await?;
+            return Err(Error::invalid("code", "is not a valid, unused access code"));
+        };
+        attempts::clear(db, attempts::CODE_PERSON, &person).await?;
+        audit::record(
+            db,
+            AuditEvent {
+                kind: AuditKind::AccessCodeRedeemed,
+                school_id: Some(code.school_id),
+                actor_id: Some(ctx.principal.person_id),
+                object_id: Some(code.student_id),
+                source_address: ctx.client_address,
+            },
+        )
+        .await?;
+        let link = crate::model::Guardianship {
+            guardian_id: ctx.principal.person_id,
+            student_id: code.student_id,
+            school_id: code.school_id,
+            created_at: now,
+        };
+        Ok(pb::RedeemAccessCodeResponse {
+            guardianship: Some(convert::guardianship(link)),
+        })
+    }
+
+    pub(super) async fn list_audit_events(
+        &self,
+        ctx: CallContext,
+        request: pb::ListAuditEventsRequest,
+    ) -> Result<pb::ListAuditEventsResponse> {
+        let school_id = parse_id("school_id", &request.school_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        require_school(&self.state.db, &ctx.principal, school_id, Action::ReadAudit).await?;
+        let mut events = audit::list(&self.state.db, school_id, &page).await?;
+        let next_page_token = page.finish(&mut events, |event| event.id.to_string());
+        Ok(pb::ListAuditEventsResponse {
+            audit_events: events.into_iter().map(event_to_proto).collect(),
+            next_page_token,
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! The audit trail: security events and staff reads of students' data, who
+//! did what to what, when and from where. School administrators read their
+//! school's trail.
+
+use chrono::{DateTime, Utc};
+use otmetka_platform::db::Db;
+use otmetka_platform::paging::Page;
+use otmetka_platform::{Error, Result, with_db};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditKind {
+    Login,
+    LoginFailed,
+    PasswordChanged,
+    CredentialsIssued,
+    AccessCodeIssued,
+    AccessCodeRevoked,
+    AccessCodeRedeemed,
+    AccessCodeFailed,
+    GuardianLinked,
+    GuardianUnlinked,
+    StaffRoleGranted,
+    StaffRoleRevoked,
+    StudentRecordRead,
+}
+
+impl AuditKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::Login => "login",
+            AuditKind::LoginFailed => "login.failed",
+            AuditKind::PasswordChanged => "password.changed",
+            AuditKind::CredentialsIssued => "credentials.issued",
+            AuditKind::AccessCodeIssued => "access_code.issued",
+            AuditKind::AccessCodeRevoked => "access_code.revoked",
+            AuditKind::AccessCodeRedeemed => "access_code.redeemed",
+            AuditKind::AccessCodeFailed => "access_code.failed",
+            AuditKind::GuardianLinked => "guardian.linked",
+            AuditKind::GuardianUnlinked => "guardian.unlinked",
+            AuditKind::StaffRoleGranted => "staff_role.granted",
+            AuditKind::StaffRoleRevoked => "staff_role.revoked",
+            AuditKind::StudentRecordRead => "student_record.read",
+        }
+    }
+}
+
+/// One thing that happened, to be recorded.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub kind: AuditKind,
+    pub school_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub object_id: Option<Uuid>,
+    pub source_address: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredAuditEvent {
+    pub id: Uuid,
+    pub school_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub kind: String,
+    pub object_id: Option<Uuid>,
+    pub source_address: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records `event`. Auditing is part of the action: if it cannot be
+/// recorded, the caller fails rather than act unrecorded.
+pub async fn record(db: &Db, event: AuditEvent) -> Result<()> {
+    tracing::info!(
+        kind = event.kind.as_str(),
+        school_id = ?event.school_id,
+        actor_id = ?event.actor_id,
+        object_id = ?event.object_id,
+        source = %event.source_address,
+        "audit"
+    );
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO audit_events (id, school_id, actor_id, kind, object_id, source_address, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(Uuid::now_v7()).bind(event.school_id).bind(event.actor_id).bind(event.kind.as_str())
+        .bind(event.object_id).bind(&event.source_address).bind(Utc::now())
+        .execute(pool).await?; });
+    Ok(())
+}
+
+/// A school's events, newest first.
+pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredAuditEvent>> {
+    let before = page
+        .after
+        .as_deref()
+        .map(|id| {
+            Uuid::parse_str(id)
+                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
+        })
+        .transpose()?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, actor_id, kind, object_id, source_address, created_at
+         FROM audit_events WHERE school_id = $1 AND ($2 IS NULL OR id < $2)
+         ORDER BY id DESC LIMIT $3")
+        .bind(school_id).bind(before).bind(page.fetch_limit())
+        .fetch_all(pool).await?))
+}
