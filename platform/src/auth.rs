@@ -39,13 +39,34 @@ pub struct Claims {
     /// City-level roles; school roles and relationships are looked up, not claimed.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Set for machine clients: their id is `sub`, their rights are `scope`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub client: bool,
+    /// Space-separated OAuth2 scopes of a client token.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
 }
 
-/// The verified caller of a request.
+/// The verified caller of a request: a person, or a machine client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub person_id: Uuid,
+    /// The person's id, or the client's.
+    pub id: Uuid,
     pub city_operator: bool,
+    /// `Some` for machine clients, with the scopes their token carries.
+    pub client_scopes: Option<Vec<String>>,
+}
+
+impl Principal {
+    pub fn is_client(&self) -> bool {
+        self.client_scopes.is_some()
+    }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.client_scopes
+            .as_ref()
+            .is_some_and(|scopes| scopes.iter().any(|s| s == scope))
+    }
 }
 
 /// The caller's bearer token, kept to forward on calls made on their behalf.
@@ -174,10 +195,15 @@ impl TokenVerifier {
             tracing::debug!(error = %e, "token rejected");
             unauthenticated()
         })?;
-        let person_id = Uuid::parse_str(&data.claims.sub).map_err(|_| unauthenticated())?;
+        let claims = data.claims;
+        let id = Uuid::parse_str(&claims.sub).map_err(|_| unauthenticated())?;
         Ok(Principal {
-            person_id,
-            city_operator: data.claims.roles.iter().any(|r| r == ROLE_CITY_OPERATOR),
+            id,
+            // City-level roles belong to people; a client never holds them.
+            city_operator: !claims.client && claims.roles.iter().any(|r| r == ROLE_CITY_OPERATOR),
+            client_scopes: claims
+                .client
+                .then(|| claims.scope.split_whitespace().map(str::to_owned).collect()),
         })
     }
 }

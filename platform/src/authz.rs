@@ -7,6 +7,18 @@
 
 use uuid::Uuid;
 
+/// Scopes a vendor client may hold.
+pub const SCOPE_ROSTER_READ: &str = "roster.read";
+pub const SCOPE_MARKS_WRITE: &str = "marks.write";
+pub const SCOPE_ATTENDANCE_WRITE: &str = "attendance.write";
+pub const SCOPE_CHANGES_READ: &str = "changes.read";
+pub const VENDOR_SCOPES: [&str; 4] = [
+    SCOPE_ROSTER_READ,
+    SCOPE_MARKS_WRITE,
+    SCOPE_ATTENDANCE_WRITE,
+    SCOPE_CHANGES_READ,
+];
+
 /// A staff role held in one school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StaffRole {
@@ -53,11 +65,21 @@ pub struct Relations {
     pub class_teacher_of: bool,
     /// The caller's staff roles in the object's school (staff-of-school).
     pub school_roles: Vec<StaffRole>,
+    /// The caller is a vendor client the object's school has granted access
+    /// (vendor-granted-school).
+    pub vendor_granted_school: bool,
+    /// A client caller's token scopes; empty for people.
+    pub client_scopes: Vec<String>,
 }
 
 impl Relations {
     fn has_school_role(&self, role: StaffRole) -> bool {
         self.school_roles.contains(&role)
+    }
+
+    /// A granted vendor whose token carries `scope`.
+    fn granted_vendor_with(&self, scope: &str) -> bool {
+        self.vendor_granted_school && self.client_scopes.iter().any(|s| s == scope)
     }
 }
 
@@ -88,8 +110,15 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
                 || relations.has_school_role(StaffRole::DeputyHead)
                 || relations.has_school_role(StaffRole::Director)
         }
-        Action::WriteMark { subject_id } => relations.teaches_subjects.contains(&subject_id),
-        Action::ReadRoster => relations.city_operator || !relations.school_roles.is_empty(),
+        Action::WriteMark { subject_id } => {
+            relations.teaches_subjects.contains(&subject_id)
+                || relations.granted_vendor_with(SCOPE_MARKS_WRITE)
+        }
+        Action::ReadRoster => {
+            relations.city_operator
+                || !relations.school_roles.is_empty()
+                || relations.granted_vendor_with(SCOPE_ROSTER_READ)
+        }
         Action::ManageRoster => {
             relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
         }
@@ -170,6 +199,28 @@ mod tests {
                     ..Default::default()
                 },
             ),
+            (
+                "granted vendor",
+                Relations {
+                    vendor_granted_school: true,
+                    client_scopes: VENDOR_SCOPES.map(str::to_owned).to_vec(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "vendor without a grant",
+                Relations {
+                    client_scopes: VENDOR_SCOPES.map(str::to_owned).to_vec(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "granted vendor without scopes",
+                Relations {
+                    vendor_granted_school: true,
+                    ..Default::default()
+                },
+            ),
         ]
     }
 
@@ -179,7 +230,7 @@ mod tests {
             subject_id: subject(),
         };
         // caller → (read record, write mark, read roster, manage roster, read audit, manage city)
-        let expected: [(&str, [bool; 6]); 9] = [
+        let expected: [(&str, [bool; 6]); 12] = [
             ("stranger", [false, false, false, false, false, false]),
             ("student", [true, false, false, false, false, false]),
             ("own guardian", [true, false, false, false, false, false]),
@@ -192,6 +243,15 @@ mod tests {
             ("deputy head", [true, false, true, false, false, false]),
             ("school admin", [false, false, true, true, true, false]),
             ("city operator", [false, false, true, true, true, true]),
+            ("granted vendor", [false, true, true, false, false, false]),
+            (
+                "vendor without a grant",
+                [false, false, false, false, false, false],
+            ),
+            (
+                "granted vendor without scopes",
+                [false, false, false, false, false, false],
+            ),
         ];
         let callers = callers();
         assert_eq!(callers.len(), expected.len());

@@ -67,6 +67,14 @@ impl CallContext {
         })
     }
 
+    /// The caller's person id; machine clients are refused.
+    pub fn person_id(&self) -> Result<uuid::Uuid> {
+        if self.principal.is_client() {
+            return Err(Error::PermissionDenied("only people may do this".into()));
+        }
+        Ok(self.principal.id)
+    }
+
     /// A request to another service on this caller's behalf.
     pub fn forward<T>(&self, message: T) -> Result<tonic::Request<T>> {
         let mut request = outgoing(message, &self.token, self.deadline)?;

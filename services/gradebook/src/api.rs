@@ -169,7 +169,7 @@ impl GradebookApi {
             status: status.as_str().into(),
             weight,
             comment: request.comment.trim().to_owned(),
-            author_id: ctx.principal.person_id,
+            author_id: ctx.person_id()?,
             request_id: Some(request.request_id).filter(|id| !id.is_empty()),
             created_at: now,
             updated_at: now,

@@ -9,7 +9,7 @@ use otmetka_platform::{Error, Result};
 use uuid::Uuid;
 
 use crate::model::{Membership, PersonKind};
-use crate::store;
+use crate::{clients, store};
 
 /// A student the caller may act on, with where they study on the day.
 #[derive(Debug, Clone)]
@@ -22,7 +22,14 @@ pub struct StudentAccess {
 }
 
 async fn school_relations(db: &Db, caller: &Principal, school_id: Uuid) -> Result<Relations> {
-    let school_roles = store::staff_roles(db, caller.person_id, school_id)
+    if let Some(scopes) = &caller.client_scopes {
+        return Ok(Relations {
+            vendor_granted_school: clients::is_granted(db, caller.id, school_id).await?,
+            client_scopes: scopes.clone(),
+            ..Relations::default()
+        });
+    }
+    let school_roles = store::staff_roles(db, caller.id, school_id)
         .await?
         .iter()
         .filter_map(|role| StaffRole::parse(role))
@@ -32,6 +39,19 @@ async fn school_relations(db: &Db, caller: &Principal, school_id: Uuid) -> Resul
         school_roles,
         ..Relations::default()
     })
+}
+
+/// Allows city-level administration (schools, clients) to city operators only.
+pub fn require_city_operator(caller: &Principal) -> Result<()> {
+    let relations = Relations {
+        city_operator: caller.city_operator,
+        ..Relations::default()
+    };
+    if authz::allows(&relations, Action::ManageCity) {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied("city operators only".into()))
+    }
 }
 
 /// Allows `action` on a school's roster, or answers "school not found".
@@ -72,15 +92,15 @@ pub async fn require_student(
     };
     let membership = store::membership_on(db, student_id, date).await?;
     let mut relations = school_relations(db, caller, school_id).await?;
-    relations.student_self = caller.person_id == student_id;
-    relations.guardian_of = store::is_guardian(db, caller.person_id, student_id).await?;
+    relations.student_self = caller.id == student_id;
+    relations.guardian_of = store::is_guardian(db, caller.id, student_id).await?;
     if let Some(membership) = &membership {
         relations.teaches_subjects =
-            store::taught_subjects(db, caller.person_id, membership.class_id).await?;
+            store::taught_subjects(db, caller.id, membership.class_id).await?;
         relations.class_teacher_of = store::get_class(db, membership.class_id)
             .await?
             .and_then(|class| class.class_teacher_id)
-            == Some(caller.person_id);
+            == Some(caller.id);
     }
     if authz::allows(&relations, action) {
         Ok(StudentAccess {
@@ -89,7 +109,7 @@ pub async fn require_student(
             via_staff: !(relations.student_self || relations.guardian_of),
         })
     } else {
-        tracing::info!(caller = %caller.person_id, %student_id, ?action, "access denied");
+        tracing::info!(caller = %caller.id, %student_id, ?action, "access denied");
         Err(not_found())
     }
 }

@@ -23,6 +23,10 @@ pub enum AuditKind {
     StaffRoleGranted,
     StaffRoleRevoked,
     StudentRecordRead,
+    ClientCreated,
+    ClientRevoked,
+    VendorGranted,
+    VendorRevoked,
 }
 
 impl AuditKind {
@@ -41,6 +45,10 @@ impl AuditKind {
             AuditKind::StaffRoleGranted => "staff_role.granted",
             AuditKind::StaffRoleRevoked => "staff_role.revoked",
             AuditKind::StudentRecordRead => "student_record.read",
+            AuditKind::ClientCreated => "client.created",
+            AuditKind::ClientRevoked => "client.revoked",
+            AuditKind::VendorGranted => "vendor.granted",
+            AuditKind::VendorRevoked => "vendor.revoked",
         }
     }
 }

@@ -6,6 +6,7 @@ mod access_codes;
 mod api;
 mod attempts;
 mod audit;
+mod clients;
 mod convert;
 mod model;
 mod passwords;
@@ -36,6 +37,7 @@ const PUBLIC_METHODS: &[&str] = &[
     "/otmetka.identity.v1.IdentityService/RefreshAccessToken",
     "/otmetka.identity.v1.IdentityService/RevokeRefreshToken",
     "/otmetka.identity.v1.IdentityService/GetJwks",
+    "/otmetka.identity.v1.IdentityService/GetClientToken",
 ];
 
 /// The first city operator, created at start when their login is unused.

@@ -112,19 +112,45 @@ impl Keys {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(String, DateTime<Utc>)> {
+        let roles = if city_operator {
+            vec![ROLE_CITY_OPERATOR.into()]
+        } else {
+            Vec::new()
+        };
+        self.sign(person_id, roles, None, ttl, now).await
+    }
+
+    /// Signs an access token for a machine client with `scopes`.
+    pub async fn issue_client_token(
+        &self,
+        client_id: Uuid,
+        scopes: &[String],
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, DateTime<Utc>)> {
+        self.sign(client_id, Vec::new(), Some(scopes.join(" ")), ttl, now)
+            .await
+    }
+
+    async fn sign(
+        &self,
+        subject: Uuid,
+        roles: Vec<String>,
+        client_scope: Option<String>,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, DateTime<Utc>)> {
         let expires = now + chrono::Duration::from_std(ttl)?;
         let claims = Claims {
             iss: TOKEN_ISSUER.into(),
             aud: TOKEN_AUDIENCE.into(),
-            sub: person_id.to_string(),
+            sub: subject.to_string(),
             exp: expires.timestamp(),
             iat: now.timestamp(),
             jti: Uuid::now_v7().to_string(),
-            roles: if city_operator {
-                vec![ROLE_CITY_OPERATOR.into()]
-            } else {
-                Vec::new()
-            },
+            roles,
+            client: client_scope.is_some(),
+            scope: client_scope.unwrap_or_default(),
         };
         let active = self.active.read().await;
         let mut header = Header::new(Algorithm::EdDSA);
@@ -191,8 +217,24 @@ mod tests {
         let published = parse_jwks(&keys.jwks_json().await).unwrap();
         let verifier = TokenVerifier::new(KeySource::Local(Arc::new(RwLock::new(published))));
         let principal = verifier.verify(&token).await.unwrap();
-        assert_eq!(principal.person_id, person);
+        assert_eq!(principal.id, person);
         assert!(principal.city_operator);
+        assert!(!principal.is_client());
+    }
+
+    #[tokio::test]
+    async fn client_tokens_carry_scopes_and_never_city_roles() {
+        let keys = fresh_keys();
+        let verifier = TokenVerifier::new(keys.key_source());
+        let scopes = ["roster.read".to_owned(), "marks.write".to_owned()];
+        let (token, _) = keys
+            .issue_client_token(Uuid::now_v7(), &scopes, Duration::from_secs(60), Utc::now())
+            .await
+            .unwrap();
+        let principal = verifier.verify(&token).await.unwrap();
+        assert!(principal.has_scope("roster.read") && principal.has_scope("marks.write"));
+        assert!(!principal.has_scope("changes.read"));
+        assert!(!principal.city_operator);
     }
 
     #[tokio::test]

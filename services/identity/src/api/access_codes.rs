@@ -66,7 +66,7 @@ impl IdentityApi {
             id: Uuid::now_v7(),
             school_id,
             student_id: student.id,
-            issued_by: ctx.principal.person_id,
+            issued_by: ctx.person_id()?,
             created_at: now,
             expires_at: now
                 + chrono::Duration::from_std(self.state.settings.access_code_ttl)
@@ -81,7 +81,7 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::AccessCodeIssued,
                 school_id: Some(school_id),
-                actor_id: Some(ctx.principal.person_id),
+                actor_id: Some(ctx.principal.id),
                 object_id: Some(student.id),
                 source_address: ctx.client_address,
             },
@@ -137,7 +137,7 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::AccessCodeRevoked,
                 school_id: Some(code.school_id),
-                actor_id: Some(ctx.principal.person_id),
+                actor_id: Some(ctx.principal.id),
                 object_id: Some(code.student_id),
                 source_address: ctx.client_address,
             },
@@ -155,17 +155,13 @@ impl IdentityApi {
         request: pb::RedeemAccessCodeRequest,
     ) -> Result<pb::RedeemAccessCodeResponse> {
         let db = &self.state.db;
-        let person = ctx.principal.person_id.to_string();
+        let guardian_id = ctx.person_id()?;
+        let person = guardian_id.to_string();
         let now = Utc::now();
         attempts::check(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
         attempts::check(db, attempts::CODE_PERSON, &person, now).await?;
-        let spent = access_codes::redeem(
-            db,
-            &access_codes::hash(&request.code),
-            ctx.principal.person_id,
-            now,
-        )
-        .await?;
+        let spent =
+            access_codes::redeem(db, &access_codes::hash(&request.code), guardian_id, now).await?;
         let Some(code) = spent else {
             attempts::fail(db, attempts::CODE_PERSON, &person, now).await?;
             attempts::fail(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
@@ -174,7 +170,7 @@ impl IdentityApi {
                 AuditEvent {
                     kind: AuditKind::AccessCodeFailed,
                     school_id: None,
-                    actor_id: Some(ctx.principal.person_id),
+                    actor_id: Some(ctx.principal.id),
                     object_id: None,
                     source_address: ctx.client_address,
                 },
@@ -188,14 +184,14 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::AccessCodeRedeemed,
                 school_id: Some(code.school_id),
-                actor_id: Some(ctx.principal.person_id),
+                actor_id: Some(ctx.principal.id),
                 object_id: Some(code.student_id),
                 source_address: ctx.client_address,
             },
         )
         .await?;
         let link = crate::model::Guardianship {
-            guardian_id: ctx.principal.person_id,
+            guardian_id,
             student_id: code.student_id,
             school_id: code.school_id,
             created_at: now,

@@ -49,7 +49,7 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::CredentialsIssued,
                 school_id: Some(school_id),
-                actor_id: Some(ctx.principal.person_id),
+                actor_id: Some(ctx.principal.id),
                 object_id: Some(person_id),
                 source_address: ctx.client_address,
             },
@@ -189,7 +189,7 @@ impl IdentityApi {
         request: pb::ChangePasswordRequest,
     ) -> Result<pb::ChangePasswordResponse> {
         let db = &self.state.db;
-        let person_id = ctx.principal.person_id;
+        let person_id = ctx.person_id()?;
         let subject = person_id.to_string();
         let now = Utc::now();
         attempts::check(db, attempts::LOGIN, &subject, now).await?;

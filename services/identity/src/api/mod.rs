@@ -16,7 +16,7 @@ use otmetka_proto::identity::v1::identity_service_server::IdentityService;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use crate::access::{require_school, require_student, school_today};
+use crate::access::{require_city_operator, require_school, require_student, school_today};
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::model::{
     Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
@@ -24,6 +24,7 @@ use crate::model::{
 use crate::{State, convert, store, tokens};
 
 mod access_codes;
+mod clients;
 mod credentials;
 
 pub struct IdentityApi {
@@ -110,17 +111,7 @@ impl IdentityApi {
         request: pb::CreateSchoolRequest,
     ) -> Result<pb::CreateSchoolResponse> {
         let db = &self.state.db;
-        if !otmetka_platform::authz::allows(
-            &otmetka_platform::authz::Relations {
-                city_operator: ctx.principal.city_operator,
-                ..Default::default()
-            },
-            Action::ManageCity,
-        ) {
-            return Err(Error::PermissionDenied(
-                "only city operators create schools".into(),
-            ));
-        }
+        require_city_operator(&ctx.principal)?;
         let mut violations = Violations::new();
         let name = required_text("name", &request.name, 200, &mut violations);
         if request.timezone.parse::<chrono_tz::Tz>().is_err() {
@@ -161,7 +152,7 @@ impl IdentityApi {
         request: pb::ListSchoolsRequest,
     ) -> Result<pb::ListSchoolsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
-        let member = (!ctx.principal.city_operator).then_some(ctx.principal.person_id);
+        let member = (!ctx.principal.city_operator).then_some(ctx.principal.id);
         let mut schools =
             store::list_schools(&self.state.db, &page, request.name_query.trim(), member).await?;
         let next_page_token = page.finish(&mut schools, |school| school.id.to_string());
@@ -228,7 +219,7 @@ impl IdentityApi {
             AuditEvent {
                 kind,
                 school_id: Some(school_id),
-                actor_id: Some(ctx.principal.person_id),
+                actor_id: Some(ctx.principal.id),
                 object_id: Some(object_id),
                 source_address: ctx.client_address.clone(),
             },
@@ -387,9 +378,9 @@ impl IdentityApi {
         let id = parse_id("id", &request.id)?;
         let not_found = || Error::not_found("person");
         let person = store::get_person(db, id).await?.ok_or_else(not_found)?;
-        let visible = ctx.principal.person_id == id
+        let visible = ctx.principal.id == id
             || ctx.principal.city_operator
-            || store::is_guardian(db, ctx.principal.person_id, id).await?
+            || store::is_guardian(db, ctx.principal.id, id).await?
             || match person.school_id {
                 Some(school_id) => {
                     require_school(db, &ctx.principal, school_id, Action::ReadRoster)
@@ -595,7 +586,7 @@ impl IdentityApi {
     ) -> Result<pb::ListGuardianshipsResponse> {
         let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        if guardian_id != ctx.principal.person_id {
+        if guardian_id != ctx.principal.id {
             let guardian = store::get_person(&self.state.db, guardian_id).await?;
             let school_id = guardian
                 .and_then(|g| g.school_id)
@@ -988,6 +979,49 @@ impl IdentityService for IdentityApi {
         request: Request<pb::ListAuditEventsRequest>,
     ) -> Reply<pb::ListAuditEventsResponse> {
         authenticated!(self, request, list_audit_events)
+    }
+    async fn create_client(
+        &self,
+        request: Request<pb::CreateClientRequest>,
+    ) -> Reply<pb::CreateClientResponse> {
+        authenticated!(self, request, create_client)
+    }
+    async fn list_clients(
+        &self,
+        request: Request<pb::ListClientsRequest>,
+    ) -> Reply<pb::ListClientsResponse> {
+        authenticated!(self, request, list_clients)
+    }
+    async fn revoke_client(
+        &self,
+        request: Request<pb::RevokeClientRequest>,
+    ) -> Reply<pb::RevokeClientResponse> {
+        authenticated!(self, request, revoke_client)
+    }
+    async fn get_client_token(
+        &self,
+        request: Request<pb::GetClientTokenRequest>,
+    ) -> Reply<pb::GetClientTokenResponse> {
+        let source = client_address(&request);
+        reply(self.get_client_token(request.into_inner(), source).await)
+    }
+    async fn grant_vendor_access(
+        &self,
+        request: Request<pb::GrantVendorAccessRequest>,
+    ) -> Reply<pb::GrantVendorAccessResponse> {
+        authenticated!(self, request, grant_vendor_access)
+    }
+    async fn revoke_vendor_access(
+        &self,
+        request: Request<pb::RevokeVendorAccessRequest>,
+    ) -> Reply<pb::RevokeVendorAccessResponse> {
+        authenticated!(self, request, revoke_vendor_access)
+    }
+    async fn list_vendor_grants(
+        &self,
+        request: Request<pb::ListVendorGrantsRequest>,
+    ) -> Reply<pb::ListVendorGrantsResponse> {
+        authenticated!(self, request, list_vendor_grants)
     }
     async fn refresh_access_token(
         &self,

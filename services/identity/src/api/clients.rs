@@ -1,0 +1,268 @@
+//! Machine clients: registration by the city, OAuth2 client credentials,
+//! and schools' grants to vendors.
+
+use chrono::Utc;
+use otmetka_platform::authz::{Action, VENDOR_SCOPES};
+use otmetka_platform::error::Violations;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::paging::Page;
+use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as pb;
+use uuid::Uuid;
+
+use super::{IdentityApi, required_text};
+use crate::access::{require_city_operator, require_school};
+use crate::attempts;
+use crate::audit::{self, AuditEvent, AuditKind};
+use crate::clients::{self, Client, VendorGrant};
+
+const VENDOR: &str = "vendor";
+const SERVICE: &str = "service";
+
+fn client_to_proto(client: &Client) -> pb::Client {
+    pb::Client {
+        id: client.id.to_string(),
+        name: client.name.clone(),
+        kind: if client.kind == VENDOR {
+            pb::ClientKind::Vendor
+        } else {
+            pb::ClientKind::Service
+        }
+        .into(),
+        allowed_scopes: client.scopes(),
+        create_time: Some(to_timestamp(client.created_at)),
+        revoke_time: client.revoked_at.map(to_timestamp),
+    }
+}
+
+fn grant_to_proto(grant: VendorGrant) -> pb::VendorGrant {
+    pb::VendorGrant {
+        client_id: grant.client_id.to_string(),
+        school_id: grant.school_id.to_string(),
+        granted_by: grant.granted_by.to_string(),
+        create_time: Some(to_timestamp(grant.created_at)),
+    }
+}
+
+impl IdentityApi {
+    pub(super) async fn create_client(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateClientRequest,
+    ) -> Result<pb::CreateClientResponse> {
+        require_city_operator(&ctx.principal)?;
+        let mut violations = Violations::new();
+        let name = required_text("name", &request.name, 200, &mut violations);
+        let kind = match pb::ClientKind::try_from(request.kind) {
+            Ok(pb::ClientKind::Vendor) => VENDOR,
+            Ok(pb::ClientKind::Service) => SERVICE,
+            _ => {
+                violations.add("kind", "must be vendor or service");
+                VENDOR
+            }
+        };
+        for scope in &request.allowed_scopes {
+            if !VENDOR_SCOPES.contains(&scope.as_str()) {
+                violations.add("allowed_scopes", format!("{scope:?} is not a known scope"));
+            }
+        }
+        violations.into_result()?;
+        let (secret, secret_hash) = clients::new_secret();
+        let client = Client {
+            id: Uuid::now_v7(),
+            name,
+            kind: kind.into(),
+            secret_hash,
+            allowed_scopes: request.allowed_scopes.join(" "),
+            created_at: Utc::now(),
+            revoked_at: None,
+        };
+        clients::insert(&self.state.db, &client).await?;
+        self.audit_city(&ctx, AuditKind::ClientCreated, client.id)
+            .await?;
+        Ok(pb::CreateClientResponse {
+            client: Some(client_to_proto(&client)),
+            client_secret: secret,
+        })
+    }
+
+    pub(super) async fn list_clients(
+        &self,
+        ctx: CallContext,
+        request: pb::ListClientsRequest,
+    ) -> Result<pb::ListClientsResponse> {
+        require_city_operator(&ctx.principal)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let mut rows = clients::list(&self.state.db, &page).await?;
+        let next_page_token = page.finish(&mut rows, |client| client.id.to_string());
+        Ok(pb::ListClientsResponse {
+            clients: rows.iter().map(client_to_proto).collect(),
+            next_page_token,
+        })
+    }
+
+    pub(super) async fn revoke_client(
+        &self,
+        ctx: CallContext,
+        request: pb::RevokeClientRequest,
+    ) -> Result<pb::RevokeClientResponse> {
+        require_city_operator(&ctx.principal)?;
+        let id = parse_id("id", &request.id)?;
+        if !clients::revoke(&self.state.db, id, Utc::now()).await? {
+            return Err(Error::not_found("client"));
+        }
+        self.audit_city(&ctx, AuditKind::ClientRevoked, id).await?;
+        Ok(pb::RevokeClientResponse {})
+    }
+
+    /// OAuth2 client credentials. Wrong secrets count against the client id
+    /// and the source address, like wrong passwords.
+    pub(super) async fn get_client_token(
+        &self,
+        request: pb::GetClientTokenRequest,
+        source: String,
+    ) -> Result<pb::GetClientTokenResponse> {
+        let db = &self.state.db;
+        let refused = || Error::Unauthenticated("client id or secret is wrong".into());
+        let now = Utc::now();
+        attempts::check(db, attempts::LOGIN_ADDRESS, &source, now).await?;
+        attempts::check(db, attempts::LOGIN, &request.client_id, now).await?;
+        let client = match Uuid::parse_str(&request.client_id) {
+            Ok(id) => clients::get(db, id).await?,
+            Err(_) => None,
+        };
+        let client = client.filter(|client| {
+            client.revoked_at.is_none()
+                && client.secret_hash == clients::hash_secret(&request.client_secret)
+        });
+        let Some(client) = client else {
+            attempts::fail(db, attempts::LOGIN, &request.client_id, now).await?;
+            attempts::fail(db, attempts::LOGIN_ADDRESS, &source, now).await?;
+            return Err(refused());
+        };
+        let allowed = client.scopes();
+        let scopes = if request.scopes.is_empty() {
+            allowed
+        } else {
+            if let Some(extra) = request.scopes.iter().find(|scope| !allowed.contains(scope)) {
+                return Err(Error::invalid(
+                    "scopes",
+                    format!("{extra:?} is not allowed for this client"),
+                ));
+            }
+            request.scopes
+        };
+        let (access_token, expires) = self
+            .state
+            .keys
+            .issue_client_token(
+                client.id,
+                &scopes,
+                self.state.settings.access_token_ttl,
+                now,
+            )
+            .await?;
+        Ok(pb::GetClientTokenResponse {
+            access_token,
+            access_token_expire_time: Some(to_timestamp(expires)),
+            scopes,
+        })
+    }
+
+    /// A live vendor client named by a request field.
+    async fn vendor_client(&self, client_id: &str) -> Result<Client> {
+        let id = parse_id("client_id", client_id)?;
+        clients::get(&self.state.db, id)
+            .await?
+            .filter(|client| client.kind == VENDOR && client.revoked_at.is_none())
+            .ok_or_else(|| Error::invalid("client_id", "must be a registered vendor"))
+    }
+
+    pub(super) async fn grant_vendor_access(
+        &self,
+        ctx: CallContext,
+        request: pb::GrantVendorAccessRequest,
+    ) -> Result<pb::GrantVendorAccessResponse> {
+        let school_id = parse_id("school_id", &request.school_id)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
+        let client = self.vendor_client(&request.client_id).await?;
+        let grant = VendorGrant {
+            client_id: client.id,
+            school_id,
+            granted_by: ctx.person_id()?,
+            created_at: Utc::now(),
+        };
+        clients::grant(&self.state.db, &grant).await?;
+        self.audit(&ctx, AuditKind::VendorGranted, school_id, client.id)
+            .await?;
+        Ok(pb::GrantVendorAccessResponse {
+            grant: Some(grant_to_proto(grant)),
+        })
+    }
+
+    pub(super) async fn revoke_vendor_access(
+        &self,
+        ctx: CallContext,
+        request: pb::RevokeVendorAccessRequest,
+    ) -> Result<pb::RevokeVendorAccessResponse> {
+        let school_id = parse_id("school_id", &request.school_id)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
+        let client_id = parse_id("client_id", &request.client_id)?;
+        if !clients::withdraw(&self.state.db, client_id, school_id).await? {
+            return Err(Error::not_found("vendor grant"));
+        }
+        self.audit(&ctx, AuditKind::VendorRevoked, school_id, client_id)
+            .await?;
+        Ok(pb::RevokeVendorAccessResponse {})
+    }
+
+    pub(super) async fn list_vendor_grants(
+        &self,
+        ctx: CallContext,
+        request: pb::ListVendorGrantsRequest,
+    ) -> Result<pb::ListVendorGrantsResponse> {
+        let school_id = parse_id("school_id", &request.school_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
+        let mut grants = clients::grants_of_school(&self.state.db, school_id, &page).await?;
+        let next_page_token = page.finish(&mut grants, |grant| grant.client_id.to_string());
+        Ok(pb::ListVendorGrantsResponse {
+            grants: grants.into_iter().map(grant_to_proto).collect(),
+            next_page_token,
+        })
+    }
+
+    /// Records a city-level action (no school) on `object_id`.
+    async fn audit_city(&self, ctx: &CallContext, kind: AuditKind, object_id: Uuid) -> Result<()> {
+        audit::record(
+            &self.state.db,
+            AuditEvent {
+                kind,
+                school_id: None,
+                actor_id: Some(ctx.principal.id),
+                object_id: Some(object_id),
+                source_address: ctx.client_address.clone(),
+            },
+        )
+        .await
+    }
+}

@@ -1,0 +1,141 @@
+//! Machine clients (vendors' systems, platform services) and the schools
+//! that granted vendors access. Clients authenticate with OAuth2 client
+//! credentials; their secrets are random and stored only as hashes.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use otmetka_platform::db::Db;
+use otmetka_platform::paging::Page;
+use otmetka_platform::{Error, Result, with_db};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Client {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub secret_hash: Vec<u8>,
+    pub allowed_scopes: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Client {
+    pub fn scopes(&self) -> Vec<String> {
+        self.allowed_scopes
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct VendorGrant {
+    pub client_id: Uuid,
+    pub school_id: Uuid,
+    pub granted_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new secret and the hash to store.
+pub fn new_secret() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_secret(&secret);
+    (secret, hash)
+}
+
+pub fn hash_secret(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+fn after_id(page: &Page) -> Result<Option<Uuid>> {
+    page.after
+        .as_deref()
+        .map(|id| {
+            Uuid::parse_str(id)
+                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
+        })
+        .transpose()
+}
+
+pub async fn insert(db: &Db, client: &Client) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO clients (id, name, kind, secret_hash, allowed_scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(client.id).bind(&client.name).bind(&client.kind).bind(&client.secret_hash)
+        .bind(&client.allowed_scopes).bind(client.created_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: Uuid) -> Result<Option<Client>> {
+    Ok(
+        with_db!(db, pool => sqlx::query_as("SELECT * FROM clients WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?),
+    )
+}
+
+pub async fn list(db: &Db, page: &Page) -> Result<Vec<Client>> {
+    let after = after_id(page)?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM clients WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2")
+        .bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+pub async fn revoke(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    let changed = with_db!(db, pool => sqlx::query(
+        "UPDATE clients SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id).bind(now).execute(pool).await?.rows_affected());
+    Ok(changed == 1)
+}
+
+pub async fn grant(db: &Db, grant: &VendorGrant) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO vendor_grants (client_id, school_id, granted_by, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING")
+        .bind(grant.client_id).bind(grant.school_id).bind(grant.granted_by).bind(grant.created_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn withdraw(db: &Db, client_id: Uuid, school_id: Uuid) -> Result<bool> {
+    let changed = with_db!(db, pool => sqlx::query(
+        "DELETE FROM vendor_grants WHERE client_id = $1 AND school_id = $2")
+        .bind(client_id).bind(school_id).execute(pool).await?.rows_affected());
+    Ok(changed == 1)
+}
+
+pub async fn grants_of_school(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<VendorGrant>> {
+    let after = after_id(page)?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT client_id, school_id, granted_by, created_at FROM vendor_grants
+         WHERE school_id = $1 AND ($2 IS NULL OR client_id > $2) ORDER BY client_id LIMIT $3")
+        .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+/// Whether a live vendor client holds a grant for the school.
+pub async fn is_granted(db: &Db, client_id: Uuid, school_id: Uuid) -> Result<bool> {
+    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT g.client_id FROM vendor_grants g JOIN clients c ON c.id = g.client_id
+         WHERE g.client_id = $1 AND g.school_id = $2 AND c.revoked_at IS NULL AND c.kind = 'vendor'")
+        .bind(client_id).bind(school_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_and_stored_hashed() {
+        let (first, hash) = new_secret();
+        let (second, _) = new_secret();
+        assert_ne!(first, second);
+        assert_eq!(hash_secret(&first), hash);
+        assert_ne!(hash_secret(&second), hash);
+    }
+}
