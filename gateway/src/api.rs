@@ -64,37 +64,89 @@ pub async fn create_session(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Response {
+    sign_in(&state, body.login, body.password, peer)
+        .await
+        .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+/// A call to identity from someone not signed in yet.
+fn anonymous<T>(state: &AppState, message: T, peer: SocketAddr) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.set_timeout(state.settings.upstream_timeout);
+    otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
+    set_client_address(&mut request, &peer.ip().to_string());
+    request
+}
+
+/// Logs in at identity and starts a session: 201 with the session cookie.
+async fn sign_in(
+    state: &AppState,
+    login: String,
+    password: String,
+    peer: SocketAddr,
+) -> Result<Response> {
+    let request = anonymous(state, identity::LoginRequest { login, password }, peer);
+    let login = state.identity.clone().login(request).await?.into_inner();
+    let tokens = LoginTokens {
+        person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
+        access_expires_at: timestamp(login.access_token_expire_time)
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no token expiry")))?,
+        access_token: login.access_token,
+        refresh_token: login.refresh_token,
+    };
+    let person_id = tokens.person_id;
+    let cookie = session::create(state, tokens).await?;
+    let view = SessionView {
+        person_id: person_id.to_string(),
+        password_change_required: login.password_change_required,
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(view),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RegistrationBody {
+    access_code: String,
+    family_name: String,
+    given_name: String,
+    #[serde(default)]
+    middle_name: String,
+    login: String,
+    password: String,
+}
+
+/// `POST /api/v1/registrations`: a guardian with only an access code signs
+/// up, is linked to the child, and is signed in.
+pub async fn register(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<RegistrationBody>,
+) -> Response {
     let result: Result<Response> = async {
-        let mut request = tonic::Request::new(identity::LoginRequest {
-            login: body.login,
-            password: body.password,
-        });
-        request.set_timeout(state.settings.upstream_timeout);
-        otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
-        set_client_address(&mut request, &peer.ip().to_string());
-        let login = state.identity.clone().login(request).await?.into_inner();
-        let tokens = LoginTokens {
-            person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
-            access_expires_at: timestamp(login.access_token_expire_time)
-                .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no token expiry")))?,
-            access_token: login.access_token,
-            refresh_token: login.refresh_token,
+        let message = identity::RegisterGuardianRequest {
+            code: body.access_code,
+            family_name: body.family_name,
+            given_name: body.given_name,
+            middle_name: body.middle_name,
+            login: body.login.clone(),
+            password: body.password.clone(),
         };
-        let person_id = tokens.person_id;
-        let cookie = session::create(&state, tokens).await?;
-        let view = SessionView {
-            person_id: person_id.to_string(),
-            password_change_required: login.password_change_required,
-        };
-        Ok((
-            StatusCode::CREATED,
-            [(header::SET_COOKIE, cookie)],
-            Json(view),
-        )
-            .into_response())
+        state
+            .identity
+            .clone()
+            .register_guardian(anonymous(&state, message, peer))
+            .await?;
+        sign_in(&state, body.login, body.password, peer).await
     }
     .await;
-    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+    result.unwrap_or_else(|error| {
+        Problem::for_request(renamed(error, "code", "access_code"), &headers).into_response()
+    })
 }
 
 #[derive(Serialize)]

@@ -64,6 +64,7 @@ fn router(state: AppState) -> Router {
                 .delete(api::delete_session),
         )
         .route("/api/v1/session/password", post(api::change_password))
+        .route("/api/v1/registrations", post(api::register))
         .route(
             "/api/v1/guardianships",
             get(api::list_guardianships).post(api::redeem_access_code),

@@ -298,3 +298,52 @@ async fn the_school_audit_trail_records_security_events_and_staff_reads() {
     );
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_guardian_with_only_an_access_code_signs_up_and_sees_the_child() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let child = sandbox.demo.student_ids[4].clone();
+    let (_, code) = issue_code(&sandbox, &child).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let sign_up = |code: &str, login: &str| {
+        browser
+            .post(format!("{}/api/v1/registrations", sandbox.gateway()))
+            .json(&json!({
+                "access_code": code,
+                "family_name": "Соколова",
+                "given_name": "Елена",
+                "login": login,
+                "password": "my-own-password",
+            }))
+            .send()
+    };
+    // A taken login is refused without spending the code.
+    let response = sign_up(&code, "teacher").await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "login", "{problem}");
+
+    let response = sign_up(&code, "sokolova").await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let session: Value = response.json().await.unwrap();
+    assert_eq!(session["password_change_required"], false);
+    assert_eq!(
+        marks_status(&browser, &sandbox, &child).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        marks_status(&browser, &sandbox, &sandbox.demo.student_ids[0]).await,
+        StatusCode::NOT_FOUND
+    );
+
+    // The code is spent; the new login works on its own.
+    assert_eq!(
+        sign_up(&code, "sokolova2").await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert!(sandbox.sign_in("sokolova", "my-own-password").await.is_ok());
+    sandbox.stop().await.unwrap();
+}

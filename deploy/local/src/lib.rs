@@ -20,7 +20,7 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-pub use seed::{DEMO_LOGINS, DemoLogin, DemoSchool, seed_demo_school};
+pub use seed::{DEMO_LOGINS, DemoLogin, DemoSchool, fresh_demo_access_code, seed_demo_school};
 
 /// Where the suite keeps its data.
 #[derive(Debug, Clone)]

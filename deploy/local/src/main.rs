@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use clap::Parser;
 use otmetka_identity::InitialAdmin;
-use otmetka_local::{DEMO_LOGINS, RunningSuite, Storage, SuiteConfig, seed_demo_school};
+use otmetka_local::{
+    DEMO_LOGINS, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
+    seed_demo_school,
+};
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use otmetka_platform::telemetry::TelemetryArgs;
 
@@ -76,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
     let demo = if config.no_demo {
         None
     } else {
-        match seed_demo_school(&suite, &config.admin_login, config.admin_password.expose()).await {
+        match prepare_demo(&suite, &config).await {
             Ok(demo) => Some(demo),
             Err(error) => {
                 suite.stop().await?;
@@ -99,11 +102,22 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo school, and a fresh access code to sign up with.
+async fn prepare_demo(
+    suite: &RunningSuite,
+    config: &Config,
+) -> anyhow::Result<(DemoSchool, String)> {
+    let password = config.admin_password.expose();
+    let demo = seed_demo_school(suite, &config.admin_login, password).await?;
+    let code = fresh_demo_access_code(suite, &config.admin_login, password, &demo).await?;
+    Ok((demo, code))
+}
+
 fn print_banner(
     suite: &RunningSuite,
     storage: &Storage,
     config: &Config,
-    demo: Option<&otmetka_local::DemoSchool>,
+    demo: Option<&(DemoSchool, String)>,
 ) {
     let url = &suite.gateway_url;
     println!();
@@ -126,18 +140,29 @@ fn print_banner(
         "  городской оператор (city operator): {} / {password}",
         config.admin_login
     );
-    if let Some(demo) = demo {
+    if let Some((demo, code)) = demo {
         for login in DEMO_LOGINS {
             println!("  {}: {} / {}", login.role, login.login, login.password);
         }
+        println!();
+        println!("Access code for a new guardian (код доступа): {code}");
         if let Some(child) = demo.student_ids.first() {
             println!();
-            println!("Try it:");
+            println!("Try it: a guardian reads their child's marks");
             println!("  curl -c jar -H 'content-type: application/json' \\");
             println!(
                 "       -d '{{\"login\":\"parent\",\"password\":\"roditel-demo\"}}' {url}/api/v1/session"
             );
             println!("  curl -b jar {url}/api/v1/students/{child}/marks");
+            println!("A new guardian signs up with the access code:");
+            println!(
+                "  curl -c jar2 -H 'content-type: application/json' -d '{{\"access_code\":\"{code}\","
+            );
+            println!(
+                "       \"family_name\":\"Соколова\",\"given_name\":\"Елена\",\"login\":\"sokolova\","
+            );
+            println!("       \"password\":\"my-own-password\"}}' {url}/api/v1/registrations");
+            println!("  curl -b jar2 {url}/api/v1/guardianships");
         }
     }
     println!();

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
 use otmetka_platform::auth::BearerToken;
 use otmetka_platform::grpc::context::outgoing;
@@ -74,6 +75,28 @@ struct Caller {
 }
 
 impl Caller {
+    /// The suite's identity and gradebook, called as `login`.
+    async fn sign_in(
+        suite: &RunningSuite,
+        login_name: &str,
+        password: &str,
+    ) -> anyhow::Result<Self> {
+        let channel = |service: &str| -> anyhow::Result<Channel> {
+            let url = suite
+                .url_of(service)
+                .with_context(|| format!("{service} is part of the suite"))?;
+            otmetka_platform::grpc::client::lazy_channel(url)
+        };
+        let identity = IdentityServiceClient::new(channel("identity")?);
+        let gradebook = GradebookServiceClient::new(channel("gradebook")?);
+        let token = login(&identity, login_name, password).await?;
+        Ok(Self {
+            identity,
+            gradebook,
+            token,
+        })
+    }
+
     fn request<T>(&self, message: T) -> anyhow::Result<tonic::Request<T>> {
         Ok(outgoing(message, &self.token, None)?)
     }
@@ -116,24 +139,59 @@ fn recent_school_days(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
     days
 }
 
+/// A fresh access code for the last demo student, so that a newcomer can
+/// sign up as a guardian: earlier unused codes of that student are revoked.
+pub async fn fresh_demo_access_code(
+    suite: &RunningSuite,
+    admin_login: &str,
+    admin_password: &str,
+    demo: &DemoSchool,
+) -> anyhow::Result<String> {
+    let admin = Caller::sign_in(suite, admin_login, admin_password).await?;
+    let student_id = demo
+        .student_ids
+        .last()
+        .context("the demo school has students")?
+        .clone();
+    let codes = admin
+        .identity
+        .clone()
+        .list_access_codes(admin.request(identity::ListAccessCodesRequest {
+            school_id: demo.school_id.clone(),
+            page_size: 500,
+            ..Default::default()
+        })?)
+        .await?
+        .into_inner()
+        .access_codes;
+    for code in codes {
+        if code.student_id == student_id && code.redeem_time.is_none() && code.revoke_time.is_none()
+        {
+            admin
+                .identity
+                .clone()
+                .revoke_access_code(
+                    admin.request(identity::RevokeAccessCodeRequest { id: code.id })?,
+                )
+                .await?;
+        }
+    }
+    let issued = admin
+        .identity
+        .clone()
+        .issue_access_code(admin.request(identity::IssueAccessCodeRequest { student_id })?)
+        .await?
+        .into_inner();
+    Ok(issued.code)
+}
+
 /// Seeds the demo school unless it exists; returns it either way.
 pub async fn seed_demo_school(
     suite: &RunningSuite,
     admin_login: &str,
     admin_password: &str,
 ) -> anyhow::Result<DemoSchool> {
-    let identity = IdentityServiceClient::new(otmetka_platform::grpc::client::lazy_channel(
-        suite.url_of("identity").expect("identity"),
-    )?);
-    let gradebook = GradebookServiceClient::new(otmetka_platform::grpc::client::lazy_channel(
-        suite.url_of("gradebook").expect("gradebook"),
-    )?);
-    let admin = Caller {
-        token: login(&identity, admin_login, admin_password).await?,
-        identity,
-        gradebook,
-    };
-
+    let admin = Caller::sign_in(suite, admin_login, admin_password).await?;
     let existing = admin
         .identity
         .clone()

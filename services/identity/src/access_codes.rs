@@ -135,6 +135,61 @@ pub async fn redeem(
     Ok(spent)
 }
 
+/// Spends the live code with `code_hash` on a new guardian: the person,
+/// their credentials and the link are created together or not at all.
+pub async fn register_guardian(
+    db: &Db,
+    code_hash: &[u8],
+    guardian: &crate::model::Person,
+    login: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<AccessCode>> {
+    let select = format!(
+        "SELECT {COLUMNS} FROM access_codes
+         WHERE code_hash = $1 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $2"
+    );
+    let search = crate::model::Person::search_name(
+        &guardian.family_name,
+        &guardian.given_name,
+        &guardian.middle_name,
+    );
+    let registered = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let code: Option<AccessCode> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+            .bind(code_hash).bind(now).fetch_optional(&mut *tx).await?;
+        match code {
+            None => None,
+            Some(code) => {
+                sqlx::query(
+                    "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at)
+                     VALUES ($1, $2, 'guardian', $3, $4, $5, $6, $7, $8)")
+                    .bind(guardian.id).bind(code.school_id).bind(&guardian.family_name).bind(&guardian.given_name)
+                    .bind(&guardian.middle_name).bind(&search).bind(false).bind(now)
+                    .execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
+                     VALUES ($1, $2, $3, $4, $5)")
+                    .bind(guardian.id).bind(login).bind(password_hash).bind(false).bind(now)
+                    .execute(&mut *tx).await
+                    .map_err(|error| match Error::from(error) {
+                        Error::AlreadyExists(_) => Error::invalid("login", "is taken"),
+                        other => other,
+                    })?;
+                sqlx::query("UPDATE access_codes SET redeemed_at = $2, redeemed_by = $3 WHERE id = $1")
+                    .bind(code.id).bind(now).bind(guardian.id).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO guardianships (guardian_id, student_id, school_id, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(guardian.id).bind(code.student_id).bind(code.school_id).bind(now)
+                    .execute(&mut *tx).await?;
+                tx.commit().await?;
+                Some(code)
+            }
+        }
+    });
+    Ok(registered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

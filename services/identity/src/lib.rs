@@ -38,6 +38,7 @@ const PUBLIC_METHODS: &[&str] = &[
     "/otmetka.identity.v1.IdentityService/RevokeRefreshToken",
     "/otmetka.identity.v1.IdentityService/GetJwks",
     "/otmetka.identity.v1.IdentityService/GetClientToken",
+    "/otmetka.identity.v1.IdentityService/RegisterGuardian",
 ];
 
 /// The first city operator, created at start when their login is unused.

@@ -10,12 +10,13 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use uuid::Uuid;
 
-use super::IdentityApi;
+use super::{IdentityApi, normalize_login, required_text};
 use crate::access::require_school;
 use crate::access_codes::{self, AccessCode};
 use crate::audit::{self, AuditEvent, AuditKind, StoredAuditEvent};
-use crate::model::PersonKind;
-use crate::{attempts, convert};
+use crate::model::{Person, PersonKind};
+use crate::{attempts, convert, passwords};
+use otmetka_platform::error::Violations;
 
 fn code_to_proto(code: &AccessCode) -> pb::AccessCode {
     let time = |t: Option<DateTime<Utc>>| t.map(to_timestamp);
@@ -197,6 +198,86 @@ impl IdentityApi {
             created_at: now,
         };
         Ok(pb::RedeemAccessCodeResponse {
+            guardianship: Some(convert::guardianship(link)),
+        })
+    }
+
+    /// Signs up a guardian who has only an access code. Wrong codes count
+    /// against the source address (there is no person yet).
+    pub(super) async fn register_guardian(
+        &self,
+        request: pb::RegisterGuardianRequest,
+        source: String,
+    ) -> Result<pb::RegisterGuardianResponse> {
+        let db = &self.state.db;
+        let now = Utc::now();
+        attempts::check(db, attempts::CODE_ADDRESS, &source, now).await?;
+        let mut violations = Violations::new();
+        let family_name = required_text("family_name", &request.family_name, 100, &mut violations);
+        let given_name = required_text("given_name", &request.given_name, 100, &mut violations);
+        let middle_name = request.middle_name.trim().to_owned();
+        if middle_name.chars().count() > 100 {
+            violations.add("middle_name", "must be at most 100 characters");
+        }
+        let login = violations.check("login", normalize_login(&request.login));
+        violations.check("password", passwords::check_policy(&request.password));
+        violations.into_result()?;
+        let password = request.password;
+        let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
+            .await
+            .map_err(anyhow::Error::from)??;
+        let guardian = Person {
+            id: Uuid::now_v7(),
+            school_id: None,
+            kind: PersonKind::Guardian.as_str().into(),
+            family_name,
+            given_name,
+            middle_name,
+            disabled: false,
+            created_at: now,
+        };
+        let login = login.unwrap_or_default();
+        let code_hash = access_codes::hash(&request.code);
+        let Some(code) =
+            access_codes::register_guardian(db, &code_hash, &guardian, &login, &hash, now).await?
+        else {
+            attempts::fail(db, attempts::CODE_ADDRESS, &source, now).await?;
+            audit::record(
+                db,
+                AuditEvent {
+                    kind: AuditKind::AccessCodeFailed,
+                    school_id: None,
+                    actor_id: None,
+                    object_id: None,
+                    source_address: source,
+                },
+            )
+            .await?;
+            return Err(Error::invalid("code", "is not a valid, unused access code"));
+        };
+        audit::record(
+            db,
+            AuditEvent {
+                kind: AuditKind::AccessCodeRedeemed,
+                school_id: Some(code.school_id),
+                actor_id: Some(guardian.id),
+                object_id: Some(code.student_id),
+                source_address: source,
+            },
+        )
+        .await?;
+        let person = Person {
+            school_id: Some(code.school_id),
+            ..guardian
+        };
+        let link = crate::model::Guardianship {
+            guardian_id: person.id,
+            student_id: code.student_id,
+            school_id: code.school_id,
+            created_at: now,
+        };
+        Ok(pb::RegisterGuardianResponse {
+            person: Some(convert::person(person)),
             guardianship: Some(convert::guardianship(link)),
         })
     }

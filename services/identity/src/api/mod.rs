@@ -980,6 +980,13 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ListAuditEventsResponse> {
         authenticated!(self, request, list_audit_events)
     }
+    async fn register_guardian(
+        &self,
+        request: Request<pb::RegisterGuardianRequest>,
+    ) -> Reply<pb::RegisterGuardianResponse> {
+        let source = client_address(&request);
+        reply(self.register_guardian(request.into_inner(), source).await)
+    }
     async fn create_client(
         &self,
         request: Request<pb::CreateClientRequest>,
