@@ -64,7 +64,7 @@ pub async fn create_session(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Response {
-    sign_in(&state, body.login, body.password, peer)
+    sign_in(&state, body.login, body.password, peer, &headers)
         .await
         .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
@@ -84,6 +84,7 @@ async fn sign_in(
     login: String,
     password: String,
     peer: SocketAddr,
+    headers: &HeaderMap,
 ) -> Result<Response> {
     let request = anonymous(state, identity::LoginRequest { login, password }, peer);
     let login = state.identity.clone().login(request).await?.into_inner();
@@ -95,7 +96,11 @@ async fn sign_in(
         refresh_token: login.refresh_token,
     };
     let person_id = tokens.person_id;
-    let cookie = session::create(state, tokens).await?;
+    let origin = session::Origin::of(headers, peer.ip().to_string());
+    let (cookie, replaced) = session::create(state, tokens, origin, headers).await?;
+    if let Some(refresh_token) = replaced {
+        revoke_refresh_token(state, refresh_token).await;
+    }
     let view = SessionView {
         person_id: person_id.to_string(),
         password_change_required: login.password_change_required,
@@ -141,7 +146,7 @@ pub async fn register(
             .clone()
             .register_guardian(anonymous(&state, message, peer))
             .await?;
-        sign_in(&state, body.login, body.password, peer).await
+        sign_in(&state, body.login, body.password, peer, &headers).await
     }
     .await;
     result.unwrap_or_else(|error| {
@@ -167,17 +172,68 @@ pub async fn delete_session(
     session: Session,
 ) -> Result<Response, Problem> {
     let refresh_token = session.end(&state.db).await?;
-    let mut request = tonic::Request::new(identity::RevokeRefreshTokenRequest { refresh_token });
-    request.set_timeout(state.settings.upstream_timeout);
-    if let Err(status) = state.identity.clone().revoke_refresh_token(request).await {
-        // The session is gone already; the token dies with its lifetime.
-        tracing::warn!(code = ?status.code(), "could not revoke the refresh token");
-    }
+    revoke_refresh_token(&state, refresh_token).await;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, session::clear_cookie(&state))],
     )
         .into_response())
+}
+
+/// Revokes an ended session's refresh token at identity. Best effort: the
+/// session is gone already, and the token dies with its lifetime anyway.
+async fn revoke_refresh_token(state: &AppState, refresh_token: String) {
+    let mut request = tonic::Request::new(identity::RevokeRefreshTokenRequest { refresh_token });
+    request.set_timeout(state.settings.upstream_timeout);
+    if let Err(status) = state.identity.clone().revoke_refresh_token(request).await {
+        tracing::warn!(code = ?status.code(), "could not revoke a refresh token");
+    }
+}
+
+#[derive(Serialize)]
+pub struct SessionListItem {
+    id: String,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    user_agent: String,
+    client_address: String,
+    current: bool,
+}
+
+/// `GET /api/v1/sessions`: the signed-in person's sessions, this one marked.
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, Problem> {
+    let sessions = session::list_for(&state.db, session.person_id).await?;
+    let items: Vec<_> = sessions
+        .into_iter()
+        .map(|item| SessionListItem {
+            id: item.public_id.to_string(),
+            current: item.public_id == session.public_id,
+            created_at: item.created_at,
+            last_seen_at: item.last_seen_at,
+            user_agent: item.user_agent,
+            client_address: item.client_address,
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "sessions": items })).into_response())
+}
+
+/// `DELETE /api/v1/sessions/{id}`: end one of one's own sessions (a lost phone).
+pub async fn end_session(
+    State(state): State<AppState>,
+    session: Session,
+    Path(public_id): Path<String>,
+) -> Result<Response, Problem> {
+    let not_found = || Problem::new(Error::not_found("session"));
+    let public_id = Uuid::parse_str(&public_id).map_err(|_| not_found())?;
+    let refresh_token = session::end_owned(&state.db, session.person_id, public_id)
+        .await?
+        .ok_or_else(not_found)?;
+    revoke_refresh_token(&state, refresh_token).await;
+    tracing::info!(person_id = %session.person_id, session = %public_id, "session ended by its owner");
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// A mark value as people type it: `5` or `"4-"`.

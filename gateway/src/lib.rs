@@ -65,6 +65,11 @@ fn router(state: AppState) -> Router {
         )
         .route("/api/v1/session/password", post(api::change_password))
         .route("/api/v1/registrations", post(api::register))
+        .route("/api/v1/sessions", get(api::list_sessions))
+        .route(
+            "/api/v1/sessions/{session_id}",
+            axum::routing::delete(api::end_session),
+        )
         .route(
             "/api/v1/guardianships",
             get(api::list_guardianships).post(api::redeem_access_code),

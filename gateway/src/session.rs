@@ -32,6 +32,7 @@ const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct StoredSession {
     id_hash: Vec<u8>,
+    public_id: Uuid,
     person_id: Uuid,
     access_token: String,
     access_expires_at: DateTime<Utc>,
@@ -44,6 +45,7 @@ struct StoredSession {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub person_id: Uuid,
+    pub public_id: Uuid,
     token: BearerToken,
     id_hash: Vec<u8>,
     refresh_token: String,
@@ -73,8 +75,41 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// Where a sign-in came from, as the owner will see it in their session list.
+pub struct Origin {
+    pub user_agent: String,
+    pub client_address: String,
+}
+
+impl Origin {
+    pub fn of(headers: &HeaderMap, client_address: String) -> Self {
+        let user_agent = headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect();
+        Self {
+            user_agent,
+            client_address,
+        }
+    }
+}
+
 /// Creates a session and returns the `Set-Cookie` value that carries it.
-pub async fn create(state: &AppState, tokens: LoginTokens) -> Result<HeaderValue> {
+/// A session the browser already presented ends: a new sign-in always gets
+/// a new id (no fixation). Returns the ended session's refresh token.
+pub async fn create(
+    state: &AppState,
+    tokens: LoginTokens,
+    origin: Origin,
+    headers: &HeaderMap,
+) -> Result<(HeaderValue, Option<String>)> {
+    let replaced = match cookie_value(headers) {
+        Some(old) => end_by_hash(&state.db, &hash_id(&old)).await?,
+        None => None,
+    };
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let id = URL_SAFE_NO_PAD.encode(bytes);
@@ -83,13 +118,49 @@ pub async fn create(state: &AppState, tokens: LoginTokens) -> Result<HeaderValue
         chrono::Duration::from_std(state.settings.session_lifetime).map_err(anyhow::Error::from)?;
     let expires_at = now + lifetime;
     with_db!(&state.db, pool => { sqlx::query(
-        "INSERT INTO sessions (id_hash, person_id, access_token, access_expires_at, refresh_token,
-                               created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(hash_id(&id)).bind(tokens.person_id).bind(&tokens.access_token)
+        "INSERT INTO sessions (id_hash, public_id, person_id, access_token, access_expires_at, refresh_token,
+                               created_at, last_seen_at, expires_at, user_agent, client_address)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(hash_id(&id)).bind(Uuid::now_v7()).bind(tokens.person_id).bind(&tokens.access_token)
         .bind(tokens.access_expires_at).bind(&tokens.refresh_token).bind(now).bind(now).bind(expires_at)
+        .bind(&origin.user_agent).bind(&origin.client_address)
         .execute(pool).await?; });
-    Ok(set_cookie(state, &id, lifetime.num_seconds()))
+    Ok((set_cookie(state, &id, lifetime.num_seconds()), replaced))
+}
+
+/// Deletes a session; returns its refresh token if it existed.
+async fn end_by_hash(db: &Db, id_hash: &[u8]) -> Result<Option<String>> {
+    let refresh: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+        "DELETE FROM sessions WHERE id_hash = $1 RETURNING refresh_token")
+        .bind(id_hash).fetch_optional(pool).await?);
+    Ok(refresh)
+}
+
+/// A session as its owner sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionSummary {
+    pub public_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: String,
+    pub client_address: String,
+}
+
+/// The person's live sessions, newest first.
+pub async fn list_for(db: &Db, person_id: Uuid) -> Result<Vec<SessionSummary>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT public_id, created_at, last_seen_at, user_agent, client_address FROM sessions
+         WHERE person_id = $1 AND expires_at > $2 ORDER BY created_at DESC LIMIT 100")
+        .bind(person_id).bind(Utc::now()).fetch_all(pool).await?))
+}
+
+/// Ends one of the person's sessions by its public id; returns its refresh
+/// token, or `None` if the person has no such session.
+pub async fn end_owned(db: &Db, person_id: Uuid, public_id: Uuid) -> Result<Option<String>> {
+    let refresh: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+        "DELETE FROM sessions WHERE person_id = $1 AND public_id = $2 RETURNING refresh_token")
+        .bind(person_id).bind(public_id).fetch_optional(pool).await?);
+    Ok(refresh)
 }
 
 fn set_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
@@ -126,8 +197,7 @@ impl Session {
 
     /// Ends the session; returns the refresh token to revoke at identity.
     pub async fn end(self, db: &Db) -> Result<String> {
-        with_db!(db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(&self.id_hash).execute(pool).await?; });
+        end_by_hash(db, &self.id_hash).await?;
         Ok(self.refresh_token)
     }
 }
@@ -137,7 +207,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     let id = cookie_value(headers).ok_or_else(missing)?;
     let id_hash = hash_id(&id);
     let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
-        "SELECT id_hash, person_id, access_token, access_expires_at, refresh_token, last_seen_at, expires_at
+        "SELECT id_hash, public_id, person_id, access_token, access_expires_at, refresh_token, last_seen_at, expires_at
          FROM sessions WHERE id_hash = $1")
         .bind(&id_hash).fetch_optional(pool).await?);
     let mut stored = stored.ok_or_else(missing)?;
@@ -159,6 +229,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     }
     Ok(Session {
         person_id: stored.person_id,
+        public_id: stored.public_id,
         token: BearerToken(Arc::from(stored.access_token.as_str())),
         id_hash: stored.id_hash,
         refresh_token: stored.refresh_token,

@@ -1,0 +1,136 @@
+//! Sessions belong to their owner: listed, ended one by one, renewed at
+//! every sign-in.
+
+use otmetka_integration_tests::Sandbox;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn sign_in_as(
+    sandbox: &Sandbox,
+    user_agent: &str,
+    login: &str,
+    password: &str,
+) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent(user_agent)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{}/api/v1/session", sandbox.gateway()))
+        .json(&json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    (client, cookie)
+}
+
+async fn status_of(client: &reqwest::Client, sandbox: &Sandbox) -> StatusCode {
+    client
+        .get(format!("{}/api/v1/session", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn owners_list_and_end_their_sessions() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (laptop, _) = sign_in_as(&sandbox, "Laptop Firefox", "parent", "roditel-demo").await;
+    let (phone, _) = sign_in_as(&sandbox, "Phone Safari", "parent", "roditel-demo").await;
+
+    let listed: Value = laptop
+        .get(format!("{}/api/v1/sessions", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sessions = listed["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    let current: Vec<_> = sessions.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["user_agent"], "Laptop Firefox");
+    let phone_session = sessions
+        .iter()
+        .find(|s| s["user_agent"] == "Phone Safari")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Someone else cannot end it, nor learn it exists.
+    let (teacher, _) = sign_in_as(&sandbox, "School PC", "teacher", "uchitel-demo").await;
+    let end = |client: &reqwest::Client, id: &str| {
+        client
+            .delete(format!("{}/api/v1/sessions/{id}", sandbox.gateway()))
+            .send()
+    };
+    assert_eq!(
+        end(&teacher, &phone_session).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::OK);
+
+    // The owner ends the lost phone's session from the laptop.
+    assert_eq!(
+        end(&laptop, &phone_session).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status_of(&laptop, &sandbox).await, StatusCode::OK);
+    assert_eq!(
+        end(&laptop, &phone_session).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        end(&laptop, "not-an-id").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn signing_in_again_replaces_the_session_id() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (browser, first_cookie) = sign_in_as(&sandbox, "Browser", "student", "uchenik-demo").await;
+    let again = browser
+        .post(format!("{}/api/v1/session", sandbox.gateway()))
+        .json(&json!({ "login": "student", "password": "uchenik-demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let second_cookie = again.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first_cookie, second_cookie);
+    assert_eq!(status_of(&browser, &sandbox).await, StatusCode::OK);
+
+    let replay = reqwest::Client::new()
+        .get(format!("{}/api/v1/session", sandbox.gateway()))
+        .header("cookie", first_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replay.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old id must be dead"
+    );
+    sandbox.stop().await.unwrap();
+}
