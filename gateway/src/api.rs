@@ -490,7 +490,7 @@ pub async fn list_guardianships(
 }
 
 /// Names a contract field as the JSON body spells it.
-fn renamed(error: Error, contract_field: &str, json_field: &str) -> Error {
+pub(crate) fn renamed(error: Error, contract_field: &str, json_field: &str) -> Error {
     match error {
         Error::InvalidArgument(mut violations) => {
             for violation in &mut violations {

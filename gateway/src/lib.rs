@@ -5,7 +5,9 @@
 mod api;
 mod guard;
 mod observe;
+mod oidc;
 mod problem;
+mod service_token;
 mod session;
 
 use std::time::Duration;
@@ -21,6 +23,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use oidc::{ProviderConfig, parse_providers};
 
 pub const MIGRATIONS: Migrations = Migrations {
     postgres: &sqlx::migrate!("migrations/postgres"),
@@ -43,6 +47,12 @@ pub struct Settings {
     pub session_lifetime: Duration,
     /// How long in-flight requests may finish after shutdown begins.
     pub shutdown_drain: Duration,
+    /// Where people reach the gateway; OpenID Connect redirect URIs hang off it.
+    pub public_url: String,
+    pub oidc_providers: Vec<oidc::ProviderConfig>,
+    /// The gateway's own client credentials at identity (needed for
+    /// sign-in by external identities).
+    pub service_client: Option<(uuid::Uuid, otmetka_platform::config::Secret)>,
 }
 
 #[derive(Clone)]
@@ -53,6 +63,22 @@ pub(crate) struct AppState {
     settings: std::sync::Arc<Settings>,
     /// Cancelled when shutdown begins: readiness turns false at once.
     shutdown: CancellationToken,
+    oidc: std::sync::Arc<oidc::Providers>,
+    service: Option<std::sync::Arc<service_token::ServiceToken>>,
+}
+
+impl AppState {
+    /// The gateway's own token for identity.
+    async fn service_token(&self) -> otmetka_platform::Result<otmetka_platform::auth::BearerToken> {
+        let service = self.service.as_ref().ok_or_else(|| {
+            otmetka_platform::Error::Unavailable(
+                "sign-in by external accounts is not configured".into(),
+            )
+        })?;
+        service
+            .get(&self.identity, self.settings.upstream_timeout)
+            .await
+    }
 }
 
 fn router(state: AppState) -> Router {
@@ -65,6 +91,10 @@ fn router(state: AppState) -> Router {
         )
         .route("/api/v1/session/password", post(api::change_password))
         .route("/api/v1/registrations", post(api::register))
+        .route("/api/v1/oidc/providers", get(oidc::providers))
+        .route("/api/v1/oidc/{provider}/login", get(oidc::login))
+        .route("/api/v1/oidc/{provider}/callback", get(oidc::callback))
+        .route("/api/v1/oidc/registrations", post(oidc::register))
         .route("/api/v1/sessions", get(api::list_sessions))
         .route(
             "/api/v1/sessions/{session_id}",
@@ -129,6 +159,14 @@ pub async fn run(
         gradebook: GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?),
         settings: std::sync::Arc::new(settings.clone()),
         shutdown: shutdown.clone(),
+        oidc: std::sync::Arc::new(oidc::Providers::new(
+            settings.oidc_providers.clone(),
+            &settings.public_url,
+        )?),
+        service: settings
+            .service_client
+            .clone()
+            .map(|(id, secret)| std::sync::Arc::new(service_token::ServiceToken::new(id, secret))),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
     let address = listener.local_addr()?;

@@ -42,6 +42,33 @@ struct Config {
     /// On SIGTERM: how long in-flight requests may finish.
     #[arg(long, env = "OTMETKA_SHUTDOWN_DRAIN", default_value = "10s", value_parser = parse_duration)]
     shutdown_drain: Duration,
+    /// Where people reach the gateway (OpenID Connect redirect URIs hang off it).
+    #[arg(
+        long,
+        env = "OTMETKA_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    /// OpenID Connect providers, a JSON list of
+    /// {"id","title","issuer","client_id","client_secret","scopes","algorithms"}.
+    #[arg(
+        long,
+        env = "OTMETKA_OIDC_PROVIDERS",
+        default_value = "[]",
+        hide_env_values = true
+    )]
+    oidc_providers: String,
+    /// The gateway's client id at identity (a UUID).
+    #[arg(long, env = "OTMETKA_CLIENT_ID", requires = "client_secret")]
+    client_id: Option<uuid::Uuid>,
+    /// The gateway's client secret at identity.
+    #[arg(
+        long,
+        env = "OTMETKA_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "client_id"
+    )]
+    client_secret: Option<otmetka_platform::config::Secret>,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -68,6 +95,9 @@ async fn main() -> anyhow::Result<()> {
             session_idle_timeout: config.session_idle_timeout,
             session_lifetime: config.session_lifetime,
             shutdown_drain: config.shutdown_drain,
+            public_url: config.public_url,
+            oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
+            service_client: config.client_id.zip(config.client_secret),
         };
         otmetka_gateway::run(settings, listener, shutdown).await
     })

@@ -11,6 +11,8 @@ use otmetka_local::{DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_sc
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
+pub mod oidc_provider;
+
 pub use otmetka_local::DEMO_LOGINS;
 
 pub const ADMIN_LOGIN: &str = "admin";
@@ -43,9 +45,13 @@ pub struct Sandbox {
     pub suite: Option<RunningSuite>,
     pub demo: DemoSchool,
     scratch: Scratch,
+    oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
 }
 
-fn suite_config(storage: Storage) -> SuiteConfig {
+fn suite_config(
+    storage: Storage,
+    oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
+) -> SuiteConfig {
     SuiteConfig {
         storage,
         gateway_addr: "127.0.0.1:0".parse().expect("an address"),
@@ -58,6 +64,7 @@ fn suite_config(storage: Storage) -> SuiteConfig {
             ..ServerLimits::default()
         },
         upstream_timeout: Duration::from_secs(5),
+        oidc_providers,
     }
 }
 
@@ -80,6 +87,13 @@ fn with_database(server: &str, database: &str) -> String {
 impl Sandbox {
     /// Starts the suite on fresh storage and seeds the demo school.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(Vec::new()).await
+    }
+
+    /// As [`Sandbox::start`], with OpenID Connect providers at the gateway.
+    pub async fn start_with(
+        oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
+    ) -> anyhow::Result<Self> {
         let scratch = match postgres_url() {
             Some(server) => {
                 let database = format!("otmetka_test_{}", uuid::Uuid::now_v7().simple());
@@ -94,17 +108,21 @@ impl Sandbox {
             }
             None => Scratch::Sqlite(tempfile::tempdir()?),
         };
-        let sandbox = Self::start_on(scratch).await?;
-        Ok(sandbox)
+        Self::start_on(scratch, oidc_providers).await
     }
 
-    async fn start_on(scratch: Scratch) -> anyhow::Result<Self> {
-        let suite = RunningSuite::start(suite_config(scratch.storage())).await?;
+    async fn start_on(
+        scratch: Scratch,
+        oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
+    ) -> anyhow::Result<Self> {
+        let config = suite_config(scratch.storage(), oidc_providers.clone());
+        let suite = RunningSuite::start(config).await?;
         let demo = seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD).await?;
         Ok(Self {
             suite: Some(suite),
             demo,
             scratch,
+            oidc_providers,
         })
     }
 
@@ -113,8 +131,12 @@ impl Sandbox {
         if let Some(suite) = self.suite.take() {
             suite.stop().await?;
         }
-        let Self { scratch, .. } = self;
-        Self::start_on(scratch).await
+        let Self {
+            scratch,
+            oidc_providers,
+            ..
+        } = self;
+        Self::start_on(scratch, oidc_providers).await
     }
 
     pub fn suite(&self) -> &RunningSuite {

@@ -19,6 +19,11 @@ pub const VENDOR_SCOPES: [&str; 4] = [
     SCOPE_CHANGES_READ,
 ];
 
+/// The gateway's right to sign people in by identities it verified.
+pub const SCOPE_EXTERNAL_LOGIN: &str = "identity.external_login";
+/// Scopes a platform service client may hold.
+pub const SERVICE_SCOPES: [&str; 1] = [SCOPE_EXTERNAL_LOGIN];
+
 /// A staff role held in one school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StaffRole {

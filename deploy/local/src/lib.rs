@@ -38,6 +38,8 @@ pub struct SuiteConfig {
     pub admin: InitialAdmin,
     pub limits: ServerLimits,
     pub upstream_timeout: Duration,
+    /// OpenID Connect providers people may sign in with.
+    pub oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
 }
 
 impl SuiteConfig {
@@ -104,6 +106,12 @@ impl RunningSuite {
                 .expect("known service")
         };
         let identity_url = url_of("identity");
+        // The gateway's client at identity: fresh credentials every start,
+        // known only to this process.
+        let gateway_client = otmetka_identity::ServiceClient {
+            id: uuid::Uuid::now_v7(),
+            secret: otmetka_platform::config::Secret::new(random_secret()),
+        };
         let stateless = StatelessSettings {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
@@ -120,6 +128,7 @@ impl RunningSuite {
             refresh_token_ttl: Duration::from_secs(12 * 3600),
             access_code_ttl: Duration::from_secs(14 * 24 * 3600),
             initial_admin: Some(config.admin.clone()),
+            gateway_client: Some(gateway_client.clone()),
         };
         tasks.spawn(named(
             "identity",
@@ -160,6 +169,9 @@ impl RunningSuite {
             session_idle_timeout: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 3600),
             shutdown_drain: config.limits.shutdown_drain,
+            public_url: gateway_url.clone(),
+            oidc_providers: config.oidc_providers.clone(),
+            service_client: Some((gateway_client.id, gateway_client.secret)),
         };
         tasks.spawn(named(
             "gateway",
@@ -233,6 +245,13 @@ impl RunningSuite {
         }
         first_error.map_or(Ok(()), Err)
     }
+}
+
+fn random_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 async fn named(

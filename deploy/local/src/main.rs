@@ -40,6 +40,14 @@ struct Config {
     /// Password of the city operator (a local-only default).
     #[arg(long, env = "OTMETKA_ADMIN_PASSWORD", default_value = DEFAULT_ADMIN_PASSWORD, hide_env_values = true)]
     admin_password: Secret,
+    /// OpenID Connect providers, as for the gateway (a JSON list).
+    #[arg(
+        long,
+        env = "OTMETKA_OIDC_PROVIDERS",
+        default_value = "[]",
+        hide_env_values = true
+    )]
+    oidc_providers: String,
     /// Skip creating the demo school.
     #[arg(long)]
     no_demo: bool,
@@ -72,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         },
         limits: ServerLimits::default(),
         upstream_timeout: Duration::from_secs(5),
+        oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;

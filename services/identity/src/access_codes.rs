@@ -135,14 +135,24 @@ pub async fn redeem(
     Ok(spent)
 }
 
+/// How a newly registered guardian will sign in.
+pub enum SignIn<'a> {
+    /// A login and password they chose.
+    Credentials {
+        login: &'a str,
+        password_hash: &'a str,
+    },
+    /// An external OpenID Connect identity the gateway verified.
+    External { issuer: &'a str, subject: &'a str },
+}
+
 /// Spends the live code with `code_hash` on a new guardian: the person,
-/// their credentials and the link are created together or not at all.
+/// how they sign in, and the link are created together or not at all.
 pub async fn register_guardian(
     db: &Db,
     code_hash: &[u8],
     guardian: &crate::model::Person,
-    login: &str,
-    password_hash: &str,
+    sign_in: SignIn<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<AccessCode>> {
     let select = format!(
@@ -167,15 +177,25 @@ pub async fn register_guardian(
                     .bind(guardian.id).bind(code.school_id).bind(&guardian.family_name).bind(&guardian.given_name)
                     .bind(&guardian.middle_name).bind(&search).bind(false).bind(now)
                     .execute(&mut *tx).await?;
-                sqlx::query(
-                    "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
-                     VALUES ($1, $2, $3, $4, $5)")
-                    .bind(guardian.id).bind(login).bind(password_hash).bind(false).bind(now)
-                    .execute(&mut *tx).await
-                    .map_err(|error| match Error::from(error) {
-                        Error::AlreadyExists(_) => Error::invalid("login", "is taken"),
-                        other => other,
-                    })?;
+                match sign_in {
+                    SignIn::Credentials { login, password_hash } => sqlx::query(
+                        "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
+                         VALUES ($1, $2, $3, $4, $5)")
+                        .bind(guardian.id).bind(login).bind(password_hash).bind(false).bind(now)
+                        .execute(&mut *tx).await
+                        .map_err(|error| match Error::from(error) {
+                            Error::AlreadyExists(_) => Error::invalid("login", "is taken"),
+                            other => other,
+                        })?,
+                    SignIn::External { issuer, subject } => sqlx::query(
+                        "INSERT INTO external_identities (issuer, subject, person_id, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(issuer).bind(subject).bind(guardian.id).bind(now)
+                        .execute(&mut *tx).await
+                        .map_err(|error| match Error::from(error) {
+                            Error::AlreadyExists(_) => Error::FailedPrecondition("this external account is already linked".into()),
+                            other => other,
+                        })?,
+                };
                 sqlx::query("UPDATE access_codes SET redeemed_at = $2, redeemed_by = $3 WHERE id = $1")
                     .bind(code.id).bind(now).bind(guardian.id).execute(&mut *tx).await?;
                 sqlx::query(

@@ -72,6 +72,19 @@ pub async fn insert(db: &Db, client: &Client) -> Result<()> {
     Ok(())
 }
 
+/// Creates or refreshes a configured service client (its secret comes from
+/// the deployment's secrets, so a changed secret replaces the stored hash).
+pub async fn upsert_service(db: &Db, client: &Client) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO clients (id, name, kind, secret_hash, allowed_scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash,
+             allowed_scopes = excluded.allowed_scopes, revoked_at = NULL")
+        .bind(client.id).bind(&client.name).bind(&client.kind).bind(&client.secret_hash)
+        .bind(&client.allowed_scopes).bind(client.created_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
 pub async fn get(db: &Db, id: Uuid) -> Result<Option<Client>> {
     Ok(
         with_db!(db, pool => sqlx::query_as("SELECT * FROM clients WHERE id = $1")

@@ -41,6 +41,13 @@ const PUBLIC_METHODS: &[&str] = &[
     "/otmetka.identity.v1.IdentityService/RegisterGuardian",
 ];
 
+/// A platform service's client, provisioned from the deployment's secrets.
+#[derive(Debug, Clone)]
+pub struct ServiceClient {
+    pub id: Uuid,
+    pub secret: Secret,
+}
+
 /// The first city operator, created at start when their login is unused.
 #[derive(Debug, Clone)]
 pub struct InitialAdmin {
@@ -57,6 +64,8 @@ pub struct Settings {
     /// How long an issued access code stays redeemable.
     pub access_code_ttl: Duration,
     pub initial_admin: Option<InitialAdmin>,
+    /// The gateway's client, allowed to sign people in by external identities.
+    pub gateway_client: Option<ServiceClient>,
 }
 
 pub(crate) struct State {
@@ -74,6 +83,18 @@ pub async fn run(
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     if let Some(admin) = &settings.initial_admin {
         ensure_initial_admin(&db, admin).await?;
+    }
+    if let Some(gateway) = &settings.gateway_client {
+        let client = clients::Client {
+            id: gateway.id,
+            name: "gateway".into(),
+            kind: api::SERVICE_KIND.into(),
+            secret_hash: clients::hash_secret(gateway.secret.expose()),
+            allowed_scopes: otmetka_platform::authz::SCOPE_EXTERNAL_LOGIN.into(),
+            created_at: Utc::now(),
+            revoked_at: None,
+        };
+        clients::upsert_service(&db, &client).await?;
     }
     let keys = tokens::Keys::load_or_create(&db).await?;
     let verifier = TokenVerifier::new(keys.key_source());

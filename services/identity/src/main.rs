@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use otmetka_identity::{InitialAdmin, Settings};
+use otmetka_identity::{InitialAdmin, ServiceClient, Settings};
 use otmetka_platform::BinaryConfig;
 use otmetka_platform::config::{DatabaseArgs, Secret, ServerArgs, parse_duration};
 use otmetka_platform::telemetry::TelemetryArgs;
@@ -26,6 +26,21 @@ struct Config {
     /// How long an issued access code stays redeemable.
     #[arg(long, env = "OTMETKA_ACCESS_CODE_TTL", default_value = "14d", value_parser = parse_duration)]
     access_code_ttl: Duration,
+    /// Id of the gateway's service client (a UUID), provisioned at start.
+    #[arg(
+        long,
+        env = "OTMETKA_GATEWAY_CLIENT_ID",
+        requires = "gateway_client_secret"
+    )]
+    gateway_client_id: Option<uuid::Uuid>,
+    /// Secret of the gateway's service client (the same value the gateway holds).
+    #[arg(
+        long,
+        env = "OTMETKA_GATEWAY_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "gateway_client_id"
+    )]
+    gateway_client_secret: Option<Secret>,
     /// Login of the initial city operator, created at start if unused.
     #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
     admin_login: String,
@@ -57,6 +72,10 @@ async fn main() -> anyhow::Result<()> {
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,
             access_code_ttl: config.access_code_ttl,
+            gateway_client: config
+                .gateway_client_id
+                .zip(config.gateway_client_secret)
+                .map(|(id, secret)| ServiceClient { id, secret }),
             initial_admin: config.admin_password.map(|password| InitialAdmin {
                 login: config.admin_login,
                 password,

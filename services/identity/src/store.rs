@@ -462,3 +462,13 @@ pub async fn change_password(db: &Db, person_id: Uuid, password_hash: &str) -> R
         .execute(pool).await?; });
     Ok(())
 }
+
+pub async fn person_of_external_identity(
+    db: &Db,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT person_id FROM external_identities WHERE issuer = $1 AND subject = $2")
+        .bind(issuer).bind(subject).fetch_optional(pool).await?))
+}

@@ -202,23 +202,19 @@ impl IdentityApi {
         })
     }
 
-    /// Signs up a guardian who has only an access code. Wrong codes count
-    /// against the source address (there is no person yet).
+    /// Signs up a guardian who has only an access code.
     pub(super) async fn register_guardian(
         &self,
         request: pb::RegisterGuardianRequest,
         source: String,
     ) -> Result<pb::RegisterGuardianResponse> {
-        let db = &self.state.db;
-        let now = Utc::now();
-        attempts::check(db, attempts::CODE_ADDRESS, &source, now).await?;
         let mut violations = Violations::new();
-        let family_name = required_text("family_name", &request.family_name, 100, &mut violations);
-        let given_name = required_text("given_name", &request.given_name, 100, &mut violations);
-        let middle_name = request.middle_name.trim().to_owned();
-        if middle_name.chars().count() > 100 {
-            violations.add("middle_name", "must be at most 100 characters");
-        }
+        let names = NewGuardian::check(
+            &request.family_name,
+            &request.given_name,
+            &request.middle_name,
+            &mut violations,
+        );
         let login = violations.check("login", normalize_login(&request.login));
         violations.check("password", passwords::check_policy(&request.password));
         violations.into_result()?;
@@ -226,21 +222,47 @@ impl IdentityApi {
         let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
             .await
             .map_err(anyhow::Error::from)??;
+        let login = login.unwrap_or_default();
+        let sign_in = access_codes::SignIn::Credentials {
+            login: &login,
+            password_hash: &hash,
+        };
+        let (person, link) = self
+            .register_with_code(&request.code, names, sign_in, source)
+            .await?;
+        Ok(pb::RegisterGuardianResponse {
+            person: Some(convert::person(person)),
+            guardianship: Some(convert::guardianship(link)),
+        })
+    }
+
+    /// Creates a guardian from an access code: the code's school and child,
+    /// `sign_in` as their way in. Wrong codes count against the source
+    /// address (there is no person yet).
+    pub(super) async fn register_with_code(
+        &self,
+        code: &str,
+        names: NewGuardian,
+        sign_in: access_codes::SignIn<'_>,
+        source: String,
+    ) -> Result<(Person, crate::model::Guardianship)> {
+        let db = &self.state.db;
+        let now = Utc::now();
+        attempts::check(db, attempts::CODE_ADDRESS, &source, now).await?;
         let guardian = Person {
             id: Uuid::now_v7(),
             school_id: None,
             kind: PersonKind::Guardian.as_str().into(),
-            family_name,
-            given_name,
-            middle_name,
+            family_name: names.family_name,
+            given_name: names.given_name,
+            middle_name: names.middle_name,
             disabled: false,
             created_at: now,
         };
-        let login = login.unwrap_or_default();
-        let code_hash = access_codes::hash(&request.code);
-        let Some(code) =
-            access_codes::register_guardian(db, &code_hash, &guardian, &login, &hash, now).await?
-        else {
+        let spent =
+            access_codes::register_guardian(db, &access_codes::hash(code), &guardian, sign_in, now)
+                .await?;
+        let Some(code) = spent else {
             attempts::fail(db, attempts::CODE_ADDRESS, &source, now).await?;
             audit::record(
                 db,
@@ -276,10 +298,7 @@ impl IdentityApi {
             school_id: code.school_id,
             created_at: now,
         };
-        Ok(pb::RegisterGuardianResponse {
-            person: Some(convert::person(person)),
-            guardianship: Some(convert::guardianship(link)),
-        })
+        Ok((person, link))
     }
 
     pub(super) async fn list_audit_events(
@@ -296,5 +315,33 @@ impl IdentityApi {
             audit_events: events.into_iter().map(event_to_proto).collect(),
             next_page_token,
         })
+    }
+}
+
+/// The names of a guardian signing up, checked.
+pub(super) struct NewGuardian {
+    family_name: String,
+    given_name: String,
+    middle_name: String,
+}
+
+impl NewGuardian {
+    pub(super) fn check(
+        family: &str,
+        given: &str,
+        middle: &str,
+        violations: &mut Violations,
+    ) -> Self {
+        let family_name = required_text("family_name", family, 100, violations);
+        let given_name = required_text("given_name", given, 100, violations);
+        let middle_name = middle.trim().to_owned();
+        if middle_name.chars().count() > 100 {
+            violations.add("middle_name", "must be at most 100 characters");
+        }
+        Self {
+            family_name,
+            given_name,
+            middle_name,
+        }
     }
 }

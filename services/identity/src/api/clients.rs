@@ -2,7 +2,7 @@
 //! and schools' grants to vendors.
 
 use chrono::Utc;
-use otmetka_platform::authz::{Action, VENDOR_SCOPES};
+use otmetka_platform::authz::{Action, SERVICE_SCOPES, VENDOR_SCOPES};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
@@ -17,8 +17,8 @@ use crate::attempts;
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::clients::{self, Client, VendorGrant};
 
-const VENDOR: &str = "vendor";
-const SERVICE: &str = "service";
+pub(crate) const VENDOR: &str = "vendor";
+pub(crate) const SERVICE: &str = "service";
 
 fn client_to_proto(client: &Client) -> pb::Client {
     pb::Client {
@@ -62,9 +62,14 @@ impl IdentityApi {
                 VENDOR
             }
         };
+        let known: &[&str] = if kind == VENDOR {
+            &VENDOR_SCOPES
+        } else {
+            &SERVICE_SCOPES
+        };
         for scope in &request.allowed_scopes {
-            if !VENDOR_SCOPES.contains(&scope.as_str()) {
-                violations.add("allowed_scopes", format!("{scope:?} is not a known scope"));
+            if !known.contains(&scope.as_str()) {
+                violations.add("allowed_scopes", format!("{scope:?} is not a {kind} scope"));
             }
         }
         violations.into_result()?;

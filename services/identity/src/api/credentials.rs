@@ -111,6 +111,18 @@ impl IdentityApi {
             return Err(refused());
         }
         attempts::clear(db, attempts::LOGIN, &login).await?;
+        self.sign_in(&person, credential.must_change, source).await
+    }
+
+    /// Access and refresh tokens for `person`, and the audited login.
+    pub(super) async fn sign_in(
+        &self,
+        person: &crate::model::Person,
+        password_change_required: bool,
+        source: String,
+    ) -> Result<pb::LoginResponse> {
+        let db = &self.state.db;
+        let now = Utc::now();
         let city_operator = store::is_city_operator(db, person.id).await?;
         let (access_token, access_expires) = self
             .state
@@ -144,7 +156,7 @@ impl IdentityApi {
             refresh_token,
             refresh_token_expire_time: Some(to_timestamp(refresh_expires)),
             person_id: person.id.to_string(),
-            password_change_required: credential.must_change,
+            password_change_required,
         })
     }
 

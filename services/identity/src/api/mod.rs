@@ -25,7 +25,10 @@ use crate::{State, convert, store, tokens};
 
 mod access_codes;
 mod clients;
+
+pub(crate) use clients::SERVICE as SERVICE_KIND;
 mod credentials;
+mod external;
 
 pub struct IdentityApi {
     state: Arc<State>,
@@ -979,6 +982,18 @@ impl IdentityService for IdentityApi {
         request: Request<pb::ListAuditEventsRequest>,
     ) -> Reply<pb::ListAuditEventsResponse> {
         authenticated!(self, request, list_audit_events)
+    }
+    async fn login_with_external_identity(
+        &self,
+        request: Request<pb::LoginWithExternalIdentityRequest>,
+    ) -> Reply<pb::LoginWithExternalIdentityResponse> {
+        authenticated!(self, request, login_with_external_identity)
+    }
+    async fn register_external_guardian(
+        &self,
+        request: Request<pb::RegisterExternalGuardianRequest>,
+    ) -> Reply<pb::RegisterExternalGuardianResponse> {
+        authenticated!(self, request, register_external_guardian)
     }
     async fn register_guardian(
         &self,

@@ -1,0 +1,316 @@
+//! Sign-in through OpenID Connect providers, driven through the gateway
+//! against provider doubles that speak the protocol over HTTP.
+
+use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::oidc_provider::{ProviderDouble, Tamper};
+use otmetka_proto::identity::v1 as identity;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const CLIENT_ID: &str = "otmetka-city";
+const CLIENT_SECRET: &str = "provider-issued-secret";
+
+struct World {
+    sandbox: Sandbox,
+    mos: ProviderDouble,
+    esia: ProviderDouble,
+}
+
+async fn world() -> World {
+    let mos = ProviderDouble::start(CLIENT_ID, CLIENT_SECRET).await;
+    let esia = ProviderDouble::start(CLIENT_ID, CLIENT_SECRET).await;
+    let providers = json!([
+        { "id": "mos", "title": "mos.ru", "issuer": mos.issuer, "client_id": CLIENT_ID,
+          "client_secret": CLIENT_SECRET, "algorithms": ["EdDSA"] },
+        { "id": "esia", "title": "Госуслуги", "issuer": esia.issuer, "client_id": CLIENT_ID,
+          "client_secret": CLIENT_SECRET, "algorithms": ["EdDSA"] },
+    ]);
+    let providers = otmetka_gateway::parse_providers(&providers.to_string()).unwrap();
+    let sandbox = Sandbox::start_with(providers).await.expect("sandbox");
+    mos.register_redirect_uri(&format!("{}/api/v1/oidc/mos/callback", sandbox.gateway()));
+    esia.register_redirect_uri(&format!("{}/api/v1/oidc/esia/callback", sandbox.gateway()));
+    World { sandbox, mos, esia }
+}
+
+fn new_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    assert!(
+        response.status().is_redirection(),
+        "expected a redirect, got {}",
+        response.status()
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Follows the flow up to the provider's redirect back: the callback URL.
+async fn callback_url(world: &World, browser: &reqwest::Client, provider: &str) -> String {
+    let start = browser
+        .get(format!(
+            "{}/api/v1/oidc/{provider}/login?return_to=/diary",
+            world.sandbox.gateway()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let authorize = location(&start);
+    assert!(
+        authorize.contains("code_challenge_method=S256") && authorize.contains("nonce="),
+        "{authorize}"
+    );
+    let back = browser.get(authorize).send().await.unwrap();
+    location(&back)
+}
+
+async fn signed_in(world: &World, browser: &reqwest::Client) -> Option<String> {
+    let response = browser
+        .get(format!("{}/api/v1/session", world.sandbox.gateway()))
+        .send()
+        .await
+        .unwrap();
+    if response.status() != StatusCode::OK {
+        return None;
+    }
+    let session: Value = response.json().await.unwrap();
+    session["person_id"].as_str().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_first_external_sign_in_asks_for_the_access_code_then_signs_in_directly() {
+    let world = world().await;
+    let child = world.sandbox.demo.student_ids[3].clone();
+    world.mos.sign_in_as("mos-user-1", "Новикова", "Ольга");
+
+    let listed: Value = new_browser()
+        .get(format!("{}/api/v1/oidc/providers", world.sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["providers"][1]["title"], "Госуслуги");
+
+    let first = new_browser();
+    let callback = callback_url(&world, &first, "mos").await;
+    let response = first.get(callback).send().await.unwrap();
+    assert_eq!(location(&response), "/diary?oidc=access_code_required");
+    assert_eq!(
+        signed_in(&world, &first).await,
+        None,
+        "no session before the code"
+    );
+
+    let mut admin = world.sandbox.admin().await.unwrap();
+    let code = admin
+        .identity
+        .issue_access_code(admin.request(identity::IssueAccessCodeRequest {
+            student_id: child.clone(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .code;
+    let register = |code: &str| {
+        first
+            .post(format!(
+                "{}/api/v1/oidc/registrations",
+                world.sandbox.gateway()
+            ))
+            .json(&json!({ "access_code": code }))
+            .send()
+    };
+    let wrong = register("AAAAA-AAAAA-AAAAA").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = wrong.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "access_code");
+    assert_eq!(register(&code).await.unwrap().status(), StatusCode::CREATED);
+    let person = signed_in(&world, &first).await.expect("signed in");
+    let marks = first
+        .get(format!(
+            "{}/api/v1/students/{child}/marks",
+            world.sandbox.gateway()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marks.status(), StatusCode::OK);
+
+    // Next time the provider alone is enough, on any browser.
+    let later = new_browser();
+    let callback = callback_url(&world, &later, "mos").await;
+    let response = later.get(callback).send().await.unwrap();
+    assert_eq!(location(&response), "/diary");
+    assert_eq!(signed_in(&world, &later).await, Some(person.clone()));
+
+    // The same subject at another provider is another person.
+    world.esia.sign_in_as("mos-user-1", "Новикова", "Ольга");
+    let elsewhere = new_browser();
+    let callback = callback_url(&world, &elsewhere, "esia").await;
+    let response = elsewhere.get(callback).send().await.unwrap();
+    assert_eq!(location(&response), "/diary?oidc=access_code_required");
+    world.sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn tampered_id_tokens_are_rejected() {
+    let world = world().await;
+    world.mos.sign_in_as("mos-user-2", "Орлов", "Пётр");
+    for tamper in [
+        Tamper::WrongIssuer,
+        Tamper::WrongAudience,
+        Tamper::WrongNonce,
+        Tamper::Expired,
+        Tamper::AlgNone,
+        Tamper::ForeignKey,
+    ] {
+        world.mos.tamper(tamper);
+        let browser = new_browser();
+        let callback = callback_url(&world, &browser, "mos").await;
+        let response = browser.get(callback).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{tamper:?}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(
+            problem["errors"][0]["field"], "id_token",
+            "{tamper:?}: {problem}"
+        );
+        assert_eq!(signed_in(&world, &browser).await, None, "{tamper:?}");
+    }
+    // The provider rotating its key is not tampering: the gateway re-reads keys.
+    world.mos.tamper(Tamper::None);
+    world.mos.rotate_key();
+    let browser = new_browser();
+    let callback = callback_url(&world, &browser, "mos").await;
+    let response = browser.get(callback).send().await.unwrap();
+    assert!(
+        response.status().is_redirection(),
+        "after a key rotation: {}",
+        response.status()
+    );
+    world.sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn state_and_code_are_bound_to_the_browser_and_spent_once() {
+    let world = world().await;
+    world.mos.sign_in_as("mos-user-3", "Белова", "Ирина");
+
+    // A callback delivered to another browser (login CSRF) is refused.
+    let victim = new_browser();
+    let attacker = new_browser();
+    let attackers_callback = callback_url(&world, &attacker, "mos").await;
+    let _ = callback_url(&world, &victim, "mos").await;
+    assert_eq!(
+        victim
+            .get(&attackers_callback)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // A forged state is refused.
+    let browser_a = new_browser();
+    let callback = callback_url(&world, &browser_a, "mos").await;
+    let forged = callback.replace("state=", "state=x");
+    assert_eq!(
+        browser_a.get(&forged).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // Replaying a completed callback: the state is spent.
+    let browser_b = new_browser();
+    let callback = callback_url(&world, &browser_b, "mos").await;
+    assert!(
+        browser_b
+            .get(&callback)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_redirection()
+    );
+    assert_eq!(
+        browser_b.get(&callback).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // Replaying a spent code inside a fresh flow: the provider refuses it.
+    let spent_code = url::Url::parse(&callback)
+        .unwrap()
+        .query_pairs()
+        .find(|(key, _)| key == "code")
+        .map(|(_, value)| value.into_owned())
+        .unwrap();
+    let fresh = callback_url(&world, &browser_b, "mos").await;
+    let mut replayed = url::Url::parse(&fresh).unwrap();
+    let pairs: Vec<(String, String)> = replayed
+        .query_pairs()
+        .map(|(key, value)| {
+            let value = if key == "code" {
+                spent_code.clone()
+            } else {
+                value.into_owned()
+            };
+            (key.into_owned(), value)
+        })
+        .collect();
+    replayed.query_pairs_mut().clear().extend_pairs(pairs);
+    let response = browser_b.get(replayed.as_str()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "code");
+    world.sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_response_from_one_provider_cannot_complete_another() {
+    let world = world().await;
+    world.esia.sign_in_as("esia-user", "Зайцев", "Илья");
+    world.esia.announce_issuer(true);
+
+    // Mix-up: the browser went to esia; its answer is sent to mos's callback.
+    let browser = new_browser();
+    let esia_callback = callback_url(&world, &browser, "esia").await;
+    assert!(esia_callback.contains("iss="));
+    let to_mos = esia_callback.replace("/api/v1/oidc/esia/callback", "/api/v1/oidc/mos/callback");
+    assert_eq!(
+        browser.get(&to_mos).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(signed_in(&world, &browser).await, None);
+
+    // Redirect URI variants are not callbacks; unknown providers do not exist.
+    let browser = new_browser();
+    let callback = callback_url(&world, &browser, "esia").await;
+    for variant in [
+        callback.replace("/callback?", "/callback/?"),
+        callback.replace("/api/v1/oidc/esia/callback", "/api/v1/oidc/esia/callback2"),
+        callback.replace("/api/v1/oidc/esia/callback", "/api/v1/oidc/nobody/callback"),
+    ] {
+        let status = browser.get(&variant).send().await.unwrap().status();
+        assert!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST,
+            "{variant}: {status}"
+        );
+    }
+    assert_eq!(signed_in(&world, &browser).await, None);
+    // The genuine callback still works once.
+    assert!(
+        browser
+            .get(&callback)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_redirection()
+    );
+    world.sandbox.stop().await.unwrap();
+}

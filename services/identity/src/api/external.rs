@@ -1,0 +1,95 @@
+//! Sign-in by external OpenID Connect identities. The gateway runs the
+//! OpenID Connect flow and verifies the ID token; identity trusts its word
+//! only because it comes with the gateway's own client token carrying the
+//! `identity.external_login` scope.
+
+use otmetka_platform::authz::SCOPE_EXTERNAL_LOGIN;
+use otmetka_platform::error::Violations;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as pb;
+
+use super::IdentityApi;
+use super::access_codes::NewGuardian;
+use crate::{access_codes, convert, store};
+
+/// Bounds on what an external issuer and subject may look like.
+const MAX_ISSUER_CHARS: usize = 300;
+const MAX_SUBJECT_CHARS: usize = 255;
+
+fn require_gateway(ctx: &CallContext) -> Result<()> {
+    if ctx.principal.has_scope(SCOPE_EXTERNAL_LOGIN) {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(
+            "only the gateway signs people in by external identities".into(),
+        ))
+    }
+}
+
+fn check_identity(issuer: &str, subject: &str, violations: &mut Violations) {
+    if issuer.is_empty() || issuer.chars().count() > MAX_ISSUER_CHARS {
+        violations.add("issuer", format!("must be 1–{MAX_ISSUER_CHARS} characters"));
+    }
+    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS {
+        violations.add(
+            "subject",
+            format!("must be 1–{MAX_SUBJECT_CHARS} characters"),
+        );
+    }
+}
+
+impl IdentityApi {
+    pub(super) async fn login_with_external_identity(
+        &self,
+        ctx: CallContext,
+        request: pb::LoginWithExternalIdentityRequest,
+    ) -> Result<pb::LoginWithExternalIdentityResponse> {
+        require_gateway(&ctx)?;
+        let mut violations = Violations::new();
+        check_identity(&request.issuer, &request.subject, &mut violations);
+        violations.into_result()?;
+        let not_linked = || Error::not_found("linked person");
+        let person_id =
+            store::person_of_external_identity(&self.state.db, &request.issuer, &request.subject)
+                .await?
+                .ok_or_else(not_linked)?;
+        let person = store::get_person(&self.state.db, person_id)
+            .await?
+            .ok_or_else(not_linked)?;
+        if person.disabled {
+            return Err(Error::Unauthenticated("this account is disabled".into()));
+        }
+        let login = self.sign_in(&person, false, ctx.client_address).await?;
+        Ok(pb::LoginWithExternalIdentityResponse { login: Some(login) })
+    }
+
+    pub(super) async fn register_external_guardian(
+        &self,
+        ctx: CallContext,
+        request: pb::RegisterExternalGuardianRequest,
+    ) -> Result<pb::RegisterExternalGuardianResponse> {
+        require_gateway(&ctx)?;
+        let mut violations = Violations::new();
+        check_identity(&request.issuer, &request.subject, &mut violations);
+        let names = NewGuardian::check(
+            &request.family_name,
+            &request.given_name,
+            &request.middle_name,
+            &mut violations,
+        );
+        violations.into_result()?;
+        let sign_in = access_codes::SignIn::External {
+            issuer: &request.issuer,
+            subject: &request.subject,
+        };
+        let (person, link) = self
+            .register_with_code(&request.code, names, sign_in, ctx.client_address.clone())
+            .await?;
+        let login = self.sign_in(&person, false, ctx.client_address).await?;
+        Ok(pb::RegisterExternalGuardianResponse {
+            login: Some(login),
+            guardianship: Some(convert::guardianship(link)),
+        })
+    }
+}
