@@ -7,6 +7,7 @@ mod guard;
 mod observe;
 mod oidc;
 mod problem;
+mod revocations;
 mod service_token;
 mod session;
 
@@ -50,6 +51,8 @@ pub struct Settings {
     /// Where people reach the gateway; OpenID Connect redirect URIs hang off it.
     pub public_url: String,
     pub oidc_providers: Vec<oidc::ProviderConfig>,
+    /// How often to learn whose sessions must end.
+    pub revocation_poll: Duration,
     /// The gateway's own client credentials at identity (needed for
     /// sign-in by external identities).
     pub service_client: Option<(uuid::Uuid, otmetka_platform::config::Secret)>,
@@ -169,6 +172,18 @@ pub async fn run(
             .map(|(id, secret)| std::sync::Arc::new(service_token::ServiceToken::new(id, secret))),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
+    let revocations = if state.service.is_some() {
+        Some(tokio::spawn(revocations::follow(
+            state.clone(),
+            settings.revocation_poll,
+            shutdown.clone(),
+        )))
+    } else {
+        tracing::warn!(
+            "no client credentials: disabled people keep their sessions until their tokens lapse"
+        );
+        None
+    };
     let address = listener.local_addr()?;
     tracing::info!(%address, "serving HTTP");
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -184,6 +199,9 @@ pub async fn run(
         }
     }
     purge.abort();
+    if let Some(revocations) = revocations {
+        revocations.abort();
+    }
     db.close().await;
     tracing::info!("gateway stopped");
     Ok(())

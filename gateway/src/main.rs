@@ -42,6 +42,9 @@ struct Config {
     /// On SIGTERM: how long in-flight requests may finish.
     #[arg(long, env = "OTMETKA_SHUTDOWN_DRAIN", default_value = "10s", value_parser = parse_duration)]
     shutdown_drain: Duration,
+    /// How often to learn from identity whose sessions must end.
+    #[arg(long, env = "OTMETKA_REVOCATION_POLL", default_value = "2s", value_parser = parse_duration)]
+    revocation_poll: Duration,
     /// Where people reach the gateway (OpenID Connect redirect URIs hang off it).
     #[arg(
         long,
@@ -96,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
             session_lifetime: config.session_lifetime,
             shutdown_drain: config.shutdown_drain,
             public_url: config.public_url,
+            revocation_poll: config.revocation_poll,
             oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
             service_client: config.client_id.zip(config.client_secret),
         };

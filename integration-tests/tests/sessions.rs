@@ -134,3 +134,54 @@ async fn signing_in_again_replaces_the_session_id() {
     );
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn disabling_a_person_ends_their_sessions_at_once() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (parent, _) = sign_in_as(&sandbox, "Phone", "parent", "roditel-demo").await;
+    let session: Value = parent
+        .get(format!("{}/api/v1/session", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let person_id = session["person_id"].as_str().unwrap().to_owned();
+
+    let mut admin = sandbox.admin().await.unwrap();
+    let disable = otmetka_proto::identity::v1::UpdatePersonRequest {
+        person: Some(otmetka_proto::identity::v1::Person {
+            id: person_id,
+            disabled: true,
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["disabled".into()],
+        }),
+    };
+    admin
+        .identity
+        .update_person(admin.request(disable))
+        .await
+        .unwrap();
+
+    // The gateway learns of it within its polling interval; wait with a deadline.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while status_of(&parent, &sandbox).await == StatusCode::OK {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the session outlived the person's disabling"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status_of(&parent, &sandbox).await, StatusCode::UNAUTHORIZED);
+    assert!(
+        sandbox.sign_in("parent", "roditel-demo").await.is_err(),
+        "a disabled person cannot sign in"
+    );
+    // Others are untouched.
+    let (teacher, _) = sign_in_as(&sandbox, "PC", "teacher", "uchitel-demo").await;
+    assert_eq!(status_of(&teacher, &sandbox).await, StatusCode::OK);
+    sandbox.stop().await.unwrap();
+}

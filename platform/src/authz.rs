@@ -21,8 +21,10 @@ pub const VENDOR_SCOPES: [&str; 4] = [
 
 /// The gateway's right to sign people in by identities it verified.
 pub const SCOPE_EXTERNAL_LOGIN: &str = "identity.external_login";
+/// The gateway's right to learn whose sessions must end.
+pub const SCOPE_SESSIONS_READ: &str = "identity.sessions.read";
 /// Scopes a platform service client may hold.
-pub const SERVICE_SCOPES: [&str; 1] = [SCOPE_EXTERNAL_LOGIN];
+pub const SERVICE_SCOPES: [&str; 2] = [SCOPE_EXTERNAL_LOGIN, SCOPE_SESSIONS_READ];
 
 /// A staff role held in one school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

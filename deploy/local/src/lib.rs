@@ -170,6 +170,7 @@ impl RunningSuite {
             session_lifetime: Duration::from_secs(12 * 3600),
             shutdown_drain: config.limits.shutdown_drain,
             public_url: gateway_url.clone(),
+            revocation_poll: Duration::from_millis(500),
             oidc_providers: config.oidc_providers.clone(),
             service_client: Some((gateway_client.id, gateway_client.secret)),
         };

@@ -27,6 +27,7 @@ pub enum AuditKind {
     ClientRevoked,
     VendorGranted,
     VendorRevoked,
+    PersonDisabled,
 }
 
 impl AuditKind {
@@ -49,6 +50,7 @@ impl AuditKind {
             AuditKind::ClientRevoked => "client.revoked",
             AuditKind::VendorGranted => "vendor.granted",
             AuditKind::VendorRevoked => "vendor.revoked",
+            AuditKind::PersonDisabled => "person.disabled",
         }
     }
 }

@@ -90,7 +90,7 @@ pub async fn run(
             name: "gateway".into(),
             kind: api::SERVICE_KIND.into(),
             secret_hash: clients::hash_secret(gateway.secret.expose()),
-            allowed_scopes: otmetka_platform::authz::SCOPE_EXTERNAL_LOGIN.into(),
+            allowed_scopes: otmetka_platform::authz::SERVICE_SCOPES.join(" "),
             created_at: Utc::now(),
             revoked_at: None,
         };

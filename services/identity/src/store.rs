@@ -472,3 +472,46 @@ pub async fn person_of_external_identity(
         "SELECT person_id FROM external_identities WHERE issuer = $1 AND subject = $2")
         .bind(issuer).bind(subject).fetch_optional(pool).await?))
 }
+
+/// Changes a person's names and whether they are disabled. Disabling revokes
+/// their refresh tokens and records a session revocation, in one transaction.
+pub async fn update_person(db: &Db, person: &Person, newly_disabled: bool) -> Result<()> {
+    let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
+    let now = Utc::now();
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "UPDATE persons SET family_name = $2, given_name = $3, middle_name = $4, search_name = $5, disabled = $6
+             WHERE id = $1")
+            .bind(person.id).bind(&person.family_name).bind(&person.given_name).bind(&person.middle_name)
+            .bind(&search).bind(person.disabled)
+            .execute(&mut *tx).await?;
+        if newly_disabled {
+            sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+                .bind(person.id).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO session_revocations (id, person_id, created_at) VALUES ($1, $2, $3)")
+                .bind(Uuid::now_v7()).bind(person.id).bind(now).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct SessionRevocation {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn session_revocations(
+    db: &Db,
+    after: Option<Uuid>,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<SessionRevocation>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, person_id, created_at FROM session_revocations
+         WHERE ($1 IS NULL OR id > $1) AND created_at > $2 ORDER BY id LIMIT $3")
+        .bind(after).bind(since).bind(limit).fetch_all(pool).await?))
+}

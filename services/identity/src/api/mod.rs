@@ -29,6 +29,7 @@ mod clients;
 pub(crate) use clients::SERVICE as SERVICE_KIND;
 mod credentials;
 mod external;
+mod people;
 
 pub struct IdentityApi {
     state: Arc<State>,
@@ -994,6 +995,18 @@ impl IdentityService for IdentityApi {
         request: Request<pb::RegisterExternalGuardianRequest>,
     ) -> Reply<pb::RegisterExternalGuardianResponse> {
         authenticated!(self, request, register_external_guardian)
+    }
+    async fn update_person(
+        &self,
+        request: Request<pb::UpdatePersonRequest>,
+    ) -> Reply<pb::UpdatePersonResponse> {
+        authenticated!(self, request, update_person)
+    }
+    async fn list_session_revocations(
+        &self,
+        request: Request<pb::ListSessionRevocationsRequest>,
+    ) -> Reply<pb::ListSessionRevocationsResponse> {
+        authenticated!(self, request, list_session_revocations)
     }
     async fn register_guardian(
         &self,

@@ -1,0 +1,121 @@
+//! Changing people: names, and disabling, which ends their sessions.
+
+use chrono::Utc;
+use otmetka_platform::authz::{Action, SCOPE_SESSIONS_READ};
+use otmetka_platform::error::Violations;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as pb;
+
+use super::{IdentityApi, required_text};
+use crate::access::require_school;
+use crate::audit::AuditKind;
+use crate::{convert, store};
+
+const MAX_REVOCATIONS_PAGE: i32 = 500;
+
+impl IdentityApi {
+    pub(super) async fn update_person(
+        &self,
+        ctx: CallContext,
+        request: pb::UpdatePersonRequest,
+    ) -> Result<pb::UpdatePersonResponse> {
+        let db = &self.state.db;
+        let changes = request
+            .person
+            .ok_or_else(|| Error::invalid("person", "is required"))?;
+        let id = parse_id("person.id", &changes.id)?;
+        let not_found = || Error::not_found("person");
+        let mut person = store::get_person(db, id).await?.ok_or_else(not_found)?;
+        let school_id = person.school_id.ok_or_else(not_found)?;
+        require_school(db, &ctx.principal, school_id, Action::ManageRoster)
+            .await
+            .map_err(|_| not_found())?;
+        let paths = request
+            .update_mask
+            .map(|mask| mask.paths)
+            .unwrap_or_default();
+        if paths.is_empty() {
+            return Err(Error::invalid(
+                "update_mask",
+                "must name the fields to change",
+            ));
+        }
+        let mut violations = Violations::new();
+        let was_disabled = person.disabled;
+        for path in &paths {
+            match path.as_str() {
+                "family_name" => {
+                    person.family_name = required_text(
+                        "person.family_name",
+                        &changes.family_name,
+                        100,
+                        &mut violations,
+                    )
+                }
+                "given_name" => {
+                    person.given_name = required_text(
+                        "person.given_name",
+                        &changes.given_name,
+                        100,
+                        &mut violations,
+                    )
+                }
+                "middle_name" => person.middle_name = changes.middle_name.trim().to_owned(),
+                "disabled" => person.disabled = changes.disabled,
+                other => violations.add("update_mask", format!("{other:?} cannot be changed")),
+            }
+        }
+        if id == ctx.principal.id && person.disabled {
+            violations.add("person.disabled", "you cannot disable yourself");
+        }
+        violations.into_result()?;
+        let newly_disabled = person.disabled && !was_disabled;
+        store::update_person(db, &person, newly_disabled).await?;
+        if newly_disabled {
+            self.audit(&ctx, AuditKind::PersonDisabled, school_id, id)
+                .await?;
+        }
+        Ok(pb::UpdatePersonResponse {
+            person: Some(convert::person(person)),
+        })
+    }
+
+    pub(super) async fn list_session_revocations(
+        &self,
+        ctx: CallContext,
+        request: pb::ListSessionRevocationsRequest,
+    ) -> Result<pb::ListSessionRevocationsResponse> {
+        if !ctx.principal.has_scope(SCOPE_SESSIONS_READ) {
+            return Err(Error::PermissionDenied(
+                "only the gateway reads session revocations".into(),
+            ));
+        }
+        let after = if request.after_id.is_empty() {
+            None
+        } else {
+            Some(parse_id("after_id", &request.after_id)?)
+        };
+        let limit = match request.page_size {
+            0 => MAX_REVOCATIONS_PAGE,
+            n => n.clamp(1, MAX_REVOCATIONS_PAGE),
+        };
+        // Nothing older than a refresh token matters: its sessions are over anyway.
+        let since = Utc::now()
+            - chrono::Duration::from_std(self.state.settings.refresh_token_ttl)
+                .map_err(anyhow::Error::from)?;
+        let rows =
+            store::session_revocations(&self.state.db, after, since, i64::from(limit)).await?;
+        Ok(pb::ListSessionRevocationsResponse {
+            revocations: rows
+                .into_iter()
+                .map(|row| pb::SessionRevocation {
+                    id: row.id.to_string(),
+                    person_id: row.person_id.to_string(),
+                    revoke_time: Some(to_timestamp(row.created_at)),
+                })
+                .collect(),
+        })
+    }
+}
