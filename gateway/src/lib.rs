@@ -85,27 +85,30 @@ impl AppState {
 }
 
 fn router(state: AppState) -> Router {
+    let own_origin: std::sync::Arc<str> = guard::origin_of(&state.settings.public_url).into();
+    // Every way in by a secret someone could guess, limited per address.
+    let sign_in = guard::limit_sign_ins(
+        Router::new()
+            .route("/api/v1/session", post(api::create_session))
+            .route("/api/v1/registrations", post(api::register))
+            .route("/api/v1/guardianships", post(api::redeem_access_code))
+            .route("/api/v1/oidc/registrations", post(oidc::register)),
+        state.shutdown.clone(),
+    );
     let mut api = Router::new()
         .route(
             "/api/v1/session",
-            post(api::create_session)
-                .get(api::current_session)
-                .delete(api::delete_session),
+            get(api::current_session).delete(api::delete_session),
         )
         .route("/api/v1/session/password", post(api::change_password))
-        .route("/api/v1/registrations", post(api::register))
+        .route("/api/v1/guardianships", get(api::list_guardianships))
         .route("/api/v1/oidc/providers", get(oidc::providers))
         .route("/api/v1/oidc/{provider}/login", get(oidc::login))
         .route("/api/v1/oidc/{provider}/callback", get(oidc::callback))
-        .route("/api/v1/oidc/registrations", post(oidc::register))
         .route("/api/v1/sessions", get(api::list_sessions))
         .route(
             "/api/v1/sessions/{session_id}",
             axum::routing::delete(api::end_session),
-        )
-        .route(
-            "/api/v1/guardianships",
-            get(api::list_guardianships).post(api::redeem_access_code),
         )
         .route("/api/v1/marks", post(api::create_mark))
         .route(
@@ -114,9 +117,13 @@ fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .merge(sign_in)
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(guard::refuse_cross_site));
+        .layer(axum::middleware::from_fn_with_state(
+            own_origin,
+            guard::refuse_cross_site,
+        ));
     for (name, value) in guard::security_headers() {
         api = api.layer(SetResponseHeaderLayer::overriding(name, value));
     }

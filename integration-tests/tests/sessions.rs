@@ -185,3 +185,47 @@ async fn disabling_a_person_ends_their_sessions_at_once() {
     assert_eq!(status_of(&teacher, &sandbox).await, StatusCode::OK);
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn sign_ins_are_rate_limited_per_address_and_foreign_origins_refused() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (teacher, _) = sign_in_as(&sandbox, "PC", "teacher", "uchitel-demo").await;
+    let client = reqwest::Client::new();
+    let attempt = || {
+        client
+            .post(format!("{}/api/v1/session", sandbox.gateway()))
+            .json(&json!({ "login": "nobody-at-all", "password": "whatever it is" }))
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(attempt().await.unwrap().status());
+    }
+    assert!(
+        statuses[..5].iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    let limited = attempt().await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        limited.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    // A state-changing request from another site's page is refused.
+    let response = teacher
+        .delete(format!("{}/api/v1/session", sandbox.gateway()))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let same_site = teacher
+        .delete(format!("{}/api/v1/session", sandbox.gateway()))
+        .header("origin", sandbox.gateway())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_site.status(), StatusCode::NO_CONTENT);
+    sandbox.stop().await.unwrap();
+}
