@@ -199,3 +199,77 @@ async fn on_postgres_each_service_keeps_its_own_schema() {
     connection.close().await.unwrap();
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_key_rotation_publishes_the_new_key_and_keeps_old_tokens_working() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let guardian = sandbox.sign_in_demo("parent").await.unwrap();
+    let marks = |client: &reqwest::Client| {
+        client
+            .get(format!(
+                "{}/api/v1/students/{}/marks",
+                sandbox.gateway(),
+                sandbox.demo.student_ids[0]
+            ))
+            .send()
+    };
+    assert!(marks(&guardian).await.unwrap().status().is_success());
+
+    let mut admin = sandbox.admin().await.unwrap();
+    let rotated = admin
+        .identity
+        .rotate_signing_key(admin.request(otmetka_proto::identity::v1::RotateSigningKeyRequest {}))
+        .await
+        .unwrap()
+        .into_inner();
+    let jwks = admin
+        .identity
+        .get_jwks(otmetka_proto::identity::v1::GetJwksRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .jwks_json;
+    let keys = otmetka_platform::auth::parse_jwks(&jwks).unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(
+        keys.contains_key(&rotated.kid),
+        "the new key is published before it signs"
+    );
+    // Sessions and their tokens carry on across the rotation.
+    assert!(marks(&guardian).await.unwrap().status().is_success());
+    assert!(
+        marks(&sandbox.sign_in_demo("parent").await.unwrap())
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+
+    // Only the city rotates keys.
+    let mut identity =
+        otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient::new(
+            channel(sandbox.suite().url_of("identity").unwrap()).await,
+        );
+    let token = identity
+        .login(otmetka_proto::identity::v1::LoginRequest {
+            login: "teacher".into(),
+            password: "uchitel-demo".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .access_token;
+    let mut request = tonic::Request::new(otmetka_proto::identity::v1::RotateSigningKeyRequest {});
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    assert_eq!(
+        identity
+            .rotate_signing_key(request)
+            .await
+            .unwrap_err()
+            .code(),
+        Code::PermissionDenied
+    );
+    sandbox.stop().await.unwrap();
+}

@@ -3,8 +3,9 @@
 //! Identity signs short-lived JWTs with Ed25519 keys named by `kid` and
 //! publishes the public halves as a JWKS. Services verify tokens themselves
 //! with a cached copy of that set, refetched when an unknown `kid` appears
-//! (that is how key rotation reaches them), at most once per
-//! [`JWKS_REFETCH_INTERVAL`] so forged `kid`s cannot flood identity.
+//! at most once per [`JWKS_REFETCH_INTERVAL`] so forged `kid`s cannot flood
+//! identity, and refreshed when older than [`JWKS_MAX_AGE`] — which is how a
+//! rotated key reaches them before any token carries it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,6 +24,9 @@ use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 pub const TOKEN_ISSUER: &str = "otmetka-identity";
 pub const TOKEN_AUDIENCE: &str = "otmetka";
 pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+/// How old a cached key set may get before it is refreshed. Identity
+/// publishes a new key at least twice this long before it signs with it.
+pub const JWKS_MAX_AGE: Duration = Duration::from_secs(60);
 
 /// The role claim that marks a city operator.
 pub const ROLE_CITY_OPERATOR: &str = "city_operator";
@@ -91,7 +95,9 @@ pub enum KeySource {
 pub struct RemoteJwks {
     client: IdentityServiceClient<tonic::transport::Channel>,
     keys: RwLock<HashMap<String, DecodingKey>>,
-    last_fetch: Mutex<Option<Instant>>,
+    fetched_at: RwLock<Option<Instant>>,
+    /// One fetch at a time.
+    fetching: Mutex<()>,
 }
 
 impl RemoteJwks {
@@ -99,22 +105,43 @@ impl RemoteJwks {
         Self {
             client,
             keys: RwLock::default(),
-            last_fetch: Mutex::default(),
+            fetched_at: RwLock::default(),
+            fetching: Mutex::default(),
         }
     }
 
     async fn key(&self, kid: &str) -> Result<Option<DecodingKey>> {
-        if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(Some(key.clone()));
+        let fresh = |at: Option<Instant>, age: Duration| at.is_some_and(|at| at.elapsed() < age);
+        let known = self.keys.read().await.get(kid).cloned();
+        if known.is_some() && fresh(*self.fetched_at.read().await, JWKS_MAX_AGE) {
+            return Ok(known);
         }
-        let mut last_fetch = self.last_fetch.lock().await;
-        // Another request may have refreshed the set while this one waited.
-        if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(Some(key.clone()));
+        let _fetching = self.fetching.lock().await;
+        let fetched_at = *self.fetched_at.read().await;
+        let known = self.keys.read().await.get(kid).cloned();
+        let due = match &known {
+            // Known but old: refresh, so that published keys arrive before use.
+            Some(_) => !fresh(fetched_at, JWKS_MAX_AGE),
+            // Unknown: refetch, but not more often than the interval.
+            None => !fresh(fetched_at, JWKS_REFETCH_INTERVAL),
+        };
+        if !due {
+            return Ok(known);
         }
-        if last_fetch.is_some_and(|at| at.elapsed() < JWKS_REFETCH_INTERVAL) {
-            return Ok(None);
+        match self.fetch().await {
+            Ok(keys) => {
+                let found = keys.get(kid).cloned();
+                *self.keys.write().await = keys;
+                *self.fetched_at.write().await = Some(Instant::now());
+                Ok(found)
+            }
+            // A stale key is better than none while identity is away.
+            Err(_) if known.is_some() => Ok(known),
+            Err(error) => Err(error),
         }
+    }
+
+    async fn fetch(&self) -> Result<HashMap<String, DecodingKey>> {
         let mut request = tonic::Request::new(GetJwksRequest {});
         request.set_timeout(Duration::from_secs(3));
         crate::telemetry::inject_current_context(request.metadata_mut());
@@ -127,11 +154,7 @@ impl RemoteJwks {
                 tracing::warn!(code = ?status.code(), "fetching verification keys failed");
                 Error::Unavailable("token verification keys unavailable".into())
             })?;
-        *last_fetch = Some(Instant::now());
-        let keys = parse_jwks(&response.into_inner().jwks_json)?;
-        let found = keys.get(kid).cloned();
-        *self.keys.write().await = keys;
-        Ok(found)
+        parse_jwks(&response.into_inner().jwks_json)
     }
 }
 

@@ -127,6 +127,8 @@ impl RunningSuite {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(12 * 3600),
             access_code_ttl: Duration::from_secs(14 * 24 * 3600),
+            key_publish_delay: Duration::from_secs(120),
+            signing_key_lifetime: Duration::from_secs(30 * 24 * 3600),
             initial_admin: Some(config.admin.clone()),
             gateway_client: Some(gateway_client.clone()),
         };

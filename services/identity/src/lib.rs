@@ -63,6 +63,11 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     /// How long an issued access code stays redeemable.
     pub access_code_ttl: Duration,
+    /// How long a new signing key is published before it signs (at least
+    /// twice the services' key cache age).
+    pub key_publish_delay: Duration,
+    /// Keys older than this are replaced automatically.
+    pub signing_key_lifetime: Duration,
     pub initial_admin: Option<InitialAdmin>,
     /// The gateway's client, allowed to sign people in by external identities.
     pub gateway_client: Option<ServiceClient>,
@@ -104,6 +109,7 @@ pub async fn run(
         keys,
         settings,
     });
+    let maintenance = tokio::spawn(maintain_keys(state.clone(), shutdown.clone()));
     let service = IdentityServiceServer::new(api::IdentityApi::new(state))
         .max_decoding_message_size(limits.max_message_bytes)
         .max_encoding_message_size(limits.max_message_bytes);
@@ -114,8 +120,47 @@ pub async fn run(
         public_methods: PUBLIC_METHODS,
     };
     let result = serve(service, options, listener, shutdown).await;
+    maintenance.abort();
     db.close().await;
     result
+}
+
+/// How often every replica re-reads the keys (another may have rotated them).
+const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(30);
+/// Leeway on top of the token lifetime before a superseded key retires.
+const KEY_RETIREMENT_LEEWAY: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Rotates keys on schedule, retires superseded ones, and keeps this
+/// replica's view of the keys current.
+async fn maintain_keys(state: Arc<State>, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(KEY_RELOAD_INTERVAL) => {}
+            () = shutdown.cancelled() => return,
+        }
+        if let Err(error) = maintain_keys_once(&state, Utc::now()).await {
+            tracing::warn!(error = format!("{error:#}"), "key maintenance failed");
+        }
+    }
+}
+
+async fn maintain_keys_once(state: &State, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
+    let settings = &state.settings;
+    let lifetime = chrono::Duration::from_std(settings.signing_key_lifetime)?;
+    let newest = store::signing_keys(&state.db)
+        .await?
+        .into_iter()
+        .map(|key| key.created_at)
+        .max();
+    if newest.is_none_or(|created| now - created > lifetime) {
+        tokens::Keys::rotate(&state.db, now, settings.key_publish_delay).await?;
+    }
+    let grace = chrono::Duration::from_std(settings.access_token_ttl)? + KEY_RETIREMENT_LEEWAY;
+    let retired = store::retire_superseded_keys(&state.db, now, grace).await?;
+    if retired > 0 {
+        tracing::info!(retired, "retired superseded signing keys");
+    }
+    state.keys.reload(&state.db, now).await
 }
 
 async fn ensure_initial_admin(db: &Db, admin: &InitialAdmin) -> anyhow::Result<()> {

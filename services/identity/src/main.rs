@@ -41,6 +41,12 @@ struct Config {
         requires = "gateway_client_id"
     )]
     gateway_client_secret: Option<Secret>,
+    /// How long a new signing key is published before it signs.
+    #[arg(long, env = "OTMETKA_KEY_PUBLISH_DELAY", default_value = "2m", value_parser = parse_duration)]
+    key_publish_delay: Duration,
+    /// Signing keys older than this are replaced automatically.
+    #[arg(long, env = "OTMETKA_SIGNING_KEY_LIFETIME", default_value = "30d", value_parser = parse_duration)]
+    signing_key_lifetime: Duration,
     /// Login of the initial city operator, created at start if unused.
     #[arg(long, env = "OTMETKA_ADMIN_LOGIN", default_value = "admin")]
     admin_login: String,
@@ -72,6 +78,8 @@ async fn main() -> anyhow::Result<()> {
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,
             access_code_ttl: config.access_code_ttl,
+            key_publish_delay: config.key_publish_delay,
+            signing_key_lifetime: config.signing_key_lifetime,
             gateway_client: config
                 .gateway_client_id
                 .zip(config.gateway_client_secret)

@@ -30,11 +30,17 @@ struct ActiveKey {
     encoding: EncodingKey,
 }
 
-/// The keys of this identity instance: the newest signs, all of them verify.
+/// What the stored keys mean at one moment: who signs, what is published.
+struct KeyState {
+    active: ActiveKey,
+    published: Vec<(String, [u8; 32])>,
+}
+
+/// The keys of this identity instance: the newest active one signs; every
+/// unretired one, pending ones included, verifies and is published.
 pub struct Keys {
-    active: RwLock<ActiveKey>,
+    state: RwLock<KeyState>,
     verifying: Arc<RwLock<HashMap<String, DecodingKey>>>,
-    published: RwLock<Vec<(String, [u8; 32])>>,
 }
 
 impl Keys {
@@ -42,22 +48,40 @@ impl Keys {
     pub async fn load_or_create(db: &Db) -> anyhow::Result<Self> {
         let mut stored = store::signing_keys(db).await?;
         if stored.is_empty() {
-            let key = generate_key()?;
+            let key = generate_key(Utc::now(), None)?;
             store::insert_signing_key(db, &key).await?;
             tracing::info!(kid = %key.kid, "created the first token signing key");
             stored.push(key);
         }
-        Self::from_stored(&stored)
+        let (state, verifying) = Self::interpret(&stored, Utc::now())?;
+        Ok(Self {
+            state: RwLock::new(state),
+            verifying: Arc::new(RwLock::new(verifying)),
+        })
     }
 
-    /// The newest of `stored` signs; all of them verify.
-    fn from_stored(stored: &[StoredKey]) -> anyhow::Result<Self> {
-        let newest = stored
-            .last()
-            .ok_or_else(|| anyhow::anyhow!("no signing key"))?;
+    /// Re-reads the keys (another replica may have rotated them).
+    pub async fn reload(&self, db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let stored = store::signing_keys(db).await?;
+        let (state, verifying) = Self::interpret(&stored, now)?;
+        *self.state.write().await = state;
+        *self.verifying.write().await = verifying;
+        Ok(())
+    }
+
+    /// The newest key active at `now` signs; all of `stored` verify.
+    fn interpret(
+        stored: &[StoredKey],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(KeyState, HashMap<String, DecodingKey>)> {
+        let signer = stored
+            .iter()
+            .filter(|key| key.activation() <= now)
+            .max_by_key(|key| (key.activation(), key.kid.clone()))
+            .ok_or_else(|| anyhow::anyhow!("no active signing key"))?;
         let active = ActiveKey {
-            kid: newest.kid.clone(),
-            encoding: EncodingKey::from_ed_der(&newest.private_key),
+            kid: signer.kid.clone(),
+            encoding: EncodingKey::from_ed_der(&signer.private_key),
         };
         let mut verifying = HashMap::new();
         let mut published = Vec::new();
@@ -71,11 +95,19 @@ impl Keys {
             );
             published.push((key.kid.clone(), public));
         }
-        Ok(Self {
-            active: RwLock::new(active),
-            verifying: Arc::new(RwLock::new(verifying)),
-            published: RwLock::new(published),
-        })
+        Ok((KeyState { active, published }, verifying))
+    }
+
+    /// Publishes a new key now that starts signing after `publish_delay`.
+    pub async fn rotate(
+        db: &Db,
+        now: DateTime<Utc>,
+        publish_delay: Duration,
+    ) -> anyhow::Result<StoredKey> {
+        let key = generate_key(now, Some(now + chrono::Duration::from_std(publish_delay)?))?;
+        store::insert_signing_key(db, &key).await?;
+        tracing::info!(kid = %key.kid, activates_at = ?key.activates_at, "published a new token signing key");
+        Ok(key)
     }
 
     /// For verifying tokens inside identity itself.
@@ -86,9 +118,10 @@ impl Keys {
     /// The public keys as RFC 7517 JSON.
     pub async fn jwks_json(&self) -> String {
         let keys: Vec<_> = self
-            .published
+            .state
             .read()
             .await
+            .published
             .iter()
             .map(|(kid, public)| {
                 serde_json::json!({
@@ -152,10 +185,10 @@ impl Keys {
             client: client_scope.is_some(),
             scope: client_scope.unwrap_or_default(),
         };
-        let active = self.active.read().await;
+        let state = self.state.read().await;
         let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(active.kid.clone());
-        let token = jsonwebtoken::encode(&header, &claims, &active.encoding)?;
+        header.kid = Some(state.active.kid.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &state.active.encoding)?;
         Ok((token, expires))
     }
 }
@@ -167,9 +200,20 @@ pub struct StoredKey {
     pub private_key: Vec<u8>,
     pub public_key: Vec<u8>,
     pub created_at: DateTime<Utc>,
+    /// When it starts signing; `None`: from its creation.
+    pub activates_at: Option<DateTime<Utc>>,
 }
 
-fn generate_key() -> anyhow::Result<StoredKey> {
+impl StoredKey {
+    pub fn activation(&self) -> DateTime<Utc> {
+        self.activates_at.unwrap_or(self.created_at)
+    }
+}
+
+fn generate_key(
+    now: DateTime<Utc>,
+    activates_at: Option<DateTime<Utc>>,
+) -> anyhow::Result<StoredKey> {
     let mut seed = [0u8; 32];
     rand::rng().fill_bytes(&mut seed);
     let signing = SigningKey::from_bytes(&seed);
@@ -180,7 +224,8 @@ fn generate_key() -> anyhow::Result<StoredKey> {
         kid: Uuid::now_v7().to_string(),
         private_key: der.as_bytes().to_vec(),
         public_key: signing.verifying_key().to_bytes().to_vec(),
-        created_at: Utc::now(),
+        created_at: now,
+        activates_at,
     })
 }
 
@@ -203,7 +248,12 @@ mod tests {
     use otmetka_platform::auth::{TokenVerifier, parse_jwks};
 
     fn fresh_keys() -> Keys {
-        Keys::from_stored(&[generate_key().unwrap()]).unwrap()
+        let (state, verifying) =
+            Keys::interpret(&[generate_key(Utc::now(), None).unwrap()], Utc::now()).unwrap();
+        Keys {
+            state: RwLock::new(state),
+            verifying: Arc::new(RwLock::new(verifying)),
+        }
     }
 
     #[tokio::test]
@@ -263,6 +313,73 @@ mod tests {
         tampered.insert(good.len() - 2, 'A');
         assert!(verifier.verify(&tampered).await.is_err());
         assert!(verifier.verify(&good).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn rotation_publishes_first_signs_later_and_retires_old_keys() {
+        use otmetka_platform::config::SecretUrl;
+        use otmetka_platform::db::DbSettings;
+        let settings = DbSettings {
+            url: SecretUrl::new("sqlite::memory:"),
+            schema: "identity".into(),
+            max_connections: 1,
+        };
+        let db = Db::open(&settings, crate::MIGRATIONS).await.unwrap();
+        let keys = Keys::load_or_create(&db).await.unwrap();
+        let verifier = TokenVerifier::new(keys.key_source());
+        let ttl = Duration::from_secs(900);
+        let kid_of = |token: &str| jsonwebtoken::decode_header(token).unwrap().kid.unwrap();
+        let published = |json: String| parse_jwks(&json).unwrap().len();
+
+        let start = Utc::now();
+        let (old_token, _) = keys
+            .issue_access_token(Uuid::now_v7(), false, ttl, start)
+            .await
+            .unwrap();
+        let new_key = Keys::rotate(&db, start, Duration::from_secs(120))
+            .await
+            .unwrap();
+        keys.reload(&db, start).await.unwrap();
+        // Published at once, but not signing yet.
+        assert_eq!(published(keys.jwks_json().await), 2);
+        let (still_old, _) = keys
+            .issue_access_token(Uuid::now_v7(), false, ttl, start)
+            .await
+            .unwrap();
+        assert_eq!(kid_of(&still_old), kid_of(&old_token));
+
+        // After the publish delay the new key signs; old tokens still verify.
+        let later = start + chrono::Duration::minutes(3);
+        keys.reload(&db, later).await.unwrap();
+        let (fresh, _) = keys
+            .issue_access_token(Uuid::now_v7(), false, ttl, later)
+            .await
+            .unwrap();
+        assert_eq!(kid_of(&fresh), new_key.kid);
+        assert!(verifier.verify(&old_token).await.is_ok());
+
+        // Once every old token has expired, the old key retires.
+        let grace = chrono::Duration::minutes(20);
+        assert_eq!(
+            store::retire_superseded_keys(&db, later, grace)
+                .await
+                .unwrap(),
+            0
+        );
+        let much_later = later + chrono::Duration::minutes(21);
+        assert_eq!(
+            store::retire_superseded_keys(&db, much_later, grace)
+                .await
+                .unwrap(),
+            1
+        );
+        keys.reload(&db, much_later).await.unwrap();
+        assert_eq!(published(keys.jwks_json().await), 1);
+        assert!(
+            verifier.verify(&old_token).await.is_err(),
+            "a retired key verifies nothing"
+        );
+        assert!(verifier.verify(&fresh).await.is_ok());
     }
 
     #[test]

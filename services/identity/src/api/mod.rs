@@ -743,6 +743,22 @@ impl IdentityApi {
         Ok(pb::DeleteTeachingAssignmentResponse {})
     }
 
+    async fn rotate_signing_key(
+        &self,
+        ctx: CallContext,
+        _request: pb::RotateSigningKeyRequest,
+    ) -> Result<pb::RotateSigningKeyResponse> {
+        require_city_operator(&ctx.principal)?;
+        let now = chrono::Utc::now();
+        let key = tokens::Keys::rotate(&self.state.db, now, self.state.settings.key_publish_delay)
+            .await?;
+        self.state.keys.reload(&self.state.db, now).await?;
+        Ok(pb::RotateSigningKeyResponse {
+            kid: key.kid.clone(),
+            activate_time: Some(otmetka_platform::time::to_timestamp(key.activation())),
+        })
+    }
+
     async fn check_access(
         &self,
         ctx: CallContext,
@@ -1071,6 +1087,12 @@ impl IdentityService for IdentityApi {
         let hash = tokens::hash_refresh_token(&request.into_inner().refresh_token);
         store::revoke_refresh_token(&self.state.db, &hash, Utc::now()).await?;
         Ok(Response::new(pb::RevokeRefreshTokenResponse {}))
+    }
+    async fn rotate_signing_key(
+        &self,
+        request: Request<pb::RotateSigningKeyRequest>,
+    ) -> Reply<pb::RotateSigningKeyResponse> {
+        authenticated!(self, request, rotate_signing_key)
     }
     async fn get_jwks(&self, _request: Request<pb::GetJwksRequest>) -> Reply<pb::GetJwksResponse> {
         Ok(Response::new(pb::GetJwksResponse {
