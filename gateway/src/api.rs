@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::problem::Problem;
-use crate::session::{self, LoginTokens, Session};
+use crate::session::{self, ActiveSession, LoginTokens, Session};
 
 /// A JSON body whose rejections are problem+json too.
 pub struct ApiJson<T>(pub T);
@@ -90,6 +90,7 @@ async fn sign_in(
     let login = state.identity.clone().login(request).await?.into_inner();
     let tokens = LoginTokens {
         person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
+        password_change_required: login.password_change_required,
         access_expires_at: timestamp(login.access_token_expire_time)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no token expiry")))?,
         access_token: login.access_token,
@@ -301,7 +302,7 @@ fn mark_view(mark: gradebook::Mark) -> MarkView {
 pub async fn create_mark(
     State(state): State<AppState>,
     headers: HeaderMap,
-    session: Session,
+    ActiveSession(session): ActiveSession,
     ApiJson(body): ApiJson<CreateMarkBody>,
 ) -> Response {
     let value = match body.value {
@@ -356,7 +357,7 @@ pub struct MarksPage {
 pub async fn list_student_marks(
     State(state): State<AppState>,
     headers: HeaderMap,
-    session: Session,
+    ActiveSession(session): ActiveSession,
     Path(student_id): Path<String>,
     Query(query): Query<MarksQuery>,
 ) -> Response {
@@ -408,6 +409,7 @@ pub async fn change_password(
     let result: Result<Response> = async {
         let request = session.request(message, state.settings.upstream_timeout)?;
         state.identity.clone().change_password(request).await?;
+        session.password_changed(&state.db).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;
@@ -437,7 +439,7 @@ pub struct RedeemBody {
 pub async fn redeem_access_code(
     State(state): State<AppState>,
     headers: HeaderMap,
-    session: Session,
+    ActiveSession(session): ActiveSession,
     ApiJson(body): ApiJson<RedeemBody>,
 ) -> Response {
     let result: Result<Response> = async {
@@ -466,7 +468,7 @@ pub async fn redeem_access_code(
 pub async fn list_guardianships(
     State(state): State<AppState>,
     headers: HeaderMap,
-    session: Session,
+    ActiveSession(session): ActiveSession,
 ) -> Response {
     let result: Result<Response> = async {
         let message = identity::ListGuardianshipsRequest {

@@ -556,6 +556,7 @@ async fn start_session(
 ) -> Result<HeaderValue> {
     let tokens = LoginTokens {
         person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
+        password_change_required: login.password_change_required,
         access_expires_at: login
             .access_token_expire_time
             .and_then(|t| DateTime::from_timestamp(t.seconds, 0))

@@ -33,6 +33,7 @@ const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
 struct StoredSession {
     id_hash: Vec<u8>,
     public_id: Uuid,
+    password_change_required: bool,
     person_id: Uuid,
     access_token: String,
     access_expires_at: DateTime<Utc>,
@@ -46,6 +47,7 @@ struct StoredSession {
 pub struct Session {
     pub person_id: Uuid,
     pub public_id: Uuid,
+    pub password_change_required: bool,
     token: BearerToken,
     id_hash: Vec<u8>,
     refresh_token: String,
@@ -55,6 +57,8 @@ pub struct Session {
 /// What identity handed out at login.
 pub struct LoginTokens {
     pub person_id: Uuid,
+    /// The password was issued by the school: nothing but changing it is allowed.
+    pub password_change_required: bool,
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
     pub refresh_token: String,
@@ -119,11 +123,12 @@ pub async fn create(
     let expires_at = now + lifetime;
     with_db!(&state.db, pool => { sqlx::query(
         "INSERT INTO sessions (id_hash, public_id, person_id, access_token, access_expires_at, refresh_token,
-                               created_at, last_seen_at, expires_at, user_agent, client_address)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                               created_at, last_seen_at, expires_at, user_agent, client_address,
+                               password_change_required)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
         .bind(hash_id(&id)).bind(Uuid::now_v7()).bind(tokens.person_id).bind(&tokens.access_token)
         .bind(tokens.access_expires_at).bind(&tokens.refresh_token).bind(now).bind(now).bind(expires_at)
-        .bind(&origin.user_agent).bind(&origin.client_address)
+        .bind(&origin.user_agent).bind(&origin.client_address).bind(tokens.password_change_required)
         .execute(pool).await?; });
     Ok((set_cookie(state, &id, lifetime.num_seconds()), replaced))
 }
@@ -207,7 +212,8 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     let id = cookie_value(headers).ok_or_else(missing)?;
     let id_hash = hash_id(&id);
     let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
-        "SELECT id_hash, public_id, person_id, access_token, access_expires_at, refresh_token, last_seen_at, expires_at
+        "SELECT id_hash, public_id, password_change_required, person_id, access_token, access_expires_at,
+                refresh_token, last_seen_at, expires_at
          FROM sessions WHERE id_hash = $1")
         .bind(&id_hash).fetch_optional(pool).await?);
     let mut stored = stored.ok_or_else(missing)?;
@@ -230,6 +236,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     Ok(Session {
         person_id: stored.person_id,
         public_id: stored.public_id,
+        password_change_required: stored.password_change_required,
         token: BearerToken(Arc::from(stored.access_token.as_str())),
         id_hash: stored.id_hash,
         refresh_token: stored.refresh_token,
@@ -284,6 +291,36 @@ where
         load(&state, &parts.headers, client_address)
             .await
             .map_err(|error| Problem::for_request(error, &parts.headers))
+    }
+}
+
+impl Session {
+    /// Records that the person has chosen their own password.
+    pub async fn password_changed(&self, db: &Db) -> Result<()> {
+        with_db!(db, pool => { sqlx::query(
+            "UPDATE sessions SET password_change_required = $2 WHERE person_id = $1")
+            .bind(self.person_id).bind(false).execute(pool).await?; });
+        Ok(())
+    }
+}
+
+/// A session allowed to do more than change its password.
+pub struct ActiveSession(pub Session);
+
+impl<S> FromRequestParts<S> for ActiveSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await?;
+        if session.password_change_required {
+            let error = Error::PermissionDenied("change the school-issued password first".into());
+            return Err(Problem::for_request(error, &parts.headers));
+        }
+        Ok(Self(session))
     }
 }
 

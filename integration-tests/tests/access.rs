@@ -347,3 +347,38 @@ async fn a_guardian_with_only_an_access_code_signs_up_and_sees_the_child() {
     assert!(sandbox.sign_in("sokolova", "my-own-password").await.is_ok());
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_school_issued_password_must_be_changed_before_anything_else() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let pupil = sandbox.demo.student_ids[1].clone();
+    let mut admin = sandbox.admin().await.unwrap();
+    let request = admin.request(identity::SetCredentialsRequest {
+        person_id: pupil.clone(),
+        login: "anna".into(),
+        password: "issued-by-school".into(),
+    });
+    admin.identity.set_credentials(request).await.unwrap();
+
+    let browser = sandbox.sign_in("anna", "issued-by-school").await.unwrap();
+    let response = marks_status(&browser, &sandbox, &pupil).await;
+    assert_eq!(
+        response,
+        StatusCode::FORBIDDEN,
+        "nothing before the password change"
+    );
+    let changed = browser
+        .post(format!("{}/api/v1/session/password", sandbox.gateway()))
+        .json(
+            &json!({ "current_password": "issued-by-school", "new_password": "anna's own secret" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        marks_status(&browser, &sandbox, &pupil).await,
+        StatusCode::OK
+    );
+    sandbox.stop().await.unwrap();
+}

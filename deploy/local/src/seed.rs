@@ -372,13 +372,22 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
         &guardian_ids[0],
         &guardian_ids[1],
     ];
+    // Each demo person receives a school-issued password and replaces it
+    // with the demo one, as a real person must at first sign-in.
     for (holder, demo) in holders.into_iter().zip(DEMO_LOGINS) {
+        let issued = format!("{}-issued", demo.password);
         id.set_credentials(admin.request(identity::SetCredentialsRequest {
             person_id: holder.clone(),
             login: demo.login.into(),
-            password: demo.password.into(),
+            password: issued.clone(),
         })?)
         .await?;
+        let token = login(&admin.identity, demo.login, &issued).await?;
+        let change = identity::ChangePasswordRequest {
+            current_password: issued,
+            new_password: demo.password.into(),
+        };
+        id.change_password(outgoing(change, &token, None)?).await?;
     }
 
     let teacher_caller = Caller {
