@@ -99,15 +99,15 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListAccessCodesRequest,
     ) -> Result<pb::ListAccessCodesResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ManageRoster,
-        )
-        .await?;
+        let (school_id, page) = self
+            .school_page(
+                &ctx,
+                Action::ManageRoster,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
         let mut codes = access_codes::list(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut codes, |code| code.id.to_string());
         Ok(pb::ListAccessCodesResponse {
@@ -306,9 +306,15 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListAuditEventsRequest,
     ) -> Result<pb::ListAuditEventsResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(&self.state.db, &ctx.principal, school_id, Action::ReadAudit).await?;
+        let (school_id, page) = self
+            .school_page(
+                &ctx,
+                Action::ReadAudit,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
         let mut events = audit::list(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut events, |event| event.id.to_string());
         Ok(pb::ListAuditEventsResponse {

@@ -239,15 +239,15 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListVendorGrantsRequest,
     ) -> Result<pb::ListVendorGrantsResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ManageRoster,
-        )
-        .await?;
+        let (school_id, page) = self
+            .school_page(
+                &ctx,
+                Action::ManageRoster,
+                &request.school_id,
+                request.page_size,
+                &request.page_token,
+            )
+            .await?;
         let mut grants = clients::grants_of_school(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut grants, |grant| grant.client_id.to_string());
         Ok(pb::ListVendorGrantsResponse {

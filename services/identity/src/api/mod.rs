@@ -89,23 +89,19 @@ fn person_kind(kind: i32) -> Option<PersonKind> {
 }
 
 impl IdentityApi {
-    /// The school and page of a roster list, once the caller may read it.
-    async fn roster_page(
+    /// The school and page of a list of the school's things, once the
+    /// caller may `action` there.
+    async fn school_page(
         &self,
         ctx: &CallContext,
+        action: Action,
         school_id: &str,
         page_size: i32,
         page_token: &str,
     ) -> Result<(Uuid, Page)> {
         let school_id = parse_id("school_id", school_id)?;
         let page = Page::parse(page_size, page_token)?;
-        require_school(
-            &self.state.db,
-            &ctx.principal,
-            school_id,
-            Action::ReadRoster,
-        )
-        .await?;
+        require_school(&self.state.db, &ctx.principal, school_id, action).await?;
         Ok((school_id, page))
     }
 
@@ -269,8 +265,9 @@ impl IdentityApi {
         request: pb::ListClassesRequest,
     ) -> Result<pb::ListClassesResponse> {
         let (school_id, page) = self
-            .roster_page(
+            .school_page(
                 &ctx,
+                Action::ReadRoster,
                 &request.school_id,
                 request.page_size,
                 &request.page_token,
@@ -317,8 +314,9 @@ impl IdentityApi {
         request: pb::ListSubjectsRequest,
     ) -> Result<pb::ListSubjectsResponse> {
         let (school_id, page) = self
-            .roster_page(
+            .school_page(
                 &ctx,
+                Action::ReadRoster,
                 &request.school_id,
                 request.page_size,
                 &request.page_token,
@@ -407,8 +405,9 @@ impl IdentityApi {
         request: pb::ListPersonsRequest,
     ) -> Result<pb::ListPersonsResponse> {
         let (school_id, page) = self
-            .roster_page(
+            .school_page(
                 &ctx,
+                Action::ReadRoster,
                 &request.school_id,
                 request.page_size,
                 &request.page_token,
@@ -703,8 +702,9 @@ impl IdentityApi {
         request: pb::ListTeachingAssignmentsRequest,
     ) -> Result<pb::ListTeachingAssignmentsResponse> {
         let (school_id, page) = self
-            .roster_page(
+            .school_page(
                 &ctx,
+                Action::ReadRoster,
                 &request.school_id,
                 request.page_size,
                 &request.page_token,
