@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::paging::Page;
 use otmetka_platform::time::{parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
