@@ -28,6 +28,7 @@ pub enum AuditKind {
     VendorGranted,
     VendorRevoked,
     PersonDisabled,
+    RosterImported,
 }
 
 impl AuditKind {
@@ -51,6 +52,7 @@ impl AuditKind {
             AuditKind::VendorGranted => "vendor.granted",
             AuditKind::VendorRevoked => "vendor.revoked",
             AuditKind::PersonDisabled => "person.disabled",
+            AuditKind::RosterImported => "roster.imported",
         }
     }
 }

@@ -10,6 +10,7 @@ mod clients;
 mod convert;
 mod model;
 mod passwords;
+mod roster_import;
 mod store;
 mod tokens;
 

@@ -545,3 +545,54 @@ pub async fn retire_superseded_keys(
     }
     Ok(retired)
 }
+
+pub async fn roster_sources(
+    db: &Db,
+    school_id: Uuid,
+) -> Result<std::collections::HashMap<(String, String), Uuid>> {
+    let rows: Vec<(String, String, Uuid)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT kind, source_id, platform_id FROM roster_sources WHERE school_id = $1")
+        .bind(school_id).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|(kind, source, id)| ((kind, source), id))
+        .collect())
+}
+
+pub async fn remember_roster_source(
+    db: &Db,
+    school_id: Uuid,
+    kind: &str,
+    source_id: &str,
+    platform_id: Uuid,
+) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO roster_sources (school_id, kind, source_id, platform_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (school_id, kind, source_id) DO UPDATE SET platform_id = excluded.platform_id")
+        .bind(school_id).bind(kind).bind(source_id).bind(platform_id).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn find_class(
+    db: &Db,
+    school_id: Uuid,
+    academic_year: i32,
+    grade_level: i32,
+    letter: &str,
+) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM classes WHERE school_id = $1 AND academic_year = $2 AND grade_level = $3 AND letter = $4")
+        .bind(school_id).bind(academic_year).bind(grade_level).bind(letter).fetch_optional(pool).await?))
+}
+
+pub async fn rename_class(db: &Db, id: Uuid, grade_level: i32, letter: &str) -> Result<()> {
+    with_db!(db, pool => { sqlx::query("UPDATE classes SET grade_level = $2, letter = $3 WHERE id = $1")
+        .bind(id).bind(grade_level).bind(letter).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn set_class_teacher(db: &Db, class_id: Uuid, teacher_id: Uuid) -> Result<()> {
+    with_db!(db, pool => { sqlx::query("UPDATE classes SET class_teacher_id = $2 WHERE id = $1")
+        .bind(class_id).bind(teacher_id).execute(pool).await?; });
+    Ok(())
+}

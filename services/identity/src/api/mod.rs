@@ -1024,6 +1024,12 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ListSessionRevocationsResponse> {
         authenticated!(self, request, list_session_revocations)
     }
+    async fn import_roster(
+        &self,
+        request: Request<pb::ImportRosterRequest>,
+    ) -> Reply<pb::ImportRosterResponse> {
+        authenticated!(self, request, import_roster)
+    }
     async fn register_guardian(
         &self,
         request: Request<pb::RegisterGuardianRequest>,

@@ -1,0 +1,230 @@
+//! Bulk roster loading from OneRoster 1.2 CSV, through identity's gRPC API.
+
+use otmetka_integration_tests::{Admin, Sandbox};
+use otmetka_proto::identity::v1 as identity;
+
+const USERS: &str = "\u{feff}sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password
+u-1,active,2026-09-01T00:00:00Z,true,org-1,student,,,Алиса,Громова,Петровна,,,,,u-9,05,
+u-2,active,2026-09-01T00:00:00Z,true,org-1,student,,,Борис,Дымов,,,,,,,05,
+u-3,active,2026-09-01T00:00:00Z,true,org-1,teacher,,,Вера,Ершова,Ивановна,,,,,,,
+u-4,active,2026-09-01T00:00:00Z,true,org-1,wizard,,,Гэндальф,Серый,,,,,,,,
+u-5,active,2026-09-01T00:00:00Z,true,org-1,student,,,,Жуков,,,,,,,05,
+u-9,active,2026-09-01T00:00:00Z,true,org-1,parent,,,Галина,Громова,,,,,,,,
+";
+
+const CLASSES: &str = "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods
+c-1,active,2026-09-01T00:00:00Z,7В,07,,,homeroom,,org-1,,,,
+c-2,active,2026-09-01T00:00:00Z,Алгебра 7В,07,course-1,,scheduled,,org-1,,Алгебра,,
+c-3,active,2026-09-01T00:00:00Z,7Г,15,,,homeroom,,org-1,,,,
+";
+
+const ENROLLMENTS: &str = "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
+e-1,active,2026-09-01T00:00:00Z,c-1,org-1,u-1,student,false,2026-09-01,
+e-2,active,2026-09-01T00:00:00Z,c-1,org-1,u-2,student,false,2026-09-01,
+e-3,active,2026-09-01T00:00:00Z,c-1,org-1,u-3,teacher,true,2026-09-01,
+e-4,active,2026-09-01T00:00:00Z,c-9,org-1,u-1,student,false,2026-09-01,
+e-5,active,2026-09-01T00:00:00Z,c-1,org-1,u-2,student,false,01.09.2026,
+";
+
+fn files(users: &str) -> Vec<identity::RosterFile> {
+    [
+        ("users.csv", users),
+        ("classes.csv", CLASSES),
+        ("enrollments.csv", ENROLLMENTS),
+    ]
+    .into_iter()
+    .map(|(name, content)| identity::RosterFile {
+        name: name.into(),
+        content: content.as_bytes().to_vec(),
+    })
+    .collect()
+}
+
+async fn load(
+    admin: &mut Admin,
+    school_id: &str,
+    files: Vec<identity::RosterFile>,
+    validate_only: bool,
+) -> identity::ImportRosterResponse {
+    let request = admin.request(identity::ImportRosterRequest {
+        school_id: school_id.into(),
+        files,
+        validate_only,
+    });
+    admin
+        .identity
+        .import_roster(request)
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+fn errors(report: &identity::ImportRosterResponse) -> Vec<(String, i64, String)> {
+    report
+        .errors
+        .iter()
+        .map(|e| (e.file.clone(), e.line, e.field.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_roster_loads_good_rows_reports_bad_ones_and_reloads_to_no_change() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let school = sandbox.demo.school_id.clone();
+    let mut admin = sandbox.admin().await.unwrap();
+
+    // A dry run writes nothing.
+    let dry = load(&mut admin, &school, files(USERS), true).await;
+    let request = admin.request(identity::ListPersonsRequest {
+        school_id: school.clone(),
+        name_query: "громова".into(),
+        ..Default::default()
+    });
+    assert!(
+        admin
+            .identity
+            .list_persons(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .persons
+            .is_empty()
+    );
+
+    let first = load(&mut admin, &school, files(USERS), false).await;
+    assert_eq!(
+        errors(&first),
+        errors(&dry),
+        "a dry run reports what a load would"
+    );
+    assert_eq!(
+        errors(&first),
+        [
+            ("users.csv".into(), 5, "role".into()),
+            ("users.csv".into(), 6, "givenName".into()),
+            ("classes.csv".into(), 3, "classType".into()),
+            ("classes.csv".into(), 4, "grades".into()),
+            ("enrollments.csv".into(), 5, "classSourcedId".into()),
+            ("enrollments.csv".into(), 6, "beginDate".into()),
+        ]
+    );
+    // 4 people, 1 class, 2 enrollments, 1 class teacher.
+    assert_eq!((first.created, first.updated), (7, 1), "{first:?}");
+
+    // The loaded class, its students, its class teacher and the guardian link.
+    let classes = admin
+        .identity
+        .list_classes(admin.request(identity::ListClassesRequest {
+            school_id: school.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .classes;
+    let class = classes
+        .iter()
+        .find(|c| c.grade_level == 7 && c.letter == "В")
+        .expect("class 7В");
+    assert!(!class.class_teacher_id.is_empty());
+    let students = admin
+        .identity
+        .list_class_students(admin.request(identity::ListClassStudentsRequest {
+            class_id: class.id.clone(),
+            date: "2026-10-01".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .students;
+    let mut names: Vec<&str> = students.iter().map(|s| s.family_name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["Громова", "Дымов"]);
+    let alisa = students
+        .iter()
+        .find(|s| s.family_name == "Громова")
+        .unwrap();
+    let guardians = admin
+        .identity
+        .list_persons(admin.request(identity::ListPersonsRequest {
+            school_id: school.clone(),
+            kind: identity::PersonKind::Guardian.into(),
+            name_query: "галина".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .persons;
+    let links = admin
+        .identity
+        .list_guardianships(admin.request(identity::ListGuardianshipsRequest {
+            guardian_id: guardians[0].id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .guardianships;
+    assert_eq!(
+        links
+            .iter()
+            .map(|l| l.student_id.as_str())
+            .collect::<Vec<_>>(),
+        [alisa.id.as_str()]
+    );
+
+    // The same files again: nothing changes.
+    let again = load(&mut admin, &school, files(USERS), false).await;
+    assert_eq!((again.created, again.updated), (0, 0), "{again:?}");
+    assert_eq!(again.unchanged, first.created + first.updated);
+
+    // A corrected name updates the person it loaded before.
+    let renamed = USERS.replace(
+        "u-2,active,2026-09-01T00:00:00Z,true,org-1,student,,,Борис,Дымов",
+        "u-2,active,2026-09-01T00:00:00Z,true,org-1,student,,,Борис,Дымков",
+    );
+    let corrected = load(&mut admin, &school, files(&renamed), false).await;
+    assert_eq!(
+        (corrected.created, corrected.updated),
+        (0, 1),
+        "{corrected:?}"
+    );
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn only_the_schools_administrators_load_rosters() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let channel = tonic::transport::Endpoint::from_shared(
+        sandbox.suite().url_of("identity").unwrap().to_owned(),
+    )
+    .unwrap()
+    .connect()
+    .await
+    .unwrap();
+    let mut identity = identity::identity_service_client::IdentityServiceClient::new(channel);
+    let token = identity
+        .login(identity::LoginRequest {
+            login: "teacher".into(),
+            password: "uchitel-demo".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .access_token;
+    let mut request = tonic::Request::new(identity::ImportRosterRequest {
+        school_id: sandbox.demo.school_id.clone(),
+        files: files(USERS),
+        validate_only: false,
+    });
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    assert_eq!(
+        identity.import_roster(request).await.unwrap_err().code(),
+        tonic::Code::NotFound
+    );
+    sandbox.stop().await.unwrap();
+}
