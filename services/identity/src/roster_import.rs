@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, Utc};
+use otmetka_platform::Result;
 use otmetka_platform::authz::StaffRole;
 use otmetka_platform::db::Db;
-use otmetka_platform::Result;
 use serde::Deserialize;
 use uuid::Uuid;
 
