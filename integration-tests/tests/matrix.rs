@@ -408,9 +408,11 @@ enum Rpc {
     ListAccessCodes,
     ListAuditEvents,
     ListVendorGrants,
+    CreateGroup,
+    ListGroups,
 }
 
-const RPCS: [Rpc; 22] = [
+const RPCS: [Rpc; 24] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -433,6 +435,8 @@ const RPCS: [Rpc; 22] = [
     Rpc::ListAccessCodes,
     Rpc::ListAuditEvents,
     Rpc::ListVendorGrants,
+    Rpc::CreateGroup,
+    Rpc::ListGroups,
 ];
 
 /// Who may make each call.
@@ -463,7 +467,8 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListSubjects
         | Rpc::ListPersons
         | Rpc::ListClassStudents
-        | Rpc::ListTeachingAssignments => read_roster.to_vec(),
+        | Rpc::ListTeachingAssignments
+        | Rpc::ListGroups => read_roster.to_vec(),
         Rpc::GetStudent => [read_roster.as_slice(), &[Student, OwnGuardian]].concat(),
         Rpc::ListGuardianships => [read_roster.as_slice(), &[OwnGuardian]].concat(),
         Rpc::CreateSubject
@@ -476,7 +481,8 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::IssueAccessCode
         | Rpc::ListAccessCodes
         | Rpc::ListAuditEvents
-        | Rpc::ListVendorGrants => manage.to_vec(),
+        | Rpc::ListVendorGrants
+        | Rpc::CreateGroup => manage.to_vec(),
     };
     set.into_iter().collect()
 }
@@ -720,6 +726,27 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
                 &token,
                 identity::ListAuditEventsRequest {
                     school_id: f.school.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::CreateGroup => ok(f
+            .identity
+            .create_group(with_token(
+                &token,
+                identity::CreateGroupRequest {
+                    class_id: f.class_5a.clone(),
+                    name: unique,
+                    student_ids: vec![f.student.clone()],
+                },
+            ))
+            .await),
+        Rpc::ListGroups => ok(f
+            .identity
+            .list_groups(with_token(
+                &token,
+                identity::ListGroupsRequest {
+                    class_id: f.class_5a.clone(),
                     ..Default::default()
                 },
             ))

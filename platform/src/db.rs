@@ -67,13 +67,6 @@ impl Db {
         Ok(db)
     }
 
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Postgres(_) => "postgres",
-            Db::Sqlite(_) => "sqlite",
-        }
-    }
-
     pub async fn close(&self) {
         with_db!(self, pool => pool.close().await)
     }

@@ -96,7 +96,7 @@ pub async fn require_student(
     relations.guardian_of = store::is_guardian(db, caller.id, student_id).await?;
     if let Some(membership) = &membership {
         relations.teaches_subjects =
-            store::taught_subjects(db, caller.id, membership.class_id).await?;
+            store::taught_subjects(db, caller.id, membership.class_id, student_id).await?;
         relations.class_teacher_of = store::get_class(db, membership.class_id)
             .await?
             .and_then(|class| class.class_teacher_id)

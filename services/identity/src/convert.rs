@@ -4,7 +4,7 @@ use otmetka_platform::time::to_timestamp;
 use otmetka_proto::identity::v1 as pb;
 
 use crate::model::{
-    Class, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
+    Class, Group, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
 };
 
 pub fn school(school: School) -> pb::School {
@@ -93,6 +93,19 @@ pub fn assignment(assignment: TeachingAssignment) -> pb::TeachingAssignment {
         teacher_id: assignment.teacher_id.to_string(),
         class_id: assignment.class_id.to_string(),
         subject_id: assignment.subject_id.to_string(),
-        group_id: String::new(),
+        group_id: assignment
+            .group_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+pub fn group(group: Group) -> pb::Group {
+    pb::Group {
+        id: group.id.to_string(),
+        school_id: group.school_id.to_string(),
+        class_id: group.class_id.to_string(),
+        name: group.name,
+        student_ids: group.student_ids.iter().map(|id| id.to_string()).collect(),
     }
 }

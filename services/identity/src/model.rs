@@ -99,6 +99,18 @@ pub struct TeachingAssignment {
     pub teacher_id: Uuid,
     pub class_id: Uuid,
     pub subject_id: Uuid,
+    /// Set when the assignment covers one group of the class only.
+    pub group_id: Option<Uuid>,
+}
+
+/// A group within a class, with its students.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub class_id: Uuid,
+    pub name: String,
+    pub student_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -7,7 +7,7 @@ use otmetka_platform::{Error, Result, with_db};
 use uuid::Uuid;
 
 use crate::model::{
-    Class, Credential, Guardianship, Membership, Person, PersonKind, School, Subject,
+    Class, Credential, Group, Guardianship, Membership, Person, PersonKind, School, Subject,
     TeachingAssignment,
 };
 use crate::tokens::StoredKey;
@@ -310,17 +310,17 @@ pub async fn guardianships_of(
 
 pub async fn insert_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
-        "INSERT INTO teaching_assignments (id, school_id, teacher_id, class_id, subject_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO teaching_assignments (id, school_id, teacher_id, class_id, subject_id, group_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(assignment.id).bind(assignment.school_id).bind(assignment.teacher_id)
-        .bind(assignment.class_id).bind(assignment.subject_id).bind(Utc::now())
+        .bind(assignment.class_id).bind(assignment.subject_id).bind(assignment.group_id).bind(Utc::now())
         .execute(pool).await.map_err(exists("teaching assignment"))?; });
     Ok(())
 }
 
 pub async fn get_assignment(db: &Db, id: Uuid) -> Result<Option<TeachingAssignment>> {
     Ok(with_db!(db, pool => sqlx::query_as(
-        "SELECT id, school_id, teacher_id, class_id, subject_id FROM teaching_assignments WHERE id = $1")
+        "SELECT id, school_id, teacher_id, class_id, subject_id, group_id FROM teaching_assignments WHERE id = $1")
         .bind(id).fetch_optional(pool).await?))
 }
 
@@ -339,7 +339,7 @@ pub async fn list_assignments(
 ) -> Result<Vec<TeachingAssignment>> {
     let after = after_id(page)?;
     Ok(with_db!(db, pool => sqlx::query_as(
-        "SELECT id, school_id, teacher_id, class_id, subject_id FROM teaching_assignments
+        "SELECT id, school_id, teacher_id, class_id, subject_id, group_id FROM teaching_assignments
          WHERE school_id = $1 AND ($2 IS NULL OR class_id = $2) AND ($3 IS NULL OR teacher_id = $3)
            AND ($4 IS NULL OR id > $4)
          ORDER BY id LIMIT $5")
@@ -347,10 +347,77 @@ pub async fn list_assignments(
         .fetch_all(pool).await?))
 }
 
-pub async fn taught_subjects(db: &Db, teacher_id: Uuid, class_id: Uuid) -> Result<Vec<Uuid>> {
+/// Subjects the teacher teaches to this student in their class: the whole
+/// class, or a group the student is in.
+pub async fn taught_subjects(
+    db: &Db,
+    teacher_id: Uuid,
+    class_id: Uuid,
+    student_id: Uuid,
+) -> Result<Vec<Uuid>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
-        "SELECT subject_id FROM teaching_assignments WHERE teacher_id = $1 AND class_id = $2")
-        .bind(teacher_id).bind(class_id).fetch_all(pool).await?))
+        "SELECT subject_id FROM teaching_assignments
+         WHERE teacher_id = $1 AND class_id = $2
+           AND (group_id IS NULL OR group_id IN (SELECT group_id FROM group_members WHERE student_id = $3))")
+        .bind(teacher_id).bind(class_id).bind(student_id).fetch_all(pool).await?))
+}
+
+/// Creates a group with its students, together.
+pub async fn insert_group(db: &Db, group: &Group) -> Result<()> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query("INSERT INTO class_groups (id, school_id, class_id, name, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(group.id).bind(group.school_id).bind(group.class_id).bind(&group.name).bind(Utc::now())
+            .execute(&mut *tx).await.map_err(exists("group with this name"))?;
+        for student_id in &group.student_ids {
+            sqlx::query("INSERT INTO group_members (group_id, student_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(group.id).bind(student_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    id: Uuid,
+    school_id: Uuid,
+    class_id: Uuid,
+    name: String,
+}
+
+/// A class's groups with their students, in id order.
+pub async fn list_groups(db: &Db, class_id: Uuid, page: &Page) -> Result<Vec<Group>> {
+    let after = after_id(page)?;
+    let rows: Vec<GroupRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, class_id, name FROM class_groups WHERE class_id = $1 AND ($2 IS NULL OR id > $2)
+         ORDER BY id LIMIT $3")
+        .bind(class_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?);
+    let members: Vec<(Uuid, Uuid)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT m.group_id, m.student_id FROM group_members m JOIN class_groups g ON g.id = m.group_id
+         WHERE g.class_id = $1 ORDER BY m.student_id")
+        .bind(class_id).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|row| Group {
+            student_ids: members
+                .iter()
+                .filter(|(group, _)| *group == row.id)
+                .map(|(_, student)| *student)
+                .collect(),
+            id: row.id,
+            school_id: row.school_id,
+            class_id: row.class_id,
+            name: row.name,
+        })
+        .collect())
+}
+
+pub async fn group_class(db: &Db, group_id: Uuid) -> Result<Option<Uuid>> {
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar("SELECT class_id FROM class_groups WHERE id = $1")
+        .bind(group_id).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn set_credentials(

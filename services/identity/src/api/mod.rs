@@ -670,8 +670,11 @@ impl IdentityApi {
         require_school(db, &ctx.principal, class.school_id, Action::ManageRoster)
             .await
             .map_err(|_| Error::not_found("class"))?;
-        if !request.group_id.is_empty() {
-            return Err(Error::invalid("group_id", "groups are not supported yet"));
+        let group_id = optional_id("group_id", &request.group_id)?;
+        if let Some(group_id) = group_id
+            && store::group_class(db, group_id).await? != Some(class_id)
+        {
+            return Err(Error::invalid("group_id", "must be a group of the class"));
         }
         let teacher_id = parse_id("teacher_id", &request.teacher_id)?;
         self.require_staff(class.school_id, teacher_id, "teacher_id")
@@ -689,6 +692,7 @@ impl IdentityApi {
             teacher_id,
             class_id,
             subject_id,
+            group_id,
         };
         store::insert_assignment(db, &assignment).await?;
         Ok(pb::CreateTeachingAssignmentResponse {
@@ -1023,6 +1027,18 @@ impl IdentityService for IdentityApi {
         request: Request<pb::ListSessionRevocationsRequest>,
     ) -> Reply<pb::ListSessionRevocationsResponse> {
         authenticated!(self, request, list_session_revocations)
+    }
+    async fn create_group(
+        &self,
+        request: Request<pb::CreateGroupRequest>,
+    ) -> Reply<pb::CreateGroupResponse> {
+        authenticated!(self, request, create_group)
+    }
+    async fn list_groups(
+        &self,
+        request: Request<pb::ListGroupsRequest>,
+    ) -> Reply<pb::ListGroupsResponse> {
+        authenticated!(self, request, list_groups)
     }
     async fn import_roster(
         &self,
