@@ -233,6 +233,93 @@ mod tests {
         assert_ne!(hash("KM4QX-7TRWA-HC96E"), hash("KM4QX-7TRWA-HC96F"));
     }
 
+    #[tokio::test]
+    async fn expired_revoked_and_spent_codes_link_nobody() {
+        use crate::model::{Person, School};
+        let db = crate::test_db().await;
+        let now = Utc::now();
+        let school = School {
+            id: Uuid::now_v7(),
+            name: "Школа".into(),
+            timezone: "Europe/Moscow".into(),
+            created_at: now,
+        };
+        crate::store::insert_school(&db, &school).await.unwrap();
+        let person = |kind: &str| Person {
+            id: Uuid::now_v7(),
+            school_id: Some(school.id),
+            kind: kind.into(),
+            family_name: "Иванов".into(),
+            given_name: "Иван".into(),
+            middle_name: String::new(),
+            disabled: false,
+            created_at: now,
+        };
+        let (student, guardian, admin) = (person("student"), person("guardian"), person("staff"));
+        for p in [&student, &guardian, &admin] {
+            crate::store::insert_person(&db, p).await.unwrap();
+        }
+        let issue = |expires_in: chrono::Duration| AccessCode {
+            id: Uuid::now_v7(),
+            school_id: school.id,
+            student_id: student.id,
+            issued_by: admin.id,
+            created_at: now,
+            expires_at: now + expires_in,
+            redeemed_at: None,
+            redeemed_by: None,
+            revoked_at: None,
+        };
+
+        let expiring = issue(chrono::Duration::days(14));
+        let typed = generate();
+        insert(&db, &expiring, &hash(&typed)).await.unwrap();
+        let after_expiry = now + chrono::Duration::days(14) + chrono::Duration::seconds(1);
+        assert!(
+            redeem(&db, &hash(&typed), guardian.id, after_expiry)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let revoked = issue(chrono::Duration::days(14));
+        let typed = generate();
+        insert(&db, &revoked, &hash(&typed)).await.unwrap();
+        assert!(revoke(&db, revoked.id, now).await.unwrap());
+        assert!(
+            redeem(&db, &hash(&typed), guardian.id, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let good = issue(chrono::Duration::days(14));
+        let typed = generate();
+        insert(&db, &good, &hash(&typed)).await.unwrap();
+        assert!(
+            redeem(&db, &hash(&typed), guardian.id, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            redeem(&db, &hash(&typed), guardian.id, now)
+                .await
+                .unwrap()
+                .is_none(),
+            "spent once"
+        );
+        assert!(
+            !revoke(&db, good.id, now).await.unwrap(),
+            "a spent code cannot be revoked"
+        );
+        assert!(
+            crate::store::is_guardian(&db, guardian.id, student.id)
+                .await
+                .unwrap()
+        );
+    }
+
     #[test]
     fn codes_carry_enough_entropy() {
         let bits = (ALPHABET.len() as f64).log2() * (GROUPS * GROUP_LEN) as f64;

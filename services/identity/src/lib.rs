@@ -187,3 +187,16 @@ async fn ensure_initial_admin(db: &Db, admin: &InitialAdmin) -> anyhow::Result<(
     tracing::info!(%login, person_id = %person.id, "created the initial city operator");
     Ok(())
 }
+
+/// A fresh in-memory database with identity's migrations, for unit tests.
+#[cfg(test)]
+pub(crate) async fn test_db() -> Db {
+    let settings = DbSettings {
+        url: otmetka_platform::config::SecretUrl::new("sqlite::memory:"),
+        schema: "identity".into(),
+        max_connections: 1,
+    };
+    Db::open(&settings, MIGRATIONS)
+        .await
+        .expect("an in-memory database")
+}

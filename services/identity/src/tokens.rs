@@ -317,14 +317,7 @@ mod tests {
 
     #[tokio::test]
     async fn rotation_publishes_first_signs_later_and_retires_old_keys() {
-        use otmetka_platform::config::SecretUrl;
-        use otmetka_platform::db::DbSettings;
-        let settings = DbSettings {
-            url: SecretUrl::new("sqlite::memory:"),
-            schema: "identity".into(),
-            max_connections: 1,
-        };
-        let db = Db::open(&settings, crate::MIGRATIONS).await.unwrap();
+        let db = crate::test_db().await;
         let keys = Keys::load_or_create(&db).await.unwrap();
         let verifier = TokenVerifier::new(keys.key_source());
         let ttl = Duration::from_secs(900);
