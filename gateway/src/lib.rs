@@ -105,6 +105,7 @@ fn router(state: AppState) -> Router {
         .route("/api/v1/oidc/providers", get(oidc::providers))
         .route("/api/v1/oidc/{provider}/login", get(oidc::login))
         .route("/api/v1/oidc/{provider}/callback", get(oidc::callback))
+        .route("/api/v1/oidc/{provider}/link", get(oidc::link_account))
         .route("/api/v1/sessions", get(api::list_sessions))
         .route(
             "/api/v1/sessions/{session_id}",

@@ -268,6 +268,12 @@ fn redirect(to: &str, cookies: Vec<HeaderValue>) -> Response {
     response
 }
 
+/// `return_to` with `oidc=<outcome>` added to its query.
+fn with_outcome(return_to: &str, outcome: &str) -> String {
+    let separator = if return_to.contains('?') { '&' } else { '?' };
+    format!("{return_to}{separator}oidc={outcome}")
+}
+
 fn refused(detail: &str) -> Error {
     Error::invalid("state", detail)
 }
@@ -289,12 +295,36 @@ pub async fn login(
     Path(provider): Path<String>,
     Query(query): Query<LoginQuery>,
 ) -> Response {
-    start(&state, &provider, safe_return_to(query.return_to))
+    start(&state, &provider, safe_return_to(query.return_to), None)
         .await
         .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
 
-async fn start(state: &AppState, provider: &str, return_to: String) -> Result<Response> {
+/// `GET /api/v1/oidc/{provider}/link`: a signed-in person adds their
+/// account at the provider, to sign in with it from then on.
+pub async fn link_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    crate::session::ActiveSession(session): crate::session::ActiveSession,
+    Path(provider): Path<String>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    start(
+        &state,
+        &provider,
+        safe_return_to(query.return_to),
+        Some(session.person_id),
+    )
+    .await
+    .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+}
+
+async fn start(
+    state: &AppState,
+    provider: &str,
+    return_to: String,
+    link_person: Option<uuid::Uuid>,
+) -> Result<Response> {
     let (config, _) = state.oidc.find(provider)?;
     let client = client_for(state, config, state.oidc.metadata(provider, false).await?)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -311,10 +341,10 @@ async fn start(state: &AppState, provider: &str, return_to: String) -> Result<Re
     let (url, csrf, nonce) = request.url();
     let expires_at = Utc::now() + FLOW_LIFETIME;
     with_db!(&state.db, pool => { sqlx::query(
-        "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, return_to, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, return_to, expires_at, link_person)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(hash(csrf.secret())).bind(provider).bind(verifier.secret()).bind(nonce.secret())
-        .bind(&return_to).bind(expires_at)
+        .bind(&return_to).bind(expires_at).bind(link_person)
         .execute(pool).await?; });
     let state_cookie = cookie(
         state,
@@ -339,6 +369,8 @@ struct PendingLogin {
     pkce_verifier: String,
     nonce: String,
     return_to: String,
+    /// Set when a signed-in person is linking this account, not signing in.
+    link_person: Option<uuid::Uuid>,
 }
 
 /// `GET /api/v1/oidc/{provider}/callback`: back from the provider.
@@ -375,7 +407,7 @@ async fn finish(
     }
     let pending: Option<PendingLogin> = with_db!(&state.db, pool => sqlx::query_as(
         "DELETE FROM oidc_logins WHERE state_hash = $1 AND expires_at > $2
-         RETURNING provider, pkce_verifier, nonce, return_to")
+         RETURNING provider, pkce_verifier, nonce, return_to, link_person")
         .bind(hash(&returned_state)).bind(Utc::now()).fetch_optional(pool).await?);
     let pending = pending.ok_or_else(|| refused("is unknown, expired or already used"))?;
     if pending.provider != provider {
@@ -400,6 +432,25 @@ async fn finish(
     let clear_state = cookie(state, STATE_COOKIE, "", 0);
 
     let service = state.service_token().await?;
+    if let Some(person_id) = pending.link_person {
+        let message = identity::LinkExternalIdentityRequest {
+            issuer,
+            subject,
+            person_id: person_id.to_string(),
+        };
+        let mut request = outgoing(message, &service, None)?;
+        request.set_timeout(state.settings.upstream_timeout);
+        set_client_address(&mut request, &peer.ip().to_string());
+        state
+            .identity
+            .clone()
+            .link_external_identity(request)
+            .await?;
+        return Ok(redirect(
+            &with_outcome(&pending.return_to, "linked"),
+            vec![clear_state],
+        ));
+    }
     let message = identity::LoginWithExternalIdentityRequest {
         issuer: issuer.clone(),
         subject: subject.clone(),
@@ -433,12 +484,7 @@ async fn finish(
                 .bind(hash(&link_id)).bind(&issuer).bind(&subject).bind(&family_name).bind(&given_name)
                 .bind(expires_at).execute(pool).await?; });
             let link_cookie = cookie(state, LINK_COOKIE, &link_id, LINK_LIFETIME.num_seconds());
-            let separator = if pending.return_to.contains('?') {
-                '&'
-            } else {
-                '?'
-            };
-            let to = format!("{}{separator}oidc=access_code_required", pending.return_to);
+            let to = with_outcome(&pending.return_to, "access_code_required");
             Ok(redirect(&to, vec![clear_state, link_cookie]))
         }
         Err(status) => Err(Error::from(status)),

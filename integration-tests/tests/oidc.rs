@@ -314,3 +314,64 @@ async fn a_response_from_one_provider_cannot_complete_another() {
     );
     world.sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_signed_in_teacher_links_an_external_account_and_signs_in_with_it() {
+    let world = world().await;
+    world.mos.sign_in_as("mos-teacher", "Иванова", "Мария");
+    // Signed in with school credentials, in a browser that does not follow redirects.
+    let browser = new_browser();
+    let response = browser
+        .post(format!("{}/api/v1/session", world.sandbox.gateway()))
+        .json(&json!({ "login": "teacher", "password": "uchitel-demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let teacher = signed_in(&world, &browser).await.expect("signed in");
+
+    // Linking needs a session; a stranger's browser cannot start it.
+    let anonymous = new_browser()
+        .get(format!("{}/api/v1/oidc/mos/link", world.sandbox.gateway()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let start = browser
+        .get(format!(
+            "{}/api/v1/oidc/mos/link?return_to=/settings",
+            world.sandbox.gateway()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let back = browser.get(location(&start)).send().await.unwrap();
+    let done = browser.get(location(&back)).send().await.unwrap();
+    assert_eq!(location(&done), "/settings?oidc=linked");
+
+    // From now on mos.ru alone signs the teacher in.
+    let elsewhere = new_browser();
+    let callback = callback_url(&world, &elsewhere, "mos").await;
+    let response = elsewhere.get(callback).send().await.unwrap();
+    assert_eq!(location(&response), "/diary");
+    assert_eq!(signed_in(&world, &elsewhere).await, Some(teacher));
+
+    // The same external account cannot be linked to a second person.
+    let parent = new_browser();
+    parent
+        .post(format!("{}/api/v1/session", world.sandbox.gateway()))
+        .json(&json!({ "login": "parent", "password": "roditel-demo" }))
+        .send()
+        .await
+        .unwrap();
+    let start = parent
+        .get(format!("{}/api/v1/oidc/mos/link", world.sandbox.gateway()))
+        .send()
+        .await
+        .unwrap();
+    let back = parent.get(location(&start)).send().await.unwrap();
+    let refused = parent.get(location(&back)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    world.sandbox.stop().await.unwrap();
+}

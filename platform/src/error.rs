@@ -148,6 +148,10 @@ impl From<tonic::Status> for Error {
             Code::DeadlineExceeded => Error::DeadlineExceeded,
             Code::Unavailable => Error::Unavailable(message),
             Code::ResourceExhausted => Error::ResourceExhausted(message),
+            Code::FailedPrecondition => Error::FailedPrecondition(message),
+            Code::AlreadyExists => {
+                Error::AlreadyExists(message.trim_end_matches(" already exists").to_owned())
+            }
             Code::InvalidArgument => {
                 let violations = status
                     .get_details_bad_request()
@@ -203,6 +207,25 @@ mod tests {
         match Error::from(status) {
             Error::InvalidArgument(v) => assert_eq!(v.len(), 2),
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn callers_keep_the_meaning_of_upstream_refusals() {
+        for error in [
+            Error::not_found("student"),
+            Error::AlreadyExists("login".into()),
+            Error::FailedPrecondition("already linked".into()),
+            Error::PermissionDenied("people only".into()),
+            Error::Unauthenticated("sign in".into()),
+            Error::ResourceExhausted("slow down".into()),
+            Error::Unavailable("away".into()),
+            Error::DeadlineExceeded,
+        ] {
+            let code = error.code();
+            let back = Error::from(tonic::Status::from(error));
+            assert_eq!(back.code(), code);
+            assert_eq!(tonic::Status::from(back).code(), code);
         }
     }
 

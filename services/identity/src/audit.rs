@@ -29,6 +29,7 @@ pub enum AuditKind {
     VendorRevoked,
     PersonDisabled,
     RosterImported,
+    ExternalIdentityLinked,
 }
 
 impl AuditKind {
@@ -53,6 +54,7 @@ impl AuditKind {
             AuditKind::VendorRevoked => "vendor.revoked",
             AuditKind::PersonDisabled => "person.disabled",
             AuditKind::RosterImported => "roster.imported",
+            AuditKind::ExternalIdentityLinked => "external_identity.linked",
         }
     }
 }

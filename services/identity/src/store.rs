@@ -663,3 +663,20 @@ pub async fn set_class_teacher(db: &Db, class_id: Uuid, teacher_id: Uuid) -> Res
         .bind(class_id).bind(teacher_id).execute(pool).await?; });
     Ok(())
 }
+
+pub async fn link_external_identity(
+    db: &Db,
+    issuer: &str,
+    subject: &str,
+    person_id: Uuid,
+) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO external_identities (issuer, subject, person_id, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(issuer).bind(subject).bind(person_id).bind(Utc::now())
+        .execute(pool).await
+        .map_err(|error| match Error::from(error) {
+            Error::AlreadyExists(_) => Error::FailedPrecondition("this external account is already linked".into()),
+            other => other,
+        })?; });
+    Ok(())
+}

@@ -64,6 +64,46 @@ impl IdentityApi {
         Ok(pb::LoginWithExternalIdentityResponse { login: Some(login) })
     }
 
+    pub(super) async fn link_external_identity(
+        &self,
+        ctx: CallContext,
+        request: pb::LinkExternalIdentityRequest,
+    ) -> Result<pb::LinkExternalIdentityResponse> {
+        require_gateway(&ctx)?;
+        let mut violations = Violations::new();
+        check_identity(&request.issuer, &request.subject, &mut violations);
+        let person_id = violations.check(
+            "person_id",
+            otmetka_platform::time::parse_id("person_id", &request.person_id)
+                .map_err(|_| "must be an id (UUID)".to_owned()),
+        );
+        violations.into_result()?;
+        let person_id = person_id.expect("checked above");
+        let person = store::get_person(&self.state.db, person_id)
+            .await?
+            .ok_or_else(|| Error::not_found("person"))?;
+        if store::person_of_external_identity(&self.state.db, &request.issuer, &request.subject)
+            .await?
+            == Some(person_id)
+        {
+            return Ok(pb::LinkExternalIdentityResponse {});
+        }
+        store::link_external_identity(&self.state.db, &request.issuer, &request.subject, person_id)
+            .await?;
+        crate::audit::record(
+            &self.state.db,
+            crate::audit::AuditEvent {
+                kind: crate::audit::AuditKind::ExternalIdentityLinked,
+                school_id: person.school_id,
+                actor_id: Some(person_id),
+                object_id: Some(person_id),
+                source_address: ctx.client_address,
+            },
+        )
+        .await?;
+        Ok(pb::LinkExternalIdentityResponse {})
+    }
+
     pub(super) async fn register_external_guardian(
         &self,
         ctx: CallContext,

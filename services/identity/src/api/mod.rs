@@ -1028,6 +1028,12 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ListSessionRevocationsResponse> {
         authenticated!(self, request, list_session_revocations)
     }
+    async fn link_external_identity(
+        &self,
+        request: Request<pb::LinkExternalIdentityRequest>,
+    ) -> Reply<pb::LinkExternalIdentityResponse> {
+        authenticated!(self, request, link_external_identity)
+    }
     async fn create_group(
         &self,
         request: Request<pb::CreateGroupRequest>,
