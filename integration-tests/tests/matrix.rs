@@ -410,9 +410,10 @@ enum Rpc {
     ListVendorGrants,
     CreateGroup,
     ListGroups,
+    UpdateSchool,
 }
 
-const RPCS: [Rpc; 24] = [
+const RPCS: [Rpc; 25] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -437,6 +438,7 @@ const RPCS: [Rpc; 24] = [
     Rpc::ListVendorGrants,
     Rpc::CreateGroup,
     Rpc::ListGroups,
+    Rpc::UpdateSchool,
 ];
 
 /// Who may make each call.
@@ -462,6 +464,7 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
     let set: Vec<Who> = match rpc {
         Rpc::ListStudentMarks | Rpc::CheckAccess => read_record.to_vec(),
         Rpc::CreateMark => vec![SubjectTeacher],
+        Rpc::UpdateSchool => vec![CityOperator],
         Rpc::GetSchool
         | Rpc::ListClasses
         | Rpc::ListSubjects
@@ -727,6 +730,22 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
                 identity::ListAuditEventsRequest {
                     school_id: f.school.clone(),
                     ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::UpdateSchool => ok(f
+            .identity
+            .update_school(with_token(
+                &token,
+                identity::UpdateSchoolRequest {
+                    school: Some(identity::School {
+                        id: f.school.clone(),
+                        timezone: "Europe/Samara".into(),
+                        ..Default::default()
+                    }),
+                    update_mask: Some(prost_types::FieldMask {
+                        paths: vec!["timezone".into()],
+                    }),
                 },
             ))
             .await),

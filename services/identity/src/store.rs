@@ -680,3 +680,11 @@ pub async fn link_external_identity(
         })?; });
     Ok(())
 }
+
+pub async fn update_school(db: &Db, school: &School) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "UPDATE schools SET name = $2, search_name = $3, timezone = $4 WHERE id = $1")
+        .bind(school.id).bind(&school.name).bind(school.name.to_lowercase()).bind(&school.timezone)
+        .execute(pool).await.map_err(exists("school with this name"))?; });
+    Ok(())
+}

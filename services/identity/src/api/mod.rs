@@ -1034,6 +1034,12 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::LinkExternalIdentityResponse> {
         authenticated!(self, request, link_external_identity)
     }
+    async fn update_school(
+        &self,
+        request: Request<pb::UpdateSchoolRequest>,
+    ) -> Reply<pb::UpdateSchoolResponse> {
+        authenticated!(self, request, update_school)
+    }
     async fn create_group(
         &self,
         request: Request<pb::CreateGroupRequest>,

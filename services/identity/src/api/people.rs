@@ -122,6 +122,53 @@ impl IdentityApi {
         })
     }
 
+    pub(super) async fn update_school(
+        &self,
+        ctx: CallContext,
+        request: pb::UpdateSchoolRequest,
+    ) -> Result<pb::UpdateSchoolResponse> {
+        crate::access::require_city_operator(&ctx.principal)?;
+        let db = &self.state.db;
+        let changes = request
+            .school
+            .ok_or_else(|| Error::invalid("school", "is required"))?;
+        let id = parse_id("school.id", &changes.id)?;
+        let mut school = store::get_school(db, id)
+            .await?
+            .ok_or_else(|| Error::not_found("school"))?;
+        let paths = request
+            .update_mask
+            .map(|mask| mask.paths)
+            .unwrap_or_default();
+        if paths.is_empty() {
+            return Err(Error::invalid(
+                "update_mask",
+                "must name the fields to change",
+            ));
+        }
+        let mut violations = Violations::new();
+        for path in &paths {
+            match path.as_str() {
+                "name" => {
+                    school.name = required_text("school.name", &changes.name, 200, &mut violations)
+                }
+                "timezone" if changes.timezone.parse::<chrono_tz::Tz>().is_ok() => {
+                    school.timezone = changes.timezone.clone()
+                }
+                "timezone" => violations.add(
+                    "school.timezone",
+                    "must be an IANA timezone such as Europe/Moscow",
+                ),
+                other => violations.add("update_mask", format!("{other:?} cannot be changed")),
+            }
+        }
+        violations.into_result()?;
+        store::update_school(db, &school).await?;
+        Ok(pb::UpdateSchoolResponse {
+            school: Some(convert::school(school)),
+        })
+    }
+
     pub(super) async fn create_group(
         &self,
         ctx: CallContext,
