@@ -411,9 +411,16 @@ enum Rpc {
     CreateGroup,
     ListGroups,
     UpdateSchool,
+    ImportRoster,
+    RotateSigningKey,
+    ListClients,
+    LoginWithExternalIdentity,
+    RegisterExternalGuardian,
+    LinkExternalIdentity,
+    ListSessionRevocations,
 }
 
-const RPCS: [Rpc; 25] = [
+const RPCS: [Rpc; 32] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -439,6 +446,13 @@ const RPCS: [Rpc; 25] = [
     Rpc::CreateGroup,
     Rpc::ListGroups,
     Rpc::UpdateSchool,
+    Rpc::ImportRoster,
+    Rpc::RotateSigningKey,
+    Rpc::ListClients,
+    Rpc::LoginWithExternalIdentity,
+    Rpc::RegisterExternalGuardian,
+    Rpc::LinkExternalIdentity,
+    Rpc::ListSessionRevocations,
 ];
 
 /// Who may make each call.
@@ -464,7 +478,13 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
     let set: Vec<Who> = match rpc {
         Rpc::ListStudentMarks | Rpc::CheckAccess => read_record.to_vec(),
         Rpc::CreateMark => vec![SubjectTeacher],
-        Rpc::UpdateSchool => vec![CityOperator],
+        Rpc::UpdateSchool | Rpc::RotateSigningKey | Rpc::ListClients => vec![CityOperator],
+        Rpc::ImportRoster => manage.to_vec(),
+        // Only the gateway's own client may: no person, no vendor.
+        Rpc::LoginWithExternalIdentity
+        | Rpc::RegisterExternalGuardian
+        | Rpc::LinkExternalIdentity
+        | Rpc::ListSessionRevocations => Vec::new(),
         Rpc::GetSchool
         | Rpc::ListClasses
         | Rpc::ListSubjects
@@ -731,6 +751,67 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
                     school_id: f.school.clone(),
                     ..Default::default()
                 },
+            ))
+            .await),
+        Rpc::ImportRoster => ok(f
+            .identity
+            .import_roster(with_token(
+                &token,
+                identity::ImportRosterRequest {
+                    school_id: f.school.clone(),
+                    files: Vec::new(),
+                    validate_only: true,
+                },
+            ))
+            .await),
+        Rpc::RotateSigningKey => ok(f
+            .identity
+            .rotate_signing_key(with_token(&token, identity::RotateSigningKeyRequest {}))
+            .await),
+        Rpc::ListClients => ok(f
+            .identity
+            .list_clients(with_token(&token, identity::ListClientsRequest::default()))
+            .await),
+        Rpc::LoginWithExternalIdentity => ok(f
+            .identity
+            .login_with_external_identity(with_token(
+                &token,
+                identity::LoginWithExternalIdentityRequest {
+                    issuer: "https://login.mos.ru/sps".into(),
+                    subject: "anyone".into(),
+                },
+            ))
+            .await),
+        Rpc::RegisterExternalGuardian => ok(f
+            .identity
+            .register_external_guardian(with_token(
+                &token,
+                identity::RegisterExternalGuardianRequest {
+                    issuer: "https://login.mos.ru/sps".into(),
+                    subject: unique.clone(),
+                    code: "AAAAA-AAAAA-AAAAA".into(),
+                    family_name: "Взломщик".into(),
+                    given_name: "Вася".into(),
+                    middle_name: String::new(),
+                },
+            ))
+            .await),
+        Rpc::LinkExternalIdentity => ok(f
+            .identity
+            .link_external_identity(with_token(
+                &token,
+                identity::LinkExternalIdentityRequest {
+                    issuer: "https://login.mos.ru/sps".into(),
+                    subject: unique.clone(),
+                    person_id: f.student.clone(),
+                },
+            ))
+            .await),
+        Rpc::ListSessionRevocations => ok(f
+            .identity
+            .list_session_revocations(with_token(
+                &token,
+                identity::ListSessionRevocationsRequest::default(),
             ))
             .await),
         Rpc::UpdateSchool => ok(f
