@@ -41,17 +41,24 @@ enum Scratch {
     Postgres { server: String, database: String },
 }
 
+/// How a sandbox's suite is configured.
+#[derive(Clone, Default)]
+pub struct Options {
+    pub oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
+    /// Access token lifetime; by default as short as the gateway's refresh
+    /// margin, so that every request through a session refreshes its token
+    /// and that path is always tested.
+    pub access_token_ttl: Option<Duration>,
+}
+
 pub struct Sandbox {
     pub suite: Option<RunningSuite>,
     pub demo: DemoSchool,
     scratch: Scratch,
-    oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
+    options: Options,
 }
 
-fn suite_config(
-    storage: Storage,
-    oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
-) -> SuiteConfig {
+fn suite_config(storage: Storage, options: &Options) -> SuiteConfig {
     SuiteConfig {
         storage,
         gateway_addr: "127.0.0.1:0".parse().expect("an address"),
@@ -64,7 +71,8 @@ fn suite_config(
             ..ServerLimits::default()
         },
         upstream_timeout: Duration::from_secs(5),
-        oidc_providers,
+        oidc_providers: options.oidc_providers.clone(),
+        access_token_ttl: options.access_token_ttl.unwrap_or(Duration::from_secs(60)),
     }
 }
 
@@ -87,13 +95,11 @@ fn with_database(server: &str, database: &str) -> String {
 impl Sandbox {
     /// Starts the suite on fresh storage and seeds the demo school.
     pub async fn start() -> anyhow::Result<Self> {
-        Self::start_with(Vec::new()).await
+        Self::start_with(Options::default()).await
     }
 
-    /// As [`Sandbox::start`], with OpenID Connect providers at the gateway.
-    pub async fn start_with(
-        oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
-    ) -> anyhow::Result<Self> {
+    /// As [`Sandbox::start`], configured by `options`.
+    pub async fn start_with(options: Options) -> anyhow::Result<Self> {
         let scratch = match postgres_url() {
             Some(server) => {
                 let database = format!("otmetka_test_{}", uuid::Uuid::now_v7().simple());
@@ -108,21 +114,17 @@ impl Sandbox {
             }
             None => Scratch::Sqlite(tempfile::tempdir()?),
         };
-        Self::start_on(scratch, oidc_providers).await
+        Self::start_on(scratch, options).await
     }
 
-    async fn start_on(
-        scratch: Scratch,
-        oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
-    ) -> anyhow::Result<Self> {
-        let config = suite_config(scratch.storage(), oidc_providers.clone());
-        let suite = RunningSuite::start(config).await?;
+    async fn start_on(scratch: Scratch, options: Options) -> anyhow::Result<Self> {
+        let suite = RunningSuite::start(suite_config(scratch.storage(), &options)).await?;
         let demo = seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD).await?;
         Ok(Self {
             suite: Some(suite),
             demo,
             scratch,
-            oidc_providers,
+            options,
         })
     }
 
@@ -132,11 +134,9 @@ impl Sandbox {
             suite.stop().await?;
         }
         let Self {
-            scratch,
-            oidc_providers,
-            ..
+            scratch, options, ..
         } = self;
-        Self::start_on(scratch, oidc_providers).await
+        Self::start_on(scratch, options).await
     }
 
     pub fn suite(&self) -> &RunningSuite {

@@ -26,7 +26,11 @@ async fn world() -> World {
           "client_secret": CLIENT_SECRET, "algorithms": ["EdDSA"] },
     ]);
     let providers = otmetka_gateway::parse_providers(&providers.to_string()).unwrap();
-    let sandbox = Sandbox::start_with(providers).await.expect("sandbox");
+    let options = otmetka_integration_tests::Options {
+        oidc_providers: providers,
+        ..Default::default()
+    };
+    let sandbox = Sandbox::start_with(options).await.expect("sandbox");
     mos.register_redirect_uri(&format!("{}/api/v1/oidc/mos/callback", sandbox.gateway()));
     esia.register_redirect_uri(&format!("{}/api/v1/oidc/esia/callback", sandbox.gateway()));
     World { sandbox, mos, esia }

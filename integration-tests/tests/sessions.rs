@@ -137,7 +137,13 @@ async fn signing_in_again_replaces_the_session_id() {
 
 #[tokio::test]
 async fn disabling_a_person_ends_their_sessions_at_once() {
-    let sandbox = Sandbox::start().await.expect("sandbox");
+    // Long-lived tokens: the session must end through the revocation feed,
+    // not through a refused token refresh.
+    let options = otmetka_integration_tests::Options {
+        access_token_ttl: Some(std::time::Duration::from_secs(15 * 60)),
+        ..Default::default()
+    };
+    let sandbox = Sandbox::start_with(options).await.expect("sandbox");
     let (parent, _) = sign_in_as(&sandbox, "Phone", "parent", "roditel-demo").await;
     let session: Value = parent
         .get(format!("{}/api/v1/session", sandbox.gateway()))

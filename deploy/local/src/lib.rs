@@ -40,6 +40,8 @@ pub struct SuiteConfig {
     pub upstream_timeout: Duration,
     /// OpenID Connect providers people may sign in with.
     pub oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
+    /// Lifetime of access tokens (at most 15 minutes).
+    pub access_token_ttl: Duration,
 }
 
 impl SuiteConfig {
@@ -124,7 +126,7 @@ impl RunningSuite {
         let identity = otmetka_identity::Settings {
             database: config.database("identity"),
             limits: config.limits.clone(),
-            access_token_ttl: Duration::from_secs(15 * 60),
+            access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: Duration::from_secs(12 * 3600),
             access_code_ttl: Duration::from_secs(14 * 24 * 3600),
             key_publish_delay: Duration::from_secs(120),

@@ -81,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         limits: ServerLimits::default(),
         upstream_timeout: Duration::from_secs(5),
         oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
+        access_token_ttl: Duration::from_secs(15 * 60),
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;
