@@ -90,6 +90,7 @@ async fn sign_in(
     let login = state.identity.clone().login(request).await?.into_inner();
     let tokens = LoginTokens {
         person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
+        provider_logout_url: None,
         password_change_required: login.password_change_required,
         access_expires_at: timestamp(login.access_token_expire_time)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no token expiry")))?,
@@ -172,13 +173,19 @@ pub async fn delete_session(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, Problem> {
-    let refresh_token = session.end(&state.db).await?;
+    let (refresh_token, provider_logout_url) = session.end(&state.db).await?;
     revoke_refresh_token(&state, refresh_token).await;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session::clear_cookie(&state))],
-    )
-        .into_response())
+    let clear = [(header::SET_COOKIE, session::clear_cookie(&state))];
+    Ok(match provider_logout_url {
+        // Begun at an identity provider: the browser goes there to sign out too.
+        Some(url) => (
+            StatusCode::OK,
+            clear,
+            Json(serde_json::json!({ "provider_logout_url": url })),
+        )
+            .into_response(),
+        None => (StatusCode::NO_CONTENT, clear).into_response(),
+    })
 }
 
 /// Revokes an ended session's refresh token at identity. Best effort: the

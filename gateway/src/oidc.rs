@@ -6,6 +6,7 @@
 //! provider it was started with (no mix-up), and a provider that names its
 //! issuer in the response (RFC 9207) must name its own.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -152,6 +153,8 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
 /// The configured providers and what was discovered about them.
 pub struct Providers {
     providers: Vec<(ProviderConfig, RwLock<Option<CoreProviderMetadata>>)>,
+    /// Each provider's `end_session_endpoint`, if its discovery names one.
+    end_session: RwLock<HashMap<String, String>>,
     http: Http,
     public_url: String,
 }
@@ -169,6 +172,7 @@ impl Providers {
                 .into_iter()
                 .map(|config| (config, RwLock::new(None)))
                 .collect(),
+            end_session: RwLock::default(),
             http: Http(http),
             public_url: public_url.trim_end_matches('/').to_owned(),
         })
@@ -200,7 +204,38 @@ impl Providers {
                 Error::Unavailable("the identity provider cannot be reached".into())
             })?;
         *cached.write().await = Some(metadata.clone());
+        // The core metadata type has no `end_session_endpoint`: read it from
+        // the same document. Without one there is simply no provider logout.
+        let document = format!(
+            "{}/.well-known/openid-configuration",
+            config.issuer.trim_end_matches('/')
+        );
+        let end_session = match self.http.0.get(document).send().await {
+            Ok(response) => response.json::<serde_json::Value>().await.ok(),
+            Err(_) => None,
+        }
+        .and_then(|doc| {
+            doc.get("end_session_endpoint")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        });
+        let mut known = self.end_session.write().await;
+        match end_session {
+            Some(endpoint) => known.insert(id.to_owned(), endpoint),
+            None => known.remove(id),
+        };
         Ok(metadata)
+    }
+
+    /// Where to send a browser to sign out at `provider` after this session.
+    async fn logout_url(&self, provider: &str, client_id: &str, id_token: &str) -> Option<String> {
+        let endpoint = self.end_session.read().await.get(provider).cloned()?;
+        let mut url = url::Url::parse(&endpoint).ok()?;
+        url.query_pairs_mut()
+            .append_pair("id_token_hint", id_token)
+            .append_pair("client_id", client_id)
+            .append_pair("post_logout_redirect_uri", &format!("{}/", self.public_url));
+        Some(url.into())
     }
 
     pub fn list(&self) -> Vec<serde_json::Value> {
@@ -428,6 +463,7 @@ async fn finish(
         subject,
         family_name,
         given_name,
+        id_token,
     } = verified_identity(state, config, &pending, code).await?;
     let clear_state = cookie(state, STATE_COOKIE, "", 0);
 
@@ -469,7 +505,11 @@ async fn finish(
                 .into_inner()
                 .login
                 .ok_or_else(|| Error::Internal(anyhow::anyhow!("no login")))?;
-            let session_cookie = start_session(state, headers, peer, login).await?;
+            let logout_url = state
+                .oidc
+                .logout_url(provider, &config.client_id, &id_token)
+                .await;
+            let session_cookie = start_session(state, headers, peer, login, logout_url).await?;
             Ok(redirect(
                 &pending.return_to,
                 vec![clear_state, session_cookie],
@@ -497,6 +537,8 @@ struct ExternalIdentity {
     subject: String,
     family_name: String,
     given_name: String,
+    /// The ID token itself, as a hint for the provider's logout.
+    id_token: String,
 }
 
 /// The client that the discovery document describes.
@@ -547,6 +589,7 @@ fn verify(
             .and_then(|c| c.get(None))
             .map(|n| n.to_string())
             .unwrap_or_default(),
+        id_token: id_token.to_string(),
         given_name: claims
             .given_name()
             .and_then(|c| c.get(None))
@@ -599,10 +642,12 @@ async fn start_session(
     headers: &HeaderMap,
     peer: SocketAddr,
     login: identity::LoginResponse,
+    provider_logout_url: Option<String>,
 ) -> Result<HeaderValue> {
     let tokens = LoginTokens {
         person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
         password_change_required: login.password_change_required,
+        provider_logout_url,
         access_expires_at: login
             .access_token_expire_time
             .and_then(|t| DateTime::from_timestamp(t.seconds, 0))
@@ -696,7 +741,7 @@ async fn link(
         .into_inner()
         .login
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("no login")))?;
-    let session_cookie = start_session(state, headers, peer, login).await?;
+    let session_cookie = start_session(state, headers, peer, login, None).await?;
     let mut response = StatusCode::CREATED.into_response();
     response
         .headers_mut()

@@ -59,6 +59,8 @@ pub struct LoginTokens {
     pub person_id: Uuid,
     /// The password was issued by the school: nothing but changing it is allowed.
     pub password_change_required: bool,
+    /// For sessions begun at an identity provider that offers RP-initiated logout.
+    pub provider_logout_url: Option<String>,
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
     pub refresh_token: String,
@@ -124,11 +126,12 @@ pub async fn create(
     with_db!(&state.db, pool => { sqlx::query(
         "INSERT INTO sessions (id_hash, public_id, person_id, access_token, access_expires_at, refresh_token,
                                created_at, last_seen_at, expires_at, user_agent, client_address,
-                               password_change_required)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+                               password_change_required, provider_logout_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
         .bind(hash_id(&id)).bind(Uuid::now_v7()).bind(tokens.person_id).bind(&tokens.access_token)
         .bind(tokens.access_expires_at).bind(&tokens.refresh_token).bind(now).bind(now).bind(expires_at)
         .bind(&origin.user_agent).bind(&origin.client_address).bind(tokens.password_change_required)
+        .bind(&tokens.provider_logout_url)
         .execute(pool).await?; });
     Ok((set_cookie(state, &id, lifetime.num_seconds()), replaced))
 }
@@ -200,10 +203,14 @@ impl Session {
         Ok(request)
     }
 
-    /// Ends the session; returns the refresh token to revoke at identity.
-    pub async fn end(self, db: &Db) -> Result<String> {
-        end_by_hash(db, &self.id_hash).await?;
-        Ok(self.refresh_token)
+    /// Ends the session; returns the refresh token to revoke at identity and
+    /// where to sign out at the provider, if the session began there.
+    pub async fn end(self, db: &Db) -> Result<(String, Option<String>)> {
+        let logout_url: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+            "DELETE FROM sessions WHERE id_hash = $1 RETURNING provider_logout_url")
+            .bind(&self.id_hash).fetch_optional(pool).await?)
+        .flatten();
+        Ok((self.refresh_token, logout_url))
     }
 }
 

@@ -106,6 +106,7 @@ impl ProviderDouble {
             .route("/jwks", get(jwks))
             .route("/authorize", get(authorize))
             .route("/token", post(token))
+            .route("/logout", get(logout))
             .with_state(inner.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -158,6 +159,7 @@ async fn discovery(State(inner): Shared) -> Json<serde_json::Value> {
         "id_token_signing_alg_values_supported": ["EdDSA"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic"],
         "code_challenge_methods_supported": ["S256"],
+        "end_session_endpoint": format!("{issuer}/logout"),
     }))
 }
 
@@ -210,6 +212,28 @@ async fn authorize(State(inner): Shared, Query(query): Query<AuthorizeQuery>) ->
         to.query_pairs_mut().append_pair("iss", &inner.issuer);
     }
     Redirect::to(to.as_str()).into_response()
+}
+
+#[derive(Deserialize)]
+struct LogoutQuery {
+    id_token_hint: String,
+    post_logout_redirect_uri: String,
+}
+
+/// RP-initiated logout: the hint must be a token this provider issued.
+async fn logout(State(inner): Shared, Query(query): Query<LogoutQuery>) -> Response {
+    let issuer = inner.lock().expect("not poisoned").issuer.clone();
+    let payload = query
+        .id_token_hint
+        .split('.')
+        .nth(1)
+        .and_then(|part| URL_SAFE_NO_PAD.decode(part).ok());
+    let claims: Option<serde_json::Value> =
+        payload.and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    if claims.is_none_or(|claims| claims["iss"] != issuer.as_str()) {
+        return (StatusCode::BAD_REQUEST, "invalid id_token_hint").into_response();
+    }
+    Redirect::to(&query.post_logout_redirect_uri).into_response()
 }
 
 #[derive(Deserialize)]

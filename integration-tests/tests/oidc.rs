@@ -153,6 +153,29 @@ async fn a_first_external_sign_in_asks_for_the_access_code_then_signs_in_directl
     assert_eq!(location(&response), "/diary");
     assert_eq!(signed_in(&world, &later).await, Some(person.clone()));
 
+    // Signing out also signs out at the provider (RP-initiated logout).
+    let signed_out = later
+        .delete(format!("{}/api/v1/session", world.sandbox.gateway()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::OK);
+    let body: Value = signed_out.json().await.unwrap();
+    let logout = body["provider_logout_url"]
+        .as_str()
+        .expect("a provider logout URL")
+        .to_owned();
+    assert!(
+        logout.starts_with(&format!("{}/logout?", world.mos.issuer)),
+        "{logout}"
+    );
+    let at_provider = later.get(&logout).send().await.unwrap();
+    assert_eq!(
+        location(&at_provider),
+        format!("{}/", world.sandbox.gateway())
+    );
+    assert_eq!(signed_in(&world, &later).await, None);
+
     // The same subject at another provider is another person.
     world.esia.sign_in_as("mos-user-1", "Новикова", "Ольга");
     let elsewhere = new_browser();
