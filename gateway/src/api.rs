@@ -101,7 +101,7 @@ async fn sign_in(
     let origin = session::Origin::of(headers, peer.ip().to_string());
     let (cookie, replaced) = session::create(state, tokens, origin, headers).await?;
     if let Some(refresh_token) = replaced {
-        revoke_refresh_token(state, refresh_token).await;
+        revoke_refresh_token(state, refresh_token, &peer.ip().to_string()).await;
     }
     let view = SessionView {
         person_id: person_id.to_string(),
@@ -173,8 +173,9 @@ pub async fn delete_session(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, Problem> {
+    let address = session.client_address().to_owned();
     let (refresh_token, provider_logout_url) = session.end(&state.db).await?;
-    revoke_refresh_token(&state, refresh_token).await;
+    revoke_refresh_token(&state, refresh_token, &address).await;
     let clear = [(header::SET_COOKIE, session::clear_cookie(&state))];
     Ok(match provider_logout_url {
         // Begun at an identity provider: the browser goes there to sign out too.
@@ -190,9 +191,10 @@ pub async fn delete_session(
 
 /// Revokes an ended session's refresh token at identity. Best effort: the
 /// session is gone already, and the token dies with its lifetime anyway.
-async fn revoke_refresh_token(state: &AppState, refresh_token: String) {
+async fn revoke_refresh_token(state: &AppState, refresh_token: String, client_address: &str) {
     let mut request = tonic::Request::new(identity::RevokeRefreshTokenRequest { refresh_token });
     request.set_timeout(state.settings.upstream_timeout);
+    set_client_address(&mut request, client_address);
     if let Err(status) = state.identity.clone().revoke_refresh_token(request).await {
         tracing::warn!(code = ?status.code(), "could not revoke a refresh token");
     }
@@ -239,7 +241,7 @@ pub async fn end_session(
     let refresh_token = session::end_owned(&state.db, session.person_id, public_id)
         .await?
         .ok_or_else(not_found)?;
-    revoke_refresh_token(&state, refresh_token).await;
+    revoke_refresh_token(&state, refresh_token, session.client_address()).await;
     tracing::info!(person_id = %session.person_id, session = %public_id, "session ended by its owner");
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -189,6 +189,11 @@ pub fn clear_cookie(state: &AppState) -> HeaderValue {
 }
 
 impl Session {
+    /// Where this request came from.
+    pub fn client_address(&self) -> &str {
+        &self.client_address
+    }
+
     /// A call to a service on this person's behalf: their token, the
     /// gateway's deadline, the trace, and where they are.
     pub fn request<T>(

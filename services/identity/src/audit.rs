@@ -30,6 +30,7 @@ pub enum AuditKind {
     PersonDisabled,
     RosterImported,
     ExternalIdentityLinked,
+    SessionEnded,
 }
 
 impl AuditKind {
@@ -55,6 +56,7 @@ impl AuditKind {
             AuditKind::PersonDisabled => "person.disabled",
             AuditKind::RosterImported => "roster.imported",
             AuditKind::ExternalIdentityLinked => "external_identity.linked",
+            AuditKind::SessionEnded => "session.ended",
         }
     }
 }

@@ -1118,8 +1118,25 @@ impl IdentityService for IdentityApi {
         &self,
         request: Request<pb::RevokeRefreshTokenRequest>,
     ) -> Reply<pb::RevokeRefreshTokenResponse> {
+        let source = client_address(&request);
         let hash = tokens::hash_refresh_token(&request.into_inner().refresh_token);
-        store::revoke_refresh_token(&self.state.db, &hash, Utc::now()).await?;
+        let db = &self.state.db;
+        let now = Utc::now();
+        // A live token ending is a session ending: audited, with its owner.
+        if let Some(person_id) = store::refresh_token_owner(db, &hash, now).await? {
+            store::revoke_refresh_token(db, &hash, now).await?;
+            let school_id = store::get_person(db, person_id)
+                .await?
+                .and_then(|person| person.school_id);
+            let event = AuditEvent {
+                kind: AuditKind::SessionEnded,
+                school_id,
+                actor_id: Some(person_id),
+                object_id: Some(person_id),
+                source_address: source,
+            };
+            audit::record(db, event).await?;
+        }
         Ok(Response::new(pb::RevokeRefreshTokenResponse {}))
     }
     async fn rotate_signing_key(
