@@ -25,18 +25,36 @@ impl Page {
             n if n < 0 => return Err(Error::invalid("page_size", "must not be negative")),
             n => (n as u32).min(MAX_PAGE_SIZE),
         };
-        let after =
-            if page_token.is_empty() {
-                None
-            } else {
-                let bytes = URL_SAFE_NO_PAD.decode(page_token).map_err(|_| {
-                    Error::invalid("page_token", "not a token from a previous page")
-                })?;
-                Some(String::from_utf8(bytes).map_err(|_| {
-                    Error::invalid("page_token", "not a token from a previous page")
-                })?)
-            };
+        let after = if page_token.is_empty() {
+            None
+        } else {
+            let bytes = URL_SAFE_NO_PAD
+                .decode(page_token)
+                .map_err(|_| bad_token())?;
+            Some(String::from_utf8(bytes).map_err(|_| bad_token())?)
+        };
         Ok(Self { size, after })
+    }
+
+    /// The previous page's last key as an id, for lists in id order.
+    pub fn after_id(&self) -> Result<Option<uuid::Uuid>> {
+        self.after
+            .as_deref()
+            .map(|key| uuid::Uuid::parse_str(key).map_err(|_| bad_token()))
+            .transpose()
+    }
+
+    /// The previous page's last key split at `\0` into its two parts, for
+    /// lists in the order of a value then an id.
+    pub fn after_pair(&self) -> Result<Option<(&str, uuid::Uuid)>> {
+        self.after
+            .as_deref()
+            .map(|key| {
+                key.split_once('\0')
+                    .and_then(|(value, id)| Some((value, uuid::Uuid::parse_str(id).ok()?)))
+                    .ok_or_else(bad_token)
+            })
+            .transpose()
     }
 
     /// Rows to fetch: one more than the page, to learn whether another follows.
@@ -58,9 +76,37 @@ impl Page {
     }
 }
 
+/// A page token that no earlier page handed out.
+pub fn bad_token() -> Error {
+    Error::invalid("page_token", "not a token from a previous page")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_parse_back_into_ids_and_pairs() {
+        let id = uuid::Uuid::now_v7();
+        let token = |key: String| URL_SAFE_NO_PAD.encode(key);
+        let by_id = Page::parse(10, &token(id.to_string())).unwrap();
+        assert_eq!(by_id.after_id().unwrap(), Some(id));
+        let by_pair = Page::parse(10, &token(format!("иванов\0{id}"))).unwrap();
+        assert_eq!(by_pair.after_pair().unwrap(), Some(("иванов", id)));
+        assert!(
+            Page::parse(10, &token("garbage".into()))
+                .unwrap()
+                .after_id()
+                .is_err()
+        );
+        assert!(
+            Page::parse(10, &token("no separator".into()))
+                .unwrap()
+                .after_pair()
+                .is_err()
+        );
+        assert_eq!(Page::parse(10, "").unwrap().after_id().unwrap(), None);
+    }
 
     #[test]
     fn sizes_are_bounded() {

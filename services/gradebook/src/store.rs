@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::db::Db;
-use otmetka_platform::paging::Page;
+use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db};
 use uuid::Uuid;
 
@@ -53,19 +53,12 @@ pub async fn student_marks(
     filter: &MarkFilter,
     page: &Page,
 ) -> Result<Vec<Mark>> {
-    let (after_date, after_id) = match page.after.as_deref() {
-        None => (None, None),
-        Some(key) => {
-            let parsed = key.split_once('\0').and_then(|(date, id)| {
-                Some((
-                    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
-                    Uuid::parse_str(id).ok()?,
-                ))
-            });
-            let (date, id) = parsed
-                .ok_or_else(|| Error::invalid("page_token", "not a token from a previous page"))?;
+    let (after_date, after_id) = match page.after_pair()? {
+        Some((date, id)) => {
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad_token())?;
             (Some(date), Some(id))
         }
+        None => (None, None),
     };
     let sql = format!(
         "SELECT {MARK_COLUMNS} FROM marks

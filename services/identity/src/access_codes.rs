@@ -71,14 +71,7 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<AccessCode>> {
 }
 
 pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<AccessCode>> {
-    let after = page
-        .after
-        .as_deref()
-        .map(|id| {
-            Uuid::parse_str(id)
-                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
-        })
-        .transpose()?;
+    let after = page.after_id()?;
     let sql = format!(
         "SELECT {COLUMNS} FROM access_codes WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
     );

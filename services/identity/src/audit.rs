@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
 use otmetka_platform::paging::Page;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Result, with_db};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,14 +104,7 @@ pub async fn record(db: &Db, event: AuditEvent) -> Result<()> {
 
 /// A school's events, newest first.
 pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredAuditEvent>> {
-    let before = page
-        .after
-        .as_deref()
-        .map(|id| {
-            Uuid::parse_str(id)
-                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
-        })
-        .transpose()?;
+    let before = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, actor_id, kind, object_id, source_address, created_at
          FROM audit_events WHERE school_id = $1 AND ($2 IS NULL OR id < $2)

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
 use otmetka_platform::paging::Page;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Result, with_db};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -53,16 +53,6 @@ pub fn hash_secret(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-fn after_id(page: &Page) -> Result<Option<Uuid>> {
-    page.after
-        .as_deref()
-        .map(|id| {
-            Uuid::parse_str(id)
-                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
-        })
-        .transpose()
-}
-
 pub async fn insert(db: &Db, client: &Client) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO clients (id, name, kind, secret_hash, allowed_scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -93,7 +83,7 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<Client>> {
 }
 
 pub async fn list(db: &Db, page: &Page) -> Result<Vec<Client>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT * FROM clients WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2")
         .bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
@@ -123,7 +113,7 @@ pub async fn withdraw(db: &Db, client_id: Uuid, school_id: Uuid) -> Result<bool>
 }
 
 pub async fn grants_of_school(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<VendorGrant>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT client_id, school_id, granted_by, created_at FROM vendor_grants
          WHERE school_id = $1 AND ($2 IS NULL OR client_id > $2) ORDER BY client_id LIMIT $3")

@@ -20,16 +20,6 @@ fn exists(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
     }
 }
 
-fn after_id(page: &Page) -> Result<Option<Uuid>> {
-    page.after
-        .as_deref()
-        .map(|id| {
-            Uuid::parse_str(id)
-                .map_err(|_| Error::invalid("page_token", "not a token from a previous page"))
-        })
-        .transpose()
-}
-
 /// `LIKE` pattern for a substring, with the wildcards in it escaped.
 fn contains_pattern(query: &str) -> String {
     let escaped = query
@@ -63,7 +53,7 @@ pub async fn list_schools(
     name_query: &str,
     member: Option<Uuid>,
 ) -> Result<Vec<School>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     let pattern = contains_pattern(name_query);
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, name, timezone, created_at FROM schools
@@ -106,15 +96,9 @@ pub async fn list_persons(
     name_query: &str,
     page: &Page,
 ) -> Result<Vec<(String, Person)>> {
-    let (after_name, after_id) = match page.after.as_deref() {
+    let (after_name, after_id) = match page.after_pair()? {
+        Some((name, id)) => (Some(name.to_owned()), Some(id)),
         None => (None, None),
-        Some(key) => {
-            let (name, id) = key
-                .split_once('\0')
-                .and_then(|(name, id)| Some((name.to_owned(), Uuid::parse_str(id).ok()?)))
-                .ok_or_else(|| Error::invalid("page_token", "not a token from a previous page"))?;
-            (Some(name), Some(id))
-        }
     };
     let pattern = contains_pattern(name_query);
     let sql = format!(
@@ -192,7 +176,7 @@ pub async fn get_class(db: &Db, id: Uuid) -> Result<Option<Class>> {
 }
 
 pub async fn list_classes(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Class>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT * FROM classes WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
         .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
@@ -213,7 +197,7 @@ pub async fn get_subject(db: &Db, id: Uuid) -> Result<Option<Subject>> {
 }
 
 pub async fn list_subjects(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Subject>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT * FROM subjects WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
         .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
@@ -261,7 +245,7 @@ pub async fn class_students(
     date: NaiveDate,
     page: &Page,
 ) -> Result<Vec<Person>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     let sql = format!(
         "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN (
             SELECT student_id FROM class_memberships
@@ -301,7 +285,7 @@ pub async fn guardianships_of(
     guardian_id: Uuid,
     page: &Page,
 ) -> Result<Vec<Guardianship>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT * FROM guardianships WHERE guardian_id = $1 AND ($2 IS NULL OR student_id > $2)
          ORDER BY student_id LIMIT $3")
@@ -337,7 +321,7 @@ pub async fn list_assignments(
     teacher_id: Option<Uuid>,
     page: &Page,
 ) -> Result<Vec<TeachingAssignment>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, teacher_id, class_id, subject_id, group_id FROM teaching_assignments
          WHERE school_id = $1 AND ($2 IS NULL OR class_id = $2) AND ($3 IS NULL OR teacher_id = $3)
@@ -388,7 +372,7 @@ struct GroupRow {
 
 /// A class's groups with their students, in id order.
 pub async fn list_groups(db: &Db, class_id: Uuid, page: &Page) -> Result<Vec<Group>> {
-    let after = after_id(page)?;
+    let after = page.after_id()?;
     let rows: Vec<GroupRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, class_id, name FROM class_groups WHERE class_id = $1 AND ($2 IS NULL OR id > $2)
          ORDER BY id LIMIT $3")
