@@ -418,9 +418,14 @@ enum Rpc {
     RegisterExternalGuardian,
     LinkExternalIdentity,
     ListSessionRevocations,
+    CheckReadSchool,
+    CheckManageSchedule,
+    CheckClosePeriod,
+    CheckTeachClass,
+    CheckReadClass,
 }
 
-const RPCS: [Rpc; 32] = [
+const RPCS: [Rpc; 37] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -453,6 +458,11 @@ const RPCS: [Rpc; 32] = [
     Rpc::RegisterExternalGuardian,
     Rpc::LinkExternalIdentity,
     Rpc::ListSessionRevocations,
+    Rpc::CheckReadSchool,
+    Rpc::CheckManageSchedule,
+    Rpc::CheckClosePeriod,
+    Rpc::CheckTeachClass,
+    Rpc::CheckReadClass,
 ];
 
 /// Who may make each call.
@@ -506,12 +516,50 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListAuditEvents
         | Rpc::ListVendorGrants
         | Rpc::CreateGroup => manage.to_vec(),
+        Rpc::CheckReadSchool => [
+            read_roster.as_slice(),
+            &[OwnGuardian, OtherGuardian, Student, OtherStudent],
+        ]
+        .concat(),
+        Rpc::CheckReadClass => [
+            read_roster.as_slice(),
+            &[OwnGuardian, OtherGuardian, Student, OtherStudent],
+        ]
+        .concat(),
+        Rpc::CheckManageSchedule => vec![SchoolAdmin, DeputyHead],
+        Rpc::CheckClosePeriod => vec![DeputyHead],
+        Rpc::CheckTeachClass => vec![SubjectTeacher, ClassTeacher, DeputyHead],
     };
     set.into_iter().collect()
 }
 
 fn ok<T>(result: Result<T, tonic::Status>) -> Result<(), Code> {
     result.map(|_| ()).map_err(|status| status.code())
+}
+
+/// Asks identity whether the caller may take a school or class `action`:
+/// school actions on the fixture's school, class actions on 5А in mathematics.
+async fn check(f: &mut Fixture, token: &str, action: identity::Action) -> Result<(), Code> {
+    let on_class = matches!(
+        action,
+        identity::Action::TeachClass | identity::Action::ReadClass
+    );
+    let request = if on_class {
+        identity::CheckAccessRequest {
+            action: action.into(),
+            class_id: f.class_5a.clone(),
+            subject_id: f.mathematics.clone(),
+            date: "2026-10-01".into(),
+            ..Default::default()
+        }
+    } else {
+        identity::CheckAccessRequest {
+            action: action.into(),
+            school_id: f.school.clone(),
+            ..Default::default()
+        }
+    };
+    ok(f.identity.check_access(with_token(token, request)).await)
 }
 
 /// Makes the call as `who`; `Ok` if it was allowed, else the refusal's code.
@@ -551,9 +599,15 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
                     student_id: f.student.clone(),
                     subject_id: String::new(),
                     date: "2026-10-01".into(),
+                    ..Default::default()
                 },
             ))
             .await),
+        Rpc::CheckReadSchool => check(f, &token, identity::Action::ReadSchool).await,
+        Rpc::CheckManageSchedule => check(f, &token, identity::Action::ManageSchedule).await,
+        Rpc::CheckClosePeriod => check(f, &token, identity::Action::ClosePeriod).await,
+        Rpc::CheckTeachClass => check(f, &token, identity::Action::TeachClass).await,
+        Rpc::CheckReadClass => check(f, &token, identity::Action::ReadClass).await,
         Rpc::GetSchool => ok(f
             .identity
             .get_school(with_token(

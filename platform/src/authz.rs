@@ -72,6 +72,12 @@ pub struct Relations {
     pub class_teacher_of: bool,
     /// The caller's staff roles in the object's school (staff-of-school).
     pub school_roles: Vec<StaffRole>,
+    /// The caller studies at the object's school or is a guardian of one of
+    /// its students.
+    pub school_member: bool,
+    /// The caller studies in the object class (or group) on the day, or is a
+    /// guardian of a student who does.
+    pub class_member: bool,
     /// The caller is a vendor client the object's school has granted access
     /// (vendor-granted-school).
     pub vendor_granted_school: bool,
@@ -96,8 +102,18 @@ pub enum Action {
     ReadStudentRecord,
     /// Post or correct a mark in a subject.
     WriteMark { subject_id: Uuid },
+    /// Read a school's calendar: years, periods, bells, holidays, timetable.
+    ReadSchool,
     /// Read a school's roster (classes, subjects, people).
     ReadRoster,
+    /// Change a school's calendar, bell schedules, timetable and lessons.
+    ManageSchedule,
+    /// Close or reopen a reporting period (locks the journal).
+    ClosePeriod,
+    /// Teach a class (or a group of it) a subject: lesson topics, homework.
+    TeachClass { subject_id: Uuid },
+    /// Read a class's (or group's) lessons and homework.
+    ReadClass,
     /// Change a school's roster, credentials and assignments.
     ManageRoster,
     /// Read a school's audit trail.
@@ -121,11 +137,26 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
             relations.teaches_subjects.contains(&subject_id)
                 || relations.granted_vendor_with(SCOPE_MARKS_WRITE)
         }
+        Action::ReadSchool => allows(relations, Action::ReadRoster) || relations.school_member,
         Action::ReadRoster => {
             relations.city_operator
                 || !relations.school_roles.is_empty()
                 || relations.granted_vendor_with(SCOPE_ROSTER_READ)
         }
+        Action::ManageSchedule => {
+            relations.has_school_role(StaffRole::SchoolAdmin)
+                || relations.has_school_role(StaffRole::DeputyHead)
+        }
+        Action::ClosePeriod => {
+            relations.has_school_role(StaffRole::DeputyHead)
+                || relations.has_school_role(StaffRole::Director)
+        }
+        Action::TeachClass { subject_id } => {
+            relations.teaches_subjects.contains(&subject_id)
+                || relations.class_teacher_of
+                || relations.has_school_role(StaffRole::DeputyHead)
+        }
+        Action::ReadClass => relations.class_member || allows(relations, Action::ReadRoster),
         Action::ManageRoster => {
             relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
         }
@@ -163,6 +194,21 @@ mod tests {
                 },
             ),
             (
+                "member of the school",
+                Relations {
+                    school_member: true,
+                    ..Default::default()
+                },
+            ),
+            (
+                "member of the class",
+                Relations {
+                    school_member: true,
+                    class_member: true,
+                    ..Default::default()
+                },
+            ),
+            (
                 "subject teacher",
                 Relations {
                     teaches_subjects: vec![subject()],
@@ -189,6 +235,13 @@ mod tests {
                 "deputy head",
                 Relations {
                     school_roles: vec![StaffRole::DeputyHead],
+                    ..Default::default()
+                },
+            ),
+            (
+                "director",
+                Relations {
+                    school_roles: vec![StaffRole::Director],
                     ..Default::default()
                 },
             ),
@@ -233,45 +286,54 @@ mod tests {
 
     #[test]
     fn the_matrix() {
-        let write = Action::WriteMark {
-            subject_id: subject(),
-        };
-        // caller → (read record, write mark, read roster, manage roster, read audit, manage city)
-        let expected: [(&str, [bool; 6]); 12] = [
-            ("stranger", [false, false, false, false, false, false]),
-            ("student", [true, false, false, false, false, false]),
-            ("own guardian", [true, false, false, false, false, false]),
-            ("subject teacher", [true, true, true, false, false, false]),
+        let actions = [
+            Action::ReadStudentRecord,
+            Action::WriteMark {
+                subject_id: subject(),
+            },
+            Action::ReadSchool,
+            Action::ReadRoster,
+            Action::ManageSchedule,
+            Action::ClosePeriod,
+            Action::TeachClass {
+                subject_id: subject(),
+            },
+            Action::ReadClass,
+            Action::ManageRoster,
+            Action::ReadAudit,
+            Action::ManageCity,
+        ];
+        // Columns in the order of `actions`: record, mark, school, roster,
+        // schedule, close, teach, class, manage roster, audit, city.
+        let o = false;
+        let x = true;
+        let expected: [(&str, [bool; 11]); 15] = [
+            ("stranger", [o, o, o, o, o, o, o, o, o, o, o]),
+            ("student", [x, o, o, o, o, o, o, o, o, o, o]),
+            ("own guardian", [x, o, o, o, o, o, o, o, o, o, o]),
+            ("member of the school", [o, o, x, o, o, o, o, o, o, o, o]),
+            ("member of the class", [o, o, x, o, o, o, o, x, o, o, o]),
+            ("subject teacher", [x, x, x, x, o, o, x, x, o, o, o]),
             (
                 "other teacher of the school",
-                [false, false, true, false, false, false],
+                [o, o, x, x, o, o, o, x, o, o, o],
             ),
-            ("class teacher", [true, false, true, false, false, false]),
-            ("deputy head", [true, false, true, false, false, false]),
-            ("school admin", [false, false, true, true, true, false]),
-            ("city operator", [false, false, true, true, true, true]),
-            ("granted vendor", [false, true, true, false, false, false]),
-            (
-                "vendor without a grant",
-                [false, false, false, false, false, false],
-            ),
+            ("class teacher", [x, o, x, x, o, o, x, x, o, o, o]),
+            ("deputy head", [x, o, x, x, x, x, x, x, o, o, o]),
+            ("director", [x, o, x, x, o, x, o, x, o, o, o]),
+            ("school admin", [o, o, x, x, x, o, o, x, x, x, o]),
+            ("city operator", [o, o, x, x, o, o, o, x, x, x, x]),
+            ("granted vendor", [o, x, x, x, o, o, o, x, o, o, o]),
+            ("vendor without a grant", [o, o, o, o, o, o, o, o, o, o, o]),
             (
                 "granted vendor without scopes",
-                [false, false, false, false, false, false],
+                [o, o, o, o, o, o, o, o, o, o, o],
             ),
         ];
         let callers = callers();
         assert_eq!(callers.len(), expected.len());
         for ((name, relations), (expected_name, cells)) in callers.iter().zip(expected) {
             assert_eq!(*name, expected_name);
-            let actions: [Action; 6] = [
-                Action::ReadStudentRecord,
-                write,
-                Action::ReadRoster,
-                Action::ManageRoster,
-                Action::ReadAudit,
-                Action::ManageCity,
-            ];
             for (action, allowed) in actions.into_iter().zip(cells) {
                 assert_eq!(allows(relations, action), allowed, "{name} × {action:?}");
             }

@@ -22,6 +22,15 @@ pub fn parse_id(field: &str, text: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(text).map_err(|_| Error::invalid(field, "must be an id (UUID)"))
 }
 
+/// Parses an optional id: empty text means none.
+pub fn optional_id(field: &str, text: &str) -> Result<Option<uuid::Uuid>> {
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        parse_id(field, text).map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,7 @@ impl GradebookApi {
             student_id: student_id.to_string(),
             subject_id: subject_id.map(|id| id.to_string()).unwrap_or_default(),
             date: date.map(|d| d.to_string()).unwrap_or_default(),
+            ..Default::default()
         })?;
         let answer = self
             .identity

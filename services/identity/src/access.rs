@@ -61,12 +61,56 @@ pub async fn require_school(
     school_id: Uuid,
     action: Action,
 ) -> Result<()> {
-    let relations = school_relations(db, caller, school_id).await?;
+    let mut relations = school_relations(db, caller, school_id).await?;
+    if action == Action::ReadSchool && caller.client_scopes.is_none() {
+        relations.school_member = store::is_school_member(db, caller.id, school_id).await?;
+    }
     let exists = store::get_school(db, school_id).await?.is_some();
     if exists && authz::allows(&relations, action) {
         Ok(())
     } else {
         Err(Error::not_found("school"))
+    }
+}
+
+/// Allows `action` on a class, or on one group of it (the group must belong
+/// to the class), or answers "class not found". Returns the class's school.
+pub async fn require_class(
+    db: &Db,
+    caller: &Principal,
+    class_id: Uuid,
+    group_id: Option<Uuid>,
+    date: Option<NaiveDate>,
+    action: Action,
+) -> Result<Uuid> {
+    let not_found = || Error::not_found("class");
+    let class = store::get_class(db, class_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if let Some(group_id) = group_id
+        && store::group_class(db, group_id).await? != Some(class_id)
+    {
+        return Err(not_found());
+    }
+    let mut relations = school_relations(db, caller, class.school_id).await?;
+    if caller.client_scopes.is_none() {
+        relations.teaches_subjects =
+            store::subjects_taught_in_class(db, caller.id, class_id, group_id).await?;
+        relations.class_teacher_of = class.class_teacher_id == Some(caller.id);
+        if action == Action::ReadClass {
+            let date = match date {
+                Some(date) => date,
+                None => school_today(db, class.school_id).await?,
+            };
+            relations.class_member =
+                store::is_class_member(db, caller.id, class_id, group_id, date).await?;
+        }
+    }
+    if authz::allows(&relations, action) {
+        Ok(class.school_id)
+    } else {
+        tracing::info!(caller = %caller.id, %class_id, ?action, "access denied");
+        Err(not_found())
     }
 }
 

@@ -346,6 +346,109 @@ pub async fn taught_subjects(
         .bind(teacher_id).bind(class_id).bind(student_id).fetch_all(pool).await?))
 }
 
+/// Subjects the teacher teaches to a class, or to one group of it: a
+/// whole-class assignment covers its groups too.
+pub async fn subjects_taught_in_class(
+    db: &Db,
+    teacher_id: Uuid,
+    class_id: Uuid,
+    group_id: Option<Uuid>,
+) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT subject_id FROM teaching_assignments
+         WHERE teacher_id = $1 AND class_id = $2 AND (group_id IS NULL OR group_id = $3)")
+        .bind(teacher_id).bind(class_id).bind(group_id).fetch_all(pool).await?))
+}
+
+/// The person studies at the school, or is a guardian of one of its students.
+pub async fn is_school_member(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<bool> {
+    let found: Option<i32> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT 1 FROM persons WHERE id = $1 AND school_id = $2 AND kind = 'student'
+         UNION ALL
+         SELECT 1 FROM guardianships WHERE guardian_id = $1 AND school_id = $2
+         LIMIT 1")
+        .bind(person_id).bind(school_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
+/// The person studies in the class (and the group, when given) on `date`,
+/// or is a guardian of a student who does.
+pub async fn is_class_member(
+    db: &Db,
+    person_id: Uuid,
+    class_id: Uuid,
+    group_id: Option<Uuid>,
+    date: NaiveDate,
+) -> Result<bool> {
+    let found: Option<i32> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT 1 FROM class_memberships m
+         WHERE m.class_id = $2 AND m.start_date <= $4 AND (m.end_date IS NULL OR m.end_date > $4)
+           AND (m.student_id = $1
+                OR m.student_id IN (SELECT student_id FROM guardianships WHERE guardian_id = $1))
+           AND ($3 IS NULL OR m.student_id IN (SELECT student_id FROM group_members WHERE group_id = $3))
+         LIMIT 1")
+        .bind(person_id).bind(class_id).bind(group_id).bind(date)
+        .fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
+/// The groups of the class that the student belongs to.
+pub async fn student_groups(db: &Db, student_id: Uuid, class_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT m.group_id FROM group_members m JOIN class_groups g ON g.id = m.group_id
+         WHERE m.student_id = $1 AND g.class_id = $2 ORDER BY m.group_id")
+        .bind(student_id).bind(class_id).fetch_all(pool).await?))
+}
+
+pub async fn find_subject(db: &Db, school_id: Uuid, name: &str) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM subjects WHERE school_id = $1 AND name = $2")
+        .bind(school_id).bind(name).fetch_optional(pool).await?))
+}
+
+pub async fn find_group(db: &Db, class_id: Uuid, name: &str) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM class_groups WHERE class_id = $1 AND name = $2")
+        .bind(class_id).bind(name).fetch_optional(pool).await?))
+}
+
+pub async fn group_students(db: &Db, group_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT student_id FROM group_members WHERE group_id = $1 ORDER BY student_id")
+        .bind(group_id).fetch_all(pool).await?))
+}
+
+pub async fn add_group_students(db: &Db, group_id: Uuid, student_ids: &[Uuid]) -> Result<()> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for student_id in student_ids {
+            sqlx::query("INSERT INTO group_members (group_id, student_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(group_id).bind(student_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Every student of the class on `date`, in id order.
+pub async fn class_student_ids(db: &Db, class_id: Uuid, date: NaiveDate) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT student_id FROM class_memberships
+         WHERE class_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2)
+         ORDER BY student_id")
+        .bind(class_id).bind(date).fetch_all(pool).await?))
+}
+
+pub async fn has_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<bool> {
+    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM teaching_assignments
+         WHERE teacher_id = $1 AND class_id = $2 AND subject_id = $3
+           AND (group_id = $4 OR (group_id IS NULL AND $4 IS NULL))")
+        .bind(assignment.teacher_id).bind(assignment.class_id).bind(assignment.subject_id)
+        .bind(assignment.group_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
 /// Creates a group with its students, together.
 pub async fn insert_group(db: &Db, group: &Group) -> Result<()> {
     with_db!(db, pool => {
