@@ -2,9 +2,9 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use crate::client_ip::ClientIp;
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -61,7 +61,7 @@ pub struct SessionView {
 pub async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: ClientIp,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Response {
     sign_in(&state, body.login, body.password, peer, &headers)
@@ -70,11 +70,11 @@ pub async fn create_session(
 }
 
 /// A call to identity from someone not signed in yet.
-fn anonymous<T>(state: &AppState, message: T, peer: SocketAddr) -> tonic::Request<T> {
+fn anonymous<T>(state: &AppState, message: T, peer: ClientIp) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     request.set_timeout(state.settings.upstream_timeout);
     otmetka_platform::telemetry::inject_current_context(request.metadata_mut());
-    set_client_address(&mut request, &peer.ip().to_string());
+    set_client_address(&mut request, &peer.to_string());
     request
 }
 
@@ -83,7 +83,7 @@ async fn sign_in(
     state: &AppState,
     login: String,
     password: String,
-    peer: SocketAddr,
+    peer: ClientIp,
     headers: &HeaderMap,
 ) -> Result<Response> {
     let request = anonymous(state, identity::LoginRequest { login, password }, peer);
@@ -98,10 +98,10 @@ async fn sign_in(
         refresh_token: login.refresh_token,
     };
     let person_id = tokens.person_id;
-    let origin = session::Origin::of(headers, peer.ip().to_string());
+    let origin = session::Origin::of(headers, peer.to_string());
     let (cookie, replaced) = session::create(state, tokens, origin, headers).await?;
     if let Some(refresh_token) = replaced {
-        revoke_refresh_token(state, refresh_token, &peer.ip().to_string()).await;
+        revoke_refresh_token(state, refresh_token, &peer.to_string()).await;
     }
     let view = SessionView {
         person_id: person_id.to_string(),
@@ -131,7 +131,7 @@ pub struct RegistrationBody {
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: ClientIp,
     ApiJson(body): ApiJson<RegistrationBody>,
 ) -> Response {
     let result: Result<Response> = async {

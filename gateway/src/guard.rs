@@ -72,6 +72,7 @@ pub fn limit_sign_ins<S: Clone + Send + Sync + 'static>(
 ) -> axum::Router<S> {
     let config = std::sync::Arc::new(
         tower_governor::governor::GovernorConfigBuilder::default()
+            .key_extractor(crate::client_ip::ClientIpKey)
             .per_second(SIGN_IN_REFILL_SECONDS)
             .burst_size(SIGN_IN_BURST)
             .finish()

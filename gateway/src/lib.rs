@@ -3,6 +3,7 @@
 //! services, carrying the person's token, a deadline and the trace.
 
 mod api;
+mod client_ip;
 mod guard;
 mod observe;
 mod oidc;
@@ -25,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use client_ip::TrustedProxies;
 pub use oidc::{ProviderConfig, parse_providers};
 
 pub const MIGRATIONS: Migrations = Migrations {
@@ -53,6 +55,8 @@ pub struct Settings {
     pub oidc_providers: Vec<oidc::ProviderConfig>,
     /// How often to learn whose sessions must end.
     pub revocation_poll: Duration,
+    /// Proxies in front of the gateway whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: client_ip::TrustedProxies,
     /// The gateway's own client credentials at identity (needed for
     /// sign-in by external identities).
     pub service_client: Option<(uuid::Uuid, otmetka_platform::config::Secret)>,
@@ -86,6 +90,7 @@ impl AppState {
 
 fn router(state: AppState) -> Router {
     let own_origin: std::sync::Arc<str> = guard::origin_of(&state.settings.public_url).into();
+    let trusted_proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     // Every way in by a secret someone could guess, limited per address.
     let sign_in = guard::limit_sign_ins(
         Router::new()
@@ -128,17 +133,12 @@ fn router(state: AppState) -> Router {
     for (name, value) in guard::security_headers() {
         api = api.layer(SetResponseHeaderLayer::overriding(name, value));
     }
+    let api = api.layer(axum::middleware::from_fn_with_state(
+        trusted_proxies,
+        client_ip::resolve,
+    ));
     // Outermost, so that every answer (refusals included) is traced and counted.
     api.layer(axum::middleware::from_fn(observe::observe))
-}
-
-/// The address the request came from (the TCP peer; a proxy in front must
-/// be taught to the gateway before its forwarded headers are believed).
-pub(crate) fn client_address(extensions: &axum::http::Extensions) -> String {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_default()
 }
 
 /// Ready while not shutting down and the session database answers.

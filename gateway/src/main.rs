@@ -72,6 +72,10 @@ struct Config {
         requires = "client_id"
     )]
     client_secret: Option<otmetka_platform::config::Secret>,
+    /// Proxies in front of the gateway (addresses or networks, comma-separated)
+    /// whose X-Forwarded-For names the client; with none, the TCP peer is the client.
+    #[arg(long, env = "OTMETKA_TRUSTED_PROXIES", default_value = "", value_parser = otmetka_gateway::TrustedProxies::parse)]
+    trusted_proxies: otmetka_gateway::TrustedProxies,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -102,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
             revocation_poll: config.revocation_poll,
             oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
             service_client: config.client_id.zip(config.client_secret),
+            trusted_proxies: config.trusted_proxies,
         };
         otmetka_gateway::run(settings, listener, shutdown).await
     })

@@ -7,11 +7,11 @@
 //! issuer in the response (RFC 9207) must name its own.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::client_ip::ClientIp;
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -412,7 +412,7 @@ struct PendingLogin {
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: ClientIp,
     Path(provider): Path<String>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
@@ -424,7 +424,7 @@ pub async fn callback(
 async fn finish(
     state: &AppState,
     headers: &HeaderMap,
-    peer: SocketAddr,
+    peer: ClientIp,
     provider: &str,
     query: CallbackQuery,
 ) -> Result<Response> {
@@ -476,7 +476,7 @@ async fn finish(
         };
         let mut request = outgoing(message, &service, None)?;
         request.set_timeout(state.settings.upstream_timeout);
-        set_client_address(&mut request, &peer.ip().to_string());
+        set_client_address(&mut request, &peer.to_string());
         state
             .identity
             .clone()
@@ -493,7 +493,7 @@ async fn finish(
     };
     let mut request = outgoing(message, &service, None)?;
     request.set_timeout(state.settings.upstream_timeout);
-    set_client_address(&mut request, &peer.ip().to_string());
+    set_client_address(&mut request, &peer.to_string());
     match state
         .identity
         .clone()
@@ -640,7 +640,7 @@ async fn verified_identity(
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
-    peer: SocketAddr,
+    peer: ClientIp,
     login: identity::LoginResponse,
     provider_logout_url: Option<String>,
 ) -> Result<HeaderValue> {
@@ -658,7 +658,7 @@ async fn start_session(
     let (cookie, _) = session::create(
         state,
         tokens,
-        Origin::of(headers, peer.ip().to_string()),
+        Origin::of(headers, peer.to_string()),
         headers,
     )
     .await?;
@@ -689,7 +689,7 @@ struct PendingLink {
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    peer: ClientIp,
     ApiJson(body): ApiJson<LinkBody>,
 ) -> Response {
     link(&state, &headers, peer, body)
@@ -700,7 +700,7 @@ pub async fn register(
 async fn link(
     state: &AppState,
     headers: &HeaderMap,
-    peer: SocketAddr,
+    peer: ClientIp,
     body: LinkBody,
 ) -> Result<Response> {
     let missing = || Error::Unauthenticated("sign in with an identity provider first".into());
@@ -728,7 +728,7 @@ async fn link(
     let service = state.service_token().await?;
     let mut request = outgoing(message, &service, None)?;
     request.set_timeout(state.settings.upstream_timeout);
-    set_client_address(&mut request, &peer.ip().to_string());
+    set_client_address(&mut request, &peer.to_string());
     let response = state
         .identity
         .clone()

@@ -299,7 +299,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let client_address = crate::client_address(&parts.extensions);
+        let client_address = crate::client_ip::of(&parts.extensions).to_string();
         load(&state, &parts.headers, client_address)
             .await
             .map_err(|error| Problem::for_request(error, &parts.headers))

@@ -49,6 +49,8 @@ pub struct Options {
     /// margin, so that every request through a session refreshes its token
     /// and that path is always tested.
     pub access_token_ttl: Option<Duration>,
+    /// Proxies whose `X-Forwarded-For` the gateway believes; none by default.
+    pub trusted_proxies: otmetka_gateway::TrustedProxies,
 }
 
 pub struct Sandbox {
@@ -73,6 +75,7 @@ fn suite_config(storage: Storage, options: &Options) -> SuiteConfig {
         upstream_timeout: Duration::from_secs(5),
         oidc_providers: options.oidc_providers.clone(),
         access_token_ttl: options.access_token_ttl.unwrap_or(Duration::from_secs(60)),
+        trusted_proxies: options.trusted_proxies.clone(),
     }
 }
 

@@ -213,6 +213,15 @@ async fn sign_ins_are_rate_limited_per_address_and_foreign_origins_refused() {
     );
     let limited = attempt().await.unwrap();
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    // No proxy is trusted here, so a forwarded address changes nothing.
+    let forged = client
+        .post(format!("{}/api/v1/session", sandbox.gateway()))
+        .header("x-forwarded-for", "198.51.100.23")
+        .json(&json!({ "login": "nobody-at-all", "password": "whatever it is" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
         limited.headers()["content-type"],
         "application/problem+json"
@@ -233,5 +242,57 @@ async fn sign_ins_are_rate_limited_per_address_and_foreign_origins_refused() {
         .await
         .unwrap();
     assert_eq!(same_site.status(), StatusCode::NO_CONTENT);
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+    let sandbox = Sandbox::start_with(otmetka_integration_tests::Options {
+        trusted_proxies: otmetka_gateway::TrustedProxies::parse("127.0.0.0/8").unwrap(),
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let sign_in = |from: &str, login: String, password: &str| {
+        client
+            .post(format!("{}/api/v1/session", sandbox.gateway()))
+            // The client's own claim first, then what the proxy saw.
+            .header("x-forwarded-for", format!("10.66.0.1, {from}"))
+            .json(&json!({ "login": login, "password": password }))
+            .send()
+    };
+    let response = sign_in("198.51.100.7", "parent".into(), "roditel-demo")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let listed: Value = client
+        .get(format!("{}/api/v1/sessions", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["sessions"][0]["client_address"], "198.51.100.7");
+
+    // The limit counts each client behind the proxy on its own (a new login
+    // each time, so that identity's per-login lockout plays no part).
+    let mut statuses = Vec::new();
+    for attempt in 0..25 {
+        let response = sign_in("203.0.113.1", format!("nobody-{attempt}"), "wrong password")
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(statuses[24], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    let neighbour = sign_in("203.0.113.2", "nobody-next-door".into(), "wrong password")
+        .await
+        .unwrap();
+    assert_eq!(neighbour.status(), StatusCode::UNAUTHORIZED);
     sandbox.stop().await.unwrap();
 }

@@ -42,6 +42,8 @@ pub struct SuiteConfig {
     pub oidc_providers: Vec<otmetka_gateway::ProviderConfig>,
     /// Lifetime of access tokens (at most 15 minutes).
     pub access_token_ttl: Duration,
+    /// Proxies in front of the gateway whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: otmetka_gateway::TrustedProxies,
 }
 
 impl SuiteConfig {
@@ -177,6 +179,7 @@ impl RunningSuite {
             revocation_poll: Duration::from_millis(500),
             oidc_providers: config.oidc_providers.clone(),
             service_client: Some((gateway_client.id, gateway_client.secret)),
+            trusted_proxies: config.trusted_proxies.clone(),
         };
         tasks.spawn(named(
             "gateway",

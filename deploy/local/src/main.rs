@@ -82,6 +82,8 @@ async fn main() -> anyhow::Result<()> {
         upstream_timeout: Duration::from_secs(5),
         oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
         access_token_ttl: Duration::from_secs(15 * 60),
+        // The local suite is reached directly, never through a proxy.
+        trusted_proxies: otmetka_gateway::TrustedProxies::default(),
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;
