@@ -16,6 +16,8 @@ const CLASSES: &str = "sourcedId,status,dateLastModified,title,grades,courseSour
 c-1,active,2026-09-01T00:00:00Z,7В,07,,,homeroom,,org-1,,,,
 c-2,active,2026-09-01T00:00:00Z,Алгебра 7В,07,course-1,,scheduled,,org-1,,Алгебра,,
 c-3,active,2026-09-01T00:00:00Z,7Г,15,,,homeroom,,org-1,,,,
+c-4,active,2026-09-01T00:00:00Z,Английский 7В гр. 1,07,course-2,,scheduled,,org-1,,Английский язык,,
+c-5,active,2026-09-01T00:00:00Z,Кружок,07,,,club,,org-1,,,,
 ";
 
 const ENROLLMENTS: &str = "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate
@@ -24,6 +26,11 @@ e-2,active,2026-09-01T00:00:00Z,c-1,org-1,u-2,student,false,2026-09-01,
 e-3,active,2026-09-01T00:00:00Z,c-1,org-1,u-3,teacher,true,2026-09-01,
 e-4,active,2026-09-01T00:00:00Z,c-9,org-1,u-1,student,false,2026-09-01,
 e-5,active,2026-09-01T00:00:00Z,c-1,org-1,u-2,student,false,01.09.2026,
+e-6,active,2026-09-01T00:00:00Z,c-2,org-1,u-1,student,false,2026-09-01,
+e-7,active,2026-09-01T00:00:00Z,c-2,org-1,u-2,student,false,2026-09-01,
+e-8,active,2026-09-01T00:00:00Z,c-2,org-1,u-3,teacher,false,2026-09-01,
+e-9,active,2026-09-01T00:00:00Z,c-4,org-1,u-1,student,false,2026-09-01,
+e-10,active,2026-09-01T00:00:00Z,c-4,org-1,u-3,teacher,false,2026-09-01,
 ";
 
 fn files(users: &str) -> Vec<identity::RosterFile> {
@@ -102,14 +109,16 @@ async fn a_roster_loads_good_rows_reports_bad_ones_and_reloads_to_no_change() {
         [
             ("users.csv".into(), 5, "role".into()),
             ("users.csv".into(), 6, "givenName".into()),
-            ("classes.csv".into(), 3, "classType".into()),
             ("classes.csv".into(), 4, "grades".into()),
+            ("classes.csv".into(), 6, "classType".into()),
             ("enrollments.csv".into(), 5, "classSourcedId".into()),
             ("enrollments.csv".into(), 6, "beginDate".into()),
         ]
     );
-    // 4 people, 1 class, 2 enrollments, 1 class teacher.
-    assert_eq!((first.created, first.updated), (7, 1), "{first:?}");
+    // 4 people, 1 class, 2 enrollments, 1 class teacher, and from the two
+    // scheduled classes: a subject for the whole class, a subject with a
+    // group, and a teaching assignment for each.
+    assert_eq!((first.created, first.updated), (11, 1), "{first:?}");
 
     // The loaded class, its students, its class teacher and the guardian link.
     let classes = admin
@@ -174,6 +183,42 @@ async fn a_roster_loads_good_rows_reports_bad_ones_and_reloads_to_no_change() {
             .collect::<Vec<_>>(),
         [alisa.id.as_str()]
     );
+
+    // The scheduled classes became the teacher's assignments: algebra for the
+    // whole class, English for the group of the one student enrolled in it.
+    let assignments = admin
+        .identity
+        .list_teaching_assignments(admin.request(identity::ListTeachingAssignmentsRequest {
+            school_id: school.clone(),
+            class_id: class.id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .teaching_assignments;
+    assert_eq!(assignments.len(), 2, "{assignments:?}");
+    assert!(
+        assignments
+            .iter()
+            .all(|a| a.teacher_id == class.class_teacher_id)
+    );
+    let groups = admin
+        .identity
+        .list_groups(admin.request(identity::ListGroupsRequest {
+            class_id: class.id.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .groups;
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].name, "Английский 7В гр. 1");
+    assert_eq!(groups[0].student_ids, [alisa.id.clone()]);
+    let mut audiences: Vec<&str> = assignments.iter().map(|a| a.group_id.as_str()).collect();
+    audiences.sort();
+    assert_eq!(audiences, ["", groups[0].id.as_str()]);
 
     // The same files again: nothing changes.
     let again = load(&mut admin, &school, files(USERS), false).await;

@@ -1,7 +1,12 @@
 //! Bulk roster loading from OneRoster 1.2 CSV files: `users.csv` (students,
 //! teachers, guardians, administrators and their `agentSourcedIds` links),
-//! `classes.csv` (homeroom classes) and `enrollments.csv` (students in
-//! classes, a primary teacher as class teacher).
+//! `classes.csv` (homeroom and scheduled classes) and `enrollments.csv`
+//! (students in classes, a homeroom's primary teacher as class teacher).
+//!
+//! A scheduled class («Английский язык 5А, гр. 1») is not a class of its own
+//! here: it becomes teaching assignments of its teachers in its subject, for
+//! the homeroom its students share — or for a group of that homeroom, named
+//! after the scheduled class, when it holds only some of them.
 //!
 //! Each row stands alone: a bad row is reported by file, line and field and
 //! the good rows still load. The file's `sourcedId`s are remembered per
@@ -17,7 +22,9 @@ use otmetka_platform::db::Db;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::model::{Class, Guardianship, Membership, Person, PersonKind};
+use crate::model::{
+    Class, Group, Guardianship, Membership, Person, PersonKind, Subject, TeachingAssignment,
+};
 use crate::store;
 
 pub const USERS: &str = "users.csv";
@@ -102,6 +109,20 @@ struct ClassRow {
     grades: String,
     #[serde(rename = "classType")]
     class_type: String,
+    #[serde(default)]
+    subjects: String,
+}
+
+/// A scheduled class of the file and who enrolled in it.
+#[derive(Debug, Default)]
+struct ScheduledClass {
+    line: u64,
+    title: String,
+    subject: String,
+    /// Student enrollments: (line, person).
+    students: Vec<(u64, Uuid)>,
+    /// Teacher enrollments: (line, person).
+    teachers: Vec<(u64, Uuid)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,6 +266,8 @@ pub async fn import(
         school_id,
         dry_run,
         sources: store::roster_sources(db, school_id).await?,
+        scheduled: HashMap::new(),
+        homerooms: HashMap::new(),
     };
     if let Some(content) = files.get(USERS) {
         let users: Vec<(u64, UserRow)> = rows(
@@ -274,6 +297,12 @@ pub async fn import(
             loader.enrollment(line, &enrollment, &mut report).await?;
         }
     }
+    let scheduled = std::mem::take(&mut loader.scheduled);
+    let mut scheduled: Vec<ScheduledClass> = scheduled.into_values().collect();
+    scheduled.sort_by_key(|class| class.line);
+    for class in &scheduled {
+        loader.scheduled_class(class, &mut report).await?;
+    }
     for name in files.keys() {
         if ![USERS, CLASSES, ENROLLMENTS, "orgs.csv", "manifest.csv"].contains(&name.as_str()) {
             report.refuse(
@@ -293,6 +322,12 @@ struct Loader<'a> {
     dry_run: bool,
     /// (kind, sourcedId) → platform id, for this school.
     sources: HashMap<(String, String), Uuid>,
+    /// The file's scheduled classes by sourcedId, resolved once every
+    /// enrollment is read.
+    scheduled: HashMap<String, ScheduledClass>,
+    /// Homerooms this load puts students in (so that a dry run resolves
+    /// scheduled classes as the load would).
+    homerooms: HashMap<Uuid, Uuid>,
 }
 
 impl Loader<'_> {
@@ -452,14 +487,39 @@ impl Loader<'_> {
         if row.status == "tobedeleted" {
             return Ok(());
         }
-        if row.class_type != "homeroom" {
-            report.refuse(
-                CLASSES,
-                line,
-                "classType",
-                "only homeroom classes are loaded so far",
-            );
-            return Ok(());
+        match row.class_type.as_str() {
+            "homeroom" => {}
+            "scheduled" => {
+                let subject = row.subjects.split(',').next().unwrap_or("").trim();
+                if subject.is_empty() || subject.chars().count() > 100 {
+                    report.refuse(
+                        CLASSES,
+                        line,
+                        "subjects",
+                        "a scheduled class needs its subject (1–100 characters)",
+                    );
+                    return Ok(());
+                }
+                let title = row.title.trim();
+                if title.is_empty() || title.chars().count() > 100 {
+                    report.refuse(CLASSES, line, "title", "must be 1–100 characters");
+                    return Ok(());
+                }
+                self.scheduled.insert(
+                    row.sourced_id.clone(),
+                    ScheduledClass {
+                        line,
+                        title: title.to_owned(),
+                        subject: subject.to_owned(),
+                        ..ScheduledClass::default()
+                    },
+                );
+                return Ok(());
+            }
+            _ => {
+                report.refuse(CLASSES, line, "classType", "must be homeroom or scheduled");
+                return Ok(());
+            }
         }
         let (grade_level, letter) = match class_name(&row.title, &row.grades) {
             Ok(name) => name,
@@ -521,6 +581,9 @@ impl Loader<'_> {
         if row.status == "tobedeleted" {
             return Ok(());
         }
+        if self.scheduled.contains_key(&row.class_sourced_id) {
+            return self.scheduled_enrollment(line, row, report).await;
+        }
         let Some(class_id) = self.known("class", &row.class_sourced_id) else {
             report.refuse(
                 ENROLLMENTS,
@@ -557,6 +620,7 @@ impl Loader<'_> {
         };
         match row.role.as_str() {
             "student" => {
+                self.homerooms.insert(person_id, class_id);
                 let current = store::membership_on(self.db, person_id, start).await?;
                 if current.is_some_and(|m| m.class_id == class_id && m.start_date == start) {
                     report.count(Outcome::Unchanged);
@@ -589,7 +653,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "primary",
-                "only a homeroom's primary teacher (its class teacher) is loaded so far",
+                "a homeroom takes only its primary teacher (the class teacher); subject teachers enroll in scheduled classes",
             ),
             other => report.refuse(
                 ENROLLMENTS,
@@ -599,6 +663,178 @@ impl Loader<'_> {
             ),
         }
         Ok(())
+    }
+
+    /// Notes a student or teacher of a scheduled class, for
+    /// [`Self::scheduled_class`].
+    async fn scheduled_enrollment(
+        &mut self,
+        line: u64,
+        row: &EnrollmentRow,
+        report: &mut Report,
+    ) -> Result<()> {
+        let Some(person_id) = self.known("user", &row.user_sourced_id) else {
+            report.refuse(
+                ENROLLMENTS,
+                line,
+                "userSourcedId",
+                format!("{:?} is not a user of this roster", row.user_sourced_id),
+            );
+            return Ok(());
+        };
+        let class = self
+            .scheduled
+            .get_mut(&row.class_sourced_id)
+            .expect("a scheduled class of this file");
+        match row.role.as_str() {
+            "student" => class.students.push((line, person_id)),
+            "teacher" => class.teachers.push((line, person_id)),
+            other => report.refuse(
+                ENROLLMENTS,
+                line,
+                "role",
+                format!("{other:?} is not student or teacher"),
+            ),
+        }
+        Ok(())
+    }
+
+    /// Turns a scheduled class into teaching assignments: its subject, the
+    /// homeroom its students share (or a group of it) and its teachers.
+    async fn scheduled_class(&mut self, class: &ScheduledClass, report: &mut Report) -> Result<()> {
+        let today = Utc::now().date_naive();
+        let mut homerooms = Vec::new();
+        for (_, student) in &class.students {
+            if let Some(homeroom) = self.homerooms.get(student) {
+                homerooms.push(*homeroom);
+            } else if let Some(membership) = store::membership_on(self.db, *student, today).await? {
+                homerooms.push(membership.class_id);
+            }
+        }
+        homerooms.sort();
+        homerooms.dedup();
+        let homeroom = match homerooms.as_slice() {
+            [homeroom] => *homeroom,
+            [] => {
+                report.refuse(
+                    CLASSES,
+                    class.line,
+                    "sourcedId",
+                    format!(
+                        "scheduled class {:?} has no student enrolled in a homeroom, so its class is unknown",
+                        class.title
+                    ),
+                );
+                return Ok(());
+            }
+            _ => {
+                report.refuse(
+                    CLASSES,
+                    class.line,
+                    "sourcedId",
+                    format!(
+                        "scheduled class {:?} mixes students of several homerooms",
+                        class.title
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        let mut outcome = Outcome::Unchanged;
+        let subject_id = match store::find_subject(self.db, self.school_id, &class.subject).await? {
+            Some(id) => id,
+            None => {
+                let subject = Subject {
+                    id: Uuid::now_v7(),
+                    school_id: self.school_id,
+                    name: class.subject.clone(),
+                };
+                if !self.dry_run {
+                    store::insert_subject(self.db, &subject).await?;
+                }
+                outcome = Outcome::Created;
+                subject.id
+            }
+        };
+        let mut students: Vec<Uuid> = class.students.iter().map(|(_, id)| *id).collect();
+        students.sort();
+        students.dedup();
+        let mut homeroom_students = store::class_student_ids(self.db, homeroom, today).await?;
+        homeroom_students.extend(
+            self.homerooms
+                .iter()
+                .filter(|(_, class_id)| **class_id == homeroom)
+                .map(|(student, _)| *student),
+        );
+        homeroom_students.sort();
+        homeroom_students.dedup();
+        let whole_class = homeroom_students == students;
+        let group_id = if whole_class {
+            None
+        } else {
+            Some(
+                self.group_of(homeroom, class, &students, &mut outcome)
+                    .await?,
+            )
+        };
+        report.count(outcome);
+        for (_, teacher_id) in &class.teachers {
+            let assignment = TeachingAssignment {
+                id: Uuid::now_v7(),
+                school_id: self.school_id,
+                teacher_id: *teacher_id,
+                class_id: homeroom,
+                subject_id,
+                group_id,
+            };
+            if store::has_assignment(self.db, &assignment).await? {
+                report.count(Outcome::Unchanged);
+                continue;
+            }
+            if !self.dry_run {
+                store::insert_assignment(self.db, &assignment).await?;
+            }
+            report.count(Outcome::Created);
+        }
+        Ok(())
+    }
+
+    /// The homeroom's group named after the scheduled class, made or
+    /// completed so that it holds the class's students.
+    async fn group_of(
+        &mut self,
+        homeroom: Uuid,
+        class: &ScheduledClass,
+        students: &[Uuid],
+        outcome: &mut Outcome,
+    ) -> Result<Uuid> {
+        if let Some(id) = store::find_group(self.db, homeroom, &class.title).await? {
+            let members = store::group_students(self.db, id).await?;
+            let missing: Vec<Uuid> = students
+                .iter()
+                .filter(|student| !members.contains(student))
+                .copied()
+                .collect();
+            if !missing.is_empty() {
+                if !self.dry_run {
+                    store::add_group_students(self.db, id, &missing).await?;
+                }
+                *outcome = Outcome::Updated;
+            }
+            return Ok(id);
+        }
+        let group = Group {
+            id: Uuid::now_v7(),
+            school_id: self.school_id,
+            class_id: homeroom,
+            name: class.title.clone(),
+            student_ids: students.to_vec(),
+        };
+        if !self.dry_run {
+            store::insert_group(self.db, &group).await?;
+        }
+        *outcome = Outcome::Created;
+        Ok(group.id)
     }
 }
 
