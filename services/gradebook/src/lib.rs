@@ -2,6 +2,7 @@
 //! and finals). Access to a student's record is decided by identity.
 
 mod api;
+pub mod calc;
 mod model;
 mod store;
 
