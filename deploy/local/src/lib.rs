@@ -149,9 +149,14 @@ impl RunningSuite {
             "gradebook",
             otmetka_gradebook::run(gradebook, next(), token()),
         ));
+        let schedule = otmetka_schedule::Settings {
+            database: config.database("schedule"),
+            limits: config.limits.clone(),
+            identity_url: identity_url.clone(),
+        };
         tasks.spawn(named(
             "schedule",
-            otmetka_schedule::run(stateless.clone(), next(), token()),
+            otmetka_schedule::run(schedule, next(), token()),
         ));
         tasks.spawn(named(
             "messaging",
