@@ -46,9 +46,10 @@ pub struct SuiteConfig {
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
 }
 
-impl SuiteConfig {
-    fn database(&self, service: &str) -> DbSettings {
-        let url = match &self.storage {
+impl Storage {
+    /// Where `service` keeps its data in this storage.
+    pub fn database(&self, service: &str) -> DbSettings {
+        let url = match self {
             Storage::Sqlite(folder) => {
                 SecretUrl::new(format!("sqlite://{}/{service}.db", folder.display()))
             }
@@ -59,6 +60,12 @@ impl SuiteConfig {
             schema: service.to_owned(),
             max_connections: 5,
         }
+    }
+}
+
+impl SuiteConfig {
+    fn database(&self, service: &str) -> DbSettings {
+        self.storage.database(service)
     }
 }
 
