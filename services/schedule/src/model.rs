@@ -134,7 +134,6 @@ impl GradeLevels {
     pub fn contains(&self, level: i32) -> bool {
         self.0.contains(&level)
     }
-
 }
 
 /// A school-local time of day, "HH:MM".
