@@ -554,24 +554,46 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
         bells.is_default,
         "a school's first bell schedule is its default"
     );
-    s.schedule
-        .create_holiday(with_token(
-            &s.admin,
-            pb::CreateHolidayRequest {
-                holiday: Some(pb::Holiday {
-                    school_id: s.school.clone(),
-                    academic_year_id: year.clone(),
-                    kind: pb::HolidayKind::Vacation.into(),
-                    name: "Осенние каникулы".into(),
-                    start_date: "2026-10-26".into(),
-                    end_date: "2026-11-01".into(),
-                    ..Default::default()
-                }),
-                request_id: String::new(),
+    // A retried create (same request id) returns the first holiday.
+    let vacation = pb::CreateHolidayRequest {
+        holiday: Some(pb::Holiday {
+            school_id: s.school.clone(),
+            academic_year_id: year.clone(),
+            kind: pb::HolidayKind::Vacation.into(),
+            name: "Осенние каникулы".into(),
+            start_date: "2026-10-26".into(),
+            end_date: "2026-11-01".into(),
+            ..Default::default()
+        }),
+        request_id: uuid::Uuid::now_v7().to_string(),
+    };
+    let mut holiday_ids = Vec::new();
+    for _ in 0..2 {
+        let holiday = s
+            .schedule
+            .create_holiday(with_token(&s.admin, vacation.clone()))
+            .await
+            .unwrap()
+            .into_inner()
+            .holiday
+            .unwrap();
+        holiday_ids.push(holiday.id);
+    }
+    assert_eq!(holiday_ids[0], holiday_ids[1]);
+    let holidays = s
+        .schedule
+        .list_holidays(with_token(
+            &s.student,
+            pb::ListHolidaysRequest {
+                school_id: s.school.clone(),
+                ..Default::default()
             },
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner()
+        .holidays;
+    assert_eq!(holidays.len(), 1, "students read the calendar too");
 
     // Quarters of one grade level must not overlap; closing is idempotent.
     let quarter = |number: i32, start: &str, end: &str| pb::CreateReportingPeriodRequest {

@@ -92,16 +92,18 @@ macro_rules! claim_request {
     ($tx:expr, $key:expr, $school_id:expr, $kind:expr, $id:expr, $now:expr) => {
         if let Some(key) = $key {
             let key: &$crate::store::RequestKey = key;
-            let earlier: Option<(String, uuid::Uuid)> = sqlx::query_as(
-                "SELECT resource_kind, resource_id FROM create_requests
+            let earlier: Option<(String, uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+                "SELECT resource_kind, school_id, resource_id FROM create_requests
                  WHERE actor_id = $1 AND request_id = $2",
             )
             .bind(key.actor_id)
             .bind(&key.request_id)
             .fetch_optional(&mut *$tx)
             .await?;
-            if let Some((kind, id)) = earlier {
-                if crate::model::ResourceKind::parse(&kind) != Some($kind) {
+            if let Some((kind, school_id, id)) = earlier {
+                if crate::model::ResourceKind::parse(&kind) != Some($kind)
+                    || school_id != $school_id
+                {
                     return Err(otmetka_platform::Error::invalid(
                         "request_id",
                         "was already used for another kind of request",
