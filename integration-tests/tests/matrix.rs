@@ -423,9 +423,10 @@ enum Rpc {
     CheckClosePeriod,
     CheckTeachClass,
     CheckReadClass,
+    ListStudentMemberships,
 }
 
-const RPCS: [Rpc; 37] = [
+const RPCS: [Rpc; 38] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -463,6 +464,7 @@ const RPCS: [Rpc; 37] = [
     Rpc::CheckClosePeriod,
     Rpc::CheckTeachClass,
     Rpc::CheckReadClass,
+    Rpc::ListStudentMemberships,
 ];
 
 /// Who may make each call.
@@ -502,7 +504,9 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListClassStudents
         | Rpc::ListTeachingAssignments
         | Rpc::ListGroups => read_roster.to_vec(),
-        Rpc::GetStudent => [read_roster.as_slice(), &[Student, OwnGuardian]].concat(),
+        Rpc::GetStudent | Rpc::ListStudentMemberships => {
+            [read_roster.as_slice(), &[Student, OwnGuardian]].concat()
+        }
         Rpc::ListGuardianships => [read_roster.as_slice(), &[OwnGuardian]].concat(),
         Rpc::CreateSubject
         | Rpc::CreateClass
@@ -608,6 +612,16 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         Rpc::CheckClosePeriod => check(f, &token, identity::Action::ClosePeriod).await,
         Rpc::CheckTeachClass => check(f, &token, identity::Action::TeachClass).await,
         Rpc::CheckReadClass => check(f, &token, identity::Action::ReadClass).await,
+        Rpc::ListStudentMemberships => ok(f
+            .identity
+            .list_student_memberships(with_token(
+                &token,
+                identity::ListStudentMembershipsRequest {
+                    student_id: f.student.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
         Rpc::GetSchool => ok(f
             .identity
             .get_school(with_token(

@@ -215,7 +215,7 @@ async fn a_roster_loads_good_rows_reports_bad_ones_and_reloads_to_no_change() {
         .groups;
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0].name, "Английский 7В гр. 1");
-    assert_eq!(groups[0].student_ids, [alisa.id.clone()]);
+    assert_eq!(groups[0].student_ids, std::slice::from_ref(&alisa.id));
     let mut audiences: Vec<&str> = assignments.iter().map(|a| a.group_id.as_str()).collect();
     audiences.sort();
     assert_eq!(audiences, ["", groups[0].id.as_str()]);
@@ -271,5 +271,139 @@ async fn only_the_schools_administrators_load_rosters() {
         identity.import_roster(request).await.unwrap_err().code(),
         tonic::Code::NotFound
     );
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn moving_a_student_keeps_the_class_history() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let school = sandbox.demo.school_id.clone();
+    let student = sandbox.demo.student_ids[0].clone();
+    let mut admin = sandbox.admin().await.unwrap();
+    let old_class = admin
+        .identity
+        .list_classes(admin.request(identity::ListClassesRequest {
+            school_id: school.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .classes
+        .remove(0);
+    let new_class = admin
+        .identity
+        .create_class(admin.request(identity::CreateClassRequest {
+            school_id: school.clone(),
+            grade_level: old_class.grade_level,
+            letter: "Я".into(),
+            academic_year: old_class.academic_year,
+            class_teacher_id: String::new(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .class
+        .unwrap();
+    let move_day = "2026-11-02";
+    admin
+        .identity
+        .enroll_student(admin.request(identity::EnrollStudentRequest {
+            student_id: student.clone(),
+            class_id: new_class.id.clone(),
+            start_date: move_day.into(),
+        }))
+        .await
+        .unwrap();
+
+    // The guardian reads the history, a page at a time.
+    let mut identity = admin.identity.clone();
+    let guardian = identity
+        .login(identity::LoginRequest {
+            login: "parent".into(),
+            password: "roditel-demo".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .access_token;
+    let mut history = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let mut request = tonic::Request::new(identity::ListStudentMembershipsRequest {
+            student_id: student.clone(),
+            page_size: 1,
+            page_token,
+        });
+        request.metadata_mut().insert(
+            "authorization",
+            format!("Bearer {guardian}").parse().unwrap(),
+        );
+        let page = identity
+            .list_student_memberships(request)
+            .await
+            .unwrap()
+            .into_inner();
+        history.extend(page.memberships);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    let spans: Vec<(&str, &str)> = history
+        .iter()
+        .map(|m| (m.class_id.as_str(), m.end_date.as_str()))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (old_class.id.as_str(), move_day),
+            (new_class.id.as_str(), "")
+        ]
+    );
+    assert_eq!(history[1].start_date, move_day);
+
+    // The old class lists the student before the move, not after.
+    let on = |date: &str| {
+        admin.request(identity::ListClassStudentsRequest {
+            class_id: old_class.id.clone(),
+            date: date.into(),
+            ..Default::default()
+        })
+    };
+    let before = identity
+        .list_class_students(on("2026-10-15"))
+        .await
+        .unwrap();
+    assert!(before.into_inner().students.iter().any(|s| s.id == student));
+    let after = identity
+        .list_class_students(on("2026-11-15"))
+        .await
+        .unwrap();
+    assert!(!after.into_inner().students.iter().any(|s| s.id == student));
+
+    // Another family's guardian learns nothing, not even that the student exists.
+    let stranger = identity
+        .login(identity::LoginRequest {
+            login: "parent2".into(),
+            password: "roditel2-demo".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .access_token;
+    let mut request = tonic::Request::new(identity::ListStudentMembershipsRequest {
+        student_id: student.clone(),
+        ..Default::default()
+    });
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {stranger}").parse().unwrap(),
+    );
+    let refused = identity
+        .list_student_memberships(request)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::NotFound);
     sandbox.stop().await.unwrap();
 }

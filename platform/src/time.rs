@@ -22,6 +22,18 @@ pub fn parse_id(field: &str, text: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(text).map_err(|_| Error::invalid(field, "must be an id (UUID)"))
 }
 
+/// The first day of the academic year that `day` falls in: Russian schools
+/// start on 1 September.
+pub fn academic_year_start(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let year = if day.month() >= 9 {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September exists")
+}
+
 /// Parses an optional id: empty text means none.
 pub fn optional_id(field: &str, text: &str) -> Result<Option<uuid::Uuid>> {
     if text.is_empty() {
@@ -43,5 +55,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(parse_id("student_id", "nope").is_err());
+    }
+
+    #[test]
+    fn the_academic_year_starts_on_the_last_first_of_september() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(academic_year_start(date(2026, 11, 28)), date(2026, 9, 1));
+        assert_eq!(academic_year_start(date(2027, 3, 2)), date(2026, 9, 1));
+        assert_eq!(academic_year_start(date(2026, 9, 1)), date(2026, 9, 1));
     }
 }

@@ -118,16 +118,6 @@ async fn login(
     Ok(BearerToken(Arc::from(response.access_token.as_str())))
 }
 
-/// The academic year's first day for `today`: 1 September.
-fn academic_year_start(today: NaiveDate) -> NaiveDate {
-    let year = if today.month() >= 9 {
-        today.year()
-    } else {
-        today.year() - 1
-    };
-    NaiveDate::from_ymd_opt(year, 9, 1).expect("a valid date")
-}
-
 /// The last `count` school days (Monday–Friday) before `today`, oldest first.
 fn recent_school_days(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
     let mut days: Vec<NaiveDate> = (1..)
@@ -304,7 +294,7 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
         subject_ids.push(subject.id);
     }
 
-    let start = academic_year_start(today);
+    let start = otmetka_platform::time::academic_year_start(today);
     let class = id
         .create_class(admin.request(identity::CreateClassRequest {
             school_id: school.id.clone(),
@@ -455,14 +445,6 @@ async fn post_marks(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_academic_year_starts_on_the_last_first_of_september() {
-        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(academic_year_start(date(2026, 11, 28)), date(2026, 9, 1));
-        assert_eq!(academic_year_start(date(2027, 3, 2)), date(2026, 9, 1));
-        assert_eq!(academic_year_start(date(2026, 9, 1)), date(2026, 9, 1));
-    }
 
     #[test]
     fn school_days_skip_weekends_and_today() {

@@ -243,15 +243,6 @@ fn class_name(title: &str, grades: &str) -> Result<(i32, String), (&'static str,
     Ok((grade, letter))
 }
 
-fn academic_year_start(today: NaiveDate) -> NaiveDate {
-    let year = if today.month() >= 9 {
-        today.year()
-    } else {
-        today.year() - 1
-    };
-    NaiveDate::from_ymd_opt(year, 9, 1).expect("a valid date")
-}
-
 /// Loads the roster files into `school_id`. `dry_run` checks and counts
 /// without writing.
 pub async fn import(
@@ -528,7 +519,8 @@ impl Loader<'_> {
                 return Ok(());
             }
         };
-        let academic_year = academic_year_start(Utc::now().date_naive()).year();
+        let academic_year =
+            otmetka_platform::time::academic_year_start(Utc::now().date_naive()).year();
         if let Some(id) = self.known("class", &row.sourced_id) {
             let class = store::get_class(self.db, id).await?;
             let same = class.is_some_and(|c| c.grade_level == grade_level && c.letter == letter);
@@ -603,7 +595,7 @@ impl Loader<'_> {
             return Ok(());
         };
         let start = if row.begin_date.is_empty() {
-            academic_year_start(Utc::now().date_naive())
+            otmetka_platform::time::academic_year_start(Utc::now().date_naive())
         } else {
             match NaiveDate::parse_from_str(&row.begin_date, "%Y-%m-%d") {
                 Ok(date) => date,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{BeginWrite, Db};
-use otmetka_platform::paging::Page;
+use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db};
 use uuid::Uuid;
 
@@ -237,6 +237,30 @@ pub async fn membership_on(
         "SELECT student_id, class_id, school_id, start_date, end_date FROM class_memberships
          WHERE student_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2)")
         .bind(student_id).bind(date).fetch_optional(pool).await?))
+}
+
+#[derive(sqlx::FromRow)]
+pub struct MembershipRow {
+    pub id: Uuid,
+    #[sqlx(flatten)]
+    pub membership: Membership,
+}
+
+/// A student's memberships in start order, a page at a time.
+pub async fn memberships_of(db: &Db, student_id: Uuid, page: &Page) -> Result<Vec<MembershipRow>> {
+    let (after_start, after_id) = match page.after_pair()? {
+        Some((start, id)) => (
+            Some(NaiveDate::parse_from_str(start, "%Y-%m-%d").map_err(|_| bad_token())?),
+            Some(id),
+        ),
+        None => (None, None),
+    };
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, student_id, class_id, school_id, start_date, end_date FROM class_memberships
+         WHERE student_id = $1 AND ($2 IS NULL OR start_date > $2 OR (start_date = $2 AND id > $3))
+         ORDER BY start_date, id LIMIT $4")
+        .bind(student_id).bind(after_start).bind(after_id).bind(page.fetch_limit())
+        .fetch_all(pool).await?))
 }
 
 pub async fn class_students(

@@ -372,9 +372,21 @@ impl IdentityApi {
         let id = parse_id("id", &request.id)?;
         let not_found = || Error::not_found("person");
         let person = store::get_person(db, id).await?.ok_or_else(not_found)?;
-        let visible = ctx.principal.id == id
+        if !self.may_see(&ctx, &person).await? {
+            return Err(not_found());
+        }
+        Ok(pb::GetPersonResponse {
+            person: Some(convert::person(person)),
+        })
+    }
+
+    /// Whether the caller may see a person: themselves, their ward, anyone
+    /// of a school whose roster they read, anyone for a city operator.
+    async fn may_see(&self, ctx: &CallContext, person: &Person) -> Result<bool> {
+        let db = &self.state.db;
+        Ok(ctx.principal.id == person.id
             || ctx.principal.city_operator
-            || store::is_guardian(db, ctx.principal.id, id).await?
+            || store::is_guardian(db, ctx.principal.id, person.id).await?
             || match person.school_id {
                 Some(school_id) => {
                     require_school(db, &ctx.principal, school_id, Action::ReadRoster)
@@ -382,12 +394,35 @@ impl IdentityApi {
                         .is_ok()
                 }
                 None => false,
-            };
-        if !visible {
+            })
+    }
+
+    async fn list_student_memberships(
+        &self,
+        ctx: CallContext,
+        request: pb::ListStudentMembershipsRequest,
+    ) -> Result<pb::ListStudentMembershipsResponse> {
+        let db = &self.state.db;
+        let student_id = parse_id("student_id", &request.student_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let not_found = || Error::not_found("student");
+        let student = store::get_person(db, student_id)
+            .await?
+            .filter(|person| person.kind() == Some(PersonKind::Student))
+            .ok_or_else(not_found)?;
+        if !self.may_see(&ctx, &student).await? {
             return Err(not_found());
         }
-        Ok(pb::GetPersonResponse {
-            person: Some(convert::person(person)),
+        let mut rows = store::memberships_of(db, student_id, &page).await?;
+        let next_page_token = page.finish(&mut rows, |row| {
+            format!("{}\0{}", row.membership.start_date, row.id)
+        });
+        Ok(pb::ListStudentMembershipsResponse {
+            memberships: rows
+                .into_iter()
+                .map(|row| convert::membership(row.membership))
+                .collect(),
+            next_page_token,
         })
     }
 
@@ -924,6 +959,12 @@ impl IdentityService for IdentityApi {
         request: Request<pb::GetPersonRequest>,
     ) -> Reply<pb::GetPersonResponse> {
         authenticated!(self, request, get_person)
+    }
+    async fn list_student_memberships(
+        &self,
+        request: Request<pb::ListStudentMembershipsRequest>,
+    ) -> Reply<pb::ListStudentMembershipsResponse> {
+        authenticated!(self, request, list_student_memberships)
     }
     async fn list_persons(
         &self,
