@@ -187,6 +187,32 @@ impl Sandbox {
         self.sign_in(demo.login, demo.password).await
     }
 
+    /// A connected gRPC channel to one of the suite's services.
+    pub async fn channel(&self, service: &str) -> anyhow::Result<tonic::transport::Channel> {
+        let url = self
+            .suite()
+            .url_of(service)
+            .with_context(|| format!("{service} is part of the suite"))?;
+        Ok(tonic::transport::Endpoint::from_shared(url.to_owned())?
+            .connect()
+            .await?)
+    }
+
+    /// A client of the schedule service; callers put their own token on each request.
+    pub async fn schedule(
+        &self,
+    ) -> anyhow::Result<
+        otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient<
+            tonic::transport::Channel,
+        >,
+    > {
+        Ok(
+            otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient::new(
+                self.channel("schedule").await?,
+            ),
+        )
+    }
+
     /// A gRPC client of `service` and the city operator's token, for what the
     /// gateway does not offer yet (school administration).
     pub async fn admin(&self) -> anyhow::Result<Admin> {

@@ -46,9 +46,10 @@ pub struct SuiteConfig {
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
 }
 
-impl SuiteConfig {
-    fn database(&self, service: &str) -> DbSettings {
-        let url = match &self.storage {
+impl Storage {
+    /// Where `service` keeps its data in this storage.
+    pub fn database(&self, service: &str) -> DbSettings {
+        let url = match self {
             Storage::Sqlite(folder) => {
                 SecretUrl::new(format!("sqlite://{}/{service}.db", folder.display()))
             }
@@ -59,6 +60,12 @@ impl SuiteConfig {
             schema: service.to_owned(),
             max_connections: 5,
         }
+    }
+}
+
+impl SuiteConfig {
+    fn database(&self, service: &str) -> DbSettings {
+        self.storage.database(service)
     }
 }
 
@@ -149,9 +156,14 @@ impl RunningSuite {
             "gradebook",
             otmetka_gradebook::run(gradebook, next(), token()),
         ));
+        let schedule = otmetka_schedule::Settings {
+            database: config.database("schedule"),
+            limits: config.limits.clone(),
+            identity_url: identity_url.clone(),
+        };
         tasks.spawn(named(
             "schedule",
-            otmetka_schedule::run(stateless.clone(), next(), token()),
+            otmetka_schedule::run(schedule, next(), token()),
         ));
         tasks.spawn(named(
             "messaging",

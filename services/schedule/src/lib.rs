@@ -1,29 +1,79 @@
-//! Schedule: academic years, reporting periods, bell schedules, the timetable, dated lessons, substitutions and homework.
-//!
-//! The service runs on the shared platform (health, reflection, tokens,
-//! telemetry) and publishes its v1 contract; every RPC answers UNIMPLEMENTED
-//! until its behaviour is built.
+//! Schedule: academic years, reporting periods, bell schedules, holidays,
+//! the weekly timetable and the dated lessons generated from it, with the
+//! changes people make to them (topics, substitutions, cancellations, room
+//! changes), the diary week and a change feed. Who may do what is decided
+//! by identity.
 
-use otmetka_platform::StatelessSettings;
-use otmetka_proto::schedule::v1::schedule_service_server::{
-    ScheduleService, ScheduleServiceServer,
-};
+mod api;
+mod calendar;
+mod generate;
+mod model;
+mod store;
+
+use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::config::ServerLimits;
+use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::grpc::client::lazy_channel;
+use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1::schedule_service_server::ScheduleServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
-struct ScheduleApi;
+pub use store::RecordFlags;
 
-impl ScheduleService for ScheduleApi {}
+pub const MIGRATIONS: Migrations = Migrations {
+    postgres: &sqlx::migrate!("migrations/postgres"),
+    sqlite: &sqlx::migrate!("migrations/sqlite"),
+};
 
-/// Serves the schedule contract on `listener` until `shutdown` is cancelled.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DbSettings,
+    pub limits: ServerLimits,
+    pub identity_url: String,
+}
+
+/// Serves the schedule on `listener` until `shutdown` is cancelled.
 pub async fn run(
-    settings: StatelessSettings,
+    settings: Settings,
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let max = settings.limits.max_message_bytes;
-    let service = ScheduleServiceServer::new(ScheduleApi)
-        .max_decoding_message_size(max)
-        .max_encoding_message_size(max);
-    otmetka_platform::serve_stateless("schedule", service, settings, listener, shutdown).await
+    let db = Db::open(&settings.database, MIGRATIONS).await?;
+    let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
+    let verifier = TokenVerifier::remote(&settings.identity_url)?;
+    let limits = settings.limits;
+    let service = ScheduleServiceServer::new(api::ScheduleApi::new(db.clone(), identity))
+        .max_decoding_message_size(limits.max_message_bytes)
+        .max_encoding_message_size(limits.max_message_bytes);
+    let options = ServeOptions {
+        name: "schedule",
+        limits,
+        verifier,
+        public_methods: &[],
+    };
+    let result = serve(service, options, listener, shutdown).await;
+    db.close().await;
+    result
+}
+
+/// Records what gradebook holds for a lesson (marks, attendance), as its
+/// change feed will tell: the lesson then survives regeneration. The feed
+/// and its consumer do not exist yet; the consumer will call this per event.
+/// Returns whether the lesson is known here.
+pub async fn record_gradebook_flags(
+    db: &Db,
+    school_id: Uuid,
+    lesson_id: Uuid,
+    flags: RecordFlags,
+) -> otmetka_platform::Result<bool> {
+    // The change is gradebook's, not a person's: the nil id stands for it.
+    let encode = api::encode_lesson(Uuid::nil());
+    let lesson = store::set_record_flags(db, school_id, lesson_id, flags, |lesson| {
+        encode(lesson, model::ChangeType::Updated)
+    })
+    .await?;
+    Ok(lesson.is_some())
 }

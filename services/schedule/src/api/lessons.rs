@@ -1,0 +1,506 @@
+//! Dated lessons: reading them, extra lessons, and the changes made by hand
+//! (topic, substitution, cancellation, room).
+
+use chrono::Utc;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::paging::Page;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::schedule::v1 as pb;
+use uuid::Uuid;
+
+use super::access::Action;
+use super::calendar::year_of;
+use super::input::{Input, MAX_ROOM_CHARS};
+use super::timetable::{encode_lesson, prefix_fields};
+use super::{ScheduleApi, convert, created_id, stored};
+use crate::calendar::{DateRange, local_instant};
+use crate::model::{BellSlots, ChangeType, Lesson, MAX_LESSON_NUMBER, Origin, parse_time};
+use crate::store::{self, LessonFilter, found};
+
+/// Longest date range one ListLessons call covers (the contract's bound).
+const MAX_LIST_DAYS: i64 = 63;
+/// Longest topic, substitution or cancellation reason.
+const MAX_NOTE_CHARS: usize = 500;
+
+async fn lesson_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Lesson> {
+    found(store::get_lesson(&api.db, school_id, id).await?, "lesson")
+}
+
+/// Whether the caller may read the lesson: staff of the school, students
+/// of its class or group on its day and their guardians.
+async fn may_read(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) -> Result<()> {
+    api.identity
+        .class(
+            ctx,
+            Action::ReadClass,
+            lesson.school_id,
+            lesson.class_id,
+            lesson.group_id,
+            None,
+            Some(lesson.date),
+            "lesson",
+        )
+        .await
+}
+
+/// The refusal for a caller who may not change a lesson: plain if they may
+/// read it, "not found" if they may not even see it.
+async fn refusal(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) -> Error {
+    match may_read(api, ctx, lesson).await {
+        Ok(()) => Error::PermissionDenied("this lesson is not yours to change".into()),
+        Err(error) => error,
+    }
+}
+
+fn ids(input: &mut Input, school_id: &str, lesson_id: &str) -> (Uuid, Uuid) {
+    (
+        input.id("school_id", school_id),
+        input.id("lesson_id", lesson_id),
+    )
+}
+
+/// A lesson the caller manages (administrators, deputy heads).
+async fn managed(
+    api: &ScheduleApi,
+    ctx: &CallContext,
+    school_id: Uuid,
+    lesson_id: Uuid,
+) -> Result<Lesson> {
+    api.identity
+        .school(ctx, Action::ManageSchedule, school_id)
+        .await?;
+    lesson_of(api, school_id, lesson_id).await
+}
+
+/// Saves `lesson` as changed by the caller, unless nothing changed.
+async fn save(
+    api: &ScheduleApi,
+    ctx: &CallContext,
+    old: &Lesson,
+    lesson: Lesson,
+) -> Result<Lesson> {
+    if lesson == *old {
+        return Ok(lesson);
+    }
+    let lesson = Lesson {
+        updated_at: Utc::now(),
+        ..lesson
+    };
+    let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Updated);
+    store::update_lesson(&api.db, &lesson, &event).await?;
+    Ok(lesson)
+}
+
+pub async fn create_lesson(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::CreateLessonRequest,
+) -> Result<pb::CreateLessonResponse> {
+    let mut input = Input::new();
+    let key = input.request_key(&ctx, &request.request_id);
+    let given = input
+        .message("lesson", request.lesson.as_ref())
+        .cloned()
+        .unwrap_or_default();
+    let school_id = input.id("lesson.school_id", &given.school_id);
+    let year_id = input.id("lesson.academic_year_id", &given.academic_year_id);
+    let class_id = input.id("lesson.class_id", &given.class_id);
+    let group_id = input.optional_id("lesson.group_id", &given.group_id);
+    let subject_id = input.id("lesson.subject_id", &given.subject_id);
+    let teacher_id = input.id("lesson.teacher_id", &given.teacher_id);
+    let date = input.date("lesson.date", &given.date);
+    if !(0..=MAX_LESSON_NUMBER).contains(&given.lesson_number) {
+        input.refuse(
+            "lesson.lesson_number",
+            format!("must be 0–{MAX_LESSON_NUMBER}"),
+        );
+    }
+    let times = match (given.start_time.is_empty(), given.end_time.is_empty()) {
+        (true, true) => None,
+        _ => {
+            let start = parse_time(&given.start_time)
+                .map_err(|why| input.refuse("lesson.start_time", why))
+                .ok();
+            let end = parse_time(&given.end_time)
+                .map_err(|why| input.refuse("lesson.end_time", why))
+                .ok();
+            if let (Some(start), Some(end)) = (start, end)
+                && end <= start
+            {
+                input.refuse("lesson.end_time", "must be after start_time");
+            }
+            start.zip(end)
+        }
+    };
+    let room = input.line("lesson.planned_room", &given.planned_room, MAX_ROOM_CHARS);
+    let topic = input.line("lesson.topic", &given.topic, MAX_NOTE_CHARS);
+    input.finish()?;
+
+    // Administrators and deputy heads add lessons anywhere in the school;
+    // a teacher only to a class and subject they teach.
+    if let Err(refused) = api
+        .identity
+        .school(&ctx, Action::ManageSchedule, school_id)
+        .await
+    {
+        api.identity
+            .class(
+                &ctx,
+                Action::TeachClass,
+                school_id,
+                class_id,
+                group_id,
+                Some(subject_id),
+                Some(date),
+                "class",
+            )
+            .await
+            .map_err(|_| refused)?;
+    }
+    let year = year_of(api, school_id, year_id).await?;
+    let mut input = Input::new();
+    if !year.dates().contains(date) {
+        input.refuse(
+            "lesson.date",
+            format!(
+                "must lie within the academic year ({} – {})",
+                year.start_date, year.end_date
+            ),
+        );
+    }
+    let times = match times {
+        Some(times) => Some(times),
+        None => {
+            let default = store::all_bells(&api.db, school_id)
+                .await?
+                .into_iter()
+                .find(|bells| bells.is_default);
+            let slot = match default {
+                Some(bells) => BellSlots::from_column(&bells.slots)?
+                    .slot(given.lesson_number)
+                    .map(|slot| (slot.start, slot.end)),
+                None => None,
+            };
+            if slot.is_none() {
+                input.refuse(
+                    "lesson.start_time",
+                    "is required: the default bell schedule has no such lesson",
+                );
+            }
+            slot
+        }
+    };
+    input.finish()?;
+    let (start, end) = times.expect("times were checked above");
+    let class = api
+        .identity
+        .class_facts(&ctx, school_id, class_id, group_id)
+        .await
+        .map_err(|error| prefix_fields(error, "lesson."))?;
+    api.identity
+        .require_subject(&ctx, school_id, subject_id)
+        .await
+        .map_err(|error| prefix_fields(error, "lesson."))?;
+    api.identity
+        .require_staff(&ctx, "teacher_id", teacher_id)
+        .await
+        .map_err(|error| prefix_fields(error, "lesson."))?;
+    let timezone = api.identity.timezone(&ctx, &api.db, school_id).await?;
+    let now = Utc::now();
+    let lesson = Lesson {
+        id: Uuid::now_v7(),
+        school_id,
+        academic_year_id: year.id,
+        timetable_entry_id: None,
+        origin: Origin::Manual.as_str().into(),
+        class_id,
+        group_id,
+        grade_level: class.grade_level,
+        subject_id,
+        date,
+        lesson_number: given.lesson_number,
+        start_time: crate::model::format_time(start),
+        end_time: crate::model::format_time(end),
+        starts_at: local_instant(timezone, date, start),
+        ends_at: local_instant(timezone, date, end),
+        teacher_id,
+        substitute_teacher_id: None,
+        substitution_reason: String::new(),
+        planned_room: room,
+        room_override: None,
+        topic,
+        cancelled: false,
+        cancel_reason: String::new(),
+        has_marks: false,
+        has_attendance: false,
+        has_homework: false,
+        orphaned: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Created);
+    let created = store::insert_lesson(&api.db, &lesson, key.as_ref(), &event).await?;
+    let lesson =
+        stored(store::get_lesson(&api.db, school_id, created_id(created, lesson.id)).await?)?;
+    Ok(pb::CreateLessonResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}
+
+pub async fn get_lesson(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::GetLessonRequest,
+) -> Result<pb::GetLessonResponse> {
+    let mut input = Input::new();
+    let school_id = input.id("school_id", &request.school_id);
+    let id = input.id("id", &request.id);
+    input.finish()?;
+    let lesson = lesson_of(api, school_id, id).await?;
+    may_read(api, &ctx, &lesson).await?;
+    Ok(pb::GetLessonResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}
+
+pub async fn list_lessons(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::ListLessonsRequest,
+) -> Result<pb::ListLessonsResponse> {
+    let page = Page::parse(request.page_size, &request.page_token)?;
+    let mut input = Input::new();
+    let school_id = input.id("school_id", &request.school_id);
+    let from = input.date("from_date", &request.from_date);
+    let to = input.date("to_date", &request.to_date);
+    let dates = DateRange::new(from, to).unwrap_or_else(|why| {
+        input.refuse("to_date", why);
+        DateRange {
+            start: from,
+            end: from,
+        }
+    });
+    if dates.len_days() > MAX_LIST_DAYS {
+        input.refuse(
+            "to_date",
+            format!("must be at most {} days after from_date", MAX_LIST_DAYS - 1),
+        );
+    }
+    let filter = LessonFilter {
+        dates,
+        class_id: input.optional_id("class_id", &request.class_id),
+        group_id: input.optional_id("group_id", &request.group_id),
+        teacher_id: input.optional_id("teacher_id", &request.teacher_id),
+        subject_id: input.optional_id("subject_id", &request.subject_id),
+        room: Some(input.line("room", &request.room, MAX_ROOM_CHARS)).filter(|r| !r.is_empty()),
+        orphaned_only: request.orphaned_only,
+    };
+    if filter.group_id.is_some() && filter.class_id.is_none() {
+        input.refuse("class_id", "is required with group_id");
+    }
+    input.finish()?;
+    // Students and guardians read their class's (or group's) lessons;
+    // whole-school views (by teacher, room, or everything) are the staff's.
+    match filter.class_id {
+        Some(class_id) => {
+            api.identity
+                .class(
+                    &ctx,
+                    Action::ReadClass,
+                    school_id,
+                    class_id,
+                    filter.group_id,
+                    None,
+                    Some(dates.start),
+                    "class",
+                )
+                .await?
+        }
+        None => {
+            api.identity
+                .school(&ctx, Action::ReadRoster, school_id)
+                .await?
+        }
+    }
+    let mut lessons = store::list_lessons(&api.db, school_id, &filter, &page).await?;
+    let next_page_token = page.finish(&mut lessons, store::lesson_key);
+    Ok(pb::ListLessonsResponse {
+        lessons: lessons.iter().map(convert::lesson).collect(),
+        next_page_token,
+    })
+}
+
+pub async fn delete_lesson(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::DeleteLessonRequest,
+) -> Result<pb::DeleteLessonResponse> {
+    let mut input = Input::new();
+    let school_id = input.id("school_id", &request.school_id);
+    let id = input.id("id", &request.id);
+    input.finish()?;
+    let lesson = managed(api, &ctx, school_id, id).await?;
+    let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Deleted);
+    store::delete_lesson(&api.db, &lesson, &event).await?;
+    Ok(pb::DeleteLessonResponse {})
+}
+
+pub async fn set_topic(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::SetLessonTopicRequest,
+) -> Result<pb::SetLessonTopicResponse> {
+    let mut input = Input::new();
+    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
+    let topic = input.line("topic", &request.topic, MAX_NOTE_CHARS);
+    input.finish()?;
+    let caller = ctx.person_id()?;
+    let old = lesson_of(api, school_id, lesson_id).await?;
+    // The substitute is a fact of the schedule, not of identity: the
+    // lesson itself lets them set its topic.
+    if old.substitute_teacher_id != Some(caller) {
+        let teaches = api
+            .identity
+            .class(
+                &ctx,
+                Action::TeachClass,
+                school_id,
+                old.class_id,
+                old.group_id,
+                Some(old.subject_id),
+                Some(old.date),
+                "lesson",
+            )
+            .await;
+        if teaches.is_err() {
+            return Err(refusal(api, &ctx, &old).await);
+        }
+    }
+    let lesson = save(
+        api,
+        &ctx,
+        &old,
+        Lesson {
+            topic,
+            ..old.clone()
+        },
+    )
+    .await?;
+    Ok(pb::SetLessonTopicResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}
+
+pub async fn substitute_teacher(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::SubstituteLessonTeacherRequest,
+) -> Result<pb::SubstituteLessonTeacherResponse> {
+    let mut input = Input::new();
+    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
+    let substitute = input.optional_id("substitute_teacher_id", &request.substitute_teacher_id);
+    let reason = input.line("reason", &request.reason, MAX_NOTE_CHARS);
+    input.finish()?;
+    let old = managed(api, &ctx, school_id, lesson_id).await?;
+    if let Some(substitute) = substitute {
+        if substitute == old.teacher_id {
+            return Err(Error::invalid(
+                "substitute_teacher_id",
+                "is the lesson's own teacher",
+            ));
+        }
+        api.identity
+            .require_staff(&ctx, "substitute_teacher_id", substitute)
+            .await?;
+    }
+    let lesson = Lesson {
+        substitute_teacher_id: substitute,
+        substitution_reason: if substitute.is_some() {
+            reason
+        } else {
+            String::new()
+        },
+        ..old.clone()
+    };
+    let lesson = save(api, &ctx, &old, lesson).await?;
+    Ok(pb::SubstituteLessonTeacherResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}
+
+pub async fn cancel_lesson(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::CancelLessonRequest,
+) -> Result<pb::CancelLessonResponse> {
+    let mut input = Input::new();
+    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
+    let reason = input.line("reason", &request.reason, MAX_NOTE_CHARS);
+    if reason.is_empty() {
+        input.refuse("reason", "is required");
+    }
+    input.finish()?;
+    let old = managed(api, &ctx, school_id, lesson_id).await?;
+    // Cancelling again keeps the first reason: the call is idempotent.
+    let lesson = if old.cancelled {
+        old.clone()
+    } else {
+        Lesson {
+            cancelled: true,
+            cancel_reason: reason,
+            ..old.clone()
+        }
+    };
+    let lesson = save(api, &ctx, &old, lesson).await?;
+    Ok(pb::CancelLessonResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}
+
+pub async fn restore_lesson(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::RestoreLessonRequest,
+) -> Result<pb::RestoreLessonResponse> {
+    let mut input = Input::new();
+    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
+    input.finish()?;
+    let old = managed(api, &ctx, school_id, lesson_id).await?;
+    let lesson = Lesson {
+        cancelled: false,
+        cancel_reason: String::new(),
+        ..old.clone()
+    };
+    let lesson = save(api, &ctx, &old, lesson).await?;
+    Ok(pb::RestoreLessonResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}
+
+pub async fn change_room(
+    api: &ScheduleApi,
+    ctx: CallContext,
+    request: pb::ChangeLessonRoomRequest,
+) -> Result<pb::ChangeLessonRoomResponse> {
+    let mut input = Input::new();
+    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
+    let room = input.line("room", &request.room, MAX_ROOM_CHARS);
+    input.finish()?;
+    let old = managed(api, &ctx, school_id, lesson_id).await?;
+    // Moving back to the planned room ends the room change, so the lesson
+    // follows its timetable entry's room again.
+    let room_override = Some(room).filter(|room| !room.is_empty() && *room != old.planned_room);
+    let lesson = save(
+        api,
+        &ctx,
+        &old,
+        Lesson {
+            room_override,
+            ..old.clone()
+        },
+    )
+    .await?;
+    Ok(pb::ChangeLessonRoomResponse {
+        lesson: Some(convert::lesson(&lesson)),
+    })
+}

@@ -1,0 +1,343 @@
+//! The gRPC face of the schedule: parse and validate, ask identity whether
+//! the caller may, call the store, convert. RPCs not built yet (homework,
+//! submissions, attachments) answer UNIMPLEMENTED from the generated stubs.
+
+mod access;
+mod calendar;
+mod changes;
+mod convert;
+mod diary;
+mod input;
+mod lessons;
+mod timetable;
+
+use chrono::{DateTime, Utc};
+use otmetka_platform::db::Db;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1 as pb;
+use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
+use prost::Message;
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use crate::model::{ChangeType, ResourceKind};
+use crate::store::{Change, Created};
+
+pub use access::Identity;
+pub use timetable::encode_lesson;
+
+pub struct ScheduleApi {
+    db: Db,
+    identity: Identity,
+}
+
+impl ScheduleApi {
+    pub fn new(db: Db, identity: IdentityServiceClient<Channel>) -> Self {
+        Self {
+            db,
+            identity: Identity::new(identity),
+        }
+    }
+}
+
+/// The outbox row of a change to one resource, made by the caller.
+pub fn change(
+    actor_id: Uuid,
+    school_id: Uuid,
+    change_type: ChangeType,
+    resource_id: Uuid,
+    resource: pb::change::Resource,
+    at: DateTime<Utc>,
+) -> Change {
+    let kind = match &resource {
+        pb::change::Resource::AcademicYear(_) => ResourceKind::AcademicYear,
+        pb::change::Resource::ReportingPeriod(_) => ResourceKind::ReportingPeriod,
+        pb::change::Resource::BellSchedule(_) => ResourceKind::BellSchedule,
+        pb::change::Resource::TimetableEntry(_) => ResourceKind::TimetableEntry,
+        pb::change::Resource::Holiday(_) => ResourceKind::Holiday,
+        pb::change::Resource::Lesson(_) => ResourceKind::Lesson,
+        pb::change::Resource::Homework(_) => ResourceKind::Homework,
+        pb::change::Resource::Submission(_) => ResourceKind::Submission,
+    };
+    Change {
+        id: Uuid::now_v7(),
+        school_id,
+        change_type,
+        kind,
+        resource_id,
+        actor_id,
+        at,
+        resource: pb::Change {
+            resource: Some(resource),
+            ..Default::default()
+        }
+        .encode_to_vec(),
+    }
+}
+
+/// The id a create ends with: the new one, or the one an earlier request
+/// with the same key made.
+pub fn created_id(created: Created, new: Uuid) -> Uuid {
+    match created {
+        Created::New => new,
+        Created::Earlier(id) => id,
+    }
+}
+
+/// The row a create made or found, which must exist now.
+pub fn stored<T>(row: Option<T>) -> Result<T> {
+    row.ok_or_else(|| Error::Internal(anyhow::anyhow!("a row just written is gone")))
+}
+
+type Reply<T> = std::result::Result<Response<T>, Status>;
+
+macro_rules! serve {
+    ($self:ident, $request:ident, $method:path) => {{
+        let ctx = CallContext::of(&$request).map_err(Status::from)?;
+        $method($self, ctx, $request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }};
+}
+
+#[tonic::async_trait]
+impl ScheduleService for ScheduleApi {
+    async fn create_academic_year(
+        &self,
+        request: Request<pb::CreateAcademicYearRequest>,
+    ) -> Reply<pb::CreateAcademicYearResponse> {
+        serve!(self, request, calendar::create_year)
+    }
+    async fn get_academic_year(
+        &self,
+        request: Request<pb::GetAcademicYearRequest>,
+    ) -> Reply<pb::GetAcademicYearResponse> {
+        serve!(self, request, calendar::get_year)
+    }
+    async fn list_academic_years(
+        &self,
+        request: Request<pb::ListAcademicYearsRequest>,
+    ) -> Reply<pb::ListAcademicYearsResponse> {
+        serve!(self, request, calendar::list_years)
+    }
+    async fn update_academic_year(
+        &self,
+        request: Request<pb::UpdateAcademicYearRequest>,
+    ) -> Reply<pb::UpdateAcademicYearResponse> {
+        serve!(self, request, calendar::update_year)
+    }
+    async fn delete_academic_year(
+        &self,
+        request: Request<pb::DeleteAcademicYearRequest>,
+    ) -> Reply<pb::DeleteAcademicYearResponse> {
+        serve!(self, request, calendar::delete_year)
+    }
+    async fn create_reporting_period(
+        &self,
+        request: Request<pb::CreateReportingPeriodRequest>,
+    ) -> Reply<pb::CreateReportingPeriodResponse> {
+        serve!(self, request, calendar::create_period)
+    }
+    async fn get_reporting_period(
+        &self,
+        request: Request<pb::GetReportingPeriodRequest>,
+    ) -> Reply<pb::GetReportingPeriodResponse> {
+        serve!(self, request, calendar::get_period)
+    }
+    async fn list_reporting_periods(
+        &self,
+        request: Request<pb::ListReportingPeriodsRequest>,
+    ) -> Reply<pb::ListReportingPeriodsResponse> {
+        serve!(self, request, calendar::list_periods)
+    }
+    async fn update_reporting_period(
+        &self,
+        request: Request<pb::UpdateReportingPeriodRequest>,
+    ) -> Reply<pb::UpdateReportingPeriodResponse> {
+        serve!(self, request, calendar::update_period)
+    }
+    async fn delete_reporting_period(
+        &self,
+        request: Request<pb::DeleteReportingPeriodRequest>,
+    ) -> Reply<pb::DeleteReportingPeriodResponse> {
+        serve!(self, request, calendar::delete_period)
+    }
+    async fn close_reporting_period(
+        &self,
+        request: Request<pb::CloseReportingPeriodRequest>,
+    ) -> Reply<pb::CloseReportingPeriodResponse> {
+        serve!(self, request, calendar::close_period)
+    }
+    async fn reopen_reporting_period(
+        &self,
+        request: Request<pb::ReopenReportingPeriodRequest>,
+    ) -> Reply<pb::ReopenReportingPeriodResponse> {
+        serve!(self, request, calendar::reopen_period)
+    }
+    async fn create_bell_schedule(
+        &self,
+        request: Request<pb::CreateBellScheduleRequest>,
+    ) -> Reply<pb::CreateBellScheduleResponse> {
+        serve!(self, request, calendar::create_bells)
+    }
+    async fn get_bell_schedule(
+        &self,
+        request: Request<pb::GetBellScheduleRequest>,
+    ) -> Reply<pb::GetBellScheduleResponse> {
+        serve!(self, request, calendar::get_bells)
+    }
+    async fn list_bell_schedules(
+        &self,
+        request: Request<pb::ListBellSchedulesRequest>,
+    ) -> Reply<pb::ListBellSchedulesResponse> {
+        serve!(self, request, calendar::list_bells)
+    }
+    async fn update_bell_schedule(
+        &self,
+        request: Request<pb::UpdateBellScheduleRequest>,
+    ) -> Reply<pb::UpdateBellScheduleResponse> {
+        serve!(self, request, calendar::update_bells)
+    }
+    async fn delete_bell_schedule(
+        &self,
+        request: Request<pb::DeleteBellScheduleRequest>,
+    ) -> Reply<pb::DeleteBellScheduleResponse> {
+        serve!(self, request, calendar::delete_bells)
+    }
+    async fn create_holiday(
+        &self,
+        request: Request<pb::CreateHolidayRequest>,
+    ) -> Reply<pb::CreateHolidayResponse> {
+        serve!(self, request, calendar::create_holiday)
+    }
+    async fn get_holiday(
+        &self,
+        request: Request<pb::GetHolidayRequest>,
+    ) -> Reply<pb::GetHolidayResponse> {
+        serve!(self, request, calendar::get_holiday)
+    }
+    async fn list_holidays(
+        &self,
+        request: Request<pb::ListHolidaysRequest>,
+    ) -> Reply<pb::ListHolidaysResponse> {
+        serve!(self, request, calendar::list_holidays)
+    }
+    async fn update_holiday(
+        &self,
+        request: Request<pb::UpdateHolidayRequest>,
+    ) -> Reply<pb::UpdateHolidayResponse> {
+        serve!(self, request, calendar::update_holiday)
+    }
+    async fn delete_holiday(
+        &self,
+        request: Request<pb::DeleteHolidayRequest>,
+    ) -> Reply<pb::DeleteHolidayResponse> {
+        serve!(self, request, calendar::delete_holiday)
+    }
+    async fn create_timetable_entry(
+        &self,
+        request: Request<pb::CreateTimetableEntryRequest>,
+    ) -> Reply<pb::CreateTimetableEntryResponse> {
+        serve!(self, request, timetable::create_entry)
+    }
+    async fn get_timetable_entry(
+        &self,
+        request: Request<pb::GetTimetableEntryRequest>,
+    ) -> Reply<pb::GetTimetableEntryResponse> {
+        serve!(self, request, timetable::get_entry)
+    }
+    async fn list_timetable_entries(
+        &self,
+        request: Request<pb::ListTimetableEntriesRequest>,
+    ) -> Reply<pb::ListTimetableEntriesResponse> {
+        serve!(self, request, timetable::list_entries)
+    }
+    async fn update_timetable_entry(
+        &self,
+        request: Request<pb::UpdateTimetableEntryRequest>,
+    ) -> Reply<pb::UpdateTimetableEntryResponse> {
+        serve!(self, request, timetable::update_entry)
+    }
+    async fn delete_timetable_entry(
+        &self,
+        request: Request<pb::DeleteTimetableEntryRequest>,
+    ) -> Reply<pb::DeleteTimetableEntryResponse> {
+        serve!(self, request, timetable::delete_entry)
+    }
+    async fn generate_lessons(
+        &self,
+        request: Request<pb::GenerateLessonsRequest>,
+    ) -> Reply<pb::GenerateLessonsResponse> {
+        serve!(self, request, timetable::generate_lessons)
+    }
+    async fn create_lesson(
+        &self,
+        request: Request<pb::CreateLessonRequest>,
+    ) -> Reply<pb::CreateLessonResponse> {
+        serve!(self, request, lessons::create_lesson)
+    }
+    async fn get_lesson(
+        &self,
+        request: Request<pb::GetLessonRequest>,
+    ) -> Reply<pb::GetLessonResponse> {
+        serve!(self, request, lessons::get_lesson)
+    }
+    async fn list_lessons(
+        &self,
+        request: Request<pb::ListLessonsRequest>,
+    ) -> Reply<pb::ListLessonsResponse> {
+        serve!(self, request, lessons::list_lessons)
+    }
+    async fn delete_lesson(
+        &self,
+        request: Request<pb::DeleteLessonRequest>,
+    ) -> Reply<pb::DeleteLessonResponse> {
+        serve!(self, request, lessons::delete_lesson)
+    }
+    async fn set_lesson_topic(
+        &self,
+        request: Request<pb::SetLessonTopicRequest>,
+    ) -> Reply<pb::SetLessonTopicResponse> {
+        serve!(self, request, lessons::set_topic)
+    }
+    async fn substitute_lesson_teacher(
+        &self,
+        request: Request<pb::SubstituteLessonTeacherRequest>,
+    ) -> Reply<pb::SubstituteLessonTeacherResponse> {
+        serve!(self, request, lessons::substitute_teacher)
+    }
+    async fn cancel_lesson(
+        &self,
+        request: Request<pb::CancelLessonRequest>,
+    ) -> Reply<pb::CancelLessonResponse> {
+        serve!(self, request, lessons::cancel_lesson)
+    }
+    async fn restore_lesson(
+        &self,
+        request: Request<pb::RestoreLessonRequest>,
+    ) -> Reply<pb::RestoreLessonResponse> {
+        serve!(self, request, lessons::restore_lesson)
+    }
+    async fn change_lesson_room(
+        &self,
+        request: Request<pb::ChangeLessonRoomRequest>,
+    ) -> Reply<pb::ChangeLessonRoomResponse> {
+        serve!(self, request, lessons::change_room)
+    }
+    async fn get_student_week(
+        &self,
+        request: Request<pb::GetStudentWeekRequest>,
+    ) -> Reply<pb::GetStudentWeekResponse> {
+        serve!(self, request, diary::student_week)
+    }
+    async fn list_changes(
+        &self,
+        request: Request<pb::ListChangesRequest>,
+    ) -> Reply<pb::ListChangesResponse> {
+        serve!(self, request, changes::list_changes)
+    }
+}

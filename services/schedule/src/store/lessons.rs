@@ -1,0 +1,353 @@
+//! Dated lessons: generated from the timetable or made by hand.
+
+use chrono::NaiveDate;
+use otmetka_platform::db::Db;
+use otmetka_platform::paging::{Page, bad_token};
+use otmetka_platform::{Error, Result, with_db};
+use uuid::Uuid;
+
+use super::{Change, Created, RequestKey, claim_request, record_change, write_tx};
+use crate::calendar::DateRange;
+use crate::generate::{self, NewLessons, Plan, Planned};
+use crate::model::{ChangeType, Lesson, Origin, ResourceKind};
+
+const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timetable_entry_id, origin, \
+     class_id, group_id, grade_level, subject_id, date, lesson_number, start_time, end_time, \
+     starts_at, ends_at, teacher_id, substitute_teacher_id, substitution_reason, planned_room, \
+     room_override, topic, cancelled, cancel_reason, has_marks, has_attendance, has_homework, \
+     orphaned, created_at, updated_at";
+
+/// Rows per multi-row statement: 29 parameters a lesson stays far below
+/// either backend's limit on parameters.
+const BATCH: usize = 500;
+
+/// Inserts `$lessons` in transaction `$tx`, many per statement.
+macro_rules! insert_lessons {
+    ($tx:expr, $lessons:expr) => {{
+        let lessons: &[Lesson] = $lessons;
+        for chunk in lessons.chunks(BATCH) {
+            let mut insert =
+                sqlx::QueryBuilder::new(format!("INSERT INTO lessons ({LESSON_COLUMNS}) "));
+            insert.push_values(chunk, |mut row, lesson| {
+                row.push_bind(lesson.id)
+                    .push_bind(lesson.school_id)
+                    .push_bind(lesson.academic_year_id)
+                    .push_bind(lesson.timetable_entry_id)
+                    .push_bind(&lesson.origin)
+                    .push_bind(lesson.class_id)
+                    .push_bind(lesson.group_id)
+                    .push_bind(lesson.grade_level)
+                    .push_bind(lesson.subject_id)
+                    .push_bind(lesson.date)
+                    .push_bind(lesson.lesson_number)
+                    .push_bind(&lesson.start_time)
+                    .push_bind(&lesson.end_time)
+                    .push_bind(lesson.starts_at)
+                    .push_bind(lesson.ends_at)
+                    .push_bind(lesson.teacher_id)
+                    .push_bind(lesson.substitute_teacher_id)
+                    .push_bind(&lesson.substitution_reason)
+                    .push_bind(&lesson.planned_room)
+                    .push_bind(&lesson.room_override)
+                    .push_bind(&lesson.topic)
+                    .push_bind(lesson.cancelled)
+                    .push_bind(&lesson.cancel_reason)
+                    .push_bind(lesson.has_marks)
+                    .push_bind(lesson.has_attendance)
+                    .push_bind(lesson.has_homework)
+                    .push_bind(lesson.orphaned)
+                    .push_bind(lesson.created_at)
+                    .push_bind(lesson.updated_at);
+            });
+            insert.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+/// Writes every changeable column of `$lesson` in transaction `$tx`.
+macro_rules! update_lesson {
+    ($tx:expr, $lesson:expr) => {{
+        let lesson: &Lesson = $lesson;
+        sqlx::query(
+            "UPDATE lessons SET class_id = $3, group_id = $4, grade_level = $5, subject_id = $6,
+                 lesson_number = $7, start_time = $8, end_time = $9, starts_at = $10, ends_at = $11,
+                 teacher_id = $12, substitute_teacher_id = $13, substitution_reason = $14,
+                 planned_room = $15, room_override = $16, topic = $17, cancelled = $18,
+                 cancel_reason = $19, has_marks = $20, has_attendance = $21, has_homework = $22,
+                 orphaned = $23, updated_at = $24
+             WHERE school_id = $1 AND id = $2",
+        )
+        .bind(lesson.school_id)
+        .bind(lesson.id)
+        .bind(lesson.class_id)
+        .bind(lesson.group_id)
+        .bind(lesson.grade_level)
+        .bind(lesson.subject_id)
+        .bind(lesson.lesson_number)
+        .bind(&lesson.start_time)
+        .bind(&lesson.end_time)
+        .bind(lesson.starts_at)
+        .bind(lesson.ends_at)
+        .bind(lesson.teacher_id)
+        .bind(lesson.substitute_teacher_id)
+        .bind(&lesson.substitution_reason)
+        .bind(&lesson.planned_room)
+        .bind(&lesson.room_override)
+        .bind(&lesson.topic)
+        .bind(lesson.cancelled)
+        .bind(&lesson.cancel_reason)
+        .bind(lesson.has_marks)
+        .bind(lesson.has_attendance)
+        .bind(lesson.has_homework)
+        .bind(lesson.orphaned)
+        .bind(lesson.updated_at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// Writes the outbox rows of `$changes` in transaction `$tx`, many per statement.
+macro_rules! record_changes {
+    ($tx:expr, $changes:expr) => {{
+        let changes: &[Change] = $changes;
+        for chunk in changes.chunks(BATCH) {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO changes (id, school_id, change_type, resource_kind, resource_id,
+                                      actor_id, committed_at, resource) ",
+            );
+            insert.push_values(chunk, |mut row, change| {
+                row.push_bind(change.id)
+                    .push_bind(change.school_id)
+                    .push_bind(change.change_type.as_str())
+                    .push_bind(change.kind.as_str())
+                    .push_bind(change.resource_id)
+                    .push_bind(change.actor_id)
+                    .push_bind(change.at)
+                    .push_bind(&change.resource);
+            });
+            insert.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+pub async fn get_lesson(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Lesson>> {
+    let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(id).fetch_optional(pool).await?),
+    )
+}
+
+#[derive(Debug)]
+pub struct LessonFilter {
+    pub dates: DateRange,
+    pub class_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
+    /// As planned teacher or as substitute.
+    pub teacher_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    /// The room the lesson takes place in.
+    pub room: Option<String>,
+    pub orphaned_only: bool,
+}
+
+/// The page key of lesson lists: date and lesson number, then id.
+pub fn lesson_key(lesson: &Lesson) -> String {
+    format!("{}|{:02}\0{}", lesson.date, lesson.lesson_number, lesson.id)
+}
+
+/// Lessons by date and lesson number.
+pub async fn list_lessons(
+    db: &Db,
+    school_id: Uuid,
+    filter: &LessonFilter,
+    page: &Page,
+) -> Result<Vec<Lesson>> {
+    let (after_date, after_number, after_id) = match page.after_pair()? {
+        Some((key, id)) => {
+            let (date, number) = key.split_once('|').ok_or_else(bad_token)?;
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad_token())?;
+            let number: i32 = number.parse().map_err(|_| bad_token())?;
+            (Some(date), Some(number), Some(id))
+        }
+        None => (None, None, None),
+    };
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM lessons
+         WHERE school_id = $1 AND date >= $2 AND date <= $3
+           AND ($4 IS NULL OR class_id = $4)
+           AND ($5 IS NULL OR group_id = $5)
+           AND ($6 IS NULL OR teacher_id = $6 OR substitute_teacher_id = $6)
+           AND ($7 IS NULL OR subject_id = $7)
+           AND ($8 IS NULL OR COALESCE(room_override, planned_room) = $8)
+           AND (orphaned OR NOT $9)
+           AND ($10 IS NULL OR date > $10 OR (date = $10 AND (lesson_number > $11
+                OR (lesson_number = $11 AND id > $12))))
+         ORDER BY date, lesson_number, id LIMIT $13"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(filter.dates.start).bind(filter.dates.end)
+        .bind(filter.class_id).bind(filter.group_id).bind(filter.teacher_id)
+        .bind(filter.subject_id).bind(&filter.room).bind(filter.orphaned_only)
+        .bind(after_date).bind(after_number).bind(after_id).bind(page.fetch_limit())
+        .fetch_all(pool).await?),
+    )
+}
+
+/// Every lesson of a class (its groups' too) on `dates`, by date and number.
+pub async fn class_lessons(
+    db: &Db,
+    school_id: Uuid,
+    class_id: Uuid,
+    dates: DateRange,
+) -> Result<Vec<Lesson>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM lessons
+         WHERE school_id = $1 AND class_id = $2 AND date >= $3 AND date <= $4
+         ORDER BY date, lesson_number, id"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(class_id).bind(dates.start).bind(dates.end)
+        .fetch_all(pool).await?),
+    )
+}
+
+pub async fn insert_lesson(
+    db: &Db,
+    lesson: &Lesson,
+    key: Option<&RequestKey>,
+    change: &Change,
+) -> Result<Created> {
+    write_tx!(db, tx => {
+        claim_request!(tx, key, lesson.school_id, ResourceKind::Lesson, lesson.id, lesson.created_at);
+        insert_lessons!(tx, std::slice::from_ref(lesson));
+        record_change!(tx, change);
+        Ok(Created::New)
+    })
+}
+
+/// Saves a changed lesson. The records flags are the store's own (see
+/// [`set_record_flags`]): a lesson read before a flag changed cannot clear it.
+pub async fn update_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<()> {
+    write_tx!(db, tx => {
+        let flags: Option<(bool, bool, bool)> = sqlx::query_as(
+            "SELECT has_marks, has_attendance, has_homework FROM lessons WHERE school_id = $1 AND id = $2")
+            .bind(lesson.school_id).bind(lesson.id).fetch_optional(&mut *tx).await?;
+        let Some((has_marks, has_attendance, has_homework)) = flags else {
+            return Err(Error::not_found("lesson"));
+        };
+        let lesson = Lesson { has_marks, has_attendance, has_homework, ..lesson.clone() };
+        update_lesson!(tx, &lesson);
+        record_change!(tx, change);
+        Ok(())
+    })
+}
+
+/// Deletes a lesson unless records hang on it.
+pub async fn delete_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<()> {
+    write_tx!(db, tx => {
+        let deleted = sqlx::query(
+            "DELETE FROM lessons WHERE school_id = $1 AND id = $2
+               AND NOT has_marks AND NOT has_attendance AND NOT has_homework")
+            .bind(lesson.school_id).bind(lesson.id).execute(&mut *tx).await?.rows_affected();
+        if deleted == 0 {
+            return Err(Error::FailedPrecondition(
+                "the lesson has marks, attendance or homework: cancel it instead".into()));
+        }
+        record_change!(tx, change);
+        Ok(())
+    })
+}
+
+/// Which generated lessons a run looks at.
+#[derive(Debug, Clone)]
+pub struct GenerationScope {
+    pub school_id: Uuid,
+    pub academic_year_id: Uuid,
+    pub dates: DateRange,
+    pub class_id: Option<Uuid>,
+}
+
+/// Brings the generated lessons of `scope` in line with `desired`, in one
+/// transaction with their outbox rows; with `dry_run`, only says what it
+/// would do. `encode` makes the outbox row of a lesson.
+pub async fn apply_generation(
+    db: &Db,
+    scope: &GenerationScope,
+    desired: Vec<Planned>,
+    context: &NewLessons,
+    dry_run: bool,
+    encode: impl Fn(&Lesson, ChangeType) -> Change,
+) -> Result<Plan> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM lessons
+         WHERE school_id = $1 AND academic_year_id = $2 AND origin = $3
+           AND date >= $4 AND date <= $5 AND ($6 IS NULL OR class_id = $6)"
+    );
+    write_tx!(db, tx => {
+        let existing: Vec<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(scope.school_id).bind(scope.academic_year_id).bind(Origin::Timetable.as_str())
+            .bind(scope.dates.start).bind(scope.dates.end).bind(scope.class_id)
+            .fetch_all(&mut *tx).await?;
+        let plan = generate::plan(existing, desired, context);
+        if dry_run || !plan.changes_anything() {
+            return Ok(plan);
+        }
+        for lesson in &plan.remove {
+            sqlx::query("DELETE FROM lessons WHERE school_id = $1 AND id = $2")
+                .bind(lesson.school_id).bind(lesson.id).execute(&mut *tx).await?;
+        }
+        for lesson in plan.update.iter().chain(&plan.orphan) {
+            update_lesson!(tx, lesson);
+        }
+        insert_lessons!(tx, &plan.create);
+        let changes: Vec<Change> = plan.create.iter().map(|l| encode(l, ChangeType::Created))
+            .chain(plan.update.iter().chain(&plan.orphan).map(|l| encode(l, ChangeType::Updated)))
+            .chain(plan.remove.iter().map(|l| encode(l, ChangeType::Deleted)))
+            .collect();
+        record_changes!(tx, &changes);
+        Ok(plan)
+    })
+}
+
+/// What gradebook holds for a lesson, as its change feed tells.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordFlags {
+    pub has_marks: Option<bool>,
+    pub has_attendance: Option<bool>,
+}
+
+/// Keeps a lesson's `has_marks` / `has_attendance` current. Gradebook's
+/// change feed does not exist yet; its consumer will call this once per
+/// event (an unchanged flag writes nothing, so replays are harmless).
+/// Returns the lesson as it now is, or `None` for an unknown lesson.
+pub async fn set_record_flags(
+    db: &Db,
+    school_id: Uuid,
+    lesson_id: Uuid,
+    flags: RecordFlags,
+    encode: impl Fn(&Lesson) -> Change,
+) -> Result<Option<Lesson>> {
+    let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
+    write_tx!(db, tx => {
+        let lesson: Option<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(school_id).bind(lesson_id).fetch_optional(&mut *tx).await?;
+        let Some(lesson) = lesson else {
+            return Ok(None);
+        };
+        let changed = Lesson {
+            has_marks: flags.has_marks.unwrap_or(lesson.has_marks),
+            has_attendance: flags.has_attendance.unwrap_or(lesson.has_attendance),
+            ..lesson.clone()
+        };
+        if changed == lesson {
+            return Ok(Some(lesson));
+        }
+        let changed = Lesson { updated_at: chrono::Utc::now(), ..changed };
+        update_lesson!(tx, &changed);
+        record_change!(tx, &encode(&changed));
+        Ok(Some(changed))
+    })
+}
