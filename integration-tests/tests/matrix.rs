@@ -424,9 +424,11 @@ enum Rpc {
     CheckTeachClass,
     CheckReadClass,
     ListStudentMemberships,
+    CheckActAsFamily,
+    CheckReadSchoolRecords,
 }
 
-const RPCS: [Rpc; 38] = [
+const RPCS: [Rpc; 40] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -465,6 +467,8 @@ const RPCS: [Rpc; 38] = [
     Rpc::CheckTeachClass,
     Rpc::CheckReadClass,
     Rpc::ListStudentMemberships,
+    Rpc::CheckActAsFamily,
+    Rpc::CheckReadSchoolRecords,
 ];
 
 /// Who may make each call.
@@ -533,6 +537,8 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         Rpc::CheckManageSchedule => vec![SchoolAdmin, DeputyHead],
         Rpc::CheckClosePeriod => vec![DeputyHead],
         Rpc::CheckTeachClass => vec![SubjectTeacher, ClassTeacher, DeputyHead],
+        Rpc::CheckActAsFamily => vec![Student, OwnGuardian],
+        Rpc::CheckReadSchoolRecords => vec![DeputyHead, CityOperator, GrantedVendor],
     };
     set.into_iter().collect()
 }
@@ -541,14 +547,21 @@ fn ok<T>(result: Result<T, tonic::Status>) -> Result<(), Code> {
     result.map(|_| ()).map_err(|status| status.code())
 }
 
-/// Asks identity whether the caller may take a school or class `action`:
-/// school actions on the fixture's school, class actions on 5А in mathematics.
+/// Asks identity whether the caller may take `action`: student actions on
+/// the fixture's student, school actions on its school, class actions on 5А
+/// in mathematics.
 async fn check(f: &mut Fixture, token: &str, action: identity::Action) -> Result<(), Code> {
     let on_class = matches!(
         action,
         identity::Action::TeachClass | identity::Action::ReadClass
     );
-    let request = if on_class {
+    let request = if action == identity::Action::ActAsFamily {
+        identity::CheckAccessRequest {
+            action: action.into(),
+            student_id: f.student.clone(),
+            ..Default::default()
+        }
+    } else if on_class {
         identity::CheckAccessRequest {
             action: action.into(),
             class_id: f.class_5a.clone(),
@@ -588,7 +601,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
                 gradebook::CreateMarkRequest {
                     student_id: f.student.clone(),
                     subject_id: f.mathematics.clone(),
-                    lesson_date: "2026-10-01".into(),
+                    // Today: inside the journal's edit window.
+                    lesson_date: chrono::Utc::now().date_naive().to_string(),
                     value: "4".into(),
                     ..Default::default()
                 },
@@ -612,6 +626,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         Rpc::CheckClosePeriod => check(f, &token, identity::Action::ClosePeriod).await,
         Rpc::CheckTeachClass => check(f, &token, identity::Action::TeachClass).await,
         Rpc::CheckReadClass => check(f, &token, identity::Action::ReadClass).await,
+        Rpc::CheckActAsFamily => check(f, &token, identity::Action::ActAsFamily).await,
+        Rpc::CheckReadSchoolRecords => check(f, &token, identity::Action::ReadSchoolRecords).await,
         Rpc::ListStudentMemberships => ok(f
             .identity
             .list_student_memberships(with_token(

@@ -114,6 +114,11 @@ pub enum Action {
     TeachClass { subject_id: Uuid },
     /// Read a class's (or group's) lessons and homework.
     ReadClass,
+    /// Act as the student's family: the student or a guardian (e.g. mark a
+    /// mark as seen).
+    ActAsFamily,
+    /// Read every student record of a school at once (the change feed).
+    ReadSchoolRecords,
     /// Change a school's roster, credentials and assignments.
     ManageRoster,
     /// Read a school's audit trail.
@@ -157,6 +162,13 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
                 || relations.has_school_role(StaffRole::DeputyHead)
         }
         Action::ReadClass => relations.class_member || allows(relations, Action::ReadRoster),
+        Action::ActAsFamily => relations.student_self || relations.guardian_of,
+        Action::ReadSchoolRecords => {
+            relations.city_operator
+                || relations.has_school_role(StaffRole::DeputyHead)
+                || relations.has_school_role(StaffRole::Director)
+                || relations.granted_vendor_with(SCOPE_CHANGES_READ)
+        }
         Action::ManageRoster => {
             relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
         }
@@ -299,35 +311,47 @@ mod tests {
                 subject_id: subject(),
             },
             Action::ReadClass,
+            Action::ActAsFamily,
+            Action::ReadSchoolRecords,
             Action::ManageRoster,
             Action::ReadAudit,
             Action::ManageCity,
         ];
         // Columns in the order of `actions`: record, mark, school, roster,
-        // schedule, close, teach, class, manage roster, audit, city.
+        // schedule, close, teach, class, family, school records, manage
+        // roster, audit, city.
         let o = false;
         let x = true;
-        let expected: [(&str, [bool; 11]); 15] = [
-            ("stranger", [o, o, o, o, o, o, o, o, o, o, o]),
-            ("student", [x, o, o, o, o, o, o, o, o, o, o]),
-            ("own guardian", [x, o, o, o, o, o, o, o, o, o, o]),
-            ("member of the school", [o, o, x, o, o, o, o, o, o, o, o]),
-            ("member of the class", [o, o, x, o, o, o, o, x, o, o, o]),
-            ("subject teacher", [x, x, x, x, o, o, x, x, o, o, o]),
+        let expected: [(&str, [bool; 13]); 15] = [
+            ("stranger", [o, o, o, o, o, o, o, o, o, o, o, o, o]),
+            ("student", [x, o, o, o, o, o, o, o, x, o, o, o, o]),
+            ("own guardian", [x, o, o, o, o, o, o, o, x, o, o, o, o]),
+            (
+                "member of the school",
+                [o, o, x, o, o, o, o, o, o, o, o, o, o],
+            ),
+            (
+                "member of the class",
+                [o, o, x, o, o, o, o, x, o, o, o, o, o],
+            ),
+            ("subject teacher", [x, x, x, x, o, o, x, x, o, o, o, o, o]),
             (
                 "other teacher of the school",
-                [o, o, x, x, o, o, o, x, o, o, o],
+                [o, o, x, x, o, o, o, x, o, o, o, o, o],
             ),
-            ("class teacher", [x, o, x, x, o, o, x, x, o, o, o]),
-            ("deputy head", [x, o, x, x, x, x, x, x, o, o, o]),
-            ("director", [x, o, x, x, o, x, o, x, o, o, o]),
-            ("school admin", [o, o, x, x, x, o, o, x, x, x, o]),
-            ("city operator", [o, o, x, x, o, o, o, x, x, x, x]),
-            ("granted vendor", [o, x, x, x, o, o, o, x, o, o, o]),
-            ("vendor without a grant", [o, o, o, o, o, o, o, o, o, o, o]),
+            ("class teacher", [x, o, x, x, o, o, x, x, o, o, o, o, o]),
+            ("deputy head", [x, o, x, x, x, x, x, x, o, x, o, o, o]),
+            ("director", [x, o, x, x, o, x, o, x, o, x, o, o, o]),
+            ("school admin", [o, o, x, x, x, o, o, x, o, o, x, x, o]),
+            ("city operator", [o, o, x, x, o, o, o, x, o, x, x, x, x]),
+            ("granted vendor", [o, x, x, x, o, o, o, x, o, x, o, o, o]),
+            (
+                "vendor without a grant",
+                [o, o, o, o, o, o, o, o, o, o, o, o, o],
+            ),
             (
                 "granted vendor without scopes",
-                [o, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, o, o, o, o, o, o, o, o, o, o],
             ),
         ];
         let callers = callers();

@@ -34,6 +34,15 @@ pub fn academic_year_start(day: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September exists")
 }
 
+/// Parses an optional date: empty text means none.
+pub fn optional_date(field: &str, text: &str) -> Result<Option<NaiveDate>> {
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        parse_date(field, text).map(Some)
+    }
+}
+
 /// Parses an optional id: empty text means none.
 pub fn optional_id(field: &str, text: &str) -> Result<Option<uuid::Uuid>> {
     if text.is_empty() {

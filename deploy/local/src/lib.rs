@@ -151,6 +151,7 @@ impl RunningSuite {
             database: config.database("gradebook"),
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
+            schedule_url: url_of("schedule"),
         };
         tasks.spawn(named(
             "gradebook",

@@ -1,9 +1,14 @@
-//! Gradebook: the journal's marks (and, as it grows, attendance, averages
-//! and finals). Access to a student's record is decided by identity.
+//! Gradebook: the journal — marks on each subject's scale with their full
+//! history, attendance, averages with explanations, what-ifs, final marks,
+//! period locks and reopening, and the change feed. Access is decided by
+//! identity; the calendar (periods, lessons) is schedule's.
 
 mod api;
 pub mod calc;
+mod calendar;
+mod convert;
 mod model;
+mod scale;
 mod store;
 
 use otmetka_platform::auth::TokenVerifier;
@@ -13,6 +18,7 @@ use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::{ServeOptions, serve};
 use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookServiceServer;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -26,6 +32,7 @@ pub struct Settings {
     pub database: DbSettings,
     pub limits: ServerLimits,
     pub identity_url: String,
+    pub schedule_url: String,
 }
 
 /// Serves the gradebook on `listener` until `shutdown` is cancelled.
@@ -36,11 +43,14 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
+    let schedule = ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?);
+    let calendar = calendar::Calendar::new(schedule, identity.clone());
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
-    let service = GradebookServiceServer::new(api::GradebookApi::new(db.clone(), identity))
-        .max_decoding_message_size(limits.max_message_bytes)
-        .max_encoding_message_size(limits.max_message_bytes);
+    let service =
+        GradebookServiceServer::new(api::GradebookApi::new(db.clone(), identity, calendar))
+            .max_decoding_message_size(limits.max_message_bytes)
+            .max_encoding_message_size(limits.max_message_bytes);
     let options = ServeOptions {
         name: "gradebook",
         limits,

@@ -15,6 +15,13 @@ struct Config {
     database: DatabaseArgs,
     #[command(flatten)]
     identity: IdentityArgs,
+    /// gRPC address of the schedule service (reporting periods, lessons).
+    #[arg(
+        long,
+        env = "OTMETKA_SCHEDULE_URL",
+        default_value = "http://127.0.0.1:50053"
+    )]
+    schedule_url: String,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -36,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
             database: config.database.settings("gradebook"),
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
+            schedule_url: config.schedule_url,
         };
         otmetka_gradebook::run(settings, listener, shutdown).await
     })

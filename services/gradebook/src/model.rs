@@ -1,54 +1,8 @@
-//! Marks as the gradebook keeps them.
+//! The journal as the gradebook keeps it.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// A value on the 5-point scale: 1–5, optionally with "+" or "−".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FivePointValue {
-    points: u8,
-    modifier: Modifier,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Modifier {
-    None,
-    Plus,
-    Minus,
-}
-
-impl FivePointValue {
-    /// Parses "5", "4-", "4−" (Unicode minus) or "3+".
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let refuse =
-            || format!("{text:?} is not a mark on the 5-point scale (1–5, optionally with + or -)");
-        let text = text.trim();
-        let mut chars = text.chars();
-        let points = chars
-            .next()
-            .and_then(|c| c.to_digit(10))
-            .filter(|points| (1..=5).contains(points))
-            .ok_or_else(refuse)? as u8;
-        let modifier = match chars.as_str() {
-            "" => Modifier::None,
-            "+" => Modifier::Plus,
-            "-" | "−" => Modifier::Minus,
-            _ => return Err(refuse()),
-        };
-        Ok(Self { points, modifier })
-    }
-}
-
-impl std::fmt::Display for FivePointValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let suffix = match self.modifier {
-            Modifier::None => "",
-            Modifier::Plus => "+",
-            Modifier::Minus => "-",
-        };
-        write!(f, "{}{suffix}", self.points)
-    }
-}
 
 /// What a journal cell holds instead of, or as, a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,63 +38,168 @@ impl MarkStatus {
     }
 }
 
-pub const FIVE_POINT_SCALE: &str = "five_point";
-
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A mark, as stored and as kept in its history (JSON snapshots).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Mark {
     pub id: Uuid,
     pub school_id: Uuid,
     pub student_id: Uuid,
     pub subject_id: Uuid,
+    /// The student's class when the mark was posted, if they had one.
     pub class_id: Option<Uuid>,
     pub lesson_date: NaiveDate,
+    pub lesson_id: Option<Uuid>,
     pub scale: String,
     pub value: String,
     pub status: String,
     pub weight: i32,
+    pub work_type_id: Option<Uuid>,
     pub comment: String,
     pub author_id: Uuid,
     pub request_id: Option<String>,
+    pub revision: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub seen_at: Option<DateTime<Utc>>,
+}
+
+/// One recorded change of a mark.
+#[derive(Debug, Clone)]
+pub struct MarkRevision {
+    pub mark_id: Uuid,
+    pub revision: i32,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub before: Option<Mark>,
+    pub after: Mark,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkType {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub name: String,
+    pub weight: i32,
+}
+
+/// Attendance kinds as the paper journal writes them: Н, Б, УП, ОП.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendanceKind {
+    Present,
+    Absent,
+    Ill,
+    Excused,
+    Late,
+}
+
+impl AttendanceKind {
+    pub const ALL: [AttendanceKind; 5] = [
+        AttendanceKind::Present,
+        AttendanceKind::Absent,
+        AttendanceKind::Ill,
+        AttendanceKind::Excused,
+        AttendanceKind::Late,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttendanceKind::Present => "present",
+            AttendanceKind::Absent => "absent",
+            AttendanceKind::Ill => "ill",
+            AttendanceKind::Excused => "excused",
+            AttendanceKind::Late => "late",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Attendance {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub student_id: Uuid,
+    pub class_id: Option<Uuid>,
+    pub lesson_id: Uuid,
+    pub subject_id: Uuid,
+    pub lesson_date: NaiveDate,
+    pub kind: String,
+    pub late_minutes: i32,
+    pub reason: String,
+    pub author_id: Uuid,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FinalMark {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub student_id: Uuid,
+    pub subject_id: Uuid,
+    pub reporting_period_id: Uuid,
+    pub value: String,
+    pub policy_version: i64,
+    pub author_id: Uuid,
+    pub reason: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Where a teacher's request to reopen a locked journal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReopenState {
+    Pending,
+    Approved,
+    Refused,
+}
+
+impl ReopenState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReopenState::Pending => "pending",
+            ReopenState::Approved => "approved",
+            ReopenState::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Refused]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReopenRequest {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub class_id: Uuid,
+    pub subject_id: Uuid,
+    pub reporting_period_id: Uuid,
+    pub requester_id: Uuid,
+    pub reason: String,
+    pub state: String,
+    pub decider_id: Option<Uuid>,
+    pub decision_comment: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
-    fn accepts_the_journal_notation() {
-        assert_eq!(FivePointValue::parse("5").unwrap().to_string(), "5");
-        assert_eq!(FivePointValue::parse("4-").unwrap().to_string(), "4-");
-        assert_eq!(FivePointValue::parse("4−").unwrap().to_string(), "4-");
-        assert_eq!(FivePointValue::parse(" 3+ ").unwrap().to_string(), "3+");
-    }
-
-    #[test]
-    fn refuses_what_is_not_on_the_scale() {
-        for bad in ["", "0", "6", "7", "55", "5++", "+5", "пять", "4.5"] {
-            assert!(FivePointValue::parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn whatever_parses_prints_back_the_same(text in "\\PC{0,4}") {
-            if let Ok(value) = FivePointValue::parse(&text) {
-                let printed = value.to_string();
-                prop_assert_eq!(FivePointValue::parse(&printed), Ok(value));
-                prop_assert!(('1'..='5').contains(&printed.chars().next().unwrap()));
-            }
-        }
-    }
-
-    #[test]
-    fn statuses_round_trip() {
+    fn names_round_trip() {
         for status in MarkStatus::ALL {
             assert_eq!(MarkStatus::parse(status.as_str()), Some(status));
         }
+        for kind in AttendanceKind::ALL {
+            assert_eq!(AttendanceKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ReopenState::parse("approved"), Some(ReopenState::Approved));
     }
 }

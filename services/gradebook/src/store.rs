@@ -1,28 +1,53 @@
-//! The gradebook's queries, written once for both backends.
+//! The gradebook's queries, written once for both backends. Every change
+//! of a mark, attendance record or final mark writes its history and its
+//! change-feed row in the same transaction.
 
-use chrono::NaiveDate;
-use otmetka_platform::db::Db;
+use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::outbox::Change;
 use otmetka_platform::paging::{Page, bad_token};
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, record_change, with_db};
 use uuid::Uuid;
 
-use crate::model::Mark;
+use crate::model::{Attendance, FinalMark, Mark, MarkRevision, ReopenRequest, WorkType};
+use crate::scale::{CustomValue, Scale, ScaleKind};
 
-const MARK_COLUMNS: &str = "id, school_id, student_id, subject_id, class_id, lesson_date, scale, value, \
-     status, weight, comment, author_id, request_id, created_at, updated_at, deleted_at";
+const MARK_COLUMNS: &str = "id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale, value, \
+     status, weight, work_type_id, comment, author_id, request_id, revision, created_at, updated_at, deleted_at, seen_at";
 
-/// Stores `mark`, or returns the author's earlier mark with the same request id.
-pub async fn insert_mark(db: &Db, mark: &Mark) -> Result<Mark> {
-    let inserted = with_db!(db, pool => sqlx::query(
-        "INSERT INTO marks (id, school_id, student_id, subject_id, class_id, lesson_date, scale, value,
-                            status, weight, comment, author_id, request_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (author_id, request_id) DO NOTHING")
-        .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
-        .bind(mark.class_id).bind(mark.lesson_date).bind(&mark.scale).bind(&mark.value)
-        .bind(&mark.status).bind(mark.weight).bind(&mark.comment).bind(mark.author_id)
-        .bind(&mark.request_id).bind(mark.created_at).bind(mark.updated_at)
-        .execute(pool).await?.rows_affected());
+fn snapshot(mark: &Mark) -> Result<String> {
+    serde_json::to_string(mark).map_err(|error| Error::Internal(error.into()))
+}
+
+/// Stores a new mark with its first revision and its change, or returns the
+/// author's earlier mark with the same request id.
+pub async fn insert_mark(db: &Db, mark: &Mark, change: &Change) -> Result<Mark> {
+    let after = snapshot(mark)?;
+    let inserted = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO marks (id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale,
+                                value, status, weight, work_type_id, comment, author_id, request_id, revision,
+                                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+             ON CONFLICT (author_id, request_id) DO NOTHING")
+            .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
+            .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(&mark.scale)
+            .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
+            .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
+            .bind(mark.created_at).bind(mark.updated_at)
+            .execute(&mut *tx).await?.rows_affected();
+        if inserted == 1 {
+            sqlx::query(
+                "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
+                 VALUES ($1, $2, $3, $4, NULL, $5, '')")
+                .bind(mark.id).bind(mark.revision).bind(mark.author_id).bind(mark.created_at).bind(&after)
+                .execute(&mut *tx).await?;
+            record_change!(tx, change);
+        }
+        tx.commit().await?;
+        inserted
+    });
     if inserted == 1 {
         return Ok(mark.clone());
     }
@@ -38,6 +63,106 @@ pub async fn insert_mark(db: &Db, mark: &Mark) -> Result<Mark> {
     Ok(earlier)
 }
 
+pub async fn get_mark(db: &Db, id: Uuid) -> Result<Option<Mark>> {
+    let sql = format!("SELECT {MARK_COLUMNS} FROM marks WHERE id = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Replaces `before` by `after` (the next revision), keeping both in the
+/// history. Fails if someone changed the mark since `before` was read.
+pub async fn revise_mark(
+    db: &Db,
+    before: &Mark,
+    after: &Mark,
+    author_id: Uuid,
+    reason: &str,
+    change: &Change,
+) -> Result<()> {
+    let (before_json, after_json) = (snapshot(before)?, snapshot(after)?);
+    let updated = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
+                              revision = $8, updated_at = $9, deleted_at = $10
+             WHERE id = $1 AND revision = $2")
+            .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
+            .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
+            .bind(after.updated_at).bind(after.deleted_at)
+            .execute(&mut *tx).await?.rows_affected();
+        if updated == 1 {
+            sqlx::query(
+                "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(after.id).bind(after.revision).bind(author_id).bind(after.updated_at)
+                .bind(&before_json).bind(&after_json).bind(reason)
+                .execute(&mut *tx).await?;
+            record_change!(tx, change);
+            tx.commit().await?;
+        }
+        updated
+    });
+    if updated == 1 {
+        Ok(())
+    } else {
+        Err(Error::FailedPrecondition(
+            "the mark was changed meanwhile; read it again".into(),
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    mark_id: Uuid,
+    revision: i32,
+    author_id: Uuid,
+    created_at: DateTime<Utc>,
+    before: Option<String>,
+    after: String,
+    reason: String,
+}
+
+fn parse_snapshot(json: &str) -> Result<Mark> {
+    serde_json::from_str(json).map_err(|error| Error::Internal(error.into()))
+}
+
+/// A mark's history, oldest first; the page key is the revision.
+pub async fn mark_revisions(db: &Db, mark_id: Uuid, page: &Page) -> Result<Vec<MarkRevision>> {
+    let after: i32 = match &page.after {
+        Some(key) => key.parse().map_err(|_| bad_token())?,
+        None => 0,
+    };
+    let rows: Vec<RevisionRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT mark_id, revision, author_id, created_at, before, after, reason FROM mark_revisions
+         WHERE mark_id = $1 AND revision > $2 ORDER BY revision LIMIT $3")
+        .bind(mark_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?);
+    rows.into_iter()
+        .map(|row| {
+            Ok(MarkRevision {
+                mark_id: row.mark_id,
+                revision: row.revision,
+                author_id: row.author_id,
+                created_at: row.created_at,
+                before: row.before.as_deref().map(parse_snapshot).transpose()?,
+                after: parse_snapshot(&row.after)?,
+                reason: row.reason,
+            })
+        })
+        .collect()
+}
+
+/// Notes the first time a mark was seen; returns when that was.
+pub async fn mark_seen(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    Ok(with_db!(db, pool => {
+        sqlx::query("UPDATE marks SET seen_at = $2 WHERE id = $1 AND seen_at IS NULL")
+            .bind(id).bind(now).execute(pool).await?;
+        sqlx::query_scalar("SELECT seen_at FROM marks WHERE id = $1")
+            .bind(id).fetch_one(pool).await?
+    }))
+}
+
 /// Filters of a student's mark list.
 #[derive(Debug, Default)]
 pub struct MarkFilter {
@@ -46,7 +171,7 @@ pub struct MarkFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// A student's marks, newest lesson first; the page key is "date\0id".
+/// A student's current marks, newest lesson first; the page key is "date\0id".
 pub async fn student_marks(
     db: &Db,
     student_id: Uuid,
@@ -79,4 +204,433 @@ pub async fn student_marks(
 
 pub fn page_key(mark: &Mark) -> String {
     format!("{}\0{}", mark.lesson_date, mark.id)
+}
+
+/// Every current mark of a student in a subject over a span of days.
+pub async fn student_subject_marks(
+    db: &Db,
+    student_id: Uuid,
+    subject_id: Option<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Mark>> {
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM marks
+         WHERE student_id = $1 AND ($2 IS NULL OR subject_id = $2) AND deleted_at IS NULL
+           AND lesson_date >= $3 AND lesson_date <= $4
+         ORDER BY lesson_date, id"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(student_id).bind(subject_id).bind(from).bind(to).fetch_all(pool).await?),
+    )
+}
+
+/// Every current mark given in a class's subject over a span of days: one
+/// query for a whole journal grid.
+pub async fn class_subject_marks(
+    db: &Db,
+    class_id: Uuid,
+    subject_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Mark>> {
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM marks
+         WHERE class_id = $1 AND subject_id = $2 AND deleted_at IS NULL
+           AND lesson_date >= $3 AND lesson_date <= $4
+         ORDER BY lesson_date, id"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(class_id).bind(subject_id).bind(from).bind(to).fetch_all(pool).await?),
+    )
+}
+
+// Scales and work types.
+
+#[derive(sqlx::FromRow)]
+struct ScaleRow {
+    id: Uuid,
+    school_id: Uuid,
+    subject_id: Option<Uuid>,
+    kind: String,
+    name: String,
+    modifiers: bool,
+    custom_values: String,
+}
+
+/// A scale as stored: where it applies, and the scale itself.
+#[derive(Debug, Clone)]
+pub struct StoredScale {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub subject_id: Option<Uuid>,
+    pub name: String,
+    pub scale: Scale,
+}
+
+impl TryFrom<ScaleRow> for StoredScale {
+    type Error = Error;
+
+    fn try_from(row: ScaleRow) -> Result<Self> {
+        let corrupt = |what: &str| Error::Internal(anyhow::anyhow!("scale {}: bad {what}", row.id));
+        let kind = ScaleKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?;
+        let custom: Vec<CustomValue> =
+            serde_json::from_str(&row.custom_values).map_err(|_| corrupt("values"))?;
+        Ok(StoredScale {
+            id: row.id,
+            school_id: row.school_id,
+            subject_id: row.subject_id,
+            name: row.name,
+            scale: Scale {
+                kind,
+                modifiers: row.modifiers,
+                custom,
+            },
+        })
+    }
+}
+
+pub async fn insert_scale(db: &Db, scale: &StoredScale) -> Result<()> {
+    let custom =
+        serde_json::to_string(&scale.scale.custom).map_err(|e| Error::Internal(e.into()))?;
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO grading_scales (id, school_id, subject_id, kind, name, modifiers, custom_values, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(scale.id).bind(scale.school_id).bind(scale.subject_id).bind(scale.scale.kind.as_str())
+        .bind(&scale.name).bind(scale.scale.modifiers).bind(&custom).bind(Utc::now())
+        .execute(pool).await
+        .map_err(|error| match Error::from(error) {
+            Error::AlreadyExists(_) => Error::AlreadyExists(
+                "this subject (or, without one, the school) already has a scale".into()),
+            other => other,
+        })?; });
+    Ok(())
+}
+
+pub async fn list_scales(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredScale>> {
+    let after = page.after_id()?;
+    let rows: Vec<ScaleRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, subject_id, kind, name, modifiers, custom_values FROM grading_scales
+         WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
+        .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?);
+    rows.into_iter().map(StoredScale::try_from).collect()
+}
+
+/// The scale marks in a subject are read on: the subject's own, else the
+/// school's, else the plain 5-point scale.
+pub async fn scale_for(db: &Db, school_id: Uuid, subject_id: Uuid) -> Result<Scale> {
+    let rows: Vec<ScaleRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, subject_id, kind, name, modifiers, custom_values FROM grading_scales
+         WHERE school_id = $1 AND (subject_id = $2 OR subject_id IS NULL)
+         ORDER BY subject_id IS NULL")
+        .bind(school_id).bind(subject_id).fetch_all(pool).await?);
+    match rows.into_iter().next() {
+        Some(row) => Ok(StoredScale::try_from(row)?.scale),
+        None => Ok(Scale::default_five_point()),
+    }
+}
+
+pub async fn insert_work_type(db: &Db, work_type: &WorkType) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO work_types (id, school_id, name, weight) VALUES ($1, $2, $3, $4)")
+        .bind(work_type.id).bind(work_type.school_id).bind(&work_type.name).bind(work_type.weight)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn get_work_type(db: &Db, id: Uuid) -> Result<Option<WorkType>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, name, weight FROM work_types WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
+}
+
+pub async fn list_work_types(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<WorkType>> {
+    let after = page.after_id()?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, name, weight FROM work_types
+         WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
+        .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+// Journal settings.
+
+/// Days after a lesson its teacher may still change it, unless the school
+/// chose otherwise.
+pub const DEFAULT_EDIT_WINDOW_DAYS: i32 = 14;
+
+pub async fn edit_window_days(db: &Db, school_id: Uuid) -> Result<i32> {
+    let days: Option<i32> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT edit_window_days FROM journal_settings WHERE school_id = $1")
+        .bind(school_id).fetch_optional(pool).await?);
+    Ok(days.unwrap_or(DEFAULT_EDIT_WINDOW_DAYS))
+}
+
+pub async fn set_edit_window_days(db: &Db, school_id: Uuid, days: i32) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO journal_settings (school_id, edit_window_days) VALUES ($1, $2)
+         ON CONFLICT (school_id) DO UPDATE SET edit_window_days = excluded.edit_window_days")
+        .bind(school_id).bind(days).execute(pool).await?; });
+    Ok(())
+}
+
+// Attendance.
+
+const ATTENDANCE_COLUMNS: &str = "id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date, kind, \
+     late_minutes, reason, author_id, updated_at";
+
+pub async fn attendance_at(
+    db: &Db,
+    student_id: Uuid,
+    lesson_id: Uuid,
+) -> Result<Option<Attendance>> {
+    let sql = format!(
+        "SELECT {ATTENDANCE_COLUMNS} FROM attendance WHERE student_id = $1 AND lesson_id = $2"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(student_id).bind(lesson_id).fetch_optional(pool).await?),
+    )
+}
+
+/// Records attendance, replacing the student's earlier record of the lesson.
+pub async fn put_attendance(db: &Db, record: &Attendance, change: &Change) -> Result<()> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO attendance (id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date,
+                                     kind, late_minutes, reason, author_id, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (student_id, lesson_id) DO UPDATE SET
+                 kind = excluded.kind, late_minutes = excluded.late_minutes, reason = excluded.reason,
+                 author_id = excluded.author_id, updated_at = excluded.updated_at")
+            .bind(record.id).bind(record.school_id).bind(record.student_id).bind(record.class_id)
+            .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(&record.kind)
+            .bind(record.late_minutes).bind(&record.reason).bind(record.author_id).bind(record.updated_at)
+            .execute(&mut *tx).await?;
+        record_change!(tx, change);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// A student's attendance over a span of days, in lesson order; the page
+/// key is "date\0id".
+pub async fn student_attendance(
+    db: &Db,
+    student_id: Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    page: &Page,
+) -> Result<Vec<Attendance>> {
+    let (after_date, after_id) = match page.after_pair()? {
+        Some((date, id)) => (
+            Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad_token())?),
+            Some(id),
+        ),
+        None => (None, None),
+    };
+    let sql = format!(
+        "SELECT {ATTENDANCE_COLUMNS} FROM attendance
+         WHERE student_id = $1 AND ($2 IS NULL OR lesson_date >= $2) AND ($3 IS NULL OR lesson_date <= $3)
+           AND ($4 IS NULL OR lesson_date > $4 OR (lesson_date = $4 AND id > $5))
+         ORDER BY lesson_date, id LIMIT $6"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(student_id).bind(from).bind(to).bind(after_date).bind(after_id)
+        .bind(page.fetch_limit()).fetch_all(pool).await?),
+    )
+}
+
+pub async fn class_subject_attendance(
+    db: &Db,
+    class_id: Uuid,
+    subject_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Attendance>> {
+    let sql = format!(
+        "SELECT {ATTENDANCE_COLUMNS} FROM attendance
+         WHERE class_id = $1 AND subject_id = $2 AND lesson_date >= $3 AND lesson_date <= $4
+         ORDER BY lesson_date, id"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(class_id).bind(subject_id).bind(from).bind(to).fetch_all(pool).await?),
+    )
+}
+
+// Calculation policies.
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PolicyRow {
+    pub school_id: Uuid,
+    pub scale: String,
+    pub version: i64,
+    pub thresholds: String,
+    pub rounding: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Publishes the next version of a school's policy for a scale; versions
+/// are never changed afterwards.
+pub async fn insert_policy(db: &Db, mut policy: PolicyRow, author_id: Uuid) -> Result<PolicyRow> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let latest: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(version) FROM calculation_policies WHERE school_id = $1 AND scale = $2")
+            .bind(policy.school_id).bind(&policy.scale).fetch_one(&mut *tx).await?;
+        policy.version = latest.unwrap_or(0) + 1;
+        sqlx::query(
+            "INSERT INTO calculation_policies (school_id, scale, version, thresholds, rounding, author_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(policy.school_id).bind(&policy.scale).bind(policy.version).bind(&policy.thresholds)
+            .bind(&policy.rounding).bind(author_id).bind(policy.created_at)
+            .execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
+    Ok(policy)
+}
+
+/// A given version of a school's policy for a scale, or the newest (`version` 0).
+pub async fn policy(
+    db: &Db,
+    school_id: Uuid,
+    scale: &str,
+    version: i64,
+) -> Result<Option<PolicyRow>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT school_id, scale, version, thresholds, rounding, created_at FROM calculation_policies
+         WHERE school_id = $1 AND scale = $2 AND ($3 = 0 OR version = $3)
+         ORDER BY version DESC LIMIT 1")
+        .bind(school_id).bind(scale).bind(version).fetch_optional(pool).await?))
+}
+
+// Final marks.
+
+const FINAL_COLUMNS: &str = "id, school_id, student_id, subject_id, reporting_period_id, value, policy_version, \
+     author_id, reason, updated_at";
+
+pub async fn final_mark(
+    db: &Db,
+    student_id: Uuid,
+    subject_id: Uuid,
+    period_id: Uuid,
+) -> Result<Option<FinalMark>> {
+    let sql = format!(
+        "SELECT {FINAL_COLUMNS} FROM final_marks
+         WHERE student_id = $1 AND subject_id = $2 AND reporting_period_id = $3"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(student_id).bind(subject_id).bind(period_id).fetch_optional(pool).await?),
+    )
+}
+
+/// Sets a final mark, replacing an earlier one of the same period.
+pub async fn put_final_mark(db: &Db, mark: &FinalMark, change: &Change) -> Result<()> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO final_marks (id, school_id, student_id, subject_id, reporting_period_id, value,
+                                      policy_version, author_id, reason, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (student_id, subject_id, reporting_period_id) DO UPDATE SET
+                 value = excluded.value, policy_version = excluded.policy_version,
+                 author_id = excluded.author_id, reason = excluded.reason, updated_at = excluded.updated_at")
+            .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
+            .bind(mark.reporting_period_id).bind(&mark.value).bind(mark.policy_version)
+            .bind(mark.author_id).bind(&mark.reason).bind(mark.updated_at)
+            .execute(&mut *tx).await?;
+        record_change!(tx, change);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn student_final_marks(db: &Db, student_id: Uuid, page: &Page) -> Result<Vec<FinalMark>> {
+    let after = page.after_id()?;
+    let sql = format!(
+        "SELECT {FINAL_COLUMNS} FROM final_marks
+         WHERE student_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(student_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?),
+    )
+}
+
+// Reopen requests.
+
+const REOPEN_COLUMNS: &str = "id, school_id, class_id, subject_id, reporting_period_id, requester_id, reason, state, \
+     decider_id, decision_comment, created_at, decided_at";
+
+pub async fn insert_reopen_request(db: &Db, request: &ReopenRequest) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO reopen_requests (id, school_id, class_id, subject_id, reporting_period_id, requester_id,
+                                      reason, state, decision_comment, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9)")
+        .bind(request.id).bind(request.school_id).bind(request.class_id).bind(request.subject_id)
+        .bind(request.reporting_period_id).bind(request.requester_id).bind(&request.reason)
+        .bind(&request.state).bind(request.created_at)
+        .execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn get_reopen_request(db: &Db, id: Uuid) -> Result<Option<ReopenRequest>> {
+    let sql = format!("SELECT {REOPEN_COLUMNS} FROM reopen_requests WHERE id = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Decides a pending request; false if it was decided already.
+pub async fn decide_reopen_request(db: &Db, request: &ReopenRequest) -> Result<bool> {
+    let updated = with_db!(db, pool => sqlx::query(
+        "UPDATE reopen_requests SET state = $2, decider_id = $3, decision_comment = $4, decided_at = $5
+         WHERE id = $1 AND state = 'pending'")
+        .bind(request.id).bind(&request.state).bind(request.decider_id)
+        .bind(&request.decision_comment).bind(request.decided_at)
+        .execute(pool).await?.rows_affected());
+    Ok(updated == 1)
+}
+
+/// A school's reopen requests (only `requester`'s, when given), oldest first.
+pub async fn list_reopen_requests(
+    db: &Db,
+    school_id: Uuid,
+    requester: Option<Uuid>,
+    page: &Page,
+) -> Result<Vec<ReopenRequest>> {
+    let after = page.after_id()?;
+    let sql = format!(
+        "SELECT {REOPEN_COLUMNS} FROM reopen_requests
+         WHERE school_id = $1 AND ($2 IS NULL OR requester_id = $2) AND ($3 IS NULL OR id > $3)
+         ORDER BY id LIMIT $4"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(requester).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?),
+    )
+}
+
+/// Whether a deputy head reopened this journal (class, subject, period)
+/// since `since`.
+pub async fn journal_reopened(
+    db: &Db,
+    class_id: Uuid,
+    subject_id: Uuid,
+    period_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM reopen_requests
+         WHERE class_id = $1 AND subject_id = $2 AND reporting_period_id = $3 AND state = 'approved'
+           AND decided_at >= $4
+         LIMIT 1")
+        .bind(class_id).bind(subject_id).bind(period_id).bind(since).fetch_optional(pool).await?);
+    Ok(found.is_some())
 }

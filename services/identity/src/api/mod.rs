@@ -814,12 +814,14 @@ impl IdentityApi {
                 subject_id: subject()?,
             },
             Ok(pb::Action::ReadClass) => Action::ReadClass,
+            Ok(pb::Action::ActAsFamily) => Action::ActAsFamily,
+            Ok(pb::Action::ReadSchoolRecords) => Action::ReadSchoolRecords,
             Ok(pb::Action::Unspecified) | Err(_) => {
                 return Err(Error::invalid("action", "must be a known action"));
             }
         };
         match action {
-            Action::ReadStudentRecord | Action::WriteMark { .. } => {
+            Action::ReadStudentRecord | Action::WriteMark { .. } | Action::ActAsFamily => {
                 self.check_student_access(&ctx, &request.student_id, date, action)
                     .await
             }

@@ -1,0 +1,198 @@
+//! The transactional outbox behind every service's change feed.
+//!
+//! A service writes a change row in the same transaction as the change
+//! itself ([`record_change!`]), so the feed never misses or invents one.
+//! Readers page through it with an opaque cursor ([`list`]).
+//!
+//! Handing out rows in sequence order alone would lose changes on
+//! PostgreSQL: a transaction can take sequence number 8, commit after
+//! another took 9 and committed, and a reader that already moved past 9
+//! would never see 8. So PostgreSQL rows carry their transaction id and are
+//! read in (transaction id, sequence) order, and only from transactions older
+//! than every transaction still running (the snapshot's `xmin`): whatever
+//! commits later sorts after the cursor. SQLite runs one write transaction
+//! at a time, so there sequence order is commit order.
+//!
+//! Each service's migrations create the table (both backends):
+//! `changes (seq, [txid xid8 DEFAULT pg_current_xact_id()], school_id,
+//! resource_type, resource_id, kind, payload, created_at)`.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::Result;
+use crate::db::Db;
+use crate::error::Error;
+
+/// What happened to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Created => "created",
+            ChangeKind::Updated => "updated",
+            ChangeKind::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Created, Self::Updated, Self::Deleted]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+/// One change, as written and as read back.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Change {
+    pub school_id: Uuid,
+    pub resource_type: String,
+    pub resource_id: Uuid,
+    pub kind: String,
+    /// The resource after the change, protobuf-encoded; `None` for deletions.
+    pub payload: Option<Vec<u8>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Change {
+    pub fn new(
+        school_id: Uuid,
+        resource_type: &str,
+        resource_id: Uuid,
+        kind: ChangeKind,
+        payload: Option<Vec<u8>>,
+    ) -> Self {
+        Self {
+            school_id,
+            resource_type: resource_type.to_owned(),
+            resource_id,
+            kind: kind.as_str().to_owned(),
+            payload,
+            created_at: Utc::now(),
+        }
+    }
+}
+
+/// Records `$change` (a [`Change`]) in the open write transaction `$tx`.
+#[macro_export]
+macro_rules! record_change {
+    ($tx:expr, $change:expr) => {{
+        let change: &$crate::outbox::Change = $change;
+        sqlx::query(
+            "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(change.school_id)
+        .bind(&change.resource_type)
+        .bind(change.resource_id)
+        .bind(&change.kind)
+        .bind(&change.payload)
+        .bind(change.created_at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// A change read from the feed, with the cursor just past it.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub cursor: String,
+    pub change: Change,
+}
+
+#[derive(sqlx::FromRow)]
+struct PostgresRow {
+    seq: i64,
+    txid: String,
+    #[sqlx(flatten)]
+    change: Change,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteRow {
+    seq: i64,
+    #[sqlx(flatten)]
+    change: Change,
+}
+
+fn bad_cursor() -> Error {
+    Error::invalid("cursor", "is not a cursor this feed handed out")
+}
+
+/// Up to `limit` changes after `cursor` ("" for the beginning), optionally
+/// of one school, and the cursor to continue from (the request's own when
+/// nothing is new).
+pub async fn list(
+    db: &Db,
+    cursor: &str,
+    school_id: Option<Uuid>,
+    limit: i64,
+) -> Result<(Vec<FeedEntry>, String)> {
+    let entries: Vec<FeedEntry> = match db {
+        Db::Postgres(pool) => {
+            let (txid, seq) = if cursor.is_empty() {
+                (0u64, 0i64)
+            } else {
+                let (txid, seq) = cursor.split_once('.').ok_or_else(bad_cursor)?;
+                (
+                    txid.parse().map_err(|_| bad_cursor())?,
+                    seq.parse().map_err(|_| bad_cursor())?,
+                )
+            };
+            let rows: Vec<PostgresRow> = sqlx::query_as(
+                "SELECT seq, txid::text AS txid, school_id, resource_type, resource_id, kind, payload, created_at
+                 FROM changes
+                 WHERE (txid, seq) > ($1::text::xid8, $2)
+                   AND txid < pg_snapshot_xmin(pg_current_snapshot())
+                   AND ($3::uuid IS NULL OR school_id = $3)
+                 ORDER BY txid, seq LIMIT $4",
+            )
+            .bind(txid.to_string())
+            .bind(seq)
+            .bind(school_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter()
+                .map(|row| FeedEntry {
+                    cursor: format!("{}.{}", row.txid, row.seq),
+                    change: row.change,
+                })
+                .collect()
+        }
+        Db::Sqlite(pool) => {
+            let seq: i64 = if cursor.is_empty() {
+                0
+            } else {
+                cursor.parse().map_err(|_| bad_cursor())?
+            };
+            let rows: Vec<SqliteRow> = sqlx::query_as(
+                "SELECT seq, school_id, resource_type, resource_id, kind, payload, created_at
+                 FROM changes
+                 WHERE seq > $1 AND ($2 IS NULL OR school_id = $2)
+                 ORDER BY seq LIMIT $3",
+            )
+            .bind(seq)
+            .bind(school_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter()
+                .map(|row| FeedEntry {
+                    cursor: row.seq.to_string(),
+                    change: row.change,
+                })
+                .collect()
+        }
+    };
+    let next = entries
+        .last()
+        .map_or_else(|| cursor.to_owned(), |entry| entry.cursor.clone());
+    Ok((entries, next))
+}

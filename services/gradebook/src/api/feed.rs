@@ -1,0 +1,75 @@
+//! The change feed: every change of marks, attendance and final marks of a
+//! school, in commit order, deletions included.
+
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::outbox::{self, ChangeKind, FeedEntry};
+use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1 as pb;
+use otmetka_proto::identity::v1 as identity;
+use prost::Message;
+
+use super::GradebookApi;
+use super::attendance::ATTENDANCE;
+use super::marks::MARK;
+use super::results::FINAL_MARK;
+
+const DEFAULT_PAGE: i64 = 100;
+const MAX_PAGE: i64 = 1000;
+
+fn change(entry: FeedEntry) -> Result<pb::Change> {
+    let FeedEntry { cursor, change } = entry;
+    let corrupt = || Error::Internal(anyhow::anyhow!("change {cursor} has a bad payload"));
+    let kind = match ChangeKind::parse(&change.kind) {
+        Some(ChangeKind::Created) => pb::ChangeKind::Created,
+        Some(ChangeKind::Updated) => pb::ChangeKind::Updated,
+        Some(ChangeKind::Deleted) => pb::ChangeKind::Deleted,
+        None => return Err(corrupt()),
+    };
+    let resource = match (&change.payload, change.resource_type.as_str()) {
+        (None, _) => None,
+        (Some(bytes), MARK) => Some(pb::change::Resource::Mark(
+            pb::Mark::decode(bytes.as_slice()).map_err(|_| corrupt())?,
+        )),
+        (Some(bytes), ATTENDANCE) => Some(pb::change::Resource::Attendance(
+            pb::AttendanceRecord::decode(bytes.as_slice()).map_err(|_| corrupt())?,
+        )),
+        (Some(bytes), FINAL_MARK) => Some(pb::change::Resource::FinalMark(
+            pb::FinalMark::decode(bytes.as_slice()).map_err(|_| corrupt())?,
+        )),
+        (Some(_), _) => return Err(corrupt()),
+    };
+    Ok(pb::Change {
+        school_id: change.school_id.to_string(),
+        resource_type: change.resource_type,
+        resource_id: change.resource_id.to_string(),
+        kind: kind.into(),
+        create_time: Some(to_timestamp(change.created_at)),
+        resource,
+        cursor,
+    })
+}
+
+impl GradebookApi {
+    /// A school's changes, for those who may read all its records.
+    pub(super) async fn list_changes(
+        &self,
+        ctx: CallContext,
+        request: pb::ListChangesRequest,
+    ) -> Result<pb::ListChangesResponse> {
+        let school_id = parse_id("school_id", &request.school_id)?;
+        let limit = match i64::from(request.page_size) {
+            0 => DEFAULT_PAGE,
+            size if size < 0 => return Err(Error::invalid("page_size", "must not be negative")),
+            size => size.min(MAX_PAGE),
+        };
+        self.school(&ctx, identity::Action::ReadSchoolRecords, school_id)
+            .await?;
+        let (entries, next_cursor) =
+            outbox::list(&self.db, &request.cursor, Some(school_id), limit).await?;
+        Ok(pb::ListChangesResponse {
+            changes: entries.into_iter().map(change).collect::<Result<_>>()?,
+            next_cursor,
+        })
+    }
+}

@@ -1,0 +1,466 @@
+//! Marks: posting, correcting, withdrawing, their history, and «seen».
+
+use chrono::{Days, Utc};
+use otmetka_platform::error::Violations;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::outbox::{Change, ChangeKind};
+use otmetka_platform::paging::Page;
+use otmetka_platform::time::{optional_date, optional_id, parse_date, parse_id, to_timestamp};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1 as pb;
+use otmetka_proto::identity::v1 as identity;
+use prost::Message;
+use uuid::Uuid;
+
+use super::{GradebookApi, MAX_COMMENT_CHARS, StudentPlace, reason};
+use crate::convert;
+use crate::model::{Mark, MarkStatus};
+use crate::scale::{Scale, ScaleKind};
+use crate::store::{self, MarkFilter};
+
+pub const MAX_REQUEST_ID_CHARS: usize = 100;
+pub const MARK: &str = "mark";
+
+/// The change-feed row of a mark's new state.
+pub fn mark_change(mark: &Mark, kind: ChangeKind) -> Change {
+    let payload =
+        (kind != ChangeKind::Deleted).then(|| convert::mark(mark.clone()).encode_to_vec());
+    Change::new(mark.school_id, MARK, mark.id, kind, payload)
+}
+
+/// A value (or a status instead of one) checked against the subject's scale.
+struct Reading {
+    value: String,
+    status: MarkStatus,
+}
+
+fn read_value(
+    scale: &Scale,
+    status: Option<MarkStatus>,
+    value: &str,
+    violations: &mut Violations,
+) -> Option<Reading> {
+    match status? {
+        MarkStatus::Graded => violations
+            .check("value", scale.grade(value))
+            .map(|graded| Reading {
+                value: graded.value,
+                status: MarkStatus::Graded,
+            }),
+        status if value.trim().is_empty() => Some(Reading {
+            value: String::new(),
+            status,
+        }),
+        _ => {
+            violations.add("value", "must be empty when the status is not graded");
+            None
+        }
+    }
+}
+
+fn check_weight(weight: i32, violations: &mut Violations) {
+    if !(1..=10).contains(&weight) {
+        violations.add("weight", "must be 1–10");
+    }
+}
+
+fn check_comment(comment: &str, violations: &mut Violations) {
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        violations.add(
+            "comment",
+            format!("must be at most {MAX_COMMENT_CHARS} characters"),
+        );
+    }
+}
+
+impl GradebookApi {
+    pub(super) async fn create_mark(
+        &self,
+        ctx: CallContext,
+        request: pb::CreateMarkRequest,
+    ) -> Result<pb::CreateMarkResponse> {
+        let mut violations = Violations::new();
+        let student_id = violations.check(
+            "student_id",
+            parse_id("student_id", &request.student_id).map_err(|_| "must be an id (UUID)".into()),
+        );
+        let subject_id = violations.check(
+            "subject_id",
+            parse_id("subject_id", &request.subject_id).map_err(|_| "must be an id (UUID)".into()),
+        );
+        // A day of slack: the school's local date may be ahead of UTC.
+        let latest = Utc::now().date_naive() + Days::new(1);
+        let lesson_date = violations.check(
+            "lesson_date",
+            parse_date("lesson_date", &request.lesson_date)
+                .map_err(|_| "must be a date as YYYY-MM-DD".to_owned())
+                .and_then(|date| {
+                    if date > latest {
+                        Err("must not be in the future".into())
+                    } else {
+                        Ok(date)
+                    }
+                }),
+        );
+        let lesson_id = violations.check(
+            "lesson_id",
+            optional_id("lesson_id", &request.lesson_id).map_err(|_| "must be an id (UUID)".into()),
+        );
+        let work_type_id = violations.check(
+            "work_type_id",
+            optional_id("work_type_id", &request.work_type_id)
+                .map_err(|_| "must be an id (UUID)".into()),
+        );
+        let requested_scale = convert::scale_kind_from(request.scale, ScaleKind::FivePoint);
+        if requested_scale.is_none() {
+            violations.add("scale", "is not a known scale");
+        }
+        let status = convert::mark_status_from(request.status);
+        if status.is_none() {
+            violations.add("status", "is not a known status");
+        }
+        if request.weight != 0 {
+            check_weight(request.weight, &mut violations);
+        }
+        check_comment(&request.comment, &mut violations);
+        if request.request_id.chars().count() > MAX_REQUEST_ID_CHARS {
+            violations.add(
+                "request_id",
+                format!("must be at most {MAX_REQUEST_ID_CHARS} characters"),
+            );
+        }
+        violations.into_result()?;
+        let (
+            Some(student_id),
+            Some(subject_id),
+            Some(lesson_date),
+            Some(lesson_id),
+            Some(work_type_id),
+        ) = (student_id, subject_id, lesson_date, lesson_id, work_type_id)
+        else {
+            unreachable!("violations were reported above");
+        };
+
+        let place = self
+            .student(
+                &ctx,
+                identity::Action::WriteMark,
+                student_id,
+                Some(subject_id),
+                Some(lesson_date),
+            )
+            .await?;
+        let author_id = ctx.person_id()?;
+        let scale = store::scale_for(&self.db, place.school_id, subject_id).await?;
+        let mut violations = Violations::new();
+        if request.scale != 0 && requested_scale != Some(scale.kind) {
+            violations.add(
+                "scale",
+                format!("this subject uses the {} scale", scale.kind.as_str()),
+            );
+        }
+        let reading = read_value(&scale, status, &request.value, &mut violations);
+        let weight = self
+            .weight_of(
+                place.school_id,
+                work_type_id,
+                request.weight,
+                &mut violations,
+            )
+            .await?;
+        if let Some(lesson_id) = lesson_id {
+            self.check_lesson(
+                &ctx,
+                &place,
+                lesson_id,
+                subject_id,
+                lesson_date,
+                &mut violations,
+            )
+            .await?;
+        }
+        violations.into_result()?;
+        let reading = reading.expect("checked above");
+        self.ensure_open(&ctx, &place, subject_id, lesson_date)
+            .await?;
+
+        let now = Utc::now();
+        let mark = Mark {
+            id: Uuid::now_v7(),
+            school_id: place.school_id,
+            student_id,
+            subject_id,
+            class_id: place.class_id,
+            lesson_date,
+            lesson_id,
+            scale: scale.kind.as_str().into(),
+            value: reading.value,
+            status: reading.status.as_str().into(),
+            weight,
+            work_type_id,
+            comment: request.comment.trim().to_owned(),
+            author_id,
+            request_id: Some(request.request_id).filter(|id| !id.is_empty()),
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            seen_at: None,
+        };
+        let stored =
+            store::insert_mark(&self.db, &mark, &mark_change(&mark, ChangeKind::Created)).await?;
+        tracing::info!(mark_id = %stored.id, %student_id, %subject_id, "mark posted");
+        Ok(pb::CreateMarkResponse {
+            mark: Some(convert::mark(stored)),
+        })
+    }
+
+    /// The mark's weight: as given, else its work type's, else 1.
+    async fn weight_of(
+        &self,
+        school_id: Uuid,
+        work_type_id: Option<Uuid>,
+        requested: i32,
+        violations: &mut Violations,
+    ) -> Result<i32> {
+        let Some(work_type_id) = work_type_id else {
+            return Ok(if requested == 0 { 1 } else { requested });
+        };
+        match store::get_work_type(&self.db, work_type_id).await? {
+            Some(work_type) if work_type.school_id == school_id => Ok(if requested == 0 {
+                work_type.weight
+            } else {
+                requested
+            }),
+            _ => {
+                violations.add("work_type_id", "is not a work type of this school");
+                Ok(1)
+            }
+        }
+    }
+
+    /// A mark's lesson must be the student's, in the subject, on the day.
+    async fn check_lesson(
+        &self,
+        ctx: &CallContext,
+        place: &StudentPlace,
+        lesson_id: Uuid,
+        subject_id: Uuid,
+        lesson_date: chrono::NaiveDate,
+        violations: &mut Violations,
+    ) -> Result<()> {
+        let lesson = match self.lesson_of(ctx, place, lesson_id).await {
+            Ok(lesson) => lesson,
+            Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
+                violations.add("lesson_id", "is not a lesson this student attends");
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        };
+        if lesson.subject_id != subject_id.to_string() {
+            violations.add("lesson_id", "is a lesson of another subject");
+        }
+        if lesson.date != lesson_date.to_string() {
+            violations.add(
+                "lesson_date",
+                format!("must be the lesson's date, {}", lesson.date),
+            );
+        }
+        Ok(())
+    }
+
+    /// A mark the caller may read (deleted ones included).
+    async fn readable_mark(&self, ctx: &CallContext, id: &str) -> Result<Mark> {
+        let id = parse_id("id", id)?;
+        let mark = store::get_mark(&self.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found(MARK))?;
+        self.student(
+            ctx,
+            identity::Action::ReadStudentRecord,
+            mark.student_id,
+            None,
+            Some(mark.lesson_date),
+        )
+        .await
+        .map_err(|_| Error::not_found(MARK))?;
+        Ok(mark)
+    }
+
+    /// A mark the caller may change, with where its student studied that day.
+    async fn writable_mark(&self, ctx: &CallContext, id: &str) -> Result<(Mark, StudentPlace)> {
+        let id = parse_id("id", id)?;
+        let mark = store::get_mark(&self.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found(MARK))?;
+        let place = self
+            .student(
+                ctx,
+                identity::Action::WriteMark,
+                mark.student_id,
+                Some(mark.subject_id),
+                Some(mark.lesson_date),
+            )
+            .await
+            .map_err(|_| Error::not_found(MARK))?;
+        Ok((mark, place))
+    }
+
+    pub(super) async fn get_mark(
+        &self,
+        ctx: CallContext,
+        request: pb::GetMarkRequest,
+    ) -> Result<pb::GetMarkResponse> {
+        let mark = self.readable_mark(&ctx, &request.id).await?;
+        Ok(pb::GetMarkResponse {
+            mark: Some(convert::mark(mark)),
+        })
+    }
+
+    pub(super) async fn update_mark(
+        &self,
+        ctx: CallContext,
+        request: pb::UpdateMarkRequest,
+    ) -> Result<pb::UpdateMarkResponse> {
+        let reason = reason("reason", &request.reason)?;
+        let (before, place) = self.writable_mark(&ctx, &request.id).await?;
+        if before.deleted_at.is_some() {
+            return Err(Error::FailedPrecondition(
+                "the mark was withdrawn; post a new one".into(),
+            ));
+        }
+        let scale = store::scale_for(&self.db, before.school_id, before.subject_id).await?;
+        let mut violations = Violations::new();
+        let status = convert::mark_status_from(request.status);
+        if status.is_none() {
+            violations.add("status", "is not a known status");
+        }
+        let reading = read_value(&scale, status, &request.value, &mut violations);
+        let weight = if request.weight == 0 {
+            before.weight
+        } else {
+            request.weight
+        };
+        check_weight(weight, &mut violations);
+        check_comment(&request.comment, &mut violations);
+        violations.into_result()?;
+        let reading = reading.expect("checked above");
+        let mut after = before.clone();
+        after.value = reading.value;
+        after.status = reading.status.as_str().into();
+        after.scale = scale.kind.as_str().into();
+        after.weight = weight;
+        after.comment = request.comment.trim().to_owned();
+        if after == before {
+            return Ok(pb::UpdateMarkResponse {
+                mark: Some(convert::mark(before)),
+            });
+        }
+        self.ensure_open(&ctx, &place, before.subject_id, before.lesson_date)
+            .await?;
+        after.revision = before.revision + 1;
+        after.updated_at = Utc::now();
+        let author = ctx.person_id()?;
+        let change = mark_change(&after, ChangeKind::Updated);
+        store::revise_mark(&self.db, &before, &after, author, &reason, &change).await?;
+        tracing::info!(mark_id = %after.id, revision = after.revision, "mark corrected");
+        Ok(pb::UpdateMarkResponse {
+            mark: Some(convert::mark(after)),
+        })
+    }
+
+    pub(super) async fn delete_mark(
+        &self,
+        ctx: CallContext,
+        request: pb::DeleteMarkRequest,
+    ) -> Result<pb::DeleteMarkResponse> {
+        let reason = reason("reason", &request.reason)?;
+        let (before, place) = self.writable_mark(&ctx, &request.id).await?;
+        if before.deleted_at.is_some() {
+            return Ok(pb::DeleteMarkResponse {
+                mark: Some(convert::mark(before)),
+            });
+        }
+        self.ensure_open(&ctx, &place, before.subject_id, before.lesson_date)
+            .await?;
+        let now = Utc::now();
+        let mut after = before.clone();
+        after.revision = before.revision + 1;
+        after.updated_at = now;
+        after.deleted_at = Some(now);
+        let author = ctx.person_id()?;
+        let change = mark_change(&after, ChangeKind::Deleted);
+        store::revise_mark(&self.db, &before, &after, author, &reason, &change).await?;
+        tracing::info!(mark_id = %after.id, "mark withdrawn");
+        Ok(pb::DeleteMarkResponse {
+            mark: Some(convert::mark(after)),
+        })
+    }
+
+    pub(super) async fn list_mark_revisions(
+        &self,
+        ctx: CallContext,
+        request: pb::ListMarkRevisionsRequest,
+    ) -> Result<pb::ListMarkRevisionsResponse> {
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let mark = self.readable_mark(&ctx, &request.mark_id).await?;
+        let mut revisions = store::mark_revisions(&self.db, mark.id, &page).await?;
+        let next_page_token = page.finish(&mut revisions, |r| r.revision.to_string());
+        Ok(pb::ListMarkRevisionsResponse {
+            revisions: revisions.into_iter().map(convert::revision).collect(),
+            next_page_token,
+        })
+    }
+
+    pub(super) async fn mark_seen(
+        &self,
+        ctx: CallContext,
+        request: pb::MarkSeenRequest,
+    ) -> Result<pb::MarkSeenResponse> {
+        let id = parse_id("mark_id", &request.mark_id)?;
+        let mark = store::get_mark(&self.db, id)
+            .await?
+            .ok_or_else(|| Error::not_found(MARK))?;
+        self.student(
+            &ctx,
+            identity::Action::ActAsFamily,
+            mark.student_id,
+            None,
+            None,
+        )
+        .await
+        .map_err(|_| Error::not_found(MARK))?;
+        let seen = store::mark_seen(&self.db, id, Utc::now()).await?;
+        Ok(pb::MarkSeenResponse {
+            seen_time: seen.map(to_timestamp),
+        })
+    }
+
+    pub(super) async fn list_student_marks(
+        &self,
+        ctx: CallContext,
+        request: pb::ListStudentMarksRequest,
+    ) -> Result<pb::ListStudentMarksResponse> {
+        let student_id = parse_id("student_id", &request.student_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let filter = MarkFilter {
+            subject_id: optional_id("subject_id", &request.subject_id)?,
+            from: optional_date("from_date", &request.from_date)?,
+            to: optional_date("to_date", &request.to_date)?,
+        };
+        self.student(
+            &ctx,
+            identity::Action::ReadStudentRecord,
+            student_id,
+            None,
+            None,
+        )
+        .await?;
+        let mut marks = store::student_marks(&self.db, student_id, &filter, &page).await?;
+        let next_page_token = page.finish(&mut marks, store::page_key);
+        Ok(pb::ListStudentMarksResponse {
+            marks: marks.into_iter().map(convert::mark).collect(),
+            next_page_token,
+        })
+    }
+}
