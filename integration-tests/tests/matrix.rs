@@ -426,9 +426,10 @@ enum Rpc {
     ListStudentMemberships,
     CheckActAsFamily,
     CheckReadSchoolRecords,
+    GetSchoolDirectory,
 }
 
-const RPCS: [Rpc; 40] = [
+const RPCS: [Rpc; 41] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -469,6 +470,7 @@ const RPCS: [Rpc; 40] = [
     Rpc::ListStudentMemberships,
     Rpc::CheckActAsFamily,
     Rpc::CheckReadSchoolRecords,
+    Rpc::GetSchoolDirectory,
 ];
 
 /// Who may make each call.
@@ -524,7 +526,7 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListAuditEvents
         | Rpc::ListVendorGrants
         | Rpc::CreateGroup => manage.to_vec(),
-        Rpc::CheckReadSchool => [
+        Rpc::CheckReadSchool | Rpc::GetSchoolDirectory => [
             read_roster.as_slice(),
             &[OwnGuardian, OtherGuardian, Student, OtherStudent],
         ]
@@ -628,6 +630,15 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         Rpc::CheckReadClass => check(f, &token, identity::Action::ReadClass).await,
         Rpc::CheckActAsFamily => check(f, &token, identity::Action::ActAsFamily).await,
         Rpc::CheckReadSchoolRecords => check(f, &token, identity::Action::ReadSchoolRecords).await,
+        Rpc::GetSchoolDirectory => ok(f
+            .identity
+            .get_school_directory(with_token(
+                &token,
+                identity::GetSchoolDirectoryRequest {
+                    school_id: f.school.clone(),
+                },
+            ))
+            .await),
         Rpc::ListStudentMemberships => ok(f
             .identity
             .list_student_memberships(with_token(

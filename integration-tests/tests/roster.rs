@@ -407,3 +407,45 @@ async fn moving_a_student_keeps_the_class_history() {
     assert_eq!(refused.code(), tonic::Code::NotFound);
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn families_see_the_schools_staff_names_and_subjects_only() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let admin = sandbox.admin().await.unwrap();
+    let mut identity = admin.identity.clone();
+    let guardian = identity
+        .login(identity::LoginRequest {
+            login: "parent".into(),
+            password: "roditel-demo".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .access_token;
+    let mut request = tonic::Request::new(identity::GetSchoolDirectoryRequest {
+        school_id: sandbox.demo.school_id.clone(),
+    });
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {guardian}").parse().unwrap(),
+    );
+    let directory = identity
+        .get_school_directory(request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(directory.staff.len(), 1, "{directory:?}");
+    assert_eq!(
+        directory.subjects.len(),
+        sandbox.demo.subject_ids.len(),
+        "{directory:?}"
+    );
+    // Students and guardians are not staff, so they are not listed.
+    assert!(
+        directory
+            .staff
+            .iter()
+            .all(|entry| !sandbox.demo.student_ids.contains(&entry.person_id))
+    );
+    sandbox.stop().await.unwrap();
+}

@@ -182,6 +182,26 @@ pub async fn list_classes(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<C
         .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
 }
 
+/// A school's active staff (anyone with a role there), by name.
+pub async fn school_staff(db: &Db, school_id: Uuid) -> Result<Vec<Person>> {
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM persons
+         WHERE disabled = $2 AND id IN (SELECT person_id FROM staff_roles WHERE school_id = $1)
+         ORDER BY search_name, id"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(false).fetch_all(pool).await?),
+    )
+}
+
+/// Every subject of a school, by name.
+pub async fn school_subjects(db: &Db, school_id: Uuid) -> Result<Vec<Subject>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM subjects WHERE school_id = $1 ORDER BY name, id")
+        .bind(school_id).fetch_all(pool).await?))
+}
+
 pub async fn insert_subject(db: &Db, subject: &Subject) -> Result<()> {
     with_db!(db, pool => { sqlx::query("INSERT INTO subjects (id, school_id, name) VALUES ($1, $2, $3)")
         .bind(subject.id).bind(subject.school_id).bind(&subject.name)

@@ -322,6 +322,30 @@ impl IdentityApi {
         })
     }
 
+    async fn get_school_directory(
+        &self,
+        ctx: CallContext,
+        request: pb::GetSchoolDirectoryRequest,
+    ) -> Result<pb::GetSchoolDirectoryResponse> {
+        let db = &self.state.db;
+        let school_id = parse_id("school_id", &request.school_id)?;
+        require_school(db, &ctx.principal, school_id, Action::ReadSchool).await?;
+        let staff = store::school_staff(db, school_id).await?;
+        let subjects = store::school_subjects(db, school_id).await?;
+        Ok(pb::GetSchoolDirectoryResponse {
+            staff: staff
+                .into_iter()
+                .map(|person| pb::DirectoryEntry {
+                    person_id: person.id.to_string(),
+                    family_name: person.family_name,
+                    given_name: person.given_name,
+                    middle_name: person.middle_name,
+                })
+                .collect(),
+            subjects: subjects.into_iter().map(convert::subject).collect(),
+        })
+    }
+
     async fn create_person(
         &self,
         ctx: CallContext,
@@ -949,6 +973,12 @@ impl IdentityService for IdentityApi {
         request: Request<pb::ListSubjectsRequest>,
     ) -> Reply<pb::ListSubjectsResponse> {
         authenticated!(self, request, list_subjects)
+    }
+    async fn get_school_directory(
+        &self,
+        request: Request<pb::GetSchoolDirectoryRequest>,
+    ) -> Reply<pb::GetSchoolDirectoryResponse> {
+        authenticated!(self, request, get_school_directory)
     }
     async fn create_person(
         &self,
