@@ -12,6 +12,7 @@ use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
 pub mod oidc_provider;
+pub mod school;
 
 pub use otmetka_local::DEMO_LOGINS;
 

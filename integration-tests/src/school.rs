@@ -1,0 +1,368 @@
+//! Building a school for a test over gRPC, as the city operator: people
+//! with roles and sign-ins, classes, subjects and assignments in identity,
+//! and the calendar (year, a term around today, bells, a timetable and its
+//! lessons) in schedule.
+
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1 as schedule;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
+use tonic::transport::Channel;
+
+use crate::{ADMIN_LOGIN, ADMIN_PASSWORD, Sandbox};
+
+/// `message` carrying `token`.
+pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("a header value"),
+    );
+    request
+}
+
+/// The city operator building one school.
+pub struct SchoolBuilder {
+    pub identity: IdentityServiceClient<Channel>,
+    pub schedule: ScheduleServiceClient<Channel>,
+    /// The city operator's token.
+    pub city: String,
+    pub school_id: String,
+}
+
+impl SchoolBuilder {
+    /// A new school named `name`.
+    pub async fn new(sandbox: &Sandbox, name: &str) -> anyhow::Result<Self> {
+        let mut identity = IdentityServiceClient::new(sandbox.channel("identity").await?);
+        let city = identity
+            .login(identity::LoginRequest {
+                login: ADMIN_LOGIN.into(),
+                password: ADMIN_PASSWORD.into(),
+            })
+            .await?
+            .into_inner()
+            .access_token;
+        let school_id = identity
+            .create_school(with_token(
+                &city,
+                identity::CreateSchoolRequest {
+                    name: name.into(),
+                    timezone: "Europe/Moscow".into(),
+                },
+            ))
+            .await?
+            .into_inner()
+            .school
+            .expect("a school")
+            .id;
+        Ok(Self {
+            identity,
+            schedule: sandbox.schedule().await?,
+            city,
+            school_id,
+        })
+    }
+
+    pub async fn person(&mut self, kind: identity::PersonKind, family: &str) -> String {
+        let request = identity::CreatePersonRequest {
+            school_id: self.school_id.clone(),
+            kind: kind.into(),
+            family_name: family.into(),
+            given_name: "Тест".into(),
+            middle_name: String::new(),
+        };
+        self.identity
+            .create_person(with_token(&self.city, request))
+            .await
+            .expect("a person")
+            .into_inner()
+            .person
+            .expect("a person")
+            .id
+    }
+
+    pub async fn staff(&mut self, family: &str, role: identity::StaffRole) -> String {
+        let person = self.person(identity::PersonKind::Staff, family).await;
+        let request = identity::GrantStaffRoleRequest {
+            person_id: person.clone(),
+            school_id: self.school_id.clone(),
+            role: role.into(),
+        };
+        self.identity
+            .grant_staff_role(with_token(&self.city, request))
+            .await
+            .expect("a role");
+        person
+    }
+
+    pub async fn class(&mut self, grade: i32, letter: &str, class_teacher: &str) -> String {
+        let request = identity::CreateClassRequest {
+            school_id: self.school_id.clone(),
+            grade_level: grade,
+            letter: letter.into(),
+            academic_year: academic_year_start().year(),
+            class_teacher_id: class_teacher.into(),
+        };
+        self.identity
+            .create_class(with_token(&self.city, request))
+            .await
+            .expect("a class")
+            .into_inner()
+            .class
+            .expect("a class")
+            .id
+    }
+
+    pub async fn student_in(&mut self, class: &str, family: &str) -> String {
+        let student = self.person(identity::PersonKind::Student, family).await;
+        let request = identity::EnrollStudentRequest {
+            student_id: student.clone(),
+            class_id: class.into(),
+            start_date: academic_year_start().to_string(),
+        };
+        self.identity
+            .enroll_student(with_token(&self.city, request))
+            .await
+            .expect("an enrollment");
+        student
+    }
+
+    pub async fn guardian_of(&mut self, student: &str, family: &str) -> String {
+        let guardian = self.person(identity::PersonKind::Guardian, family).await;
+        let request = identity::LinkGuardianRequest {
+            guardian_id: guardian.clone(),
+            student_id: student.into(),
+        };
+        self.identity
+            .link_guardian(with_token(&self.city, request))
+            .await
+            .expect("a guardianship");
+        guardian
+    }
+
+    pub async fn subject(&mut self, name: &str) -> String {
+        let request = identity::CreateSubjectRequest {
+            school_id: self.school_id.clone(),
+            name: name.into(),
+        };
+        self.identity
+            .create_subject(with_token(&self.city, request))
+            .await
+            .expect("a subject")
+            .into_inner()
+            .subject
+            .expect("a subject")
+            .id
+    }
+
+    pub async fn teach(&mut self, teacher: &str, class: &str, subject: &str) {
+        let request = identity::CreateTeachingAssignmentRequest {
+            teacher_id: teacher.into(),
+            class_id: class.into(),
+            subject_id: subject.into(),
+            group_id: String::new(),
+        };
+        self.identity
+            .create_teaching_assignment(with_token(&self.city, request))
+            .await
+            .expect("an assignment");
+    }
+
+    /// Gives `person` a login and signs in: their access token.
+    pub async fn token_of(&mut self, person: &str, login: &str) -> String {
+        let password = "test-password-1";
+        let request = identity::SetCredentialsRequest {
+            person_id: person.into(),
+            login: login.into(),
+            password: password.into(),
+        };
+        self.identity
+            .set_credentials(with_token(&self.city, request))
+            .await
+            .expect("credentials");
+        self.identity
+            .login(identity::LoginRequest {
+                login: login.into(),
+                password: password.into(),
+            })
+            .await
+            .expect("a sign-in")
+            .into_inner()
+            .access_token
+    }
+
+    /// The academic year, a quarter from four weeks ago to four weeks ahead
+    /// (so today's lessons are inside it), a bell schedule, and a lesson of
+    /// `subject` for `class` every school day at 08:30, generated. `manager`
+    /// is a token of the school's administrator or deputy head.
+    pub async fn term(
+        &mut self,
+        manager: &str,
+        class: &str,
+        subject: &str,
+        teacher: &str,
+    ) -> anyhow::Result<Term> {
+        let year_start = academic_year_start();
+        let year_end = NaiveDate::from_ymd_opt(year_start.year() + 1, 5, 31).expect("a date");
+        let year = self
+            .schedule
+            .create_academic_year(with_token(
+                manager,
+                schedule::CreateAcademicYearRequest {
+                    academic_year: Some(schedule::AcademicYear {
+                        school_id: self.school_id.clone(),
+                        name: format!("{}/{}", year_start.year(), year_start.year() + 1),
+                        start_date: year_start.to_string(),
+                        end_date: year_end.to_string(),
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                },
+            ))
+            .await?
+            .into_inner()
+            .academic_year
+            .expect("a year")
+            .id;
+        let today = Utc::now().date_naive();
+        let start = (today - Days::new(28)).max(year_start);
+        let end = today + Days::new(28);
+        let grade = self
+            .identity
+            .get_class(with_token(
+                &self.city,
+                identity::GetClassRequest { id: class.into() },
+            ))
+            .await?
+            .into_inner()
+            .class
+            .expect("a class")
+            .grade_level;
+        let period = self
+            .schedule
+            .create_reporting_period(with_token(
+                manager,
+                schedule::CreateReportingPeriodRequest {
+                    reporting_period: Some(schedule::ReportingPeriod {
+                        school_id: self.school_id.clone(),
+                        academic_year_id: year.clone(),
+                        kind: schedule::ReportingPeriodKind::Quarter.into(),
+                        number: 2,
+                        name: "II четверть".into(),
+                        grade_levels: vec![grade],
+                        start_date: start.to_string(),
+                        end_date: end.to_string(),
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                },
+            ))
+            .await?
+            .into_inner()
+            .reporting_period
+            .expect("a period");
+        self.schedule
+            .create_bell_schedule(with_token(
+                manager,
+                schedule::CreateBellScheduleRequest {
+                    bell_schedule: Some(schedule::BellSchedule {
+                        school_id: self.school_id.clone(),
+                        name: "Основное".into(),
+                        slots: vec![schedule::BellSlot {
+                            lesson_number: 1,
+                            start_time: "08:30".into(),
+                            end_time: "09:15".into(),
+                        }],
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                },
+            ))
+            .await?;
+        for weekday in [
+            schedule::Weekday::Monday,
+            schedule::Weekday::Tuesday,
+            schedule::Weekday::Wednesday,
+            schedule::Weekday::Thursday,
+            schedule::Weekday::Friday,
+        ] {
+            self.schedule
+                .create_timetable_entry(with_token(
+                    manager,
+                    schedule::CreateTimetableEntryRequest {
+                        timetable_entry: Some(schedule::TimetableEntry {
+                            school_id: self.school_id.clone(),
+                            academic_year_id: year.clone(),
+                            class_id: class.into(),
+                            weekday: weekday.into(),
+                            lesson_number: 1,
+                            subject_id: subject.into(),
+                            teacher_id: teacher.into(),
+                            room: "101".into(),
+                            ..Default::default()
+                        }),
+                        request_id: String::new(),
+                    },
+                ))
+                .await?;
+        }
+        self.schedule
+            .generate_lessons(with_token(
+                manager,
+                schedule::GenerateLessonsRequest {
+                    school_id: self.school_id.clone(),
+                    academic_year_id: year.clone(),
+                    from_date: start.to_string(),
+                    to_date: end.to_string(),
+                    ..Default::default()
+                },
+            ))
+            .await?;
+        let lessons = self
+            .schedule
+            .list_lessons(with_token(
+                manager,
+                schedule::ListLessonsRequest {
+                    school_id: self.school_id.clone(),
+                    from_date: start.to_string(),
+                    to_date: end.to_string(),
+                    class_id: class.into(),
+                    page_size: 500,
+                    ..Default::default()
+                },
+            ))
+            .await?
+            .into_inner()
+            .lessons;
+        Ok(Term {
+            academic_year_id: year,
+            period,
+            lessons,
+        })
+    }
+}
+
+/// A term set up by [`SchoolBuilder::term`].
+pub struct Term {
+    pub academic_year_id: String,
+    pub period: schedule::ReportingPeriod,
+    /// The class's lessons in the term, by date.
+    pub lessons: Vec<schedule::Lesson>,
+}
+
+impl Term {
+    /// The latest lesson on or before `day`.
+    pub fn lesson_on_or_before(&self, day: NaiveDate) -> &schedule::Lesson {
+        self.lessons
+            .iter()
+            .rev()
+            .find(|lesson| lesson.date.as_str() <= day.to_string().as_str())
+            .expect("a lesson in the term")
+    }
+}
+
+/// 1 September of the current academic year.
+pub fn academic_year_start() -> NaiveDate {
+    otmetka_platform::time::academic_year_start(Utc::now().date_naive())
+}
