@@ -560,7 +560,6 @@ async fn a_closed_period_locks_the_journal_until_the_deputy_head_reopens_it() {
             schedule::CloseReportingPeriodRequest {
                 school_id: school_id.clone(),
                 id: j.term.period.id.clone(),
-                ..Default::default()
             },
         ))
         .await
