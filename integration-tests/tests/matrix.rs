@@ -5,10 +5,13 @@
 use std::collections::BTreeSet;
 
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::school::{SchoolBuilder, Term, with_token};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1 as schedule;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::Code;
 use tonic::transport::Channel;
 
@@ -49,6 +52,7 @@ const EVERYONE: [Who; 13] = [
 struct Fixture {
     identity: IdentityServiceClient<Channel>,
     gradebook: GradebookServiceClient<Channel>,
+    schedule: ScheduleServiceClient<Channel>,
     school: String,
     class_5a: String,
     class_6b: String,
@@ -58,145 +62,15 @@ struct Fixture {
     own_guardian: String,
     other_guardian: String,
     tokens: Vec<(Who, String)>,
-}
-
-fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
-}
-
-struct Builder<'a> {
-    identity: IdentityServiceClient<Channel>,
-    admin: &'a str,
-    school: String,
-}
-
-impl Builder<'_> {
-    async fn person(&mut self, kind: identity::PersonKind, family: &str) -> String {
-        let request = identity::CreatePersonRequest {
-            school_id: self.school.clone(),
-            kind: kind.into(),
-            family_name: family.into(),
-            given_name: "Тест".into(),
-            middle_name: String::new(),
-        };
-        self.identity
-            .create_person(with_token(self.admin, request))
-            .await
-            .unwrap()
-            .into_inner()
-            .person
-            .unwrap()
-            .id
-    }
-
-    async fn role(&mut self, person: &str, role: identity::StaffRole) {
-        let request = identity::GrantStaffRoleRequest {
-            person_id: person.into(),
-            school_id: self.school.clone(),
-            role: role.into(),
-        };
-        self.identity
-            .grant_staff_role(with_token(self.admin, request))
-            .await
-            .unwrap();
-    }
-
-    async fn class(&mut self, grade: i32, letter: &str, class_teacher: &str) -> String {
-        let request = identity::CreateClassRequest {
-            school_id: self.school.clone(),
-            grade_level: grade,
-            letter: letter.into(),
-            academic_year: 2026,
-            class_teacher_id: class_teacher.into(),
-        };
-        self.identity
-            .create_class(with_token(self.admin, request))
-            .await
-            .unwrap()
-            .into_inner()
-            .class
-            .unwrap()
-            .id
-    }
-
-    async fn enroll(&mut self, student: &str, class: &str) {
-        let request = identity::EnrollStudentRequest {
-            student_id: student.into(),
-            class_id: class.into(),
-            start_date: "2026-09-01".into(),
-        };
-        self.identity
-            .enroll_student(with_token(self.admin, request))
-            .await
-            .unwrap();
-    }
-
-    async fn teach(&mut self, teacher: &str, class: &str, subject: &str) {
-        let request = identity::CreateTeachingAssignmentRequest {
-            teacher_id: teacher.into(),
-            class_id: class.into(),
-            subject_id: subject.into(),
-            group_id: String::new(),
-        };
-        self.identity
-            .create_teaching_assignment(with_token(self.admin, request))
-            .await
-            .unwrap();
-    }
-
-    async fn guardian_of(&mut self, guardian: &str, student: &str) {
-        let request = identity::LinkGuardianRequest {
-            guardian_id: guardian.into(),
-            student_id: student.into(),
-        };
-        self.identity
-            .link_guardian(with_token(self.admin, request))
-            .await
-            .unwrap();
-    }
-
-    /// Issues credentials and signs in: the person's access token.
-    async fn token_of(&mut self, person: &str, login: &str) -> String {
-        let password = "matrix-password-1";
-        let request = identity::SetCredentialsRequest {
-            person_id: person.into(),
-            login: login.into(),
-            password: password.into(),
-        };
-        self.identity
-            .set_credentials(with_token(self.admin, request))
-            .await
-            .unwrap();
-        let login = identity::LoginRequest {
-            login: login.into(),
-            password: password.into(),
-        };
-        self.identity
-            .login(login)
-            .await
-            .unwrap()
-            .into_inner()
-            .access_token
-    }
-}
-
-async fn school(identity: &mut IdentityServiceClient<Channel>, admin: &str, name: &str) -> String {
-    let request = identity::CreateSchoolRequest {
-        name: name.into(),
-        timezone: "Europe/Moscow".into(),
-    };
-    identity
-        .create_school(with_token(admin, request))
-        .await
-        .unwrap()
-        .into_inner()
-        .school
-        .unwrap()
-        .id
+    /// A term of daily mathematics lessons of 5А around today.
+    term: Term,
+    /// A lesson of that term on or before today.
+    lesson: schedule::Lesson,
+    /// A mark of the student on that lesson.
+    mark: String,
+    subject_teacher: String,
+    /// Another grade's quarter, to close without locking 5А's journal.
+    sixth_grade_period: String,
 }
 
 async fn vendor(
@@ -246,76 +120,34 @@ async fn vendor(
 }
 
 async fn fixture(sandbox: &Sandbox) -> Fixture {
-    let connect = |service: &str| {
-        let url = sandbox.suite().url_of(service).unwrap().to_owned();
-        async move {
-            tonic::transport::Endpoint::from_shared(url)
-                .unwrap()
-                .connect()
-                .await
-                .unwrap()
-        }
-    };
-    let mut identity = IdentityServiceClient::new(connect("identity").await);
-    let gradebook = GradebookServiceClient::new(connect("gradebook").await);
-    let city = identity
-        .login(identity::LoginRequest {
-            login: otmetka_integration_tests::ADMIN_LOGIN.into(),
-            password: otmetka_integration_tests::ADMIN_PASSWORD.into(),
-        })
+    let mut b = SchoolBuilder::new(sandbox, "Матричная школа А")
         .await
-        .unwrap()
-        .into_inner()
-        .access_token;
-    let school_a = school(&mut identity, &city, "Матричная школа А").await;
-    let school_b = school(&mut identity, &city, "Матричная школа Б").await;
-    let mut b = Builder {
-        identity: identity.clone(),
-        admin: &city,
-        school: school_a.clone(),
-    };
-
-    let subject = identity::CreateSubjectRequest {
-        school_id: school_a.clone(),
-        name: "Математика".into(),
-    };
-    let mathematics = identity
-        .create_subject(with_token(&city, subject))
+        .unwrap();
+    let mut other = SchoolBuilder::new(sandbox, "Матричная школа Б")
         .await
-        .unwrap()
-        .into_inner()
-        .subject
-        .unwrap()
-        .id;
+        .unwrap();
+    let mut identity = b.identity.clone();
+    let city = b.city.clone();
+    let school_a = b.school_id.clone();
+    let mathematics = b.subject("Математика").await;
 
-    let subject_teacher = b.person(identity::PersonKind::Staff, "Предметник").await;
-    let other_teacher = b.person(identity::PersonKind::Staff, "Другой").await;
-    let class_teacher = b.person(identity::PersonKind::Staff, "Классный").await;
-    let deputy = b.person(identity::PersonKind::Staff, "Завуч").await;
-    let school_admin = b.person(identity::PersonKind::Staff, "Администратор").await;
-    for teacher in [&subject_teacher, &other_teacher, &class_teacher] {
-        b.role(teacher, identity::StaffRole::Teacher).await;
-    }
-    b.role(&deputy, identity::StaffRole::DeputyHead).await;
-    b.role(&school_admin, identity::StaffRole::SchoolAdmin)
+    let subject_teacher = b.staff("Предметник", identity::StaffRole::Teacher).await;
+    let other_teacher = b.staff("Другой", identity::StaffRole::Teacher).await;
+    let class_teacher = b.staff("Классный", identity::StaffRole::Teacher).await;
+    let deputy = b.staff("Завуч", identity::StaffRole::DeputyHead).await;
+    let school_admin = b
+        .staff("Администратор", identity::StaffRole::SchoolAdmin)
         .await;
     let class_5a = b.class(5, "А", &class_teacher).await;
     let class_6b = b.class(6, "Б", "").await;
     b.teach(&subject_teacher, &class_5a, &mathematics).await;
     b.teach(&other_teacher, &class_6b, &mathematics).await;
 
-    let student = b.person(identity::PersonKind::Student, "Ученик").await;
-    let other_student = b
-        .person(identity::PersonKind::Student, "Одноклассник")
-        .await;
+    let student = b.student_in(&class_5a, "Ученик").await;
+    let other_student = b.student_in(&class_5a, "Одноклассник").await;
     let spare_student = b.person(identity::PersonKind::Student, "Запасной").await;
-    for pupil in [&student, &other_student] {
-        b.enroll(pupil, &class_5a).await;
-    }
-    let own_guardian = b.person(identity::PersonKind::Guardian, "Родитель").await;
-    let other_guardian = b.person(identity::PersonKind::Guardian, "Чужой").await;
-    b.guardian_of(&own_guardian, &student).await;
-    b.guardian_of(&other_guardian, &other_student).await;
+    let own_guardian = b.guardian_of(&student, "Родитель").await;
+    let other_guardian = b.guardian_of(&other_student, "Чужой").await;
 
     let mut tokens = vec![
         (
@@ -349,14 +181,12 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
             b.token_of(&school_admin, "m-school-admin").await,
         ),
     ];
-    b.school = school_b.clone();
-    let other_admin = b
-        .person(identity::PersonKind::Staff, "Чужой администратор")
+    let other_admin = other
+        .staff("Чужой администратор", identity::StaffRole::SchoolAdmin)
         .await;
-    b.role(&other_admin, identity::StaffRole::SchoolAdmin).await;
     tokens.push((
         Who::OtherSchoolAdmin,
-        b.token_of(&other_admin, "m-other-admin").await,
+        other.token_of(&other_admin, "m-other-admin").await,
     ));
     tokens.push((Who::CityOperator, city.clone()));
     tokens.push((
@@ -367,10 +197,46 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         Who::UngrantedVendor,
         vendor(&mut identity, &city, None).await,
     ));
+    let admin_token = tokens
+        .iter()
+        .find(|(who, _)| *who == Who::SchoolAdmin)
+        .unwrap()
+        .1
+        .clone();
+    let term = b
+        .term(&admin_token, &class_5a, &mathematics, &subject_teacher)
+        .await
+        .unwrap();
 
-    Fixture {
+    let sixth_grade_period = b
+        .schedule
+        .create_reporting_period(with_token(
+            &admin_token,
+            schedule::CreateReportingPeriodRequest {
+                reporting_period: Some(schedule::ReportingPeriod {
+                    grade_levels: vec![6],
+                    ..term.period.clone()
+                }),
+                request_id: String::new(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .reporting_period
+        .unwrap()
+        .id;
+    let lesson = term
+        .lesson_on_or_before(chrono::Utc::now().date_naive())
+        .clone();
+    let mut fixture = Fixture {
+        lesson,
+        mark: String::new(),
+        subject_teacher,
+        sixth_grade_period,
         identity,
-        gradebook,
+        gradebook: GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap()),
+        schedule: b.schedule.clone(),
         school: school_a,
         class_5a,
         class_6b,
@@ -380,7 +246,10 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         own_guardian,
         other_guardian,
         tokens,
-    }
+        term,
+    };
+    fixture.mark = fixture.fresh_mark().await;
+    fixture
 }
 
 /// The RPCs under test.
@@ -427,9 +296,42 @@ enum Rpc {
     CheckActAsFamily,
     CheckReadSchoolRecords,
     GetSchoolDirectory,
+    GetMark,
+    UpdateMark,
+    DeleteMark,
+    ListMarkRevisions,
+    MarkSeen,
+    CreateGradingScale,
+    ListGradingScales,
+    CreateWorkType,
+    ListWorkTypes,
+    GetJournalSettings,
+    UpdateJournalSettings,
+    SetAttendance,
+    ListStudentAttendance,
+    GetJournal,
+    GetStudentAverages,
+    ComputeWhatIf,
+    CreateCalculationPolicy,
+    GetCalculationPolicy,
+    SetFinalMark,
+    ListFinalMarks,
+    RequestReopen,
+    DecideReopen,
+    ListReopenRequests,
+    ListGradebookChanges,
+    ListReportingPeriods,
+    CloseReportingPeriod,
+    ListLessons,
+    GetStudentWeek,
+    CreateTimetableEntry,
+    GenerateLessons,
+    SetLessonTopic,
+    CancelLesson,
+    ListScheduleChanges,
 }
 
-const RPCS: [Rpc; 41] = [
+const RPCS: [Rpc; 74] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -471,6 +373,39 @@ const RPCS: [Rpc; 41] = [
     Rpc::CheckActAsFamily,
     Rpc::CheckReadSchoolRecords,
     Rpc::GetSchoolDirectory,
+    Rpc::GetMark,
+    Rpc::UpdateMark,
+    Rpc::DeleteMark,
+    Rpc::ListMarkRevisions,
+    Rpc::MarkSeen,
+    Rpc::CreateGradingScale,
+    Rpc::ListGradingScales,
+    Rpc::CreateWorkType,
+    Rpc::ListWorkTypes,
+    Rpc::GetJournalSettings,
+    Rpc::UpdateJournalSettings,
+    Rpc::SetAttendance,
+    Rpc::ListStudentAttendance,
+    Rpc::GetJournal,
+    Rpc::GetStudentAverages,
+    Rpc::ComputeWhatIf,
+    Rpc::CreateCalculationPolicy,
+    Rpc::GetCalculationPolicy,
+    Rpc::SetFinalMark,
+    Rpc::ListFinalMarks,
+    Rpc::RequestReopen,
+    Rpc::DecideReopen,
+    Rpc::ListReopenRequests,
+    Rpc::ListGradebookChanges,
+    Rpc::ListReportingPeriods,
+    Rpc::CloseReportingPeriod,
+    Rpc::ListLessons,
+    Rpc::GetStudentWeek,
+    Rpc::CreateTimetableEntry,
+    Rpc::GenerateLessons,
+    Rpc::SetLessonTopic,
+    Rpc::CancelLesson,
+    Rpc::ListScheduleChanges,
 ];
 
 /// Who may make each call.
@@ -538,11 +473,489 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         .concat(),
         Rpc::CheckManageSchedule => vec![SchoolAdmin, DeputyHead],
         Rpc::CheckClosePeriod => vec![DeputyHead],
-        Rpc::CheckTeachClass => vec![SubjectTeacher, ClassTeacher, DeputyHead],
+        Rpc::CheckTeachClass | Rpc::GetJournal | Rpc::RequestReopen | Rpc::SetLessonTopic => {
+            vec![SubjectTeacher, ClassTeacher, DeputyHead]
+        }
+        Rpc::GetMark
+        | Rpc::ListMarkRevisions
+        | Rpc::ListStudentAttendance
+        | Rpc::GetStudentAverages
+        | Rpc::ComputeWhatIf
+        | Rpc::ListFinalMarks
+        | Rpc::GetStudentWeek => read_record.to_vec(),
+        Rpc::UpdateMark | Rpc::DeleteMark | Rpc::SetAttendance | Rpc::SetFinalMark => {
+            vec![SubjectTeacher]
+        }
+        Rpc::MarkSeen => vec![Student, OwnGuardian],
+        Rpc::CreateGradingScale
+        | Rpc::CreateWorkType
+        | Rpc::UpdateJournalSettings
+        | Rpc::CreateCalculationPolicy
+        | Rpc::CreateTimetableEntry
+        | Rpc::GenerateLessons
+        | Rpc::CancelLesson => vec![SchoolAdmin, DeputyHead],
+        Rpc::ListGradingScales
+        | Rpc::ListWorkTypes
+        | Rpc::GetJournalSettings
+        | Rpc::GetCalculationPolicy
+        | Rpc::ListReportingPeriods
+        | Rpc::ListLessons => [
+            read_roster.as_slice(),
+            &[OwnGuardian, OtherGuardian, Student, OtherStudent],
+        ]
+        .concat(),
+        Rpc::DecideReopen | Rpc::CloseReportingPeriod => vec![DeputyHead],
+        // Leadership sees every request, other staff their own; clients none.
+        Rpc::ListReopenRequests => vec![
+            SubjectTeacher,
+            OtherTeacher,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+            CityOperator,
+        ],
+        Rpc::ListGradebookChanges => vec![DeputyHead, CityOperator, GrantedVendor],
+        Rpc::ListScheduleChanges => read_roster.to_vec(),
         Rpc::CheckActAsFamily => vec![Student, OwnGuardian],
         Rpc::CheckReadSchoolRecords => vec![DeputyHead, CityOperator, GrantedVendor],
     };
     set.into_iter().collect()
+}
+
+impl Fixture {
+    fn token(&self, who: Who) -> String {
+        self.tokens
+            .iter()
+            .find(|(w, _)| *w == who)
+            .unwrap()
+            .1
+            .clone()
+    }
+
+    /// A fresh mark of the student, posted by their subject teacher today.
+    async fn fresh_mark(&mut self) -> String {
+        let teacher = self.token(Who::SubjectTeacher);
+        self.gradebook
+            .create_mark(with_token(
+                &teacher,
+                gradebook::CreateMarkRequest {
+                    student_id: self.student.clone(),
+                    subject_id: self.mathematics.clone(),
+                    lesson_date: self.lesson.date.clone(),
+                    lesson_id: self.lesson.id.clone(),
+                    value: "4".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .mark
+            .unwrap()
+            .id
+    }
+
+    /// A fresh request of the subject teacher to reopen the journal.
+    async fn fresh_reopen_request(&mut self) -> String {
+        let teacher = self.token(Who::SubjectTeacher);
+        self.gradebook
+            .request_reopen(with_token(
+                &teacher,
+                gradebook::RequestReopenRequest {
+                    class_id: self.class_5a.clone(),
+                    subject_id: self.mathematics.clone(),
+                    reporting_period_id: self.term.period.id.clone(),
+                    reason: "Исправить отметку".into(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .reopen_request
+            .unwrap()
+            .id
+    }
+}
+
+/// The journal's calls on 5А's mathematics in the fixture's term.
+async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Result<(), Code> {
+    let period = f.term.period.id.clone();
+    let school = f.school.clone();
+    let g = &mut f.gradebook.clone();
+    match rpc {
+        Rpc::GetMark => ok(g
+            .get_mark(with_token(
+                token,
+                gradebook::GetMarkRequest { id: f.mark.clone() },
+            ))
+            .await),
+        Rpc::UpdateMark => ok(g
+            .update_mark(with_token(
+                token,
+                gradebook::UpdateMarkRequest {
+                    id: f.mark.clone(),
+                    value: "5".into(),
+                    reason: "Пересмотр".into(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::DeleteMark => {
+            let id = f.fresh_mark().await;
+            ok(g.delete_mark(with_token(
+                token,
+                gradebook::DeleteMarkRequest {
+                    id,
+                    reason: "Ошибка".into(),
+                },
+            ))
+            .await)
+        }
+        Rpc::ListMarkRevisions => ok(g
+            .list_mark_revisions(with_token(
+                token,
+                gradebook::ListMarkRevisionsRequest {
+                    mark_id: f.mark.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::MarkSeen => ok(g
+            .mark_seen(with_token(
+                token,
+                gradebook::MarkSeenRequest {
+                    mark_id: f.mark.clone(),
+                },
+            ))
+            .await),
+        Rpc::CreateGradingScale => ok(g
+            .create_grading_scale(with_token(
+                token,
+                gradebook::CreateGradingScaleRequest {
+                    grading_scale: Some(gradebook::GradingScale {
+                        school_id: school,
+                        // A subject of its own, so that every allowed call can create one.
+                        subject_id: uuid::Uuid::now_v7().to_string(),
+                        kind: gradebook::ScaleKind::TenPoint.into(),
+                        name: unique.into(),
+                        ..Default::default()
+                    }),
+                },
+            ))
+            .await),
+        Rpc::ListGradingScales => ok(g
+            .list_grading_scales(with_token(
+                token,
+                gradebook::ListGradingScalesRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::CreateWorkType => ok(g
+            .create_work_type(with_token(
+                token,
+                gradebook::CreateWorkTypeRequest {
+                    work_type: Some(gradebook::WorkType {
+                        school_id: school,
+                        name: unique.into(),
+                        weight: 2,
+                        ..Default::default()
+                    }),
+                },
+            ))
+            .await),
+        Rpc::ListWorkTypes => ok(g
+            .list_work_types(with_token(
+                token,
+                gradebook::ListWorkTypesRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::GetJournalSettings => ok(g
+            .get_journal_settings(with_token(
+                token,
+                gradebook::GetJournalSettingsRequest { school_id: school },
+            ))
+            .await),
+        Rpc::UpdateJournalSettings => ok(g
+            .update_journal_settings(with_token(
+                token,
+                gradebook::UpdateJournalSettingsRequest {
+                    settings: Some(gradebook::JournalSettings {
+                        school_id: school,
+                        edit_window_days: 14,
+                    }),
+                },
+            ))
+            .await),
+        Rpc::SetAttendance => ok(g
+            .set_attendance(with_token(
+                token,
+                gradebook::SetAttendanceRequest {
+                    record: Some(gradebook::AttendanceRecord {
+                        student_id: f.student.clone(),
+                        lesson_id: f.lesson.id.clone(),
+                        subject_id: f.mathematics.clone(),
+                        lesson_date: f.lesson.date.clone(),
+                        kind: gradebook::AttendanceKind::Ill.into(),
+                        ..Default::default()
+                    }),
+                },
+            ))
+            .await),
+        Rpc::ListStudentAttendance => ok(g
+            .list_student_attendance(with_token(
+                token,
+                gradebook::ListStudentAttendanceRequest {
+                    student_id: f.student.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::GetJournal => ok(g
+            .get_journal(with_token(
+                token,
+                gradebook::GetJournalRequest {
+                    class_id: f.class_5a.clone(),
+                    subject_id: f.mathematics.clone(),
+                    reporting_period_id: period,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::GetStudentAverages => ok(g
+            .get_student_averages(with_token(
+                token,
+                gradebook::GetStudentAveragesRequest {
+                    student_id: f.student.clone(),
+                    reporting_period_id: period,
+                },
+            ))
+            .await),
+        Rpc::ComputeWhatIf => ok(g
+            .compute_what_if(with_token(
+                token,
+                gradebook::ComputeWhatIfRequest {
+                    student_id: f.student.clone(),
+                    subject_id: f.mathematics.clone(),
+                    reporting_period_id: period,
+                    target_mark: "5".into(),
+                },
+            ))
+            .await),
+        Rpc::CreateCalculationPolicy => ok(g
+            .create_calculation_policy(with_token(
+                token,
+                gradebook::CreateCalculationPolicyRequest {
+                    policy: Some(gradebook::CalculationPolicy {
+                        school_id: school,
+                        thresholds: vec![
+                            gradebook::Threshold {
+                                mark: "5".into(),
+                                min_average: 4.5,
+                            },
+                            gradebook::Threshold {
+                                mark: "2".into(),
+                                min_average: 0.0,
+                            },
+                        ],
+                        rounding: "half_up_2".into(),
+                        ..Default::default()
+                    }),
+                },
+            ))
+            .await),
+        Rpc::GetCalculationPolicy => ok(g
+            .get_calculation_policy(with_token(
+                token,
+                gradebook::GetCalculationPolicyRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::SetFinalMark => ok(g
+            .set_final_mark(with_token(
+                token,
+                gradebook::SetFinalMarkRequest {
+                    student_id: f.student.clone(),
+                    subject_id: f.mathematics.clone(),
+                    reporting_period_id: period,
+                    value: "4".into(),
+                    reason: String::new(),
+                },
+            ))
+            .await),
+        Rpc::ListFinalMarks => ok(g
+            .list_final_marks(with_token(
+                token,
+                gradebook::ListFinalMarksRequest {
+                    student_id: f.student.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::RequestReopen => ok(g
+            .request_reopen(with_token(
+                token,
+                gradebook::RequestReopenRequest {
+                    class_id: f.class_5a.clone(),
+                    subject_id: f.mathematics.clone(),
+                    reporting_period_id: period,
+                    reason: "Исправить".into(),
+                },
+            ))
+            .await),
+        Rpc::DecideReopen => {
+            let id = f.fresh_reopen_request().await;
+            ok(g.decide_reopen(with_token(
+                token,
+                gradebook::DecideReopenRequest {
+                    id,
+                    approve: false,
+                    comment: String::new(),
+                },
+            ))
+            .await)
+        }
+        Rpc::ListReopenRequests => ok(g
+            .list_reopen_requests(with_token(
+                token,
+                gradebook::ListReopenRequestsRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListGradebookChanges => ok(g
+            .list_changes(with_token(
+                token,
+                gradebook::ListChangesRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        other => unreachable!("{other:?} is not a gradebook call"),
+    }
+}
+
+/// Schedule's calls on the fixture's school, class, term and lessons.
+async fn call_schedule(f: &mut Fixture, rpc: Rpc, who: Who, token: &str) -> Result<(), Code> {
+    let school = f.school.clone();
+    let s = &mut f.schedule.clone();
+    let today = chrono::Utc::now().date_naive();
+    match rpc {
+        Rpc::ListReportingPeriods => ok(s
+            .list_reporting_periods(with_token(
+                token,
+                schedule::ListReportingPeriodsRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::CloseReportingPeriod => ok(s
+            .close_reporting_period(with_token(
+                token,
+                schedule::CloseReportingPeriodRequest {
+                    school_id: school,
+                    id: f.sixth_grade_period.clone(),
+                },
+            ))
+            .await),
+        Rpc::ListLessons => ok(s
+            .list_lessons(with_token(
+                token,
+                schedule::ListLessonsRequest {
+                    school_id: school,
+                    class_id: f.class_5a.clone(),
+                    from_date: (today - chrono::Days::new(7)).to_string(),
+                    to_date: today.to_string(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::GetStudentWeek => ok(s
+            .get_student_week(with_token(
+                token,
+                schedule::GetStudentWeekRequest {
+                    school_id: school,
+                    student_id: f.student.clone(),
+                    date: today.to_string(),
+                },
+            ))
+            .await),
+        Rpc::CreateTimetableEntry => ok(s
+            .create_timetable_entry(with_token(
+                token,
+                schedule::CreateTimetableEntryRequest {
+                    timetable_entry: Some(schedule::TimetableEntry {
+                        school_id: school,
+                        academic_year_id: f.term.academic_year_id.clone(),
+                        class_id: f.class_5a.clone(),
+                        // A free slot for each of the two who may.
+                        weekday: if who == Who::DeputyHead {
+                            schedule::Weekday::Sunday
+                        } else {
+                            schedule::Weekday::Saturday
+                        }
+                        .into(),
+                        lesson_number: 1,
+                        subject_id: f.mathematics.clone(),
+                        teacher_id: f.subject_teacher.clone(),
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                },
+            ))
+            .await),
+        Rpc::GenerateLessons => ok(s
+            .generate_lessons(with_token(
+                token,
+                schedule::GenerateLessonsRequest {
+                    school_id: school,
+                    academic_year_id: f.term.academic_year_id.clone(),
+                    from_date: today.to_string(),
+                    to_date: (today + chrono::Days::new(7)).to_string(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::SetLessonTopic => ok(s
+            .set_lesson_topic(with_token(
+                token,
+                schedule::SetLessonTopicRequest {
+                    school_id: school,
+                    lesson_id: f.lesson.id.clone(),
+                    topic: "Дроби".into(),
+                },
+            ))
+            .await),
+        Rpc::CancelLesson => ok(s
+            .cancel_lesson(with_token(
+                token,
+                schedule::CancelLessonRequest {
+                    school_id: school,
+                    lesson_id: f.term.lessons[0].id.clone(),
+                    reason: "Карантин".into(),
+                },
+            ))
+            .await),
+        Rpc::ListScheduleChanges => ok(s
+            .list_changes(with_token(
+                token,
+                schedule::ListChangesRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        other => unreachable!("{other:?} is not a schedule call"),
+    }
 }
 
 fn ok<T>(result: Result<T, tonic::Status>) -> Result<(), Code> {
@@ -630,6 +1043,39 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         Rpc::CheckReadClass => check(f, &token, identity::Action::ReadClass).await,
         Rpc::CheckActAsFamily => check(f, &token, identity::Action::ActAsFamily).await,
         Rpc::CheckReadSchoolRecords => check(f, &token, identity::Action::ReadSchoolRecords).await,
+        rpc @ (Rpc::GetMark
+        | Rpc::UpdateMark
+        | Rpc::DeleteMark
+        | Rpc::ListMarkRevisions
+        | Rpc::MarkSeen
+        | Rpc::CreateGradingScale
+        | Rpc::ListGradingScales
+        | Rpc::CreateWorkType
+        | Rpc::ListWorkTypes
+        | Rpc::GetJournalSettings
+        | Rpc::UpdateJournalSettings
+        | Rpc::SetAttendance
+        | Rpc::ListStudentAttendance
+        | Rpc::GetJournal
+        | Rpc::GetStudentAverages
+        | Rpc::ComputeWhatIf
+        | Rpc::CreateCalculationPolicy
+        | Rpc::GetCalculationPolicy
+        | Rpc::SetFinalMark
+        | Rpc::ListFinalMarks
+        | Rpc::RequestReopen
+        | Rpc::DecideReopen
+        | Rpc::ListReopenRequests
+        | Rpc::ListGradebookChanges) => call_gradebook(f, rpc, &token, &unique).await,
+        rpc @ (Rpc::ListReportingPeriods
+        | Rpc::CloseReportingPeriod
+        | Rpc::ListLessons
+        | Rpc::GetStudentWeek
+        | Rpc::CreateTimetableEntry
+        | Rpc::GenerateLessons
+        | Rpc::SetLessonTopic
+        | Rpc::CancelLesson
+        | Rpc::ListScheduleChanges) => call_schedule(f, rpc, who, &token).await,
         Rpc::GetSchoolDirectory => ok(f
             .identity
             .get_school_directory(with_token(

@@ -404,6 +404,7 @@ impl GradebookApi {
                 None,
             )
             .await?;
+        let author_id = ctx.person_id()?;
         let period = self
             .calendar
             .period(&ctx, place.school_id, period_id)
@@ -437,7 +438,7 @@ impl GradebookApi {
             reporting_period_id: period_id,
             value,
             policy_version: policy.version,
-            author_id: ctx.person_id()?,
+            author_id,
             reason: why,
             updated_at: Utc::now(),
         };
