@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use otmetka_identity::InitialAdmin;
-use otmetka_local::{DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
+use otmetka_local::{DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
@@ -52,6 +52,8 @@ pub struct Options {
     pub access_token_ttl: Option<Duration>,
     /// Proxies whose `X-Forwarded-For` the gateway believes; none by default.
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
+    /// The demo school to seed: small unless a test needs the full one.
+    pub demo_scale: DemoScale,
 }
 
 pub struct Sandbox {
@@ -123,7 +125,8 @@ impl Sandbox {
 
     async fn start_on(scratch: Scratch, options: Options) -> anyhow::Result<Self> {
         let suite = RunningSuite::start(suite_config(scratch.storage(), &options)).await?;
-        let demo = seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD).await?;
+        let demo =
+            seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD, options.demo_scale).await?;
         Ok(Self {
             suite: Some(suite),
             demo,

@@ -2,6 +2,7 @@
 //! own loopback ports, talking gRPC over real sockets. The local runner and
 //! the end-to-end tests both start it from here.
 
+mod demo_term;
 mod seed;
 
 use std::net::SocketAddr;
@@ -20,7 +21,9 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-pub use seed::{DEMO_LOGINS, DemoLogin, DemoSchool, fresh_demo_access_code, seed_demo_school};
+pub use seed::{
+    DEMO_LOGINS, DemoLogin, DemoScale, DemoSchool, fresh_demo_access_code, seed_demo_school,
+};
 
 /// Where the suite keeps its data.
 #[derive(Debug, Clone)]

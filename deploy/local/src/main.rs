@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::Parser;
 use otmetka_identity::InitialAdmin;
 use otmetka_local::{
-    DEMO_LOGINS, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
+    DEMO_LOGINS, DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
     seed_demo_school,
 };
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
@@ -120,7 +120,7 @@ async fn prepare_demo(
     config: &Config,
 ) -> anyhow::Result<(DemoSchool, String)> {
     let password = config.admin_password.expose();
-    let demo = seed_demo_school(suite, &config.admin_login, password).await?;
+    let demo = seed_demo_school(suite, &config.admin_login, password, DemoScale::Full).await?;
     let code = fresh_demo_access_code(suite, &config.admin_login, password, &demo).await?;
     Ok((demo, code))
 }
