@@ -185,6 +185,7 @@ impl RunningSuite {
             database: config.database("gateway"),
             identity_url,
             gradebook_url: url_of("gradebook"),
+            schedule_url: url_of("schedule"),
             upstream_timeout: config.upstream_timeout,
             // The local suite speaks plain HTTP on loopback.
             cookie_secure: false,
