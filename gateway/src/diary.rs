@@ -400,18 +400,14 @@ pub async fn student_periods(caller: Caller, Path(student_id): Path<String>) -> 
         .await
 }
 
-/// The class's grade level; 0 (every grade level) for a caller identity
-/// does not show the class to. Identity's contract promises classes to
-/// their students and guardians, but it answers only the school's staff;
-/// until it keeps that promise, families see every period of the school,
-/// each naming its grade levels.
+/// The class's grade level.
 async fn grade_level(caller: &Caller, class_id: String) -> Result<i32> {
     let message = identity::GetClassRequest { id: class_id };
-    match caller.identity().get_class(caller.request(message)?).await {
-        Ok(reply) => Ok(required(reply.into_inner().class, "class")?.grade_level),
-        Err(status) if status.code() == tonic::Code::NotFound => Ok(0),
-        Err(status) => Err(status.into()),
-    }
+    let reply = caller
+        .identity()
+        .get_class(caller.request(message)?)
+        .await?;
+    Ok(required(reply.into_inner().class, "class")?.grade_level)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -7,6 +7,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::school::with_token;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::schedule::v1 as schedule;
 use reqwest::StatusCode;
@@ -84,72 +85,24 @@ fn weekdays_before(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
     days
 }
 
-/// A deputy head of the demo school, signed in over HTTP with their own
-/// password, and their token for schedule calls the gateway does not offer.
+/// The demo school's deputy head, signed in over HTTP, and their token for
+/// schedule calls the gateway does not offer.
 async fn deputy_head(
     sandbox: &Sandbox,
     admin: &mut otmetka_integration_tests::Admin,
 ) -> (reqwest::Client, String) {
-    let school_id = sandbox.demo.school_id.clone();
-    let person = admin
-        .identity
-        .create_person(admin.request(identity::CreatePersonRequest {
-            school_id: school_id.clone(),
-            kind: identity::PersonKind::Staff.into(),
-            family_name: "Завучева".into(),
-            given_name: "Ольга".into(),
-            middle_name: "Ивановна".into(),
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-        .person
-        .unwrap();
-    admin
-        .identity
-        .grant_staff_role(admin.request(identity::GrantStaffRoleRequest {
-            person_id: person.id.clone(),
-            school_id,
-            role: identity::StaffRole::DeputyHead.into(),
-        }))
-        .await
-        .unwrap();
-    admin
-        .identity
-        .set_credentials(admin.request(identity::SetCredentialsRequest {
-            person_id: person.id,
-            login: "zavuch".into(),
-            password: "zavuch-issued-1".into(),
-        }))
-        .await
-        .unwrap();
-    let client = sandbox.sign_in("zavuch", "zavuch-issued-1").await.unwrap();
-    let (status, body) = send(
-        client
-            .post(format!("{}/api/v1/session/password", sandbox.gateway()))
-            .json(&json!({ "current_password": "zavuch-issued-1", "new_password": "zavuch-own-password" })),
-    )
-    .await;
-    expect(status, StatusCode::NO_CONTENT, &body);
+    let client = sandbox.sign_in_demo("zavuch").await.unwrap();
     let token = admin
         .identity
         .login(identity::LoginRequest {
             login: "zavuch".into(),
-            password: "zavuch-own-password".into(),
+            password: "zavuch-demo".into(),
         })
         .await
         .unwrap()
         .into_inner()
         .access_token;
     (client, token)
-}
-
-fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
 }
 
 async fn school(sandbox: &Sandbox) -> School {
