@@ -74,14 +74,25 @@ text_enum!(
     }
 );
 
-text_enum!(
-    /// What happened to a resource.
-    ChangeType {
-        Created => "created",
-        Updated => "updated",
-        Deleted => "deleted",
+/// What happened to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeType {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl ChangeType {
+    /// The shared outbox's name for it.
+    pub fn outbox_kind(self) -> otmetka_platform::outbox::ChangeKind {
+        use otmetka_platform::outbox::ChangeKind;
+        match self {
+            ChangeType::Created => ChangeKind::Created,
+            ChangeType::Updated => ChangeKind::Updated,
+            ChangeType::Deleted => ChangeKind::Deleted,
+        }
     }
-);
+}
 
 /// Grade levels 1–11, kept sorted and without repeats. Stored as ",5,6," so
 /// that a `LIKE '%,5,%'` finds one level on either backend.

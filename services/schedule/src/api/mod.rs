@@ -43,7 +43,10 @@ impl ScheduleApi {
     }
 }
 
-/// The outbox row of a change to one resource, made by the caller.
+/// The outbox row of a change to one resource, made by the caller. The
+/// payload is the contract's `Change` with what the shared outbox has no
+/// column for: the event id, the actor and the resource itself (as it was
+/// before, for deletions).
 pub fn change(
     actor_id: Uuid,
     school_id: Uuid,
@@ -62,19 +65,22 @@ pub fn change(
         pb::change::Resource::Homework(_) => ResourceKind::Homework,
         pb::change::Resource::Submission(_) => ResourceKind::Submission,
     };
+    let payload = pb::Change {
+        id: Uuid::now_v7().to_string(),
+        actor_id: actor_id.to_string(),
+        resource: Some(resource),
+        ..Default::default()
+    }
+    .encode_to_vec();
     Change {
-        id: Uuid::now_v7(),
-        school_id,
-        change_type,
-        kind,
-        resource_id,
-        actor_id,
-        at,
-        resource: pb::Change {
-            resource: Some(resource),
-            ..Default::default()
-        }
-        .encode_to_vec(),
+        created_at: at,
+        ..Change::new(
+            school_id,
+            kind.as_str(),
+            resource_id,
+            change_type.outbox_kind(),
+            Some(payload),
+        )
     }
 }
 
