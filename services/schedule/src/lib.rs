@@ -6,9 +6,14 @@
 
 mod api;
 mod calendar;
+mod files;
 mod generate;
 mod model;
 mod store;
+mod sweep;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::config::ServerLimits;
@@ -33,6 +38,11 @@ pub struct Settings {
     pub database: DbSettings,
     pub limits: ServerLimits,
     pub identity_url: String,
+    /// Where homework and submission files are kept (every replica must
+    /// see the same folder).
+    pub attachments_dir: PathBuf,
+    /// Largest file accepted, in bytes.
+    pub max_attachment_bytes: u64,
 }
 
 /// Serves the schedule on `listener` until `shutdown` is cancelled.
@@ -42,19 +52,32 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
+    let files: Arc<dyn files::FileStore> =
+        Arc::new(files::LocalDir::new(&settings.attachments_dir)?);
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
-    let service = ScheduleServiceServer::new(api::ScheduleApi::new(db.clone(), identity))
-        .max_decoding_message_size(limits.max_message_bytes)
-        .max_encoding_message_size(limits.max_message_bytes);
+    let sweeper = tokio::spawn(sweep::run(db.clone(), files.clone(), shutdown.clone()));
+    let attachments = api::AttachmentLimits {
+        max_bytes: settings.max_attachment_bytes,
+    };
+    let service = ScheduleServiceServer::new(api::ScheduleApi::new(
+        db.clone(),
+        identity,
+        files,
+        attachments,
+    ))
+    .max_decoding_message_size(limits.max_message_bytes)
+    .max_encoding_message_size(limits.max_message_bytes);
     let options = ServeOptions {
         name: "schedule",
         limits,
         verifier,
         public_methods: &[],
     };
-    let result = serve(service, options, listener, shutdown).await;
+    let result = serve(service, options, listener, shutdown.clone()).await;
+    shutdown.cancel();
+    let _ = sweeper.await;
     db.close().await;
     result
 }

@@ -71,6 +71,7 @@ text_enum!(
         Lesson => "lesson",
         Homework => "homework",
         Submission => "submission",
+        Attachment => "attachment",
     }
 );
 
@@ -415,6 +416,30 @@ impl Lesson {
     /// Who gives it: the substitute when there is one.
     pub fn acting_teacher(&self) -> Uuid {
         self.substitute_teacher_id.unwrap_or(self.teacher_id)
+    }
+}
+
+/// A stored file, as the database knows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub homework_id: Option<Uuid>,
+    pub submission_id: Option<Uuid>,
+}
+
+impl Attachment {
+    pub fn key(&self) -> crate::files::FileKey {
+        crate::files::FileKey {
+            school_id: self.school_id,
+            id: self.id,
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use otmetka_proto::schedule::v1 as pb;
 use uuid::Uuid;
 
 use crate::model::{
-    AcademicYear, BellSchedule, BellSlots, GradeLevels, Holiday, HolidayKind, Lesson, Origin,
-    PeriodKind, Periodicity, ReportingPeriod, TimetableEntry, format_time,
+    AcademicYear, Attachment, BellSchedule, BellSlots, GradeLevels, Holiday, HolidayKind, Lesson,
+    Origin, PeriodKind, Periodicity, ReportingPeriod, TimetableEntry, format_time,
 };
 
 fn id_or_empty(id: Option<Uuid>) -> String {
@@ -202,5 +202,18 @@ pub fn lesson(lesson: &Lesson) -> pb::Lesson {
         orphaned: lesson.orphaned,
         create_time: Some(to_timestamp(lesson.created_at)),
         update_time: Some(to_timestamp(lesson.updated_at)),
+    }
+}
+
+pub fn attachment(file: &Attachment) -> pb::Attachment {
+    pb::Attachment {
+        id: file.id.to_string(),
+        school_id: file.school_id.to_string(),
+        file_name: file.file_name.clone(),
+        content_type: file.content_type.clone(),
+        size_bytes: file.size_bytes,
+        sha256: file.sha256.clone(),
+        uploaded_by_id: file.uploaded_by.to_string(),
+        create_time: Some(to_timestamp(file.created_at)),
     }
 }

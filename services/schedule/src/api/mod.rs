@@ -3,6 +3,7 @@
 //! submissions, attachments) answer UNIMPLEMENTED from the generated stubs.
 
 mod access;
+mod attachments;
 mod calendar;
 mod changes;
 mod convert;
@@ -10,6 +11,8 @@ mod diary;
 mod input;
 mod lessons;
 mod timetable;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
@@ -20,9 +23,10 @@ use otmetka_proto::schedule::v1 as pb;
 use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
 use prost::Message;
 use tonic::transport::Channel;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
 use uuid::Uuid;
 
+use crate::files::FileStore;
 use crate::model::{ChangeType, ResourceKind};
 use crate::store::{Change, Created};
 
@@ -32,13 +36,28 @@ pub use timetable::encode_lesson;
 pub struct ScheduleApi {
     db: Db,
     identity: Identity,
+    files: Arc<dyn FileStore>,
+    attachments: AttachmentLimits,
+}
+
+/// What uploads may be.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachmentLimits {
+    pub max_bytes: u64,
 }
 
 impl ScheduleApi {
-    pub fn new(db: Db, identity: IdentityServiceClient<Channel>) -> Self {
+    pub fn new(
+        db: Db,
+        identity: IdentityServiceClient<Channel>,
+        files: Arc<dyn FileStore>,
+        attachments: AttachmentLimits,
+    ) -> Self {
         Self {
             db,
             identity: Identity::new(identity),
+            files,
+            attachments,
         }
     }
 }
@@ -333,6 +352,18 @@ impl ScheduleService for ScheduleApi {
         request: Request<pb::ChangeLessonRoomRequest>,
     ) -> Reply<pb::ChangeLessonRoomResponse> {
         serve!(self, request, lessons::change_room)
+    }
+    async fn upload_attachment(
+        &self,
+        request: Request<Streaming<pb::UploadAttachmentRequest>>,
+    ) -> Reply<pb::UploadAttachmentResponse> {
+        serve!(self, request, attachments::upload)
+    }
+    async fn download_attachment(
+        &self,
+        request: Request<pb::DownloadAttachmentRequest>,
+    ) -> Reply<attachments::DownloadStream> {
+        serve!(self, request, attachments::download)
     }
     async fn get_student_week(
         &self,

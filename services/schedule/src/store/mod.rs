@@ -12,10 +12,12 @@
 //! turns and no two schools wait for each other. Writes that touch one row
 //! of their own (files, submissions) take no lock.
 
+mod attachments;
 mod calendar;
 mod lessons;
 mod timetable;
 
+pub use attachments::*;
 pub use calendar::*;
 pub use lessons::*;
 pub use timetable::*;
@@ -75,6 +77,20 @@ macro_rules! write_tx {
     };
 }
 pub(crate) use write_tx;
+
+/// As [`write_tx!`], without the school's lock: for writes whose rules hold
+/// within their own rows.
+macro_rules! plain_write_tx {
+    ($db:expr, $tx:ident => $body:block) => {
+        otmetka_platform::with_db!($db, pool => {
+            let mut $tx = otmetka_platform::db::BeginWrite::begin_write(pool).await?;
+            let result = $body;
+            $tx.commit().await?;
+            result
+        })
+    };
+}
+pub(crate) use plain_write_tx;
 
 /// Returns `Created::Earlier` from the enclosing function when `$key` was
 /// used before, and claims it for `$id` otherwise.
