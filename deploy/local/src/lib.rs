@@ -165,6 +165,7 @@ impl RunningSuite {
             identity_url: identity_url.clone(),
             attachments_dir: config.files_dir.clone(),
             max_attachment_bytes: 20 * 1024 * 1024,
+            gradebook_url: url_of("gradebook"),
         };
         tasks.spawn(named(
             "schedule",

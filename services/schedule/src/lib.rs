@@ -20,6 +20,7 @@ use otmetka_platform::config::ServerLimits;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_server::ScheduleServiceServer;
 use tokio::net::TcpListener;
@@ -43,6 +44,8 @@ pub struct Settings {
     pub attachments_dir: PathBuf,
     /// Largest file accepted, in bytes.
     pub max_attachment_bytes: u64,
+    /// The gradebook: marks and attendance for the diary, marks for submissions.
+    pub gradebook_url: String,
 }
 
 /// Serves the schedule on `listener` until `shutdown` is cancelled.
@@ -55,6 +58,7 @@ pub async fn run(
     let files: Arc<dyn files::FileStore> =
         Arc::new(files::LocalDir::new(&settings.attachments_dir)?);
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
+    let gradebook = GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?);
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
     let sweeper = tokio::spawn(sweep::run(db.clone(), files.clone(), shutdown.clone()));
@@ -64,6 +68,7 @@ pub async fn run(
     let service = ScheduleServiceServer::new(api::ScheduleApi::new(
         db.clone(),
         identity,
+        gradebook,
         files,
         attachments,
     ))

@@ -16,6 +16,13 @@ struct Config {
     database: DatabaseArgs,
     #[command(flatten)]
     identity: IdentityArgs,
+    /// gRPC address of the gradebook (marks and attendance for the diary).
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    gradebook_url: String,
     /// Folder for homework and submission files; every replica must see
     /// the same one (a shared volume).
     #[arg(
@@ -50,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
             identity_url: config.identity.identity_url,
             attachments_dir: config.attachments_dir,
             max_attachment_bytes: config.max_attachment_bytes,
+            gradebook_url: config.gradebook_url,
         };
         otmetka_schedule::run(settings, listener, shutdown).await
     })

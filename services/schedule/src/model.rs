@@ -419,6 +419,57 @@ impl Lesson {
     }
 }
 
+text_enum!(
+    /// Where a submission stands.
+    SubmissionStatus {
+        Submitted => "submitted",
+        Returned => "returned",
+        Marked => "marked",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Homework {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub lesson_id: Uuid,
+    pub due_lesson_id: Uuid,
+    pub class_id: Uuid,
+    pub group_id: Option<Uuid>,
+    pub subject_id: Uuid,
+    pub set_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub text: String,
+    pub submission_required: bool,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Submission {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub homework_id: Uuid,
+    pub student_id: Uuid,
+    pub text: String,
+    pub status: String,
+    pub submitted_at: DateTime<Utc>,
+    pub late: bool,
+    pub teacher_comment: String,
+    pub mark_id: Option<Uuid>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Submission {
+    pub fn status(&self) -> Option<SubmissionStatus> {
+        SubmissionStatus::parse(&self.status)
+    }
+}
+
 /// A stored file, as the database knows it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attachment {

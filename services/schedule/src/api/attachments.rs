@@ -19,7 +19,7 @@ use super::input::Input;
 use super::{ScheduleApi, convert, created_id, stored};
 use crate::files::{self, FileKey, SNIFF_BYTES, Upload};
 use crate::model::Attachment;
-use crate::store::{self, Created, RequestKey, found};
+use crate::store::{self, Created, Owner, RequestKey, found};
 
 /// Longest file name kept.
 const MAX_FILE_NAME_CHARS: usize = 255;
@@ -261,11 +261,19 @@ pub async fn upload(
 }
 
 /// Whether the caller may read `file`: the uploader while it is
-/// unattached. Nothing attaches files yet.
-async fn may_read(ctx: &CallContext, file: &Attachment) -> Result<()> {
-    let allowed = file.homework_id.is_none()
-        && file.submission_id.is_none()
-        && file.uploaded_by == ctx.principal.id;
+/// unattached, then whoever may read what it belongs to.
+async fn may_read(api: &ScheduleApi, ctx: &CallContext, file: &Attachment) -> Result<()> {
+    let owner = match (file.homework_id, file.submission_id) {
+        (Some(homework), _) => Some(Owner::Homework(homework)),
+        (None, Some(submission)) => Some(Owner::Submission(submission)),
+        (None, None) => None,
+    };
+    let allowed = match owner {
+        None => file.uploaded_by == ctx.principal.id,
+        Some(owner) => super::homework::may_read_owner(api, ctx, file.school_id, owner)
+            .await
+            .is_ok(),
+    };
     if allowed {
         Ok(())
     } else {
@@ -289,7 +297,7 @@ pub async fn download(
         store::get_attachment(&api.db, school_id, id).await?,
         "attachment",
     )?;
-    may_read(&ctx, &file).await?;
+    may_read(api, &ctx, &file).await?;
     if request.offset > file.size_bytes {
         return Err(Error::invalid(
             "offset",

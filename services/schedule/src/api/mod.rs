@@ -8,8 +8,10 @@ mod calendar;
 mod changes;
 mod convert;
 mod diary;
+mod homework;
 mod input;
 mod lessons;
+mod submissions;
 mod timetable;
 
 use std::sync::Arc;
@@ -18,6 +20,7 @@ use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as pb;
 use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
@@ -36,6 +39,8 @@ pub use timetable::encode_lesson;
 pub struct ScheduleApi {
     db: Db,
     identity: Identity,
+    gradebook: GradebookServiceClient<Channel>,
+    work_types: diary::WorkTypes,
     files: Arc<dyn FileStore>,
     attachments: AttachmentLimits,
 }
@@ -50,12 +55,15 @@ impl ScheduleApi {
     pub fn new(
         db: Db,
         identity: IdentityServiceClient<Channel>,
+        gradebook: GradebookServiceClient<Channel>,
         files: Arc<dyn FileStore>,
         attachments: AttachmentLimits,
     ) -> Self {
         Self {
             db,
             identity: Identity::new(identity),
+            gradebook,
+            work_types: diary::WorkTypes::default(),
             files,
             attachments,
         }
@@ -364,6 +372,72 @@ impl ScheduleService for ScheduleApi {
         request: Request<pb::DownloadAttachmentRequest>,
     ) -> Reply<attachments::DownloadStream> {
         serve!(self, request, attachments::download)
+    }
+    async fn create_homework(
+        &self,
+        request: Request<pb::CreateHomeworkRequest>,
+    ) -> Reply<pb::CreateHomeworkResponse> {
+        serve!(self, request, homework::create_homework)
+    }
+    async fn get_homework(
+        &self,
+        request: Request<pb::GetHomeworkRequest>,
+    ) -> Reply<pb::GetHomeworkResponse> {
+        serve!(self, request, homework::get_homework)
+    }
+    async fn list_homework(
+        &self,
+        request: Request<pb::ListHomeworkRequest>,
+    ) -> Reply<pb::ListHomeworkResponse> {
+        serve!(self, request, homework::list_homework)
+    }
+    async fn update_homework(
+        &self,
+        request: Request<pb::UpdateHomeworkRequest>,
+    ) -> Reply<pb::UpdateHomeworkResponse> {
+        serve!(self, request, homework::update_homework)
+    }
+    async fn delete_homework(
+        &self,
+        request: Request<pb::DeleteHomeworkRequest>,
+    ) -> Reply<pb::DeleteHomeworkResponse> {
+        serve!(self, request, homework::delete_homework)
+    }
+    async fn create_submission(
+        &self,
+        request: Request<pb::CreateSubmissionRequest>,
+    ) -> Reply<pb::CreateSubmissionResponse> {
+        serve!(self, request, submissions::create_submission)
+    }
+    async fn get_submission(
+        &self,
+        request: Request<pb::GetSubmissionRequest>,
+    ) -> Reply<pb::GetSubmissionResponse> {
+        serve!(self, request, submissions::get_submission)
+    }
+    async fn list_submissions(
+        &self,
+        request: Request<pb::ListSubmissionsRequest>,
+    ) -> Reply<pb::ListSubmissionsResponse> {
+        serve!(self, request, submissions::list_submissions)
+    }
+    async fn update_submission(
+        &self,
+        request: Request<pb::UpdateSubmissionRequest>,
+    ) -> Reply<pb::UpdateSubmissionResponse> {
+        serve!(self, request, submissions::update_submission)
+    }
+    async fn return_submission(
+        &self,
+        request: Request<pb::ReturnSubmissionRequest>,
+    ) -> Reply<pb::ReturnSubmissionResponse> {
+        serve!(self, request, submissions::return_submission)
+    }
+    async fn mark_submission(
+        &self,
+        request: Request<pb::MarkSubmissionRequest>,
+    ) -> Reply<pb::MarkSubmissionResponse> {
+        serve!(self, request, submissions::mark_submission)
     }
     async fn get_student_week(
         &self,

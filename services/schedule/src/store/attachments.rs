@@ -12,6 +12,115 @@ use crate::model::{Attachment, ResourceKind};
 pub(crate) const ATTACHMENT_COLUMNS: &str = "id, school_id, file_name, content_type, size_bytes, \
      sha256, uploaded_by, created_at, homework_id, submission_id";
 
+/// What a file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Homework(Uuid),
+    Submission(Uuid),
+}
+
+/// Which kind of thing files belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerKind {
+    Homework,
+    Submission,
+}
+
+impl OwnerKind {
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            OwnerKind::Homework => "homework_id",
+            OwnerKind::Submission => "submission_id",
+        }
+    }
+}
+
+impl Owner {
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Owner::Homework(_) => OwnerKind::Homework.column(),
+            Owner::Submission(_) => OwnerKind::Submission.column(),
+        }
+    }
+
+    pub(crate) fn id(self) -> Uuid {
+        match self {
+            Owner::Homework(id) | Owner::Submission(id) => id,
+        }
+    }
+}
+
+/// Makes the files `$ids` (in that order) the ones of `$owner`, in
+/// transaction `$tx`: files no longer named are let go (and expire a day
+/// later), newly named ones must be the school's, unattached, and uploaded
+/// by `$uploader`. `$field` names the request field for refusals.
+macro_rules! attach_files {
+    ($tx:expr, $school_id:expr, $owner:expr, $ids:expr, $uploader:expr, $now:expr, $field:expr) => {{
+        let owner: $crate::store::Owner = $owner;
+        let ids: &[uuid::Uuid] = $ids;
+        let column = owner.column();
+        let mut release = sqlx::QueryBuilder::new(format!(
+            "UPDATE attachments SET {column} = NULL, attached_at = "
+        ));
+        release
+            .push_bind($now)
+            .push(format!(" WHERE school_id = "))
+            .push_bind($school_id)
+            .push(format!(" AND {column} = "))
+            .push_bind(owner.id());
+        if !ids.is_empty() {
+            release.push(" AND id NOT IN (");
+            let mut list = release.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            release.push(")");
+        }
+        release.build().execute(&mut *$tx).await?;
+        for id in ids {
+            let claimed = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE attachments SET {column} = $1, attached_at = $2
+                 WHERE school_id = $3 AND id = $4
+                   AND ({column} = $1 OR (homework_id IS NULL AND submission_id IS NULL
+                                          AND uploaded_by = $5))"
+            )))
+            .bind(owner.id())
+            .bind($now)
+            .bind($school_id)
+            .bind(*id)
+            .bind($uploader)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                return Err(otmetka_platform::Error::invalid(
+                    $field,
+                    format!("{id} is not a file you uploaded, or it belongs elsewhere"),
+                ));
+            }
+        }
+    }};
+}
+pub(crate) use attach_files;
+
+/// Lets go of every file of `$owner` in transaction `$tx`.
+macro_rules! release_files {
+    ($tx:expr, $school_id:expr, $owner:expr, $now:expr) => {{
+        let owner: $crate::store::Owner = $owner;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE attachments SET {column} = NULL, attached_at = $1
+             WHERE school_id = $2 AND {column} = $3",
+            column = owner.column()
+        )))
+        .bind($now)
+        .bind($school_id)
+        .bind(owner.id())
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use release_files;
+
 /// The file an earlier upload with the same key stored, if any.
 pub async fn earlier_upload(db: &Db, key: &RequestKey, school_id: Uuid) -> Result<Option<Uuid>> {
     let earlier: Option<(String, Uuid, Uuid)> = with_db!(db, pool => sqlx::query_as(
@@ -58,6 +167,30 @@ pub async fn get_attachment(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(school_id).bind(id).fetch_optional(pool).await?),
     )
+}
+
+/// The files of some homework or submissions, in upload order.
+pub async fn files_of(
+    db: &Db,
+    school_id: Uuid,
+    kind: OwnerKind,
+    owners: &[Uuid],
+) -> Result<Vec<Attachment>> {
+    if owners.is_empty() {
+        return Ok(Vec::new());
+    }
+    let column = kind.column();
+    Ok(with_db!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE school_id = "));
+        query.push_bind(school_id).push(format!(" AND {column} IN ("));
+        let mut list = query.separated(", ");
+        for id in owners {
+            list.push_bind(*id);
+        }
+        query.push(") ORDER BY id");
+        query.build_query_as().fetch_all(pool).await?
+    }))
 }
 
 /// Unattached files let go before `before`, oldest first.

@@ -11,7 +11,7 @@ use crate::calendar::DateRange;
 use crate::generate::{self, NewLessons, Plan, Planned};
 use crate::model::{ChangeType, Lesson, Origin, ResourceKind};
 
-const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timetable_entry_id, origin, \
+pub(crate) const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timetable_entry_id, origin, \
      class_id, group_id, grade_level, subject_id, date, lesson_number, start_time, end_time, \
      starts_at, ends_at, teacher_id, substitute_teacher_id, substitution_reason, planned_room, \
      room_override, topic, cancelled, cancel_reason, has_marks, has_attendance, has_homework, \
@@ -210,6 +210,13 @@ pub async fn class_lessons(
         .bind(school_id).bind(class_id).bind(dates.start).bind(dates.end)
         .fetch_all(pool).await?),
     )
+}
+
+/// The class a group's lessons name, if it has any.
+pub async fn class_of_group(db: &Db, school_id: Uuid, group_id: Uuid) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT class_id FROM lessons WHERE school_id = $1 AND group_id = $2 LIMIT 1")
+        .bind(school_id).bind(group_id).fetch_optional(pool).await?))
 }
 
 pub async fn insert_lesson(

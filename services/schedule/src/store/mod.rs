@@ -14,12 +14,16 @@
 
 mod attachments;
 mod calendar;
+mod homework;
 mod lessons;
+mod submissions;
 mod timetable;
 
 pub use attachments::*;
 pub use calendar::*;
+pub use homework::*;
 pub use lessons::*;
+pub use submissions::*;
 pub use timetable::*;
 
 use chrono::{DateTime, Utc};
