@@ -314,21 +314,32 @@ pub async fn update_submission(
     })
 }
 
-/// A teacher's review: return or mark.
-async fn review(
+/// The submission and its homework, if the caller teaches the homework;
+/// those who may read the submission are told no, others that it does not
+/// exist.
+async fn reviewed(
     api: &ScheduleApi,
     ctx: &CallContext,
     school_id: Uuid,
     id: Uuid,
-    decide: impl FnOnce(&Submission, &Homework) -> Result<Option<Submission>>,
-) -> Result<pb::Submission> {
-    let caller = ctx.person_id()?;
+) -> Result<(Submission, Homework)> {
     let old = submission_of(api, school_id, id).await?;
     let homework = homework_of(api, school_id, old.homework_id).await?;
     if let Err(refused) = may_review(api, ctx, &homework).await {
         may_read(api, ctx, &old).await?;
         return Err(refused);
     }
+    Ok((old, homework))
+}
+
+/// A teacher's review (return or mark) of a submission they may review.
+async fn review(
+    api: &ScheduleApi,
+    ctx: &CallContext,
+    (old, homework): (Submission, Homework),
+    decide: impl FnOnce(&Submission, &Homework) -> Result<Option<Submission>>,
+) -> Result<pb::Submission> {
+    let caller = ctx.person_id()?;
     let Some(reviewed) = decide(&old, &homework)? else {
         return shown(api, &old).await;
     };
@@ -345,7 +356,7 @@ async fn review(
     store::save_submission(&api.db, &submission, from, None, &event).await?;
     shown(
         api,
-        &stored(store::get_submission(&api.db, school_id, id).await?)?,
+        &stored(store::get_submission(&api.db, old.school_id, old.id).await?)?,
     )
     .await
 }
@@ -363,7 +374,8 @@ pub async fn return_submission(
         input.refuse("comment", "is required: say what to redo");
     }
     input.finish()?;
-    let submission = review(api, &ctx, school_id, id, |old, _| {
+    let target = reviewed(api, &ctx, school_id, id).await?;
+    let submission = review(api, &ctx, target, |old, _| {
         match old.status() {
             Some(SubmissionStatus::Marked) => Err(Error::FailedPrecondition(
                 "the submission is marked already".into(),
@@ -394,12 +406,11 @@ pub async fn mark_submission(
     let mark_id = input.id("mark_id", &request.mark_id);
     let comment = input.text("comment", &request.comment, MAX_COMMENT_CHARS);
     input.finish()?;
-    let old = submission_of(api, school_id, id).await?;
-    if old.mark_id == Some(mark_id) {
-        // The same mark again: nothing to do, once the caller may see it.
-        may_read(api, &ctx, &old).await?;
+    let target = reviewed(api, &ctx, school_id, id).await?;
+    if target.0.mark_id == Some(mark_id) {
+        // The same mark again: nothing to do.
         return Ok(pb::MarkSubmissionResponse {
-            submission: Some(shown(api, &old).await?),
+            submission: Some(shown(api, &target.0).await?),
         });
     }
     // The mark must be gradebook's, for this student and the homework's
@@ -420,7 +431,7 @@ pub async fn mark_submission(
         .into_inner()
         .mark
         .ok_or_else(|| Error::invalid("mark_id", "no such mark"))?;
-    let submission = review(api, &ctx, school_id, id, |old, homework| {
+    let submission = review(api, &ctx, target, |old, homework| {
         if mark.student_id != old.student_id.to_string()
             || mark.subject_id != homework.subject_id.to_string()
             || mark.delete_time.is_some()
