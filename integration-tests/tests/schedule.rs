@@ -917,6 +917,28 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
     assert!(marked);
     db.close().await;
 
+    // Homework set on 28 September, due on 5 October, keeps both lessons.
+    let (sep28, oct5) = (
+        on(&lessons, "2026-09-28", 1).id.clone(),
+        on(&lessons, "2026-10-05", 1).id.clone(),
+    );
+    s.schedule
+        .create_homework(with_token(
+            &s.math_teacher,
+            pb::CreateHomeworkRequest {
+                homework: Some(pb::Homework {
+                    school_id: s.school.clone(),
+                    lesson_id: sep28.clone(),
+                    due_lesson_id: oct5.clone(),
+                    text: "№ 12, 14".into(),
+                    ..Default::default()
+                }),
+                request_id: String::new(),
+            },
+        ))
+        .await
+        .unwrap();
+
     // The Monday lessons end on 14 September and move to room 215.
     s.schedule
         .update_timetable_entry(with_token(
@@ -942,14 +964,22 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
             third.removed_count,
             third.orphaned_count
         ),
-        (0, 2, 6, 1)
+        (0, 2, 4, 3)
     );
-    assert_eq!(third.orphaned_lesson_ids, std::slice::from_ref(&sep21));
+    let mut orphaned = third.orphaned_lesson_ids.clone();
+    orphaned.sort();
+    let mut expected = vec![sep21.clone(), sep28.clone(), oct5.clone()];
+    expected.sort();
+    assert_eq!(orphaned, expected, "marks and homework keep their lessons");
     let lessons = s
         .lessons(&s.admin.clone(), "2026-09-01", "2026-11-15")
         .await;
     let kept = on(&lessons, "2026-09-21", 1);
     assert!(kept.orphaned && kept.has_marks, "records keep the lesson");
+    for date in ["2026-09-28", "2026-10-05"] {
+        let kept = on(&lessons, date, 1);
+        assert!(kept.orphaned && kept.has_homework, "homework keeps {date}");
+    }
     let moved = on(&lessons, "2026-09-07", 1);
     assert_eq!(
         (moved.planned_room.as_str(), moved.room.as_str()),
@@ -1110,7 +1140,13 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
             .count()
     };
     assert_eq!(lesson_changes(pb::ChangeType::Created), 19);
-    assert_eq!(lesson_changes(pb::ChangeType::Deleted), 6);
+    assert_eq!(lesson_changes(pb::ChangeType::Deleted), 4);
+    assert!(
+        changes
+            .iter()
+            .any(|c| matches!(c.resource, Some(pb::change::Resource::Homework(_)))),
+        "homework is in the feed"
+    );
     assert!(changes.iter().any(|c| c.resource_id == sep21
         && matches!(&c.resource, Some(pb::change::Resource::Lesson(l)) if l.orphaned)));
     let again = s
