@@ -443,7 +443,7 @@ async fn homework_files_submissions_marks_and_the_week() {
         .homework
         .unwrap();
     assert_eq!(set.due_date, due_on.to_string());
-    assert_eq!(set.attachment_ids, [file.id.clone()]);
+    assert_eq!(set.attachment_ids, std::slice::from_ref(&file.id));
     for id in [&set_lesson, &due_lesson] {
         let lesson = schedule
             .get_lesson(with_token(
