@@ -3,6 +3,7 @@
 //! `OTMETKA_TEST_DATABASE_URL` names a server, seeded with the demo school,
 //! and HTTP clients that keep their own session cookies.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -39,7 +40,12 @@ pub fn postgres_url() -> Option<String> {
 /// Where a sandbox keeps its data; removed when the sandbox stops.
 enum Scratch {
     Sqlite(tempfile::TempDir),
-    Postgres { server: String, database: String },
+    Postgres {
+        server: String,
+        database: String,
+        /// Uploaded files, which the database does not hold.
+        files: tempfile::TempDir,
+    },
 }
 
 /// How a sandbox's suite is configured.
@@ -63,9 +69,10 @@ pub struct Sandbox {
     options: Options,
 }
 
-fn suite_config(storage: Storage, options: &Options) -> SuiteConfig {
+fn suite_config(storage: Storage, files_dir: PathBuf, options: &Options) -> SuiteConfig {
     SuiteConfig {
         storage,
+        files_dir,
         gateway_addr: "127.0.0.1:0".parse().expect("an address"),
         admin: InitialAdmin {
             login: ADMIN_LOGIN.into(),
@@ -116,7 +123,11 @@ impl Sandbox {
                     .execute(&mut admin)
                     .await?;
                 admin.close().await?;
-                Scratch::Postgres { server, database }
+                Scratch::Postgres {
+                    server,
+                    database,
+                    files: tempfile::tempdir()?,
+                }
             }
             None => Scratch::Sqlite(tempfile::tempdir()?),
         };
@@ -124,7 +135,12 @@ impl Sandbox {
     }
 
     async fn start_on(scratch: Scratch, options: Options) -> anyhow::Result<Self> {
-        let suite = RunningSuite::start(suite_config(scratch.storage(), &options)).await?;
+        let suite = RunningSuite::start(suite_config(
+            scratch.storage(),
+            scratch.files_dir(),
+            &options,
+        ))
+        .await?;
         let demo =
             seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD, options.demo_scale).await?;
         Ok(Self {
@@ -250,7 +266,10 @@ impl Sandbox {
         if let Some(suite) = self.suite.take() {
             suite.stop().await?;
         }
-        if let Scratch::Postgres { server, database } = &self.scratch {
+        if let Scratch::Postgres {
+            server, database, ..
+        } = &self.scratch
+        {
             let mut admin = sqlx::PgConnection::connect(server).await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
@@ -279,12 +298,19 @@ impl Admin {
 }
 
 impl Scratch {
+    fn files_dir(&self) -> PathBuf {
+        match self {
+            Scratch::Sqlite(dir) => dir.path().join("attachments"),
+            Scratch::Postgres { files, .. } => files.path().to_owned(),
+        }
+    }
+
     fn storage(&self) -> Storage {
         match self {
             Scratch::Sqlite(dir) => Storage::Sqlite(dir.path().to_owned()),
-            Scratch::Postgres { server, database } => {
-                Storage::Postgres(SecretUrl::new(with_database(server, database)))
-            }
+            Scratch::Postgres {
+                server, database, ..
+            } => Storage::Postgres(SecretUrl::new(with_database(server, database))),
         }
     }
 }

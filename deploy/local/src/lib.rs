@@ -47,6 +47,8 @@ pub struct SuiteConfig {
     pub access_token_ttl: Duration,
     /// Proxies in front of the gateway whose `X-Forwarded-For` is believed.
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
+    /// Folder for uploaded files (homework and submissions).
+    pub files_dir: PathBuf,
 }
 
 impl Storage {
@@ -164,6 +166,9 @@ impl RunningSuite {
             database: config.database("schedule"),
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
+            attachments_dir: config.files_dir.clone(),
+            max_attachment_bytes: 20 * 1024 * 1024,
+            gradebook_url: url_of("gradebook"),
         };
         tasks.spawn(named(
             "schedule",
