@@ -22,6 +22,19 @@ pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
     request
 }
 
+/// The fields an INVALID_ARGUMENT refusal names (it must be one).
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    status
+        .get_details_bad_request()
+        .expect("field violations")
+        .field_violations
+        .into_iter()
+        .map(|violation| violation.field)
+        .collect()
+}
+
 /// The city operator building one school.
 pub struct SchoolBuilder {
     pub identity: IdentityServiceClient<Channel>,

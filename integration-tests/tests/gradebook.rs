@@ -4,7 +4,7 @@
 
 use chrono::{Days, Utc};
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, Term, with_token};
+use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
@@ -74,20 +74,6 @@ async fn journal(sandbox: &Sandbox) -> Journal {
         pe,
         classmate,
     }
-}
-
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    use tonic_types::StatusExt;
-    status
-        .get_details_bad_request()
-        .map(|details| {
-            details
-                .field_violations
-                .into_iter()
-                .map(|violation| violation.field)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn days_ago(days: u64) -> String {

@@ -1,17 +1,10 @@
 //! Groups within a class: a teacher assigned to one group teaches only its students.
 
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::school::with_token;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
 use tonic::Code;
-
-fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
-}
 
 #[tokio::test]
 async fn a_group_teacher_teaches_only_the_group() {

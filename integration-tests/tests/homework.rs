@@ -3,6 +3,7 @@
 //! gradebook, and the diary week shows it all; those who may not are refused.
 
 use chrono::{Datelike, Days, NaiveDate};
+use otmetka_integration_tests::school::{violated_fields, with_token};
 use otmetka_integration_tests::{DEMO_LOGINS, Sandbox};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
@@ -13,26 +14,6 @@ use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use sha2::{Digest, Sha256};
 use tonic::Code;
 use tonic::transport::Channel;
-use tonic_types::StatusExt;
-
-fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
-}
-
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    status
-        .get_details_bad_request()
-        .expect("field violations")
-        .field_violations
-        .into_iter()
-        .map(|violation| violation.field)
-        .collect()
-}
 
 async fn login(
     identity: &mut IdentityServiceClient<Channel>,

@@ -3,33 +3,13 @@
 //! diary shows a student's week; strangers are refused.
 
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::school::{violated_fields, with_token};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as pb;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::Code;
 use tonic::transport::Channel;
-use tonic_types::StatusExt;
-
-fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
-}
-
-/// The fields a refusal names.
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    status
-        .get_details_bad_request()
-        .expect("field violations")
-        .field_violations
-        .into_iter()
-        .map(|violation| violation.field)
-        .collect()
-}
 
 /// Two schools and their people, with tokens.
 struct School {

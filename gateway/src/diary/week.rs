@@ -8,7 +8,7 @@ use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{STUDENT, place_of};
+use super::STUDENT;
 use crate::caller::{ApiQuery, Caller, Params, path_id};
 use crate::views::{DiaryAttendance, LessonStatus, MarkStatus, SubmissionStatus, Weekday};
 
@@ -121,9 +121,9 @@ pub async fn student_week(
             let mut params = Params::new();
             let date = params.optional_date("date", query.date.as_deref());
             params.finish()?;
-            let place = place_of(&caller, &student_id, &date).await?;
+            // Schedule finds the student's school itself.
             let message = schedule::GetStudentWeekRequest {
-                school_id: place.school_id.clone(),
+                school_id: String::new(),
                 student_id,
                 date,
             };
@@ -132,15 +132,15 @@ pub async fn student_week(
                 .get_student_week(caller.request(message)?)
                 .await?
                 .into_inner();
-            Ok(Json(week_view(reply, place.school_id)))
+            Ok(Json(week_view(reply)))
         })
         .await
 }
 
-fn week_view(reply: schedule::GetStudentWeekResponse, school_id: String) -> WeekView {
+fn week_view(reply: schedule::GetStudentWeekResponse) -> WeekView {
     WeekView {
         student_id: reply.student_id,
-        school_id,
+        school_id: reply.school_id,
         week_start_date: reply.week_start_date,
         week_end_date: reply.week_end_date,
         marks_unavailable: reply.marks_unavailable,

@@ -151,25 +151,46 @@ impl Identity {
         student_id: Uuid,
         date: NaiveDate,
     ) -> Result<StudentPlace> {
+        let (found_in, place) = self.student_anywhere(ctx, student_id, Some(date)).await?;
+        if found_in == school_id {
+            Ok(place)
+        } else {
+            Err(Error::not_found("student"))
+        }
+    }
+
+    /// Whether the caller may read the student's record on `date` (the
+    /// school's today when `None`), and where the student is then: their
+    /// school, class and groups.
+    pub async fn student_anywhere(
+        &self,
+        ctx: &CallContext,
+        student_id: Uuid,
+        date: Option<NaiveDate>,
+    ) -> Result<(Uuid, StudentPlace)> {
         let answer = self
             .ask(
                 ctx,
                 identity::CheckAccessRequest {
                     action: Action::ReadStudentRecord.into(),
                     student_id: student_id.to_string(),
-                    date: date.to_string(),
+                    date: date.map(|date| date.to_string()).unwrap_or_default(),
                     ..Default::default()
                 },
             )
             .await?
-            .filter(|answer| answer.school_id == school_id.to_string())
             .ok_or_else(|| Error::not_found("student"))?;
+        let school_id = Uuid::parse_str(&answer.school_id)
+            .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))?;
         let class_id = Uuid::parse_str(&answer.class_id)
             .map_err(|_| Error::FailedPrecondition("the student is in no class then".into()))?;
-        Ok(StudentPlace {
-            class_id,
-            group_ids: uuid_list(&answer.group_ids),
-        })
+        Ok((
+            school_id,
+            StudentPlace {
+                class_id,
+                group_ids: uuid_list(&answer.group_ids),
+            },
+        ))
     }
 
     /// The class, checked to be the school's, and (when named) its group.

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Days, NaiveDate};
-use otmetka_platform::Result;
+use otmetka_platform::{Error, Result};
 use otmetka_platform::grpc::CallContext;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
@@ -332,18 +332,22 @@ pub async fn student_week(
     request: pb::GetStudentWeekRequest,
 ) -> Result<pb::GetStudentWeekResponse> {
     let mut input = Input::new();
-    let school_id = input.id("school_id", &request.school_id);
+    let named_school = input.optional_id("school_id", &request.school_id);
     let student_id = input.id("student_id", &request.student_id);
-    let date = input.optional_date("date", &request.date);
+    let asked_date = input.optional_date("date", &request.date);
     input.finish()?;
-    let date = match date {
+    // One access check finds the student's school, class and groups.
+    let (school_id, place) = api
+        .identity
+        .student_anywhere(&ctx, student_id, asked_date)
+        .await?;
+    if named_school.is_some_and(|named| named != school_id) {
+        return Err(Error::not_found("student"));
+    }
+    let date = match asked_date {
         Some(date) => date,
         None => school_today(api.identity.timezone(&ctx, &api.db, school_id).await?),
     };
-    let place = api
-        .identity
-        .student(&ctx, school_id, student_id, date)
-        .await?;
     let week = week_of(date);
 
     let record = async {
@@ -459,5 +463,6 @@ pub async fn student_week(
         week_end_date: week.end.to_string(),
         days,
         marks_unavailable: record.is_none(),
+        school_id: school_id.to_string(),
     })
 }
