@@ -36,7 +36,8 @@ pub enum Call {
 #[derive(Clone)]
 pub struct Target {
     pub gateway: SocketAddr,
-    pub schedule: Channel,
+    /// schedule's gRPC URL; each worker opens its own connection.
+    pub schedule: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -152,7 +153,7 @@ async fn worker(
     };
     let host = http::HeaderValue::from_str(&target.gateway.to_string())?;
     let mut http: Option<Sender> = None;
-    let mut grpc = ScheduleServiceClient::new(target.schedule.clone());
+    let mut grpc: Option<ScheduleServiceClient<Channel>> = None;
     loop {
         let call = &calls[next.fetch_add(1, Ordering::Relaxed) % calls.len()];
         let sent = Instant::now();
@@ -204,7 +205,13 @@ async fn worker(
                 request
                     .metadata_mut()
                     .insert("authorization", authorization.clone());
-                match grpc.get_student_week(request).await {
+                let client = match &mut grpc {
+                    Some(client) => client,
+                    None => grpc.insert(ScheduleServiceClient::new(
+                        otmetka_platform::grpc::client::lazy_channel(&target.schedule)?,
+                    )),
+                };
+                match client.get_student_week(request).await {
                     Ok(response) => Ok(prost::Message::encoded_len(response.get_ref())),
                     Err(status) => Err(format!("{:?}: {}", status.code(), status.message())),
                 }

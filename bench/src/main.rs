@@ -258,10 +258,11 @@ async fn measure(
     }];
     let target = Target {
         gateway,
-        schedule: otmetka_platform::grpc::client::lazy_channel(
-            suite.url_of("schedule").context("schedule")?,
-        )?,
+        schedule: suite.url_of("schedule").context("schedule")?.to_owned(),
     };
+    if args.target == Via::Gateway {
+        probe(gateway, &week_calls[0]).await?;
+    }
     let (week_calls, static_calls) = (Arc::new(week_calls), Arc::new(static_calls));
     let week_name = match args.target {
         Via::Gateway => "week view (gateway)",
@@ -346,6 +347,26 @@ async fn sign_in_at_gateway(
     .buffered(4)
     .try_collect()
     .await
+}
+
+/// Refuses to load a gateway that does not serve the week view.
+async fn probe(gateway: std::net::SocketAddr, call: &Call) -> anyhow::Result<()> {
+    let Call::Http { path, cookie } = call else {
+        return Ok(());
+    };
+    let mut request = reqwest::Client::new().get(format!("http://{gateway}{path}"));
+    if let Some(cookie) = cookie {
+        request = request.header(http::header::COOKIE, cookie.clone());
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    anyhow::ensure!(
+        status.is_success(),
+        "the gateway answers {path} with {status}: {} (has the week view landed? \
+         --target grpc measures schedule's GetStudentWeek directly)",
+        response.text().await.unwrap_or_default()
+    );
+    Ok(())
 }
 
 fn print_table(rows: &[(Outcome, Usage)]) {
