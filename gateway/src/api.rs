@@ -1,21 +1,22 @@
-//! The JSON API: sign in and out, post a mark, read a student's marks.
+//! Signing in and out, sessions, passwords and guardianships.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 
 use crate::client_ip::ClientIp;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use otmetka_platform::grpc::context::set_client_address;
 use otmetka_platform::{Error, Result};
-use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::caller::{renamed, timestamp};
 use crate::problem::Problem;
 use crate::session::{self, ActiveSession, LoginTokens, Session};
 
@@ -41,23 +42,27 @@ where
     }
 }
 
-fn timestamp(time: Option<prost_types::Timestamp>) -> Option<DateTime<Utc>> {
-    time.and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     login: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SessionView {
     person_id: String,
     password_change_required: bool,
 }
 
 /// `POST /api/v1/session`: school-issued login and password → session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", security(()),
+    request_body = LoginBody,
+    responses(
+        (status = 201, description = "Signed in; the `otmetka_session` cookie is set", body = SessionView,
+            headers(("set-cookie" = String, description = "The session cookie: HttpOnly, SameSite=Lax"))),
+        (status = 401, description = "Wrong login or password", body = crate::problem::Body, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
 pub async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -115,7 +120,7 @@ async fn sign_in(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RegistrationBody {
     access_code: String,
     family_name: String,
@@ -128,6 +133,12 @@ pub struct RegistrationBody {
 
 /// `POST /api/v1/registrations`: a guardian with only an access code signs
 /// up, is linked to the child, and is signed in.
+#[utoipa::path(post, path = "/api/v1/registrations", tag = "session", security(()),
+    request_body = RegistrationBody,
+    responses(
+        (status = 201, description = "Registered, linked to the child and signed in", body = SessionView),
+        (status = 429, description = "Too many attempts from this address", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -152,16 +163,18 @@ pub async fn register(
     }
     .await;
     result.unwrap_or_else(|error| {
-        Problem::for_request(renamed(error, "code", "access_code"), &headers).into_response()
+        Problem::for_request(renamed(error, &[("code", "access_code")]), &headers).into_response()
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CurrentSession {
     person_id: String,
 }
 
 /// `GET /api/v1/session`: who is signed in.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+    responses((status = 200, description = "The signed-in person", body = CurrentSession)))]
 pub async fn current_session(session: Session) -> Json<CurrentSession> {
     Json(CurrentSession {
         person_id: session.person_id.to_string(),
@@ -169,6 +182,11 @@ pub async fn current_session(session: Session) -> Json<CurrentSession> {
 }
 
 /// `DELETE /api/v1/session`: sign out here and at identity.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared"),
+        (status = 200, description = "Signed out here; sign out at the identity provider too", body = ProviderLogout),
+    ))]
 pub async fn delete_session(
     State(state): State<AppState>,
     session: Session,
@@ -182,7 +200,9 @@ pub async fn delete_session(
         Some(url) => (
             StatusCode::OK,
             clear,
-            Json(serde_json::json!({ "provider_logout_url": url })),
+            Json(ProviderLogout {
+                provider_logout_url: url,
+            }),
         )
             .into_response(),
         None => (StatusCode::NO_CONTENT, clear).into_response(),
@@ -200,7 +220,18 @@ async fn revoke_refresh_token(state: &AppState, refresh_token: String, client_ad
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+pub struct ProviderLogout {
+    /// Where the browser goes to sign out at the identity provider.
+    provider_logout_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionsView {
+    sessions: Vec<SessionListItem>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct SessionListItem {
     id: String,
     created_at: DateTime<Utc>,
@@ -211,6 +242,8 @@ pub struct SessionListItem {
 }
 
 /// `GET /api/v1/sessions`: the signed-in person's sessions, this one marked.
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "session",
+    responses((status = 200, description = "The person's live sessions, newest first", body = SessionsView)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     session: Session,
@@ -227,10 +260,13 @@ pub async fn list_sessions(
             client_address: item.client_address,
         })
         .collect();
-    Ok(Json(serde_json::json!({ "sessions": items })).into_response())
+    Ok(Json(SessionsView { sessions: items }).into_response())
 }
 
 /// `DELETE /api/v1/sessions/{id}`: end one of one's own sessions (a lost phone).
+#[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "session",
+    params(("session_id" = String, Path, description = "The session's public id")),
+    responses((status = 204, description = "Ended")))]
 pub async fn end_session(
     State(state): State<AppState>,
     session: Session,
@@ -246,165 +282,16 @@ pub async fn end_session(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// A mark value as people type it: `5` or `"4-"`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub enum MarkValueInput {
-    Number(i64),
-    Text(String),
-}
-
-#[derive(Deserialize)]
-pub struct CreateMarkBody {
-    student_id: String,
-    subject_id: String,
-    lesson_date: String,
-    value: Option<MarkValueInput>,
-    #[serde(default)]
-    weight: i32,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    request_id: String,
-}
-
-#[derive(Serialize)]
-pub struct MarkView {
-    id: String,
-    student_id: String,
-    subject_id: String,
-    lesson_date: String,
-    value: String,
-    status: &'static str,
-    weight: i32,
-    comment: String,
-    author_id: String,
-    created_at: Option<DateTime<Utc>>,
-    updated_at: Option<DateTime<Utc>>,
-}
-
-fn mark_view(mark: gradebook::Mark) -> MarkView {
-    let status = match gradebook::MarkStatus::try_from(mark.status) {
-        Ok(gradebook::MarkStatus::Graded) => "graded",
-        Ok(gradebook::MarkStatus::Exempt) => "exempt",
-        Ok(gradebook::MarkStatus::NotSubmitted) => "not_submitted",
-        Ok(gradebook::MarkStatus::Absent) => "absent",
-        Ok(gradebook::MarkStatus::Pending) => "pending",
-        _ => "unknown",
-    };
-    MarkView {
-        id: mark.id,
-        student_id: mark.student_id,
-        subject_id: mark.subject_id,
-        lesson_date: mark.lesson_date,
-        value: mark.value,
-        status,
-        weight: mark.weight,
-        comment: mark.comment,
-        author_id: mark.author_id,
-        created_at: timestamp(mark.create_time),
-        updated_at: timestamp(mark.update_time),
-    }
-}
-
-/// `POST /api/v1/marks`: a teacher posts a mark.
-pub async fn create_mark(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ActiveSession(session): ActiveSession,
-    ApiJson(body): ApiJson<CreateMarkBody>,
-) -> Response {
-    let value = match body.value {
-        Some(MarkValueInput::Number(number)) => number.to_string(),
-        Some(MarkValueInput::Text(text)) => text,
-        None => String::new(),
-    };
-    let message = gradebook::CreateMarkRequest {
-        student_id: body.student_id,
-        subject_id: body.subject_id,
-        lesson_date: body.lesson_date,
-        value,
-        weight: body.weight,
-        comment: body.comment,
-        request_id: body.request_id,
-        ..Default::default()
-    };
-    let result: Result<Response> = async {
-        let request = session.request(message, state.settings.upstream_timeout)?;
-        let mark = state
-            .gradebook
-            .clone()
-            .create_mark(request)
-            .await?
-            .into_inner()
-            .mark;
-        let mark =
-            mark.ok_or_else(|| Error::Internal(anyhow::anyhow!("gradebook sent no mark")))?;
-        Ok((StatusCode::CREATED, Json(mark_view(mark))).into_response())
-    }
-    .await;
-    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct MarksQuery {
-    subject_id: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    page_size: Option<i32>,
-    page_token: Option<String>,
-}
-
-#[derive(Serialize)]
-pub struct MarksPage {
-    marks: Vec<MarkView>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
-}
-
-/// `GET /api/v1/students/{id}/marks`: the student, their guardians and teachers.
-pub async fn list_student_marks(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ActiveSession(session): ActiveSession,
-    Path(student_id): Path<String>,
-    Query(query): Query<MarksQuery>,
-) -> Response {
-    let result: Result<Response> = async {
-        // An id that is not an id names no student: the same answer as a refusal.
-        Uuid::parse_str(&student_id).map_err(|_| Error::not_found("student"))?;
-        let message = gradebook::ListStudentMarksRequest {
-            student_id,
-            subject_id: query.subject_id.unwrap_or_default(),
-            from_date: query.from.unwrap_or_default(),
-            to_date: query.to.unwrap_or_default(),
-            page_size: query.page_size.unwrap_or_default(),
-            page_token: query.page_token.unwrap_or_default(),
-        };
-        let request = session.request(message, state.settings.upstream_timeout)?;
-        let page = state
-            .gradebook
-            .clone()
-            .list_student_marks(request)
-            .await?
-            .into_inner();
-        let body = MarksPage {
-            marks: page.marks.into_iter().map(mark_view).collect(),
-            next_page_token: page.next_page_token,
-        };
-        Ok(Json(body).into_response())
-    }
-    .await;
-    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordBody {
     current_password: String,
     new_password: String,
 }
 
 /// `POST /api/v1/session/password`: the signed-in person sets their own password.
+#[utoipa::path(post, path = "/api/v1/session/password", tag = "session",
+    request_body = ChangePasswordBody,
+    responses((status = 204, description = "Changed")))]
 pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -425,10 +312,15 @@ pub async fn change_password(
     result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct GuardianshipView {
     student_id: String,
     school_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GuardianshipsView {
+    guardianships: Vec<GuardianshipView>,
 }
 
 fn guardianship_view(link: identity::Guardianship) -> GuardianshipView {
@@ -438,13 +330,19 @@ fn guardianship_view(link: identity::Guardianship) -> GuardianshipView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RedeemBody {
     access_code: String,
 }
 
 /// `POST /api/v1/guardianships`: link the signed-in person to a child with
 /// the access code the school gave them.
+#[utoipa::path(post, path = "/api/v1/guardianships", tag = "session",
+    request_body = RedeemBody,
+    responses(
+        (status = 201, description = "Linked to the child", body = GuardianshipView),
+        (status = 429, description = "Too many attempts from this address", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
 pub async fn redeem_access_code(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -469,11 +367,13 @@ pub async fn redeem_access_code(
     }
     .await;
     result.unwrap_or_else(|error| {
-        Problem::for_request(renamed(error, "code", "access_code"), &headers).into_response()
+        Problem::for_request(renamed(error, &[("code", "access_code")]), &headers).into_response()
     })
 }
 
 /// `GET /api/v1/guardianships`: the signed-in person's children.
+#[utoipa::path(get, path = "/api/v1/guardianships", tag = "family",
+    responses((status = 200, description = "The signed-in person's children", body = GuardianshipsView)))]
 pub async fn list_guardianships(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -494,23 +394,11 @@ pub async fn list_guardianships(
             .into_inner()
             .guardianships;
         let views: Vec<_> = links.into_iter().map(guardianship_view).collect();
-        Ok(Json(serde_json::json!({ "guardianships": views })).into_response())
+        Ok(Json(GuardianshipsView {
+            guardianships: views,
+        })
+        .into_response())
     }
     .await;
     result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
-}
-
-/// Names a contract field as the JSON body spells it.
-pub(crate) fn renamed(error: Error, contract_field: &str, json_field: &str) -> Error {
-    match error {
-        Error::InvalidArgument(mut violations) => {
-            for violation in &mut violations {
-                if violation.field == contract_field {
-                    violation.field = json_field.to_owned();
-                }
-            }
-            Error::InvalidArgument(violations)
-        }
-        other => other,
-    }
 }

@@ -67,9 +67,9 @@ pub fn origin_of(public_url: &str) -> String {
 /// seconds. Identity also counts failures; this bounds the load of guessing
 /// at all. The limiter forgets idle addresses every minute.
 pub fn limit_sign_ins<S: Clone + Send + Sync + 'static>(
-    router: axum::Router<S>,
+    router: utoipa_axum::router::OpenApiRouter<S>,
     shutdown: tokio_util::sync::CancellationToken,
-) -> axum::Router<S> {
+) -> utoipa_axum::router::OpenApiRouter<S> {
     let config = std::sync::Arc::new(
         tower_governor::governor::GovernorConfigBuilder::default()
             .key_extractor(crate::client_ip::ClientIpKey)

@@ -3,28 +3,39 @@
 //! services, carrying the person's token, a deadline and the trace.
 
 mod api;
+mod caller;
 mod client_ip;
+mod diary;
 mod guard;
+mod journal;
+mod lessons;
+mod marks;
 mod observe;
 mod oidc;
+mod openapi;
 mod problem;
 mod revocations;
 mod service_token;
 mod session;
+mod views;
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::get;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use client_ip::TrustedProxies;
 pub use oidc::{ProviderConfig, parse_providers};
@@ -42,6 +53,7 @@ pub struct Settings {
     pub database: DbSettings,
     pub identity_url: String,
     pub gradebook_url: String,
+    pub schedule_url: String,
     /// How long one call to a service may take.
     pub upstream_timeout: Duration,
     /// Mark the session cookie `Secure` (off only for plain-HTTP development).
@@ -67,6 +79,7 @@ pub(crate) struct AppState {
     db: Db,
     identity: IdentityServiceClient<Channel>,
     gradebook: GradebookServiceClient<Channel>,
+    schedule: ScheduleServiceClient<Channel>,
     settings: std::sync::Arc<Settings>,
     /// Cancelled when shutdown begins: readiness turns false at once.
     shutdown: CancellationToken,
@@ -88,42 +101,68 @@ impl AppState {
     }
 }
 
+/// Every way in by a secret someone could guess; limited per address.
+fn sign_in_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::create_session))
+        .routes(routes!(api::register))
+        .routes(routes!(api::redeem_access_code))
+        .routes(routes!(oidc::register))
+}
+
+/// Everything else, one `routes!` per path.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(api::current_session, api::delete_session))
+        .routes(routes!(api::change_password))
+        .routes(routes!(api::list_guardianships))
+        .routes(routes!(api::list_sessions))
+        .routes(routes!(api::end_session))
+        .routes(routes!(oidc::providers))
+        .routes(routes!(oidc::login))
+        .routes(routes!(oidc::callback))
+        .routes(routes!(oidc::link_account))
+        .routes(routes!(marks::create_mark))
+        .routes(routes!(
+            marks::get_mark,
+            marks::update_mark,
+            marks::delete_mark
+        ))
+        .routes(routes!(marks::list_revisions))
+        .routes(routes!(marks::mark_seen))
+        .routes(routes!(marks::list_student_marks))
+        .routes(routes!(diary::week::student_week))
+        .routes(routes!(diary::averages))
+        .routes(routes!(diary::what_if))
+        .routes(routes!(diary::final_marks))
+        .routes(routes!(diary::attendance))
+        .routes(routes!(diary::student_periods))
+        .routes(routes!(diary::school_periods))
+        .routes(routes!(journal::journal))
+        .routes(routes!(
+            journal::request_reopen,
+            journal::list_reopen_requests
+        ))
+        .routes(routes!(journal::decide_reopen))
+        .routes(routes!(journal::set_attendance))
+        .routes(routes!(lessons::list_lessons))
+        .routes(routes!(lessons::set_topic))
+        .routes(routes!(openapi::serve))
+}
+
+/// Every documented route, as the OpenAPI document sees them.
+fn routes() -> OpenApiRouter<AppState> {
+    api_routes().merge(sign_in_routes())
+}
+
 fn router(state: AppState) -> Router {
     let own_origin: std::sync::Arc<str> = guard::origin_of(&state.settings.public_url).into();
     let trusted_proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
-    // Every way in by a secret someone could guess, limited per address.
-    let sign_in = guard::limit_sign_ins(
-        Router::new()
-            .route("/api/v1/session", post(api::create_session))
-            .route("/api/v1/registrations", post(api::register))
-            .route("/api/v1/guardianships", post(api::redeem_access_code))
-            .route("/api/v1/oidc/registrations", post(oidc::register)),
-        state.shutdown.clone(),
-    );
-    let mut api = Router::new()
-        .route(
-            "/api/v1/session",
-            get(api::current_session).delete(api::delete_session),
-        )
-        .route("/api/v1/session/password", post(api::change_password))
-        .route("/api/v1/guardianships", get(api::list_guardianships))
-        .route("/api/v1/oidc/providers", get(oidc::providers))
-        .route("/api/v1/oidc/{provider}/login", get(oidc::login))
-        .route("/api/v1/oidc/{provider}/callback", get(oidc::callback))
-        .route("/api/v1/oidc/{provider}/link", get(oidc::link_account))
-        .route("/api/v1/sessions", get(api::list_sessions))
-        .route(
-            "/api/v1/sessions/{session_id}",
-            axum::routing::delete(api::end_session),
-        )
-        .route("/api/v1/marks", post(api::create_mark))
-        .route(
-            "/api/v1/students/{student_id}/marks",
-            get(api::list_student_marks),
-        )
+    let sign_in = guard::limit_sign_ins(sign_in_routes(), state.shutdown.clone());
+    let (routes, _) = api_routes().merge(sign_in).split_for_parts();
+    let mut api = routes
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .merge(sign_in)
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
@@ -168,6 +207,7 @@ pub async fn run(
         db: db.clone(),
         identity: IdentityServiceClient::new(lazy_channel(&settings.identity_url)?),
         gradebook: GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?),
+        schedule: ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?),
         settings: std::sync::Arc::new(settings.clone()),
         shutdown: shutdown.clone(),
         oidc: std::sync::Arc::new(oidc::Providers::new(

@@ -27,6 +27,13 @@ struct Config {
         default_value = "http://127.0.0.1:50052"
     )]
     gradebook_url: String,
+    /// gRPC address of the schedule service.
+    #[arg(
+        long,
+        env = "OTMETKA_SCHEDULE_URL",
+        default_value = "http://127.0.0.1:50053"
+    )]
+    schedule_url: String,
     /// Longest time one call to a service may take.
     #[arg(long, env = "OTMETKA_UPSTREAM_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
     upstream_timeout: Duration,
@@ -97,6 +104,7 @@ async fn main() -> anyhow::Result<()> {
             database: config.database.settings("gateway"),
             identity_url: config.identity.identity_url,
             gradebook_url: config.gradebook_url,
+            schedule_url: config.schedule_url,
             upstream_timeout: config.upstream_timeout,
             cookie_secure: config.cookie_secure,
             session_idle_timeout: config.session_idle_timeout,

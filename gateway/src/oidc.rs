@@ -31,9 +31,10 @@ use otmetka_platform::grpc::context::{outgoing, set_client_address};
 use otmetka_platform::{Error, Result, with_db};
 use otmetka_proto::identity::v1 as identity;
 use rand::RngCore;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::ApiJson;
@@ -238,15 +239,17 @@ impl Providers {
         Some(url.into())
     }
 
-    pub fn list(&self) -> Vec<serde_json::Value> {
+    pub fn list(&self) -> Vec<ProviderView> {
         self.providers
             .iter()
-            .map(|(config, _)| {
-                serde_json::json!({
-                    "id": config.id,
-                    "title": if config.title.is_empty() { &config.id } else { &config.title },
-                    "login_url": format!("/api/v1/oidc/{}/login", config.id),
-                })
+            .map(|(config, _)| ProviderView {
+                id: config.id.clone(),
+                title: if config.title.is_empty() {
+                    config.id.clone()
+                } else {
+                    config.title.clone()
+                },
+                login_url: format!("/api/v1/oidc/{}/login", config.id),
             })
             .collect()
     }
@@ -313,17 +316,42 @@ fn refused(detail: &str) -> Error {
     Error::invalid("state", detail)
 }
 
-/// `GET /api/v1/oidc/providers`: where people may sign in.
-pub async fn providers(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "providers": state.oidc.list() }))
+/// An identity provider people may sign in with.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderView {
+    #[schema(example = "mos")]
+    id: String,
+    #[schema(example = "mos.ru")]
+    title: String,
+    /// Where the browser goes to sign in.
+    login_url: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, ToSchema)]
+pub struct ProvidersView {
+    providers: Vec<ProviderView>,
+}
+
+/// `GET /api/v1/oidc/providers`: where people may sign in.
+#[utoipa::path(get, path = "/api/v1/oidc/providers", tag = "session", security(()),
+    responses((status = 200, description = "The configured providers", body = ProvidersView)))]
+pub async fn providers(State(state): State<AppState>) -> Json<ProvidersView> {
+    Json(ProvidersView {
+        providers: state.oidc.list(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LoginQuery {
+    /// A path of this site to come back to afterwards.
     return_to: Option<String>,
 }
 
 /// `GET /api/v1/oidc/{provider}/login`: off to the provider.
+#[utoipa::path(get, path = "/api/v1/oidc/{provider}/login", tag = "session", security(()),
+    params(("provider" = String, Path, description = "The provider's id"), LoginQuery),
+    responses((status = 303, description = "To the provider's sign-in page")))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -337,6 +365,9 @@ pub async fn login(
 
 /// `GET /api/v1/oidc/{provider}/link`: a signed-in person adds their
 /// account at the provider, to sign in with it from then on.
+#[utoipa::path(get, path = "/api/v1/oidc/{provider}/link", tag = "session",
+    params(("provider" = String, Path, description = "The provider's id"), LoginQuery),
+    responses((status = 303, description = "To the provider's sign-in page")))]
 pub async fn link_account(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -390,7 +421,9 @@ async fn start(
     Ok(redirect(url.as_str(), vec![state_cookie]))
 }
 
-#[derive(Deserialize)]
+/// What the provider sends the browser back with.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
@@ -409,6 +442,9 @@ struct PendingLogin {
 }
 
 /// `GET /api/v1/oidc/{provider}/callback`: back from the provider.
+#[utoipa::path(get, path = "/api/v1/oidc/{provider}/callback", tag = "session", security(()),
+    params(("provider" = String, Path, description = "The provider's id"), CallbackQuery),
+    responses((status = 303, description = "Signed in (or asked for an access code): back to `return_to` with `oidc=<outcome>`")))]
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -665,7 +701,7 @@ async fn start_session(
     Ok(cookie)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LinkBody {
     access_code: String,
     #[serde(default)]
@@ -686,6 +722,12 @@ struct PendingLink {
 
 /// `POST /api/v1/oidc/registrations`: after a first external sign-in, the
 /// access code makes the person a guardian and signs them in.
+#[utoipa::path(post, path = "/api/v1/oidc/registrations", tag = "session", security(()),
+    request_body = LinkBody,
+    responses(
+        (status = 201, description = "Registered and signed in; the `otmetka_session` cookie is set"),
+        (status = 429, description = "Too many attempts from this address", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -734,7 +776,9 @@ async fn link(
         .clone()
         .register_external_guardian(request)
         .await
-        .map_err(|status| crate::api::renamed(Error::from(status), "code", "access_code"))?;
+        .map_err(|status| {
+            crate::caller::renamed(Error::from(status), &[("code", "access_code")])
+        })?;
     with_db!(&state.db, pool => { sqlx::query("DELETE FROM oidc_pending_links WHERE id_hash = $1")
         .bind(hash(&link_id)).execute(pool).await?; });
     let login = response

@@ -26,10 +26,12 @@ impl Problem {
 
     /// Picks the title language from `Accept-Language`.
     pub fn for_request(error: Error, headers: &HeaderMap) -> Self {
-        Self {
-            error,
-            english: prefers_english(headers),
-        }
+        Self::localized(error, prefers_english(headers))
+    }
+
+    /// With English titles when the client asked for them.
+    pub fn localized(error: Error, english: bool) -> Self {
+        Self { error, english }
     }
 }
 
@@ -53,20 +55,34 @@ impl From<tonic::Status> for Problem {
     }
 }
 
-#[derive(Serialize)]
-struct Body {
+/// An RFC 9457 problem: what went wrong, for people and for programs.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct Body {
+    /// `urn:otmetka:problem:<slug>`: invalid-request, not-found,
+    /// already-exists, forbidden, unauthenticated, failed-precondition,
+    /// too-many-requests, timeout, unavailable, internal.
     #[serde(rename = "type")]
+    #[schema(example = "urn:otmetka:problem:invalid-request")]
     kind: String,
+    /// Russian, or English when `Accept-Language` asks for it first.
+    #[schema(example = "Неверные данные запроса")]
     title: &'static str,
+    /// The HTTP status, repeated.
     status: u16,
     detail: String,
+    /// For invalid requests: every wrong field or parameter, named as the
+    /// client spelled it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
 }
 
-#[derive(Serialize)]
-struct FieldError {
+/// One invalid field of a request.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    #[schema(example = "date")]
     field: String,
+    #[schema(example = "must be a date as YYYY-MM-DD")]
     detail: String,
 }
 

@@ -3,11 +3,12 @@
 //! `OTMETKA_TEST_DATABASE_URL` names a server, seeded with the demo school,
 //! and HTTP clients that keep their own session cookies.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use otmetka_identity::InitialAdmin;
-use otmetka_local::{DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
+use otmetka_local::{DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
@@ -39,7 +40,12 @@ pub fn postgres_url() -> Option<String> {
 /// Where a sandbox keeps its data; removed when the sandbox stops.
 enum Scratch {
     Sqlite(tempfile::TempDir),
-    Postgres { server: String, database: String },
+    Postgres {
+        server: String,
+        database: String,
+        /// Uploaded files, which the database does not hold.
+        files: tempfile::TempDir,
+    },
 }
 
 /// How a sandbox's suite is configured.
@@ -52,6 +58,8 @@ pub struct Options {
     pub access_token_ttl: Option<Duration>,
     /// Proxies whose `X-Forwarded-For` the gateway believes; none by default.
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
+    /// The demo school to seed: small unless a test needs the full one.
+    pub demo_scale: DemoScale,
 }
 
 pub struct Sandbox {
@@ -61,9 +69,10 @@ pub struct Sandbox {
     options: Options,
 }
 
-fn suite_config(storage: Storage, options: &Options) -> SuiteConfig {
+fn suite_config(storage: Storage, files_dir: PathBuf, options: &Options) -> SuiteConfig {
     SuiteConfig {
         storage,
+        files_dir,
         gateway_addr: "127.0.0.1:0".parse().expect("an address"),
         admin: InitialAdmin {
             login: ADMIN_LOGIN.into(),
@@ -114,7 +123,11 @@ impl Sandbox {
                     .execute(&mut admin)
                     .await?;
                 admin.close().await?;
-                Scratch::Postgres { server, database }
+                Scratch::Postgres {
+                    server,
+                    database,
+                    files: tempfile::tempdir()?,
+                }
             }
             None => Scratch::Sqlite(tempfile::tempdir()?),
         };
@@ -122,8 +135,14 @@ impl Sandbox {
     }
 
     async fn start_on(scratch: Scratch, options: Options) -> anyhow::Result<Self> {
-        let suite = RunningSuite::start(suite_config(scratch.storage(), &options)).await?;
-        let demo = seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD).await?;
+        let suite = RunningSuite::start(suite_config(
+            scratch.storage(),
+            scratch.files_dir(),
+            &options,
+        ))
+        .await?;
+        let demo =
+            seed_demo_school(&suite, ADMIN_LOGIN, ADMIN_PASSWORD, options.demo_scale).await?;
         Ok(Self {
             suite: Some(suite),
             demo,
@@ -247,7 +266,10 @@ impl Sandbox {
         if let Some(suite) = self.suite.take() {
             suite.stop().await?;
         }
-        if let Scratch::Postgres { server, database } = &self.scratch {
+        if let Scratch::Postgres {
+            server, database, ..
+        } = &self.scratch
+        {
             let mut admin = sqlx::PgConnection::connect(server).await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
@@ -276,12 +298,19 @@ impl Admin {
 }
 
 impl Scratch {
+    fn files_dir(&self) -> PathBuf {
+        match self {
+            Scratch::Sqlite(dir) => dir.path().join("attachments"),
+            Scratch::Postgres { files, .. } => files.path().to_owned(),
+        }
+    }
+
     fn storage(&self) -> Storage {
         match self {
             Scratch::Sqlite(dir) => Storage::Sqlite(dir.path().to_owned()),
-            Scratch::Postgres { server, database } => {
-                Storage::Postgres(SecretUrl::new(with_database(server, database)))
-            }
+            Scratch::Postgres {
+                server, database, ..
+            } => Storage::Postgres(SecretUrl::new(with_database(server, database))),
         }
     }
 }

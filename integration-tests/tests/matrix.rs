@@ -329,9 +329,10 @@ enum Rpc {
     SetLessonTopic,
     CancelLesson,
     ListScheduleChanges,
+    GetClass,
 }
 
-const RPCS: [Rpc; 74] = [
+const RPCS: [Rpc; 75] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -406,6 +407,7 @@ const RPCS: [Rpc; 74] = [
     Rpc::SetLessonTopic,
     Rpc::CancelLesson,
     Rpc::ListScheduleChanges,
+    Rpc::GetClass,
 ];
 
 /// Who may make each call.
@@ -499,7 +501,8 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::GetJournalSettings
         | Rpc::GetCalculationPolicy
         | Rpc::ListReportingPeriods
-        | Rpc::ListLessons => [
+        | Rpc::ListLessons
+        | Rpc::GetClass => [
             read_roster.as_slice(),
             &[OwnGuardian, OtherGuardian, Student, OtherStudent],
         ]
@@ -1076,6 +1079,15 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::SetLessonTopic
         | Rpc::CancelLesson
         | Rpc::ListScheduleChanges) => call_schedule(f, rpc, who, &token).await,
+        Rpc::GetClass => ok(f
+            .identity
+            .get_class(with_token(
+                &token,
+                identity::GetClassRequest {
+                    id: f.class_5a.clone(),
+                },
+            ))
+            .await),
         Rpc::GetSchoolDirectory => ok(f
             .identity
             .get_school_directory(with_token(

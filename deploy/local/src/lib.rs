@@ -2,6 +2,7 @@
 //! own loopback ports, talking gRPC over real sockets. The local runner and
 //! the end-to-end tests both start it from here.
 
+mod demo_term;
 mod seed;
 
 use std::net::SocketAddr;
@@ -20,7 +21,9 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-pub use seed::{DEMO_LOGINS, DemoLogin, DemoSchool, fresh_demo_access_code, seed_demo_school};
+pub use seed::{
+    DEMO_LOGINS, DemoLogin, DemoScale, DemoSchool, fresh_demo_access_code, seed_demo_school,
+};
 
 /// Where the suite keeps its data.
 #[derive(Debug, Clone)]
@@ -44,6 +47,8 @@ pub struct SuiteConfig {
     pub access_token_ttl: Duration,
     /// Proxies in front of the gateway whose `X-Forwarded-For` is believed.
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
+    /// Folder for uploaded files (homework and submissions).
+    pub files_dir: PathBuf,
 }
 
 impl Storage {
@@ -161,6 +166,9 @@ impl RunningSuite {
             database: config.database("schedule"),
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
+            attachments_dir: config.files_dir.clone(),
+            max_attachment_bytes: 20 * 1024 * 1024,
+            gradebook_url: url_of("gradebook"),
         };
         tasks.spawn(named(
             "schedule",
@@ -182,6 +190,7 @@ impl RunningSuite {
             database: config.database("gateway"),
             identity_url,
             gradebook_url: url_of("gradebook"),
+            schedule_url: url_of("schedule"),
             upstream_timeout: config.upstream_timeout,
             // The local suite speaks plain HTTP on loopback.
             cookie_secure: false,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::Parser;
 use otmetka_identity::InitialAdmin;
 use otmetka_local::{
-    DEMO_LOGINS, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
+    DEMO_LOGINS, DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
     seed_demo_school,
 };
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
@@ -22,7 +22,8 @@ const DEFAULT_ADMIN_PASSWORD: &str = "admin-demo-password";
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Config {
-    /// Folder for the SQLite databases (used when no PostgreSQL URL is given).
+    /// Folder for uploaded files, and for the SQLite databases when no
+    /// PostgreSQL URL is given.
     #[arg(long, env = "OTMETKA_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
     /// Run on PostgreSQL instead: one database, a schema per service.
@@ -84,6 +85,8 @@ async fn main() -> anyhow::Result<()> {
         access_token_ttl: Duration::from_secs(15 * 60),
         // The local suite is reached directly, never through a proxy.
         trusted_proxies: otmetka_gateway::TrustedProxies::default(),
+        // Files stay in the data folder, whichever database holds the rest.
+        files_dir: config.data_dir.join("attachments"),
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;
@@ -120,7 +123,7 @@ async fn prepare_demo(
     config: &Config,
 ) -> anyhow::Result<(DemoSchool, String)> {
     let password = config.admin_password.expose();
-    let demo = seed_demo_school(suite, &config.admin_login, password).await?;
+    let demo = seed_demo_school(suite, &config.admin_login, password, DemoScale::Full).await?;
     let code = fresh_demo_access_code(suite, &config.admin_login, password, &demo).await?;
     Ok((demo, code))
 }

@@ -1,6 +1,10 @@
-//! The demo school seeded on a fresh suite: a class «5А», its teacher, five
-//! students, two guardians, and two weeks of marks — all created through the
-//! same gRPC calls a school administrator and a teacher would make.
+//! The demo school seeded on a fresh suite, created through the same gRPC
+//! calls a city operator, a deputy head and teachers would make. In full
+//! (the one-command run): two fifth-grade classes of 25 with guardians, nine
+//! teachers and a deputy head, English in groups, the year's calendar and
+//! timetable, and the last month's journal ([`crate::demo_term`]). Small
+//! (for tests, which start many suites): one class of five, two subjects
+//! and two weeks of marks.
 
 use std::sync::Arc;
 
@@ -12,6 +16,7 @@ use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::transport::Channel;
 
 use crate::RunningSuite;
@@ -26,7 +31,7 @@ pub struct DemoLogin {
     pub password: &'static str,
 }
 
-pub const DEMO_LOGINS: [DemoLogin; 4] = [
+pub const DEMO_LOGINS: [DemoLogin; 5] = [
     DemoLogin {
         role: "учитель (teacher)",
         login: "teacher",
@@ -47,7 +52,114 @@ pub const DEMO_LOGINS: [DemoLogin; 4] = [
         login: "parent2",
         password: "roditel2-demo",
     },
+    DemoLogin {
+        role: "завуч (deputy head)",
+        login: "zavuch",
+        password: "zavuch-demo",
+    },
 ];
+
+/// How much of a school to seed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DemoScale {
+    /// One class of five, two subjects, two weeks of marks: quick to seed.
+    #[default]
+    Small,
+    /// Two classes of 25, the year's timetable and the last month's journal.
+    Full,
+}
+
+/// The teachers of the full demo, in the order `demo_term::SUBJECTS` uses;
+/// the first is the `teacher` login and 5А's class teacher, the second 5Б's.
+const TEACHERS: [(&str, &str, &str); 9] = [
+    ("Иванова", "Мария", "Петровна"),
+    ("Соколова", "Елена", "Викторовна"),
+    ("Морозова", "Ольга", "Андреевна"),
+    ("Кузнецов", "Дмитрий", "Олегович"),
+    ("Николаев", "Андрей", "Сергеевич"),
+    ("Фролова", "Наталья", "Ивановна"),
+    ("Лебедев", "Игорь", "Павлович"),
+    ("Захарова", "Анна", "Михайловна"),
+    ("Егоров", "Павел", "Дмитриевич"),
+];
+const DEPUTY: (&str, &str, &str) = ("Васильева", "Татьяна", "Николаевна");
+
+/// Family names (masculine, feminine) and given names for generated pupils.
+const FAMILIES: [(&str, &str); 20] = [
+    ("Орлов", "Орлова"),
+    ("Лебедев", "Лебедева"),
+    ("Козлов", "Козлова"),
+    ("Новиков", "Новикова"),
+    ("Морозов", "Морозова"),
+    ("Павлов", "Павлова"),
+    ("Семёнов", "Семёнова"),
+    ("Голубев", "Голубева"),
+    ("Виноградов", "Виноградова"),
+    ("Богданов", "Богданова"),
+    ("Воробьёв", "Воробьёва"),
+    ("Фёдоров", "Фёдорова"),
+    ("Михайлов", "Михайлова"),
+    ("Беляев", "Беляева"),
+    ("Тарасов", "Тарасова"),
+    ("Белов", "Белова"),
+    ("Комаров", "Комарова"),
+    ("Киселёв", "Киселёва"),
+    ("Макаров", "Макарова"),
+    ("Андреев", "Андреева"),
+];
+const BOYS: [&str; 10] = [
+    "Александр",
+    "Максим",
+    "Михаил",
+    "Даниил",
+    "Матвей",
+    "Кирилл",
+    "Егор",
+    "Никита",
+    "Тимофей",
+    "Роман",
+];
+const GIRLS: [&str; 10] = [
+    "София",
+    "Анастасия",
+    "Виктория",
+    "Полина",
+    "Алиса",
+    "Ксения",
+    "Дарья",
+    "Вероника",
+    "Варвара",
+    "Ульяна",
+];
+/// Fathers' names as (patronymic of a son, of a daughter).
+const PATRONYMICS: [(&str, &str); 6] = [
+    ("Сергеевич", "Сергеевна"),
+    ("Андреевич", "Андреевна"),
+    ("Дмитриевич", "Дмитриевна"),
+    ("Олегович", "Олеговна"),
+    ("Игоревич", "Игоревна"),
+    ("Павлович", "Павловна"),
+];
+const CLASS_SIZE: usize = 25;
+
+/// The `index`-th generated pupil of class `class`: varied, the same every run.
+fn pupil(class: usize, index: usize) -> (String, String, String) {
+    let (he, she) = FAMILIES[(index * 7 + class * 3) % FAMILIES.len()];
+    let (son, daughter) = PATRONYMICS[(index + class) % PATRONYMICS.len()];
+    if index.is_multiple_of(2) {
+        (
+            he.into(),
+            BOYS[(index / 2 + class) % BOYS.len()].into(),
+            son.into(),
+        )
+    } else {
+        (
+            she.into(),
+            GIRLS[(index / 2 + class) % GIRLS.len()].into(),
+            daughter.into(),
+        )
+    }
+}
 
 const STUDENTS: [(&str, &str, &str); 5] = [
     ("Петров", "Иван", "Алексеевич"),
@@ -81,14 +193,8 @@ impl Caller {
         login_name: &str,
         password: &str,
     ) -> anyhow::Result<Self> {
-        let channel = |service: &str| -> anyhow::Result<Channel> {
-            let url = suite
-                .url_of(service)
-                .with_context(|| format!("{service} is part of the suite"))?;
-            otmetka_platform::grpc::client::lazy_channel(url)
-        };
-        let identity = IdentityServiceClient::new(channel("identity")?);
-        let gradebook = GradebookServiceClient::new(channel("gradebook")?);
+        let identity = IdentityServiceClient::new(channel(suite, "identity")?);
+        let gradebook = GradebookServiceClient::new(channel(suite, "gradebook")?);
         let token = login(&identity, login_name, password).await?;
         Ok(Self {
             identity,
@@ -100,6 +206,13 @@ impl Caller {
     fn request<T>(&self, message: T) -> anyhow::Result<tonic::Request<T>> {
         Ok(outgoing(message, &self.token, None)?)
     }
+}
+
+fn channel(suite: &RunningSuite, service: &str) -> anyhow::Result<Channel> {
+    let url = suite
+        .url_of(service)
+        .with_context(|| format!("{service} is part of the suite"))?;
+    otmetka_platform::grpc::client::lazy_channel(url)
 }
 
 async fn login(
@@ -180,6 +293,7 @@ pub async fn seed_demo_school(
     suite: &RunningSuite,
     admin_login: &str,
     admin_password: &str,
+    scale: DemoScale,
 ) -> anyhow::Result<DemoSchool> {
     let admin = Caller::sign_in(suite, admin_login, admin_password).await?;
     let existing = admin
@@ -198,7 +312,7 @@ pub async fn seed_demo_school(
     {
         return describe_existing(&admin, school.id).await;
     }
-    create(&admin).await
+    create(&admin, suite, scale).await
 }
 
 async fn describe_existing(admin: &Caller, school_id: String) -> anyhow::Result<DemoSchool> {
@@ -242,10 +356,196 @@ async fn describe_existing(admin: &Caller, school_id: String) -> anyhow::Result<
     })
 }
 
-async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
-    let mut id = admin.identity.clone();
+/// The city operator creating a school's people and classes.
+struct Roster<'a> {
+    admin: &'a Caller,
+    school_id: String,
+}
+
+impl Roster<'_> {
+    fn identity(&self) -> IdentityServiceClient<Channel> {
+        self.admin.identity.clone()
+    }
+
+    async fn person(
+        &self,
+        kind: identity::PersonKind,
+        (family, given, middle): (&str, &str, &str),
+    ) -> anyhow::Result<String> {
+        let request = identity::CreatePersonRequest {
+            school_id: self.school_id.clone(),
+            kind: kind.into(),
+            family_name: family.into(),
+            given_name: given.into(),
+            middle_name: middle.into(),
+        };
+        Ok(self
+            .identity()
+            .create_person(self.admin.request(request)?)
+            .await?
+            .into_inner()
+            .person
+            .context("a person")?
+            .id)
+    }
+
+    async fn staff(
+        &self,
+        name: (&str, &str, &str),
+        role: identity::StaffRole,
+    ) -> anyhow::Result<String> {
+        let id = self.person(identity::PersonKind::Staff, name).await?;
+        self.identity()
+            .grant_staff_role(self.admin.request(identity::GrantStaffRoleRequest {
+                person_id: id.clone(),
+                school_id: self.school_id.clone(),
+                role: role.into(),
+            })?)
+            .await?;
+        Ok(id)
+    }
+
+    async fn subject(&self, name: &str) -> anyhow::Result<String> {
+        Ok(self
+            .identity()
+            .create_subject(self.admin.request(identity::CreateSubjectRequest {
+                school_id: self.school_id.clone(),
+                name: name.into(),
+            })?)
+            .await?
+            .into_inner()
+            .subject
+            .context("a subject")?
+            .id)
+    }
+
+    async fn class(
+        &self,
+        letter: &str,
+        class_teacher: &str,
+        start: NaiveDate,
+    ) -> anyhow::Result<String> {
+        Ok(self
+            .identity()
+            .create_class(self.admin.request(identity::CreateClassRequest {
+                school_id: self.school_id.clone(),
+                grade_level: GRADE,
+                letter: letter.into(),
+                academic_year: start.year(),
+                class_teacher_id: class_teacher.into(),
+            })?)
+            .await?
+            .into_inner()
+            .class
+            .context("a class")?
+            .id)
+    }
+
+    /// A student of `class` from `start`, with a guardian when one is named.
+    async fn student(
+        &self,
+        name: (&str, &str, &str),
+        class: &str,
+        start: NaiveDate,
+    ) -> anyhow::Result<String> {
+        let id = self.person(identity::PersonKind::Student, name).await?;
+        self.identity()
+            .enroll_student(self.admin.request(identity::EnrollStudentRequest {
+                student_id: id.clone(),
+                class_id: class.into(),
+                start_date: start.to_string(),
+            })?)
+            .await?;
+        Ok(id)
+    }
+
+    async fn guardian_of(&self, name: (&str, &str, &str), student: &str) -> anyhow::Result<String> {
+        let id = self.person(identity::PersonKind::Guardian, name).await?;
+        self.identity()
+            .link_guardian(self.admin.request(identity::LinkGuardianRequest {
+                guardian_id: id.clone(),
+                student_id: student.into(),
+            })?)
+            .await?;
+        Ok(id)
+    }
+
+    async fn group(&self, class: &str, name: &str, students: &[String]) -> anyhow::Result<String> {
+        Ok(self
+            .identity()
+            .create_group(self.admin.request(identity::CreateGroupRequest {
+                class_id: class.into(),
+                name: name.into(),
+                student_ids: students.to_vec(),
+            })?)
+            .await?
+            .into_inner()
+            .group
+            .context("a group")?
+            .id)
+    }
+
+    async fn assign(
+        &self,
+        teacher: &str,
+        class: &str,
+        subject: &str,
+        group: &str,
+    ) -> anyhow::Result<()> {
+        self.identity()
+            .create_teaching_assignment(self.admin.request(
+                identity::CreateTeachingAssignmentRequest {
+                    teacher_id: teacher.into(),
+                    class_id: class.into(),
+                    subject_id: subject.into(),
+                    group_id: group.into(),
+                },
+            )?)
+            .await?;
+        Ok(())
+    }
+
+    /// A school-issued password that the person replaces with `password` at
+    /// first sign-in, as a real person must; returns their token.
+    async fn sign_in_as(
+        &self,
+        person: &str,
+        login_name: &str,
+        password: &str,
+    ) -> anyhow::Result<BearerToken> {
+        let issued = format!("{password}-issued");
+        self.identity()
+            .set_credentials(self.admin.request(identity::SetCredentialsRequest {
+                person_id: person.into(),
+                login: login_name.into(),
+                password: issued.clone(),
+            })?)
+            .await?;
+        let token = login(&self.admin.identity, login_name, &issued).await?;
+        let change = identity::ChangePasswordRequest {
+            current_password: issued,
+            new_password: password.into(),
+        };
+        self.identity()
+            .change_password(outgoing(change, &token, None)?)
+            .await?;
+        login(&self.admin.identity, login_name, password).await
+    }
+}
+
+/// The demo classes' grade.
+const GRADE: i32 = 5;
+
+async fn create(
+    admin: &Caller,
+    suite: &RunningSuite,
+    scale: DemoScale,
+) -> anyhow::Result<DemoSchool> {
     let today = Utc::now().date_naive();
-    let school = id
+    let start = otmetka_platform::time::academic_year_start(today);
+    let school = admin
+        .identity
+        .clone()
         .create_school(admin.request(identity::CreateSchoolRequest {
             name: DEMO_SCHOOL.into(),
             timezone: "Europe/Moscow".into(),
@@ -253,145 +553,172 @@ async fn create(admin: &Caller) -> anyhow::Result<DemoSchool> {
         .await?
         .into_inner()
         .school
-        .expect("created school");
-
-    let person = |kind: identity::PersonKind, (family, given, middle): (&str, &str, &str)| {
-        identity::CreatePersonRequest {
-            school_id: school.id.clone(),
-            kind: kind.into(),
-            family_name: family.into(),
-            given_name: given.into(),
-            middle_name: middle.into(),
-        }
-    };
-    let teacher = id
-        .create_person(admin.request(person(
-            identity::PersonKind::Staff,
-            ("Иванова", "Мария", "Петровна"),
-        ))?)
-        .await?
-        .into_inner()
-        .person
-        .expect("teacher");
-    id.grant_staff_role(admin.request(identity::GrantStaffRoleRequest {
-        person_id: teacher.id.clone(),
+        .context("created school")?;
+    let roster = Roster {
+        admin,
         school_id: school.id.clone(),
-        role: identity::StaffRole::Teacher.into(),
-    })?)
-    .await?;
-
-    let mut subject_ids = Vec::new();
-    for name in ["Математика", "Русский язык"] {
-        let subject = id
-            .create_subject(admin.request(identity::CreateSubjectRequest {
-                school_id: school.id.clone(),
-                name: name.into(),
-            })?)
-            .await?
-            .into_inner()
-            .subject
-            .expect("subject");
-        subject_ids.push(subject.id);
+    };
+    let teacher_count = match scale {
+        DemoScale::Small => 1,
+        DemoScale::Full => TEACHERS.len(),
+    };
+    let mut teachers = Vec::new();
+    for name in &TEACHERS[..teacher_count] {
+        teachers.push(roster.staff(*name, identity::StaffRole::Teacher).await?);
     }
-
-    let start = otmetka_platform::time::academic_year_start(today);
-    let class = id
-        .create_class(admin.request(identity::CreateClassRequest {
-            school_id: school.id.clone(),
-            grade_level: 5,
-            letter: "А".into(),
-            academic_year: start.year(),
-            class_teacher_id: teacher.id.clone(),
-        })?)
-        .await?
-        .into_inner()
-        .class
-        .expect("class");
-    for subject_id in &subject_ids {
-        id.create_teaching_assignment(admin.request(
-            identity::CreateTeachingAssignmentRequest {
-                teacher_id: teacher.id.clone(),
-                class_id: class.id.clone(),
-                subject_id: subject_id.clone(),
-                group_id: String::new(),
-            },
-        )?)
+    let deputy = roster
+        .staff(DEPUTY, identity::StaffRole::DeputyHead)
         .await?;
+    let subject_names: Vec<&str> = match scale {
+        DemoScale::Small => vec!["Математика", "Русский язык"],
+        DemoScale::Full => crate::demo_term::SUBJECTS
+            .iter()
+            .map(|(name, _)| *name)
+            .collect(),
+    };
+    let mut subject_ids = Vec::new();
+    for name in subject_names {
+        subject_ids.push(roster.subject(name).await?);
     }
 
+    let class_a = roster.class("А", &teachers[0], start).await?;
     let mut student_ids = Vec::new();
     for name in STUDENTS {
-        let student = id
-            .create_person(admin.request(person(identity::PersonKind::Student, name))?)
-            .await?
-            .into_inner()
-            .person
-            .expect("student");
-        id.enroll_student(admin.request(identity::EnrollStudentRequest {
-            student_id: student.id.clone(),
-            class_id: class.id.clone(),
-            start_date: start.to_string(),
-        })?)
-        .await?;
-        student_ids.push(student.id);
+        student_ids.push(roster.student(name, &class_a, start).await?);
     }
-
     let guardians = [
-        (("Петров", "Алексей", "Николаевич"), 0),
-        (("Смирнов", "Сергей", "Викторович"), 1),
+        roster
+            .guardian_of(("Петров", "Алексей", "Николаевич"), &student_ids[0])
+            .await?,
+        roster
+            .guardian_of(("Смирнов", "Сергей", "Викторович"), &student_ids[1])
+            .await?,
     ];
-    let mut guardian_ids = Vec::new();
-    for (name, child) in guardians {
-        let guardian = id
-            .create_person(admin.request(person(identity::PersonKind::Guardian, name))?)
-            .await?
-            .into_inner()
-            .person
-            .expect("guardian");
-        id.link_guardian(admin.request(identity::LinkGuardianRequest {
-            guardian_id: guardian.id.clone(),
-            student_id: student_ids[child].clone(),
-        })?)
-        .await?;
-        guardian_ids.push(guardian.id);
-    }
-
-    let holders = [
-        &teacher.id,
+    let demo_people = [
+        &teachers[0],
         &student_ids[0],
-        &guardian_ids[0],
-        &guardian_ids[1],
+        &guardians[0],
+        &guardians[1],
+        &deputy,
     ];
-    // Each demo person receives a school-issued password and replaces it
-    // with the demo one, as a real person must at first sign-in.
-    for (holder, demo) in holders.into_iter().zip(DEMO_LOGINS) {
-        let issued = format!("{}-issued", demo.password);
-        id.set_credentials(admin.request(identity::SetCredentialsRequest {
-            person_id: holder.clone(),
-            login: demo.login.into(),
-            password: issued.clone(),
-        })?)
-        .await?;
-        let token = login(&admin.identity, demo.login, &issued).await?;
-        let change = identity::ChangePasswordRequest {
-            current_password: issued,
-            new_password: demo.password.into(),
-        };
-        id.change_password(outgoing(change, &token, None)?).await?;
+    let mut tokens = Vec::new();
+    for (person, demo) in demo_people.into_iter().zip(DEMO_LOGINS) {
+        tokens.push(roster.sign_in_as(person, demo.login, demo.password).await?);
     }
+    let (teacher_token, deputy_token) = (tokens[0].clone(), tokens[4].clone());
 
-    let teacher_caller = Caller {
-        token: login(
-            &admin.identity,
-            DEMO_LOGINS[0].login,
-            DEMO_LOGINS[0].password,
-        )
-        .await?,
-        identity: admin.identity.clone(),
-        gradebook: admin.gradebook.clone(),
+    let marks_posted = match scale {
+        DemoScale::Small => {
+            for subject_id in &subject_ids {
+                roster
+                    .assign(&teachers[0], &class_a, subject_id, "")
+                    .await?;
+            }
+            let teacher = Caller {
+                token: teacher_token,
+                identity: admin.identity.clone(),
+                gradebook: admin.gradebook.clone(),
+            };
+            post_marks(&teacher, &student_ids, &subject_ids, start, today).await?
+        }
+        DemoScale::Full => {
+            let class_b = roster.class("Б", &teachers[1], start).await?;
+            let mut classes = Vec::new();
+            for (index, class_id) in [&class_a, &class_b].into_iter().enumerate() {
+                let mut members: Vec<String> = if index == 0 {
+                    student_ids.clone()
+                } else {
+                    Vec::new()
+                };
+                for position in members.len()..CLASS_SIZE {
+                    let (family, given, middle) = pupil(index, position);
+                    let student = roster
+                        .student((&family, &given, &middle), class_id, start)
+                        .await?;
+                    let parent_given = if position % 3 == 0 {
+                        "Ольга"
+                    } else {
+                        "Андрей"
+                    };
+                    let parent_family = if position % 3 == 0 {
+                        FAMILIES[(position * 7 + index * 3) % FAMILIES.len()].1
+                    } else {
+                        FAMILIES[(position * 7 + index * 3) % FAMILIES.len()].0
+                    };
+                    roster
+                        .guardian_of((parent_family, parent_given, ""), &student)
+                        .await?;
+                    members.push(student);
+                }
+                if index == 1 {
+                    student_ids.extend(members.iter().cloned());
+                } else {
+                    student_ids.clone_from(&members);
+                }
+                let halves = [
+                    members[..CLASS_SIZE / 2 + 1].to_vec(),
+                    members[CLASS_SIZE / 2 + 1..].to_vec(),
+                ];
+                let mut groups = Vec::new();
+                for (number, half) in halves.iter().enumerate() {
+                    groups.push(
+                        roster
+                            .group(
+                                class_id,
+                                &format!("Английский язык, гр. {}", number + 1),
+                                half,
+                            )
+                            .await?,
+                    );
+                }
+                for (subject, (_, subject_teachers)) in
+                    crate::demo_term::SUBJECTS.iter().enumerate()
+                {
+                    if subject_teachers.len() > 1 {
+                        for (teacher, group) in subject_teachers.iter().zip(&groups) {
+                            roster
+                                .assign(&teachers[*teacher], class_id, &subject_ids[subject], group)
+                                .await?;
+                        }
+                    } else {
+                        roster
+                            .assign(
+                                &teachers[subject_teachers[0]],
+                                class_id,
+                                &subject_ids[subject],
+                                "",
+                            )
+                            .await?;
+                    }
+                }
+                classes.push((class_id.clone(), groups, halves.to_vec()));
+            }
+            let mut teacher_tokens = vec![teacher_token];
+            for (index, teacher) in teachers.iter().enumerate().skip(1) {
+                // Sign-ins for seeding only: nobody is told these passwords.
+                let password = format!("{}-{index}", crate::random_secret());
+                teacher_tokens.push(
+                    roster
+                        .sign_in_as(teacher, &format!("teacher{}", index + 1), &password)
+                        .await?,
+                );
+            }
+            let services = crate::demo_term::Services {
+                schedule: ScheduleServiceClient::new(channel(suite, "schedule")?),
+                gradebook: admin.gradebook.clone(),
+            };
+            let term = crate::demo_term::DemoClasses {
+                school_id: &school.id,
+                grade_level: GRADE,
+                classes,
+                subject_ids: &subject_ids,
+                teacher_ids: &teachers,
+                teacher_tokens: &teacher_tokens,
+                deputy: deputy_token,
+            };
+            crate::demo_term::seed_term(&services, &term, today).await?
+        }
     };
-    let marks_posted =
-        post_marks(&teacher_caller, &student_ids, &subject_ids, start, today).await?;
     tracing::info!(school_id = %school.id, marks_posted, "seeded the demo school");
     Ok(DemoSchool {
         school_id: school.id,

@@ -6,15 +6,21 @@
 
 mod api;
 mod calendar;
+mod files;
 mod generate;
 mod model;
 mod store;
+mod sweep;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::config::ServerLimits;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_server::ScheduleServiceServer;
 use tokio::net::TcpListener;
@@ -33,6 +39,13 @@ pub struct Settings {
     pub database: DbSettings,
     pub limits: ServerLimits,
     pub identity_url: String,
+    /// Where homework and submission files are kept (every replica must
+    /// see the same folder).
+    pub attachments_dir: PathBuf,
+    /// Largest file accepted, in bytes.
+    pub max_attachment_bytes: u64,
+    /// The gradebook: marks and attendance for the diary, marks for submissions.
+    pub gradebook_url: String,
 }
 
 /// Serves the schedule on `listener` until `shutdown` is cancelled.
@@ -42,19 +55,34 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
+    let files: Arc<dyn files::FileStore> =
+        Arc::new(files::LocalDir::new(&settings.attachments_dir)?);
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
+    let gradebook = GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?);
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
-    let service = ScheduleServiceServer::new(api::ScheduleApi::new(db.clone(), identity))
-        .max_decoding_message_size(limits.max_message_bytes)
-        .max_encoding_message_size(limits.max_message_bytes);
+    let sweeper = tokio::spawn(sweep::run(db.clone(), files.clone(), shutdown.clone()));
+    let attachments = api::AttachmentLimits {
+        max_bytes: settings.max_attachment_bytes,
+    };
+    let service = ScheduleServiceServer::new(api::ScheduleApi::new(
+        db.clone(),
+        identity,
+        gradebook,
+        files,
+        attachments,
+    ))
+    .max_decoding_message_size(limits.max_message_bytes)
+    .max_encoding_message_size(limits.max_message_bytes);
     let options = ServeOptions {
         name: "schedule",
         limits,
         verifier,
         public_methods: &[],
     };
-    let result = serve(service, options, listener, shutdown).await;
+    let result = serve(service, options, listener, shutdown.clone()).await;
+    shutdown.cancel();
+    let _ = sweeper.await;
     db.close().await;
     result
 }

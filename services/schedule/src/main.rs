@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::Parser;
 use otmetka_platform::BinaryConfig;
@@ -15,6 +16,24 @@ struct Config {
     database: DatabaseArgs,
     #[command(flatten)]
     identity: IdentityArgs,
+    /// gRPC address of the gradebook (marks and attendance for the diary).
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    gradebook_url: String,
+    /// Folder for homework and submission files; every replica must see
+    /// the same one (a shared volume).
+    #[arg(
+        long,
+        env = "OTMETKA_ATTACHMENTS_DIR",
+        default_value = "data/attachments"
+    )]
+    attachments_dir: PathBuf,
+    /// Largest homework or submission file accepted, in bytes.
+    #[arg(long, env = "OTMETKA_MAX_ATTACHMENT_BYTES", default_value_t = 20 * 1024 * 1024)]
+    max_attachment_bytes: u64,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -36,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
             database: config.database.settings("schedule"),
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
+            attachments_dir: config.attachments_dir,
+            max_attachment_bytes: config.max_attachment_bytes,
+            gradebook_url: config.gradebook_url,
         };
         otmetka_schedule::run(settings, listener, shutdown).await
     })

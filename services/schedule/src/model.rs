@@ -71,17 +71,29 @@ text_enum!(
         Lesson => "lesson",
         Homework => "homework",
         Submission => "submission",
+        Attachment => "attachment",
     }
 );
 
-text_enum!(
-    /// What happened to a resource.
-    ChangeType {
-        Created => "created",
-        Updated => "updated",
-        Deleted => "deleted",
+/// What happened to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeType {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl ChangeType {
+    /// The shared outbox's name for it.
+    pub fn outbox_kind(self) -> otmetka_platform::outbox::ChangeKind {
+        use otmetka_platform::outbox::ChangeKind;
+        match self {
+            ChangeType::Created => ChangeKind::Created,
+            ChangeType::Updated => ChangeKind::Updated,
+            ChangeType::Deleted => ChangeKind::Deleted,
+        }
     }
-);
+}
 
 /// Grade levels 1–11, kept sorted and without repeats. Stored as ",5,6," so
 /// that a `LIKE '%,5,%'` finds one level on either backend.
@@ -404,6 +416,81 @@ impl Lesson {
     /// Who gives it: the substitute when there is one.
     pub fn acting_teacher(&self) -> Uuid {
         self.substitute_teacher_id.unwrap_or(self.teacher_id)
+    }
+}
+
+text_enum!(
+    /// Where a submission stands.
+    SubmissionStatus {
+        Submitted => "submitted",
+        Returned => "returned",
+        Marked => "marked",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Homework {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub lesson_id: Uuid,
+    pub due_lesson_id: Uuid,
+    pub class_id: Uuid,
+    pub group_id: Option<Uuid>,
+    pub subject_id: Uuid,
+    pub set_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub text: String,
+    pub submission_required: bool,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Submission {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub homework_id: Uuid,
+    pub student_id: Uuid,
+    pub text: String,
+    pub status: String,
+    pub submitted_at: DateTime<Utc>,
+    pub late: bool,
+    pub teacher_comment: String,
+    pub mark_id: Option<Uuid>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Submission {
+    pub fn status(&self) -> Option<SubmissionStatus> {
+        SubmissionStatus::parse(&self.status)
+    }
+}
+
+/// A stored file, as the database knows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub homework_id: Option<Uuid>,
+    pub submission_id: Option<Uuid>,
+}
+
+impl Attachment {
+    pub fn key(&self) -> crate::files::FileKey {
+        crate::files::FileKey {
+            school_id: self.school_id,
+            id: self.id,
+        }
     }
 }
 

@@ -238,14 +238,16 @@ impl IdentityApi {
         let class = store::get_class(&self.state.db, id)
             .await?
             .ok_or_else(|| Error::not_found("class"))?;
-        require_school(
+        // Staff of the school, and the class's students and their guardians.
+        access::require_class(
             &self.state.db,
             &ctx.principal,
-            class.school_id,
-            Action::ReadRoster,
+            id,
+            None,
+            None,
+            Action::ReadClass,
         )
-        .await
-        .map_err(|_| Error::not_found("class"))?;
+        .await?;
         Ok(pb::GetClassResponse {
             class: Some(convert::class(class)),
         })

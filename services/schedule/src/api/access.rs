@@ -22,6 +22,18 @@ pub use identity::Action;
 
 /// How long a school's timezone is trusted before identity is asked again.
 const TIMEZONE_TTL: Duration = Duration::from_secs(600);
+/// How long a school's directory (staff and subject names) is reused.
+const DIRECTORY_TTL: Duration = Duration::from_secs(60);
+
+/// Something identity told, and when.
+type Fetched<T> = (Arc<T>, Instant);
+
+/// The names a diary shows: staff by person id, subjects by id.
+#[derive(Debug, Default)]
+pub struct SchoolNames {
+    pub staff: HashMap<Uuid, String>,
+    pub subjects: HashMap<Uuid, String>,
+}
 
 /// Where a student is on a day.
 #[derive(Debug, Clone)]
@@ -40,6 +52,7 @@ pub struct ClassFacts {
 pub struct Identity {
     client: IdentityServiceClient<Channel>,
     timezones: Arc<Mutex<HashMap<Uuid, (Tz, Instant)>>>,
+    directories: Arc<Mutex<HashMap<Uuid, Fetched<SchoolNames>>>>,
 }
 
 fn uuid_list(ids: &[String]) -> Vec<Uuid> {
@@ -53,6 +66,7 @@ impl Identity {
         Self {
             client,
             timezones: Arc::default(),
+            directories: Arc::default(),
         }
     }
 
@@ -326,6 +340,58 @@ impl Identity {
             .expect("timezone cache")
             .insert(school_id, (timezone, Instant::now()));
         Ok(timezone)
+    }
+
+    /// The school's staff and subject names, asked of identity (with the
+    /// caller's token: anyone linked to the school may) at most once a
+    /// minute per school and replica.
+    pub async fn directory(&self, ctx: &CallContext, school_id: Uuid) -> Result<Arc<SchoolNames>> {
+        if let Some((names, at)) = self
+            .directories
+            .lock()
+            .expect("directory cache")
+            .get(&school_id)
+            && at.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(names.clone());
+        }
+        let answer = self
+            .client
+            .clone()
+            .get_school_directory(ctx.forward(identity::GetSchoolDirectoryRequest {
+                school_id: school_id.to_string(),
+            })?)
+            .await?
+            .into_inner();
+        let full_name = |entry: &identity::DirectoryEntry| {
+            [&entry.family_name, &entry.given_name, &entry.middle_name]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let names = Arc::new(SchoolNames {
+            staff: answer
+                .staff
+                .iter()
+                .filter_map(|entry| {
+                    Some((Uuid::parse_str(&entry.person_id).ok()?, full_name(entry)))
+                })
+                .collect(),
+            subjects: answer
+                .subjects
+                .iter()
+                .filter_map(|subject| {
+                    Some((Uuid::parse_str(&subject.id).ok()?, subject.name.clone()))
+                })
+                .collect(),
+        });
+        self.directories
+            .lock()
+            .expect("directory cache")
+            .insert(school_id, (names.clone(), Instant::now()));
+        Ok(names)
     }
 
     fn remembered(&self, school_id: Uuid) -> Option<(Tz, Instant)> {

@@ -1,6 +1,8 @@
-//! The change feed: the outbox, read by cursor.
+//! The change feed: the shared outbox, read by cursor.
 
+use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::outbox::{self, ChangeKind, FeedEntry};
 use otmetka_platform::paging::Page;
 use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
@@ -10,31 +12,45 @@ use prost::Message;
 use super::ScheduleApi;
 use super::access::Action;
 use super::input::Input;
-use crate::model::ChangeType;
-use crate::store::{self, StoredChange};
 
-fn to_proto(stored: &StoredChange) -> Result<pb::Change> {
-    let decoded = pb::Change::decode(stored.resource.as_slice())
-        .map_err(|error| Error::Internal(anyhow::Error::new(error).context("an outbox row")))?;
-    let change_type = match ChangeType::parse(&stored.change_type) {
-        Some(ChangeType::Created) => pb::ChangeType::Created,
-        Some(ChangeType::Updated) => pb::ChangeType::Updated,
-        Some(ChangeType::Deleted) => pb::ChangeType::Deleted,
-        None => pb::ChangeType::Unspecified,
+/// One outbox row as the contract shows it: the payload is the contract's
+/// `Change` (event id, actor, resource); the columns tell the rest.
+fn to_proto(entry: &FeedEntry) -> Result<pb::Change> {
+    let change = &entry.change;
+    let corrupt = || Error::Internal(anyhow::anyhow!("change {} is unreadable", entry.cursor));
+    let decoded = change
+        .payload
+        .as_deref()
+        .map(pb::Change::decode)
+        .transpose()
+        .map_err(|_| corrupt())?
+        .unwrap_or_default();
+    let change_type = match ChangeKind::parse(&change.kind).ok_or_else(corrupt)? {
+        ChangeKind::Created => pb::ChangeType::Created,
+        ChangeKind::Updated => pb::ChangeType::Updated,
+        ChangeKind::Deleted => pb::ChangeType::Deleted,
     };
     Ok(pb::Change {
-        id: stored.id.to_string(),
-        school_id: stored.school_id.to_string(),
+        id: decoded.id,
+        school_id: change.school_id.to_string(),
         change_type: change_type.into(),
-        resource_id: stored.resource_id.to_string(),
-        commit_time: Some(to_timestamp(stored.committed_at)),
-        actor_id: stored.actor_id.to_string(),
+        resource_id: change.resource_id.to_string(),
+        commit_time: Some(to_timestamp(change.created_at)),
+        actor_id: decoded.actor_id,
         resource: decoded.resource,
     })
 }
 
-/// The cursor is the last sequence number handed out; nothing is pruned
-/// from the outbox yet, so every cursor stays valid.
+/// The cursor before the first change: the contract hands out a cursor
+/// even when there is nothing yet, and the outbox's own is then empty.
+fn start_cursor(db: &Db) -> &'static str {
+    match db {
+        Db::Postgres(_) => "0.0",
+        Db::Sqlite(_) => "0",
+    }
+}
+
+/// Nothing is pruned from the outbox yet, so every cursor stays valid.
 pub async fn list_changes(
     api: &ScheduleApi,
     ctx: CallContext,
@@ -43,19 +59,6 @@ pub async fn list_changes(
     let page = Page::parse(request.page_size, "")?;
     let mut input = Input::new();
     let school_id = input.optional_id("school_id", &request.school_id);
-    let after = if request.page_token.is_empty() {
-        0
-    } else {
-        request
-            .page_token
-            .parse::<i64>()
-            .ok()
-            .filter(|seq| *seq >= 0)
-            .unwrap_or_else(|| {
-                input.refuse("page_token", "not a token from a previous call");
-                0
-            })
-    };
     input.finish()?;
     let Some(school_id) = school_id else {
         // Every school's feed is for platform services, and none reads it yet.
@@ -66,13 +69,29 @@ pub async fn list_changes(
     api.identity
         .school(&ctx, Action::ReadRoster, school_id)
         .await?;
-    let mut rows = store::changes_after(&api.db, school_id, after, page.fetch_limit()).await?;
-    let caught_up = rows.len() <= page.size as usize;
-    rows.truncate(page.size as usize);
-    let last = rows.last().map_or(after, |row| row.seq);
+    let (mut entries, _) = outbox::list(
+        &api.db,
+        &request.page_token,
+        Some(school_id),
+        page.fetch_limit(),
+    )
+    .await
+    .map_err(|error| match error {
+        Error::InvalidArgument(_) => {
+            Error::invalid("page_token", "not a token from a previous call")
+        }
+        other => other,
+    })?;
+    let caught_up = entries.len() <= page.size as usize;
+    entries.truncate(page.size as usize);
+    let next_page_token = match entries.last() {
+        Some(entry) => entry.cursor.clone(),
+        None if request.page_token.is_empty() => start_cursor(&api.db).to_owned(),
+        None => request.page_token,
+    };
     Ok(pb::ListChangesResponse {
-        changes: rows.iter().map(to_proto).collect::<Result<_>>()?,
-        next_page_token: last.to_string(),
+        changes: entries.iter().map(to_proto).collect::<Result<_>>()?,
+        next_page_token,
         caught_up,
     })
 }

@@ -5,8 +5,9 @@ use otmetka_proto::schedule::v1 as pb;
 use uuid::Uuid;
 
 use crate::model::{
-    AcademicYear, BellSchedule, BellSlots, GradeLevels, Holiday, HolidayKind, Lesson, Origin,
-    PeriodKind, Periodicity, ReportingPeriod, TimetableEntry, format_time,
+    AcademicYear, Attachment, BellSchedule, BellSlots, GradeLevels, Holiday, HolidayKind, Homework,
+    Lesson, Origin, PeriodKind, Periodicity, ReportingPeriod, Submission, SubmissionStatus,
+    TimetableEntry, format_time,
 };
 
 fn id_or_empty(id: Option<Uuid>) -> String {
@@ -202,5 +203,78 @@ pub fn lesson(lesson: &Lesson) -> pb::Lesson {
         orphaned: lesson.orphaned,
         create_time: Some(to_timestamp(lesson.created_at)),
         update_time: Some(to_timestamp(lesson.updated_at)),
+    }
+}
+
+pub fn attachment(file: &Attachment) -> pb::Attachment {
+    pb::Attachment {
+        id: file.id.to_string(),
+        school_id: file.school_id.to_string(),
+        file_name: file.file_name.clone(),
+        content_type: file.content_type.clone(),
+        size_bytes: file.size_bytes,
+        sha256: file.sha256.clone(),
+        uploaded_by_id: file.uploaded_by.to_string(),
+        create_time: Some(to_timestamp(file.created_at)),
+    }
+}
+
+/// A homework with its files (those of `files` that are its own).
+pub fn homework(homework: &Homework, files: &[Attachment]) -> pb::Homework {
+    let own: Vec<&Attachment> = files
+        .iter()
+        .filter(|file| file.homework_id == Some(homework.id))
+        .collect();
+    pb::Homework {
+        id: homework.id.to_string(),
+        school_id: homework.school_id.to_string(),
+        lesson_id: homework.lesson_id.to_string(),
+        due_lesson_id: homework.due_lesson_id.to_string(),
+        due_date: homework.due_date.to_string(),
+        class_id: homework.class_id.to_string(),
+        group_id: id_or_empty(homework.group_id),
+        subject_id: homework.subject_id.to_string(),
+        text: homework.text.clone(),
+        attachment_ids: own.iter().map(|file| file.id.to_string()).collect(),
+        attachments: own.into_iter().map(attachment).collect(),
+        submission_required: homework.submission_required,
+        author_id: homework.author_id.to_string(),
+        create_time: Some(to_timestamp(homework.created_at)),
+        update_time: Some(to_timestamp(homework.updated_at)),
+    }
+}
+
+pub fn submission_status(status: Option<SubmissionStatus>) -> pb::SubmissionStatus {
+    match status {
+        Some(SubmissionStatus::Submitted) => pb::SubmissionStatus::Submitted,
+        Some(SubmissionStatus::Returned) => pb::SubmissionStatus::Returned,
+        Some(SubmissionStatus::Marked) => pb::SubmissionStatus::Marked,
+        None => pb::SubmissionStatus::Unspecified,
+    }
+}
+
+/// A submission with its files (those of `files` that are its own).
+pub fn submission(submission: &Submission, files: &[Attachment]) -> pb::Submission {
+    let own: Vec<&Attachment> = files
+        .iter()
+        .filter(|file| file.submission_id == Some(submission.id))
+        .collect();
+    pb::Submission {
+        id: submission.id.to_string(),
+        school_id: submission.school_id.to_string(),
+        homework_id: submission.homework_id.to_string(),
+        student_id: submission.student_id.to_string(),
+        text: submission.text.clone(),
+        attachment_ids: own.iter().map(|file| file.id.to_string()).collect(),
+        attachments: own.into_iter().map(attachment).collect(),
+        status: submission_status(submission.status()).into(),
+        submit_time: Some(to_timestamp(submission.submitted_at)),
+        late: submission.late,
+        teacher_comment: submission.teacher_comment.clone(),
+        mark_id: id_or_empty(submission.mark_id),
+        reviewed_by_id: id_or_empty(submission.reviewed_by),
+        review_time: submission.reviewed_at.map(to_timestamp),
+        create_time: Some(to_timestamp(submission.created_at)),
+        update_time: Some(to_timestamp(submission.updated_at)),
     }
 }

@@ -1,25 +1,289 @@
-//! The diary week of one student.
+//! The diary week of one student: lessons, with subject and teacher names,
+//! homework set and due with the student's submission state, and the
+//! student's marks and attendance from gradebook.
+//!
+//! A week costs a fixed number of calls whatever it holds: one access
+//! check, the school's directory (cached), one marks and one attendance
+//! call to gradebook (with the caller's token, waited for within a bound;
+//! the week is shown without them if gradebook is slow or down), the
+//! school's work types (cached), and five queries.
 
-use chrono::{Datelike, Days};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, Days, NaiveDate};
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::schedule::v1 as pb;
+use tonic::transport::Channel;
+use uuid::Uuid;
 
-use super::ScheduleApi;
+use super::access::SchoolNames;
 use super::input::Input;
-use crate::calendar::{school_today, week_of};
-use crate::model::Lesson;
-use crate::store;
+use super::{ScheduleApi, convert};
+use crate::calendar::{DateRange, school_today, week_of};
+use crate::model::{Attachment, Homework, Lesson, Submission};
+use crate::store::{self, OwnerKind};
 
-/// Marks, attendance and homework are not filled in yet: gradebook has no
-/// per-lesson read for them and homework is not built, so every lesson says
-/// so through `marks_unavailable` rather than showing an empty record as a
-/// clean one.
-fn diary_lesson(lesson: &Lesson) -> pb::DiaryLesson {
+/// How long the week waits for gradebook before showing itself without
+/// marks and attendance.
+const GRADEBOOK_WAIT: Duration = Duration::from_millis(1500);
+/// How long a school's work type names are reused.
+const WORK_TYPES_TTL: Duration = Duration::from_secs(60);
+/// One page holds any student's week of marks.
+const WEEK_PAGE: i32 = 500;
+
+/// A school's work type names, cached per school.
+#[derive(Clone, Default)]
+pub struct WorkTypes(Arc<Mutex<HashMap<Uuid, Fetched>>>);
+
+/// Work type names by id, and when gradebook told them.
+type Fetched = (Arc<HashMap<String, String>>, Instant);
+
+impl WorkTypes {
+    async fn names(
+        &self,
+        client: &GradebookServiceClient<Channel>,
+        ctx: &CallContext,
+        school_id: Uuid,
+    ) -> Result<Arc<HashMap<String, String>>> {
+        if let Some((names, at)) = self.0.lock().expect("work types").get(&school_id)
+            && at.elapsed() < WORK_TYPES_TTL
+        {
+            return Ok(names.clone());
+        }
+        let answer = client
+            .clone()
+            .list_work_types(ctx.forward(gradebook::ListWorkTypesRequest {
+                school_id: school_id.to_string(),
+                page_size: WEEK_PAGE,
+                page_token: String::new(),
+            })?)
+            .await?
+            .into_inner();
+        let names: Arc<HashMap<String, String>> = Arc::new(
+            answer
+                .work_types
+                .into_iter()
+                .map(|work_type| (work_type.id, work_type.name))
+                .collect(),
+        );
+        self.0
+            .lock()
+            .expect("work types")
+            .insert(school_id, (names.clone(), Instant::now()));
+        Ok(names)
+    }
+}
+
+/// What gradebook holds of the student's week.
+struct Record {
+    marks: Vec<gradebook::Mark>,
+    attendance: Vec<gradebook::AttendanceRecord>,
+    work_types: Arc<HashMap<String, String>>,
+}
+
+async fn read_record(
+    api: &ScheduleApi,
+    ctx: &CallContext,
+    school_id: Uuid,
+    student_id: Uuid,
+    week: DateRange,
+) -> Result<Record> {
+    let client = &api.gradebook;
+    let marks = async {
+        client
+            .clone()
+            .list_student_marks(ctx.forward(gradebook::ListStudentMarksRequest {
+                student_id: student_id.to_string(),
+                from_date: week.start.to_string(),
+                to_date: week.end.to_string(),
+                page_size: WEEK_PAGE,
+                ..Default::default()
+            })?)
+            .await
+            .map(|answer| answer.into_inner().marks)
+            .map_err(otmetka_platform::Error::from)
+    };
+    let attendance = async {
+        client
+            .clone()
+            .list_student_attendance(ctx.forward(gradebook::ListStudentAttendanceRequest {
+                student_id: student_id.to_string(),
+                from_date: week.start.to_string(),
+                to_date: week.end.to_string(),
+                page_size: WEEK_PAGE,
+                page_token: String::new(),
+            })?)
+            .await
+            .map(|answer| answer.into_inner().records)
+            .map_err(otmetka_platform::Error::from)
+    };
+    let (marks, attendance) = tokio::try_join!(marks, attendance)?;
+    let marks: Vec<gradebook::Mark> = marks
+        .into_iter()
+        .filter(|mark| mark.delete_time.is_none())
+        .collect();
+    // Work type names only matter when there are marks; without them the
+    // marks still show.
+    let work_types = if marks.is_empty() {
+        Arc::default()
+    } else {
+        api.work_types
+            .names(client, ctx, school_id)
+            .await
+            .unwrap_or_default()
+    };
+    Ok(Record {
+        marks,
+        attendance,
+        work_types,
+    })
+}
+
+/// Which lesson a mark or attendance record belongs to: its own when it
+/// names one of the week, else the subject's first lesson that day.
+fn lesson_for(lessons: &[Lesson], lesson_id: &str, date: &str, subject_id: &str) -> Option<Uuid> {
+    if let Some(lesson) = lessons.iter().find(|l| l.id.to_string() == lesson_id) {
+        return Some(lesson.id);
+    }
+    let date: NaiveDate = date.parse().ok()?;
+    lessons
+        .iter()
+        .filter(|l| l.date == date && l.subject_id.to_string() == subject_id)
+        .min_by_key(|l| l.lesson_number)
+        .map(|l| l.id)
+}
+
+fn scale_code(scale: i32) -> &'static str {
+    match gradebook::ScaleKind::try_from(scale) {
+        Ok(gradebook::ScaleKind::TenPoint) => "ten_point",
+        Ok(gradebook::ScaleKind::HundredPoint) => "hundred_point",
+        Ok(gradebook::ScaleKind::PassFail) => "pass_fail",
+        Ok(gradebook::ScaleKind::Custom) => "custom",
+        _ => "five_point",
+    }
+}
+
+/// The value a diary shows: the mark, or what was written instead of one.
+fn shown_value(mark: &gradebook::Mark) -> String {
+    match gradebook::MarkStatus::try_from(mark.status) {
+        Ok(gradebook::MarkStatus::Exempt) => "осв".into(),
+        Ok(gradebook::MarkStatus::NotSubmitted) => "н/сд".into(),
+        Ok(gradebook::MarkStatus::Absent) => "отс".into(),
+        Ok(gradebook::MarkStatus::Pending) => "•".into(),
+        _ => mark.value.clone(),
+    }
+}
+
+fn diary_mark(mark: &gradebook::Mark, work_types: &HashMap<String, String>) -> pb::DiaryMark {
+    pb::DiaryMark {
+        mark_id: mark.id.clone(),
+        value: shown_value(mark),
+        scale_code: scale_code(mark.scale).into(),
+        work_type_name: work_types
+            .get(&mark.work_type_id)
+            .cloned()
+            .unwrap_or_default(),
+        weight: f64::from(mark.weight),
+        comment: mark.comment.clone(),
+        seen: mark.seen_time.is_some(),
+    }
+}
+
+fn attendance_status(kind: i32) -> pb::DiaryAttendanceStatus {
+    match gradebook::AttendanceKind::try_from(kind) {
+        Ok(gradebook::AttendanceKind::Absent) => pb::DiaryAttendanceStatus::Absent,
+        Ok(gradebook::AttendanceKind::Ill) => pb::DiaryAttendanceStatus::Ill,
+        Ok(gradebook::AttendanceKind::Excused) => pb::DiaryAttendanceStatus::Excused,
+        Ok(gradebook::AttendanceKind::Late) => pb::DiaryAttendanceStatus::Late,
+        _ => pb::DiaryAttendanceStatus::Unspecified,
+    }
+}
+
+/// The student's homework of the week, with files and submission states.
+struct WeekHomework {
+    homework: Vec<Homework>,
+    files: Vec<Attachment>,
+    submissions: HashMap<Uuid, Submission>,
+}
+
+impl WeekHomework {
+    fn shown(&self, homework: &Homework) -> pb::DiaryHomework {
+        let status = self
+            .submissions
+            .get(&homework.id)
+            .map(|submission| convert::submission_status(submission.status()))
+            .unwrap_or(pb::SubmissionStatus::Unspecified);
+        pb::DiaryHomework {
+            homework_id: homework.id.to_string(),
+            text: homework.text.clone(),
+            attachments: self
+                .files
+                .iter()
+                .filter(|file| file.homework_id == Some(homework.id))
+                .map(convert::attachment)
+                .collect(),
+            set_on_lesson_id: homework.lesson_id.to_string(),
+            submission_required: homework.submission_required,
+            submission_status: status.into(),
+        }
+    }
+}
+
+async fn week_homework(
+    api: &ScheduleApi,
+    school_id: Uuid,
+    student_id: Uuid,
+    class_id: Uuid,
+    group_ids: &[Uuid],
+    week: DateRange,
+) -> Result<WeekHomework> {
+    let homework: Vec<Homework> = store::week_homework(&api.db, school_id, class_id, week)
+        .await?
+        .into_iter()
+        .filter(|h| h.group_id.is_none_or(|group| group_ids.contains(&group)))
+        .collect();
+    let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
+    let (files, submissions) = tokio::try_join!(
+        store::files_of(&api.db, school_id, OwnerKind::Homework, &ids),
+        store::student_submissions(&api.db, school_id, student_id, &ids),
+    )?;
+    Ok(WeekHomework {
+        homework,
+        files,
+        submissions: submissions
+            .into_iter()
+            .map(|submission| (submission.homework_id, submission))
+            .collect(),
+    })
+}
+
+fn diary_lesson(
+    lesson: &Lesson,
+    names: &SchoolNames,
+    homework: &WeekHomework,
+    record: Option<&Record>,
+    matched: &HashMap<Uuid, (Vec<usize>, Option<usize>)>,
+) -> pb::DiaryLesson {
     let status = if lesson.cancelled {
         pb::LessonStatus::Cancelled
     } else {
         pb::LessonStatus::Scheduled
+    };
+    let teacher = lesson.acting_teacher();
+    let (marks, attendance) = match (record, matched.get(&lesson.id)) {
+        (Some(record), Some((marks, attendance))) => (
+            marks
+                .iter()
+                .map(|i| diary_mark(&record.marks[*i], &record.work_types))
+                .collect(),
+            attendance.map(|i| &record.attendance[i]),
+        ),
+        _ => (Vec::new(), None),
     };
     pb::DiaryLesson {
         lesson_id: lesson.id.to_string(),
@@ -27,12 +291,38 @@ fn diary_lesson(lesson: &Lesson) -> pb::DiaryLesson {
         start_time: lesson.start_time.clone(),
         end_time: lesson.end_time.clone(),
         subject_id: lesson.subject_id.to_string(),
-        teacher_id: lesson.acting_teacher().to_string(),
+        subject_name: names
+            .subjects
+            .get(&lesson.subject_id)
+            .cloned()
+            .unwrap_or_default(),
+        teacher_id: teacher.to_string(),
+        teacher_name: names.staff.get(&teacher).cloned().unwrap_or_default(),
         substituted: lesson.substitute_teacher_id.is_some(),
         room: lesson.room().to_owned(),
         status: status.into(),
         topic: lesson.topic.clone(),
-        ..Default::default()
+        homework_due: homework
+            .homework
+            .iter()
+            .filter(|h| h.due_lesson_id == lesson.id)
+            .map(|h| homework.shown(h))
+            .collect(),
+        homework_set: homework
+            .homework
+            .iter()
+            .filter(|h| h.lesson_id == lesson.id)
+            .map(|h| homework.shown(h))
+            .collect(),
+        marks,
+        attendance: attendance
+            .map_or(pb::DiaryAttendanceStatus::Unspecified, |record| {
+                attendance_status(record.kind)
+            })
+            .into(),
+        attendance_reason: attendance
+            .map(|record| record.reason.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -55,8 +345,51 @@ pub async fn student_week(
         .student(&ctx, school_id, student_id, date)
         .await?;
     let week = week_of(date);
-    let lessons: Vec<Lesson> = store::class_lessons(&api.db, school_id, place.class_id, week)
-        .await?
+
+    let record = async {
+        match tokio::time::timeout(
+            GRADEBOOK_WAIT,
+            read_record(api, &ctx, school_id, student_id, week),
+        )
+        .await
+        {
+            Ok(Ok(record)) => Some(record),
+            Ok(Err(error)) => {
+                tracing::warn!(%school_id, %error, "the diary week is shown without gradebook");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(%school_id, "gradebook was too slow for the diary week");
+                None
+            }
+        }
+    };
+    let names = async {
+        api.identity
+            .directory(&ctx, school_id)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%school_id, %error, "the diary week is shown without names");
+                Arc::default()
+            })
+    };
+    let stored = async {
+        tokio::try_join!(
+            store::class_lessons(&api.db, school_id, place.class_id, week),
+            store::holidays_within(&api.db, school_id, week),
+            week_homework(
+                api,
+                school_id,
+                student_id,
+                place.class_id,
+                &place.group_ids,
+                week
+            ),
+        )
+    };
+    let (record, names, stored) = tokio::join!(record, names, stored);
+    let (lessons, holidays, homework) = stored?;
+    let lessons: Vec<Lesson> = lessons
         .into_iter()
         .filter(|lesson| {
             lesson
@@ -64,6 +397,32 @@ pub async fn student_week(
                 .is_none_or(|group| place.group_ids.contains(&group))
         })
         .collect();
+
+    // Marks and attendance, by lesson.
+    let mut matched: HashMap<Uuid, (Vec<usize>, Option<usize>)> = HashMap::new();
+    if let Some(record) = &record {
+        for (i, mark) in record.marks.iter().enumerate() {
+            if let Some(lesson) = lesson_for(
+                &lessons,
+                &mark.lesson_id,
+                &mark.lesson_date,
+                &mark.subject_id,
+            ) {
+                matched.entry(lesson).or_default().0.push(i);
+            }
+        }
+        for (i, entry) in record.attendance.iter().enumerate() {
+            if let Some(lesson) = lesson_for(
+                &lessons,
+                &entry.lesson_id,
+                &entry.lesson_date,
+                &entry.subject_id,
+            ) {
+                matched.entry(lesson).or_default().1 = Some(i);
+            }
+        }
+    }
+
     let grade_level = match lessons.first() {
         Some(lesson) => Some(lesson.grade_level),
         None => api
@@ -73,7 +432,6 @@ pub async fn student_week(
             .ok()
             .map(|class| class.grade_level),
     };
-    let holidays = store::holidays_within(&api.db, school_id, week).await?;
     let days = (0..7)
         .map(|offset| {
             let day = week.start + Days::new(offset);
@@ -88,7 +446,9 @@ pub async fn student_week(
                 lessons: lessons
                     .iter()
                     .filter(|lesson| lesson.date == day)
-                    .map(diary_lesson)
+                    .map(|lesson| {
+                        diary_lesson(lesson, &names, &homework, record.as_ref(), &matched)
+                    })
                     .collect(),
             }
         })
@@ -98,6 +458,6 @@ pub async fn student_week(
         week_start_date: week.start.to_string(),
         week_end_date: week.end.to_string(),
         days,
-        marks_unavailable: true,
+        marks_unavailable: record.is_none(),
     })
 }

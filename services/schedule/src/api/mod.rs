@@ -3,26 +3,33 @@
 //! submissions, attachments) answer UNIMPLEMENTED from the generated stubs.
 
 mod access;
+mod attachments;
 mod calendar;
 mod changes;
 mod convert;
 mod diary;
+mod homework;
 mod input;
 mod lessons;
+mod submissions;
 mod timetable;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as pb;
 use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
 use prost::Message;
 use tonic::transport::Channel;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
 use uuid::Uuid;
 
+use crate::files::FileStore;
 use crate::model::{ChangeType, ResourceKind};
 use crate::store::{Change, Created};
 
@@ -32,18 +39,41 @@ pub use timetable::encode_lesson;
 pub struct ScheduleApi {
     db: Db,
     identity: Identity,
+    gradebook: GradebookServiceClient<Channel>,
+    work_types: diary::WorkTypes,
+    files: Arc<dyn FileStore>,
+    attachments: AttachmentLimits,
+}
+
+/// What uploads may be.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachmentLimits {
+    pub max_bytes: u64,
 }
 
 impl ScheduleApi {
-    pub fn new(db: Db, identity: IdentityServiceClient<Channel>) -> Self {
+    pub fn new(
+        db: Db,
+        identity: IdentityServiceClient<Channel>,
+        gradebook: GradebookServiceClient<Channel>,
+        files: Arc<dyn FileStore>,
+        attachments: AttachmentLimits,
+    ) -> Self {
         Self {
             db,
             identity: Identity::new(identity),
+            gradebook,
+            work_types: diary::WorkTypes::default(),
+            files,
+            attachments,
         }
     }
 }
 
-/// The outbox row of a change to one resource, made by the caller.
+/// The outbox row of a change to one resource, made by the caller. The
+/// payload is the contract's `Change` with what the shared outbox has no
+/// column for: the event id, the actor and the resource itself (as it was
+/// before, for deletions).
 pub fn change(
     actor_id: Uuid,
     school_id: Uuid,
@@ -62,19 +92,22 @@ pub fn change(
         pb::change::Resource::Homework(_) => ResourceKind::Homework,
         pb::change::Resource::Submission(_) => ResourceKind::Submission,
     };
+    let payload = pb::Change {
+        id: Uuid::now_v7().to_string(),
+        actor_id: actor_id.to_string(),
+        resource: Some(resource),
+        ..Default::default()
+    }
+    .encode_to_vec();
     Change {
-        id: Uuid::now_v7(),
-        school_id,
-        change_type,
-        kind,
-        resource_id,
-        actor_id,
-        at,
-        resource: pb::Change {
-            resource: Some(resource),
-            ..Default::default()
-        }
-        .encode_to_vec(),
+        created_at: at,
+        ..Change::new(
+            school_id,
+            kind.as_str(),
+            resource_id,
+            change_type.outbox_kind(),
+            Some(payload),
+        )
     }
 }
 
@@ -327,6 +360,84 @@ impl ScheduleService for ScheduleApi {
         request: Request<pb::ChangeLessonRoomRequest>,
     ) -> Reply<pb::ChangeLessonRoomResponse> {
         serve!(self, request, lessons::change_room)
+    }
+    async fn upload_attachment(
+        &self,
+        request: Request<Streaming<pb::UploadAttachmentRequest>>,
+    ) -> Reply<pb::UploadAttachmentResponse> {
+        serve!(self, request, attachments::upload)
+    }
+    async fn download_attachment(
+        &self,
+        request: Request<pb::DownloadAttachmentRequest>,
+    ) -> Reply<attachments::DownloadStream> {
+        serve!(self, request, attachments::download)
+    }
+    async fn create_homework(
+        &self,
+        request: Request<pb::CreateHomeworkRequest>,
+    ) -> Reply<pb::CreateHomeworkResponse> {
+        serve!(self, request, homework::create_homework)
+    }
+    async fn get_homework(
+        &self,
+        request: Request<pb::GetHomeworkRequest>,
+    ) -> Reply<pb::GetHomeworkResponse> {
+        serve!(self, request, homework::get_homework)
+    }
+    async fn list_homework(
+        &self,
+        request: Request<pb::ListHomeworkRequest>,
+    ) -> Reply<pb::ListHomeworkResponse> {
+        serve!(self, request, homework::list_homework)
+    }
+    async fn update_homework(
+        &self,
+        request: Request<pb::UpdateHomeworkRequest>,
+    ) -> Reply<pb::UpdateHomeworkResponse> {
+        serve!(self, request, homework::update_homework)
+    }
+    async fn delete_homework(
+        &self,
+        request: Request<pb::DeleteHomeworkRequest>,
+    ) -> Reply<pb::DeleteHomeworkResponse> {
+        serve!(self, request, homework::delete_homework)
+    }
+    async fn create_submission(
+        &self,
+        request: Request<pb::CreateSubmissionRequest>,
+    ) -> Reply<pb::CreateSubmissionResponse> {
+        serve!(self, request, submissions::create_submission)
+    }
+    async fn get_submission(
+        &self,
+        request: Request<pb::GetSubmissionRequest>,
+    ) -> Reply<pb::GetSubmissionResponse> {
+        serve!(self, request, submissions::get_submission)
+    }
+    async fn list_submissions(
+        &self,
+        request: Request<pb::ListSubmissionsRequest>,
+    ) -> Reply<pb::ListSubmissionsResponse> {
+        serve!(self, request, submissions::list_submissions)
+    }
+    async fn update_submission(
+        &self,
+        request: Request<pb::UpdateSubmissionRequest>,
+    ) -> Reply<pb::UpdateSubmissionResponse> {
+        serve!(self, request, submissions::update_submission)
+    }
+    async fn return_submission(
+        &self,
+        request: Request<pb::ReturnSubmissionRequest>,
+    ) -> Reply<pb::ReturnSubmissionResponse> {
+        serve!(self, request, submissions::return_submission)
+    }
+    async fn mark_submission(
+        &self,
+        request: Request<pb::MarkSubmissionRequest>,
+    ) -> Reply<pb::MarkSubmissionResponse> {
+        serve!(self, request, submissions::mark_submission)
     }
     async fn get_student_week(
         &self,

@@ -80,7 +80,7 @@ pub async fn insert_year(
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, tx => {
+    write_tx!(db, year.school_id, tx => {
         claim_request!(tx, key, year.school_id, ResourceKind::AcademicYear, year.id, year.created_at);
         refuse_overlapping_year!(tx, year);
         sqlx::query(
@@ -140,7 +140,7 @@ macro_rules! year_dependents {
 }
 
 pub async fn update_year(db: &Db, year: &AcademicYear, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, year.school_id, tx => {
         refuse_overlapping_year!(tx, year);
         let outside = year_dependents!(tx, year.id, Some(DateRange { start: year.start_date, end: year.end_date }));
         if !outside.is_empty() {
@@ -159,7 +159,7 @@ pub async fn update_year(db: &Db, year: &AcademicYear, change: &Change) -> Resul
 }
 
 pub async fn delete_year(db: &Db, year: &AcademicYear, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, year.school_id, tx => {
         let dependents = year_dependents!(tx, year.id, None);
         if !dependents.is_empty() {
             return Err(Error::FailedPrecondition(format!(
@@ -244,7 +244,7 @@ pub async fn insert_period(
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, tx => {
+    write_tx!(db, period.school_id, tx => {
         claim_request!(tx, key, period.school_id, ResourceKind::ReportingPeriod, period.id, period.created_at);
         refuse_conflicting_period!(tx, period);
         sqlx::query(
@@ -267,7 +267,7 @@ pub async fn insert_period(
 /// Saves a changed period; its dates, kind and grade levels are checked
 /// against the year's other periods.
 pub async fn update_period(db: &Db, period: &ReportingPeriod, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, period.school_id, tx => {
         refuse_conflicting_period!(tx, period);
         sqlx::query(
             "UPDATE reporting_periods SET number = $3, name = $4, grade_levels = $5,
@@ -286,7 +286,7 @@ pub async fn update_period(db: &Db, period: &ReportingPeriod, change: &Change) -
 }
 
 pub async fn delete_period(db: &Db, period: &ReportingPeriod, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, period.school_id, tx => {
         let deleted = sqlx::query(
             "DELETE FROM reporting_periods WHERE school_id = $1 AND id = $2 AND NOT closed")
             .bind(period.school_id).bind(period.id).execute(&mut *tx).await?.rows_affected();
@@ -367,7 +367,7 @@ pub async fn insert_bells(
     key: Option<&RequestKey>,
     encode: impl Fn(&BellSchedule, crate::model::ChangeType) -> Change,
 ) -> Result<Created> {
-    write_tx!(db, tx => {
+    write_tx!(db, bells.school_id, tx => {
         claim_request!(tx, key, bells.school_id, ResourceKind::BellSchedule, bells.id, bells.created_at);
         let has_default: Option<Uuid> = sqlx::query_scalar(
             "SELECT id FROM bell_schedules WHERE school_id = $1 AND is_default")
@@ -398,7 +398,7 @@ pub async fn update_bells(
             "a school keeps one default bell schedule: make another one the default instead".into(),
         ));
     }
-    write_tx!(db, tx => {
+    write_tx!(db, bells.school_id, tx => {
         if bells.is_default {
             take_default!(tx, bells, encode);
         }
@@ -414,7 +414,7 @@ pub async fn update_bells(
 }
 
 pub async fn delete_bells(db: &Db, bells: &BellSchedule, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, bells.school_id, tx => {
         let named: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM timetable_entries WHERE bell_schedule_id = $1")
             .bind(bells.id).fetch_one(&mut *tx).await?;
@@ -502,7 +502,7 @@ pub async fn insert_holiday(
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, tx => {
+    write_tx!(db, holiday.school_id, tx => {
         claim_request!(tx, key, holiday.school_id, ResourceKind::Holiday, holiday.id, holiday.created_at);
         sqlx::query(
             "INSERT INTO holidays (id, school_id, academic_year_id, kind, name, start_date, end_date,
@@ -518,7 +518,7 @@ pub async fn insert_holiday(
 }
 
 pub async fn update_holiday(db: &Db, holiday: &Holiday, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, holiday.school_id, tx => {
         sqlx::query(
             "UPDATE holidays SET kind = $3, name = $4, start_date = $5, end_date = $6,
                                  grade_levels = $7, updated_at = $8
@@ -533,7 +533,7 @@ pub async fn update_holiday(db: &Db, holiday: &Holiday, change: &Change) -> Resu
 }
 
 pub async fn delete_holiday(db: &Db, holiday: &Holiday, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, holiday.school_id, tx => {
         sqlx::query("DELETE FROM holidays WHERE school_id = $1 AND id = $2")
             .bind(holiday.school_id).bind(holiday.id).execute(&mut *tx).await?;
         record_change!(tx, change);

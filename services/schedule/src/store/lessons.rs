@@ -11,7 +11,7 @@ use crate::calendar::DateRange;
 use crate::generate::{self, NewLessons, Plan, Planned};
 use crate::model::{ChangeType, Lesson, Origin, ResourceKind};
 
-const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timetable_entry_id, origin, \
+pub(crate) const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timetable_entry_id, origin, \
      class_id, group_id, grade_level, subject_id, date, lesson_number, start_time, end_time, \
      starts_at, ends_at, teacher_id, substitute_teacher_id, substitution_reason, planned_room, \
      room_override, topic, cancelled, cancel_reason, has_marks, has_attendance, has_homework, \
@@ -112,18 +112,16 @@ macro_rules! record_changes {
         let changes: &[Change] = $changes;
         for chunk in changes.chunks(BATCH) {
             let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO changes (id, school_id, change_type, resource_kind, resource_id,
-                                      actor_id, committed_at, resource) ",
+                "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload,
+                                      created_at) ",
             );
             insert.push_values(chunk, |mut row, change| {
-                row.push_bind(change.id)
-                    .push_bind(change.school_id)
-                    .push_bind(change.change_type.as_str())
-                    .push_bind(change.kind.as_str())
+                row.push_bind(change.school_id)
+                    .push_bind(&change.resource_type)
                     .push_bind(change.resource_id)
-                    .push_bind(change.actor_id)
-                    .push_bind(change.at)
-                    .push_bind(&change.resource);
+                    .push_bind(&change.kind)
+                    .push_bind(&change.payload)
+                    .push_bind(change.created_at);
             });
             insert.build().execute(&mut *$tx).await?;
         }
@@ -214,13 +212,20 @@ pub async fn class_lessons(
     )
 }
 
+/// The class a group's lessons name, if it has any.
+pub async fn class_of_group(db: &Db, school_id: Uuid, group_id: Uuid) -> Result<Option<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT class_id FROM lessons WHERE school_id = $1 AND group_id = $2 LIMIT 1")
+        .bind(school_id).bind(group_id).fetch_optional(pool).await?))
+}
+
 pub async fn insert_lesson(
     db: &Db,
     lesson: &Lesson,
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, tx => {
+    write_tx!(db, lesson.school_id, tx => {
         claim_request!(tx, key, lesson.school_id, ResourceKind::Lesson, lesson.id, lesson.created_at);
         insert_lessons!(tx, std::slice::from_ref(lesson));
         record_change!(tx, change);
@@ -231,7 +236,7 @@ pub async fn insert_lesson(
 /// Saves a changed lesson. The records flags are the store's own (see
 /// [`set_record_flags`]): a lesson read before a flag changed cannot clear it.
 pub async fn update_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, lesson.school_id, tx => {
         let flags: Option<(bool, bool, bool)> = sqlx::query_as(
             "SELECT has_marks, has_attendance, has_homework FROM lessons WHERE school_id = $1 AND id = $2")
             .bind(lesson.school_id).bind(lesson.id).fetch_optional(&mut *tx).await?;
@@ -247,7 +252,7 @@ pub async fn update_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<
 
 /// Deletes a lesson unless records hang on it.
 pub async fn delete_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, lesson.school_id, tx => {
         let deleted = sqlx::query(
             "DELETE FROM lessons WHERE school_id = $1 AND id = $2
                AND NOT has_marks AND NOT has_attendance AND NOT has_homework")
@@ -286,7 +291,7 @@ pub async fn apply_generation(
          WHERE school_id = $1 AND academic_year_id = $2 AND origin = $3
            AND date >= $4 AND date <= $5 AND ($6 IS NULL OR class_id = $6)"
     );
-    write_tx!(db, tx => {
+    write_tx!(db, scope.school_id, tx => {
         let existing: Vec<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(scope.school_id).bind(scope.academic_year_id).bind(Origin::Timetable.as_str())
             .bind(scope.dates.start).bind(scope.dates.end).bind(scope.class_id)
@@ -331,7 +336,7 @@ pub async fn set_record_flags(
     encode: impl Fn(&Lesson) -> Change,
 ) -> Result<Option<Lesson>> {
     let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
-    write_tx!(db, tx => {
+    write_tx!(db, school_id, tx => {
         let lesson: Option<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(school_id).bind(lesson_id).fetch_optional(&mut *tx).await?;
         let Some(lesson) = lesson else {

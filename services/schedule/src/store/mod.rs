@@ -1,18 +1,29 @@
 //! The schedule's queries, written once for both backends.
 //!
-//! Every change is written with its outbox row (`changes`) in one
-//! transaction. Writers take one lock before they write (an advisory lock on
-//! PostgreSQL; SQLite has a single writer anyway), so the outbox's sequence
-//! follows commit order and a feed reader's cursor never passes a change
-//! that commits later with a smaller number. Schedule writes are few
-//! (timetables, topics, substitutions), so one lock costs little.
+//! Every change is written with its outbox row (`changes`, the platform's
+//! shared outbox) in one transaction; the feed reads it in commit order
+//! without any lock of ours (`otmetka_platform::outbox`).
+//!
+//! Some writes check rules that span rows before they write: timetable
+//! clashes, overlapping years and periods, generation's reading of a
+//! school's lessons, and a lesson's record flags, which homework sets. Those
+//! take the school's lock first (a PostgreSQL advisory lock keyed by the
+//! school; SQLite has one writer anyway), so two of them in one school take
+//! turns and no two schools wait for each other. Writes that touch one row
+//! of their own (files, submissions) take no lock.
 
+mod attachments;
 mod calendar;
+mod homework;
 mod lessons;
+mod submissions;
 mod timetable;
 
+pub use attachments::*;
 pub use calendar::*;
+pub use homework::*;
 pub use lessons::*;
+pub use submissions::*;
 pub use timetable::*;
 
 use chrono::{DateTime, Utc};
@@ -21,40 +32,48 @@ use otmetka_platform::{Error, Result, with_db};
 use sqlx::{Postgres, Sqlite, Transaction};
 use uuid::Uuid;
 
-use crate::model::{ChangeType, ResourceKind};
+pub use otmetka_platform::outbox::Change;
+pub(crate) use otmetka_platform::record_change;
 
-/// The advisory lock every schedule writer holds until it commits.
-const WRITE_LOCK: i64 = 0x6f74_6d65_7363_6864; // "otmeschd"
-
-/// Makes writers take turns until commit.
-pub trait SerializeWrites {
-    fn serialize_writes(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+/// The advisory lock key of a school's rule-checking writes: the random
+/// half of its UUIDv7. Two schools sharing a key only wait for each other.
+fn school_lock_key(school_id: Uuid) -> i64 {
+    school_id.as_u64_pair().1 as i64
 }
 
-impl SerializeWrites for Transaction<'static, Postgres> {
-    async fn serialize_writes(&mut self) -> Result<(), sqlx::Error> {
+/// Makes a school's rule-checking writers take turns until commit.
+pub trait LockSchool {
+    fn lock_school(
+        &mut self,
+        school_id: Uuid,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+}
+
+impl LockSchool for Transaction<'static, Postgres> {
+    async fn lock_school(&mut self, school_id: Uuid) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(WRITE_LOCK)
+            .bind(school_lock_key(school_id))
             .execute(&mut **self)
             .await
             .map(drop)
     }
 }
 
-impl SerializeWrites for Transaction<'static, Sqlite> {
-    async fn serialize_writes(&mut self) -> Result<(), sqlx::Error> {
+impl LockSchool for Transaction<'static, Sqlite> {
+    async fn lock_school(&mut self, _school_id: Uuid) -> Result<(), sqlx::Error> {
         // `BEGIN IMMEDIATE` already made this the only writer.
         Ok(())
     }
 }
 
-/// Runs `$body` in a write transaction bound to `$tx`, committing when it
-/// finishes; an early return (`?`) rolls it back.
+/// Runs `$body` in a write transaction bound to `$tx`, holding the lock of
+/// school `$school`, committing when it finishes; an early return (`?`)
+/// rolls it back.
 macro_rules! write_tx {
-    ($db:expr, $tx:ident => $body:block) => {
+    ($db:expr, $school:expr, $tx:ident => $body:block) => {
         otmetka_platform::with_db!($db, pool => {
             let mut $tx = otmetka_platform::db::BeginWrite::begin_write(pool).await?;
-            $crate::store::SerializeWrites::serialize_writes(&mut $tx).await?;
+            $crate::store::LockSchool::lock_school(&mut $tx, $school).await?;
             let result = $body;
             $tx.commit().await?;
             result
@@ -63,28 +82,19 @@ macro_rules! write_tx {
 }
 pub(crate) use write_tx;
 
-/// Writes the outbox row of `$change` in transaction `$tx`.
-macro_rules! record_change {
-    ($tx:expr, $change:expr) => {{
-        let change: &$crate::store::Change = $change;
-        sqlx::query(
-            "INSERT INTO changes (id, school_id, change_type, resource_kind, resource_id,
-                                  actor_id, committed_at, resource)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(change.id)
-        .bind(change.school_id)
-        .bind(change.change_type.as_str())
-        .bind(change.kind.as_str())
-        .bind(change.resource_id)
-        .bind(change.actor_id)
-        .bind(change.at)
-        .bind(&change.resource)
-        .execute(&mut *$tx)
-        .await?;
-    }};
+/// As [`write_tx!`], without the school's lock: for writes whose rules hold
+/// within their own rows.
+macro_rules! plain_write_tx {
+    ($db:expr, $tx:ident => $body:block) => {
+        otmetka_platform::with_db!($db, pool => {
+            let mut $tx = otmetka_platform::db::BeginWrite::begin_write(pool).await?;
+            let result = $body;
+            $tx.commit().await?;
+            result
+        })
+    };
 }
-pub(crate) use record_change;
+pub(crate) use plain_write_tx;
 
 /// Returns `Created::Earlier` from the enclosing function when `$key` was
 /// used before, and claims it for `$id` otherwise.
@@ -129,20 +139,6 @@ macro_rules! claim_request {
 }
 pub(crate) use claim_request;
 
-/// One outbox row: what changed, and the resource as the contract shows it.
-#[derive(Debug, Clone)]
-pub struct Change {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub change_type: ChangeType,
-    pub kind: ResourceKind,
-    pub resource_id: Uuid,
-    pub actor_id: Uuid,
-    pub at: DateTime<Utc>,
-    /// The contract's message of the resource, encoded.
-    pub resource: Vec<u8>,
-}
-
 /// A create request's idempotency key, per caller.
 #[derive(Debug, Clone)]
 pub struct RequestKey {
@@ -156,35 +152,6 @@ pub enum Created {
     New,
     /// The key was used before: this is what it created.
     Earlier(Uuid),
-}
-
-/// A stored outbox row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredChange {
-    pub seq: i64,
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub change_type: String,
-    pub resource_id: Uuid,
-    pub actor_id: Uuid,
-    pub committed_at: DateTime<Utc>,
-    pub resource: Vec<u8>,
-}
-
-/// A school's changes after `after` (a sequence number), oldest first.
-pub async fn changes_after(
-    db: &Db,
-    school_id: Uuid,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<StoredChange>> {
-    Ok(with_db!(db, pool => sqlx::query_as(
-        "SELECT seq, id, school_id, change_type, resource_id, actor_id,
-                committed_at, resource
-         FROM changes WHERE school_id = $1 AND seq > $2
-         ORDER BY seq LIMIT $3")
-        .bind(school_id).bind(after).bind(limit)
-        .fetch_all(pool).await?))
 }
 
 /// The timezone identity last gave for a school.

@@ -156,7 +156,7 @@ pub async fn insert_entry(
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, tx => {
+    write_tx!(db, entry.school_id, tx => {
         claim_request!(tx, key, entry.school_id, ResourceKind::TimetableEntry, entry.id, entry.created_at);
         refuse_clash!(tx, entry, year);
         sqlx::query(
@@ -182,7 +182,7 @@ pub async fn update_entry(
     year: DateRange,
     change: &Change,
 ) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, entry.school_id, tx => {
         refuse_clash!(tx, entry, year);
         sqlx::query(
             "UPDATE timetable_entries SET class_id = $3, group_id = $4, grade_level = $5,
@@ -202,7 +202,7 @@ pub async fn update_entry(
 }
 
 pub async fn delete_entry(db: &Db, entry: &TimetableEntry, change: &Change) -> Result<()> {
-    write_tx!(db, tx => {
+    write_tx!(db, entry.school_id, tx => {
         sqlx::query("DELETE FROM timetable_entries WHERE school_id = $1 AND id = $2")
             .bind(entry.school_id).bind(entry.id).execute(&mut *tx).await?;
         record_change!(tx, change);

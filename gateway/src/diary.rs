@@ -1,0 +1,444 @@
+//! The family's diary: a student's week, averages with their explanation,
+//! what it takes to reach a mark, final marks, attendance and the
+//! reporting periods to choose from.
+
+use axum::Json;
+use axum::extract::Path;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::schedule::v1 as schedule;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::caller::{ApiQuery, Caller, Params, path_id, renamed, required, timestamp};
+use crate::marks::PageQuery;
+use crate::views::{AttendanceView, AverageView, PeriodKind, PeriodState};
+
+pub mod week;
+
+const STUDENT: &str = "student";
+
+/// Where a student learns: their school and class.
+pub struct Place {
+    pub school_id: String,
+    pub class_id: String,
+}
+
+/// The student's class on `date` (their current one when `date` is empty),
+/// from their memberships; whoever may not see the student learns nothing.
+pub async fn place_of(caller: &Caller, student_id: &str, date: &str) -> Result<Place> {
+    let message = identity::ListStudentMembershipsRequest {
+        student_id: student_id.to_owned(),
+        page_size: 100,
+        page_token: String::new(),
+    };
+    let memberships = caller
+        .identity()
+        .list_student_memberships(caller.request(message)?)
+        .await?
+        .into_inner()
+        .memberships;
+    let covers = |m: &&identity::ClassMembership| {
+        if date.is_empty() {
+            m.end_date.is_empty()
+        } else {
+            m.start_date.as_str() <= date && (m.end_date.is_empty() || date <= m.end_date.as_str())
+        }
+    };
+    // Memberships come oldest first: with none covering the day, the latest.
+    let membership = memberships
+        .iter()
+        .rev()
+        .find(covers)
+        .or(memberships.last())
+        .ok_or_else(|| Error::not_found(STUDENT))?;
+    Ok(Place {
+        school_id: membership.school_id.clone(),
+        class_id: membership.class_id.clone(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AveragesQuery {
+    /// The reporting period (see the student's periods).
+    period_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AveragesView {
+    averages: Vec<AverageView>,
+}
+
+/// `GET /api/v1/students/{student_id}/averages`: the weighted average of
+/// every subject in a period, how it was computed, and the suggested mark.
+#[utoipa::path(get, path = "/api/v1/students/{student_id}/averages", tag = "family",
+    params(("student_id" = String, Path, description = "The student"), AveragesQuery),
+    responses((status = 200, description = "One average per subject with marks", body = AveragesView)))]
+pub async fn averages(
+    caller: Caller,
+    Path(student_id): Path<String>,
+    ApiQuery(query): ApiQuery<AveragesQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let student_id = path_id(STUDENT, &student_id)?;
+            let mut params = Params::new();
+            let reporting_period_id = params.id("period_id", query.period_id.as_deref());
+            params.finish()?;
+            let message = gradebook::GetStudentAveragesRequest {
+                student_id,
+                reporting_period_id,
+            };
+            let averages = caller
+                .gradebook()
+                .get_student_averages(caller.request(message)?)
+                .await
+                .map_err(|status| renamed(status.into(), PERIOD_NAMES))?
+                .into_inner()
+                .averages;
+            Ok(Json(AveragesView {
+                averages: averages.into_iter().map(AverageView::from).collect(),
+            }))
+        })
+        .await
+}
+
+const PERIOD_NAMES: &[(&str, &str)] = &[
+    ("reporting_period_id", "period_id"),
+    ("target_mark", "target"),
+];
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WhatIfQuery {
+    subject_id: Option<String>,
+    period_id: Option<String>,
+    /// The period mark wanted, e.g. `5`.
+    target: Option<String>,
+}
+
+/// Further marks of one value and weight.
+#[derive(Serialize, ToSchema)]
+pub struct HypotheticalMarkView {
+    #[schema(example = "5")]
+    value: String,
+    weight: i32,
+    count: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WhatIfView {
+    reachable: bool,
+    /// The smallest sets of further marks that reach the target.
+    marks_needed: Vec<HypotheticalMarkView>,
+    explanation: String,
+}
+
+/// `GET /api/v1/students/{student_id}/what-if`: which further marks would
+/// reach `target` in a subject and period, by the school's own rules.
+#[utoipa::path(get, path = "/api/v1/students/{student_id}/what-if", tag = "family",
+    params(("student_id" = String, Path, description = "The student"), WhatIfQuery),
+    responses((status = 200, description = "What it takes", body = WhatIfView)))]
+pub async fn what_if(
+    caller: Caller,
+    Path(student_id): Path<String>,
+    ApiQuery(query): ApiQuery<WhatIfQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let student_id = path_id(STUDENT, &student_id)?;
+            let mut params = Params::new();
+            let subject_id = params.id("subject_id", query.subject_id.as_deref());
+            let reporting_period_id = params.id("period_id", query.period_id.as_deref());
+            let target_mark = params.text("target", query.target.as_deref());
+            params.finish()?;
+            let message = gradebook::ComputeWhatIfRequest {
+                student_id,
+                subject_id,
+                reporting_period_id,
+                target_mark,
+            };
+            let answer = caller
+                .gradebook()
+                .compute_what_if(caller.request(message)?)
+                .await
+                .map_err(|status| renamed(status.into(), PERIOD_NAMES))?
+                .into_inner();
+            let marks_needed = answer
+                .marks_needed
+                .into_iter()
+                .map(|mark| HypotheticalMarkView {
+                    value: mark.value,
+                    weight: mark.weight,
+                    count: mark.count,
+                })
+                .collect();
+            Ok(Json(WhatIfView {
+                reachable: answer.reachable,
+                marks_needed,
+                explanation: answer.explanation,
+            }))
+        })
+        .await
+}
+
+/// A final mark for a reporting period or the year.
+#[derive(Serialize, ToSchema)]
+pub struct FinalMarkView {
+    id: String,
+    student_id: String,
+    subject_id: String,
+    period_id: String,
+    value: String,
+    /// The calculation policy version in force when it was set.
+    policy_version: i64,
+    author_id: String,
+    updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FinalMarksPage {
+    final_marks: Vec<FinalMarkView>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    next_page_token: String,
+}
+
+/// `GET /api/v1/students/{student_id}/final-marks`.
+#[utoipa::path(get, path = "/api/v1/students/{student_id}/final-marks", tag = "family",
+    params(("student_id" = String, Path, description = "The student"), PageQuery),
+    responses((status = 200, description = "A page of final marks", body = FinalMarksPage)))]
+pub async fn final_marks(
+    caller: Caller,
+    Path(student_id): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let student_id = path_id(STUDENT, &student_id)?;
+            let (page_size, page_token) = query.checked()?;
+            let message = gradebook::ListFinalMarksRequest {
+                student_id,
+                page_size,
+                page_token,
+            };
+            let page = caller
+                .gradebook()
+                .list_final_marks(caller.request(message)?)
+                .await?
+                .into_inner();
+            let final_marks = page
+                .final_marks
+                .into_iter()
+                .map(|mark| FinalMarkView {
+                    id: mark.id,
+                    student_id: mark.student_id,
+                    subject_id: mark.subject_id,
+                    period_id: mark.reporting_period_id,
+                    value: mark.value,
+                    policy_version: mark.policy_version,
+                    author_id: mark.author_id,
+                    updated_at: timestamp(mark.update_time),
+                })
+                .collect();
+            Ok(Json(FinalMarksPage {
+                final_marks,
+                next_page_token: page.next_page_token,
+            }))
+        })
+        .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttendanceQuery {
+    /// First lesson day, inclusive, "YYYY-MM-DD".
+    from: Option<String>,
+    /// Last lesson day, inclusive, "YYYY-MM-DD".
+    to: Option<String>,
+    /// 1–500.
+    page_size: Option<String>,
+    page_token: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendancePage {
+    records: Vec<AttendanceView>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    next_page_token: String,
+}
+
+/// `GET /api/v1/students/{student_id}/attendance`: what was recorded, by lesson day.
+#[utoipa::path(get, path = "/api/v1/students/{student_id}/attendance", tag = "family",
+    params(("student_id" = String, Path, description = "The student"), AttendanceQuery),
+    responses((status = 200, description = "A page of attendance records", body = AttendancePage)))]
+pub async fn attendance(
+    caller: Caller,
+    Path(student_id): Path<String>,
+    ApiQuery(query): ApiQuery<AttendanceQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let student_id = path_id(STUDENT, &student_id)?;
+            let mut params = Params::new();
+            let from_date = params.optional_date("from", query.from.as_deref());
+            let to_date = params.optional_date("to", query.to.as_deref());
+            params.range(&from_date, &to_date, "to");
+            let page_size = params.page_size(query.page_size.as_deref());
+            params.finish()?;
+            let message = gradebook::ListStudentAttendanceRequest {
+                student_id,
+                from_date,
+                to_date,
+                page_size,
+                page_token: query.page_token.unwrap_or_default(),
+            };
+            let page = caller
+                .gradebook()
+                .list_student_attendance(caller.request(message)?)
+                .await?
+                .into_inner();
+            Ok(Json(AttendancePage {
+                records: page.records.into_iter().map(AttendanceView::from).collect(),
+                next_page_token: page.next_page_token,
+            }))
+        })
+        .await
+}
+
+/// A reporting period: a quarter, trimester, half-year or the year.
+#[derive(Serialize, ToSchema)]
+pub struct PeriodView {
+    id: String,
+    school_id: String,
+    academic_year_id: String,
+    kind: Option<PeriodKind>,
+    /// Ordinal within the year and kind, from 1.
+    number: i32,
+    #[schema(example = "II четверть")]
+    name: String,
+    grade_levels: Vec<i32>,
+    start_date: String,
+    /// Inclusive.
+    end_date: String,
+    state: Option<PeriodState>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl From<schedule::ReportingPeriod> for PeriodView {
+    fn from(period: schedule::ReportingPeriod) -> Self {
+        Self {
+            kind: PeriodKind::from_proto(period.kind),
+            state: PeriodState::from_proto(period.state),
+            closed_at: timestamp(period.close_time),
+            id: period.id,
+            school_id: period.school_id,
+            academic_year_id: period.academic_year_id,
+            number: period.number,
+            name: period.name,
+            grade_levels: period.grade_levels,
+            start_date: period.start_date,
+            end_date: period.end_date,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodsView {
+    periods: Vec<PeriodView>,
+}
+
+/// Every period of a school that matches, by start date.
+async fn periods(
+    caller: &Caller,
+    school_id: String,
+    academic_year_id: String,
+    grade_level: i32,
+) -> Result<PeriodsView> {
+    let mut periods = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let message = schedule::ListReportingPeriodsRequest {
+            school_id: school_id.clone(),
+            academic_year_id: academic_year_id.clone(),
+            grade_level,
+            page_size: 100,
+            page_token,
+            ..Default::default()
+        };
+        let page = caller
+            .schedule()
+            .list_reporting_periods(caller.request(message)?)
+            .await?
+            .into_inner();
+        periods.extend(page.reporting_periods.into_iter().map(PeriodView::from));
+        if page.next_page_token.is_empty() || periods.len() >= 1000 {
+            return Ok(PeriodsView { periods });
+        }
+        page_token = page.next_page_token;
+    }
+}
+
+/// `GET /api/v1/students/{student_id}/periods`: the periods of the
+/// student's school for their grade level, to pick one for averages.
+#[utoipa::path(get, path = "/api/v1/students/{student_id}/periods", tag = "family",
+    params(("student_id" = String, Path, description = "The student")),
+    responses((status = 200, description = "The periods of the student's school and grade level, by start date", body = PeriodsView)))]
+pub async fn student_periods(caller: Caller, Path(student_id): Path<String>) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let student_id = path_id(STUDENT, &student_id)?;
+            let place = place_of(&caller, &student_id, "").await?;
+            let grade_level = grade_level(&caller, place.class_id).await?;
+            Ok(Json(
+                periods(&caller, place.school_id, String::new(), grade_level).await?,
+            ))
+        })
+        .await
+}
+
+/// The class's grade level.
+async fn grade_level(caller: &Caller, class_id: String) -> Result<i32> {
+    let message = identity::GetClassRequest { id: class_id };
+    let reply = caller
+        .identity()
+        .get_class(caller.request(message)?)
+        .await?;
+    Ok(required(reply.into_inner().class, "class")?.grade_level)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SchoolPeriodsQuery {
+    /// Only periods of this academic year.
+    academic_year_id: Option<String>,
+    /// Only periods for this grade level (1–11).
+    grade_level: Option<String>,
+}
+
+/// `GET /api/v1/schools/{school_id}/periods`: anyone linked to the school.
+#[utoipa::path(get, path = "/api/v1/schools/{school_id}/periods", tag = "periods",
+    params(("school_id" = String, Path, description = "The school"), SchoolPeriodsQuery),
+    responses((status = 200, description = "The school's periods, by start date", body = PeriodsView)))]
+pub async fn school_periods(
+    caller: Caller,
+    Path(school_id): Path<String>,
+    ApiQuery(query): ApiQuery<SchoolPeriodsQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let school_id = path_id("school", &school_id)?;
+            let mut params = Params::new();
+            let academic_year_id =
+                params.optional_id("academic_year_id", query.academic_year_id.as_deref());
+            let grade_level = params.number("grade_level", query.grade_level.as_deref(), 1..=11);
+            params.finish()?;
+            Ok(Json(
+                periods(&caller, school_id, academic_year_id, grade_level).await?,
+            ))
+        })
+        .await
+}

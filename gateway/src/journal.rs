@@ -1,0 +1,319 @@
+//! The teacher's journal: the grid of a class and subject in a period,
+//! attendance per lesson, and requests to reopen a locked journal.
+
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use otmetka_proto::gradebook::v1 as gradebook;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::ApiJson;
+use crate::caller::{ApiQuery, Caller, Params, path_id, renamed, required, timestamp};
+use crate::views::{AttendanceKind, AttendanceView, AverageView, MarkView, ReopenState};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JournalQuery {
+    class_id: Option<String>,
+    subject_id: Option<String>,
+    period_id: Option<String>,
+    /// For a group's journal.
+    group_id: Option<String>,
+}
+
+/// The journal grid: students × lessons; only cells with records are listed.
+#[derive(Serialize, ToSchema)]
+pub struct JournalView {
+    /// The rows, in roster order.
+    student_ids: Vec<String>,
+    /// The columns, by date and lesson number.
+    lesson_ids: Vec<String>,
+    cells: Vec<CellView>,
+    /// Each student's average in the subject and period.
+    averages: Vec<AverageView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CellView {
+    student_id: String,
+    lesson_id: String,
+    marks: Vec<MarkView>,
+    attendance: Option<AttendanceView>,
+}
+
+const JOURNAL_NAMES: &[(&str, &str)] = &[("reporting_period_id", "period_id")];
+
+/// `GET /api/v1/journal`: the class's (or group's) journal of a subject in
+/// a period. Its teacher of the subject, the class teacher, deputy heads.
+#[utoipa::path(get, path = "/api/v1/journal", tag = "journal",
+    params(JournalQuery),
+    responses((status = 200, description = "The grid", body = JournalView)))]
+pub async fn journal(caller: Caller, ApiQuery(query): ApiQuery<JournalQuery>) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let mut params = Params::new();
+            let message = gradebook::GetJournalRequest {
+                class_id: params.id("class_id", query.class_id.as_deref()),
+                group_id: params.optional_id("group_id", query.group_id.as_deref()),
+                subject_id: params.id("subject_id", query.subject_id.as_deref()),
+                reporting_period_id: params.id("period_id", query.period_id.as_deref()),
+            };
+            params.finish()?;
+            let grid = caller
+                .gradebook()
+                .get_journal(caller.request(message)?)
+                .await
+                .map_err(|status| renamed(status.into(), JOURNAL_NAMES))?
+                .into_inner();
+            let cells = grid
+                .cells
+                .into_iter()
+                .map(|cell| CellView {
+                    student_id: cell.student_id,
+                    lesson_id: cell.lesson_id,
+                    marks: cell.marks.into_iter().map(MarkView::from).collect(),
+                    attendance: cell.attendance.map(AttendanceView::from),
+                })
+                .collect();
+            Ok(Json(JournalView {
+                student_ids: grid.student_ids,
+                lesson_ids: grid.lesson_ids,
+                cells,
+                averages: grid.averages.into_iter().map(AverageView::from).collect(),
+            }))
+        })
+        .await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttendanceBody {
+    /// The lesson's subject.
+    subject_id: String,
+    /// The lesson's date, "YYYY-MM-DD".
+    lesson_date: String,
+    kind: AttendanceKind,
+    /// 1–240, only for `late`.
+    #[serde(default)]
+    late_minutes: i32,
+    #[serde(default)]
+    reason: String,
+}
+
+const ATTENDANCE_NAMES: &[(&str, &str)] = &[
+    ("record.student_id", "student_id"),
+    ("record.lesson_id", "lesson_id"),
+    ("record.subject_id", "subject_id"),
+    ("record.lesson_date", "lesson_date"),
+    ("record.kind", "kind"),
+    ("record.late_minutes", "late_minutes"),
+    ("record.reason", "reason"),
+];
+
+/// `PUT /api/v1/lessons/{lesson_id}/attendance/{student_id}`: records a
+/// student's attendance at a lesson, replacing an earlier record.
+#[utoipa::path(put, path = "/api/v1/lessons/{lesson_id}/attendance/{student_id}", tag = "journal",
+    params(
+        ("lesson_id" = String, Path, description = "The lesson"),
+        ("student_id" = String, Path, description = "The student"),
+    ),
+    request_body = AttendanceBody,
+    responses(
+        (status = 200, description = "The record as kept", body = AttendanceView),
+        (status = 409, description = "The journal of that day is locked", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
+pub async fn set_attendance(
+    caller: Caller,
+    Path((lesson_id, student_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<AttendanceBody>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let record = gradebook::AttendanceRecord {
+                lesson_id: path_id("lesson", &lesson_id)?,
+                student_id: path_id("student", &student_id)?,
+                subject_id: body.subject_id,
+                lesson_date: body.lesson_date,
+                kind: body.kind.to_proto(),
+                late_minutes: body.late_minutes,
+                reason: body.reason,
+                ..Default::default()
+            };
+            let message = gradebook::SetAttendanceRequest {
+                record: Some(record),
+            };
+            let reply = caller
+                .gradebook()
+                .set_attendance(caller.request(message)?)
+                .await
+                .map_err(|status| renamed(status.into(), ATTENDANCE_NAMES))?;
+            let record = required(reply.into_inner().record, "attendance record")?;
+            Ok(Json(AttendanceView::from(record)))
+        })
+        .await
+}
+
+/// A teacher's request to reopen a locked journal.
+#[derive(Serialize, ToSchema)]
+pub struct ReopenView {
+    id: String,
+    school_id: String,
+    class_id: String,
+    subject_id: String,
+    period_id: String,
+    requester_id: String,
+    reason: String,
+    state: Option<ReopenState>,
+    decider_id: String,
+    created_at: Option<DateTime<Utc>>,
+    decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<gradebook::ReopenRequest> for ReopenView {
+    fn from(request: gradebook::ReopenRequest) -> Self {
+        Self {
+            state: ReopenState::from_proto(request.state),
+            created_at: timestamp(request.create_time),
+            decided_at: timestamp(request.decide_time),
+            id: request.id,
+            school_id: request.school_id,
+            class_id: request.class_id,
+            subject_id: request.subject_id,
+            period_id: request.reporting_period_id,
+            requester_id: request.requester_id,
+            reason: request.reason,
+            decider_id: request.decider_id,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReopenBody {
+    class_id: String,
+    subject_id: String,
+    period_id: String,
+    /// Why the journal must change.
+    reason: String,
+}
+
+/// `POST /api/v1/journal/reopen-requests`: a teacher asks the deputy head to
+/// reopen the journal of a class and subject in a period.
+#[utoipa::path(post, path = "/api/v1/journal/reopen-requests", tag = "journal",
+    request_body = ReopenBody,
+    responses((status = 201, description = "The pending request", body = ReopenView)))]
+pub async fn request_reopen(
+    caller: Caller,
+    ApiJson(body): ApiJson<ReopenBody>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let message = gradebook::RequestReopenRequest {
+                class_id: body.class_id,
+                subject_id: body.subject_id,
+                reporting_period_id: body.period_id,
+                reason: body.reason,
+            };
+            let reply = caller
+                .gradebook()
+                .request_reopen(caller.request(message)?)
+                .await
+                .map_err(|status| renamed(status.into(), JOURNAL_NAMES))?;
+            let request = required(reply.into_inner().reopen_request, "reopen request")?;
+            Ok((StatusCode::CREATED, Json(ReopenView::from(request))))
+        })
+        .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReopenListQuery {
+    /// The school.
+    school_id: Option<String>,
+    /// 1–500.
+    page_size: Option<String>,
+    page_token: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReopenPage {
+    reopen_requests: Vec<ReopenView>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    next_page_token: String,
+}
+
+/// `GET /api/v1/journal/reopen-requests`: a deputy head sees the school's
+/// requests; a teacher sees their own.
+#[utoipa::path(get, path = "/api/v1/journal/reopen-requests", tag = "journal",
+    params(ReopenListQuery),
+    responses((status = 200, description = "A page of requests", body = ReopenPage)))]
+pub async fn list_reopen_requests(
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ReopenListQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let mut params = Params::new();
+            let school_id = params.id("school_id", query.school_id.as_deref());
+            let page_size = params.page_size(query.page_size.as_deref());
+            params.finish()?;
+            let message = gradebook::ListReopenRequestsRequest {
+                school_id,
+                page_size,
+                page_token: query.page_token.unwrap_or_default(),
+            };
+            let page = caller
+                .gradebook()
+                .list_reopen_requests(caller.request(message)?)
+                .await?
+                .into_inner();
+            Ok(Json(ReopenPage {
+                reopen_requests: page
+                    .reopen_requests
+                    .into_iter()
+                    .map(ReopenView::from)
+                    .collect(),
+                next_page_token: page.next_page_token,
+            }))
+        })
+        .await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    approve: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /api/v1/journal/reopen-requests/{request_id}/decision`: the deputy
+/// head approves or refuses; a request is decided once.
+#[utoipa::path(post, path = "/api/v1/journal/reopen-requests/{request_id}/decision", tag = "journal",
+    params(("request_id" = String, Path, description = "The reopen request")),
+    request_body = DecisionBody,
+    responses(
+        (status = 200, description = "The decided request", body = ReopenView),
+        (status = 409, description = "Decided already", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
+pub async fn decide_reopen(
+    caller: Caller,
+    Path(request_id): Path<String>,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let message = gradebook::DecideReopenRequest {
+                id: path_id("reopen request", &request_id)?,
+                approve: body.approve,
+                comment: body.comment,
+            };
+            let reply = caller
+                .gradebook()
+                .decide_reopen(caller.request(message)?)
+                .await?;
+            let request = required(reply.into_inner().reopen_request, "reopen request")?;
+            Ok(Json(ReopenView::from(request)))
+        })
+        .await
+}

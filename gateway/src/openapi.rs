@@ -1,0 +1,268 @@
+//! The API's OpenAPI 3.1 document. It is generated from the same
+//! declarations that route requests (each handler's `#[utoipa::path]`,
+//! registered with `routes!`), so what is served and what is documented
+//! cannot part ways; the conventions every operation shares (the session
+//! cookie, problem+json errors) are added here once.
+
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response};
+
+/// The name of the session security scheme.
+pub const SESSION: &str = "session_cookie";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Otmetka",
+        description = "The JSON API of Otmetka, the city's school journal and diary. \
+            Sign in with `POST /api/v1/session`; the session lives in the `otmetka_session` \
+            cookie. State-changing requests from other sites are refused. Ids are strings, \
+            days are \"YYYY-MM-DD\" in the school's timezone, instants RFC 3339 in UTC. \
+            Errors are RFC 9457 problem details (`application/problem+json`) with Russian \
+            titles unless `Accept-Language` asks for English; something that does not exist \
+            and something the caller may not see both answer 404.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    security(("session_cookie" = [])),
+    components(schemas(crate::problem::Body)),
+    tags(
+        (name = "session", description = "Signing in and out, sessions, passwords, access codes"),
+        (name = "family", description = "The diary: what a student and their guardians read"),
+        (name = "marks", description = "Marks and their history, for everyone who may read them"),
+        (name = "journal", description = "The teacher's journal: marks, attendance, the grid, reopening"),
+        (name = "lessons", description = "Dated lessons and their topics"),
+        (name = "periods", description = "Reporting periods"),
+        (name = "operations", description = "The API's own description"),
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`: this document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn serve() -> impl IntoResponse {
+    static JSON: OnceLock<String> = OnceLock::new();
+    let json = JSON.get_or_init(|| {
+        document()
+            .to_json()
+            .expect("the document serialises to JSON")
+    });
+    ([(header::CONTENT_TYPE, "application/json")], json.as_str())
+}
+
+/// The whole document: every routed operation with the shared conventions.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, document) = crate::routes().split_for_parts();
+    with_conventions(document)
+}
+
+/// Adds the session cookie scheme and, to every operation, the problem
+/// answers it can give besides its own: 400 when it takes input, 401 when
+/// it needs a session, 404 when its path names something, and any other
+/// failure as the default.
+pub fn with_conventions(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let components = document.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        SESSION,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "otmetka_session",
+            "The session cookie that signing in sets (HttpOnly, SameSite=Lax).",
+        ))),
+    );
+    for (name, description) in PROBLEMS {
+        components.responses.insert(
+            (*name).to_owned(),
+            RefOr::T(
+                Response::builder()
+                    .description(*description)
+                    .content(
+                        "application/problem+json",
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    )
+                    .build(),
+            ),
+        );
+    }
+    for (path, item) in document.paths.paths.iter_mut() {
+        let names_something = path.contains('{');
+        for operation in operations(item) {
+            add_problems(operation, names_something);
+        }
+    }
+    document
+}
+
+const PROBLEMS: &[(&str, &str)] = &[
+    (
+        "InvalidRequest",
+        "A parameter or field is wrong; `errors` names each",
+    ),
+    ("Unauthenticated", "No session, or it has ended"),
+    (
+        "NotFound",
+        "It does not exist, or the caller may not see it",
+    ),
+    (
+        "Problem",
+        "Refused or failed (403, 409, 429, 5xx): see `type` and `detail`",
+    ),
+];
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+}
+
+fn add_problems(operation: &mut Operation, names_something: bool) {
+    // `security(())` marks an operation open to everyone.
+    let open = operation.security.as_ref().is_some_and(|requirements| {
+        requirements
+            .iter()
+            .all(|r| *r == SecurityRequirement::default())
+    });
+    let takes_input = operation.request_body.is_some()
+        || operation
+            .parameters
+            .as_ref()
+            .is_some_and(|parameters| !parameters.is_empty());
+    let answers = [
+        ("400", "InvalidRequest", takes_input),
+        ("401", "Unauthenticated", !open),
+        ("404", "NotFound", names_something),
+        ("default", "Problem", true),
+    ];
+    for (status, name, applies) in answers {
+        if applies {
+            operation
+                .responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routed() -> Vec<(String, String)> {
+        let document = serde_json::to_value(document()).unwrap();
+        let mut routed = Vec::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                routed.push((method.to_uppercase(), path.clone()));
+            }
+        }
+        routed.sort();
+        routed
+    }
+
+    #[test]
+    fn the_document_is_openapi_3_1_with_the_session_and_problems() {
+        let document = serde_json::to_value(document()).unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        let scheme = &document["components"]["securitySchemes"][SESSION];
+        assert_eq!(scheme["type"], "apiKey");
+        assert_eq!(scheme["in"], "cookie");
+        assert_eq!(scheme["name"], "otmetka_session");
+        let problem = &document["components"]["schemas"]["Problem"];
+        for field in ["type", "title", "status", "detail", "errors"] {
+            assert!(problem["properties"].get(field).is_some(), "{field}");
+        }
+        let week = &document["paths"]["/api/v1/students/{student_id}/week"]["get"];
+        assert_eq!(
+            week["responses"]["401"]["$ref"],
+            "#/components/responses/Unauthenticated"
+        );
+        assert_eq!(
+            week["responses"]["404"]["$ref"],
+            "#/components/responses/NotFound"
+        );
+        let sign_in = &document["paths"]["/api/v1/session"]["post"];
+        assert!(sign_in["responses"].get("401").is_some(), "its own 401");
+        assert_eq!(sign_in["security"], serde_json::json!([{}]));
+    }
+
+    /// Every route the gateway serves, listed once more by hand: a route
+    /// added without its documentation, or documentation without its route,
+    /// fails here (the router and the document are built from the same
+    /// declarations, so they cannot differ from each other).
+    #[test]
+    fn every_route_is_documented() {
+        let expected = [
+            ("DELETE", "/api/v1/marks/{mark_id}"),
+            ("DELETE", "/api/v1/session"),
+            ("DELETE", "/api/v1/sessions/{session_id}"),
+            ("GET", "/api/v1/guardianships"),
+            ("GET", "/api/v1/journal"),
+            ("GET", "/api/v1/journal/reopen-requests"),
+            ("GET", "/api/v1/lessons"),
+            ("GET", "/api/v1/marks/{mark_id}"),
+            ("GET", "/api/v1/marks/{mark_id}/revisions"),
+            ("GET", "/api/v1/oidc/providers"),
+            ("GET", "/api/v1/oidc/{provider}/callback"),
+            ("GET", "/api/v1/oidc/{provider}/link"),
+            ("GET", "/api/v1/oidc/{provider}/login"),
+            ("GET", "/api/v1/openapi.json"),
+            ("GET", "/api/v1/schools/{school_id}/periods"),
+            ("GET", "/api/v1/session"),
+            ("GET", "/api/v1/sessions"),
+            ("GET", "/api/v1/students/{student_id}/attendance"),
+            ("GET", "/api/v1/students/{student_id}/averages"),
+            ("GET", "/api/v1/students/{student_id}/final-marks"),
+            ("GET", "/api/v1/students/{student_id}/marks"),
+            ("GET", "/api/v1/students/{student_id}/periods"),
+            ("GET", "/api/v1/students/{student_id}/week"),
+            ("GET", "/api/v1/students/{student_id}/what-if"),
+            ("PATCH", "/api/v1/marks/{mark_id}"),
+            ("POST", "/api/v1/guardianships"),
+            ("POST", "/api/v1/journal/reopen-requests"),
+            (
+                "POST",
+                "/api/v1/journal/reopen-requests/{request_id}/decision",
+            ),
+            ("POST", "/api/v1/marks"),
+            ("POST", "/api/v1/marks/{mark_id}/seen"),
+            ("POST", "/api/v1/oidc/registrations"),
+            ("POST", "/api/v1/registrations"),
+            ("POST", "/api/v1/session"),
+            ("POST", "/api/v1/session/password"),
+            ("PUT", "/api/v1/lessons/{lesson_id}/attendance/{student_id}"),
+            ("PUT", "/api/v1/lessons/{lesson_id}/topic"),
+        ];
+        let mut expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
+            .collect();
+        expected.sort();
+        assert_eq!(routed(), expected);
+    }
+
+    /// The only routes registered past the document are the probes.
+    #[test]
+    fn nothing_is_routed_around_the_document() {
+        let source = include_str!("lib.rs");
+        let plain: Vec<&str> = source
+            .match_indices(".route(\"")
+            .map(|(at, _)| {
+                let rest = &source[at + ".route(\"".len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(plain, ["/healthz", "/readyz"]);
+    }
+}
