@@ -35,8 +35,10 @@ enum Via {
     /// `GET /api/v1/students/{id}/week` on the gateway, with a session cookie.
     Gateway,
     /// schedule's `GetStudentWeek` over gRPC with the guardian's token,
-    /// skipping the gateway (until the gateway serves the week view).
+    /// skipping the gateway: what the gateway adds, by difference.
     Grpc,
+    /// Both, one after the other at each concurrency.
+    Both,
 }
 
 /// The diary week view under load, on PostgreSQL, with a realistic school.
@@ -53,7 +55,7 @@ struct Args {
     )]
     database_url: String,
     /// Where the week view is requested.
-    #[arg(long, value_enum, default_value = "grpc")]
+    #[arg(long, value_enum, default_value = "gateway")]
     target: Via,
     /// Workers (connections) of the load, one run each; comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "4,8,16,32,64")]
@@ -85,6 +87,10 @@ struct Args {
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
+
+const STATIC: &str = "static /healthz";
+const WEEK_GATEWAY: &str = "week view (gateway)";
+const WEEK_GRPC: &str = "week view (schedule gRPC)";
 
 pub fn progress(message: &str) {
     println!("  {message}");
@@ -132,6 +138,8 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
     println!();
 
     let city_password = format!("city-{}", uuid::Uuid::now_v7().simple());
+    // Homework attachments would go here; the bench uploads none.
+    let files = tempfile::tempdir()?;
     let config = SuiteConfig {
         storage: Storage::Postgres(SecretUrl::new(url.clone())),
         gateway_addr: "127.0.0.1:0".parse()?,
@@ -147,6 +155,7 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
         // in from an address of their own, as real families do.
         trusted_proxies: otmetka_gateway::TrustedProxies::parse("127.0.0.1/32")
             .map_err(anyhow::Error::msg)?,
+        files_dir: files.path().to_owned(),
     };
     let suite = RunningSuite::start(config).await?;
     let result = measure(args, &suite, &url, &city_password).await;
@@ -203,70 +212,67 @@ async fn measure(
         .trim_start_matches("http://")
         .parse()
         .context("the gateway's address")?;
-    let started = Instant::now();
-    let week_calls: Vec<Call> = match args.target {
-        Via::Gateway => {
-            let cookies = sign_in_at_gateway(&suite.gateway_url, &families).await?;
-            families
-                .iter()
-                .zip(cookies)
-                .map(|(family, cookie)| Call::Http {
-                    path: format!("/api/v1/students/{}/week?date={today}", family.student_id),
-                    cookie: Some(cookie),
+    let mut loads: Vec<(&str, Arc<Vec<Call>>)> = vec![(
+        STATIC,
+        Arc::new(vec![Call::Http {
+            path: "/healthz".into(),
+            cookie: None,
+        }]),
+    )];
+    if matches!(args.target, Via::Gateway | Via::Both) {
+        let started = Instant::now();
+        let cookies = sign_in_at_gateway(&suite.gateway_url, &families).await?;
+        let calls: Vec<Call> = families
+            .iter()
+            .zip(cookies)
+            .map(|(family, cookie)| Call::Http {
+                path: format!("/api/v1/students/{}/week?date={today}", family.student_id),
+                cookie: Some(cookie),
+            })
+            .collect();
+        println!(
+            "{} guardians signed in at the gateway (a session each) in {:.0} s",
+            calls.len(),
+            started.elapsed().as_secs_f64()
+        );
+        probe(gateway, &calls[0]).await?;
+        loads.push((WEEK_GATEWAY, Arc::new(calls)));
+    }
+    if matches!(args.target, Via::Grpc | Via::Both) {
+        let started = Instant::now();
+        let identity = IdentityServiceClient::new(otmetka_platform::grpc::client::lazy_channel(
+            suite.url_of("identity").context("identity")?,
+        )?);
+        let tokens: Vec<_> = stream::iter(families.iter().map(|family| {
+            school::login_token(&identity, &family.guardian_login, school::PASSWORD)
+        }))
+        .buffered(4)
+        .try_collect()
+        .await?;
+        let calls = families
+            .iter()
+            .zip(tokens)
+            .map(|(family, token)| {
+                Ok(Call::Grpc {
+                    request: schedule::GetStudentWeekRequest {
+                        school_id: school.school_id.clone(),
+                        student_id: family.student_id.clone(),
+                        date: today.to_string(),
+                    },
+                    authorization: format!("Bearer {}", token.0).parse()?,
                 })
-                .collect()
-        }
-        Via::Grpc => {
-            let identity =
-                IdentityServiceClient::new(otmetka_platform::grpc::client::lazy_channel(
-                    suite.url_of("identity").context("identity")?,
-                )?);
-            let tokens: Vec<_> = stream::iter(families.iter().map(|family| {
-                school::login_token(&identity, &family.guardian_login, school::PASSWORD)
-            }))
-            .buffered(4)
-            .try_collect()
-            .await?;
-            families
-                .iter()
-                .zip(tokens)
-                .map(|(family, token)| {
-                    Ok(Call::Grpc {
-                        request: schedule::GetStudentWeekRequest {
-                            school_id: school.school_id.clone(),
-                            student_id: family.student_id.clone(),
-                            date: today.to_string(),
-                        },
-                        authorization: format!("Bearer {}", token.0).parse()?,
-                    })
-                })
-                .collect::<anyhow::Result<_>>()?
-        }
-    };
-    println!(
-        "{} guardians signed in ({}) in {:.0} s",
-        week_calls.len(),
-        match args.target {
-            Via::Gateway => "gateway sessions",
-            Via::Grpc => "access tokens from identity",
-        },
-        started.elapsed().as_secs_f64()
-    );
-    let static_calls = vec![Call::Http {
-        path: "/healthz".into(),
-        cookie: None,
-    }];
+            })
+            .collect::<anyhow::Result<Vec<Call>>>()?;
+        println!(
+            "{} guardians signed in at identity (an access token each) in {:.0} s",
+            calls.len(),
+            started.elapsed().as_secs_f64()
+        );
+        loads.push((WEEK_GRPC, Arc::new(calls)));
+    }
     let target = Target {
         gateway,
         schedule: suite.url_of("schedule").context("schedule")?.to_owned(),
-    };
-    if args.target == Via::Gateway {
-        probe(gateway, &week_calls[0]).await?;
-    }
-    let (week_calls, static_calls) = (Arc::new(week_calls), Arc::new(static_calls));
-    let week_name = match args.target {
-        Via::Gateway => "week view (gateway)",
-        Via::Grpc => "week view (schedule gRPC)",
     };
     let timing = Timing {
         warmup: Duration::from_secs(args.warmup),
@@ -280,7 +286,7 @@ async fn measure(
     );
     let mut rows: Vec<(Outcome, Usage)> = Vec::new();
     for &concurrency in &args.concurrency {
-        for (name, calls) in [("static /healthz", &static_calls), (week_name, &week_calls)] {
+        for (name, calls) in &loads {
             let sampler = machine::Sampler::start(url, timing).await?;
             let outcome = load::run(name, &target, calls.clone(), concurrency, timing).await?;
             let usage = sampler.finish().await?;
@@ -299,7 +305,11 @@ async fn measure(
     println!();
     print_table(&rows);
     println!();
-    print_verdict(&rows, week_name);
+    for week in [WEEK_GATEWAY, WEEK_GRPC] {
+        if loads.iter().any(|(name, _)| *name == week) {
+            print_verdict(&rows, week);
+        }
+    }
     println!();
     println!("load average after: {}", machine::load_average());
     Ok(())
@@ -398,6 +408,7 @@ fn print_table(rows: &[(Outcome, Usage)]) {
 
 /// The target: 2,000 week views a second at p99 ≤ 50 ms, with no errors.
 fn print_verdict(rows: &[(Outcome, Usage)], week_name: &str) {
+    println!("{week_name}:");
     let errors: u64 = rows.iter().map(|(row, _)| row.errors).sum();
     if errors > 0 {
         println!("!!! {errors} requests failed: these figures are not valid.");
