@@ -98,7 +98,7 @@ async fn the_full_demo_is_a_school_with_a_timetable_and_a_journal() {
         assert!(entries.iter().any(|e| e.periodicity == parity as i32));
     }
 
-    // The family's week a few days back has lessons with topics and marks.
+    // The family's week a few days back: topics, names, homework and marks.
     let last_week = Utc::now().date_naive() - Days::new(7);
     let week = schedule
         .get_student_week(with_token(
@@ -115,6 +115,10 @@ async fn the_full_demo_is_a_school_with_a_timetable_and_a_journal() {
     let lessons: Vec<_> = week.days.iter().flat_map(|day| &day.lessons).collect();
     assert!(lessons.len() >= 20, "{} lessons", lessons.len());
     assert!(lessons.iter().all(|lesson| !lesson.topic.is_empty()));
+    assert!(lessons.iter().any(|lesson| !lesson.homework_set.is_empty()));
+    assert!(lessons.iter().any(|lesson| !lesson.homework_due.is_empty()));
+    assert!(lessons.iter().any(|lesson| !lesson.marks.is_empty()));
+    assert!(lessons.iter().all(|lesson| !lesson.teacher_name.is_empty()));
 
     // The mathematics teacher's journal of the current quarter has marks.
     let mut gradebook = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());

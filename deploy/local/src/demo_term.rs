@@ -2,8 +2,8 @@
 //! quarters and vacations, bells, a clash-free timetable for two classes
 //! (English in two groups, computer science and technology alternating by
 //! week parity), the year's lessons, and the last four weeks of topics,
-//! marks and attendance — all through the same gRPC calls a deputy head and
-//! the teachers would make.
+//! homework, marks and attendance — all through the same gRPC calls a deputy
+//! head and the teachers would make.
 
 use std::collections::HashMap;
 
@@ -214,6 +214,13 @@ const COMMENTS: [&str; 4] = [
     "Отличный ответ у доски",
     "",
     "Не выполнил часть задания",
+];
+const HOMEWORK: [&str; 5] = [
+    "Упражнения 1–5 на с. 42",
+    "Выучить правило, ответить на вопросы в конце параграфа",
+    "Подготовить краткий пересказ",
+    "Решить задачи № 118, 121",
+    "Повторить пройденное к самостоятельной работе",
 ];
 
 /// `message` from the deputy head.
@@ -438,8 +445,10 @@ pub async fn seed_term(
     Ok(marks)
 }
 
-/// Topics, marks and attendance of every lesson in the four weeks before
-/// `today`, each written by the lesson's teacher, several at a time.
+/// Topics, homework, marks and attendance of every lesson in the four weeks
+/// before `today`, each written by the lesson's teacher, several at a time.
+/// Every other lesson sets homework due on the next lesson of the same
+/// subject for the same pupils.
 async fn fill_journal(
     services: &Services,
     demo: &DemoClasses<'_>,
@@ -457,7 +466,7 @@ async fn fill_journal(
                     schedule::ListLessonsRequest {
                         school_id: demo.school_id.into(),
                         from_date: from.to_string(),
-                        to_date: (today - Days::new(1)).to_string(),
+                        to_date: (today + Days::new(14)).to_string(),
                         class_id: class_id.clone(),
                         page_size: 500,
                         page_token,
@@ -481,9 +490,26 @@ async fn fill_journal(
         .map(String::as_str)
         .zip(demo.teacher_tokens)
         .collect();
+    lessons.sort_by(|a, b| (&a.date, a.lesson_number).cmp(&(&b.date, b.lesson_number)));
+    let next_of = |lesson: &schedule::Lesson, after: usize| {
+        lessons[after + 1..]
+            .iter()
+            .find(|next| {
+                (&next.class_id, &next.group_id, &next.subject_id)
+                    == (&lesson.class_id, &lesson.group_id, &lesson.subject_id)
+            })
+            .map(|next| next.id.clone())
+    };
+    let past: Vec<(schedule::Lesson, Option<String>)> = lessons
+        .iter()
+        .enumerate()
+        .filter(|(_, lesson)| lesson.date < today.to_string())
+        .map(|(position, lesson)| (lesson.clone(), next_of(lesson, position)))
+        .collect();
     let mut tasks = JoinSet::new();
     let mut posted = 0;
-    for (index, lesson) in lessons.into_iter().enumerate() {
+    for (index, (lesson, next)) in past.into_iter().enumerate() {
+        let homework_due_on = next.filter(|_| index.is_multiple_of(2));
         let students = audience(demo, &lesson);
         let token = (*token_of
             .get(lesson.teacher_id.as_str())
@@ -494,9 +520,13 @@ async fn fill_journal(
             services.gradebook.clone(),
             demo.school_id.to_owned(),
         );
-        tasks.spawn(fill_lesson(
-            schedule, gradebook, school_id, token, lesson, students, index,
-        ));
+        let work = LessonWork {
+            lesson,
+            homework_due_on,
+            students,
+            index,
+        };
+        tasks.spawn(fill_lesson(schedule, gradebook, school_id, token, work));
         // A few lessons at a time: enough to overlap the calls, not a flood.
         if tasks.len() >= 8
             && let Some(done) = tasks.join_next().await
@@ -525,19 +555,32 @@ fn audience(demo: &DemoClasses<'_>, lesson: &schedule::Lesson) -> Vec<String> {
     }
 }
 
+/// What to write in one lesson.
+struct LessonWork {
+    lesson: schedule::Lesson,
+    /// The lesson its homework is due on, when it sets some.
+    homework_due_on: Option<String>,
+    students: Vec<String>,
+    index: usize,
+}
+
 async fn fill_lesson(
     mut schedule: ScheduleServiceClient<Channel>,
     mut gradebook: GradebookServiceClient<Channel>,
     school_id: String,
     teacher: BearerToken,
-    lesson: schedule::Lesson,
-    students: Vec<String>,
-    index: usize,
+    work: LessonWork,
 ) -> anyhow::Result<usize> {
+    let LessonWork {
+        lesson,
+        homework_due_on,
+        students,
+        index,
+    } = work;
     schedule
         .set_lesson_topic(outgoing(
             schedule::SetLessonTopicRequest {
-                school_id,
+                school_id: school_id.clone(),
                 lesson_id: lesson.id.clone(),
                 topic: TOPICS[index % TOPICS.len()].into(),
             },
@@ -545,6 +588,24 @@ async fn fill_lesson(
             None,
         )?)
         .await?;
+    if let Some(due_lesson_id) = homework_due_on {
+        schedule
+            .create_homework(outgoing(
+                schedule::CreateHomeworkRequest {
+                    homework: Some(schedule::Homework {
+                        school_id,
+                        lesson_id: lesson.id.clone(),
+                        due_lesson_id,
+                        text: HOMEWORK[index % HOMEWORK.len()].into(),
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                },
+                &teacher,
+                None,
+            )?)
+            .await?;
+    }
     let mut posted = 0;
     for (position, student_id) in students.iter().enumerate() {
         let turn = index * 7 + position * 3;

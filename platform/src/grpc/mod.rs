@@ -1,6 +1,7 @@
 //! gRPC plumbing shared by every service: the server bootstrap, the layers
 //! every request passes, the per-call context and outgoing calls.
 
+pub mod access;
 pub mod auth_layer;
 pub mod client;
 pub mod context;

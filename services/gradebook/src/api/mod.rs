@@ -12,6 +12,7 @@ mod setup;
 use chrono::{Days, NaiveDate, Utc};
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::grpc::access::AccessClient;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookService;
@@ -33,6 +34,7 @@ pub const REOPEN_LASTS_DAYS: i64 = 7;
 pub struct GradebookApi {
     db: Db,
     identity: IdentityServiceClient<Channel>,
+    access: AccessClient,
     calendar: Calendar,
 }
 
@@ -55,6 +57,7 @@ impl GradebookApi {
     pub fn new(db: Db, identity: IdentityServiceClient<Channel>, calendar: Calendar) -> Self {
         Self {
             db,
+            access: AccessClient::new(identity.clone()),
             identity,
             calendar,
         }
@@ -67,17 +70,10 @@ impl GradebookApi {
         request: identity::CheckAccessRequest,
         noun: &str,
     ) -> Result<identity::CheckAccessResponse> {
-        let request = ctx.forward(request)?;
-        let answer = self
-            .identity
-            .clone()
-            .check_access(request)
-            .await
-            .map_err(|status| match status.code() {
-                tonic::Code::NotFound | tonic::Code::InvalidArgument => Error::not_found(noun),
-                _ => Error::from(status),
-            })?;
-        Ok(answer.into_inner())
+        self.access
+            .check(ctx, request)
+            .await?
+            .ok_or_else(|| Error::not_found(noun))
     }
 
     /// Allows `action` on a student (on `date`, today by default) and says

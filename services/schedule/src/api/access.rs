@@ -10,6 +10,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::grpc::access::AccessClient;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -51,6 +52,7 @@ pub struct ClassFacts {
 #[derive(Clone)]
 pub struct Identity {
     client: IdentityServiceClient<Channel>,
+    access: AccessClient,
     timezones: Arc<Mutex<HashMap<Uuid, (Tz, Instant)>>>,
     directories: Arc<Mutex<HashMap<Uuid, Fetched<SchoolNames>>>>,
 }
@@ -64,6 +66,7 @@ fn uuid_list(ids: &[String]) -> Vec<Uuid> {
 impl Identity {
     pub fn new(client: IdentityServiceClient<Channel>) -> Self {
         Self {
+            access: AccessClient::new(client.clone()),
             client,
             timezones: Arc::default(),
             directories: Arc::default(),
@@ -76,23 +79,7 @@ impl Identity {
         ctx: &CallContext,
         request: identity::CheckAccessRequest,
     ) -> Result<Option<identity::CheckAccessResponse>> {
-        match self
-            .client
-            .clone()
-            .check_access(ctx.forward(request)?)
-            .await
-        {
-            Ok(answer) => Ok(Some(answer.into_inner())),
-            Err(status)
-                if matches!(
-                    status.code(),
-                    tonic::Code::NotFound | tonic::Code::InvalidArgument
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(status) => Err(status.into()),
-        }
+        self.access.check(ctx, request).await
     }
 
     /// Whether the caller may take `action` on the school. A caller who may

@@ -1,0 +1,123 @@
+//! Asking identity's one policy (`CheckAccess`) from another service, with a
+//! short memory.
+//!
+//! A family opening the diary makes several calls about the same child in a
+//! few seconds, and each service on the way asks the same question. An
+//! allowed answer (with the student's school and class) is kept for
+//! [`ANSWER_TTL`] per caller and question, so a repeated question costs no
+//! round trip. Losing access (disabling a person, unlinking a guardian,
+//! withdrawing a grant) thus takes effect within the TTL, far inside the
+//! promise of one token lifetime. Refusals are not kept: a guardian who
+//! has just redeemed an access code sees the child at once. Staff reads of a
+//! student's record are audited by identity when it answers, so repeated
+//! reads within the TTL make one audit entry.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use tonic::transport::Channel;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::grpc::CallContext;
+
+/// How long an answer is reused.
+pub const ANSWER_TTL: Duration = Duration::from_secs(10);
+/// Above this many answers, expired ones are swept before adding more.
+const SWEEP_ABOVE: usize = 100_000;
+
+/// The question, as asked by one caller.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Question {
+    caller: Uuid,
+    /// A client and a person never share an id, but keep them apart anyway.
+    client: bool,
+    action: i32,
+    student_id: String,
+    subject_id: String,
+    date: String,
+    school_id: String,
+    class_id: String,
+    group_id: String,
+}
+
+impl Question {
+    fn of(ctx: &CallContext, request: &identity::CheckAccessRequest) -> Self {
+        Self {
+            caller: ctx.principal.id,
+            client: ctx.principal.is_client(),
+            action: request.action,
+            student_id: request.student_id.clone(),
+            subject_id: request.subject_id.clone(),
+            date: request.date.clone(),
+            school_id: request.school_id.clone(),
+            class_id: request.class_id.clone(),
+            group_id: request.group_id.clone(),
+        }
+    }
+}
+
+type Allowed = identity::CheckAccessResponse;
+
+/// Identity's `CheckAccess`, with recent allowances remembered.
+#[derive(Clone)]
+pub struct AccessClient {
+    identity: IdentityServiceClient<Channel>,
+    allowed: Arc<Mutex<HashMap<Question, (Allowed, Instant)>>>,
+}
+
+impl AccessClient {
+    pub fn new(identity: IdentityServiceClient<Channel>) -> Self {
+        Self {
+            identity,
+            allowed: Arc::default(),
+        }
+    }
+
+    /// Asks on the caller's own token: the answer when allowed, `None` when
+    /// refused (identity's NOT_FOUND or INVALID_ARGUMENT); other failures
+    /// are errors and are not remembered.
+    pub async fn check(
+        &self,
+        ctx: &CallContext,
+        request: identity::CheckAccessRequest,
+    ) -> Result<Option<Allowed>> {
+        let question = Question::of(ctx, &request);
+        if let Some((answer, at)) = self.allowed.lock().expect("lock").get(&question)
+            && at.elapsed() < ANSWER_TTL
+        {
+            return Ok(Some(answer.clone()));
+        }
+        let answer = match self
+            .identity
+            .clone()
+            .check_access(ctx.forward(request)?)
+            .await
+        {
+            Ok(reply) => reply.into_inner(),
+            Err(status)
+                if matches!(
+                    status.code(),
+                    tonic::Code::NotFound | tonic::Code::InvalidArgument
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(status) => return Err(status.into()),
+        };
+        let mut allowed = self.allowed.lock().expect("lock");
+        if allowed.len() >= SWEEP_ABOVE {
+            allowed.retain(|_, (_, at)| at.elapsed() < ANSWER_TTL);
+            // Still full of fresh answers: forget them rather than sweep on
+            // every question.
+            if allowed.len() >= SWEEP_ABOVE {
+                allowed.clear();
+            }
+        }
+        allowed.insert(question, (answer.clone(), Instant::now()));
+        Ok(Some(answer))
+    }
+}
