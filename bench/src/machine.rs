@@ -1,0 +1,164 @@
+//! What the machine is and how busy it was: CPU time of this process (the
+//! whole suite and the load generator) and of PostgreSQL, and the
+//! database's transactions, over a measured run.
+
+use std::time::Instant;
+
+use sqlx::Connection;
+
+use crate::load::Timing;
+
+/// Linux reports process CPU time in ticks of this length (USER_HZ).
+const TICKS_PER_SECOND: f64 = 100.0;
+
+pub fn describe() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    format!(
+        "machine: {cores} cores ({model}), {:.0} GiB memory; suite, PostgreSQL and load generator on it",
+        memory_kib as f64 / 1024.0 / 1024.0
+    )
+}
+
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Sizes of the seeded data, as PostgreSQL counts them.
+pub async fn data_sizes(db: &mut sqlx::PgConnection) -> anyhow::Result<String> {
+    // What autovacuum would soon do on its own: plans from real statistics.
+    sqlx::query("ANALYZE").execute(&mut *db).await?;
+    let version: String = sqlx::query_scalar("SHOW server_version")
+        .fetch_one(&mut *db)
+        .await?;
+    let size: String =
+        sqlx::query_scalar("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            .fetch_one(&mut *db)
+            .await?;
+    let tables: Vec<(String, String, f32)> = sqlx::query_as(
+        "SELECT n.nspname::text, c.relname::text, c.reltuples FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+         ORDER BY c.reltuples DESC LIMIT 8",
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let tables: Vec<String> = tables
+        .into_iter()
+        .map(|(schema, table, rows)| format!("{schema}.{table} ≈{rows:.0}"))
+        .collect();
+    Ok(format!(
+        "PostgreSQL {version}, database {size}; largest tables: {}",
+        tables.join(", ")
+    ))
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    process_ticks: u64,
+    postgres_ticks: u64,
+    transactions: i64,
+}
+
+/// CPU and database work over a measured run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Usage {
+    /// CPU time of this process: every service, the gateway and the load.
+    pub process_ms: f64,
+    /// CPU time of all PostgreSQL processes.
+    pub postgres_ms: f64,
+    /// Transactions committed or rolled back in the bench database (each
+    /// statement outside an explicit transaction is one).
+    pub transactions: i64,
+}
+
+fn ticks_of(stat: &str) -> Option<(String, u64)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat[open + 1..close].to_owned();
+    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some((name, user + system))
+}
+
+async fn sample(db: &mut sqlx::PgConnection) -> anyhow::Result<Sample> {
+    let process_ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| ticks_of(&stat))
+        .map_or(0, |(_, ticks)| ticks);
+    let mut postgres_ticks = 0;
+    for entry in std::fs::read_dir("/proc")?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if let Some((name, ticks)) = ticks_of(&stat)
+            && (name == "postgres" || name.starts_with("postgres:"))
+        {
+            postgres_ticks += ticks;
+        }
+    }
+    sqlx::query("SELECT pg_stat_clear_snapshot()")
+        .execute(&mut *db)
+        .await?;
+    let transactions: i64 = sqlx::query_scalar(
+        "SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database
+         WHERE datname = current_database()",
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    Ok(Sample {
+        process_ticks,
+        postgres_ticks,
+        transactions,
+    })
+}
+
+/// Samples at the start and the end of a run's measured period.
+pub struct Sampler {
+    task: tokio::task::JoinHandle<anyhow::Result<Usage>>,
+}
+
+impl Sampler {
+    pub async fn start(url: &str, timing: Timing) -> anyhow::Result<Self> {
+        let mut db = sqlx::PgConnection::connect(url).await?;
+        let begin = Instant::now() + timing.warmup;
+        let end = begin + timing.duration;
+        let task = tokio::spawn(async move {
+            tokio::time::sleep_until(begin.into()).await;
+            let first = sample(&mut db).await?;
+            tokio::time::sleep_until(end.into()).await;
+            let last = sample(&mut db).await?;
+            db.close().await?;
+            let ms = |ticks: u64| ticks as f64 / TICKS_PER_SECOND * 1000.0;
+            Ok(Usage {
+                process_ms: ms(last.process_ticks - first.process_ticks),
+                postgres_ms: ms(last.postgres_ticks - first.postgres_ticks),
+                transactions: last.transactions - first.transactions,
+            })
+        });
+        Ok(Self { task })
+    }
+
+    pub async fn finish(self) -> anyhow::Result<Usage> {
+        self.task.await?
+    }
+}
