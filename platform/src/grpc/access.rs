@@ -21,7 +21,7 @@ use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use tonic::transport::Channel;
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::grpc::CallContext;
 
 /// How long an answer is reused.
@@ -119,5 +119,32 @@ impl AccessClient {
         }
         allowed.insert(question, (answer.clone(), Instant::now()));
         Ok(Some(answer))
+    }
+}
+
+/// Where a student is on the day a student question was asked about, as
+/// identity answered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentPlace {
+    pub school_id: Uuid,
+    /// `None` when the student is in no class that day.
+    pub class_id: Option<Uuid>,
+    /// The groups of that class the student belongs to.
+    pub group_ids: Vec<Uuid>,
+}
+
+impl StudentPlace {
+    pub fn of(answer: &Allowed) -> Result<Self> {
+        let school_id = Uuid::parse_str(&answer.school_id)
+            .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))?;
+        Ok(Self {
+            school_id,
+            class_id: Uuid::parse_str(&answer.class_id).ok(),
+            group_ids: answer
+                .group_ids
+                .iter()
+                .filter_map(|id| Uuid::parse_str(id).ok())
+                .collect(),
+        })
     }
 }

@@ -12,11 +12,12 @@ use otmetka_proto::identity::v1 as identity;
 use prost::Message;
 use uuid::Uuid;
 
-use super::{GradebookApi, MAX_COMMENT_CHARS, StudentPlace, reason};
+use super::{GradebookApi, MAX_COMMENT_CHARS, reason};
 use crate::convert;
 use crate::model::{Mark, MarkStatus};
 use crate::scale::{Scale, ScaleKind};
 use crate::store::{self, MarkFilter};
+use otmetka_platform::grpc::access::StudentPlace;
 
 pub const MAX_REQUEST_ID_CHARS: usize = 100;
 pub const MARK: &str = "mark";

@@ -12,7 +12,7 @@ mod setup;
 use chrono::{Days, NaiveDate, Utc};
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::grpc::access::AccessClient;
+use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookService;
@@ -36,21 +36,6 @@ pub struct GradebookApi {
     identity: IdentityServiceClient<Channel>,
     access: AccessClient,
     calendar: Calendar,
-}
-
-/// Where a student studies on the day an action concerns.
-#[derive(Debug, Clone)]
-pub(crate) struct StudentPlace {
-    pub school_id: Uuid,
-    pub class_id: Option<Uuid>,
-    pub group_ids: Vec<Uuid>,
-}
-
-fn ids(texts: &[String]) -> Vec<Uuid> {
-    texts
-        .iter()
-        .filter_map(|text| Uuid::parse_str(text).ok())
-        .collect()
 }
 
 impl GradebookApi {
@@ -99,13 +84,7 @@ impl GradebookApi {
                 "student",
             )
             .await?;
-        let school_id = Uuid::parse_str(&answer.school_id)
-            .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))?;
-        Ok(StudentPlace {
-            school_id,
-            class_id: Uuid::parse_str(&answer.class_id).ok(),
-            group_ids: ids(&answer.group_ids),
-        })
+        StudentPlace::of(&answer)
     }
 
     /// Allows a school-wide `action`, or answers "school not found".

@@ -18,13 +18,14 @@ use prost::Message;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{GradebookApi, StudentPlace, reason};
+use super::{GradebookApi, reason};
 use crate::calc::{self, Candidate, CountedMark, Policy, Rounding, Threshold};
 use crate::calendar::Period;
 use crate::convert;
 use crate::model::{FinalMark, Mark, MarkStatus};
 use crate::scale::{Scale, ScaleKind};
 use crate::store::{self, PolicyRow};
+use otmetka_platform::grpc::access::StudentPlace;
 
 pub const FINAL_MARK: &str = "final_mark";
 /// The most further marks a what-if will suggest.

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::grpc::access::AccessClient;
+use otmetka_platform::grpc::access::{self, AccessClient};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -55,12 +55,6 @@ pub struct Identity {
     access: AccessClient,
     timezones: Arc<Mutex<HashMap<Uuid, (Tz, Instant)>>>,
     directories: Arc<Mutex<HashMap<Uuid, Fetched<SchoolNames>>>>,
-}
-
-fn uuid_list(ids: &[String]) -> Vec<Uuid> {
-    ids.iter()
-        .filter_map(|id| Uuid::parse_str(id).ok())
-        .collect()
 }
 
 impl Identity {
@@ -180,15 +174,15 @@ impl Identity {
             )
             .await?
             .ok_or_else(|| Error::not_found("student"))?;
-        let school_id = Uuid::parse_str(&answer.school_id)
-            .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))?;
-        let class_id = Uuid::parse_str(&answer.class_id)
-            .map_err(|_| Error::FailedPrecondition("the student is in no class then".into()))?;
+        let place = access::StudentPlace::of(&answer)?;
+        let class_id = place
+            .class_id
+            .ok_or_else(|| Error::FailedPrecondition("the student is in no class then".into()))?;
         Ok((
-            school_id,
+            place.school_id,
             StudentPlace {
                 class_id,
-                group_ids: uuid_list(&answer.group_ids),
+                group_ids: place.group_ids,
             },
         ))
     }
