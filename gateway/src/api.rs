@@ -192,7 +192,7 @@ pub async fn delete_session(
     session: Session,
 ) -> Result<Response, Problem> {
     let address = session.client_address().to_owned();
-    let (refresh_token, provider_logout_url) = session.end(&state.db).await?;
+    let (refresh_token, provider_logout_url) = session.end(&state).await?;
     revoke_refresh_token(&state, refresh_token, &address).await;
     let clear = [(header::SET_COOKIE, session::clear_cookie(&state))];
     Ok(match provider_logout_url {
@@ -274,7 +274,7 @@ pub async fn end_session(
 ) -> Result<Response, Problem> {
     let not_found = || Problem::new(Error::not_found("session"));
     let public_id = Uuid::parse_str(&public_id).map_err(|_| not_found())?;
-    let refresh_token = session::end_owned(&state.db, session.person_id, public_id)
+    let refresh_token = session::end_owned(&state, session.person_id, public_id)
         .await?
         .ok_or_else(not_found)?;
     revoke_refresh_token(&state, refresh_token, session.client_address()).await;
@@ -305,7 +305,7 @@ pub async fn change_password(
     let result: Result<Response> = async {
         let request = session.request(message, state.settings.upstream_timeout)?;
         state.identity.clone().change_password(request).await?;
-        session.password_changed(&state.db).await?;
+        session.password_changed(&state).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;

@@ -85,6 +85,7 @@ pub(crate) struct AppState {
     shutdown: CancellationToken,
     oidc: std::sync::Arc<oidc::Providers>,
     service: Option<std::sync::Arc<service_token::ServiceToken>>,
+    sessions: session::RecentSessions,
 }
 
 impl AppState {
@@ -218,6 +219,7 @@ pub async fn run(
             .service_client
             .clone()
             .map(|(id, secret)| std::sync::Arc::new(service_token::ServiceToken::new(id, secret))),
+        sessions: session::RecentSessions::new(),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
     let revocations = if state.service.is_some() {

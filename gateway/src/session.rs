@@ -2,8 +2,17 @@
 //! cookie; the gateway keeps the person's tokens, refreshes the access token
 //! before it expires, and ends sessions on idle timeout, absolute lifetime
 //! or logout.
+//!
+//! A page makes several requests within a second or two, so a session read
+//! from the database is remembered for [`RECENT_FOR`] ([`RecentSessions`]).
+//! Whatever this gateway changes or ends is forgotten at once; a session
+//! ended through another replica of the gateway (a sign-out there, an
+//! owner ending it from another device) stops working here within that
+//! time, as do the sessions of a disabled person, which the revocation feed
+//! ends within its poll anyway.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::COOKIE;
@@ -14,6 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use otmetka_platform::auth::BearerToken;
 use otmetka_platform::db::Db;
+use otmetka_platform::memo::Memo;
 use otmetka_platform::{Error, Result, with_db};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -28,6 +38,28 @@ pub const COOKIE_NAME: &str = "otmetka_session";
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 /// Record activity at most this often, so reads don't all become writes.
 const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
+
+/// How long a session read from the database is trusted without reading it again.
+const RECENT_FOR: Duration = Duration::from_secs(2);
+/// About how many sessions one gateway remembers.
+const RECENT_KEPT: usize = 100_000;
+
+/// Sessions read lately, by the hash of their id.
+#[derive(Clone)]
+pub struct RecentSessions(Memo<Vec<u8>, StoredSession>);
+
+impl RecentSessions {
+    pub fn new() -> Self {
+        Self(Memo::new(RECENT_FOR, RECENT_KEPT))
+    }
+
+    /// Forgets every session of the person (they were disabled, or changed
+    /// their password).
+    pub fn forget_person(&self, person_id: Uuid) {
+        self.0
+            .forget_where(|_, session| session.person_id == person_id);
+    }
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct StoredSession {
@@ -113,7 +145,7 @@ pub async fn create(
     headers: &HeaderMap,
 ) -> Result<(HeaderValue, Option<String>)> {
     let replaced = match cookie_value(headers) {
-        Some(old) => end_by_hash(&state.db, &hash_id(&old)).await?,
+        Some(old) => end_by_hash(state, &hash_id(&old)).await?,
         None => None,
     };
     let mut bytes = [0u8; 32];
@@ -137,8 +169,9 @@ pub async fn create(
 }
 
 /// Deletes a session; returns its refresh token if it existed.
-async fn end_by_hash(db: &Db, id_hash: &[u8]) -> Result<Option<String>> {
-    let refresh: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+async fn end_by_hash(state: &AppState, id_hash: &[u8]) -> Result<Option<String>> {
+    state.sessions.0.remove(&id_hash.to_vec());
+    let refresh: Option<String> = with_db!(&state.db, pool => sqlx::query_scalar(
         "DELETE FROM sessions WHERE id_hash = $1 RETURNING refresh_token")
         .bind(id_hash).fetch_optional(pool).await?);
     Ok(refresh)
@@ -164,8 +197,15 @@ pub async fn list_for(db: &Db, person_id: Uuid) -> Result<Vec<SessionSummary>> {
 
 /// Ends one of the person's sessions by its public id; returns its refresh
 /// token, or `None` if the person has no such session.
-pub async fn end_owned(db: &Db, person_id: Uuid, public_id: Uuid) -> Result<Option<String>> {
-    let refresh: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+pub async fn end_owned(
+    state: &AppState,
+    person_id: Uuid,
+    public_id: Uuid,
+) -> Result<Option<String>> {
+    state.sessions.0.forget_where(|_, session| {
+        session.person_id == person_id && session.public_id == public_id
+    });
+    let refresh: Option<String> = with_db!(&state.db, pool => sqlx::query_scalar(
         "DELETE FROM sessions WHERE person_id = $1 AND public_id = $2 RETURNING refresh_token")
         .bind(person_id).bind(public_id).fetch_optional(pool).await?);
     Ok(refresh)
@@ -210,8 +250,9 @@ impl Session {
 
     /// Ends the session; returns the refresh token to revoke at identity and
     /// where to sign out at the provider, if the session began there.
-    pub async fn end(self, db: &Db) -> Result<(String, Option<String>)> {
-        let logout_url: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+    pub async fn end(self, state: &AppState) -> Result<(String, Option<String>)> {
+        state.sessions.0.remove(&self.id_hash);
+        let logout_url: Option<String> = with_db!(&state.db, pool => sqlx::query_scalar(
             "DELETE FROM sessions WHERE id_hash = $1 RETURNING provider_logout_url")
             .bind(&self.id_hash).fetch_optional(pool).await?)
         .flatten();
@@ -223,18 +264,22 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     let missing = || Error::Unauthenticated("sign in first".into());
     let id = cookie_value(headers).ok_or_else(missing)?;
     let id_hash = hash_id(&id);
-    let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
-        "SELECT id_hash, public_id, password_change_required, person_id, access_token, access_expires_at,
-                refresh_token, last_seen_at, expires_at
-         FROM sessions WHERE id_hash = $1")
-        .bind(&id_hash).fetch_optional(pool).await?);
-    let mut stored = stored.ok_or_else(missing)?;
+    let mut stored = match state.sessions.0.get(&id_hash) {
+        Some(recent) => recent,
+        None => {
+            let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
+                "SELECT id_hash, public_id, password_change_required, person_id, access_token, access_expires_at,
+                        refresh_token, last_seen_at, expires_at
+                 FROM sessions WHERE id_hash = $1")
+                .bind(&id_hash).fetch_optional(pool).await?);
+            stored.ok_or_else(missing)?
+        }
+    };
     let now = Utc::now();
     let idle = chrono::Duration::from_std(state.settings.session_idle_timeout)
         .map_err(anyhow::Error::from)?;
     if stored.expires_at <= now || stored.last_seen_at + idle <= now {
-        with_db!(&state.db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(&id_hash).execute(pool).await?; });
+        end_by_hash(state, &id_hash).await?;
         return Err(Error::Unauthenticated(
             "the session has ended; sign in again".into(),
         ));
@@ -244,7 +289,9 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     } else if stored.last_seen_at + TOUCH_INTERVAL <= now {
         with_db!(&state.db, pool => { sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
             .bind(&id_hash).bind(now).execute(pool).await?; });
+        stored.last_seen_at = now;
     }
+    state.sessions.0.insert(id_hash.clone(), stored.clone());
     Ok(Session {
         person_id: stored.person_id,
         public_id: stored.public_id,
@@ -280,8 +327,7 @@ async fn refresh(state: &AppState, stored: &mut StoredSession, now: DateTime<Utc
             Ok(())
         }
         Err(status) if status.code() == tonic::Code::Unauthenticated => {
-            with_db!(&state.db, pool => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                .bind(&stored.id_hash).execute(pool).await?; });
+            end_by_hash(state, &stored.id_hash).await?;
             Err(Error::Unauthenticated(
                 "the session has ended; sign in again".into(),
             ))
@@ -308,8 +354,9 @@ where
 
 impl Session {
     /// Records that the person has chosen their own password.
-    pub async fn password_changed(&self, db: &Db) -> Result<()> {
-        with_db!(db, pool => { sqlx::query(
+    pub async fn password_changed(&self, state: &AppState) -> Result<()> {
+        state.sessions.forget_person(self.person_id);
+        with_db!(&state.db, pool => { sqlx::query(
             "UPDATE sessions SET password_change_required = $2 WHERE person_id = $1")
             .bind(self.person_id).bind(false).execute(pool).await?; });
         Ok(())

@@ -538,6 +538,36 @@ async fn a_teacher_keeps_the_journal_and_the_family_reads_it() {
     expect(status, StatusCode::OK, &mark);
     assert_eq!(mark["seen_at"], seen["seen_at"]);
 
+    // The week read again shows what changed since, at once: the mark
+    // seen, and the topic the teacher has just corrected.
+    let (status, answer) = send(
+        s.teacher
+            .put(s.url(&format!("/api/v1/lessons/{lesson}/topic")))
+            .json(&json!({ "school_id": s.school, "topic": "Сложение дробей с разными знаменателями" })),
+    )
+    .await;
+    expect(status, StatusCode::OK, &answer);
+    let shown = shown_lesson(&guardian, &s, later, &lesson).await;
+    assert_eq!(shown["topic"], "Сложение дробей с разными знаменателями");
+    assert!(
+        shown["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|mark| mark["mark_id"] == praised.as_str() && mark["seen"] == true),
+        "{shown:#}"
+    );
+    let shows_corrected = |lesson: &Value| {
+        lesson["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|mark| mark["mark_id"] == corrected.as_str())
+    };
+    assert!(shows_corrected(
+        &shown_lesson(&guardian, &s, earlier, &first_lesson).await
+    ));
+
     // Periods to choose from, attendance, final marks.
     let (status, periods) = send(guardian.get(child_url("periods"))).await;
     expect(status, StatusCode::OK, &periods);
@@ -586,6 +616,9 @@ async fn a_teacher_keeps_the_journal_and_the_family_reads_it() {
     let (status, problem) = send(s.teacher.delete(mark_url(&praised))).await;
     expect(status, StatusCode::BAD_REQUEST, &problem);
     assert_eq!(fields(&problem), ["reason"]);
+    assert!(!shows_corrected(
+        &shown_lesson(&guardian, &s, earlier, &first_lesson).await
+    ));
 
     // The closed quarter: the teacher asks to reopen, the deputy head decides once.
     let (status, locked) = post(json!({
@@ -631,6 +664,30 @@ async fn a_teacher_keeps_the_journal_and_the_family_reads_it() {
     expect(status, StatusCode::CONFLICT, &again);
 
     sandbox.stop().await.unwrap();
+}
+
+/// A lesson as the family's week shows it.
+async fn shown_lesson(
+    guardian: &reqwest::Client,
+    s: &School,
+    date: NaiveDate,
+    lesson_id: &str,
+) -> Value {
+    let (status, week) = send(
+        guardian
+            .get(s.url(&format!("/api/v1/students/{}/week", s.child)))
+            .query(&[("date", date.to_string())]),
+    )
+    .await;
+    expect(status, StatusCode::OK, &week);
+    week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|day| day["lessons"].as_array().unwrap())
+        .find(|lesson| lesson["lesson_id"] == lesson_id)
+        .cloned()
+        .expect("the lesson in the week")
 }
 
 fn today_minus(days: u64) -> NaiveDate {

@@ -309,6 +309,7 @@ enum Rpc {
     UpdateJournalSettings,
     SetAttendance,
     ListStudentAttendance,
+    GetStudentWeekRecord,
     GetJournal,
     GetStudentAverages,
     ComputeWhatIf,
@@ -387,6 +388,7 @@ const RPCS: [Rpc; 75] = [
     Rpc::UpdateJournalSettings,
     Rpc::SetAttendance,
     Rpc::ListStudentAttendance,
+    Rpc::GetStudentWeekRecord,
     Rpc::GetJournal,
     Rpc::GetStudentAverages,
     Rpc::ComputeWhatIf,
@@ -481,6 +483,7 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         Rpc::GetMark
         | Rpc::ListMarkRevisions
         | Rpc::ListStudentAttendance
+        | Rpc::GetStudentWeekRecord
         | Rpc::GetStudentAverages
         | Rpc::ComputeWhatIf
         | Rpc::ListFinalMarks
@@ -715,6 +718,15 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 gradebook::ListStudentAttendanceRequest {
                     student_id: f.student.clone(),
                     ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::GetStudentWeekRecord => ok(g
+            .get_student_week_record(with_token(
+                token,
+                gradebook::GetStudentWeekRecordRequest {
+                    student_id: f.student.clone(),
+                    date: chrono::Utc::now().date_naive().to_string(),
                 },
             ))
             .await),

@@ -18,6 +18,7 @@ use tokio::sync::{Mutex, RwLock};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::memo::Memo;
 use otmetka_proto::identity::v1::GetJwksRequest;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 
@@ -174,11 +175,20 @@ pub fn parse_jwks(json: &str) -> Result<HashMap<String, DecodingKey>> {
     Ok(keys)
 }
 
+/// How long a verified token is remembered (never past its expiry): a
+/// request crosses several services and a page makes several requests, each
+/// of which would check the same signature again.
+const VERIFIED_TTL: Duration = Duration::from_secs(60);
+/// About how many verified tokens are remembered at most.
+const VERIFIED_KEPT: usize = 50_000;
+
 /// Verifies access tokens: signature (EdDSA only), issuer, audience, expiry.
 #[derive(Clone)]
 pub struct TokenVerifier {
     keys: KeySource,
     validation: Arc<Validation>,
+    /// Tokens already verified, with the Unix second they stop being valid.
+    verified: Memo<Arc<str>, (Principal, i64)>,
 }
 
 impl TokenVerifier {
@@ -191,6 +201,7 @@ impl TokenVerifier {
         Self {
             keys,
             validation: Arc::new(validation),
+            verified: Memo::new(VERIFIED_TTL, VERIFIED_KEPT),
         }
     }
 
@@ -203,6 +214,20 @@ impl TokenVerifier {
     }
 
     pub async fn verify(&self, token: &str) -> Result<Principal> {
+        let token: Arc<str> = Arc::from(token);
+        if let Some((principal, valid_until)) = self.verified.get(&token)
+            && chrono::Utc::now().timestamp() < valid_until
+        {
+            return Ok(principal);
+        }
+        let (principal, valid_until) = self.verify_signed(&token).await?;
+        self.verified
+            .insert(token, (principal.clone(), valid_until));
+        Ok(principal)
+    }
+
+    /// The caller a token names, and the Unix second it stops being valid.
+    async fn verify_signed(&self, token: &str) -> Result<(Principal, i64)> {
         let unauthenticated = || Error::Unauthenticated("invalid access token".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated())?;
         if header.alg != Algorithm::EdDSA {
@@ -220,13 +245,15 @@ impl TokenVerifier {
         })?;
         let claims = data.claims;
         let id = Uuid::parse_str(&claims.sub).map_err(|_| unauthenticated())?;
-        Ok(Principal {
+        let principal = Principal {
             id,
             // City-level roles belong to people; a client never holds them.
             city_operator: !claims.client && claims.roles.iter().any(|r| r == ROLE_CITY_OPERATOR),
             client_scopes: claims
                 .client
                 .then(|| claims.scope.split_whitespace().map(str::to_owned).collect()),
-        })
+        };
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        Ok((principal, claims.exp.saturating_add(leeway)))
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod grpc;
+pub mod memo;
 pub mod metrics;
 pub mod outbox;
 pub mod paging;

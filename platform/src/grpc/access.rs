@@ -12,9 +12,7 @@
 //! student's record are audited by identity when it answers, so repeated
 //! reads within the TTL make one audit entry.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -23,11 +21,12 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::grpc::CallContext;
+use crate::memo::Memo;
 
 /// How long an answer is reused.
 pub const ANSWER_TTL: Duration = Duration::from_secs(10);
-/// Above this many answers, expired ones are swept before adding more.
-const SWEEP_ABOVE: usize = 100_000;
+/// About how many answers are kept at most.
+const ANSWERS_KEPT: usize = 100_000;
 
 /// The question, as asked by one caller.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -66,14 +65,14 @@ type Allowed = identity::CheckAccessResponse;
 #[derive(Clone)]
 pub struct AccessClient {
     identity: IdentityServiceClient<Channel>,
-    allowed: Arc<Mutex<HashMap<Question, (Allowed, Instant)>>>,
+    allowed: Memo<Question, Allowed>,
 }
 
 impl AccessClient {
     pub fn new(identity: IdentityServiceClient<Channel>) -> Self {
         Self {
             identity,
-            allowed: Arc::default(),
+            allowed: Memo::new(ANSWER_TTL, ANSWERS_KEPT),
         }
     }
 
@@ -86,10 +85,8 @@ impl AccessClient {
         request: identity::CheckAccessRequest,
     ) -> Result<Option<Allowed>> {
         let question = Question::of(ctx, &request);
-        if let Some((answer, at)) = self.allowed.lock().expect("lock").get(&question)
-            && at.elapsed() < ANSWER_TTL
-        {
-            return Ok(Some(answer.clone()));
+        if let Some(answer) = self.allowed.get(&question) {
+            return Ok(Some(answer));
         }
         let answer = match self
             .identity
@@ -108,16 +105,7 @@ impl AccessClient {
             }
             Err(status) => return Err(status.into()),
         };
-        let mut allowed = self.allowed.lock().expect("lock");
-        if allowed.len() >= SWEEP_ABOVE {
-            allowed.retain(|_, (_, at)| at.elapsed() < ANSWER_TTL);
-            // Still full of fresh answers: forget them rather than sweep on
-            // every question.
-            if allowed.len() >= SWEEP_ABOVE {
-                allowed.clear();
-            }
-        }
-        allowed.insert(question, (answer.clone(), Instant::now()));
+        self.allowed.insert(question, answer.clone());
         Ok(Some(answer))
     }
 }

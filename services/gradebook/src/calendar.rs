@@ -6,12 +6,12 @@
 //! Period lists are kept for a few seconds: writes check them on every
 //! mark, and a closed period takes effect within that time.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::memo::Memo;
 use otmetka_platform::time::parse_date;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
@@ -22,6 +22,10 @@ use tonic::transport::Channel;
 use uuid::Uuid;
 
 const PERIODS_FRESH_FOR: Duration = Duration::from_secs(5);
+/// A class's grade level never changes; the bound is all that forgets it.
+const GRADE_LEVEL_KEPT_FOR: Duration = Duration::from_secs(24 * 3600);
+/// About how many classes, or schools' grade levels, are kept.
+const KEPT: usize = 100_000;
 
 /// A reporting period as the journal uses it.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,13 +61,11 @@ fn period_from(period: schedule::ReportingPeriod) -> Result<Period> {
     })
 }
 
-type PeriodCache = HashMap<(Uuid, i32), (Instant, Arc<Vec<Period>>)>;
-
 pub struct Calendar {
     schedule: ScheduleServiceClient<Channel>,
     identity: IdentityServiceClient<Channel>,
-    grade_levels: Mutex<HashMap<Uuid, i32>>,
-    periods: Mutex<PeriodCache>,
+    grade_levels: Memo<Uuid, i32>,
+    periods: Memo<(Uuid, i32), Arc<Vec<Period>>>,
 }
 
 impl Calendar {
@@ -74,8 +76,8 @@ impl Calendar {
         Self {
             schedule,
             identity,
-            grade_levels: Mutex::default(),
-            periods: Mutex::default(),
+            grade_levels: Memo::new(GRADE_LEVEL_KEPT_FOR, KEPT),
+            periods: Memo::new(PERIODS_FRESH_FOR, KEPT),
         }
     }
 
@@ -85,8 +87,8 @@ impl Calendar {
 
     /// The grade level of a class (it never changes once the class exists).
     pub async fn grade_level(&self, ctx: &CallContext, class_id: Uuid) -> Result<i32> {
-        if let Some(grade) = self.grade_levels.lock().expect("lock").get(&class_id) {
-            return Ok(*grade);
+        if let Some(grade) = self.grade_levels.get(&class_id) {
+            return Ok(grade);
         }
         let request = ctx.forward(identity::GetClassRequest {
             id: class_id.to_string(),
@@ -99,10 +101,7 @@ impl Calendar {
             .into_inner()
             .class
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no class")))?;
-        self.grade_levels
-            .lock()
-            .expect("lock")
-            .insert(class_id, class.grade_level);
+        self.grade_levels.insert(class_id, class.grade_level);
         Ok(class.grade_level)
     }
 
@@ -114,10 +113,8 @@ impl Calendar {
         grade_level: i32,
     ) -> Result<Arc<Vec<Period>>> {
         let key = (school_id, grade_level);
-        if let Some((at, periods)) = self.periods.lock().expect("lock").get(&key)
-            && at.elapsed() < PERIODS_FRESH_FOR
-        {
-            return Ok(periods.clone());
+        if let Some(periods) = self.periods.get(&key) {
+            return Ok(periods);
         }
         let mut periods = Vec::new();
         let mut page_token = String::new();
@@ -144,10 +141,7 @@ impl Calendar {
             page_token = page.next_page_token;
         }
         let periods = Arc::new(periods);
-        self.periods
-            .lock()
-            .expect("lock")
-            .insert(key, (Instant::now(), periods.clone()));
+        self.periods.insert(key, periods.clone());
         Ok(periods)
     }
 

@@ -354,6 +354,13 @@ pub async fn list_work_types(db: &Db, school_id: Uuid, page: &Page) -> Result<Ve
         .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
 }
 
+/// A school's work type names by id.
+pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, name FROM work_types WHERE school_id = $1")
+        .bind(school_id).fetch_all(pool).await?))
+}
+
 // Journal settings.
 
 /// Days after a lesson its teacher may still change it, unless the school
@@ -441,6 +448,24 @@ pub async fn student_attendance(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(student_id).bind(from).bind(to).bind(after_date).bind(after_id)
         .bind(page.fetch_limit()).fetch_all(pool).await?),
+    )
+}
+
+/// Every attendance record of a student over a span of days, in lesson order.
+pub async fn student_attendance_between(
+    db: &Db,
+    student_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Attendance>> {
+    let sql = format!(
+        "SELECT {ATTENDANCE_COLUMNS} FROM attendance
+         WHERE student_id = $1 AND lesson_date >= $2 AND lesson_date <= $3
+         ORDER BY lesson_date, id"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(student_id).bind(from).bind(to).fetch_all(pool).await?),
     )
 }
 

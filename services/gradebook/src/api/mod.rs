@@ -8,6 +8,7 @@ mod marks;
 mod reopen;
 mod results;
 mod setup;
+mod week;
 
 use chrono::{Days, NaiveDate, Utc};
 use otmetka_platform::db::Db;
@@ -36,6 +37,7 @@ pub struct GradebookApi {
     identity: IdentityServiceClient<Channel>,
     access: AccessClient,
     calendar: Calendar,
+    weeks: week::WeekCache,
 }
 
 impl GradebookApi {
@@ -45,6 +47,7 @@ impl GradebookApi {
             access: AccessClient::new(identity.clone()),
             identity,
             calendar,
+            weeks: week::week_cache(),
         }
     }
 
@@ -247,13 +250,23 @@ macro_rules! handle {
     }};
 }
 
+/// Runs a handler that may change what a student's week shows; once it has
+/// ended, no week read before it is served again.
+macro_rules! handle_week_write {
+    ($self:ident, $request:ident, $method:ident) => {{
+        let answer: Reply<_> = async { handle!($self, $request, $method) }.await;
+        $self.weeks.invalidate();
+        answer
+    }};
+}
+
 #[tonic::async_trait]
 impl GradebookService for GradebookApi {
     async fn create_mark(
         &self,
         request: Request<pb::CreateMarkRequest>,
     ) -> Reply<pb::CreateMarkResponse> {
-        handle!(self, request, create_mark)
+        handle_week_write!(self, request, create_mark)
     }
     async fn get_mark(&self, request: Request<pb::GetMarkRequest>) -> Reply<pb::GetMarkResponse> {
         handle!(self, request, get_mark)
@@ -268,13 +281,13 @@ impl GradebookService for GradebookApi {
         &self,
         request: Request<pb::UpdateMarkRequest>,
     ) -> Reply<pb::UpdateMarkResponse> {
-        handle!(self, request, update_mark)
+        handle_week_write!(self, request, update_mark)
     }
     async fn delete_mark(
         &self,
         request: Request<pb::DeleteMarkRequest>,
     ) -> Reply<pb::DeleteMarkResponse> {
-        handle!(self, request, delete_mark)
+        handle_week_write!(self, request, delete_mark)
     }
     async fn list_mark_revisions(
         &self,
@@ -286,7 +299,7 @@ impl GradebookService for GradebookApi {
         &self,
         request: Request<pb::MarkSeenRequest>,
     ) -> Reply<pb::MarkSeenResponse> {
-        handle!(self, request, mark_seen)
+        handle_week_write!(self, request, mark_seen)
     }
     async fn create_grading_scale(
         &self,
@@ -304,7 +317,7 @@ impl GradebookService for GradebookApi {
         &self,
         request: Request<pb::CreateWorkTypeRequest>,
     ) -> Reply<pb::CreateWorkTypeResponse> {
-        handle!(self, request, create_work_type)
+        handle_week_write!(self, request, create_work_type)
     }
     async fn list_work_types(
         &self,
@@ -328,13 +341,19 @@ impl GradebookService for GradebookApi {
         &self,
         request: Request<pb::SetAttendanceRequest>,
     ) -> Reply<pb::SetAttendanceResponse> {
-        handle!(self, request, set_attendance)
+        handle_week_write!(self, request, set_attendance)
     }
     async fn list_student_attendance(
         &self,
         request: Request<pb::ListStudentAttendanceRequest>,
     ) -> Reply<pb::ListStudentAttendanceResponse> {
         handle!(self, request, list_student_attendance)
+    }
+    async fn get_student_week_record(
+        &self,
+        request: Request<pb::GetStudentWeekRecordRequest>,
+    ) -> Reply<pb::GetStudentWeekRecordResponse> {
+        handle!(self, request, get_student_week_record)
     }
     async fn get_journal(
         &self,

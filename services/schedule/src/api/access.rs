@@ -3,14 +3,15 @@
 //! facts a timetable names, and schools' timezones.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{self, AccessClient};
+use otmetka_platform::memo::Memo;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -25,9 +26,8 @@ pub use identity::Action;
 const TIMEZONE_TTL: Duration = Duration::from_secs(600);
 /// How long a school's directory (staff and subject names) is reused.
 const DIRECTORY_TTL: Duration = Duration::from_secs(60);
-
-/// Something identity told, and when.
-type Fetched<T> = (Arc<T>, Instant);
+/// About how many schools' facts one replica keeps.
+const SCHOOLS_KEPT: usize = 10_000;
 
 /// The names a diary shows: staff by person id, subjects by id.
 #[derive(Debug, Default)]
@@ -53,8 +53,8 @@ pub struct ClassFacts {
 pub struct Identity {
     client: IdentityServiceClient<Channel>,
     access: AccessClient,
-    timezones: Arc<Mutex<HashMap<Uuid, (Tz, Instant)>>>,
-    directories: Arc<Mutex<HashMap<Uuid, Fetched<SchoolNames>>>>,
+    timezones: Memo<Uuid, Tz>,
+    directories: Memo<Uuid, Arc<SchoolNames>>,
 }
 
 impl Identity {
@@ -62,8 +62,8 @@ impl Identity {
         Self {
             access: AccessClient::new(client.clone()),
             client,
-            timezones: Arc::default(),
-            directories: Arc::default(),
+            timezones: Memo::new(TIMEZONE_TTL, SCHOOLS_KEPT),
+            directories: Memo::new(DIRECTORY_TTL, SCHOOLS_KEPT),
         }
     }
 
@@ -299,9 +299,7 @@ impl Identity {
     /// the roster). Only a school that nobody with roster rights has worked
     /// on yet has none; then its days are UTC days.
     pub async fn timezone(&self, ctx: &CallContext, db: &Db, school_id: Uuid) -> Result<Tz> {
-        if let Some((timezone, at)) = self.remembered(school_id)
-            && at.elapsed() < TIMEZONE_TTL
-        {
+        if let Some(timezone) = self.timezones.get(&school_id) {
             return Ok(timezone);
         }
         let asked = self
@@ -337,10 +335,7 @@ impl Identity {
             })?,
             None => Tz::UTC,
         };
-        self.timezones
-            .lock()
-            .expect("timezone cache")
-            .insert(school_id, (timezone, Instant::now()));
+        self.timezones.insert(school_id, timezone);
         Ok(timezone)
     }
 
@@ -348,14 +343,8 @@ impl Identity {
     /// caller's token: anyone linked to the school may) at most once a
     /// minute per school and replica.
     pub async fn directory(&self, ctx: &CallContext, school_id: Uuid) -> Result<Arc<SchoolNames>> {
-        if let Some((names, at)) = self
-            .directories
-            .lock()
-            .expect("directory cache")
-            .get(&school_id)
-            && at.elapsed() < DIRECTORY_TTL
-        {
-            return Ok(names.clone());
+        if let Some(names) = self.directories.get(&school_id) {
+            return Ok(names);
         }
         let answer = self
             .client
@@ -389,19 +378,8 @@ impl Identity {
                 })
                 .collect(),
         });
-        self.directories
-            .lock()
-            .expect("directory cache")
-            .insert(school_id, (names.clone(), Instant::now()));
+        self.directories.insert(school_id, names.clone());
         Ok(names)
-    }
-
-    fn remembered(&self, school_id: Uuid) -> Option<(Tz, Instant)> {
-        self.timezones
-            .lock()
-            .expect("timezone cache")
-            .get(&school_id)
-            .copied()
     }
 }
 

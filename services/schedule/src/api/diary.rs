@@ -9,151 +9,69 @@
 //! school's work types (cached), and five queries.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{Datelike, Days, NaiveDate};
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::memo::ReadCache;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
-use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::schedule::v1 as pb;
-use tonic::transport::Channel;
 use uuid::Uuid;
 
 use super::access::SchoolNames;
 use super::input::Input;
 use super::{ScheduleApi, convert};
 use crate::calendar::{DateRange, school_today, week_of};
-use crate::model::{Attachment, Homework, Lesson, Submission};
+use crate::model::{Attachment, Holiday, Homework, Lesson, Submission};
 use crate::store::{self, OwnerKind};
 
 /// How long the week waits for gradebook before showing itself without
 /// marks and attendance.
 const GRADEBOOK_WAIT: Duration = Duration::from_millis(1500);
-/// How long a school's work type names are reused.
-const WORK_TYPES_TTL: Duration = Duration::from_secs(60);
-/// One page holds any student's week of marks.
-const WEEK_PAGE: i32 = 500;
-
-/// A school's work type names, cached per school.
-#[derive(Clone, Default)]
-pub struct WorkTypes(Arc<Mutex<HashMap<Uuid, Fetched>>>);
-
-/// Work type names by id, and when gradebook told them.
-type Fetched = (Arc<HashMap<String, String>>, Instant);
-
-impl WorkTypes {
-    async fn names(
-        &self,
-        client: &GradebookServiceClient<Channel>,
-        ctx: &CallContext,
-        school_id: Uuid,
-    ) -> Result<Arc<HashMap<String, String>>> {
-        if let Some((names, at)) = self.0.lock().expect("work types").get(&school_id)
-            && at.elapsed() < WORK_TYPES_TTL
-        {
-            return Ok(names.clone());
-        }
-        let answer = client
-            .clone()
-            .list_work_types(ctx.forward(gradebook::ListWorkTypesRequest {
-                school_id: school_id.to_string(),
-                page_size: WEEK_PAGE,
-                page_token: String::new(),
-            })?)
-            .await?
-            .into_inner();
-        let names: Arc<HashMap<String, String>> = Arc::new(
-            answer
-                .work_types
-                .into_iter()
-                .map(|work_type| (work_type.id, work_type.name))
-                .collect(),
-        );
-        self.0
-            .lock()
-            .expect("work types")
-            .insert(school_id, (names.clone(), Instant::now()));
-        Ok(names)
-    }
-}
-
 /// What gradebook holds of the student's week.
 struct Record {
     marks: Vec<gradebook::Mark>,
     attendance: Vec<gradebook::AttendanceRecord>,
-    work_types: Arc<HashMap<String, String>>,
+    work_types: HashMap<String, String>,
 }
 
 async fn read_record(
     api: &ScheduleApi,
     ctx: &CallContext,
-    school_id: Uuid,
     student_id: Uuid,
     week: DateRange,
 ) -> Result<Record> {
-    let client = &api.gradebook;
-    let marks = async {
-        client
-            .clone()
-            .list_student_marks(ctx.forward(gradebook::ListStudentMarksRequest {
-                student_id: student_id.to_string(),
-                from_date: week.start.to_string(),
-                to_date: week.end.to_string(),
-                page_size: WEEK_PAGE,
-                ..Default::default()
-            })?)
-            .await
-            .map(|answer| answer.into_inner().marks)
-            .map_err(otmetka_platform::Error::from)
-    };
-    let attendance = async {
-        client
-            .clone()
-            .list_student_attendance(ctx.forward(gradebook::ListStudentAttendanceRequest {
-                student_id: student_id.to_string(),
-                from_date: week.start.to_string(),
-                to_date: week.end.to_string(),
-                page_size: WEEK_PAGE,
-                page_token: String::new(),
-            })?)
-            .await
-            .map(|answer| answer.into_inner().records)
-            .map_err(otmetka_platform::Error::from)
-    };
-    let (marks, attendance) = tokio::try_join!(marks, attendance)?;
-    let marks: Vec<gradebook::Mark> = marks
-        .into_iter()
-        .filter(|mark| mark.delete_time.is_none())
-        .collect();
-    // Work type names only matter when there are marks; without them the
-    // marks still show.
-    let work_types = if marks.is_empty() {
-        Arc::default()
-    } else {
-        api.work_types
-            .names(client, ctx, school_id)
-            .await
-            .unwrap_or_default()
-    };
+    let week = api
+        .gradebook
+        .clone()
+        .get_student_week_record(ctx.forward(gradebook::GetStudentWeekRecordRequest {
+            student_id: student_id.to_string(),
+            date: week.start.to_string(),
+        })?)
+        .await?
+        .into_inner();
     Ok(Record {
-        marks,
-        attendance,
-        work_types,
+        marks: week.marks,
+        attendance: week.attendance,
+        work_types: week.work_type_names,
     })
 }
 
 /// Which lesson a mark or attendance record belongs to: its own when it
 /// names one of the week, else the subject's first lesson that day.
-fn lesson_for(lessons: &[Lesson], lesson_id: &str, date: &str, subject_id: &str) -> Option<Uuid> {
-    if let Some(lesson) = lessons.iter().find(|l| l.id.to_string() == lesson_id) {
-        return Some(lesson.id);
+fn lesson_for(lessons: &[&Lesson], lesson_id: &str, date: &str, subject_id: &str) -> Option<Uuid> {
+    if let Ok(lesson_id) = Uuid::parse_str(lesson_id)
+        && lessons.iter().any(|l| l.id == lesson_id)
+    {
+        return Some(lesson_id);
     }
     let date: NaiveDate = date.parse().ok()?;
+    let subject_id = Uuid::parse_str(subject_id).ok()?;
     lessons
         .iter()
-        .filter(|l| l.date == date && l.subject_id.to_string() == subject_id)
+        .filter(|l| l.date == date && l.subject_id == subject_id)
         .min_by_key(|l| l.lesson_number)
         .map(|l| l.id)
 }
@@ -204,14 +122,69 @@ fn attendance_status(kind: i32) -> pb::DiaryAttendanceStatus {
     }
 }
 
-/// The student's homework of the week, with files and submission states.
-struct WeekHomework {
+/// What a week shows every student of a class alike: all its lessons,
+/// holidays and homework (of every group), with the homework's files.
+pub struct ClassWeek {
+    lessons: Vec<Lesson>,
+    holidays: Vec<Holiday>,
     homework: Vec<Homework>,
     files: Vec<Attachment>,
+}
+
+/// Class weeks kept in memory, by school, class and Monday.
+///
+/// The 25 or so students of a class and their families all open the same
+/// class week, and far more often than teachers change it, so it is kept
+/// for [`CLASS_WEEK_TTL`]; every write this process serves forgets all
+/// kept weeks (a read that began before it is never kept), and writes
+/// through another replica show within the TTL.
+pub type ClassWeeks = ReadCache<(Uuid, Uuid, NaiveDate), Arc<ClassWeek>>;
+
+/// How long a class week is served from memory.
+const CLASS_WEEK_TTL: Duration = Duration::from_secs(2);
+/// About how many class weeks one replica keeps.
+const CLASS_WEEKS_KEPT: usize = 20_000;
+
+pub fn class_weeks() -> ClassWeeks {
+    ReadCache::new(CLASS_WEEK_TTL, CLASS_WEEKS_KEPT)
+}
+
+async fn class_week(
+    api: &ScheduleApi,
+    school_id: Uuid,
+    class_id: Uuid,
+    week: DateRange,
+) -> Result<Arc<ClassWeek>> {
+    let key = (school_id, class_id, week.start);
+    if let Some(kept) = api.class_weeks.get(&key) {
+        return Ok(kept);
+    }
+    let ticket = api.class_weeks.ticket();
+    let (lessons, holidays, homework) = tokio::try_join!(
+        store::class_lessons(&api.db, school_id, class_id, week),
+        store::holidays_within(&api.db, school_id, week),
+        store::week_homework(&api.db, school_id, class_id, week),
+    )?;
+    let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
+    let files = store::files_of(&api.db, school_id, OwnerKind::Homework, &ids).await?;
+    let read = Arc::new(ClassWeek {
+        lessons,
+        holidays,
+        homework,
+        files,
+    });
+    api.class_weeks.put(key, read.clone(), ticket);
+    Ok(read)
+}
+
+/// The student's homework of the week, with submission states.
+struct WeekHomework<'a> {
+    homework: Vec<&'a Homework>,
+    files: &'a [Attachment],
     submissions: HashMap<Uuid, Submission>,
 }
 
-impl WeekHomework {
+impl WeekHomework<'_> {
     fn shown(&self, homework: &Homework) -> pb::DiaryHomework {
         let status = self
             .submissions
@@ -234,27 +207,23 @@ impl WeekHomework {
     }
 }
 
-async fn week_homework(
+async fn week_homework<'a>(
     api: &ScheduleApi,
     school_id: Uuid,
     student_id: Uuid,
-    class_id: Uuid,
+    class_week: &'a ClassWeek,
     group_ids: &[Uuid],
-    week: DateRange,
-) -> Result<WeekHomework> {
-    let homework: Vec<Homework> = store::week_homework(&api.db, school_id, class_id, week)
-        .await?
-        .into_iter()
+) -> Result<WeekHomework<'a>> {
+    let homework: Vec<&Homework> = class_week
+        .homework
+        .iter()
         .filter(|h| h.group_id.is_none_or(|group| group_ids.contains(&group)))
         .collect();
     let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
-    let (files, submissions) = tokio::try_join!(
-        store::files_of(&api.db, school_id, OwnerKind::Homework, &ids),
-        store::student_submissions(&api.db, school_id, student_id, &ids),
-    )?;
+    let submissions = store::student_submissions(&api.db, school_id, student_id, &ids).await?;
     Ok(WeekHomework {
         homework,
-        files,
+        files: &class_week.files,
         submissions: submissions
             .into_iter()
             .map(|submission| (submission.homework_id, submission))
@@ -351,12 +320,7 @@ pub async fn student_week(
     let week = week_of(date);
 
     let record = async {
-        match tokio::time::timeout(
-            GRADEBOOK_WAIT,
-            read_record(api, &ctx, school_id, student_id, week),
-        )
-        .await
-        {
+        match tokio::time::timeout(GRADEBOOK_WAIT, read_record(api, &ctx, student_id, week)).await {
             Ok(Ok(record)) => Some(record),
             Ok(Err(error)) => {
                 tracing::warn!(%school_id, %error, "the diary week is shown without gradebook");
@@ -377,24 +341,14 @@ pub async fn student_week(
                 Arc::default()
             })
     };
-    let stored = async {
-        tokio::try_join!(
-            store::class_lessons(&api.db, school_id, place.class_id, week),
-            store::holidays_within(&api.db, school_id, week),
-            week_homework(
-                api,
-                school_id,
-                student_id,
-                place.class_id,
-                &place.group_ids,
-                week
-            ),
-        )
-    };
+    let stored = class_week(api, school_id, place.class_id, week);
     let (record, names, stored) = tokio::join!(record, names, stored);
-    let (lessons, holidays, homework) = stored?;
-    let lessons: Vec<Lesson> = lessons
-        .into_iter()
+    let stored = stored?;
+    let homework = week_homework(api, school_id, student_id, &stored, &place.group_ids).await?;
+    let holidays = &stored.holidays;
+    let lessons: Vec<&Lesson> = stored
+        .lessons
+        .iter()
         .filter(|lesson| {
             lesson
                 .group_id

@@ -1,6 +1,5 @@
 //! The gRPC face of the schedule: parse and validate, ask identity whether
-//! the caller may, call the store, convert. RPCs not built yet (homework,
-//! submissions, attachments) answer UNIMPLEMENTED from the generated stubs.
+//! the caller may, call the store, convert.
 
 mod access;
 mod attachments;
@@ -40,9 +39,9 @@ pub struct ScheduleApi {
     db: Db,
     identity: Identity,
     gradebook: GradebookServiceClient<Channel>,
-    work_types: diary::WorkTypes,
     files: Arc<dyn FileStore>,
     attachments: AttachmentLimits,
+    class_weeks: diary::ClassWeeks,
 }
 
 /// What uploads may be.
@@ -63,9 +62,9 @@ impl ScheduleApi {
             db,
             identity: Identity::new(identity),
             gradebook,
-            work_types: diary::WorkTypes::default(),
             files,
             attachments,
+            class_weeks: diary::class_weeks(),
         }
     }
 }
@@ -137,13 +136,23 @@ macro_rules! serve {
     }};
 }
 
+/// Serves a call that may change what a class's week shows; once it has
+/// ended, no week read before it is served again.
+macro_rules! serve_write {
+    ($self:ident, $request:ident, $method:path) => {{
+        let answer = serve!($self, $request, $method);
+        $self.class_weeks.invalidate();
+        answer
+    }};
+}
+
 #[tonic::async_trait]
 impl ScheduleService for ScheduleApi {
     async fn create_academic_year(
         &self,
         request: Request<pb::CreateAcademicYearRequest>,
     ) -> Reply<pb::CreateAcademicYearResponse> {
-        serve!(self, request, calendar::create_year)
+        serve_write!(self, request, calendar::create_year)
     }
     async fn get_academic_year(
         &self,
@@ -161,19 +170,19 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateAcademicYearRequest>,
     ) -> Reply<pb::UpdateAcademicYearResponse> {
-        serve!(self, request, calendar::update_year)
+        serve_write!(self, request, calendar::update_year)
     }
     async fn delete_academic_year(
         &self,
         request: Request<pb::DeleteAcademicYearRequest>,
     ) -> Reply<pb::DeleteAcademicYearResponse> {
-        serve!(self, request, calendar::delete_year)
+        serve_write!(self, request, calendar::delete_year)
     }
     async fn create_reporting_period(
         &self,
         request: Request<pb::CreateReportingPeriodRequest>,
     ) -> Reply<pb::CreateReportingPeriodResponse> {
-        serve!(self, request, calendar::create_period)
+        serve_write!(self, request, calendar::create_period)
     }
     async fn get_reporting_period(
         &self,
@@ -191,31 +200,31 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateReportingPeriodRequest>,
     ) -> Reply<pb::UpdateReportingPeriodResponse> {
-        serve!(self, request, calendar::update_period)
+        serve_write!(self, request, calendar::update_period)
     }
     async fn delete_reporting_period(
         &self,
         request: Request<pb::DeleteReportingPeriodRequest>,
     ) -> Reply<pb::DeleteReportingPeriodResponse> {
-        serve!(self, request, calendar::delete_period)
+        serve_write!(self, request, calendar::delete_period)
     }
     async fn close_reporting_period(
         &self,
         request: Request<pb::CloseReportingPeriodRequest>,
     ) -> Reply<pb::CloseReportingPeriodResponse> {
-        serve!(self, request, calendar::close_period)
+        serve_write!(self, request, calendar::close_period)
     }
     async fn reopen_reporting_period(
         &self,
         request: Request<pb::ReopenReportingPeriodRequest>,
     ) -> Reply<pb::ReopenReportingPeriodResponse> {
-        serve!(self, request, calendar::reopen_period)
+        serve_write!(self, request, calendar::reopen_period)
     }
     async fn create_bell_schedule(
         &self,
         request: Request<pb::CreateBellScheduleRequest>,
     ) -> Reply<pb::CreateBellScheduleResponse> {
-        serve!(self, request, calendar::create_bells)
+        serve_write!(self, request, calendar::create_bells)
     }
     async fn get_bell_schedule(
         &self,
@@ -233,19 +242,19 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateBellScheduleRequest>,
     ) -> Reply<pb::UpdateBellScheduleResponse> {
-        serve!(self, request, calendar::update_bells)
+        serve_write!(self, request, calendar::update_bells)
     }
     async fn delete_bell_schedule(
         &self,
         request: Request<pb::DeleteBellScheduleRequest>,
     ) -> Reply<pb::DeleteBellScheduleResponse> {
-        serve!(self, request, calendar::delete_bells)
+        serve_write!(self, request, calendar::delete_bells)
     }
     async fn create_holiday(
         &self,
         request: Request<pb::CreateHolidayRequest>,
     ) -> Reply<pb::CreateHolidayResponse> {
-        serve!(self, request, calendar::create_holiday)
+        serve_write!(self, request, calendar::create_holiday)
     }
     async fn get_holiday(
         &self,
@@ -263,19 +272,19 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateHolidayRequest>,
     ) -> Reply<pb::UpdateHolidayResponse> {
-        serve!(self, request, calendar::update_holiday)
+        serve_write!(self, request, calendar::update_holiday)
     }
     async fn delete_holiday(
         &self,
         request: Request<pb::DeleteHolidayRequest>,
     ) -> Reply<pb::DeleteHolidayResponse> {
-        serve!(self, request, calendar::delete_holiday)
+        serve_write!(self, request, calendar::delete_holiday)
     }
     async fn create_timetable_entry(
         &self,
         request: Request<pb::CreateTimetableEntryRequest>,
     ) -> Reply<pb::CreateTimetableEntryResponse> {
-        serve!(self, request, timetable::create_entry)
+        serve_write!(self, request, timetable::create_entry)
     }
     async fn get_timetable_entry(
         &self,
@@ -293,25 +302,25 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateTimetableEntryRequest>,
     ) -> Reply<pb::UpdateTimetableEntryResponse> {
-        serve!(self, request, timetable::update_entry)
+        serve_write!(self, request, timetable::update_entry)
     }
     async fn delete_timetable_entry(
         &self,
         request: Request<pb::DeleteTimetableEntryRequest>,
     ) -> Reply<pb::DeleteTimetableEntryResponse> {
-        serve!(self, request, timetable::delete_entry)
+        serve_write!(self, request, timetable::delete_entry)
     }
     async fn generate_lessons(
         &self,
         request: Request<pb::GenerateLessonsRequest>,
     ) -> Reply<pb::GenerateLessonsResponse> {
-        serve!(self, request, timetable::generate_lessons)
+        serve_write!(self, request, timetable::generate_lessons)
     }
     async fn create_lesson(
         &self,
         request: Request<pb::CreateLessonRequest>,
     ) -> Reply<pb::CreateLessonResponse> {
-        serve!(self, request, lessons::create_lesson)
+        serve_write!(self, request, lessons::create_lesson)
     }
     async fn get_lesson(
         &self,
@@ -329,43 +338,43 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::DeleteLessonRequest>,
     ) -> Reply<pb::DeleteLessonResponse> {
-        serve!(self, request, lessons::delete_lesson)
+        serve_write!(self, request, lessons::delete_lesson)
     }
     async fn set_lesson_topic(
         &self,
         request: Request<pb::SetLessonTopicRequest>,
     ) -> Reply<pb::SetLessonTopicResponse> {
-        serve!(self, request, lessons::set_topic)
+        serve_write!(self, request, lessons::set_topic)
     }
     async fn substitute_lesson_teacher(
         &self,
         request: Request<pb::SubstituteLessonTeacherRequest>,
     ) -> Reply<pb::SubstituteLessonTeacherResponse> {
-        serve!(self, request, lessons::substitute_teacher)
+        serve_write!(self, request, lessons::substitute_teacher)
     }
     async fn cancel_lesson(
         &self,
         request: Request<pb::CancelLessonRequest>,
     ) -> Reply<pb::CancelLessonResponse> {
-        serve!(self, request, lessons::cancel_lesson)
+        serve_write!(self, request, lessons::cancel_lesson)
     }
     async fn restore_lesson(
         &self,
         request: Request<pb::RestoreLessonRequest>,
     ) -> Reply<pb::RestoreLessonResponse> {
-        serve!(self, request, lessons::restore_lesson)
+        serve_write!(self, request, lessons::restore_lesson)
     }
     async fn change_lesson_room(
         &self,
         request: Request<pb::ChangeLessonRoomRequest>,
     ) -> Reply<pb::ChangeLessonRoomResponse> {
-        serve!(self, request, lessons::change_room)
+        serve_write!(self, request, lessons::change_room)
     }
     async fn upload_attachment(
         &self,
         request: Request<Streaming<pb::UploadAttachmentRequest>>,
     ) -> Reply<pb::UploadAttachmentResponse> {
-        serve!(self, request, attachments::upload)
+        serve_write!(self, request, attachments::upload)
     }
     async fn download_attachment(
         &self,
@@ -377,7 +386,7 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::CreateHomeworkRequest>,
     ) -> Reply<pb::CreateHomeworkResponse> {
-        serve!(self, request, homework::create_homework)
+        serve_write!(self, request, homework::create_homework)
     }
     async fn get_homework(
         &self,
@@ -395,19 +404,19 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateHomeworkRequest>,
     ) -> Reply<pb::UpdateHomeworkResponse> {
-        serve!(self, request, homework::update_homework)
+        serve_write!(self, request, homework::update_homework)
     }
     async fn delete_homework(
         &self,
         request: Request<pb::DeleteHomeworkRequest>,
     ) -> Reply<pb::DeleteHomeworkResponse> {
-        serve!(self, request, homework::delete_homework)
+        serve_write!(self, request, homework::delete_homework)
     }
     async fn create_submission(
         &self,
         request: Request<pb::CreateSubmissionRequest>,
     ) -> Reply<pb::CreateSubmissionResponse> {
-        serve!(self, request, submissions::create_submission)
+        serve_write!(self, request, submissions::create_submission)
     }
     async fn get_submission(
         &self,
@@ -425,19 +434,19 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::UpdateSubmissionRequest>,
     ) -> Reply<pb::UpdateSubmissionResponse> {
-        serve!(self, request, submissions::update_submission)
+        serve_write!(self, request, submissions::update_submission)
     }
     async fn return_submission(
         &self,
         request: Request<pb::ReturnSubmissionRequest>,
     ) -> Reply<pb::ReturnSubmissionResponse> {
-        serve!(self, request, submissions::return_submission)
+        serve_write!(self, request, submissions::return_submission)
     }
     async fn mark_submission(
         &self,
         request: Request<pb::MarkSubmissionRequest>,
     ) -> Reply<pb::MarkSubmissionResponse> {
-        serve!(self, request, submissions::mark_submission)
+        serve_write!(self, request, submissions::mark_submission)
     }
     async fn get_student_week(
         &self,
