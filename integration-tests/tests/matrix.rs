@@ -333,7 +333,7 @@ enum Rpc {
     GetClass,
 }
 
-const RPCS: [Rpc; 75] = [
+const RPCS: [Rpc; 76] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -1071,6 +1071,7 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::UpdateJournalSettings
         | Rpc::SetAttendance
         | Rpc::ListStudentAttendance
+        | Rpc::GetStudentWeekRecord
         | Rpc::GetJournal
         | Rpc::GetStudentAverages
         | Rpc::ComputeWhatIf

@@ -187,8 +187,17 @@ const VERIFIED_KEPT: usize = 50_000;
 pub struct TokenVerifier {
     keys: KeySource,
     validation: Arc<Validation>,
-    /// Tokens already verified, with the Unix second they stop being valid.
-    verified: Memo<Arc<str>, (Principal, i64)>,
+    verified: Memo<Arc<str>, Verified>,
+}
+
+/// A token whose signature and claims were checked.
+#[derive(Clone)]
+struct Verified {
+    principal: Principal,
+    /// The key that signed it.
+    kid: String,
+    /// The Unix second it stops being valid.
+    valid_until: i64,
 }
 
 impl TokenVerifier {
@@ -214,31 +223,37 @@ impl TokenVerifier {
     }
 
     pub async fn verify(&self, token: &str) -> Result<Principal> {
+        let unauthenticated = || Error::Unauthenticated("invalid access token".into());
         let token: Arc<str> = Arc::from(token);
-        if let Some((principal, valid_until)) = self.verified.get(&token)
-            && chrono::Utc::now().timestamp() < valid_until
+        // A remembered token still needs its key in the current set, so that
+        // a key withdrawn from the set stops its tokens at once.
+        if let Some(verified) = self.verified.get(&token)
+            && chrono::Utc::now().timestamp() < verified.valid_until
         {
-            return Ok(principal);
+            self.key(&verified.kid).await?.ok_or_else(unauthenticated)?;
+            return Ok(verified.principal);
         }
-        let (principal, valid_until) = self.verify_signed(&token).await?;
-        self.verified
-            .insert(token, (principal.clone(), valid_until));
+        let verified = self.verify_signed(&token).await?;
+        let principal = verified.principal.clone();
+        self.verified.insert(token, verified);
         Ok(principal)
     }
 
-    /// The caller a token names, and the Unix second it stops being valid.
-    async fn verify_signed(&self, token: &str) -> Result<(Principal, i64)> {
+    async fn key(&self, kid: &str) -> Result<Option<DecodingKey>> {
+        Ok(match &self.keys {
+            KeySource::Local(keys) => keys.read().await.get(kid).cloned(),
+            KeySource::Remote(remote) => remote.key(kid).await?,
+        })
+    }
+
+    async fn verify_signed(&self, token: &str) -> Result<Verified> {
         let unauthenticated = || Error::Unauthenticated("invalid access token".into());
         let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated())?;
         if header.alg != Algorithm::EdDSA {
             return Err(unauthenticated());
         }
         let kid = header.kid.ok_or_else(unauthenticated)?;
-        let key = match &self.keys {
-            KeySource::Local(keys) => keys.read().await.get(&kid).cloned(),
-            KeySource::Remote(remote) => remote.key(&kid).await?,
-        }
-        .ok_or_else(unauthenticated)?;
+        let key = self.key(&kid).await?.ok_or_else(unauthenticated)?;
         let data = jsonwebtoken::decode::<Claims>(token, &key, &self.validation).map_err(|e| {
             tracing::debug!(error = %e, "token rejected");
             unauthenticated()
@@ -254,6 +269,10 @@ impl TokenVerifier {
                 .then(|| claims.scope.split_whitespace().map(str::to_owned).collect()),
         };
         let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
-        Ok((principal, claims.exp.saturating_add(leeway)))
+        Ok(Verified {
+            principal,
+            kid,
+            valid_until: claims.exp.saturating_add(leeway),
+        })
     }
 }
