@@ -2,7 +2,7 @@
 //! page, with the vendor's own ids, and the id mappings behind them.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, violated_fields, with_token};
+use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1 as import;
@@ -88,6 +88,8 @@ struct Fixture {
     class_6b: String,
     students: Vec<String>,
     teacher: String,
+    /// Daily English lessons of 5А around today, in a quarter.
+    term: Term,
 }
 
 async fn fixture() -> Fixture {
@@ -123,8 +125,17 @@ async fn fixture() -> Fixture {
         ))
         .await
         .unwrap();
+    let admin = b
+        .staff("Администратор", identity::StaffRole::SchoolAdmin)
+        .await;
+    let manager = b.token_of(&admin, "import-school-admin").await;
+    let term = b
+        .term(&manager, &class_5a, &english, &teacher)
+        .await
+        .unwrap();
     let import = ImportServiceClient::new(sandbox.channel("import").await.unwrap());
     Fixture {
+        term,
         sandbox,
         builder: b,
         import,
@@ -145,6 +156,7 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         class_6b,
         students,
         teacher,
+        term,
     } = fixture().await;
     let school = builder.school_id.clone();
     let city = builder.city.clone();
@@ -294,6 +306,61 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         i32::from(import::EnrollmentRole::Teacher)
     );
 
+    // The calendar: periods and lessons, from schedule.
+    let periods = import
+        .list_roster_periods(with_token(
+            &token,
+            import::ListRosterPeriodsRequest {
+                school_id: school.clone(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .periods;
+    assert_eq!(periods.len(), 1);
+    assert_eq!(periods[0].id, term.period.id);
+    assert_eq!(periods[0].academic_year_id, term.academic_year_id);
+    assert_eq!(periods[0].kind, i32::from(import::PeriodKind::Quarter));
+    assert!(!periods[0].closed);
+    let (lessons, pages) = every_page!(
+        import,
+        &token,
+        list_roster_lessons,
+        import::ListRosterLessonsRequest {
+            school_id: school.clone(),
+            from_date: term.period.start_date.clone(),
+            to_date: term.period.end_date.clone(),
+            page_size: 7,
+            ..Default::default()
+        },
+        lessons
+    );
+    assert_eq!(lessons.len(), term.lessons.len());
+    assert!(pages > 1);
+    assert!(
+        lessons
+            .iter()
+            .zip(&term.lessons)
+            .all(|(pulled, lesson)| pulled.id == lesson.id
+                && pulled.class_id == class_5a
+                && pulled.teacher_id == teacher)
+    );
+    let too_long = import
+        .list_roster_lessons(with_token(
+            &token,
+            import::ListRosterLessonsRequest {
+                school_id: school.clone(),
+                from_date: "2026-09-01".into(),
+                to_date: "2027-05-31".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(too_long.code(), Code::InvalidArgument);
+
     // Mappings: one result per mapping, a bad one failing alone.
     let mapping = |kind: import::EntityType, external: &str, platform: &str| import::IdMapping {
         entity_type: kind.into(),
@@ -316,6 +383,14 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
                 mapping(import::EntityType::Mark, "M-1", &students[0]),
                 mapping(import::EntityType::Student, "STU-1", &students[1]),
                 mapping(import::EntityType::School, "SCH", &school),
+                mapping(import::EntityType::Lesson, "L-1", &term.lessons[0].id),
+                mapping(import::EntityType::ReportingPeriod, "Q2", &term.period.id),
+                // A lesson id is no period.
+                mapping(
+                    import::EntityType::ReportingPeriod,
+                    "Q3",
+                    &term.lessons[1].id,
+                ),
             ]),
         ))
         .await
@@ -341,6 +416,9 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
             (Rejected, "entity_type_read_only"),
             (Rejected, "duplicate_in_request"),
             (Created, ""),
+            (Created, ""),
+            (Created, ""),
+            (Rejected, "platform_id_not_found"),
         ]
     );
     assert_eq!(
@@ -374,6 +452,21 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         .into_inner()
         .schools;
     assert_eq!(granted[0].external_id, "SCH");
+    let first_lesson = import
+        .list_roster_lessons(with_token(
+            &token,
+            import::ListRosterLessonsRequest {
+                school_id: school.clone(),
+                from_date: term.lessons[0].date.clone(),
+                to_date: term.lessons[0].date.clone(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .lessons;
+    assert_eq!(first_lesson[0].external_id, "L-1");
 
     // Again is unchanged; the external id moved to another student is an
     // update; that student's platform id mapped again drops "STU-1".
@@ -427,7 +520,7 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         },
         mappings
     );
-    assert_eq!((all.len(), pages), (3, 3));
+    assert_eq!((all.len(), pages), (5, 5));
     let deleted = import
         .delete_id_mappings(with_token(
             &token,

@@ -1,7 +1,9 @@
 //! The gRPC face of import: who the vendor is, then the roster pull
-//! (`roster`) and the id mappings (`mappings`). RPCs not built yet answer
+//! (`roster`, and `calendar` for periods and lessons) and the id mappings
+//! (`mappings`). RPCs not built yet answer
 //! UNIMPLEMENTED from the generated stubs.
 
+mod calendar;
 mod mappings;
 mod roster;
 
@@ -127,6 +129,18 @@ impl ImportService for ImportApi {
         request: Request<pb::ListRosterEnrollmentsRequest>,
     ) -> Reply<pb::ListRosterEnrollmentsResponse> {
         vendor_call!(self, request, roster_enrollments)
+    }
+    async fn list_roster_periods(
+        &self,
+        request: Request<pb::ListRosterPeriodsRequest>,
+    ) -> Reply<pb::ListRosterPeriodsResponse> {
+        vendor_call!(self, request, roster_periods)
+    }
+    async fn list_roster_lessons(
+        &self,
+        request: Request<pb::ListRosterLessonsRequest>,
+    ) -> Reply<pb::ListRosterLessonsResponse> {
+        vendor_call!(self, request, roster_lessons)
     }
     async fn put_id_mappings(
         &self,

@@ -90,10 +90,10 @@ where
 }
 
 /// A vendor's external ids of some platform ids.
-struct Externals(HashMap<Uuid, String>);
+pub(super) struct Externals(HashMap<Uuid, String>);
 
 impl Externals {
-    fn of(&self, id: &str) -> String {
+    pub(super) fn of(&self, id: &str) -> String {
         Uuid::parse_str(id)
             .ok()
             .and_then(|id| self.0.get(&id).cloned())
@@ -168,7 +168,7 @@ fn person(
 }
 
 impl ImportApi {
-    async fn externals<'a>(
+    pub(super) async fn externals<'a>(
         &self,
         scope: Scope,
         kind: EntityKind,
