@@ -262,7 +262,7 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         groups
     );
     assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0].class_ids, [class_5a.clone()]);
+    assert_eq!(groups[0].class_ids, std::slice::from_ref(&class_5a));
     let (subjects, pages) = every_page!(
         import,
         &token,
