@@ -267,6 +267,7 @@ enum Rpc {
     ListSubjects,
     ListPersons,
     ListClassStudents,
+    ListClassMemberships,
     ListTeachingAssignments,
     GetStudent,
     ListGuardianships,
@@ -348,7 +349,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 87] = [
+const RPCS: [Rpc; 88] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -357,6 +358,7 @@ const RPCS: [Rpc; 87] = [
     Rpc::ListSubjects,
     Rpc::ListPersons,
     Rpc::ListClassStudents,
+    Rpc::ListClassMemberships,
     Rpc::ListTeachingAssignments,
     Rpc::GetStudent,
     Rpc::ListGuardianships,
@@ -473,6 +475,7 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListSubjects
         | Rpc::ListPersons
         | Rpc::ListClassStudents
+        | Rpc::ListClassMemberships
         | Rpc::ListTeachingAssignments
         | Rpc::ListGroups => read_roster.to_vec(),
         Rpc::GetStudent | Rpc::ListStudentMemberships => {
@@ -1587,6 +1590,16 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
             .list_groups(with_token(
                 &token,
                 identity::ListGroupsRequest {
+                    class_id: f.class_5a.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListClassMemberships => ok(f
+            .identity
+            .list_class_memberships(with_token(
+                &token,
+                identity::ListClassMembershipsRequest {
                     class_id: f.class_5a.clone(),
                     ..Default::default()
                 },
