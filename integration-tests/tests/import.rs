@@ -298,13 +298,39 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         },
         enrollments
     );
-    assert_eq!(enrollments.len(), 1);
+    // The teacher's assignment first, then every student's membership.
+    assert_eq!(enrollments.len(), 1 + students.len());
     assert_eq!(enrollments[0].person_id, teacher);
     assert_eq!(enrollments[0].class_id, class_5a);
     assert_eq!(
         enrollments[0].role,
         i32::from(import::EnrollmentRole::Teacher)
     );
+    let mut enrolled: Vec<_> = enrollments[1..]
+        .iter()
+        .map(|e| {
+            assert_eq!(e.role, i32::from(import::EnrollmentRole::Student));
+            assert!(!e.start_date.is_empty() && e.end_date.is_empty());
+            e.person_id.clone()
+        })
+        .collect();
+    enrolled.sort();
+    assert_eq!(enrolled, expected);
+    let (of_6b, _) = every_page!(
+        import,
+        &token,
+        list_roster_enrollments,
+        import::ListRosterEnrollmentsRequest {
+            school_id: school.clone(),
+            class_id: class_6b.clone(),
+            role: import::EnrollmentRole::Student.into(),
+            page_size: 1,
+            ..Default::default()
+        },
+        enrollments
+    );
+    assert_eq!(of_6b.len(), 2);
+    assert!(of_6b.iter().all(|e| e.class_id == class_6b));
 
     // The calendar: periods and lessons, from schedule.
     let periods = import
@@ -391,6 +417,7 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
                     "Q3",
                     &term.lessons[1].id,
                 ),
+                mapping(import::EntityType::Enrollment, "E-1", &enrollments[1].id),
             ]),
         ))
         .await
@@ -419,6 +446,7 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
             (Created, ""),
             (Created, ""),
             (Rejected, "platform_id_not_found"),
+            (Created, ""),
         ]
     );
     assert_eq!(
@@ -520,7 +548,7 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         },
         mappings
     );
-    assert_eq!((all.len(), pages), (5, 5));
+    assert_eq!((all.len(), pages), (6, 6));
     let deleted = import
         .delete_id_mappings(with_token(
             &token,

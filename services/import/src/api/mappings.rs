@@ -227,7 +227,7 @@ impl ImportApi {
                 .await?
             }
             EntityKind::Enrollment => {
-                every_page(|page_token| {
+                let mut ids = every_page(|page_token| {
                     let mut identity = identity.clone();
                     let request = ctx.forward(identity::ListTeachingAssignmentsRequest {
                         school_id: school.clone(),
@@ -248,7 +248,28 @@ impl ImportApi {
                         Ok((ids, reply.next_page_token))
                     }
                 })
-                .await?
+                .await?;
+                for class in self.classes(ctx, school_id, None).await? {
+                    let memberships = every_page(|page_token| {
+                        let mut identity = identity.clone();
+                        let request = ctx.forward(identity::ListClassMembershipsRequest {
+                            class_id: class.id.clone(),
+                            page_size: WHOLE_PAGE,
+                            page_token,
+                        });
+                        async move {
+                            let reply = identity
+                                .list_class_memberships(request?)
+                                .await?
+                                .into_inner();
+                            let ids = reply.memberships.into_iter().map(|m| m.id).collect();
+                            Ok((ids, reply.next_page_token))
+                        }
+                    })
+                    .await?;
+                    ids.extend(memberships);
+                }
+                ids
             }
             EntityKind::ReportingPeriod => {
                 every_page(|page_token| {

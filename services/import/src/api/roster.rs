@@ -15,7 +15,7 @@ use otmetka_platform::authz::{
     SCOPE_ATTENDANCE_WRITE, SCOPE_CHANGES_READ, SCOPE_MARKS_WRITE, SCOPE_ROSTER_READ,
 };
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::paging::{MAX_PAGE_SIZE, Page, token_after};
+use otmetka_platform::paging::{MAX_PAGE_SIZE, Page, bad_token, token_after};
 use otmetka_platform::time::{academic_year_start, optional_id, parse_date};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
@@ -47,24 +47,30 @@ where
     }
 }
 
-/// Pages through a list identity keeps per class, across `classes` (in id
-/// order), `list(class, page_token, page_size)` reading one class's.
-/// Returns the page's items with the index of their class, and the next
-/// page token.
+/// The page key of an item of a per-class list.
+fn class_key(class_id: &str, item_id: &str) -> String {
+    format!("{class_id}\0{item_id}")
+}
+
+/// Reads a list identity keeps per class across `classes` (in id order),
+/// `list(class, page_token, page_size)` reading one class's, from `after`
+/// (a class id and the item it last handed out) until `wanted` items are
+/// in; returns them with the index of their class.
 pub(super) async fn across_classes<T, Fut>(
     classes: &[identity::Class],
-    page: &Page,
-    item_id: impl Fn(&T) -> String,
+    after: Option<(&str, Uuid)>,
+    wanted: usize,
     mut list: impl FnMut(&identity::Class, String, i32) -> Fut,
-) -> Result<(Vec<(usize, T)>, String)>
+) -> Result<Vec<(usize, T)>>
 where
     Fut: Future<Output = Result<(Vec<T>, String)>>,
 {
-    let resume = page.after_pair()?;
-    let wanted = usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX);
     let mut rows: Vec<(usize, T)> = Vec::new();
     for (index, class) in classes.iter().enumerate() {
-        let mut token = match resume {
+        if rows.len() >= wanted {
+            break;
+        }
+        let mut token = match after {
             Some((class_id, item)) if class_id == class.id => token_after(&item.to_string()),
             // Ids are lowercase hyphenated UUIDs: their text sorts as they do.
             Some((class_id, _)) if class.id.as_str() < class_id => continue,
@@ -79,14 +85,57 @@ where
             }
             token = next;
         }
-        if rows.len() >= wanted {
-            break;
+    }
+    Ok(rows)
+}
+
+/// How many rows a page reads: one more than it holds.
+fn wanted(page: &Page) -> usize {
+    usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX)
+}
+
+/// An enrollment as pages list them: teachers' (identity's teaching
+/// assignments) first, then students' (class memberships, class by class).
+enum Enrollment {
+    Teacher(identity::TeachingAssignment),
+    Student(usize, identity::ClassMembership),
+}
+
+impl Enrollment {
+    fn key(&self, classes: &[identity::Class]) -> String {
+        match self {
+            Enrollment::Teacher(assignment) => format!("teacher\0{}", assignment.id),
+            Enrollment::Student(index, membership) => format!(
+                "student\0{}",
+                class_key(&classes[*index].id, &membership.id)
+            ),
         }
     }
-    let next = page.finish(&mut rows, |(index, item)| {
-        format!("{}\0{}", classes[*index].id, item_id(item))
-    });
-    Ok((rows, next))
+}
+
+/// Where a page of enrollments resumes.
+#[derive(Debug, PartialEq, Eq)]
+enum Resume<'a> {
+    /// Among teachers, after this assignment.
+    Teachers(Option<Uuid>),
+    /// Among students, after this class and membership.
+    Students((&'a str, Uuid)),
+}
+
+fn resume(page: &Page) -> Result<Resume<'_>> {
+    let Some(key) = page.after.as_deref() else {
+        return Ok(Resume::Teachers(None));
+    };
+    match key.split_once('\0') {
+        Some(("teacher", id)) => Uuid::parse_str(id)
+            .map(|id| Resume::Teachers(Some(id)))
+            .map_err(|_| bad_token()),
+        Some(("student", rest)) => rest
+            .split_once('\0')
+            .and_then(|(class, id)| Some(Resume::Students((class, Uuid::parse_str(id).ok()?))))
+            .ok_or_else(bad_token),
+        _ => Err(bad_token()),
+    }
 }
 
 /// A vendor's external ids of some platform ids.
@@ -371,10 +420,10 @@ impl ImportApi {
                 &request.class_id,
             )
             .await?;
-        let (groups, next_page_token) = across_classes(
+        let mut groups = across_classes(
             &classes,
-            &page,
-            |group: &identity::Group| group.id.clone(),
+            page.after_pair()?,
+            wanted(&page),
             |class, page_token, page_size| {
                 let mut identity = self.identity.clone();
                 let request = ctx.forward(identity::ListGroupsRequest {
@@ -389,6 +438,9 @@ impl ImportApi {
             },
         )
         .await?;
+        let next_page_token = page.finish(&mut groups, |(index, group)| {
+            class_key(&classes[*index].id, &group.id)
+        });
         let externals = self
             .externals(
                 scope,
@@ -465,10 +517,10 @@ impl ImportApi {
         let (classes, _) = self
             .walked_classes(&ctx, scope.school_id, "", &request.class_id)
             .await?;
-        let (students, next_page_token) = across_classes(
+        let mut students = across_classes(
             &classes,
-            &page,
-            |student: &identity::Person| student.id.clone(),
+            page.after_pair()?,
+            wanted(&page),
             |class, page_token, page_size| {
                 let mut identity = self.identity.clone();
                 let request = ctx.forward(identity::ListClassStudentsRequest {
@@ -484,6 +536,9 @@ impl ImportApi {
             },
         )
         .await?;
+        let next_page_token = page.finish(&mut students, |(index, student)| {
+            class_key(&classes[*index].id, &student.id)
+        });
         let externals = self
             .externals(
                 scope,
@@ -543,70 +598,158 @@ impl ImportApi {
         })
     }
 
-    /// Who teaches what to which class or group, from identity's teaching
-    /// assignments (whose ids are the enrollments' ids). Students'
-    /// memberships have no platform id of their own yet, so they are not
-    /// listed here.
+    /// Who teaches what to which class or group (identity's teaching
+    /// assignments, whose ids are the enrollments'), then who is in which
+    /// class (class memberships, with their ids and dates). Students'
+    /// places in groups have no id of their own yet: a group filter lists
+    /// teachers only.
     pub(super) async fn roster_enrollments(
         &self,
         ctx: CallContext,
         request: pb::ListRosterEnrollmentsRequest,
     ) -> Result<pb::ListRosterEnrollmentsResponse> {
         let scope = scope(&ctx, &request.school_id)?;
-        Page::parse(request.page_size, &request.page_token)?;
-        optional_id("class_id", &request.class_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
         let group_id = optional_id("group_id", &request.group_id)?.map(|id| id.to_string());
-        if request.role == i32::from(pb::EnrollmentRole::Student) {
-            return Ok(pb::ListRosterEnrollmentsResponse::default());
+        let role = pb::EnrollmentRole::try_from(request.role).unwrap_or_default();
+        let resume = resume(&page)?;
+        let wanted = wanted(&page);
+        let mut rows = Vec::new();
+        if role != pb::EnrollmentRole::Student
+            && let Resume::Teachers(after) = resume
+        {
+            let mut page_token = after
+                .map(|id| token_after(&id.to_string()))
+                .unwrap_or_default();
+            loop {
+                let request = identity::ListTeachingAssignmentsRequest {
+                    school_id: request.school_id.clone(),
+                    class_id: request.class_id.clone(),
+                    teacher_id: String::new(),
+                    page_size: i32::try_from(wanted - rows.len())
+                        .unwrap_or(WHOLE_PAGE)
+                        .min(WHOLE_PAGE),
+                    page_token,
+                };
+                let reply = self
+                    .identity
+                    .clone()
+                    .list_teaching_assignments(ctx.forward(request)?)
+                    .await?
+                    .into_inner();
+                rows.extend(
+                    reply
+                        .teaching_assignments
+                        .into_iter()
+                        .filter(|a| group_id.as_ref().is_none_or(|group| &a.group_id == group))
+                        .map(Enrollment::Teacher),
+                );
+                if rows.len() >= wanted || reply.next_page_token.is_empty() {
+                    break;
+                }
+                page_token = reply.next_page_token;
+            }
         }
-        let reply = self
-            .identity
-            .clone()
-            .list_teaching_assignments(ctx.forward(identity::ListTeachingAssignmentsRequest {
-                school_id: request.school_id,
-                class_id: request.class_id,
-                teacher_id: String::new(),
-                page_size: request.page_size,
-                page_token: request.page_token,
-            })?)
-            .await?
-            .into_inner();
-        let assignments: Vec<_> = reply
-            .teaching_assignments
-            .into_iter()
-            .filter(|a| group_id.as_ref().is_none_or(|group| &a.group_id == group))
-            .collect();
-        let externals = self
-            .externals(
-                scope,
-                EntityKind::Enrollment,
-                assignments.iter().map(|a| a.id.as_str()),
+        let students_wanted =
+            role != pb::EnrollmentRole::Teacher && group_id.is_none() && rows.len() < wanted;
+        let classes = if students_wanted {
+            self.walked_classes(&ctx, scope.school_id, "", &request.class_id)
+                .await?
+                .0
+        } else {
+            Vec::new()
+        };
+        if students_wanted {
+            let after = match resume {
+                Resume::Students(after) => Some(after),
+                Resume::Teachers(_) => None,
+            };
+            let members = across_classes(
+                &classes,
+                after,
+                wanted - rows.len(),
+                |class, page_token, page_size| {
+                    let mut identity = self.identity.clone();
+                    let request = ctx.forward(identity::ListClassMembershipsRequest {
+                        class_id: class.id.clone(),
+                        page_size,
+                        page_token,
+                    });
+                    async move {
+                        let reply = identity
+                            .list_class_memberships(request?)
+                            .await?
+                            .into_inner();
+                        Ok((reply.memberships, reply.next_page_token))
+                    }
+                },
             )
             .await?;
+            rows.extend(
+                members
+                    .into_iter()
+                    .map(|(index, membership)| Enrollment::Student(index, membership)),
+            );
+        }
+        let next_page_token = page.finish(&mut rows, |row| row.key(&classes));
+        let ids: Vec<&str> = rows
+            .iter()
+            .map(|row| match row {
+                Enrollment::Teacher(assignment) => assignment.id.as_str(),
+                Enrollment::Student(_, membership) => membership.id.as_str(),
+            })
+            .collect();
+        let externals = self.externals(scope, EntityKind::Enrollment, ids).await?;
         Ok(pb::ListRosterEnrollmentsResponse {
-            enrollments: assignments
+            enrollments: rows
                 .into_iter()
-                .map(|assignment| pb::RosterEnrollment {
-                    external_id: externals.of(&assignment.id),
-                    role: pb::EnrollmentRole::Teacher.into(),
-                    // A group's assignment names the group alone.
-                    class_id: if assignment.group_id.is_empty() {
-                        assignment.class_id
-                    } else {
-                        String::new()
+                .map(|row| match row {
+                    Enrollment::Teacher(assignment) => pb::RosterEnrollment {
+                        external_id: externals.of(&assignment.id),
+                        role: pb::EnrollmentRole::Teacher.into(),
+                        // A group's assignment names the group alone.
+                        class_id: if assignment.group_id.is_empty() {
+                            assignment.class_id
+                        } else {
+                            String::new()
+                        },
+                        group_id: assignment.group_id,
+                        person_id: assignment.teacher_id,
+                        subject_id: assignment.subject_id,
+                        school_id: assignment.school_id,
+                        // Assignments are not dated.
+                        start_date: String::new(),
+                        end_date: String::new(),
+                        id: assignment.id,
                     },
-                    group_id: assignment.group_id,
-                    person_id: assignment.teacher_id,
-                    subject_id: assignment.subject_id,
-                    school_id: assignment.school_id,
-                    start_date: String::new(),
-                    end_date: String::new(),
-                    id: assignment.id,
+                    Enrollment::Student(_, membership) => pb::RosterEnrollment {
+                        external_id: externals.of(&membership.id),
+                        role: pb::EnrollmentRole::Student.into(),
+                        class_id: membership.class_id,
+                        group_id: String::new(),
+                        person_id: membership.student_id,
+                        subject_id: String::new(),
+                        school_id: membership.school_id,
+                        start_date: membership.start_date,
+                        // Identity keeps the first day after; the contract the last day in.
+                        end_date: last_day(&membership.end_date),
+                        id: membership.id,
+                    },
                 })
                 .collect(),
-            next_page_token: reply.next_page_token,
+            next_page_token,
         })
     }
+}
+
+/// The last day of a membership identity ends on `end` (exclusive); empty
+/// while it lasts.
+fn last_day(end: &str) -> String {
+    parse_date("end_date", end)
+        .ok()
+        .and_then(|day| day.pred_opt())
+        .map(|day| day.to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -630,10 +773,10 @@ mod tests {
                 vec![4, 5]
             }
         };
-        let (rows, next) = across_classes(
+        let mut rows = across_classes(
             &classes,
-            page,
-            |item: &Uuid| item.to_string(),
+            page.after_pair().unwrap(),
+            wanted(page),
             |class, token, size| {
                 let all = items(class);
                 async move {
@@ -651,6 +794,9 @@ mod tests {
         )
         .await
         .unwrap();
+        let next = page.finish(&mut rows, |(index, id)| {
+            class_key(&classes[*index].id, &id.to_string())
+        });
         (rows.into_iter().map(|(_, id)| id.as_u128()).collect(), next)
     }
 
@@ -674,6 +820,29 @@ mod tests {
         let (all, last) = walk(&Page::parse(0, "").unwrap()).await;
         assert_eq!((all.len(), last.as_str()), (5, ""));
         assert!(Page::parse(2, "!!").is_err());
+    }
+
+    #[test]
+    fn enrollment_pages_resume_among_teachers_or_students() {
+        let token = |key: &str| Page::parse(1, &token_after(key)).unwrap();
+        let id = Uuid::now_v7();
+        assert_eq!(
+            resume(&Page::parse(1, "").unwrap()).unwrap(),
+            Resume::Teachers(None)
+        );
+        let page = token(&format!("teacher\0{id}"));
+        assert_eq!(resume(&page).unwrap(), Resume::Teachers(Some(id)));
+        let page = token(&format!("student\0class\0{id}"));
+        assert_eq!(resume(&page).unwrap(), Resume::Students(("class", id)));
+        for garbage in ["teacher\0nope", "student\0{id}", "parent\0x", "plain"] {
+            assert!(resume(&token(garbage)).is_err(), "{garbage}");
+        }
+    }
+
+    #[test]
+    fn memberships_end_on_the_day_before_identity_moves_the_student() {
+        assert_eq!(last_day("2027-01-10"), "2027-01-09");
+        assert_eq!(last_day(""), "");
     }
 
     #[test]
