@@ -581,6 +581,19 @@ async fn a_granted_vendor_pulls_the_roster_page_by_page_with_its_own_ids() {
         .await
         .unwrap_err();
     assert_eq!(violated_fields(&bad), ["mappings"]);
+    let bad = import
+        .list_id_mappings(with_token(
+            &token,
+            import::ListIdMappingsRequest {
+                school_id: school.clone(),
+                entity_type: import::EntityType::Attendance.into(),
+                platform_ids: vec!["STU-1".into()],
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&bad), ["entity_type", "platform_ids"]);
     sandbox.stop().await.unwrap();
 }
 

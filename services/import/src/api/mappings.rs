@@ -7,7 +7,7 @@ use chrono::Utc;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::import::v1 as pb;
@@ -395,6 +395,7 @@ impl ImportApi {
         request: pb::ListIdMappingsRequest,
     ) -> Result<pb::ListIdMappingsResponse> {
         let scope = scope(&ctx, &request.school_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
         let mut violations = Violations::new();
         let kind = match EntityKind::from_proto(request.entity_type) {
             Ok(kind) => Some(kind),
@@ -422,16 +423,11 @@ impl ImportApi {
             .filter_map(|id| {
                 violations.check(
                     "platform_ids",
-                    parse_id("platform_ids", id).map_err(|e| e.to_string()),
+                    Uuid::parse_str(id).map_err(|_| "must be ids (UUIDs)".to_owned()),
                 )
             })
             .collect();
-        let page = violations.check(
-            "page_token",
-            Page::parse(request.page_size, &request.page_token).map_err(|e| e.to_string()),
-        );
         violations.into_result()?;
-        let page = page.ok_or_else(otmetka_platform::paging::bad_token)?;
         self.require_granted(&ctx, scope).await?;
         let filter = MappingFilter {
             kind,
