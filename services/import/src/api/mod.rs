@@ -4,8 +4,11 @@
 //! UNIMPLEMENTED from the generated stubs.
 
 mod calendar;
+mod enrollments;
+mod existing;
 mod mappings;
 mod roster;
+mod walk;
 
 use otmetka_platform::authz::SCOPE_ROSTER_READ;
 use otmetka_platform::db::Db;

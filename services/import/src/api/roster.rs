@@ -1,12 +1,11 @@
-//! The roster pull: a granted school's classes, groups, subjects, students,
-//! teachers and enrollments, read from identity (and academic years from
-//! schedule) on the vendor's token, each item with the vendor's external id
-//! where it mapped one.
+//! The roster pull: a granted school's classes, groups, subjects, students
+//! and teachers, read from identity (and academic years from schedule) on
+//! the vendor's token, each item with the vendor's external id where it
+//! mapped one.
 //!
 //! Lists identity pages itself pass its page tokens through. Groups and
 //! students are kept per class there, so those lists walk the school's
-//! classes in id order with a key of their own ("class_id\0item_id") and
-//! resume identity's list after the item with `paging::token_after`.
+//! classes in id order with a key of their own ("class_id\0item_id").
 
 use std::collections::HashMap;
 
@@ -15,7 +14,7 @@ use otmetka_platform::authz::{
     SCOPE_ATTENDANCE_WRITE, SCOPE_CHANGES_READ, SCOPE_MARKS_WRITE, SCOPE_ROSTER_READ,
 };
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::paging::{MAX_PAGE_SIZE, Page, bad_token, token_after};
+use otmetka_platform::paging::Page;
 use otmetka_platform::time::{academic_year_start, optional_id, parse_date};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
@@ -23,120 +22,10 @@ use otmetka_proto::import::v1 as pb;
 use otmetka_proto::schedule::v1 as schedule;
 use uuid::Uuid;
 
+use super::walk::{WHOLE_PAGE, across_classes, class_key, every_page, wanted};
 use super::{ImportApi, roster_reader, scope};
 use crate::model::EntityKind;
 use crate::store::{self, Scope};
-
-/// The largest page other services hand out, for lists read whole.
-const WHOLE_PAGE: i32 = MAX_PAGE_SIZE as i32;
-
-/// Every item of a list bounded by a school's size (its classes, years).
-pub(super) async fn every_page<T, Fut>(mut fetch: impl FnMut(String) -> Fut) -> Result<Vec<T>>
-where
-    Fut: Future<Output = Result<(Vec<T>, String)>>,
-{
-    let mut all = Vec::new();
-    let mut token = String::new();
-    loop {
-        let (items, next) = fetch(token).await?;
-        all.extend(items);
-        if next.is_empty() {
-            return Ok(all);
-        }
-        token = next;
-    }
-}
-
-/// The page key of an item of a per-class list.
-fn class_key(class_id: &str, item_id: &str) -> String {
-    format!("{class_id}\0{item_id}")
-}
-
-/// Reads a list identity keeps per class across `classes` (in id order),
-/// `list(class, page_token, page_size)` reading one class's, from `after`
-/// (a class id and the item it last handed out) until `wanted` items are
-/// in; returns them with the index of their class.
-pub(super) async fn across_classes<T, Fut>(
-    classes: &[identity::Class],
-    after: Option<(&str, Uuid)>,
-    wanted: usize,
-    mut list: impl FnMut(&identity::Class, String, i32) -> Fut,
-) -> Result<Vec<(usize, T)>>
-where
-    Fut: Future<Output = Result<(Vec<T>, String)>>,
-{
-    let mut rows: Vec<(usize, T)> = Vec::new();
-    for (index, class) in classes.iter().enumerate() {
-        if rows.len() >= wanted {
-            break;
-        }
-        let mut token = match after {
-            Some((class_id, item)) if class_id == class.id => token_after(&item.to_string()),
-            // Ids are lowercase hyphenated UUIDs: their text sorts as they do.
-            Some((class_id, _)) if class.id.as_str() < class_id => continue,
-            _ => String::new(),
-        };
-        loop {
-            let size = i32::try_from(wanted - rows.len()).unwrap_or(WHOLE_PAGE);
-            let (items, next) = list(class, token, size.min(WHOLE_PAGE)).await?;
-            rows.extend(items.into_iter().map(|item| (index, item)));
-            if rows.len() >= wanted || next.is_empty() {
-                break;
-            }
-            token = next;
-        }
-    }
-    Ok(rows)
-}
-
-/// How many rows a page reads: one more than it holds.
-fn wanted(page: &Page) -> usize {
-    usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX)
-}
-
-/// An enrollment as pages list them: teachers' (identity's teaching
-/// assignments) first, then students' (class memberships, class by class).
-enum Enrollment {
-    Teacher(identity::TeachingAssignment),
-    Student(usize, identity::ClassMembership),
-}
-
-impl Enrollment {
-    fn key(&self, classes: &[identity::Class]) -> String {
-        match self {
-            Enrollment::Teacher(assignment) => format!("teacher\0{}", assignment.id),
-            Enrollment::Student(index, membership) => format!(
-                "student\0{}",
-                class_key(&classes[*index].id, &membership.id)
-            ),
-        }
-    }
-}
-
-/// Where a page of enrollments resumes.
-#[derive(Debug, PartialEq, Eq)]
-enum Resume<'a> {
-    /// Among teachers, after this assignment.
-    Teachers(Option<Uuid>),
-    /// Among students, after this class and membership.
-    Students((&'a str, Uuid)),
-}
-
-fn resume(page: &Page) -> Result<Resume<'_>> {
-    let Some(key) = page.after.as_deref() else {
-        return Ok(Resume::Teachers(None));
-    };
-    match key.split_once('\0') {
-        Some(("teacher", id)) => Uuid::parse_str(id)
-            .map(|id| Resume::Teachers(Some(id)))
-            .map_err(|_| bad_token()),
-        Some(("student", rest)) => rest
-            .split_once('\0')
-            .and_then(|(class, id)| Some(Resume::Students((class, Uuid::parse_str(id).ok()?))))
-            .ok_or_else(bad_token),
-        _ => Err(bad_token()),
-    }
-}
 
 /// A vendor's external ids of some platform ids.
 pub(super) struct Externals(HashMap<Uuid, String>);
@@ -172,7 +61,7 @@ fn class_name(class: &identity::Class) -> String {
 
 /// Academic years of a school by their first calendar year, which is all a
 /// class in identity knows of its year.
-struct Years(HashMap<i32, String>);
+pub(super) struct Years(HashMap<i32, String>);
 
 impl Years {
     fn id_of(&self, first_year: i32) -> String {
@@ -285,7 +174,7 @@ impl ImportApi {
 
     /// The classes a per-class list walks: one class if asked for (it must
     /// be the school's), else the year's.
-    async fn walked_classes(
+    pub(super) async fn walked_classes(
         &self,
         ctx: &CallContext,
         school_id: Uuid,
@@ -597,253 +486,11 @@ impl ImportApi {
             next_page_token: reply.next_page_token,
         })
     }
-
-    /// Who teaches what to which class or group (identity's teaching
-    /// assignments, whose ids are the enrollments'), then who is in which
-    /// class (class memberships, with their ids and dates). Students'
-    /// places in groups have no id of their own yet: a group filter lists
-    /// teachers only.
-    pub(super) async fn roster_enrollments(
-        &self,
-        ctx: CallContext,
-        request: pb::ListRosterEnrollmentsRequest,
-    ) -> Result<pb::ListRosterEnrollmentsResponse> {
-        let scope = scope(&ctx, &request.school_id)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        let group_id = optional_id("group_id", &request.group_id)?.map(|id| id.to_string());
-        let role = pb::EnrollmentRole::try_from(request.role).unwrap_or_default();
-        let resume = resume(&page)?;
-        let wanted = wanted(&page);
-        let mut rows = Vec::new();
-        if role != pb::EnrollmentRole::Student
-            && let Resume::Teachers(after) = resume
-        {
-            let mut page_token = after
-                .map(|id| token_after(&id.to_string()))
-                .unwrap_or_default();
-            loop {
-                let request = identity::ListTeachingAssignmentsRequest {
-                    school_id: request.school_id.clone(),
-                    class_id: request.class_id.clone(),
-                    teacher_id: String::new(),
-                    page_size: i32::try_from(wanted - rows.len())
-                        .unwrap_or(WHOLE_PAGE)
-                        .min(WHOLE_PAGE),
-                    page_token,
-                };
-                let reply = self
-                    .identity
-                    .clone()
-                    .list_teaching_assignments(ctx.forward(request)?)
-                    .await?
-                    .into_inner();
-                rows.extend(
-                    reply
-                        .teaching_assignments
-                        .into_iter()
-                        .filter(|a| group_id.as_ref().is_none_or(|group| &a.group_id == group))
-                        .map(Enrollment::Teacher),
-                );
-                if rows.len() >= wanted || reply.next_page_token.is_empty() {
-                    break;
-                }
-                page_token = reply.next_page_token;
-            }
-        }
-        let students_wanted =
-            role != pb::EnrollmentRole::Teacher && group_id.is_none() && rows.len() < wanted;
-        let classes = if students_wanted {
-            self.walked_classes(&ctx, scope.school_id, "", &request.class_id)
-                .await?
-                .0
-        } else {
-            Vec::new()
-        };
-        if students_wanted {
-            let after = match resume {
-                Resume::Students(after) => Some(after),
-                Resume::Teachers(_) => None,
-            };
-            let members = across_classes(
-                &classes,
-                after,
-                wanted - rows.len(),
-                |class, page_token, page_size| {
-                    let mut identity = self.identity.clone();
-                    let request = ctx.forward(identity::ListClassMembershipsRequest {
-                        class_id: class.id.clone(),
-                        page_size,
-                        page_token,
-                    });
-                    async move {
-                        let reply = identity
-                            .list_class_memberships(request?)
-                            .await?
-                            .into_inner();
-                        Ok((reply.memberships, reply.next_page_token))
-                    }
-                },
-            )
-            .await?;
-            rows.extend(
-                members
-                    .into_iter()
-                    .map(|(index, membership)| Enrollment::Student(index, membership)),
-            );
-        }
-        let next_page_token = page.finish(&mut rows, |row| row.key(&classes));
-        let ids: Vec<&str> = rows
-            .iter()
-            .map(|row| match row {
-                Enrollment::Teacher(assignment) => assignment.id.as_str(),
-                Enrollment::Student(_, membership) => membership.id.as_str(),
-            })
-            .collect();
-        let externals = self.externals(scope, EntityKind::Enrollment, ids).await?;
-        Ok(pb::ListRosterEnrollmentsResponse {
-            enrollments: rows
-                .into_iter()
-                .map(|row| match row {
-                    Enrollment::Teacher(assignment) => pb::RosterEnrollment {
-                        external_id: externals.of(&assignment.id),
-                        role: pb::EnrollmentRole::Teacher.into(),
-                        // A group's assignment names the group alone.
-                        class_id: if assignment.group_id.is_empty() {
-                            assignment.class_id
-                        } else {
-                            String::new()
-                        },
-                        group_id: assignment.group_id,
-                        person_id: assignment.teacher_id,
-                        subject_id: assignment.subject_id,
-                        school_id: assignment.school_id,
-                        // Assignments are not dated.
-                        start_date: String::new(),
-                        end_date: String::new(),
-                        id: assignment.id,
-                    },
-                    Enrollment::Student(_, membership) => pb::RosterEnrollment {
-                        external_id: externals.of(&membership.id),
-                        role: pb::EnrollmentRole::Student.into(),
-                        class_id: membership.class_id,
-                        group_id: String::new(),
-                        person_id: membership.student_id,
-                        subject_id: String::new(),
-                        school_id: membership.school_id,
-                        start_date: membership.start_date,
-                        // Identity keeps the first day after; the contract the last day in.
-                        end_date: last_day(&membership.end_date),
-                        id: membership.id,
-                    },
-                })
-                .collect(),
-            next_page_token,
-        })
-    }
-}
-
-/// The last day of a membership identity ends on `end` (exclusive); empty
-/// while it lasts.
-fn last_day(end: &str) -> String {
-    parse_date("end_date", end)
-        .ok()
-        .and_then(|day| day.pred_opt())
-        .map(|day| day.to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn class(n: u128) -> identity::Class {
-        identity::Class {
-            id: Uuid::from_u128(n).to_string(),
-            ..Default::default()
-        }
-    }
-
-    /// Two classes holding items 1..=3 and 4..=5, as identity would page them.
-    async fn walk(page: &Page) -> (Vec<u128>, String) {
-        let classes = [class(1), class(2)];
-        let items = |class: &identity::Class| -> Vec<u128> {
-            if class.id == Uuid::from_u128(1).to_string() {
-                vec![1, 2, 3]
-            } else {
-                vec![4, 5]
-            }
-        };
-        let mut rows = across_classes(
-            &classes,
-            page.after_pair().unwrap(),
-            wanted(page),
-            |class, token, size| {
-                let all = items(class);
-                async move {
-                    let inner = Page::parse(size, &token)?;
-                    let after = inner.after_id()?.map(|id| id.as_u128()).unwrap_or(0);
-                    let mut ids: Vec<Uuid> = all
-                        .into_iter()
-                        .filter(|n| *n > after)
-                        .map(Uuid::from_u128)
-                        .collect();
-                    let next = inner.finish(&mut ids, |id| id.to_string());
-                    Ok((ids, next))
-                }
-            },
-        )
-        .await
-        .unwrap();
-        let next = page.finish(&mut rows, |(index, id)| {
-            class_key(&classes[*index].id, &id.to_string())
-        });
-        (rows.into_iter().map(|(_, id)| id.as_u128()).collect(), next)
-    }
-
-    #[tokio::test]
-    async fn pages_run_across_classes_and_resume_where_they_stopped() {
-        let mut seen = Vec::new();
-        let mut token = String::new();
-        let mut pages = 0;
-        loop {
-            let (items, next) = walk(&Page::parse(2, &token).unwrap()).await;
-            assert!(items.len() <= 2);
-            seen.extend(items);
-            pages += 1;
-            if next.is_empty() {
-                break;
-            }
-            token = next;
-        }
-        assert_eq!(seen, [1, 2, 3, 4, 5]);
-        assert_eq!(pages, 3);
-        let (all, last) = walk(&Page::parse(0, "").unwrap()).await;
-        assert_eq!((all.len(), last.as_str()), (5, ""));
-        assert!(Page::parse(2, "!!").is_err());
-    }
-
-    #[test]
-    fn enrollment_pages_resume_among_teachers_or_students() {
-        let token = |key: &str| Page::parse(1, &token_after(key)).unwrap();
-        let id = Uuid::now_v7();
-        assert_eq!(
-            resume(&Page::parse(1, "").unwrap()).unwrap(),
-            Resume::Teachers(None)
-        );
-        let page = token(&format!("teacher\0{id}"));
-        assert_eq!(resume(&page).unwrap(), Resume::Teachers(Some(id)));
-        let page = token(&format!("student\0class\0{id}"));
-        assert_eq!(resume(&page).unwrap(), Resume::Students(("class", id)));
-        for garbage in ["teacher\0nope", "student\0{id}", "parent\0x", "plain"] {
-            assert!(resume(&token(garbage)).is_err(), "{garbage}");
-        }
-    }
-
-    #[test]
-    fn memberships_end_on_the_day_before_identity_moves_the_student() {
-        assert_eq!(last_day("2027-01-10"), "2027-01-09");
-        assert_eq!(last_day(""), "");
-    }
 
     #[test]
     fn grant_scopes_follow_the_token() {
