@@ -132,4 +132,69 @@ mod tests {
         assert_eq!(missing.0, reference(EntityKind::Teacher, "s1"));
         assert!(missing.message().contains("teacher"));
     }
+
+    /// A vendor's mappings as stored, on an SQLite file of its own.
+    #[tokio::test]
+    async fn stored_mappings_resolve_and_replace_each_other() {
+        use otmetka_platform::config::SecretUrl;
+        use otmetka_platform::db::DbSettings;
+
+        use crate::model::PutOutcome::{Created, Unchanged, Updated};
+        use crate::store::NewMapping;
+
+        let dir = tempfile::tempdir().unwrap();
+        let settings = DbSettings {
+            url: SecretUrl::new(format!("sqlite://{}/import.db", dir.path().display())),
+            schema: "import".into(),
+            max_connections: 2,
+        };
+        let db = Db::open(&settings, crate::MIGRATIONS).await.unwrap();
+        let scope = Scope {
+            vendor_id: Uuid::now_v7(),
+            school_id: Uuid::now_v7(),
+        };
+        let (anna, boris) = (Uuid::now_v7(), Uuid::now_v7());
+        let put = |external: &str, platform_id| NewMapping {
+            kind: EntityKind::Student,
+            external_id: external.into(),
+            platform_id,
+        };
+        let now = chrono::Utc::now();
+        let outcomes = store::put_mappings(&db, scope, &[put("s1", anna), put("s2", boris)], now)
+            .await
+            .unwrap();
+        assert_eq!(outcomes, [Created, Created]);
+        let lookup = [
+            reference(EntityKind::Student, "s2"),
+            reference(EntityKind::Student, "s3"),
+            reference(EntityKind::Student, "s1"),
+        ];
+        let answers = resolve(&db, scope.vendor_id, scope.school_id, &lookup)
+            .await
+            .unwrap();
+        assert_eq!(answers[0], Ok(boris));
+        assert!(answers[1].is_err());
+        assert_eq!(answers[2], Ok(anna));
+        // Another vendor sees none of them.
+        let other = resolve(&db, Uuid::now_v7(), scope.school_id, &lookup[..1])
+            .await
+            .unwrap();
+        assert!(other[0].is_err());
+
+        // "s1" now names Boris, whose "s2" goes; again changes nothing.
+        let outcomes = store::put_mappings(&db, scope, &[put("s1", boris), put("s1", boris)], now)
+            .await
+            .unwrap();
+        assert_eq!(outcomes, [Updated, Unchanged]);
+        let answers = resolve(&db, scope.vendor_id, scope.school_id, &lookup)
+            .await
+            .unwrap();
+        assert!(answers[0].is_err());
+        assert_eq!(answers[2], Ok(boris));
+        let deleted = store::delete_mappings(&db, scope, EntityKind::Student, &["s1".into()])
+            .await
+            .unwrap();
+        assert_eq!(deleted, 1);
+        db.close().await;
+    }
 }
