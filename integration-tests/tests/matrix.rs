@@ -10,6 +10,8 @@ use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::import::v1 as import;
+use otmetka_proto::import::v1::import_service_client::ImportServiceClient;
 use otmetka_proto::schedule::v1 as schedule;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::Code;
@@ -53,6 +55,7 @@ struct Fixture {
     identity: IdentityServiceClient<Channel>,
     gradebook: GradebookServiceClient<Channel>,
     schedule: ScheduleServiceClient<Channel>,
+    import: ImportServiceClient<Channel>,
     school: String,
     class_5a: String,
     class_6b: String,
@@ -237,6 +240,7 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         identity,
         gradebook: GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap()),
         schedule: b.schedule.clone(),
+        import: ImportServiceClient::new(sandbox.channel("import").await.unwrap()),
         school: school_a,
         class_5a,
         class_6b,
@@ -263,6 +267,7 @@ enum Rpc {
     ListSubjects,
     ListPersons,
     ListClassStudents,
+    ListClassMemberships,
     ListTeachingAssignments,
     GetStudent,
     ListGuardianships,
@@ -331,9 +336,21 @@ enum Rpc {
     CancelLesson,
     ListScheduleChanges,
     GetClass,
+    ListGrantedSchools,
+    ListRosterClasses,
+    ListRosterGroups,
+    ListRosterSubjects,
+    ListRosterStudents,
+    ListRosterTeachers,
+    ListRosterEnrollments,
+    ListRosterPeriods,
+    ListRosterLessons,
+    PutIdMappings,
+    ListIdMappings,
+    DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 76] = [
+const RPCS: [Rpc; 89] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -342,6 +359,7 @@ const RPCS: [Rpc; 76] = [
     Rpc::ListSubjects,
     Rpc::ListPersons,
     Rpc::ListClassStudents,
+    Rpc::ListClassMemberships,
     Rpc::ListTeachingAssignments,
     Rpc::GetStudent,
     Rpc::ListGuardianships,
@@ -410,6 +428,18 @@ const RPCS: [Rpc; 76] = [
     Rpc::CancelLesson,
     Rpc::ListScheduleChanges,
     Rpc::GetClass,
+    Rpc::ListGrantedSchools,
+    Rpc::ListRosterClasses,
+    Rpc::ListRosterGroups,
+    Rpc::ListRosterSubjects,
+    Rpc::ListRosterStudents,
+    Rpc::ListRosterTeachers,
+    Rpc::ListRosterEnrollments,
+    Rpc::ListRosterPeriods,
+    Rpc::ListRosterLessons,
+    Rpc::PutIdMappings,
+    Rpc::ListIdMappings,
+    Rpc::DeleteIdMappings,
 ];
 
 /// Who may make each call.
@@ -447,6 +477,7 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListSubjects
         | Rpc::ListPersons
         | Rpc::ListClassStudents
+        | Rpc::ListClassMemberships
         | Rpc::ListTeachingAssignments
         | Rpc::ListGroups => read_roster.to_vec(),
         Rpc::GetStudent | Rpc::ListStudentMemberships => {
@@ -524,6 +555,20 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         Rpc::ListScheduleChanges => read_roster.to_vec(),
         Rpc::CheckActAsFamily => vec![Student, OwnGuardian],
         Rpc::CheckReadSchoolRecords => vec![DeputyHead, CityOperator, GrantedVendor],
+        // The vendor API is for vendors alone; one without a grant learns
+        // only that it has none.
+        Rpc::ListGrantedSchools => vec![GrantedVendor, UngrantedVendor],
+        Rpc::ListRosterClasses
+        | Rpc::ListRosterGroups
+        | Rpc::ListRosterSubjects
+        | Rpc::ListRosterStudents
+        | Rpc::ListRosterTeachers
+        | Rpc::ListRosterEnrollments
+        | Rpc::ListRosterPeriods
+        | Rpc::ListRosterLessons
+        | Rpc::PutIdMappings
+        | Rpc::ListIdMappings
+        | Rpc::DeleteIdMappings => vec![GrantedVendor],
     };
     set.into_iter().collect()
 }
@@ -973,6 +1018,140 @@ async fn call_schedule(f: &mut Fixture, rpc: Rpc, who: Who, token: &str) -> Resu
     }
 }
 
+/// The vendor API's calls on the fixture's school.
+async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Result<(), Code> {
+    let school_id = f.school.clone();
+    let i = &mut f.import.clone();
+    let today = chrono::Utc::now().date_naive();
+    match rpc {
+        Rpc::ListGrantedSchools => ok(i
+            .list_granted_schools(with_token(
+                token,
+                import::ListGrantedSchoolsRequest::default(),
+            ))
+            .await),
+        Rpc::ListRosterClasses => ok(i
+            .list_roster_classes(with_token(
+                token,
+                import::ListRosterClassesRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterGroups => ok(i
+            .list_roster_groups(with_token(
+                token,
+                import::ListRosterGroupsRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterSubjects => ok(i
+            .list_roster_subjects(with_token(
+                token,
+                import::ListRosterSubjectsRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterStudents => ok(i
+            .list_roster_students(with_token(
+                token,
+                import::ListRosterStudentsRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterTeachers => ok(i
+            .list_roster_teachers(with_token(
+                token,
+                import::ListRosterTeachersRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterEnrollments => ok(i
+            .list_roster_enrollments(with_token(
+                token,
+                import::ListRosterEnrollmentsRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterPeriods => ok(i
+            .list_roster_periods(with_token(
+                token,
+                import::ListRosterPeriodsRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListRosterLessons => ok(i
+            .list_roster_lessons(with_token(
+                token,
+                import::ListRosterLessonsRequest {
+                    school_id,
+                    from_date: (today - chrono::Days::new(7)).to_string(),
+                    to_date: today.to_string(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::PutIdMappings => {
+            let results = i
+                .put_id_mappings(with_token(
+                    token,
+                    import::PutIdMappingsRequest {
+                        school_id,
+                        mappings: vec![import::IdMapping {
+                            entity_type: import::EntityType::Student.into(),
+                            external_id: unique.into(),
+                            platform_id: f.student.clone(),
+                            ..Default::default()
+                        }],
+                    },
+                ))
+                .await
+                .map_err(|status| status.code())?
+                .into_inner()
+                .results;
+            assert_eq!(
+                results[0].status,
+                i32::from(import::MappingStatus::Created),
+                "{results:?}"
+            );
+            Ok(())
+        }
+        Rpc::ListIdMappings => ok(i
+            .list_id_mappings(with_token(
+                token,
+                import::ListIdMappingsRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::DeleteIdMappings => ok(i
+            .delete_id_mappings(with_token(
+                token,
+                import::DeleteIdMappingsRequest {
+                    school_id,
+                    entity_type: import::EntityType::Student.into(),
+                    external_ids: vec![unique.into()],
+                },
+            ))
+            .await),
+        other => unreachable!("{other:?} is not an import call"),
+    }
+}
+
 fn ok<T>(result: Result<T, tonic::Status>) -> Result<(), Code> {
     result.map(|_| ()).map_err(|status| status.code())
 }
@@ -1092,6 +1271,18 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::SetLessonTopic
         | Rpc::CancelLesson
         | Rpc::ListScheduleChanges) => call_schedule(f, rpc, who, &token).await,
+        rpc @ (Rpc::ListGrantedSchools
+        | Rpc::ListRosterClasses
+        | Rpc::ListRosterGroups
+        | Rpc::ListRosterSubjects
+        | Rpc::ListRosterStudents
+        | Rpc::ListRosterTeachers
+        | Rpc::ListRosterEnrollments
+        | Rpc::ListRosterPeriods
+        | Rpc::ListRosterLessons
+        | Rpc::PutIdMappings
+        | Rpc::ListIdMappings
+        | Rpc::DeleteIdMappings) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity
             .get_class(with_token(
@@ -1412,6 +1603,16 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
             .list_groups(with_token(
                 &token,
                 identity::ListGroupsRequest {
+                    class_id: f.class_5a.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListClassMemberships => ok(f
+            .identity
+            .list_class_memberships(with_token(
+                &token,
+                identity::ListClassMembershipsRequest {
                     class_id: f.class_5a.clone(),
                     ..Default::default()
                 },

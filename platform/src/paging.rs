@@ -68,12 +68,19 @@ impl Page {
         if rows.len() > self.size as usize {
             rows.truncate(self.size as usize);
             rows.last()
-                .map(|row| URL_SAFE_NO_PAD.encode(key(row)))
+                .map(|row| token_after(&key(row)))
                 .unwrap_or_default()
         } else {
             String::new()
         }
     }
+}
+
+/// The token a list hands out after the row with sort key `key`. A service
+/// that pages through another's list (both paging with this module) resumes
+/// it after a row of its own choosing with it.
+pub fn token_after(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
 }
 
 /// A page token that no earlier page handed out.

@@ -180,11 +180,17 @@ impl RunningSuite {
         ));
         tasks.spawn(named(
             "reporting",
-            otmetka_reporting::run(stateless.clone(), next(), token()),
+            otmetka_reporting::run(stateless, next(), token()),
         ));
+        let import = otmetka_import::Settings {
+            database: config.database("import"),
+            limits: config.limits.clone(),
+            identity_url: identity_url.clone(),
+            schedule_url: url_of("schedule"),
+        };
         tasks.spawn(named(
             "import",
-            otmetka_import::run(stateless, next(), token()),
+            otmetka_import::run(import, next(), token()),
         ));
         let gateway = otmetka_gateway::Settings {
             database: config.database("gateway"),

@@ -12,6 +12,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::model::School;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Client {
     pub id: Uuid,
@@ -118,6 +120,43 @@ pub async fn grants_of_school(db: &Db, school_id: Uuid, page: &Page) -> Result<V
         "SELECT client_id, school_id, granted_by, created_at FROM vendor_grants
          WHERE school_id = $1 AND ($2 IS NULL OR client_id > $2) ORDER BY client_id LIMIT $3")
         .bind(school_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
+/// A live vendor client's grants with their schools, in school id order.
+pub async fn grants_of_client(
+    db: &Db,
+    client_id: Uuid,
+    page: &Page,
+) -> Result<Vec<(VendorGrant, School)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        grant: VendorGrant,
+        name: String,
+        timezone: String,
+        school_created_at: DateTime<Utc>,
+    }
+    let after = page.after_id()?;
+    let rows: Vec<Row> = with_db!(db, pool => sqlx::query_as(
+        "SELECT g.client_id, g.school_id, g.granted_by, g.created_at,
+                s.name, s.timezone, s.created_at AS school_created_at
+         FROM vendor_grants g JOIN clients c ON c.id = g.client_id JOIN schools s ON s.id = g.school_id
+         WHERE g.client_id = $1 AND c.revoked_at IS NULL AND c.kind = 'vendor'
+           AND ($2 IS NULL OR g.school_id > $2)
+         ORDER BY g.school_id LIMIT $3")
+        .bind(client_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let school = School {
+                id: row.grant.school_id,
+                name: row.name,
+                timezone: row.timezone,
+                created_at: row.school_created_at,
+            };
+            (row.grant, school)
+        })
+        .collect())
 }
 
 /// Whether a live vendor client holds a grant for the school.

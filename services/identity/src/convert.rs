@@ -2,6 +2,7 @@
 
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::identity::v1 as pb;
+use uuid::Uuid;
 
 use crate::model::{
     Class, Group, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
@@ -64,8 +65,9 @@ pub fn person(person: Person) -> pb::Person {
     }
 }
 
-pub fn membership(membership: Membership) -> pb::ClassMembership {
+pub fn membership(id: Uuid, membership: Membership) -> pb::ClassMembership {
     pb::ClassMembership {
+        id: id.to_string(),
         student_id: membership.student_id.to_string(),
         class_id: membership.class_id.to_string(),
         school_id: membership.school_id.to_string(),

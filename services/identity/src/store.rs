@@ -225,7 +225,9 @@ pub async fn list_subjects(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<
 
 /// Moves a student into a class from `start`: a membership open at `start`
 /// ends there, so history is kept and memberships never overlap.
-pub async fn enroll(db: &Db, membership: &Membership) -> Result<()> {
+/// Starts a membership (ending or replacing what it overlaps); returns its id.
+pub async fn enroll(db: &Db, membership: &Membership) -> Result<Uuid> {
+    let id = Uuid::now_v7();
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         sqlx::query(
@@ -240,12 +242,12 @@ pub async fn enroll(db: &Db, membership: &Membership) -> Result<()> {
         sqlx::query(
             "INSERT INTO class_memberships (id, school_id, student_id, class_id, start_date, end_date)
              VALUES ($1, $2, $3, $4, $5, NULL)")
-            .bind(Uuid::now_v7()).bind(membership.school_id).bind(membership.student_id)
+            .bind(id).bind(membership.school_id).bind(membership.student_id)
             .bind(membership.class_id).bind(membership.start_date)
             .execute(&mut *tx).await?;
         tx.commit().await?;
     });
-    Ok(())
+    Ok(id)
 }
 
 pub async fn membership_on(
@@ -280,6 +282,16 @@ pub async fn memberships_of(db: &Db, student_id: Uuid, page: &Page) -> Result<Ve
          WHERE student_id = $1 AND ($2 IS NULL OR start_date > $2 OR (start_date = $2 AND id > $3))
          ORDER BY start_date, id LIMIT $4")
         .bind(student_id).bind(after_start).bind(after_id).bind(page.fetch_limit())
+        .fetch_all(pool).await?))
+}
+
+/// A class's memberships in id order, a page at a time.
+pub async fn class_memberships(db: &Db, class_id: Uuid, page: &Page) -> Result<Vec<MembershipRow>> {
+    let after = page.after_id()?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, student_id, class_id, school_id, start_date, end_date FROM class_memberships
+         WHERE class_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3")
+        .bind(class_id).bind(after).bind(page.fetch_limit())
         .fetch_all(pool).await?))
 }
 

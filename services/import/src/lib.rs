@@ -1,27 +1,61 @@
-//! Import: the vendor-facing gRPC surface through which other e-journals push marks and attendance.
-//!
-//! The service runs on the shared platform (health, reflection, tokens,
-//! telemetry) and publishes its v1 contract; every RPC answers UNIMPLEMENTED
-//! until its behaviour is built.
+//! Import: the vendor-facing gRPC surface. Built so far: the roster pull of
+//! granted schools (served from identity and schedule, which own the data)
+//! and vendors' id mappings (kept here). Pushing marks and attendance,
+//! OneRoster files and the change feed answer UNIMPLEMENTED until built.
 
-use otmetka_platform::StatelessSettings;
-use otmetka_proto::import::v1::import_service_server::{ImportService, ImportServiceServer};
+mod api;
+mod model;
+pub mod resolver;
+mod store;
+
+use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::config::ServerLimits;
+use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::grpc::client::lazy_channel;
+use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::import::v1::import_service_server::ImportServiceServer;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-struct ImportApi;
+pub use model::EntityKind;
 
-impl ImportService for ImportApi {}
+pub const MIGRATIONS: Migrations = Migrations {
+    postgres: &sqlx::migrate!("migrations/postgres"),
+    sqlite: &sqlx::migrate!("migrations/sqlite"),
+};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DbSettings,
+    pub limits: ServerLimits,
+    pub identity_url: String,
+    /// The schedule: reporting periods and lessons of granted schools.
+    pub schedule_url: String,
+}
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
 pub async fn run(
-    settings: StatelessSettings,
+    settings: Settings,
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let max = settings.limits.max_message_bytes;
-    let service = ImportServiceServer::new(ImportApi)
-        .max_decoding_message_size(max)
-        .max_encoding_message_size(max);
-    otmetka_platform::serve_stateless("import", service, settings, listener, shutdown).await
+    let db = Db::open(&settings.database, MIGRATIONS).await?;
+    let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
+    let schedule = ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?);
+    let verifier = TokenVerifier::remote(&settings.identity_url)?;
+    let limits = settings.limits;
+    let service = ImportServiceServer::new(api::ImportApi::new(db.clone(), identity, schedule))
+        .max_decoding_message_size(limits.max_message_bytes)
+        .max_encoding_message_size(limits.max_message_bytes);
+    let options = ServeOptions {
+        name: "import",
+        limits,
+        verifier,
+        public_methods: &[],
+    };
+    let result = serve(service, options, listener, shutdown).await;
+    db.close().await;
+    result
 }

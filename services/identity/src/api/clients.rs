@@ -42,6 +42,7 @@ fn grant_to_proto(grant: VendorGrant) -> pb::VendorGrant {
         school_id: grant.school_id.to_string(),
         granted_by: grant.granted_by.to_string(),
         create_time: Some(to_timestamp(grant.created_at)),
+        school: None,
     }
 }
 
@@ -239,6 +240,9 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListVendorGrantsRequest,
     ) -> Result<pb::ListVendorGrantsResponse> {
+        if request.school_id.is_empty() && ctx.principal.is_client() {
+            return self.list_own_grants(&ctx, &request).await;
+        }
         let (school_id, page) = self
             .school_page(
                 &ctx,
@@ -252,6 +256,28 @@ impl IdentityApi {
         let next_page_token = page.finish(&mut grants, |grant| grant.client_id.to_string());
         Ok(pb::ListVendorGrantsResponse {
             grants: grants.into_iter().map(grant_to_proto).collect(),
+            next_page_token,
+        })
+    }
+
+    /// A vendor's own grants: which schools it may serve, with their names
+    /// and timezones, so that it needs no other call to find them.
+    async fn list_own_grants(
+        &self,
+        ctx: &CallContext,
+        request: &pb::ListVendorGrantsRequest,
+    ) -> Result<pb::ListVendorGrantsResponse> {
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let mut grants = clients::grants_of_client(&self.state.db, ctx.principal.id, &page).await?;
+        let next_page_token = page.finish(&mut grants, |(grant, _)| grant.school_id.to_string());
+        Ok(pb::ListVendorGrantsResponse {
+            grants: grants
+                .into_iter()
+                .map(|(grant, school)| pb::VendorGrant {
+                    school: Some(crate::convert::school(school)),
+                    ..grant_to_proto(grant)
+                })
+                .collect(),
             next_page_token,
         })
     }

@@ -446,7 +446,7 @@ impl IdentityApi {
         Ok(pb::ListStudentMembershipsResponse {
             memberships: rows
                 .into_iter()
-                .map(|row| convert::membership(row.membership))
+                .map(|row| convert::membership(row.id, row.membership))
                 .collect(),
             next_page_token,
         })
@@ -545,9 +545,9 @@ impl IdentityApi {
             start_date,
             end_date: None,
         };
-        store::enroll(db, &membership).await?;
+        let id = store::enroll(db, &membership).await?;
         Ok(pb::EnrollStudentResponse {
-            membership: Some(convert::membership(membership)),
+            membership: Some(convert::membership(id, membership)),
         })
     }
 
@@ -574,6 +574,31 @@ impl IdentityApi {
         let next_page_token = page.finish(&mut students, |student| student.id.to_string());
         Ok(pb::ListClassStudentsResponse {
             students: students.into_iter().map(convert::person).collect(),
+            next_page_token,
+        })
+    }
+
+    async fn list_class_memberships(
+        &self,
+        ctx: CallContext,
+        request: pb::ListClassMembershipsRequest,
+    ) -> Result<pb::ListClassMembershipsResponse> {
+        let db = &self.state.db;
+        let class_id = parse_id("class_id", &request.class_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let class = store::get_class(db, class_id)
+            .await?
+            .ok_or_else(|| Error::not_found("class"))?;
+        require_school(db, &ctx.principal, class.school_id, Action::ReadRoster)
+            .await
+            .map_err(|_| Error::not_found("class"))?;
+        let mut rows = store::class_memberships(db, class_id, &page).await?;
+        let next_page_token = page.finish(&mut rows, |row| row.id.to_string());
+        Ok(pb::ListClassMembershipsResponse {
+            memberships: rows
+                .into_iter()
+                .map(|row| convert::membership(row.id, row.membership))
+                .collect(),
             next_page_token,
         })
     }
@@ -1017,6 +1042,12 @@ impl IdentityService for IdentityApi {
         request: Request<pb::ListClassStudentsRequest>,
     ) -> Reply<pb::ListClassStudentsResponse> {
         authenticated!(self, request, list_class_students)
+    }
+    async fn list_class_memberships(
+        &self,
+        request: Request<pb::ListClassMembershipsRequest>,
+    ) -> Reply<pb::ListClassMembershipsResponse> {
+        authenticated!(self, request, list_class_memberships)
     }
     async fn link_guardian(
         &self,

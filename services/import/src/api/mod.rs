@@ -1,0 +1,166 @@
+//! The gRPC face of import: who the vendor is, then the roster pull
+//! (`roster`, and `calendar` for periods and lessons) and the id mappings
+//! (`mappings`). RPCs not built yet answer
+//! UNIMPLEMENTED from the generated stubs.
+
+mod calendar;
+mod enrollments;
+mod existing;
+mod mappings;
+mod roster;
+mod walk;
+
+use otmetka_platform::authz::SCOPE_ROSTER_READ;
+use otmetka_platform::db::Db;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::import::v1 as pb;
+use otmetka_proto::import::v1::import_service_server::ImportService;
+use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use crate::store::Scope;
+
+/// Import reads every roster fact from identity and schedule on the
+/// vendor's own token rather than with a service token of its own: their
+/// policy then decides each call exactly as for any other caller (grant,
+/// scope, revoked client), a withdrawn grant takes effect on the next call,
+/// and import holds no right that a bug could lend to the wrong vendor.
+pub struct ImportApi {
+    db: Db,
+    identity: IdentityServiceClient<Channel>,
+    schedule: ScheduleServiceClient<Channel>,
+}
+
+impl ImportApi {
+    pub fn new(
+        db: Db,
+        identity: IdentityServiceClient<Channel>,
+        schedule: ScheduleServiceClient<Channel>,
+    ) -> Self {
+        Self {
+            db,
+            identity,
+            schedule,
+        }
+    }
+}
+
+/// The calling vendor, if its token may read rosters. People are refused
+/// outright: this API is for vendors' systems only. Whether a school granted
+/// the vendor is asked per school, of identity.
+fn roster_reader(ctx: &CallContext) -> Result<Uuid> {
+    if !ctx.principal.is_client() {
+        return Err(Error::PermissionDenied(
+            "only vendor clients use the import API".into(),
+        ));
+    }
+    if !ctx.principal.has_scope(SCOPE_ROSTER_READ) {
+        return Err(Error::PermissionDenied(format!(
+            "the token lacks the scope {SCOPE_ROSTER_READ}"
+        )));
+    }
+    Ok(ctx.principal.id)
+}
+
+/// The vendor and school of a request about one school.
+fn scope(ctx: &CallContext, school_id: &str) -> Result<Scope> {
+    let vendor_id = roster_reader(ctx)?;
+    let school_id = otmetka_platform::time::parse_id("school_id", school_id)?;
+    Ok(Scope {
+        vendor_id,
+        school_id,
+    })
+}
+
+type Reply<T> = Result<Response<T>, Status>;
+
+macro_rules! vendor_call {
+    ($self:ident, $request:ident, $method:ident) => {{
+        let ctx = CallContext::of(&$request).map_err(Status::from)?;
+        $self
+            .$method(ctx, $request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }};
+}
+
+#[tonic::async_trait]
+impl ImportService for ImportApi {
+    async fn list_granted_schools(
+        &self,
+        request: Request<pb::ListGrantedSchoolsRequest>,
+    ) -> Reply<pb::ListGrantedSchoolsResponse> {
+        vendor_call!(self, request, granted_schools)
+    }
+    async fn list_roster_classes(
+        &self,
+        request: Request<pb::ListRosterClassesRequest>,
+    ) -> Reply<pb::ListRosterClassesResponse> {
+        vendor_call!(self, request, roster_classes)
+    }
+    async fn list_roster_groups(
+        &self,
+        request: Request<pb::ListRosterGroupsRequest>,
+    ) -> Reply<pb::ListRosterGroupsResponse> {
+        vendor_call!(self, request, roster_groups)
+    }
+    async fn list_roster_subjects(
+        &self,
+        request: Request<pb::ListRosterSubjectsRequest>,
+    ) -> Reply<pb::ListRosterSubjectsResponse> {
+        vendor_call!(self, request, roster_subjects)
+    }
+    async fn list_roster_students(
+        &self,
+        request: Request<pb::ListRosterStudentsRequest>,
+    ) -> Reply<pb::ListRosterStudentsResponse> {
+        vendor_call!(self, request, roster_students)
+    }
+    async fn list_roster_teachers(
+        &self,
+        request: Request<pb::ListRosterTeachersRequest>,
+    ) -> Reply<pb::ListRosterTeachersResponse> {
+        vendor_call!(self, request, roster_teachers)
+    }
+    async fn list_roster_enrollments(
+        &self,
+        request: Request<pb::ListRosterEnrollmentsRequest>,
+    ) -> Reply<pb::ListRosterEnrollmentsResponse> {
+        vendor_call!(self, request, roster_enrollments)
+    }
+    async fn list_roster_periods(
+        &self,
+        request: Request<pb::ListRosterPeriodsRequest>,
+    ) -> Reply<pb::ListRosterPeriodsResponse> {
+        vendor_call!(self, request, roster_periods)
+    }
+    async fn list_roster_lessons(
+        &self,
+        request: Request<pb::ListRosterLessonsRequest>,
+    ) -> Reply<pb::ListRosterLessonsResponse> {
+        vendor_call!(self, request, roster_lessons)
+    }
+    async fn put_id_mappings(
+        &self,
+        request: Request<pb::PutIdMappingsRequest>,
+    ) -> Reply<pb::PutIdMappingsResponse> {
+        vendor_call!(self, request, put_mappings)
+    }
+    async fn list_id_mappings(
+        &self,
+        request: Request<pb::ListIdMappingsRequest>,
+    ) -> Reply<pb::ListIdMappingsResponse> {
+        vendor_call!(self, request, list_mappings)
+    }
+    async fn delete_id_mappings(
+        &self,
+        request: Request<pb::DeleteIdMappingsRequest>,
+    ) -> Reply<pb::DeleteIdMappingsResponse> {
+        vendor_call!(self, request, delete_mappings)
+    }
+}
