@@ -29,6 +29,9 @@ use sqlx::Connection;
 use crate::load::{Call, Outcome, Target, Timing};
 use crate::machine::Usage;
 
+#[global_allocator]
+static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
+
 /// What the week-view load goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Via {

@@ -6,6 +6,9 @@ use otmetka_platform::BinaryConfig;
 use otmetka_platform::config::{DatabaseArgs, IdentityArgs, parse_duration};
 use otmetka_platform::telemetry::TelemetryArgs;
 
+#[global_allocator]
+static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
+
 /// Otmetka HTTP gateway.
 #[derive(Parser, Debug)]
 #[command(version, about)]

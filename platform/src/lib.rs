@@ -18,6 +18,13 @@ pub mod time;
 
 pub use error::{Error, Result};
 
+/// The memory allocator every Otmetka binary uses, declared in each
+/// binary's root as `#[global_allocator] static ALLOCATOR: Allocator = Allocator;`.
+/// Serving a request allocates and frees many small buffers (protobuf and
+/// JSON bodies, HTTP/2 frames) from many threads at once, where the system
+/// allocator's shared arenas make threads wait on each other.
+pub use mimalloc::MiMalloc as Allocator;
+
 use std::future::Future;
 use std::net::SocketAddr;
 

@@ -16,6 +16,9 @@ use otmetka_local::{
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use otmetka_platform::telemetry::TelemetryArgs;
 
+#[global_allocator]
+static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
+
 const DEFAULT_ADMIN_PASSWORD: &str = "admin-demo-password";
 
 /// Runs every Otmetka service and the gateway on loopback ports.

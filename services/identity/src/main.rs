@@ -7,6 +7,9 @@ use otmetka_platform::BinaryConfig;
 use otmetka_platform::config::{DatabaseArgs, Secret, ServerArgs, parse_duration};
 use otmetka_platform::telemetry::TelemetryArgs;
 
+#[global_allocator]
+static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
+
 /// Otmetka identity service.
 #[derive(Parser, Debug)]
 #[command(version, about)]

@@ -5,6 +5,9 @@ use otmetka_platform::BinaryConfig;
 use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs};
 use otmetka_platform::telemetry::TelemetryArgs;
 
+#[global_allocator]
+static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
+
 /// Otmetka import service.
 #[derive(Parser, Debug)]
 #[command(version, about)]

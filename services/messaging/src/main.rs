@@ -1,3 +1,6 @@
+#[global_allocator]
+static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
+
 /// Otmetka messaging service.
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
