@@ -11,6 +11,7 @@ mod load;
 mod machine;
 mod school;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -84,6 +85,11 @@ struct Args {
     /// Guardians signed in for the load (distinct sessions); 0 means all.
     #[arg(long, default_value_t = 0)]
     guardians: usize,
+    /// Weeks each family asks for in turn: this one and those before it.
+    /// With more weeks the same student's week comes back less often, and
+    /// the services' two-second memories of a student's week rarely help.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=9))]
+    weeks_asked: u64,
     /// Calls in flight at once while seeding.
     #[arg(long, default_value_t = 8)]
     seed_concurrency: usize,
@@ -210,6 +216,13 @@ async fn measure(
         n => school.families.iter().take(n).cloned().collect(),
     };
     let today = Utc::now().date_naive();
+    // Every family's week first, then every family's week before, and so on.
+    let asked: Vec<(&school::Family, chrono::NaiveDate)> = (0..args.weeks_asked)
+        .flat_map(|back| {
+            let day = today - chrono::Days::new(7 * back);
+            families.iter().map(move |family| (family, day))
+        })
+        .collect();
     let gateway: std::net::SocketAddr = suite
         .gateway_url
         .trim_start_matches("http://")
@@ -225,17 +238,21 @@ async fn measure(
     if matches!(args.target, Via::Gateway | Via::Both) {
         let started = Instant::now();
         let cookies = sign_in_at_gateway(&suite.gateway_url, &families).await?;
-        let calls: Vec<Call> = families
+        let cookie_of: HashMap<&str, _> = families
             .iter()
+            .map(|family| family.student_id.as_str())
             .zip(cookies)
-            .map(|(family, cookie)| Call::Http {
-                path: format!("/api/v1/students/{}/week?date={today}", family.student_id),
-                cookie: Some(cookie),
+            .collect();
+        let calls: Vec<Call> = asked
+            .iter()
+            .map(|(family, day)| Call::Http {
+                path: format!("/api/v1/students/{}/week?date={day}", family.student_id),
+                cookie: Some(cookie_of[family.student_id.as_str()].clone()),
             })
             .collect();
         println!(
             "{} guardians signed in at the gateway (a session each) in {:.0} s",
-            calls.len(),
+            families.len(),
             started.elapsed().as_secs_f64()
         );
         probe(gateway, &calls[0]).await?;
@@ -252,15 +269,20 @@ async fn measure(
         .buffered(4)
         .try_collect()
         .await?;
-        let calls = families
+        let token_of: HashMap<&str, _> = families
             .iter()
+            .map(|family| family.student_id.as_str())
             .zip(tokens)
-            .map(|(family, token)| {
+            .collect();
+        let calls = asked
+            .iter()
+            .map(|(family, day)| {
+                let token = &token_of[family.student_id.as_str()];
                 Ok(Call::Grpc {
                     request: schedule::GetStudentWeekRequest {
                         school_id: school.school_id.clone(),
                         student_id: family.student_id.clone(),
-                        date: today.to_string(),
+                        date: day.to_string(),
                     },
                     authorization: format!("Bearer {}", token.0).parse()?,
                 })
@@ -268,7 +290,7 @@ async fn measure(
             .collect::<anyhow::Result<Vec<Call>>>()?;
         println!(
             "{} guardians signed in at identity (an access token each) in {:.0} s",
-            calls.len(),
+            families.len(),
             started.elapsed().as_secs_f64()
         );
         loads.push((WEEK_GRPC, Arc::new(calls)));
