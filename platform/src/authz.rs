@@ -385,4 +385,87 @@ mod tests {
         }
         assert_eq!(StaffRole::parse("janitor"), None);
     }
+
+    fn any_relations() -> impl proptest::strategy::Strategy<Value = Relations> {
+        use proptest::prelude::*;
+        let subjects = proptest::sample::subsequence(vec![subject(), Uuid::from_u128(8)], 0..=2);
+        let roles = proptest::sample::subsequence(StaffRole::ALL.to_vec(), 0..=4);
+        let scopes = proptest::sample::subsequence(
+            vec![
+                SCOPE_MARKS_WRITE.to_owned(),
+                SCOPE_ROSTER_READ.to_owned(),
+                SCOPE_ATTENDANCE_WRITE.to_owned(),
+            ],
+            0..=3,
+        );
+        (any::<[bool; 7]>(), subjects, roles, scopes).prop_map(
+            |(flags, subjects, roles, scopes)| Relations {
+                city_operator: flags[0],
+                student_self: flags[1],
+                guardian_of: flags[2],
+                teaches_subjects: subjects,
+                class_teacher_of: flags[3],
+                school_roles: roles,
+                school_member: flags[4],
+                class_member: flags[5],
+                vendor_granted_school: flags[6],
+                client_scopes: scopes,
+            },
+        )
+    }
+
+    fn union(a: &Relations, b: &Relations) -> Relations {
+        let joined = |x: &[Uuid], y: &[Uuid]| x.iter().chain(y).copied().collect();
+        Relations {
+            city_operator: a.city_operator || b.city_operator,
+            student_self: a.student_self || b.student_self,
+            guardian_of: a.guardian_of || b.guardian_of,
+            teaches_subjects: joined(&a.teaches_subjects, &b.teaches_subjects),
+            class_teacher_of: a.class_teacher_of || b.class_teacher_of,
+            school_roles: a
+                .school_roles
+                .iter()
+                .chain(&b.school_roles)
+                .copied()
+                .collect(),
+            school_member: a.school_member || b.school_member,
+            class_member: a.class_member || b.class_member,
+            vendor_granted_school: a.vendor_granted_school || b.vendor_granted_school,
+            client_scopes: a
+                .client_scopes
+                .iter()
+                .chain(&b.client_scopes)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    proptest::proptest! {
+        /// Identity stops gathering relations once those it has allow the
+        /// action; that is sound only because more relations never allow less.
+        #[test]
+        fn more_relations_never_allow_less(a in any_relations(), b in any_relations()) {
+            let actions = [
+                Action::ReadStudentRecord,
+                Action::WriteMark { subject_id: subject() },
+                Action::ReadSchool,
+                Action::ReadRoster,
+                Action::ManageSchedule,
+                Action::ClosePeriod,
+                Action::TeachClass { subject_id: subject() },
+                Action::ReadClass,
+                Action::ActAsFamily,
+                Action::ReadSchoolRecords,
+                Action::ManageRoster,
+                Action::ReadAudit,
+                Action::ManageCity,
+            ];
+            let both = union(&a, &b);
+            for action in actions {
+                if allows(&a, action) {
+                    proptest::prop_assert!(allows(&both, action), "{action:?}");
+                }
+            }
+        }
+    }
 }
