@@ -738,6 +738,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                     settings: Some(gradebook::JournalSettings {
                         school_id: school,
                         edit_window_days: 14,
+                        vendors_override_teachers: false,
                     }),
                 },
             ))
