@@ -247,16 +247,17 @@ impl GradebookApi {
         };
         // Access first, so a vendor that lost its grant learns nothing, not
         // even what it stored before.
+        let mut wanted = None;
         let place = match (&record.mark, &current) {
             (Some(mark), _) if !record.delete => {
-                let wanted = parse_mark(mark)?;
+                let parsed = wanted.insert(parse_mark(mark)?);
                 Some(
                     self.vendor_student(
                         ctx,
                         batch,
-                        wanted.student_id,
-                        wanted.subject_id,
-                        wanted.lesson_date,
+                        parsed.student_id,
+                        parsed.subject_id,
+                        parsed.lesson_date,
                     )
                     .await?,
                 )
@@ -330,14 +331,14 @@ impl GradebookApi {
         let reason = Some(record.reason.trim())
             .filter(|r| !r.is_empty())
             .unwrap_or(DEFAULT_REASON);
-        let next = match (record.delete, current, place) {
-            (false, current, Some(place)) => {
-                let mark = record.mark.as_ref().expect("checked above");
+        let next = match (record.mark.as_ref().zip(wanted), current, place) {
+            (Some((mark, parsed)), current, Some(place)) if !record.delete => {
                 let current = current.filter(|m| m.deleted_at.is_none());
-                self.write_vendor_mark(ctx, batch, &place, mark, current, next, reason, previous)
+                let wanted = (mark, parsed);
+                self.write_vendor_mark(ctx, batch, &place, wanted, current, next, reason, previous)
                     .await?
             }
-            (true, Some(mark), Some(place)) if mark.deleted_at.is_none() => {
+            (_, Some(mark), Some(place)) if mark.deleted_at.is_none() => {
                 self.ensure_open(ctx, &place, mark.subject_id, mark.lesson_date)
                     .await
                     .map_err(refused)?;
@@ -396,13 +397,12 @@ impl GradebookApi {
         ctx: &CallContext,
         batch: Batch,
         place: &StudentPlace,
-        wanted: &pb::VendorMark,
+        (wanted, parsed): (&pb::VendorMark, Wanted),
         current: Option<Mark>,
         next: VendorRecord,
         reason: &str,
         previous: Option<i64>,
     ) -> Result<VendorRecord, Failure> {
-        let parsed = parse_mark(wanted)?;
         let scale = store::scale_for(&self.db, batch.school_id, parsed.subject_id).await?;
         let mut violations = Violations::new();
         let reading = read_value(
