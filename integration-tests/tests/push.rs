@@ -341,6 +341,38 @@ async fn replaying_a_stream_in_whole_or_in_part_changes_nothing() {
     assert_eq!(f.revisions_of(&mark_0).await.len(), 2);
     assert_eq!(f.marks_of(1).await.len(), 1);
     assert_eq!(f.marks_of(2).await.len(), 1);
+
+    // The same events as a teacher's marks, once each whatever was replayed.
+    let changes = f
+        .gradebook
+        .list_changes(with_token(
+            &f.builder.city,
+            gradebook::ListChangesRequest {
+                school_id: f.school.clone(),
+                page_size: 100,
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .changes;
+    let kinds: Vec<_> = changes
+        .iter()
+        .filter(|c| c.resource_id == mark_0)
+        .map(|c| gradebook::ChangeKind::try_from(c.kind).unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            gradebook::ChangeKind::Created,
+            gradebook::ChangeKind::Updated
+        ]
+    );
+    assert_eq!(
+        changes.iter().filter(|c| c.resource_type == "mark").count(),
+        4
+    );
 }
 
 #[tokio::test]
