@@ -327,7 +327,9 @@ enum Rpc {
     ListReopenRequests,
     ListGradebookChanges,
     ApplyVendorRecords,
+    ListVendorRecords,
     PushRecords,
+    GetReceipts,
     ListReportingPeriods,
     CloseReportingPeriod,
     ListLessons,
@@ -352,7 +354,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 91] = [
+const RPCS: [Rpc; 93] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -421,7 +423,9 @@ const RPCS: [Rpc; 91] = [
     Rpc::ListReopenRequests,
     Rpc::ListGradebookChanges,
     Rpc::ApplyVendorRecords,
+    Rpc::ListVendorRecords,
     Rpc::PushRecords,
+    Rpc::GetReceipts,
     Rpc::ListReportingPeriods,
     Rpc::CloseReportingPeriod,
     Rpc::ListLessons,
@@ -575,7 +579,9 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::DeleteIdMappings => vec![GrantedVendor],
         // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
         // record, read here as absence.
-        Rpc::ApplyVendorRecords | Rpc::PushRecords => vec![GrantedVendor],
+        Rpc::ApplyVendorRecords | Rpc::ListVendorRecords | Rpc::PushRecords | Rpc::GetReceipts => {
+            vec![GrantedVendor]
+        }
     };
     set.into_iter().collect()
 }
@@ -940,6 +946,15 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 }
             }
         }
+        Rpc::ListVendorRecords => ok(g
+            .list_vendor_records(with_token(
+                token,
+                gradebook::ListVendorRecordsRequest {
+                    school_id: school,
+                    vendor_record_ids: vec![unique.into()],
+                },
+            ))
+            .await),
         other => unreachable!("{other:?} is not a gradebook call"),
     }
 }
@@ -1236,6 +1251,18 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                 Err(Code::NotFound)
             }
         }
+        Rpc::GetReceipts => ok(i
+            .get_receipts(with_token(
+                token,
+                import::GetReceiptsRequest {
+                    school_id,
+                    keys: vec![import::RecordKey {
+                        record_type: import::RecordType::Mark.into(),
+                        vendor_record_id: unique.into(),
+                    }],
+                },
+            ))
+            .await),
         other => unreachable!("{other:?} is not an import call"),
     }
 }
@@ -1350,7 +1377,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::DecideReopen
         | Rpc::ListReopenRequests
         | Rpc::ListGradebookChanges
-        | Rpc::ApplyVendorRecords) => call_gradebook(f, rpc, &token, &unique).await,
+        | Rpc::ApplyVendorRecords
+        | Rpc::ListVendorRecords) => call_gradebook(f, rpc, &token, &unique).await,
         rpc @ (Rpc::ListReportingPeriods
         | Rpc::CloseReportingPeriod
         | Rpc::ListLessons
@@ -1372,7 +1400,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::PutIdMappings
         | Rpc::ListIdMappings
         | Rpc::DeleteIdMappings
-        | Rpc::PushRecords) => call_import(f, rpc, &token, &unique).await,
+        | Rpc::PushRecords
+        | Rpc::GetReceipts) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity
             .get_class(with_token(

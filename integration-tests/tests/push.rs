@@ -421,6 +421,34 @@ async fn a_tombstone_withdraws_the_mark_and_outranks_older_upserts() {
     assert!(receipts[0].platform_id.is_empty());
     assert!(f.marks_of(1).await.is_empty());
 
+    // The receipts as stored: the deletions in force, rejected or unknown
+    // keys not found.
+    let key = |id: &str| import::RecordKey {
+        record_type: import::RecordType::Mark.into(),
+        vendor_record_id: id.into(),
+    };
+    let vendor = f.vendor.clone();
+    let lookup = f
+        .import
+        .get_receipts(with_token(
+            &vendor,
+            import::GetReceiptsRequest {
+                school_id: f.school.clone(),
+                keys: vec![key("m-0"), key("m-1"), key("m-9")],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut stored: Vec<_> = lookup
+        .receipts
+        .iter()
+        .map(|r| (r.vendor_record_id.as_str(), r.stored_revision, r.deleted))
+        .collect();
+    stored.sort();
+    assert_eq!(stored, [("m-0", 2, true), ("m-1", 7, true)]);
+    assert_eq!(lookup.not_found, [key("m-9")]);
+
     // A newer upsert after a deletion posts the mark again.
     let again = f.push(vec![f.upsert("m-0", 3, "s0", "4")]).await;
     assert_eq!(statuses(&again), [Accepted]);

@@ -3,7 +3,7 @@
 //! change-feed row in the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::db::{BeginWrite, Db, placeholders};
 use otmetka_platform::outbox::Change;
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, record_change, with_db};
@@ -447,6 +447,30 @@ pub async fn vendor_record(
         .bind(vendor_id).bind(school_id).bind(record_type).bind(vendor_record_id)
         .fetch_optional(pool).await?),
     )
+}
+
+/// What is stored for these keys of a vendor, where anything is.
+pub async fn vendor_records(
+    db: &Db,
+    vendor_id: Uuid,
+    school_id: Uuid,
+    record_type: &str,
+    vendor_record_ids: &[String],
+) -> Result<Vec<VendorRecord>> {
+    let sql = format!(
+        "SELECT {VENDOR_RECORD_COLUMNS} FROM vendor_records
+         WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id IN ({})",
+        placeholders(4, vendor_record_ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(vendor_id).bind(school_id).bind(record_type);
+        for id in vendor_record_ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
 }
 
 /// Stores a vendor record key's state that changes no mark: the deletion of

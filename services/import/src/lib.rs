@@ -1,8 +1,8 @@
 //! Import: the vendor-facing gRPC surface. Built so far: the roster pull of
 //! granted schools (served from identity and schedule, which own the data),
-//! vendors' id mappings (kept here) and the push of marks (applied by
-//! gradebook). Attendance, receipts lookup, OneRoster files and the change
-//! feed answer UNIMPLEMENTED until built.
+//! vendors' id mappings (kept here) and the push of marks with its receipts
+//! (applied and kept by gradebook). Attendance is refused per record;
+//! OneRoster files and the change feed answer UNIMPLEMENTED until built.
 
 mod api;
 mod model;

@@ -428,4 +428,10 @@ impl GradebookService for GradebookApi {
     ) -> Reply<pb::ApplyVendorRecordsResponse> {
         handle_week_write!(self, request, apply_vendor_records)
     }
+    async fn list_vendor_records(
+        &self,
+        request: Request<pb::ListVendorRecordsRequest>,
+    ) -> Reply<pb::ListVendorRecordsResponse> {
+        handle!(self, request, list_vendor_records)
+    }
 }

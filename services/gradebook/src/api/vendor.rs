@@ -10,7 +10,7 @@ use otmetka_platform::error::{FieldViolation, Violations};
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
 use otmetka_platform::outbox::ChangeKind;
-use otmetka_platform::time::{optional_id, parse_date, parse_id};
+use otmetka_platform::time::{optional_id, parse_date, parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -26,6 +26,7 @@ use crate::verdict::{Verdict, verdict};
 
 pub const MAX_VENDOR_RECORDS: usize = 500;
 pub const MAX_VENDOR_RECORD_ID_CHARS: usize = 128;
+pub const MAX_LISTED_RECORDS: usize = 1000;
 const RECORD_TYPE_MARK: &str = "mark";
 /// Kept in a mark's history when the vendor gives no reason of its own.
 const DEFAULT_REASON: &str = "Изменено во внешнем журнале";
@@ -540,6 +541,48 @@ impl GradebookApi {
                 Ok(next)
             }
         }
+    }
+
+    pub(super) async fn list_vendor_records(
+        &self,
+        ctx: CallContext,
+        request: pb::ListVendorRecordsRequest,
+    ) -> Result<pb::ListVendorRecordsResponse> {
+        if !ctx.principal.is_client() {
+            return Err(Error::PermissionDenied(
+                "only vendor clients have records".into(),
+            ));
+        }
+        let school_id = parse_id("school_id", &request.school_id)?;
+        if !(1..=MAX_LISTED_RECORDS).contains(&request.vendor_record_ids.len()) {
+            return Err(Error::invalid(
+                "vendor_record_ids",
+                format!("must hold 1–{MAX_LISTED_RECORDS} ids"),
+            ));
+        }
+        if self.vendor_school(&ctx, school_id).await.is_err() {
+            return Err(Error::not_found("school"));
+        }
+        let records = store::vendor_records(
+            &self.db,
+            ctx.principal.id,
+            school_id,
+            RECORD_TYPE_MARK,
+            &request.vendor_record_ids,
+        )
+        .await?;
+        Ok(pb::ListVendorRecordsResponse {
+            records: records
+                .into_iter()
+                .map(|record| pb::VendorRecordState {
+                    vendor_record_id: record.vendor_record_id,
+                    revision: record.revision,
+                    mark_id: record.mark_id.map(|id| id.to_string()).unwrap_or_default(),
+                    deleted: record.deleted,
+                    update_time: Some(to_timestamp(record.updated_at)),
+                })
+                .collect(),
+        })
     }
 
     /// Allows the vendor to write the student's marks in the subject on the

@@ -204,6 +204,12 @@ impl ImportService for ImportApi {
         );
         Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
     }
+    async fn get_receipts(
+        &self,
+        request: Request<pb::GetReceiptsRequest>,
+    ) -> Reply<pb::GetReceiptsResponse> {
+        vendor_call!(self, request, get_receipts)
+    }
     async fn delete_id_mappings(
         &self,
         request: Request<pb::DeleteIdMappingsRequest>,

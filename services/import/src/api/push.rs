@@ -23,6 +23,8 @@ use crate::resolver::{self, Reference};
 
 /// Operations in one message of the stream.
 pub const MAX_OPERATIONS: usize = 500;
+/// Keys in one receipts lookup.
+pub const MAX_RECEIPT_KEYS: usize = 1000;
 const NOT_GRANTED: &str = "NOT_GRANTED";
 const INVALID_FIELD: &str = "INVALID_FIELD";
 
@@ -349,6 +351,76 @@ impl ImportApi {
             })
             .collect();
         Ok(pb::PushRecordsResponse { receipts })
+    }
+
+    pub(super) async fn get_receipts(
+        &self,
+        ctx: CallContext,
+        request: pb::GetReceiptsRequest,
+    ) -> Result<pb::GetReceiptsResponse> {
+        if !ctx.principal.is_client() {
+            return Err(Error::PermissionDenied(
+                "only vendor clients have receipts".into(),
+            ));
+        }
+        let school_id = otmetka_platform::time::parse_id("school_id", &request.school_id)?;
+        if !(1..=MAX_RECEIPT_KEYS).contains(&request.keys.len()) {
+            return Err(Error::invalid(
+                "keys",
+                format!("must hold 1–{MAX_RECEIPT_KEYS} keys"),
+            ));
+        }
+        if !self.may_push_marks(&ctx, school_id).await? {
+            return Err(Error::not_found("school"));
+        }
+        let mark_ids: Vec<String> = request
+            .keys
+            .iter()
+            .filter(|key| key.record_type == i32::from(pb::RecordType::Mark))
+            .map(|key| key.vendor_record_id.clone())
+            .collect();
+        let stored = if mark_ids.is_empty() {
+            Vec::new()
+        } else {
+            self.gradebook
+                .clone()
+                .list_vendor_records(ctx.forward(gradebook::ListVendorRecordsRequest {
+                    school_id: school_id.to_string(),
+                    vendor_record_ids: mark_ids,
+                })?)
+                .await?
+                .into_inner()
+                .records
+        };
+        let not_found = request
+            .keys
+            .into_iter()
+            .filter(|key| {
+                key.record_type != i32::from(pb::RecordType::Mark)
+                    || !stored
+                        .iter()
+                        .any(|s| s.vendor_record_id == key.vendor_record_id)
+            })
+            .collect();
+        let receipts = stored
+            .into_iter()
+            .map(|state| pb::Receipt {
+                school_id: school_id.to_string(),
+                record_type: pb::RecordType::Mark.into(),
+                vendor_record_id: state.vendor_record_id,
+                revision: state.revision,
+                status: pb::ReceiptStatus::Accepted.into(),
+                stored_revision: state.revision,
+                platform_id: state.mark_id,
+                deleted: state.deleted,
+                errors: Vec::new(),
+                process_time: state.update_time,
+            })
+            .collect();
+        Ok(pb::GetReceiptsResponse {
+            receipts,
+            not_found,
+        })
     }
 
     /// The vendor's token carries marks.write and the school granted it
