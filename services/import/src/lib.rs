@@ -56,6 +56,7 @@ pub async fn run(
         identity,
         schedule,
         gradebook,
+        limits.request_timeout,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);

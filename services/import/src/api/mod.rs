@@ -11,9 +11,11 @@ mod push;
 mod roster;
 mod walk;
 
+use std::time::{Duration, Instant};
+
 use otmetka_platform::authz::SCOPE_ROSTER_READ;
 use otmetka_platform::db::Db;
-use otmetka_platform::grpc::CallContext;
+use otmetka_platform::grpc::{CallContext, Deadline};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -40,6 +42,9 @@ pub struct ImportApi {
     identity: IdentityServiceClient<Channel>,
     schedule: ScheduleServiceClient<Channel>,
     gradebook: GradebookServiceClient<Channel>,
+    /// How long answering one pushed message may take (the server's limit
+    /// for a request): a stream lives longer than any one request.
+    message_timeout: Duration,
 }
 
 impl ImportApi {
@@ -48,12 +53,14 @@ impl ImportApi {
         identity: IdentityServiceClient<Channel>,
         schedule: ScheduleServiceClient<Channel>,
         gradebook: GradebookServiceClient<Channel>,
+        message_timeout: Duration,
     ) -> Self {
         Self {
             db,
             identity,
             schedule,
             gradebook,
+            message_timeout,
         }
     }
 }
@@ -192,6 +199,10 @@ impl ImportService for ImportApi {
                             let _ = sender.send(Err(status)).await;
                             break;
                         }
+                    };
+                    let ctx = CallContext {
+                        deadline: Some(Deadline(Instant::now() + api.message_timeout)),
+                        ..ctx.clone()
                     };
                     let answer = api.push_batch(&ctx, message).await.map_err(Status::from);
                     let failed = answer.is_err();
