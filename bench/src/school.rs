@@ -698,6 +698,7 @@ pub async fn build(
         settings: Some(gradebook::JournalSettings {
             school_id: school_id.clone(),
             edit_window_days: 365,
+            vendors_override_teachers: false,
         }),
     }))
     .await?;

@@ -173,6 +173,8 @@ pub struct MarkView {
     seen_at: Option<DateTime<Utc>>,
     /// Counts the mark's changes from 1; the revisions list has each.
     revision: i32,
+    /// The vendor client whose journal pushed it; empty for a teacher's.
+    source_vendor_id: String,
 }
 
 impl From<gradebook::Mark> for MarkView {
@@ -196,6 +198,7 @@ impl From<gradebook::Mark> for MarkView {
             comment: mark.comment,
             author_id: mark.author_id,
             revision: mark.revision,
+            source_vendor_id: mark.source_vendor_id,
         }
     }
 }

@@ -514,6 +514,7 @@ async fn averages_what_ifs_and_finals_follow_the_policy_in_force() {
                 settings: Some(pb::JournalSettings {
                     school_id: j.builder.school_id.clone(),
                     edit_window_days: 2,
+                    vendors_override_teachers: false,
                 }),
             },
         ))

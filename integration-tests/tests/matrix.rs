@@ -326,6 +326,10 @@ enum Rpc {
     DecideReopen,
     ListReopenRequests,
     ListGradebookChanges,
+    ApplyVendorRecords,
+    ListVendorRecords,
+    PushRecords,
+    GetReceipts,
     ListReportingPeriods,
     CloseReportingPeriod,
     ListLessons,
@@ -350,7 +354,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 89] = [
+const RPCS: [Rpc; 93] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -418,6 +422,10 @@ const RPCS: [Rpc; 89] = [
     Rpc::DecideReopen,
     Rpc::ListReopenRequests,
     Rpc::ListGradebookChanges,
+    Rpc::ApplyVendorRecords,
+    Rpc::ListVendorRecords,
+    Rpc::PushRecords,
+    Rpc::GetReceipts,
     Rpc::ListReportingPeriods,
     Rpc::CloseReportingPeriod,
     Rpc::ListLessons,
@@ -569,6 +577,11 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::PutIdMappings
         | Rpc::ListIdMappings
         | Rpc::DeleteIdMappings => vec![GrantedVendor],
+        // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
+        // record, read here as absence.
+        Rpc::ApplyVendorRecords | Rpc::ListVendorRecords | Rpc::PushRecords | Rpc::GetReceipts => {
+            vec![GrantedVendor]
+        }
     };
     set.into_iter().collect()
 }
@@ -738,6 +751,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                     settings: Some(gradebook::JournalSettings {
                         school_id: school,
                         edit_window_days: 14,
+                        vendors_override_teachers: false,
                     }),
                 },
             ))
@@ -896,6 +910,48 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 gradebook::ListChangesRequest {
                     school_id: school,
                     ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ApplyVendorRecords => {
+            let results = g
+                .apply_vendor_records(with_token(
+                    token,
+                    gradebook::ApplyVendorRecordsRequest {
+                        school_id: school,
+                        records: vec![gradebook::VendorRecord {
+                            vendor_record_id: unique.into(),
+                            revision: 1,
+                            mark: Some(gradebook::VendorMark {
+                                student_id: f.student.clone(),
+                                subject_id: f.mathematics.clone(),
+                                lesson_date: chrono::Utc::now().date_naive().to_string(),
+                                value: "4".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }],
+                        dry_run: false,
+                    },
+                ))
+                .await
+                .map_err(|status| status.code())?
+                .into_inner()
+                .results;
+            match gradebook::VendorRecordOutcome::try_from(results[0].outcome) {
+                Ok(gradebook::VendorRecordOutcome::Accepted) => Ok(()),
+                _ => {
+                    assert_eq!(results[0].error_code, "NOT_GRANTED", "{results:?}");
+                    Err(Code::NotFound)
+                }
+            }
+        }
+        Rpc::ListVendorRecords => ok(g
+            .list_vendor_records(with_token(
+                token,
+                gradebook::ListVendorRecordsRequest {
+                    school_id: school,
+                    vendor_record_ids: vec![unique.into()],
                 },
             ))
             .await),
@@ -1148,6 +1204,65 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                 },
             ))
             .await),
+        Rpc::PushRecords => {
+            let request = import::PushRecordsRequest {
+                operations: vec![import::RecordOperation {
+                    school_id,
+                    record_type: import::RecordType::Mark.into(),
+                    vendor_record_id: unique.into(),
+                    revision: 1,
+                    action: import::RecordAction::Upsert.into(),
+                    payload: Some(import::record_operation::Payload::Mark(
+                        import::MarkRecord {
+                            student: Some(import::EntityRef {
+                                reference: Some(import::entity_ref::Reference::Id(
+                                    f.student.clone(),
+                                )),
+                            }),
+                            subject: Some(import::EntityRef {
+                                reference: Some(import::entity_ref::Reference::Id(
+                                    f.mathematics.clone(),
+                                )),
+                            }),
+                            date: chrono::Utc::now().date_naive().to_string(),
+                            value: "4".into(),
+                            ..Default::default()
+                        },
+                    )),
+                    ..Default::default()
+                }],
+                dry_run: false,
+            };
+            let mut receipts = i
+                .push_records(with_token(token, tokio_stream::iter(vec![request])))
+                .await
+                .map_err(|status| status.code())?
+                .into_inner();
+            let reply = receipts
+                .message()
+                .await
+                .map_err(|status| status.code())?
+                .expect("one answer per message");
+            let receipt = &reply.receipts[0];
+            if receipt.status == i32::from(import::ReceiptStatus::Accepted) {
+                Ok(())
+            } else {
+                assert_eq!(receipt.errors[0].code, "NOT_GRANTED", "{receipt:?}");
+                Err(Code::NotFound)
+            }
+        }
+        Rpc::GetReceipts => ok(i
+            .get_receipts(with_token(
+                token,
+                import::GetReceiptsRequest {
+                    school_id,
+                    keys: vec![import::RecordKey {
+                        record_type: import::RecordType::Mark.into(),
+                        vendor_record_id: unique.into(),
+                    }],
+                },
+            ))
+            .await),
         other => unreachable!("{other:?} is not an import call"),
     }
 }
@@ -1261,7 +1376,9 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::RequestReopen
         | Rpc::DecideReopen
         | Rpc::ListReopenRequests
-        | Rpc::ListGradebookChanges) => call_gradebook(f, rpc, &token, &unique).await,
+        | Rpc::ListGradebookChanges
+        | Rpc::ApplyVendorRecords
+        | Rpc::ListVendorRecords) => call_gradebook(f, rpc, &token, &unique).await,
         rpc @ (Rpc::ListReportingPeriods
         | Rpc::CloseReportingPeriod
         | Rpc::ListLessons
@@ -1282,7 +1399,9 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListRosterLessons
         | Rpc::PutIdMappings
         | Rpc::ListIdMappings
-        | Rpc::DeleteIdMappings) => call_import(f, rpc, &token, &unique).await,
+        | Rpc::DeleteIdMappings
+        | Rpc::PushRecords
+        | Rpc::GetReceipts) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity
             .get_class(with_token(

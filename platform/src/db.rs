@@ -162,3 +162,23 @@ impl BeginWrite for SqlitePool {
         self.begin_with("BEGIN IMMEDIATE")
     }
 }
+
+/// `$first, $first+1, …` for `count` parameters: an `IN (…)` list written
+/// once for both backends, its values bound one by one.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_on_from_the_first() {
+        assert_eq!(placeholders(4, 3), "$4, $5, $6");
+        assert_eq!(placeholders(7, 1), "$7");
+    }
+}

@@ -425,6 +425,7 @@ pub async fn seed_term(
                 settings: Some(gradebook::JournalSettings {
                     school_id: demo.school_id.into(),
                     edit_window_days: 30,
+                    vendors_override_teachers: false,
                 }),
             },
         )?)

@@ -187,6 +187,7 @@ impl RunningSuite {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
             schedule_url: url_of("schedule"),
+            gradebook_url: url_of("gradebook"),
         };
         tasks.spawn(named(
             "import",

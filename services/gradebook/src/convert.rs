@@ -79,6 +79,7 @@ pub fn mark(mark: Mark) -> pb::Mark {
         delete_time: mark.deleted_at.map(to_timestamp),
         seen_time: mark.seen_at.map(to_timestamp),
         revision: mark.revision,
+        source_vendor_id: optional_id(mark.source_vendor_id),
     }
 }
 

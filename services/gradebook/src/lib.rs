@@ -10,6 +10,7 @@ mod convert;
 mod model;
 mod scale;
 mod store;
+mod verdict;
 
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::config::ServerLimits;

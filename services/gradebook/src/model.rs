@@ -62,6 +62,9 @@ pub struct Mark {
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub seen_at: Option<DateTime<Utc>>,
+    /// The vendor client whose push posted it; `None` for a teacher's.
+    #[serde(default)]
+    pub source_vendor_id: Option<Uuid>,
 }
 
 /// One recorded change of a mark.
@@ -202,4 +205,21 @@ mod tests {
         }
         assert_eq!(ReopenState::parse("approved"), Some(ReopenState::Approved));
     }
+}
+
+/// What is stored for one vendor record key: the revision in force and the
+/// mark it stands for.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VendorRecord {
+    pub vendor_id: Uuid,
+    pub school_id: Uuid,
+    pub record_type: String,
+    pub vendor_record_id: String,
+    pub revision: i64,
+    pub content_hash: Vec<u8>,
+    pub mark_id: Option<Uuid>,
+    /// The mark's revision this record left behind.
+    pub mark_revision: Option<i32>,
+    pub deleted: bool,
+    pub updated_at: DateTime<Utc>,
 }

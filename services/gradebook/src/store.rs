@@ -3,39 +3,98 @@
 //! change-feed row in the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::db::{BeginWrite, Db, placeholders};
 use otmetka_platform::outbox::Change;
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, record_change, with_db};
 use uuid::Uuid;
 
-use crate::model::{Attendance, FinalMark, Mark, MarkRevision, ReopenRequest, WorkType};
+use crate::model::{
+    Attendance, FinalMark, Mark, MarkRevision, ReopenRequest, VendorRecord, WorkType,
+};
 use crate::scale::{CustomValue, Scale, ScaleKind};
 
 const MARK_COLUMNS: &str = "id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale, value, \
-     status, weight, work_type_id, comment, author_id, request_id, revision, created_at, updated_at, deleted_at, seen_at";
+     status, weight, work_type_id, comment, author_id, request_id, revision, created_at, updated_at, deleted_at, seen_at, \
+     source_vendor_id";
 
 fn snapshot(mark: &Mark) -> Result<String> {
     serde_json::to_string(mark).map_err(|error| Error::Internal(error.into()))
 }
 
-/// Stores a new mark with its first revision and its change, or returns the
-/// author's earlier mark with the same request id.
-pub async fn insert_mark(db: &Db, mark: &Mark, change: &Change) -> Result<Mark> {
+/// A vendor record key's next state, stored in the same transaction as the
+/// mark change it makes. `previous` is the revision read before deciding
+/// (`None`: the key was new), so two pushes of one key racing each other
+/// cannot both apply.
+#[derive(Debug, Clone, Copy)]
+pub struct VendorWrite<'a> {
+    pub record: &'a VendorRecord,
+    pub previous: Option<i64>,
+}
+
+fn raced() -> Error {
+    Error::FailedPrecondition("the record was changed meanwhile; send it again".into())
+}
+
+/// Writes `$write` (a [`VendorWrite`]) in the open transaction `$tx`, or
+/// returns [`raced`] from the enclosing function, dropping (rolling back)
+/// the transaction.
+macro_rules! put_vendor_record {
+    ($tx:expr, $write:expr) => {{
+        let write: VendorWrite<'_> = $write;
+        let r = write.record;
+        let written = match write.previous {
+            None => sqlx::query(
+                "INSERT INTO vendor_records (vendor_id, school_id, record_type, vendor_record_id, revision,
+                                             content_hash, mark_id, mark_revision, deleted, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (vendor_id, school_id, record_type, vendor_record_id) DO NOTHING")
+                .bind(r.vendor_id).bind(r.school_id).bind(&r.record_type).bind(&r.vendor_record_id)
+                .bind(r.revision).bind(&r.content_hash).bind(r.mark_id).bind(r.mark_revision)
+                .bind(r.deleted).bind(r.updated_at)
+                .execute(&mut *$tx).await?.rows_affected(),
+            Some(previous) => sqlx::query(
+                "UPDATE vendor_records SET revision = $5, content_hash = $6, mark_id = $7, mark_revision = $8,
+                                           deleted = $9, updated_at = $10
+                 WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id = $4
+                   AND revision = $11")
+                .bind(r.vendor_id).bind(r.school_id).bind(&r.record_type).bind(&r.vendor_record_id)
+                .bind(r.revision).bind(&r.content_hash).bind(r.mark_id).bind(r.mark_revision)
+                .bind(r.deleted).bind(r.updated_at).bind(previous)
+                .execute(&mut *$tx).await?.rows_affected(),
+        };
+        if written != 1 {
+            return Err(raced());
+        }
+    }};
+}
+
+/// Stores a new mark with its first revision and its change (and, for a
+/// vendor's, its record key), or returns the author's earlier mark with the
+/// same request id.
+pub async fn insert_mark(
+    db: &Db,
+    mark: &Mark,
+    change: &Change,
+    vendor: Option<VendorWrite<'_>>,
+) -> Result<Mark> {
     let after = snapshot(mark)?;
     let inserted = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(write) = vendor {
+            put_vendor_record!(tx, write);
+        }
         let inserted = sqlx::query(
             "INSERT INTO marks (id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale,
                                 value, status, weight, work_type_id, comment, author_id, request_id, revision,
-                                created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                                created_at, updated_at, source_vendor_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
              ON CONFLICT (author_id, request_id) DO NOTHING")
             .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
             .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(&mark.scale)
             .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
             .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
-            .bind(mark.created_at).bind(mark.updated_at)
+            .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id)
             .execute(&mut *tx).await?.rows_affected();
         if inserted == 1 {
             sqlx::query(
@@ -72,7 +131,8 @@ pub async fn get_mark(db: &Db, id: Uuid) -> Result<Option<Mark>> {
 }
 
 /// Replaces `before` by `after` (the next revision), keeping both in the
-/// history. Fails if someone changed the mark since `before` was read.
+/// history (with a vendor's record key, when a vendor revised it). Fails if
+/// someone changed the mark since `before` was read.
 pub async fn revise_mark(
     db: &Db,
     before: &Mark,
@@ -80,10 +140,14 @@ pub async fn revise_mark(
     author_id: Uuid,
     reason: &str,
     change: &Change,
+    vendor: Option<VendorWrite<'_>>,
 ) -> Result<()> {
     let (before_json, after_json) = (snapshot(before)?, snapshot(after)?);
     let updated = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(write) = vendor {
+            put_vendor_record!(tx, write);
+        }
         let updated = sqlx::query(
             "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
                               revision = $8, updated_at = $9, deleted_at = $10
@@ -361,6 +425,65 @@ pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, Stri
         .bind(school_id).fetch_all(pool).await?))
 }
 
+// Vendor records.
+
+const VENDOR_RECORD_COLUMNS: &str = "vendor_id, school_id, record_type, vendor_record_id, revision, content_hash, \
+     mark_id, mark_revision, deleted, updated_at";
+
+/// What is stored for a vendor's record key, if anything.
+pub async fn vendor_record(
+    db: &Db,
+    vendor_id: Uuid,
+    school_id: Uuid,
+    record_type: &str,
+    vendor_record_id: &str,
+) -> Result<Option<VendorRecord>> {
+    let sql = format!(
+        "SELECT {VENDOR_RECORD_COLUMNS} FROM vendor_records
+         WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id = $4"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(vendor_id).bind(school_id).bind(record_type).bind(vendor_record_id)
+        .fetch_optional(pool).await?),
+    )
+}
+
+/// What is stored for these keys of a vendor, where anything is.
+pub async fn vendor_records(
+    db: &Db,
+    vendor_id: Uuid,
+    school_id: Uuid,
+    record_type: &str,
+    vendor_record_ids: &[String],
+) -> Result<Vec<VendorRecord>> {
+    let sql = format!(
+        "SELECT {VENDOR_RECORD_COLUMNS} FROM vendor_records
+         WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id IN ({})",
+        placeholders(4, vendor_record_ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(vendor_id).bind(school_id).bind(record_type);
+        for id in vendor_record_ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
+}
+
+/// Stores a vendor record key's state that changes no mark: the deletion of
+/// a key that never had one.
+pub async fn put_vendor_record(db: &Db, write: VendorWrite<'_>) -> Result<()> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        put_vendor_record!(tx, write);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
 // Journal settings.
 
 /// Days after a lesson its teacher may still change it, unless the school
@@ -374,11 +497,25 @@ pub async fn edit_window_days(db: &Db, school_id: Uuid) -> Result<i32> {
     Ok(days.unwrap_or(DEFAULT_EDIT_WINDOW_DAYS))
 }
 
-pub async fn set_edit_window_days(db: &Db, school_id: Uuid, days: i32) -> Result<()> {
+pub async fn vendors_override_teachers(db: &Db, school_id: Uuid) -> Result<bool> {
+    let chosen: Option<bool> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT vendors_override_teachers FROM journal_settings WHERE school_id = $1")
+        .bind(school_id).fetch_optional(pool).await?);
+    Ok(chosen.unwrap_or(false))
+}
+
+pub async fn set_journal_settings(
+    db: &Db,
+    school_id: Uuid,
+    edit_window_days: i32,
+    vendors_override_teachers: bool,
+) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
-        "INSERT INTO journal_settings (school_id, edit_window_days) VALUES ($1, $2)
-         ON CONFLICT (school_id) DO UPDATE SET edit_window_days = excluded.edit_window_days")
-        .bind(school_id).bind(days).execute(pool).await?; });
+        "INSERT INTO journal_settings (school_id, edit_window_days, vendors_override_teachers) VALUES ($1, $2, $3)
+         ON CONFLICT (school_id) DO UPDATE SET edit_window_days = excluded.edit_window_days,
+             vendors_override_teachers = excluded.vendors_override_teachers")
+        .bind(school_id).bind(edit_window_days).bind(vendors_override_teachers)
+        .execute(pool).await?; });
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Import: the vendor-facing gRPC surface. Built so far: the roster pull of
-//! granted schools (served from identity and schedule, which own the data)
-//! and vendors' id mappings (kept here). Pushing marks and attendance,
+//! granted schools (served from identity and schedule, which own the data),
+//! vendors' id mappings (kept here) and the push of marks with its receipts
+//! (applied and kept by gradebook). Attendance is refused per record;
 //! OneRoster files and the change feed answer UNIMPLEMENTED until built.
 
 mod api;
@@ -13,6 +14,7 @@ use otmetka_platform::config::ServerLimits;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1::import_service_server::ImportServiceServer;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
@@ -33,6 +35,8 @@ pub struct Settings {
     pub identity_url: String,
     /// The schedule: reporting periods and lessons of granted schools.
     pub schedule_url: String,
+    /// The gradebook: pushed marks are applied there.
+    pub gradebook_url: String,
 }
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
@@ -44,11 +48,18 @@ pub async fn run(
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
     let schedule = ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?);
+    let gradebook = GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?);
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
-    let service = ImportServiceServer::new(api::ImportApi::new(db.clone(), identity, schedule))
-        .max_decoding_message_size(limits.max_message_bytes)
-        .max_encoding_message_size(limits.max_message_bytes);
+    let service = ImportServiceServer::new(api::ImportApi::new(
+        db.clone(),
+        identity,
+        schedule,
+        gradebook,
+        limits.request_timeout,
+    ))
+    .max_decoding_message_size(limits.max_message_bytes)
+    .max_encoding_message_size(limits.max_message_bytes);
     let options = ServeOptions {
         name: "import",
         limits,

@@ -25,6 +25,13 @@ struct Config {
         default_value = "http://127.0.0.1:50053"
     )]
     schedule_url: String,
+    /// gRPC address of the gradebook (pushed marks are applied there).
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    gradebook_url: String,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -47,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
             schedule_url: config.schedule_url,
+            gradebook_url: config.gradebook_url,
         };
         otmetka_import::run(settings, listener, shutdown).await
     })

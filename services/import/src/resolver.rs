@@ -13,7 +13,7 @@ use crate::model::EntityKind;
 use crate::store::{self, Scope};
 
 /// The error code of a record whose reference is not mapped.
-pub const UNMAPPED_EXTERNAL_ID: &str = "unmapped_external_id";
+pub const UNRESOLVED_REFERENCE: &str = "UNRESOLVED_REFERENCE";
 
 /// A vendor's id of an entity of some kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,7 +28,7 @@ pub struct Unresolved(pub Reference);
 
 impl Unresolved {
     pub fn code(&self) -> &'static str {
-        UNMAPPED_EXTERNAL_ID
+        UNRESOLVED_REFERENCE
     }
 
     pub fn message(&self) -> String {
@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(answers[0], Ok(student));
         assert_eq!(answers[2], Ok(student));
         let missing = answers[1].clone().unwrap_err();
-        assert_eq!(missing.code(), "unmapped_external_id");
+        assert_eq!(missing.code(), "UNRESOLVED_REFERENCE");
         assert_eq!(missing.0, reference(EntityKind::Teacher, "s1"));
         assert!(missing.message().contains("teacher"));
     }

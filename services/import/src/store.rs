@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::db::{BeginWrite, Db, placeholders};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
 use uuid::Uuid;
@@ -23,14 +23,6 @@ pub struct NewMapping {
     pub kind: EntityKind,
     pub external_id: String,
     pub platform_id: Uuid,
-}
-
-/// `$first, $first+1, …` for `count` parameters.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Stores the mappings in one transaction, in order: an external id mapped
@@ -199,15 +191,4 @@ async fn all_mappings(db: &Db, scope: Scope, filter: &MappingFilter) -> Result<V
         after: None,
     };
     list_mappings(db, scope, filter, &page).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn placeholders_number_on_from_the_first() {
-        assert_eq!(placeholders(4, 3), "$4, $5, $6");
-        assert_eq!(placeholders(7, 1), "$7");
-    }
 }

@@ -30,12 +30,12 @@ pub fn mark_change(mark: &Mark, kind: ChangeKind) -> Change {
 }
 
 /// A value (or a status instead of one) checked against the subject's scale.
-struct Reading {
-    value: String,
-    status: MarkStatus,
+pub(super) struct Reading {
+    pub(super) value: String,
+    pub(super) status: MarkStatus,
 }
 
-fn read_value(
+pub(super) fn read_value(
     scale: &Scale,
     status: Option<MarkStatus>,
     value: &str,
@@ -59,13 +59,13 @@ fn read_value(
     }
 }
 
-fn check_weight(weight: i32, violations: &mut Violations) {
+pub(super) fn check_weight(weight: i32, violations: &mut Violations) {
     if !(1..=10).contains(&weight) {
         violations.add("weight", "must be 1–10");
     }
 }
 
-fn check_comment(comment: &str, violations: &mut Violations) {
+pub(super) fn check_comment(comment: &str, violations: &mut Violations) {
     if comment.chars().count() > MAX_COMMENT_CHARS {
         violations.add(
             "comment",
@@ -207,9 +207,15 @@ impl GradebookApi {
             updated_at: now,
             deleted_at: None,
             seen_at: None,
+            source_vendor_id: None,
         };
-        let stored =
-            store::insert_mark(&self.db, &mark, &mark_change(&mark, ChangeKind::Created)).await?;
+        let stored = store::insert_mark(
+            &self.db,
+            &mark,
+            &mark_change(&mark, ChangeKind::Created),
+            None,
+        )
+        .await?;
         tracing::info!(mark_id = %stored.id, %student_id, %subject_id, "mark posted");
         Ok(pb::CreateMarkResponse {
             mark: Some(convert::mark(stored)),
@@ -241,7 +247,7 @@ impl GradebookApi {
     }
 
     /// A mark's lesson must be the student's, in the subject, on the day.
-    async fn check_lesson(
+    pub(super) async fn check_lesson(
         &self,
         ctx: &CallContext,
         place: &StudentPlace,
@@ -365,7 +371,7 @@ impl GradebookApi {
         after.updated_at = Utc::now();
         let author = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Updated);
-        store::revise_mark(&self.db, &before, &after, author, &reason, &change).await?;
+        store::revise_mark(&self.db, &before, &after, author, &reason, &change, None).await?;
         tracing::info!(mark_id = %after.id, revision = after.revision, "mark corrected");
         Ok(pb::UpdateMarkResponse {
             mark: Some(convert::mark(after)),
@@ -393,7 +399,7 @@ impl GradebookApi {
         after.deleted_at = Some(now);
         let author = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Deleted);
-        store::revise_mark(&self.db, &before, &after, author, &reason, &change).await?;
+        store::revise_mark(&self.db, &before, &after, author, &reason, &change, None).await?;
         tracing::info!(mark_id = %after.id, "mark withdrawn");
         Ok(pb::DeleteMarkResponse {
             mark: Some(convert::mark(after)),

@@ -8,6 +8,7 @@ mod marks;
 mod reopen;
 mod results;
 mod setup;
+mod vendor;
 mod week;
 
 use chrono::{Days, NaiveDate, Utc};
@@ -420,5 +421,17 @@ impl GradebookService for GradebookApi {
         request: Request<pb::ListChangesRequest>,
     ) -> Reply<pb::ListChangesResponse> {
         handle!(self, request, list_changes)
+    }
+    async fn apply_vendor_records(
+        &self,
+        request: Request<pb::ApplyVendorRecordsRequest>,
+    ) -> Reply<pb::ApplyVendorRecordsResponse> {
+        handle_week_write!(self, request, apply_vendor_records)
+    }
+    async fn list_vendor_records(
+        &self,
+        request: Request<pb::ListVendorRecordsRequest>,
+    ) -> Reply<pb::ListVendorRecordsResponse> {
+        handle!(self, request, list_vendor_records)
     }
 }

@@ -155,6 +155,8 @@ impl GradebookApi {
             settings: Some(pb::JournalSettings {
                 school_id: school_id.to_string(),
                 edit_window_days: store::edit_window_days(&self.db, school_id).await?,
+                vendors_override_teachers: store::vendors_override_teachers(&self.db, school_id)
+                    .await?,
             }),
         })
     }
@@ -173,7 +175,13 @@ impl GradebookApi {
         }
         self.school(&ctx, identity::Action::ManageSchedule, school_id)
             .await?;
-        store::set_edit_window_days(&self.db, school_id, settings.edit_window_days).await?;
+        store::set_journal_settings(
+            &self.db,
+            school_id,
+            settings.edit_window_days,
+            settings.vendors_override_teachers,
+        )
+        .await?;
         Ok(pb::UpdateJournalSettingsResponse {
             settings: Some(settings),
         })

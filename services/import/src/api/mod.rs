@@ -1,25 +1,31 @@
 //! The gRPC face of import: who the vendor is, then the roster pull
-//! (`roster`, and `calendar` for periods and lessons) and the id mappings
-//! (`mappings`). RPCs not built yet answer
+//! (`roster`, and `calendar` for periods and lessons), the id mappings
+//! (`mappings`) and the push of marks (`push`). RPCs not built yet answer
 //! UNIMPLEMENTED from the generated stubs.
 
 mod calendar;
 mod enrollments;
 mod existing;
 mod mappings;
+mod push;
 mod roster;
 mod walk;
 
+use std::time::{Duration, Instant};
+
 use otmetka_platform::authz::SCOPE_ROSTER_READ;
 use otmetka_platform::db::Db;
-use otmetka_platform::grpc::CallContext;
+use otmetka_platform::grpc::{CallContext, Deadline};
 use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1 as pb;
 use otmetka_proto::import::v1::import_service_server::ImportService;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response, Status, Streaming};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::store::Scope;
@@ -29,10 +35,16 @@ use crate::store::Scope;
 /// policy then decides each call exactly as for any other caller (grant,
 /// scope, revoked client), a withdrawn grant takes effect on the next call,
 /// and import holds no right that a bug could lend to the wrong vendor.
+/// Pushed marks go to gradebook on the same token, for the same reasons.
+#[derive(Clone)]
 pub struct ImportApi {
     db: Db,
     identity: IdentityServiceClient<Channel>,
     schedule: ScheduleServiceClient<Channel>,
+    gradebook: GradebookServiceClient<Channel>,
+    /// How long answering one pushed message may take (the server's limit
+    /// for a request): a stream lives longer than any one request.
+    message_timeout: Duration,
 }
 
 impl ImportApi {
@@ -40,11 +52,15 @@ impl ImportApi {
         db: Db,
         identity: IdentityServiceClient<Channel>,
         schedule: ScheduleServiceClient<Channel>,
+        gradebook: GradebookServiceClient<Channel>,
+        message_timeout: Duration,
     ) -> Self {
         Self {
             db,
             identity,
             schedule,
+            gradebook,
+            message_timeout,
         }
     }
 }
@@ -77,6 +93,9 @@ fn scope(ctx: &CallContext, school_id: &str) -> Result<Scope> {
 }
 
 type Reply<T> = Result<Response<T>, Status>;
+
+/// Messages answered ahead of the vendor reading them.
+const RECEIPTS_AHEAD: usize = 2;
 
 macro_rules! vendor_call {
     ($self:ident, $request:ident, $method:ident) => {{
@@ -156,6 +175,51 @@ impl ImportService for ImportApi {
         request: Request<pb::ListIdMappingsRequest>,
     ) -> Reply<pb::ListIdMappingsResponse> {
         vendor_call!(self, request, list_mappings)
+    }
+    async fn push_records(
+        &self,
+        request: Request<Streaming<pb::PushRecordsRequest>>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::PushRecordsResponse>> {
+        let ctx = CallContext::of(&request).map_err(Status::from)?;
+        if !ctx.principal.is_client() {
+            return Err(Error::PermissionDenied("only vendor clients push records".into()).into());
+        }
+        let mut incoming = request.into_inner();
+        let (sender, receiver) = tokio::sync::mpsc::channel(RECEIPTS_AHEAD);
+        let api = self.clone();
+        // Messages are answered in order, one at a time: a vendor resending
+        // from its last receipt then knows exactly what was applied.
+        tokio::spawn(
+            async move {
+                loop {
+                    let message = match incoming.message().await {
+                        Ok(Some(message)) => message,
+                        Ok(None) => break,
+                        Err(status) => {
+                            let _ = sender.send(Err(status)).await;
+                            break;
+                        }
+                    };
+                    let ctx = CallContext {
+                        deadline: Some(Deadline(Instant::now() + api.message_timeout)),
+                        ..ctx.clone()
+                    };
+                    let answer = api.push_batch(&ctx, message).await.map_err(Status::from);
+                    let failed = answer.is_err();
+                    if sender.send(answer).await.is_err() || failed {
+                        break;
+                    }
+                }
+            }
+            .instrument(tracing::Span::current()),
+        );
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    }
+    async fn get_receipts(
+        &self,
+        request: Request<pb::GetReceiptsRequest>,
+    ) -> Reply<pb::GetReceiptsResponse> {
+        vendor_call!(self, request, get_receipts)
     }
     async fn delete_id_mappings(
         &self,

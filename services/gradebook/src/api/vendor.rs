@@ -1,0 +1,652 @@
+//! Vendors' marks, pushed through import. Each record is keyed by the
+//! vendor's own id and carries the vendor's revision; it goes through the
+//! same checks and writes as a teacher's mark (scale, lesson, locks,
+//! history, change feed), and the key's new state is stored in the same
+//! transaction as the mark, so a replay after any failure is recognised.
+
+use chrono::Utc;
+use otmetka_platform::authz::SCOPE_MARKS_WRITE;
+use otmetka_platform::error::{FieldViolation, Violations};
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::outbox::ChangeKind;
+use otmetka_platform::time::{optional_id, parse_date, parse_id, to_timestamp};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::gradebook::v1 as pb;
+use otmetka_proto::identity::v1 as identity;
+use prost::Message;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::GradebookApi;
+use super::marks::{check_comment, check_weight, mark_change, read_value};
+use crate::model::{Mark, MarkStatus, VendorRecord};
+use crate::store::{self, VendorWrite};
+use crate::verdict::{Verdict, verdict};
+
+pub const MAX_VENDOR_RECORDS: usize = 500;
+pub const MAX_VENDOR_RECORD_ID_CHARS: usize = 128;
+pub const MAX_LISTED_RECORDS: usize = 1000;
+const RECORD_TYPE_MARK: &str = "mark";
+/// Kept in a mark's history when the vendor gives no reason of its own.
+const DEFAULT_REASON: &str = "Изменено во внешнем журнале";
+
+/// Why a record was refused, in the vendor API's stable codes.
+#[derive(Debug)]
+struct Refusal {
+    code: &'static str,
+    field: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn new(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+
+    fn not_granted() -> Self {
+        Self::new(
+            "NOT_GRANTED",
+            "",
+            "the school has not granted this vendor marks.write, or the student is not its",
+        )
+    }
+
+    /// A violation of the mark checks a teacher's mark goes through.
+    fn of_violation(violation: &FieldViolation) -> Self {
+        let (code, field) = match violation.field.as_str() {
+            "value" => ("OUT_OF_SCALE", "mark.value"),
+            "lesson_id" => ("UNRESOLVED_REFERENCE", "mark.lesson_id"),
+            "lesson_date" => ("INVALID_FIELD", "mark.lesson_date"),
+            "weight" => ("INVALID_FIELD", "mark.weight"),
+            "comment" => ("INVALID_FIELD", "mark.comment"),
+            _ => ("INVALID_FIELD", "mark"),
+        };
+        Self::new(code, field, violation.description.clone())
+    }
+}
+
+/// A record's failure: refused (an answer for that record alone), or the
+/// platform failed (the call fails, and the vendor sends the batch again).
+enum Failure {
+    Refused(Refusal),
+    Broken(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Broken(error)
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Refused(refusal)
+    }
+}
+
+/// Turns the mark checks' errors into the refusals a vendor reads; others
+/// stay failures.
+fn refused(error: Error) -> Failure {
+    match error {
+        Error::InvalidArgument(violations) => {
+            Failure::Refused(Refusal::of_violation(&violations[0]))
+        }
+        Error::FailedPrecondition(message) => {
+            Failure::Refused(Refusal::new("PERIOD_CLOSED", "", message))
+        }
+        other => Failure::Broken(other),
+    }
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> Failure {
+    Failure::Refused(Refusal::new("INVALID_FIELD", field, message))
+}
+
+/// A pushed mark's fields, parsed.
+struct Wanted {
+    student_id: Uuid,
+    subject_id: Uuid,
+    lesson_date: chrono::NaiveDate,
+    lesson_id: Option<Uuid>,
+}
+
+fn parse_mark(mark: &pb::VendorMark) -> Result<Wanted, Failure> {
+    let id = |field, text: &str| {
+        parse_id(field, text).map_err(|_| {
+            Failure::Refused(Refusal::new(
+                "UNRESOLVED_REFERENCE",
+                field,
+                "must be a platform id",
+            ))
+        })
+    };
+    Ok(Wanted {
+        student_id: id("mark.student_id", &mark.student_id)?,
+        subject_id: id("mark.subject_id", &mark.subject_id)?,
+        lesson_date: parse_date("mark.lesson_date", &mark.lesson_date)
+            .map_err(|_| invalid("mark.lesson_date", "must be a date as YYYY-MM-DD"))?,
+        lesson_id: optional_id("mark.lesson_id", &mark.lesson_id).map_err(|_| {
+            Failure::Refused(Refusal::new(
+                "UNRESOLVED_REFERENCE",
+                "mark.lesson_id",
+                "must be a platform id",
+            ))
+        })?,
+    })
+}
+
+/// The content a revision stands for: the same revision sent again must
+/// hash alike, whatever its expected revision.
+fn content_hash(record: &pb::VendorRecord) -> Vec<u8> {
+    let content = pb::VendorRecord {
+        expected_revision: None,
+        ..record.clone()
+    };
+    Sha256::digest(content.encode_to_vec()).to_vec()
+}
+
+fn result_of(
+    outcome: pb::VendorRecordOutcome,
+    stored: Option<&VendorRecord>,
+) -> pb::VendorRecordResult {
+    pb::VendorRecordResult {
+        outcome: outcome.into(),
+        mark_id: stored
+            .and_then(|s| s.mark_id)
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        stored_revision: stored.map_or(0, |s| s.revision),
+        deleted: stored.is_some_and(|s| s.deleted),
+        ..Default::default()
+    }
+}
+
+/// The vendor and school a batch is for.
+#[derive(Clone, Copy)]
+struct Batch {
+    vendor_id: Uuid,
+    school_id: Uuid,
+    dry_run: bool,
+}
+
+impl GradebookApi {
+    pub(super) async fn apply_vendor_records(
+        &self,
+        ctx: CallContext,
+        request: pb::ApplyVendorRecordsRequest,
+    ) -> Result<pb::ApplyVendorRecordsResponse> {
+        if !ctx.principal.is_client() {
+            return Err(Error::PermissionDenied(
+                "only vendor clients push records".into(),
+            ));
+        }
+        let school_id = parse_id("school_id", &request.school_id)?;
+        if !(1..=MAX_VENDOR_RECORDS).contains(&request.records.len()) {
+            return Err(Error::invalid(
+                "records",
+                format!("must hold 1–{MAX_VENDOR_RECORDS} records"),
+            ));
+        }
+        let batch = Batch {
+            vendor_id: ctx.principal.id,
+            school_id,
+            dry_run: request.dry_run,
+        };
+        let mut results = Vec::with_capacity(request.records.len());
+        for record in &request.records {
+            let result = match self.apply_vendor_record(&ctx, batch, record).await {
+                Ok(result) => result,
+                Err(Failure::Refused(refusal)) => pb::VendorRecordResult {
+                    outcome: pb::VendorRecordOutcome::Rejected.into(),
+                    error_field: refusal.field.into(),
+                    error_code: refusal.code.into(),
+                    error_message: refusal.message,
+                    ..Default::default()
+                },
+                Err(Failure::Broken(error)) => return Err(error),
+            };
+            results.push(result);
+        }
+        Ok(pb::ApplyVendorRecordsResponse { results })
+    }
+
+    async fn apply_vendor_record(
+        &self,
+        ctx: &CallContext,
+        batch: Batch,
+        record: &pb::VendorRecord,
+    ) -> Result<pb::VendorRecordResult, Failure> {
+        let id_chars = record.vendor_record_id.chars().count();
+        if !(1..=MAX_VENDOR_RECORD_ID_CHARS).contains(&id_chars) {
+            return Err(invalid(
+                "vendor_record_id",
+                format!("must be 1–{MAX_VENDOR_RECORD_ID_CHARS} characters"),
+            ));
+        }
+        if record.revision < 1 {
+            return Err(invalid("revision", "must be at least 1"));
+        }
+        if record.expected_revision.is_some_and(|e| e < 0) {
+            return Err(invalid("expected_revision", "must not be negative"));
+        }
+        let stored = store::vendor_record(
+            &self.db,
+            batch.vendor_id,
+            batch.school_id,
+            RECORD_TYPE_MARK,
+            &record.vendor_record_id,
+        )
+        .await?;
+        let current = match stored.as_ref().and_then(|s| s.mark_id) {
+            Some(id) => store::get_mark(&self.db, id).await?,
+            None => None,
+        };
+        // Access first, so a vendor that lost its grant learns nothing, not
+        // even what it stored before.
+        let mut wanted = None;
+        let place = match (&record.mark, &current) {
+            (Some(mark), _) if !record.delete => {
+                let parsed = wanted.insert(parse_mark(mark)?);
+                Some(
+                    self.vendor_student(
+                        ctx,
+                        batch,
+                        parsed.student_id,
+                        parsed.subject_id,
+                        parsed.lesson_date,
+                    )
+                    .await?,
+                )
+            }
+            (None, _) if !record.delete => {
+                return Err(invalid("mark", "is required unless deleting"));
+            }
+            (_, Some(mark)) => Some(
+                self.vendor_student(
+                    ctx,
+                    batch,
+                    mark.student_id,
+                    mark.subject_id,
+                    mark.lesson_date,
+                )
+                .await?,
+            ),
+            (_, None) => {
+                self.vendor_school(ctx, batch.school_id).await?;
+                None
+            }
+        };
+        let hash = content_hash(record);
+        let outcome = verdict(
+            stored
+                .as_ref()
+                .map(|s| (s.revision, s.content_hash.as_slice())),
+            record.revision,
+            &hash,
+            record.expected_revision,
+        );
+        match outcome {
+            Verdict::Unchanged => {
+                return Ok(result_of(
+                    pb::VendorRecordOutcome::Unchanged,
+                    stored.as_ref(),
+                ));
+            }
+            Verdict::Stale => {
+                return Ok(result_of(pb::VendorRecordOutcome::Stale, stored.as_ref()));
+            }
+            Verdict::Conflict { field, message } => {
+                return Err(Refusal::new("VERSION_CONFLICT", field, message).into());
+            }
+            Verdict::Apply => {}
+        }
+        if let (Some(stored), Some(mark)) = (&stored, &current)
+            && stored.mark_revision != Some(mark.revision)
+            && !store::vendors_override_teachers(&self.db, batch.school_id).await?
+        {
+            return Err(Refusal::new(
+                "OVERRIDDEN_BY_TEACHER",
+                "",
+                "a teacher changed this mark in the journal; it is no longer the vendor's",
+            )
+            .into());
+        }
+        let next = VendorRecord {
+            vendor_id: batch.vendor_id,
+            school_id: batch.school_id,
+            record_type: RECORD_TYPE_MARK.into(),
+            vendor_record_id: record.vendor_record_id.clone(),
+            revision: record.revision,
+            content_hash: hash,
+            mark_id: current.as_ref().map(|m| m.id),
+            mark_revision: current.as_ref().map(|m| m.revision),
+            deleted: record.delete,
+            updated_at: Utc::now(),
+        };
+        let previous = stored.as_ref().map(|s| s.revision);
+        let reason = Some(record.reason.trim())
+            .filter(|r| !r.is_empty())
+            .unwrap_or(DEFAULT_REASON);
+        let next = match (record.mark.as_ref().zip(wanted), current, place) {
+            (Some((mark, parsed)), current, Some(place)) if !record.delete => {
+                let current = current.filter(|m| m.deleted_at.is_none());
+                let wanted = (mark, parsed);
+                self.write_vendor_mark(ctx, batch, &place, wanted, current, next, reason, previous)
+                    .await?
+            }
+            (_, Some(mark), Some(place)) if mark.deleted_at.is_none() => {
+                self.ensure_open(ctx, &place, mark.subject_id, mark.lesson_date)
+                    .await
+                    .map_err(refused)?;
+                let now = Utc::now();
+                let mut after = mark.clone();
+                after.revision = mark.revision + 1;
+                after.updated_at = now;
+                after.deleted_at = Some(now);
+                let next = VendorRecord {
+                    mark_revision: Some(after.revision),
+                    ..next
+                };
+                if !batch.dry_run {
+                    let change = mark_change(&after, ChangeKind::Deleted);
+                    store::revise_mark(
+                        &self.db,
+                        &mark,
+                        &after,
+                        batch.vendor_id,
+                        reason,
+                        &change,
+                        Some(VendorWrite {
+                            record: &next,
+                            previous,
+                        }),
+                    )
+                    .await
+                    .map_err(refused_race)?;
+                }
+                next
+            }
+            // A deletion of a key without a live mark only moves the key on,
+            // so an older revision arriving later stays stale.
+            _ => {
+                if !batch.dry_run {
+                    store::put_vendor_record(
+                        &self.db,
+                        VendorWrite {
+                            record: &next,
+                            previous,
+                        },
+                    )
+                    .await
+                    .map_err(refused_race)?;
+                }
+                next
+            }
+        };
+        Ok(result_of(pb::VendorRecordOutcome::Accepted, Some(&next)))
+    }
+
+    /// Creates the key's mark, or corrects the live one it stands for.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_vendor_mark(
+        &self,
+        ctx: &CallContext,
+        batch: Batch,
+        place: &StudentPlace,
+        (wanted, parsed): (&pb::VendorMark, Wanted),
+        current: Option<Mark>,
+        next: VendorRecord,
+        reason: &str,
+        previous: Option<i64>,
+    ) -> Result<VendorRecord, Failure> {
+        let scale = store::scale_for(&self.db, batch.school_id, parsed.subject_id).await?;
+        let mut violations = Violations::new();
+        let reading = read_value(
+            &scale,
+            Some(MarkStatus::Graded),
+            &wanted.value,
+            &mut violations,
+        );
+        let weight = if wanted.weight == 0 { 1 } else { wanted.weight };
+        check_weight(weight, &mut violations);
+        check_comment(&wanted.comment, &mut violations);
+        if let Some(lesson_id) = parsed.lesson_id {
+            self.check_lesson(
+                ctx,
+                place,
+                lesson_id,
+                parsed.subject_id,
+                parsed.lesson_date,
+                &mut violations,
+            )
+            .await?;
+        }
+        violations.into_result().map_err(refused)?;
+        let reading = reading.expect("checked above");
+        let now = Utc::now();
+        match current {
+            Some(before) => {
+                let moved = [
+                    (before.student_id != parsed.student_id, "mark.student_id"),
+                    (before.subject_id != parsed.subject_id, "mark.subject_id"),
+                    (before.lesson_date != parsed.lesson_date, "mark.lesson_date"),
+                    (before.lesson_id != parsed.lesson_id, "mark.lesson_id"),
+                ];
+                if let Some((_, field)) = moved.into_iter().find(|(moved, _)| *moved) {
+                    return Err(invalid(
+                        field,
+                        "a pushed mark keeps its student, subject and lesson; delete it and push a new record",
+                    ));
+                }
+                let mut after = before.clone();
+                after.value = reading.value;
+                after.status = reading.status.as_str().into();
+                after.scale = scale.kind.as_str().into();
+                after.weight = weight;
+                after.comment = wanted.comment.trim().to_owned();
+                if after == before {
+                    if !batch.dry_run {
+                        store::put_vendor_record(
+                            &self.db,
+                            VendorWrite {
+                                record: &next,
+                                previous,
+                            },
+                        )
+                        .await
+                        .map_err(refused_race)?;
+                    }
+                    return Ok(next);
+                }
+                self.ensure_open(ctx, place, before.subject_id, before.lesson_date)
+                    .await
+                    .map_err(refused)?;
+                after.revision = before.revision + 1;
+                after.updated_at = now;
+                let next = VendorRecord {
+                    mark_revision: Some(after.revision),
+                    ..next
+                };
+                if !batch.dry_run {
+                    let change = mark_change(&after, ChangeKind::Updated);
+                    store::revise_mark(
+                        &self.db,
+                        &before,
+                        &after,
+                        batch.vendor_id,
+                        reason,
+                        &change,
+                        Some(VendorWrite {
+                            record: &next,
+                            previous,
+                        }),
+                    )
+                    .await
+                    .map_err(refused_race)?;
+                }
+                Ok(next)
+            }
+            None => {
+                self.ensure_open(ctx, place, parsed.subject_id, parsed.lesson_date)
+                    .await
+                    .map_err(refused)?;
+                let mark = Mark {
+                    id: Uuid::now_v7(),
+                    school_id: batch.school_id,
+                    student_id: parsed.student_id,
+                    subject_id: parsed.subject_id,
+                    class_id: place.class_id,
+                    lesson_date: parsed.lesson_date,
+                    lesson_id: parsed.lesson_id,
+                    scale: scale.kind.as_str().into(),
+                    value: reading.value,
+                    status: reading.status.as_str().into(),
+                    weight,
+                    work_type_id: None,
+                    comment: wanted.comment.trim().to_owned(),
+                    author_id: batch.vendor_id,
+                    request_id: None,
+                    revision: 1,
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                    seen_at: None,
+                    source_vendor_id: Some(batch.vendor_id),
+                };
+                // A dry run names no mark it did not make.
+                let next = VendorRecord {
+                    mark_id: (!batch.dry_run).then_some(mark.id),
+                    mark_revision: Some(mark.revision),
+                    ..next
+                };
+                if !batch.dry_run {
+                    let change = mark_change(&mark, ChangeKind::Created);
+                    store::insert_mark(
+                        &self.db,
+                        &mark,
+                        &change,
+                        Some(VendorWrite {
+                            record: &next,
+                            previous,
+                        }),
+                    )
+                    .await
+                    .map_err(refused_race)?;
+                }
+                Ok(next)
+            }
+        }
+    }
+
+    pub(super) async fn list_vendor_records(
+        &self,
+        ctx: CallContext,
+        request: pb::ListVendorRecordsRequest,
+    ) -> Result<pb::ListVendorRecordsResponse> {
+        if !ctx.principal.is_client() {
+            return Err(Error::PermissionDenied(
+                "only vendor clients have records".into(),
+            ));
+        }
+        let school_id = parse_id("school_id", &request.school_id)?;
+        if !(1..=MAX_LISTED_RECORDS).contains(&request.vendor_record_ids.len()) {
+            return Err(Error::invalid(
+                "vendor_record_ids",
+                format!("must hold 1–{MAX_LISTED_RECORDS} ids"),
+            ));
+        }
+        if self.vendor_school(&ctx, school_id).await.is_err() {
+            return Err(Error::not_found("school"));
+        }
+        let records = store::vendor_records(
+            &self.db,
+            ctx.principal.id,
+            school_id,
+            RECORD_TYPE_MARK,
+            &request.vendor_record_ids,
+        )
+        .await?;
+        Ok(pb::ListVendorRecordsResponse {
+            records: records
+                .into_iter()
+                .map(|record| pb::VendorRecordState {
+                    vendor_record_id: record.vendor_record_id,
+                    revision: record.revision,
+                    mark_id: record.mark_id.map(|id| id.to_string()).unwrap_or_default(),
+                    deleted: record.deleted,
+                    update_time: Some(to_timestamp(record.updated_at)),
+                })
+                .collect(),
+        })
+    }
+
+    /// Allows the vendor to write the student's marks in the subject on the
+    /// day, in the batch's school. Refusals and unknown students read alike.
+    async fn vendor_student(
+        &self,
+        ctx: &CallContext,
+        batch: Batch,
+        student_id: Uuid,
+        subject_id: Uuid,
+        date: chrono::NaiveDate,
+    ) -> Result<StudentPlace, Failure> {
+        let place = match self
+            .student(
+                ctx,
+                identity::Action::WriteMark,
+                student_id,
+                Some(subject_id),
+                Some(date),
+            )
+            .await
+        {
+            Ok(place) => place,
+            Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
+                return Err(Refusal::not_granted().into());
+            }
+            Err(other) => return Err(other.into()),
+        };
+        if place.school_id != batch.school_id {
+            return Err(Refusal::new(
+                "UNRESOLVED_REFERENCE",
+                "mark.student_id",
+                "the student is not in this school",
+            )
+            .into());
+        }
+        Ok(place)
+    }
+
+    /// Allows a deletion that names no student: the vendor's token must
+    /// carry marks.write and the school must have granted it.
+    async fn vendor_school(&self, ctx: &CallContext, school_id: Uuid) -> Result<(), Failure> {
+        if !ctx.principal.has_scope(SCOPE_MARKS_WRITE) {
+            return Err(Refusal::not_granted().into());
+        }
+        match self
+            .school(ctx, identity::Action::ReadSchool, school_id)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
+                Err(Refusal::not_granted().into())
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
+/// A push of the same key racing this one won; the vendor resends.
+fn refused_race(error: Error) -> Failure {
+    match error {
+        Error::FailedPrecondition(message) => {
+            Failure::Refused(Refusal::new("VERSION_CONFLICT", "revision", message))
+        }
+        other => Failure::Broken(other),
+    }
+}
