@@ -35,9 +35,26 @@ async fn one_request_is_one_trace_across_gateway_gradebook_and_identity() {
         .await
         .unwrap();
     assert!(response.status().is_success());
-    telemetry.flush().unwrap();
 
-    let spans = exporter.get_finished_spans().unwrap();
+    // A server's span ends when its response body has been sent, which can
+    // be a moment after the caller has read it: wait for all three.
+    let wanted = [
+        "GET /api/v1/students/{student_id}/marks",
+        "/otmetka.gradebook.v1.GradebookService/ListStudentMarks",
+        "/otmetka.identity.v1.IdentityService/CheckAccess",
+    ];
+    let mut spans = Vec::new();
+    for _ in 0..100 {
+        telemetry.flush().unwrap();
+        spans = exporter.get_finished_spans().unwrap();
+        if wanted
+            .iter()
+            .all(|name| spans.iter().any(|span| span.name == *name))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let find = |name: &str| {
         spans
             .iter()
@@ -49,9 +66,7 @@ async fn one_request_is_one_trace_across_gateway_gradebook_and_identity() {
                 )
             })
     };
-    let gateway = find("GET /api/v1/students/{student_id}/marks");
-    let gradebook = find("/otmetka.gradebook.v1.GradebookService/ListStudentMarks");
-    let identity = find("/otmetka.identity.v1.IdentityService/CheckAccess");
+    let [gateway, gradebook, identity] = wanted.map(find);
 
     let trace = gateway.span_context.trace_id();
     assert_eq!(
