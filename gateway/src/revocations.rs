@@ -56,10 +56,10 @@ async fn poll(state: &AppState, cursor: Option<String>) -> Result<Option<String>
             .revoke_time
             .and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no revocation time")))?;
-        state.sessions.forget_person(person_id);
         let ended = with_db!(&state.db, pool => sqlx::query(
             "DELETE FROM sessions WHERE person_id = $1 AND created_at <= $2")
             .bind(person_id).bind(revoked_at).execute(pool).await?.rows_affected());
+        state.sessions.forget();
         if ended > 0 {
             tracing::info!(%person_id, ended, "sessions ended: the person was disabled");
         }

@@ -23,7 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use otmetka_platform::auth::BearerToken;
 use otmetka_platform::db::Db;
-use otmetka_platform::memo::Memo;
+use otmetka_platform::memo::ReadCache;
 use otmetka_platform::{Error, Result, with_db};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -44,20 +44,22 @@ const RECENT_FOR: Duration = Duration::from_secs(2);
 /// About how many sessions one gateway remembers.
 const RECENT_KEPT: usize = 100_000;
 
-/// Sessions read lately, by the hash of their id.
+/// Sessions read lately, by the hash of their id. A session is kept from
+/// when it was read, not from when it was last used, so one in constant use
+/// is still read again every [`RECENT_FOR`]; anything ending or changing
+/// sessions here forgets them all, including reads under way.
 #[derive(Clone)]
-pub struct RecentSessions(Memo<Vec<u8>, StoredSession>);
+pub struct RecentSessions(ReadCache<Vec<u8>, StoredSession>);
 
 impl RecentSessions {
     pub fn new() -> Self {
-        Self(Memo::new(RECENT_FOR, RECENT_KEPT))
+        Self(ReadCache::new(RECENT_FOR, RECENT_KEPT))
     }
 
-    /// Forgets every session of the person (they were disabled, or changed
-    /// their password).
-    pub fn forget_person(&self, person_id: Uuid) {
-        self.0
-            .forget_where(|_, session| session.person_id == person_id);
+    /// Forgets the sessions read so far: call once a session has ended or
+    /// changed in the database.
+    pub fn forget(&self) {
+        self.0.invalidate();
     }
 }
 
@@ -170,10 +172,10 @@ pub async fn create(
 
 /// Deletes a session; returns its refresh token if it existed.
 async fn end_by_hash(state: &AppState, id_hash: &[u8]) -> Result<Option<String>> {
-    state.sessions.0.remove(&id_hash.to_vec());
     let refresh: Option<String> = with_db!(&state.db, pool => sqlx::query_scalar(
         "DELETE FROM sessions WHERE id_hash = $1 RETURNING refresh_token")
         .bind(id_hash).fetch_optional(pool).await?);
+    state.sessions.forget();
     Ok(refresh)
 }
 
@@ -202,12 +204,10 @@ pub async fn end_owned(
     person_id: Uuid,
     public_id: Uuid,
 ) -> Result<Option<String>> {
-    state.sessions.0.forget_where(|_, session| {
-        session.person_id == person_id && session.public_id == public_id
-    });
     let refresh: Option<String> = with_db!(&state.db, pool => sqlx::query_scalar(
         "DELETE FROM sessions WHERE person_id = $1 AND public_id = $2 RETURNING refresh_token")
         .bind(person_id).bind(public_id).fetch_optional(pool).await?);
+    state.sessions.forget();
     Ok(refresh)
 }
 
@@ -251,11 +251,11 @@ impl Session {
     /// Ends the session; returns the refresh token to revoke at identity and
     /// where to sign out at the provider, if the session began there.
     pub async fn end(self, state: &AppState) -> Result<(String, Option<String>)> {
-        state.sessions.0.remove(&self.id_hash);
         let logout_url: Option<String> = with_db!(&state.db, pool => sqlx::query_scalar(
             "DELETE FROM sessions WHERE id_hash = $1 RETURNING provider_logout_url")
             .bind(&self.id_hash).fetch_optional(pool).await?)
         .flatten();
+        state.sessions.forget();
         Ok((self.refresh_token, logout_url))
     }
 }
@@ -264,7 +264,10 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     let missing = || Error::Unauthenticated("sign in first".into());
     let id = cookie_value(headers).ok_or_else(missing)?;
     let id_hash = hash_id(&id);
-    let mut stored = match state.sessions.0.get(&id_hash) {
+    let ticket = state.sessions.0.ticket();
+    let recent = state.sessions.0.get(&id_hash);
+    let mut read_or_changed = recent.is_none();
+    let mut stored = match recent {
         Some(recent) => recent,
         None => {
             let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
@@ -286,12 +289,19 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     }
     if stored.access_expires_at - REFRESH_MARGIN <= now {
         refresh(state, &mut stored, now).await?;
+        read_or_changed = true;
     } else if stored.last_seen_at + TOUCH_INTERVAL <= now {
         with_db!(&state.db, pool => { sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
             .bind(&id_hash).bind(now).execute(pool).await?; });
         stored.last_seen_at = now;
+        read_or_changed = true;
     }
-    state.sessions.0.insert(id_hash.clone(), stored.clone());
+    if read_or_changed {
+        state
+            .sessions
+            .0
+            .put(id_hash.clone(), stored.clone(), ticket);
+    }
     Ok(Session {
         person_id: stored.person_id,
         public_id: stored.public_id,
@@ -355,10 +365,10 @@ where
 impl Session {
     /// Records that the person has chosen their own password.
     pub async fn password_changed(&self, state: &AppState) -> Result<()> {
-        state.sessions.forget_person(self.person_id);
         with_db!(&state.db, pool => { sqlx::query(
             "UPDATE sessions SET password_change_required = $2 WHERE person_id = $1")
             .bind(self.person_id).bind(false).execute(pool).await?; });
+        state.sessions.forget();
         Ok(())
     }
 }

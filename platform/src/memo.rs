@@ -60,16 +60,8 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         entries.insert(key, (value, Instant::now()));
     }
 
-    pub fn remove(&self, key: &K) {
-        self.entries.lock().expect("memo").remove(key);
-    }
-
-    /// Forgets every value `forget` picks.
-    pub fn forget_where(&self, mut forget: impl FnMut(&K, &V) -> bool) {
-        self.entries
-            .lock()
-            .expect("memo")
-            .retain(|key, (value, _)| !forget(key, value));
+    pub fn clear(&self) {
+        self.entries.lock().expect("memo").clear();
     }
 }
 
@@ -125,7 +117,7 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
     pub fn invalidate(&self) {
         let mut generation = self.generation.lock().expect("generation");
         *generation += 1;
-        self.memo.forget_where(|_, _| true);
+        self.memo.clear();
     }
 }
 
@@ -141,7 +133,7 @@ mod tests {
         let memo = Memo::new(Duration::from_secs(60), 10);
         memo.insert(1, "one");
         assert_eq!(memo.get(&1), Some("one"));
-        memo.remove(&1);
+        memo.clear();
         assert_eq!(memo.get(&1), None);
     }
 
