@@ -343,33 +343,18 @@ impl GradebookApi {
                 self.ensure_open(ctx, &place, mark.subject_id, mark.lesson_date)
                     .await
                     .map_err(refused)?;
-                let now = Utc::now();
                 let mut after = mark.clone();
-                after.revision = mark.revision + 1;
-                after.updated_at = now;
-                after.deleted_at = Some(now);
-                let next = VendorRecord {
-                    mark_revision: Some(after.revision),
-                    ..next
-                };
-                if !batch.dry_run {
-                    let change = mark_change(&after, ChangeKind::Deleted);
-                    store::revise_mark(
-                        &self.db,
-                        &mark,
-                        &after,
-                        batch.vendor_id,
-                        reason,
-                        &change,
-                        Some(VendorWrite {
-                            record: &next,
-                            previous,
-                        }),
-                    )
-                    .await
-                    .map_err(refused_race)?;
-                }
-                next
+                after.deleted_at = Some(Utc::now());
+                self.revise_vendor_mark(
+                    batch,
+                    &mark,
+                    after,
+                    ChangeKind::Deleted,
+                    reason,
+                    next,
+                    previous,
+                )
+                .await?
             }
             // A deletion of a key without a live mark only moves the key on,
             // so an older revision arriving later stays stale.
@@ -392,6 +377,46 @@ impl GradebookApi {
     }
 
     /// Creates the key's mark, or corrects the live one it stands for.
+    /// Stores `after` as the next revision of `before` (a vendor's
+    /// correction or withdrawal) with the key's new state; a dry run only
+    /// answers what it would store.
+    #[allow(clippy::too_many_arguments)]
+    async fn revise_vendor_mark(
+        &self,
+        batch: Batch,
+        before: &Mark,
+        mut after: Mark,
+        kind: ChangeKind,
+        reason: &str,
+        next: VendorRecord,
+        previous: Option<i64>,
+    ) -> Result<VendorRecord, Failure> {
+        after.revision = before.revision + 1;
+        after.updated_at = after.deleted_at.unwrap_or_else(Utc::now);
+        let next = VendorRecord {
+            mark_revision: Some(after.revision),
+            ..next
+        };
+        if !batch.dry_run {
+            let change = mark_change(&after, kind);
+            store::revise_mark(
+                &self.db,
+                before,
+                &after,
+                batch.vendor_id,
+                reason,
+                &change,
+                Some(VendorWrite {
+                    record: &next,
+                    previous,
+                }),
+            )
+            .await
+            .map_err(refused_race)?;
+        }
+        Ok(next)
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn write_vendor_mark(
         &self,
@@ -466,30 +491,16 @@ impl GradebookApi {
                 self.ensure_open(ctx, place, before.subject_id, before.lesson_date)
                     .await
                     .map_err(refused)?;
-                after.revision = before.revision + 1;
-                after.updated_at = now;
-                let next = VendorRecord {
-                    mark_revision: Some(after.revision),
-                    ..next
-                };
-                if !batch.dry_run {
-                    let change = mark_change(&after, ChangeKind::Updated);
-                    store::revise_mark(
-                        &self.db,
-                        &before,
-                        &after,
-                        batch.vendor_id,
-                        reason,
-                        &change,
-                        Some(VendorWrite {
-                            record: &next,
-                            previous,
-                        }),
-                    )
-                    .await
-                    .map_err(refused_race)?;
-                }
-                Ok(next)
+                self.revise_vendor_mark(
+                    batch,
+                    &before,
+                    after,
+                    ChangeKind::Updated,
+                    reason,
+                    next,
+                    previous,
+                )
+                .await
             }
             None => {
                 self.ensure_open(ctx, place, parsed.subject_id, parsed.lesson_date)
