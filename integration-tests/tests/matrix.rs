@@ -922,6 +922,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                         records: vec![gradebook::VendorRecord {
                             vendor_record_id: unique.into(),
                             revision: 1,
+                            record_type: gradebook::VendorRecordType::Mark.into(),
                             mark: Some(gradebook::VendorMark {
                                 student_id: f.student.clone(),
                                 subject_id: f.mathematics.clone(),
@@ -931,7 +932,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                             }),
                             ..Default::default()
                         }],
-                        dry_run: false,
+                        ..Default::default()
                     },
                 ))
                 .await
@@ -952,6 +953,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 gradebook::ListVendorRecordsRequest {
                     school_id: school,
                     vendor_record_ids: vec![unique.into()],
+                    ..Default::default()
                 },
             ))
             .await),
@@ -1231,7 +1233,7 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                     )),
                     ..Default::default()
                 }],
-                dry_run: false,
+                ..Default::default()
             };
             let mut receipts = i
                 .push_records(with_token(token, tokio_stream::iter(vec![request])))

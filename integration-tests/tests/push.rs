@@ -1,11 +1,13 @@
-//! Vendors pushing marks through import: receipts per record, replays that
-//! change nothing, the newest revision winning, tombstones, optimistic
-//! concurrency, dry runs, teachers' corrections standing, and vendors
+//! Vendors pushing marks and attendance through import: receipts per
+//! record, replays that change nothing, the newest revision winning,
+//! tombstones, optimistic concurrency, dry runs, teachers' corrections
+//! standing, the deletion safety valve, per-vendor limits, and vendors
 //! without a grant or a scope learning nothing.
 
 use chrono::{Days, Utc};
-use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
+use otmetka_integration_tests::{Options, Sandbox};
+use otmetka_local::PushLimits;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
@@ -28,13 +30,22 @@ struct Fixture {
     teacher_token: String,
     manager: String,
     term: Term,
-    /// A vendor granted the school, with roster.read and marks.write, whose
-    /// students are mapped as "s0", "s1", …
+    /// A vendor granted the school, with roster.read, marks.write and
+    /// attendance.write, whose students are mapped as "s0", "s1", …
     vendor: String,
 }
 
 async fn fixture() -> Fixture {
-    let sandbox = Sandbox::start().await.expect("sandbox");
+    fixture_with(PushLimits::default()).await
+}
+
+async fn fixture_with(push_limits: PushLimits) -> Fixture {
+    let sandbox = Sandbox::start_with(Options {
+        push_limits: Some(push_limits),
+        ..Options::default()
+    })
+    .await
+    .expect("sandbox");
     let mut b = SchoolBuilder::new(&sandbox, "Школа с внешним журналом")
         .await
         .unwrap();
@@ -57,7 +68,7 @@ async fn fixture() -> Fixture {
     let vendor = vendor(
         &mut b.identity,
         &city,
-        &["roster.read", "marks.write"],
+        &["roster.read", "marks.write", "attendance.write"],
         Some(&school),
     )
     .await;
@@ -188,6 +199,51 @@ impl Fixture {
         }
     }
 
+    /// An upsert of attendance record `key`: student `student` (by index)
+    /// absent from `lesson` (its platform id).
+    fn absence(
+        &self,
+        key: &str,
+        revision: i64,
+        student: usize,
+        lesson: &str,
+    ) -> import::RecordOperation {
+        import::RecordOperation {
+            school_id: self.school.clone(),
+            record_type: import::RecordType::Attendance.into(),
+            vendor_record_id: key.into(),
+            revision,
+            action: import::RecordAction::Upsert.into(),
+            payload: Some(import::record_operation::Payload::Attendance(
+                import::AttendanceRecord {
+                    student: external(&format!("s{student}")),
+                    lesson: Some(import::LessonRef {
+                        reference: Some(import::lesson_ref::Reference::LessonId(lesson.into())),
+                    }),
+                    status: import::AttendanceStatus::Absent.into(),
+                    ..Default::default()
+                },
+            )),
+            ..Default::default()
+        }
+    }
+
+    /// A student's attendance records, as the teacher reads them.
+    async fn attendance_of(&mut self, student: usize) -> Vec<gradebook::AttendanceRecord> {
+        self.gradebook
+            .list_student_attendance(with_token(
+                &self.teacher_token,
+                gradebook::ListStudentAttendanceRequest {
+                    student_id: self.students[student].clone(),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .records
+    }
+
     fn delete(&self, key: &str, revision: i64) -> import::RecordOperation {
         import::RecordOperation {
             school_id: self.school.clone(),
@@ -212,6 +268,7 @@ impl Fixture {
             .map(|operations| import::PushRecordsRequest {
                 operations,
                 dry_run,
+                confirm_deletions: false,
             })
             .collect();
         let count = messages.len();
@@ -226,6 +283,64 @@ impl Fixture {
         }
         assert_eq!(answers.len(), count, "one answer per message");
         Ok(answers)
+    }
+
+    /// Pushes one message per batch on one stream until the stream fails:
+    /// the receipts answered before, and the failure.
+    async fn push_until_refused(
+        &mut self,
+        token: &str,
+        batches: Vec<Vec<import::RecordOperation>>,
+    ) -> (Vec<Vec<import::Receipt>>, tonic::Status) {
+        let messages: Vec<_> = batches
+            .into_iter()
+            .map(|operations| import::PushRecordsRequest {
+                operations,
+                ..Default::default()
+            })
+            .collect();
+        let mut stream = match self
+            .import
+            .push_records(with_token(token, tokio_stream::iter(messages)))
+            .await
+        {
+            Ok(stream) => stream.into_inner(),
+            Err(status) => return (Vec::new(), status),
+        };
+        let mut answers = Vec::new();
+        loop {
+            match stream.message().await {
+                Ok(Some(reply)) => answers.push(reply.receipts),
+                Ok(None) => panic!("the stream ended without a refusal after {answers:?}"),
+                Err(status) => return (answers, status),
+            }
+        }
+    }
+
+    /// Pushes one message confirming its deletions.
+    async fn push_confirmed(
+        &mut self,
+        operations: Vec<import::RecordOperation>,
+    ) -> Vec<import::Receipt> {
+        let message = import::PushRecordsRequest {
+            operations,
+            dry_run: false,
+            confirm_deletions: true,
+        };
+        let mut stream = self
+            .import
+            .push_records(with_token(&self.vendor, tokio_stream::iter([message])))
+            .await
+            .unwrap()
+            .into_inner();
+        stream.message().await.unwrap().expect("an answer").receipts
+    }
+
+    fn delete_attendance(&self, key: &str, revision: i64) -> import::RecordOperation {
+        import::RecordOperation {
+            record_type: import::RecordType::Attendance.into(),
+            ..self.delete(key, revision)
+        }
     }
 
     async fn push(&mut self, operations: Vec<import::RecordOperation>) -> Vec<import::Receipt> {
@@ -633,6 +748,7 @@ async fn a_vendor_needs_the_marks_write_scope() {
                 records: vec![gradebook::VendorRecord {
                     vendor_record_id: "m-0".into(),
                     revision: 1,
+                    record_type: gradebook::VendorRecordType::Mark.into(),
                     mark: Some(gradebook::VendorMark {
                         student_id: f.students[0].clone(),
                         subject_id: f.english.clone(),
@@ -642,7 +758,7 @@ async fn a_vendor_needs_the_marks_write_scope() {
                     }),
                     ..Default::default()
                 }],
-                dry_run: false,
+                ..Default::default()
             },
         ))
         .await
@@ -652,19 +768,30 @@ async fn a_vendor_needs_the_marks_write_scope() {
     assert_eq!(refused[0].error_code, "NOT_GRANTED");
     assert!(f.marks_of(0).await.is_empty());
 
-    // Attendance is not taken yet, whatever the scopes.
-    let mut attendance = f.delete("a-0", 1);
-    attendance.record_type = import::RecordType::Attendance.into();
-    let vendor = f.vendor.clone();
+    // marks.write does not let a vendor record attendance.
+    let marker = vendor(
+        &mut f.builder.identity,
+        &city,
+        &["roster.read", "marks.write"],
+        Some(&f.school.clone()),
+    )
+    .await;
+    let lesson = f.term.lesson_on_or_before(today()).id.clone();
+    let mut absent = f.absence("a-0", 1, 0, &lesson);
+    absent.payload = match absent.payload {
+        Some(import::record_operation::Payload::Attendance(mut attendance)) => {
+            attendance.student = platform(&f.students[0]);
+            Some(import::record_operation::Payload::Attendance(attendance))
+        }
+        other => other,
+    };
     let receipts = f
-        .push_as(&vendor, vec![vec![attendance]], false)
+        .push_as(&marker, vec![vec![absent]], false)
         .await
         .unwrap()
         .remove(0);
-    assert_eq!(
-        codes(&receipts),
-        [("UNSUPPORTED_RECORD_TYPE".into(), "record_type".into())]
-    );
+    assert_eq!(codes(&receipts)[0].0, "NOT_GRANTED");
+    assert!(f.attendance_of(0).await.is_empty());
 }
 
 #[tokio::test]
@@ -721,4 +848,304 @@ async fn bad_records_are_refused_one_by_one_and_never_fail_their_batch() {
     let status = f.push_as(&vendor, vec![vec![]], false).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(violated_fields(&status), ["operations"]);
+}
+
+#[tokio::test]
+async fn attendance_is_pushed_like_marks_and_a_teachers_record_stands() {
+    let mut f = fixture().await;
+    let lesson = f.term.lesson_on_or_before(today()).clone();
+    let created = f.push(vec![f.absence("a-0", 1, 0, &lesson.id)]).await;
+    assert_eq!(statuses(&created), [Accepted]);
+    let record_id = created[0].platform_id.clone();
+    assert!(Uuid::parse_str(&record_id).is_ok());
+    let recorded = f.attendance_of(0).await;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].id, record_id);
+    assert_eq!(recorded[0].kind(), gradebook::AttendanceKind::Absent);
+    assert_eq!(
+        (
+            recorded[0].subject_id.as_str(),
+            recorded[0].lesson_date.as_str()
+        ),
+        (lesson.subject_id.as_str(), lesson.date.as_str()),
+        "the lesson gives the subject and the day"
+    );
+
+    // A replay changes nothing; a newer revision corrects the record.
+    let again = f.push(vec![f.absence("a-0", 1, 0, &lesson.id)]).await;
+    assert_eq!(statuses(&again), [Unchanged]);
+    let mut late = f.absence("a-0", 2, 0, &lesson.id);
+    if let Some(import::record_operation::Payload::Attendance(attendance)) = &mut late.payload {
+        attendance.status = import::AttendanceStatus::Late.into();
+        attendance.late_by = Some(prost_types::Duration {
+            seconds: 600,
+            nanos: 0,
+        });
+    }
+    let corrected = f.push(vec![late]).await;
+    assert_eq!(statuses(&corrected), [Accepted]);
+    assert_eq!(corrected[0].platform_id, record_id, "one key, one record");
+    let recorded = f.attendance_of(0).await;
+    assert_eq!(
+        (recorded[0].kind(), recorded[0].late_minutes),
+        (gradebook::AttendanceKind::Late, 10)
+    );
+
+    // Deleting marks the student present again.
+    let deleted = f.push(vec![f.delete_attendance("a-0", 3)]).await;
+    assert_eq!(statuses(&deleted), [Accepted]);
+    assert!(deleted[0].deleted);
+    assert_eq!(
+        f.attendance_of(0).await[0].kind(),
+        gradebook::AttendanceKind::Present
+    );
+    let vendor = f.vendor.clone();
+    let stored = f
+        .import
+        .get_receipts(with_token(
+            &vendor,
+            import::GetReceiptsRequest {
+                school_id: f.school.clone(),
+                keys: vec![import::RecordKey {
+                    record_type: import::RecordType::Attendance.into(),
+                    vendor_record_id: "a-0".into(),
+                }],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.receipts.len(), 1);
+    assert_eq!(
+        (stored.receipts[0].revision, stored.receipts[0].deleted),
+        (3, true)
+    );
+
+    // What a teacher recorded stands: before the vendor's first push of
+    // the student at the lesson, and after it.
+    f.gradebook
+        .set_attendance(with_token(
+            &f.teacher_token,
+            gradebook::SetAttendanceRequest {
+                record: Some(gradebook::AttendanceRecord {
+                    student_id: f.students[1].clone(),
+                    lesson_id: lesson.id.clone(),
+                    subject_id: lesson.subject_id.clone(),
+                    lesson_date: lesson.date.clone(),
+                    kind: gradebook::AttendanceKind::Ill.into(),
+                    ..Default::default()
+                }),
+            },
+        ))
+        .await
+        .unwrap();
+    let refused = f.push(vec![f.absence("a-1", 1, 1, &lesson.id)]).await;
+    assert_eq!(codes(&refused)[0].0, "OVERRIDDEN_BY_TEACHER");
+    assert_eq!(
+        f.attendance_of(1).await[0].kind(),
+        gradebook::AttendanceKind::Ill
+    );
+    let pushed = f.push(vec![f.absence("a-2", 1, 2, &lesson.id)]).await;
+    assert_eq!(statuses(&pushed), [Accepted]);
+    f.gradebook
+        .set_attendance(with_token(
+            &f.teacher_token,
+            gradebook::SetAttendanceRequest {
+                record: Some(gradebook::AttendanceRecord {
+                    student_id: f.students[2].clone(),
+                    lesson_id: lesson.id.clone(),
+                    subject_id: lesson.subject_id.clone(),
+                    lesson_date: lesson.date.clone(),
+                    kind: gradebook::AttendanceKind::Present.into(),
+                    ..Default::default()
+                }),
+            },
+        ))
+        .await
+        .unwrap();
+    let refused = f
+        .push(vec![
+            f.absence("a-2", 2, 2, &lesson.id),
+            f.delete_attendance("a-2", 3),
+        ])
+        .await;
+    assert_eq!(codes(&refused)[0].0, "OVERRIDDEN_BY_TEACHER");
+    assert_eq!(codes(&refused)[1].0, "OVERRIDDEN_BY_TEACHER");
+    assert_eq!(
+        f.attendance_of(2).await[0].kind(),
+        gradebook::AttendanceKind::Present
+    );
+
+    // Unknown students and lessons are refused one by one.
+    let mut no_lesson = f.absence("a-3", 1, 0, &Uuid::now_v7().to_string());
+    no_lesson.vendor_record_id = "a-3".into();
+    let receipts = f
+        .push(vec![f.absence("a-4", 1, 7, &lesson.id), no_lesson])
+        .await;
+    assert_eq!(
+        codes(&receipts),
+        [
+            ("UNRESOLVED_REFERENCE".into(), "attendance.student".into()),
+            ("UNRESOLVED_REFERENCE".into(), "attendance.lesson".into()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_deletion_safety_valve_holds_back_mass_deletions_until_confirmed() {
+    let mut f = fixture_with(PushLimits {
+        max_deletion_share: 0.5,
+        deletion_allowance: 2,
+        ..PushLimits::default()
+    })
+    .await;
+    let marks: Vec<_> = (0..6)
+        .map(|n| f.upsert(&format!("m-{n}"), 1, &format!("s{}", n % 3), "5"))
+        .collect();
+    assert_eq!(statuses(&f.push(marks).await), [Accepted; 6]);
+    // Within the allowance.
+    let receipts = f.push(vec![f.delete("m-0", 2), f.delete("m-1", 2)]).await;
+    assert_eq!(statuses(&receipts), [Accepted, Accepted]);
+
+    // Two more would make four of six within the hour: held back, while
+    // the message's other operations are applied, and a deletion of a key
+    // never seen withdraws nothing.
+    let message = vec![
+        f.delete("m-2", 2),
+        f.upsert("m-6", 1, "s0", "4"),
+        f.delete("m-3", 2),
+        f.delete("m-never", 1),
+    ];
+    let receipts = f.push(message.clone()).await;
+    assert_eq!(
+        statuses(&receipts),
+        [Rejected, Accepted, Rejected, Accepted]
+    );
+    assert_eq!(
+        codes(&receipts)[0],
+        ("DELETION_LIMIT".to_string(), "action".to_string())
+    );
+    let standing = |marks: &[gradebook::Mark]| marks.len();
+    let before: usize = standing(&f.marks_of(0).await)
+        + standing(&f.marks_of(1).await)
+        + standing(&f.marks_of(2).await);
+    assert_eq!(before, 5, "m-2…m-5 and m-6");
+
+    // Confirmed, they go through; a replay without confirmation changes
+    // nothing and is not held back.
+    let confirmed = f.push_confirmed(message.clone()).await;
+    assert_eq!(
+        statuses(&confirmed),
+        [Accepted, Unchanged, Accepted, Unchanged]
+    );
+    let replayed = f.push(message).await;
+    assert_eq!(statuses(&replayed), [Unchanged; 4]);
+    let after: usize = standing(&f.marks_of(0).await)
+        + standing(&f.marks_of(1).await)
+        + standing(&f.marks_of(2).await);
+    assert_eq!(after, 3);
+}
+
+#[tokio::test]
+async fn a_vendor_over_its_limits_is_told_to_slow_down_and_when() {
+    use tonic_types::StatusExt;
+    let mut f = fixture_with(PushLimits {
+        records_per_day: 6,
+        streams_per_vendor: 1,
+        messages_per_stream: 2,
+        ..PushLimits::default()
+    })
+    .await;
+    let vendor = f.vendor.clone();
+
+    // One stream at a time.
+    let (sender, requests) = tokio::sync::mpsc::channel(4);
+    let mut open = f
+        .import
+        .push_records(with_token(
+            &vendor,
+            tokio_stream::wrappers::ReceiverStream::new(requests),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    sender
+        .send(import::PushRecordsRequest {
+            operations: vec![f.upsert("m-0", 1, "s0", "5")],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let first = open.message().await.unwrap().unwrap();
+    assert_eq!(statuses(&first.receipts), [Accepted]);
+    let refused = f
+        .push_as(&vendor, vec![vec![f.upsert("m-1", 1, "s1", "5")]], false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    assert!(refused.get_details_retry_info().is_some(), "{refused:?}");
+    drop(sender);
+    assert!(open.message().await.unwrap().is_none());
+
+    // A stream carries two messages; the third ends it. The place of the
+    // closed stream is freed once the server has seen it end.
+    let batches = vec![
+        vec![f.upsert("m-1", 1, "s1", "5")],
+        vec![f.upsert("m-2", 1, "s2", "5")],
+        vec![f.upsert("m-3", 1, "s0", "4")],
+    ];
+    let (answers, ended) = loop {
+        let (answers, ended) = f.push_until_refused(&vendor, batches.clone()).await;
+        if answers.is_empty() && ended.message().contains("streams") {
+            tokio::task::yield_now().await;
+            continue;
+        }
+        break (answers, ended);
+    };
+    assert_eq!(answers.len(), 2);
+    assert_eq!(ended.code(), Code::ResourceExhausted, "{ended:?}");
+    assert!(ended.message().contains("messages"), "{ended:?}");
+
+    // Three records so far; four more pass the daily quota of six.
+    let (answers, spent) = f
+        .push_until_refused(
+            &vendor,
+            vec![
+                vec![f.upsert("m-3", 1, "s0", "4")],
+                vec![
+                    f.upsert("m-4", 1, "s1", "4"),
+                    f.upsert("m-5", 1, "s2", "4"),
+                    f.upsert("m-6", 1, "s0", "4"),
+                ],
+            ],
+        )
+        .await;
+    assert_eq!(answers.len(), 1);
+    assert_eq!(spent.code(), Code::ResourceExhausted, "{spent:?}");
+    let retry = spent.get_details_retry_info().expect("retry info");
+    let delay = retry.retry_delay.expect("a delay");
+    assert!(
+        delay <= std::time::Duration::from_secs(24 * 3600),
+        "{delay:?}"
+    );
+    let stored = f
+        .import
+        .get_receipts(with_token(
+            &vendor,
+            import::GetReceiptsRequest {
+                school_id: f.school.clone(),
+                keys: vec![import::RecordKey {
+                    record_type: import::RecordType::Mark.into(),
+                    vendor_record_id: "m-4".into(),
+                }],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        stored.not_found.len(),
+        1,
+        "nothing of a refused message is applied"
+    );
 }

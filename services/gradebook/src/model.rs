@@ -217,7 +217,8 @@ pub struct VendorRecord {
     pub vendor_record_id: String,
     pub revision: i64,
     pub content_hash: Vec<u8>,
-    pub mark_id: Option<Uuid>,
+    /// The mark, or the attendance record, the key stands for.
+    pub platform_id: Option<Uuid>,
     /// The mark's revision this record left behind.
     pub mark_revision: Option<i32>,
     pub deleted: bool,

@@ -46,20 +46,20 @@ macro_rules! put_vendor_record {
         let written = match write.previous {
             None => sqlx::query(
                 "INSERT INTO vendor_records (vendor_id, school_id, record_type, vendor_record_id, revision,
-                                             content_hash, mark_id, mark_revision, deleted, updated_at)
+                                             content_hash, platform_id, mark_revision, deleted, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (vendor_id, school_id, record_type, vendor_record_id) DO NOTHING")
                 .bind(r.vendor_id).bind(r.school_id).bind(&r.record_type).bind(&r.vendor_record_id)
-                .bind(r.revision).bind(&r.content_hash).bind(r.mark_id).bind(r.mark_revision)
+                .bind(r.revision).bind(&r.content_hash).bind(r.platform_id).bind(r.mark_revision)
                 .bind(r.deleted).bind(r.updated_at)
                 .execute(&mut *$tx).await?.rows_affected(),
             Some(previous) => sqlx::query(
-                "UPDATE vendor_records SET revision = $5, content_hash = $6, mark_id = $7, mark_revision = $8,
+                "UPDATE vendor_records SET revision = $5, content_hash = $6, platform_id = $7, mark_revision = $8,
                                            deleted = $9, updated_at = $10
                  WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id = $4
                    AND revision = $11")
                 .bind(r.vendor_id).bind(r.school_id).bind(&r.record_type).bind(&r.vendor_record_id)
-                .bind(r.revision).bind(&r.content_hash).bind(r.mark_id).bind(r.mark_revision)
+                .bind(r.revision).bind(&r.content_hash).bind(r.platform_id).bind(r.mark_revision)
                 .bind(r.deleted).bind(r.updated_at).bind(previous)
                 .execute(&mut *$tx).await?.rows_affected(),
         };
@@ -428,7 +428,7 @@ pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, Stri
 // Vendor records.
 
 const VENDOR_RECORD_COLUMNS: &str = "vendor_id, school_id, record_type, vendor_record_id, revision, content_hash, \
-     mark_id, mark_revision, deleted, updated_at";
+     platform_id, mark_revision, deleted, updated_at";
 
 /// What is stored for a vendor's record key, if anything.
 pub async fn vendor_record(
@@ -471,6 +471,22 @@ pub async fn vendor_records(
         }
         query.fetch_all(pool).await?
     }))
+}
+
+/// How many of a vendor's record keys in a school stand for a live record,
+/// and how many it deleted since `since`: what the deletion safety valve
+/// weighs a request's deletions against.
+pub async fn vendor_deletion_load(
+    db: &Db,
+    vendor_id: Uuid,
+    school_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<(i64, i64)> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT COUNT(*) FILTER (WHERE NOT deleted),
+                COUNT(*) FILTER (WHERE deleted AND updated_at >= $3)
+         FROM vendor_records WHERE vendor_id = $1 AND school_id = $2")
+        .bind(vendor_id).bind(school_id).bind(since).fetch_one(pool).await?))
 }
 
 /// Stores a vendor record key's state that changes no mark: the deletion of
@@ -538,10 +554,27 @@ pub async fn attendance_at(
     )
 }
 
-/// Records attendance, replacing the student's earlier record of the lesson.
-pub async fn put_attendance(db: &Db, record: &Attendance, change: &Change) -> Result<()> {
+pub async fn get_attendance(db: &Db, id: Uuid) -> Result<Option<Attendance>> {
+    let sql = format!("SELECT {ATTENDANCE_COLUMNS} FROM attendance WHERE id = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Records attendance, replacing the student's earlier record of the
+/// lesson, with a vendor record key's new state when a vendor pushed it.
+pub async fn put_attendance(
+    db: &Db,
+    record: &Attendance,
+    change: &Change,
+    vendor: Option<VendorWrite<'_>>,
+) -> Result<()> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(write) = vendor {
+            put_vendor_record!(tx, write);
+        }
         sqlx::query(
             "INSERT INTO attendance (id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date,
                                      kind, late_minutes, reason, author_id, updated_at)

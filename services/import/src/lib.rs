@@ -1,10 +1,11 @@
-//! Import: the vendor-facing gRPC surface. Built so far: the roster pull of
-//! granted schools (served from identity and schedule, which own the data),
-//! vendors' id mappings (kept here) and the push of marks with its receipts
-//! (applied and kept by gradebook). Attendance is refused per record;
-//! OneRoster files and the change feed answer UNIMPLEMENTED until built.
+//! Import: the vendor-facing gRPC surface. The roster pull of granted
+//! schools (served from identity and schedule, which own the data),
+//! vendors' id mappings (kept here), the push of marks and attendance with
+//! its receipts (applied and kept by gradebook) under per-vendor limits, and
+//! the change feed (gradebook's, seen by the vendor).
 
 mod api;
+mod limits;
 mod model;
 pub mod resolver;
 mod store;
@@ -21,6 +22,7 @@ use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+pub use limits::PushLimits;
 pub use model::EntityKind;
 
 pub const MIGRATIONS: Migrations = Migrations {
@@ -37,6 +39,8 @@ pub struct Settings {
     pub schedule_url: String,
     /// The gradebook: pushed marks are applied there.
     pub gradebook_url: String,
+    /// What one vendor may push.
+    pub push: PushLimits,
 }
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
@@ -57,6 +61,7 @@ pub async fn run(
         schedule,
         gradebook,
         limits.request_timeout,
+        settings.push,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);

@@ -28,6 +28,7 @@ use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::limits::{Limiter, PushLimits};
 use crate::store::Scope;
 
 /// Import reads every roster fact from identity and schedule on the
@@ -45,6 +46,7 @@ pub struct ImportApi {
     /// How long answering one pushed message may take (the server's limit
     /// for a request): a stream lives longer than any one request.
     message_timeout: Duration,
+    limiter: Limiter,
 }
 
 impl ImportApi {
@@ -54,6 +56,7 @@ impl ImportApi {
         schedule: ScheduleServiceClient<Channel>,
         gradebook: GradebookServiceClient<Channel>,
         message_timeout: Duration,
+        push_limits: PushLimits,
     ) -> Self {
         Self {
             db,
@@ -61,6 +64,7 @@ impl ImportApi {
             schedule,
             gradebook,
             message_timeout,
+            limiter: Limiter::new(push_limits, push::MAX_OPERATIONS as u32),
         }
     }
 }
@@ -184,6 +188,7 @@ impl ImportService for ImportApi {
         if !ctx.principal.is_client() {
             return Err(Error::PermissionDenied("only vendor clients push records".into()).into());
         }
+        let permit = self.limiter.open_stream(ctx.principal.id)?;
         let mut incoming = request.into_inner();
         let (sender, receiver) = tokio::sync::mpsc::channel(RECEIPTS_AHEAD);
         let api = self.clone();
@@ -191,7 +196,8 @@ impl ImportService for ImportApi {
         // from its last receipt then knows exactly what was applied.
         tokio::spawn(
             async move {
-                loop {
+                let _permit = permit;
+                for carried in 0.. {
                     let message = match incoming.message().await {
                         Ok(Some(message)) => message,
                         Ok(None) => break,
@@ -204,7 +210,10 @@ impl ImportService for ImportApi {
                         deadline: Some(Deadline(Instant::now() + api.message_timeout)),
                         ..ctx.clone()
                     };
-                    let answer = api.push_batch(&ctx, message).await.map_err(Status::from);
+                    let answer = api
+                        .push_batch(&ctx, carried, message)
+                        .await
+                        .map_err(Status::from);
                     let failed = answer.is_err();
                     if sender.send(answer).await.is_err() || failed {
                         break;
