@@ -330,6 +330,7 @@ enum Rpc {
     ListVendorRecords,
     PushRecords,
     GetReceipts,
+    ListVendorChanges,
     ListReportingPeriods,
     CloseReportingPeriod,
     ListLessons,
@@ -354,7 +355,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 93] = [
+const RPCS: [Rpc; 94] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -426,6 +427,7 @@ const RPCS: [Rpc; 93] = [
     Rpc::ListVendorRecords,
     Rpc::PushRecords,
     Rpc::GetReceipts,
+    Rpc::ListVendorChanges,
     Rpc::ListReportingPeriods,
     Rpc::CloseReportingPeriod,
     Rpc::ListLessons,
@@ -576,7 +578,8 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListRosterLessons
         | Rpc::PutIdMappings
         | Rpc::ListIdMappings
-        | Rpc::DeleteIdMappings => vec![GrantedVendor],
+        | Rpc::DeleteIdMappings
+        | Rpc::ListVendorChanges => vec![GrantedVendor],
         // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
         // record, read here as absence.
         Rpc::ApplyVendorRecords | Rpc::ListVendorRecords | Rpc::PushRecords | Rpc::GetReceipts => {
@@ -1265,6 +1268,15 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                 },
             ))
             .await),
+        Rpc::ListVendorChanges => ok(i
+            .list_changes(with_token(
+                token,
+                import::ListChangesRequest {
+                    school_id,
+                    ..Default::default()
+                },
+            ))
+            .await),
         other => unreachable!("{other:?} is not an import call"),
     }
 }
@@ -1403,7 +1415,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListIdMappings
         | Rpc::DeleteIdMappings
         | Rpc::PushRecords
-        | Rpc::GetReceipts) => call_import(f, rpc, &token, &unique).await,
+        | Rpc::GetReceipts
+        | Rpc::ListVendorChanges) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity
             .get_class(with_token(

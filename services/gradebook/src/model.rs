@@ -65,6 +65,9 @@ pub struct Mark {
     /// The vendor client whose push posted it; `None` for a teacher's.
     #[serde(default)]
     pub source_vendor_id: Option<Uuid>,
+    /// Who made the latest revision: a person, or a vendor client.
+    #[serde(default)]
+    pub revised_by: Uuid,
 }
 
 /// One recorded change of a mark.

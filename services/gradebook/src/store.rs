@@ -16,7 +16,7 @@ use crate::scale::{CustomValue, Scale, ScaleKind};
 
 const MARK_COLUMNS: &str = "id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale, value, \
      status, weight, work_type_id, comment, author_id, request_id, revision, created_at, updated_at, deleted_at, seen_at, \
-     source_vendor_id";
+     source_vendor_id, revised_by";
 
 fn snapshot(mark: &Mark) -> Result<String> {
     serde_json::to_string(mark).map_err(|error| Error::Internal(error.into()))
@@ -87,14 +87,14 @@ pub async fn insert_mark(
         let inserted = sqlx::query(
             "INSERT INTO marks (id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale,
                                 value, status, weight, work_type_id, comment, author_id, request_id, revision,
-                                created_at, updated_at, source_vendor_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                                created_at, updated_at, source_vendor_id, revised_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
              ON CONFLICT (author_id, request_id) DO NOTHING")
             .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
             .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(&mark.scale)
             .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
             .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
-            .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id)
+            .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id).bind(mark.revised_by)
             .execute(&mut *tx).await?.rows_affected();
         if inserted == 1 {
             sqlx::query(
@@ -133,11 +133,12 @@ pub async fn get_mark(db: &Db, id: Uuid) -> Result<Option<Mark>> {
 /// Replaces `before` by `after` (the next revision), keeping both in the
 /// history (with a vendor's record key, when a vendor revised it). Fails if
 /// someone changed the mark since `before` was read.
+/// Stores `after` as the next revision of `before`, made by
+/// `after.revised_by`.
 pub async fn revise_mark(
     db: &Db,
     before: &Mark,
     after: &Mark,
-    author_id: Uuid,
     reason: &str,
     change: &Change,
     vendor: Option<VendorWrite<'_>>,
@@ -150,17 +151,17 @@ pub async fn revise_mark(
         }
         let updated = sqlx::query(
             "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
-                              revision = $8, updated_at = $9, deleted_at = $10
+                              revision = $8, updated_at = $9, deleted_at = $10, revised_by = $11
              WHERE id = $1 AND revision = $2")
             .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
             .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
-            .bind(after.updated_at).bind(after.deleted_at)
+            .bind(after.updated_at).bind(after.deleted_at).bind(after.revised_by)
             .execute(&mut *tx).await?.rows_affected();
         if updated == 1 {
             sqlx::query(
                 "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(after.id).bind(after.revision).bind(author_id).bind(after.updated_at)
+                .bind(after.id).bind(after.revision).bind(after.revised_by).bind(after.updated_at)
                 .bind(&before_json).bind(&after_json).bind(reason)
                 .execute(&mut *tx).await?;
             record_change!(tx, change);
@@ -487,6 +488,31 @@ pub async fn vendor_deletion_load(
                 COUNT(*) FILTER (WHERE deleted AND updated_at >= $3)
          FROM vendor_records WHERE vendor_id = $1 AND school_id = $2")
         .bind(vendor_id).bind(school_id).bind(since).fetch_one(pool).await?))
+}
+
+/// Every vendor's record keys in a school that stand for these marks or
+/// attendance records.
+pub async fn vendor_keys_of(
+    db: &Db,
+    school_id: Uuid,
+    platform_ids: &[Uuid],
+) -> Result<Vec<VendorRecord>> {
+    if platform_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {VENDOR_RECORD_COLUMNS} FROM vendor_records
+         WHERE school_id = $1 AND platform_id IN ({})",
+        placeholders(2, platform_ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(school_id);
+        for id in platform_ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
 }
 
 /// Stores a vendor record key's state that changes no mark: the deletion of

@@ -570,6 +570,7 @@ impl GradebookApi {
     ) -> Result<VendorRecord, Failure> {
         after.revision = before.revision + 1;
         after.updated_at = after.deleted_at.unwrap_or_else(Utc::now);
+        after.revised_by = batch.vendor_id;
         let next = VendorRecord {
             mark_revision: Some(after.revision),
             ..next
@@ -580,7 +581,6 @@ impl GradebookApi {
                 &self.db,
                 before,
                 &after,
-                batch.vendor_id,
                 reason,
                 &change,
                 Some(VendorWrite {
@@ -695,6 +695,7 @@ impl GradebookApi {
                     deleted_at: None,
                     seen_at: None,
                     source_vendor_id: Some(batch.vendor_id),
+                    revised_by: batch.vendor_id,
                 };
                 // A dry run names no mark it did not make.
                 let next = VendorRecord {

@@ -1,9 +1,11 @@
 //! The gRPC face of import: who the vendor is, then the roster pull
 //! (`roster`, and `calendar` for periods and lessons), the id mappings
-//! (`mappings`) and the push of marks (`push`). RPCs not built yet answer
-//! UNIMPLEMENTED from the generated stubs.
+//! (`mappings`), the push of marks and attendance (`push`) and the change
+//! feed (`changes`). RPCs not built yet answer UNIMPLEMENTED from the
+//! generated stubs.
 
 mod calendar;
+mod changes;
 mod enrollments;
 mod existing;
 mod mappings;
@@ -235,5 +237,11 @@ impl ImportService for ImportApi {
         request: Request<pb::DeleteIdMappingsRequest>,
     ) -> Reply<pb::DeleteIdMappingsResponse> {
         vendor_call!(self, request, delete_mappings)
+    }
+    async fn list_changes(
+        &self,
+        request: Request<pb::ListChangesRequest>,
+    ) -> Reply<pb::ListChangesResponse> {
+        vendor_call!(self, request, list_changes)
     }
 }
