@@ -119,7 +119,7 @@ fn describe(error: &Error) -> (StatusCode, &'static str, &'static str, &'static 
             "Требуется вход",
             "Authentication required",
         ),
-        Error::FailedPrecondition(_) => (
+        Error::FailedPrecondition(_) | Error::Aborted(_) => (
             StatusCode::CONFLICT,
             "failed-precondition",
             "Действие сейчас невозможно",

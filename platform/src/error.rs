@@ -26,6 +26,10 @@ pub enum Error {
     Unauthenticated(String),
     #[error("failed precondition: {0}")]
     FailedPrecondition(String),
+    /// A concurrent writer won (a deadlock or serialization failure): the
+    /// same request may succeed when sent again.
+    #[error("aborted: {0}")]
+    Aborted(String),
     #[error("resource exhausted: {0}")]
     ResourceExhausted(String),
     /// A quota or rate limit: the caller may try again after `retry_after`
@@ -78,6 +82,7 @@ impl Error {
             Error::PermissionDenied(_) => Code::PermissionDenied,
             Error::Unauthenticated(_) => Code::Unauthenticated,
             Error::FailedPrecondition(_) => Code::FailedPrecondition,
+            Error::Aborted(_) => Code::Aborted,
             Error::ResourceExhausted(_) | Error::RateLimited { .. } => Code::ResourceExhausted,
             Error::DeadlineExceeded => Code::DeadlineExceeded,
             Error::Unavailable(_) => Code::Unavailable,
@@ -170,6 +175,7 @@ impl From<tonic::Status> for Error {
                 None => Error::ResourceExhausted(message),
             },
             Code::FailedPrecondition => Error::FailedPrecondition(message),
+            Code::Aborted => Error::Aborted(message),
             Code::AlreadyExists => {
                 Error::AlreadyExists(message.trim_end_matches(" already exists").to_owned())
             }
@@ -201,6 +207,12 @@ impl From<sqlx::Error> for Error {
                 Error::AlreadyExists("record".into())
             }
             sqlx::Error::PoolTimedOut => Error::Unavailable("database busy".into()),
+            // PostgreSQL's deadlock_detected and serialization_failure.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("40P01") | Some("40001")) =>
+            {
+                Error::Aborted("a concurrent change won; send the request again".into())
+            }
             _ => Error::Internal(anyhow::Error::new(error).context("database")),
         }
     }
@@ -237,6 +249,7 @@ mod tests {
             Error::not_found("student"),
             Error::AlreadyExists("login".into()),
             Error::FailedPrecondition("already linked".into()),
+            Error::Aborted("raced".into()),
             Error::PermissionDenied("people only".into()),
             Error::Unauthenticated("sign in".into()),
             Error::ResourceExhausted("slow down".into()),

@@ -22,28 +22,19 @@ fn snapshot(mark: &Mark) -> Result<String> {
     serde_json::to_string(mark).map_err(|error| Error::Internal(error.into()))
 }
 
-/// A vendor record key's next state, stored in the same transaction as the
-/// mark change it makes. `previous` is the revision read before deciding
-/// (`None`: the key was new), so two pushes of one key racing each other
-/// cannot both apply.
-#[derive(Debug, Clone, Copy)]
-pub struct VendorWrite<'a> {
-    pub record: &'a VendorRecord,
-    pub previous: Option<i64>,
-}
-
 fn raced() -> Error {
     Error::FailedPrecondition("the record was changed meanwhile; send it again".into())
 }
 
-/// Writes `$write` (a [`VendorWrite`]) in the open transaction `$tx`, or
+/// Writes the vendor record key `$record` whose stored revision was read as
+/// `$previous` (`None`: the key was new) in the open transaction `$tx`, or
 /// returns [`raced`] from the enclosing function, dropping (rolling back)
-/// the transaction.
+/// the transaction: two pushes of one key racing each other cannot both
+/// apply.
 macro_rules! put_vendor_record {
-    ($tx:expr, $write:expr) => {{
-        let write: VendorWrite<'_> = $write;
-        let r = write.record;
-        let written = match write.previous {
+    ($tx:expr, $record:expr, $previous:expr) => {{
+        let r: &VendorRecord = $record;
+        let written = match $previous {
             None => sqlx::query(
                 "INSERT INTO vendor_records (vendor_id, school_id, record_type, vendor_record_id, revision,
                                              content_hash, platform_id, mark_revision, deleted, updated_at)
@@ -69,21 +60,13 @@ macro_rules! put_vendor_record {
     }};
 }
 
-/// Stores a new mark with its first revision and its change (and, for a
-/// vendor's, its record key), or returns the author's earlier mark with the
-/// same request id.
-pub async fn insert_mark(
-    db: &Db,
-    mark: &Mark,
-    change: &Change,
-    vendor: Option<VendorWrite<'_>>,
-) -> Result<Mark> {
-    let after = snapshot(mark)?;
-    let inserted = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        if let Some(write) = vendor {
-            put_vendor_record!(tx, write);
-        }
+/// Inserts a new mark with its first revision and its change in the open
+/// transaction `$tx`, unless its author already used its request id;
+/// evaluates to the rows inserted (0 or 1).
+macro_rules! insert_mark_rows {
+    ($tx:expr, $mark:expr, $change:expr) => {{
+        let mark: &Mark = $mark;
+        let after = snapshot(mark)?;
         let inserted = sqlx::query(
             "INSERT INTO marks (id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale,
                                 value, status, weight, work_type_id, comment, author_id, request_id, revision,
@@ -95,15 +78,74 @@ pub async fn insert_mark(
             .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
             .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
             .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id).bind(mark.revised_by)
-            .execute(&mut *tx).await?.rows_affected();
+            .execute(&mut *$tx).await?.rows_affected();
         if inserted == 1 {
             sqlx::query(
                 "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
                  VALUES ($1, $2, $3, $4, NULL, $5, '')")
                 .bind(mark.id).bind(mark.revision).bind(mark.author_id).bind(mark.created_at).bind(&after)
-                .execute(&mut *tx).await?;
-            record_change!(tx, change);
+                .execute(&mut *$tx).await?;
+            record_change!($tx, $change);
         }
+        inserted
+    }};
+}
+
+/// Replaces `$before` by `$after` (its next revision, made by
+/// `$after.revised_by`) in the open transaction `$tx`, keeping both in the
+/// history; evaluates to the rows updated (0 when someone changed the mark
+/// since `$before` was read).
+macro_rules! revise_mark_rows {
+    ($tx:expr, $before:expr, $after:expr, $reason:expr, $change:expr) => {{
+        let (before, after): (&Mark, &Mark) = ($before, $after);
+        let (before_json, after_json) = (snapshot(before)?, snapshot(after)?);
+        let updated = sqlx::query(
+            "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
+                              revision = $8, updated_at = $9, deleted_at = $10, revised_by = $11
+             WHERE id = $1 AND revision = $2")
+            .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
+            .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
+            .bind(after.updated_at).bind(after.deleted_at).bind(after.revised_by)
+            .execute(&mut *$tx).await?.rows_affected();
+        if updated == 1 {
+            sqlx::query(
+                "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(after.id).bind(after.revision).bind(after.revised_by).bind(after.updated_at)
+                .bind(&before_json).bind(&after_json).bind($reason)
+                .execute(&mut *$tx).await?;
+            record_change!($tx, $change);
+        }
+        updated
+    }};
+}
+
+/// Records attendance in the open transaction `$tx`, replacing the
+/// student's earlier record of the lesson.
+macro_rules! put_attendance_row {
+    ($tx:expr, $record:expr, $change:expr) => {{
+        let record: &Attendance = $record;
+        sqlx::query(
+            "INSERT INTO attendance (id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date,
+                                     kind, late_minutes, reason, author_id, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (student_id, lesson_id) DO UPDATE SET
+                 kind = excluded.kind, late_minutes = excluded.late_minutes, reason = excluded.reason,
+                 author_id = excluded.author_id, updated_at = excluded.updated_at")
+            .bind(record.id).bind(record.school_id).bind(record.student_id).bind(record.class_id)
+            .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(&record.kind)
+            .bind(record.late_minutes).bind(&record.reason).bind(record.author_id).bind(record.updated_at)
+            .execute(&mut *$tx).await?;
+        record_change!($tx, $change);
+    }};
+}
+
+/// Stores a new mark with its first revision and its change, or returns
+/// the author's earlier mark with the same request id.
+pub async fn insert_mark(db: &Db, mark: &Mark, change: &Change) -> Result<Mark> {
+    let inserted = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let inserted = insert_mark_rows!(tx, mark, change);
         tx.commit().await?;
         inserted
     });
@@ -130,41 +172,20 @@ pub async fn get_mark(db: &Db, id: Uuid) -> Result<Option<Mark>> {
     )
 }
 
-/// Replaces `before` by `after` (the next revision), keeping both in the
-/// history (with a vendor's record key, when a vendor revised it). Fails if
-/// someone changed the mark since `before` was read.
-/// Stores `after` as the next revision of `before`, made by
-/// `after.revised_by`.
+/// Replaces `before` by `after` (its next revision, made by
+/// `after.revised_by`), keeping both in the history. Fails if someone
+/// changed the mark since `before` was read.
 pub async fn revise_mark(
     db: &Db,
     before: &Mark,
     after: &Mark,
     reason: &str,
     change: &Change,
-    vendor: Option<VendorWrite<'_>>,
 ) -> Result<()> {
-    let (before_json, after_json) = (snapshot(before)?, snapshot(after)?);
     let updated = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some(write) = vendor {
-            put_vendor_record!(tx, write);
-        }
-        let updated = sqlx::query(
-            "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
-                              revision = $8, updated_at = $9, deleted_at = $10, revised_by = $11
-             WHERE id = $1 AND revision = $2")
-            .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
-            .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
-            .bind(after.updated_at).bind(after.deleted_at).bind(after.revised_by)
-            .execute(&mut *tx).await?.rows_affected();
+        let updated = revise_mark_rows!(tx, before, after, reason, change);
         if updated == 1 {
-            sqlx::query(
-                "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(after.id).bind(after.revision).bind(after.revised_by).bind(after.updated_at)
-                .bind(&before_json).bind(&after_json).bind(reason)
-                .execute(&mut *tx).await?;
-            record_change!(tx, change);
             tx.commit().await?;
         }
         updated
@@ -431,25 +452,6 @@ pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, Stri
 const VENDOR_RECORD_COLUMNS: &str = "vendor_id, school_id, record_type, vendor_record_id, revision, content_hash, \
      platform_id, mark_revision, deleted, updated_at";
 
-/// What is stored for a vendor's record key, if anything.
-pub async fn vendor_record(
-    db: &Db,
-    vendor_id: Uuid,
-    school_id: Uuid,
-    record_type: &str,
-    vendor_record_id: &str,
-) -> Result<Option<VendorRecord>> {
-    let sql = format!(
-        "SELECT {VENDOR_RECORD_COLUMNS} FROM vendor_records
-         WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id = $4"
-    );
-    Ok(
-        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(vendor_id).bind(school_id).bind(record_type).bind(vendor_record_id)
-        .fetch_optional(pool).await?),
-    )
-}
-
 /// What is stored for these keys of a vendor, where anything is.
 pub async fn vendor_records(
     db: &Db,
@@ -515,15 +517,106 @@ pub async fn vendor_keys_of(
     }))
 }
 
-/// Stores a vendor record key's state that changes no mark: the deletion of
-/// a key that never had one.
-pub async fn put_vendor_record(db: &Db, write: VendorWrite<'_>) -> Result<()> {
+/// What a vendor record changes in the journal besides its key.
+#[derive(Debug, Clone)]
+pub enum VendorChange {
+    /// Nothing: a replay of a correction that changes nothing, or the
+    /// deletion of what is already gone.
+    KeyOnly,
+    NewMark {
+        mark: Mark,
+        change: Change,
+    },
+    RevisedMark {
+        before: Box<Mark>,
+        after: Box<Mark>,
+        reason: String,
+        change: Change,
+    },
+    Attendance {
+        record: Attendance,
+        change: Change,
+    },
+}
+
+/// A vendor record key's next state with what it changes. `previous` is
+/// the key's revision read before deciding (`None`: the key was new).
+#[derive(Debug, Clone)]
+pub struct VendorWrite {
+    pub key: VendorRecord,
+    pub previous: Option<i64>,
+    pub change: VendorChange,
+}
+
+/// Stores vendor records' writes, in order, in one transaction: all or
+/// none. Fails with FAILED_PRECONDITION (nothing stored) if another writer
+/// changed a key or a mark since it was read.
+pub async fn apply_vendor_writes(db: &Db, writes: &[VendorWrite]) -> Result<()> {
+    if writes.is_empty() {
+        return Ok(());
+    }
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        put_vendor_record!(tx, write);
+        for write in writes {
+            put_vendor_record!(tx, &write.key, write.previous);
+            match &write.change {
+                VendorChange::KeyOnly => {}
+                VendorChange::NewMark { mark, change } => {
+                    if insert_mark_rows!(tx, mark, change) != 1 {
+                        return Err(raced());
+                    }
+                }
+                VendorChange::RevisedMark { before, after, reason, change } => {
+                    if revise_mark_rows!(tx, before.as_ref(), after.as_ref(), reason.as_str(), change) != 1 {
+                        return Err(raced());
+                    }
+                }
+                VendorChange::Attendance { record, change } => {
+                    put_attendance_row!(tx, record, change);
+                }
+            }
+        }
         tx.commit().await?;
     });
     Ok(())
+}
+
+/// Marks by id, where they exist.
+pub async fn get_marks(db: &Db, ids: &[Uuid]) -> Result<Vec<Mark>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {MARK_COLUMNS} FROM marks WHERE id IN ({})",
+        placeholders(1, ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
+}
+
+/// Attendance records by id, where they exist.
+pub async fn get_attendances(db: &Db, ids: &[Uuid]) -> Result<Vec<Attendance>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {ATTENDANCE_COLUMNS} FROM attendance WHERE id IN ({})",
+        placeholders(1, ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
 }
 
 // Journal settings.
@@ -580,39 +673,11 @@ pub async fn attendance_at(
     )
 }
 
-pub async fn get_attendance(db: &Db, id: Uuid) -> Result<Option<Attendance>> {
-    let sql = format!("SELECT {ATTENDANCE_COLUMNS} FROM attendance WHERE id = $1");
-    Ok(
-        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id).fetch_optional(pool).await?),
-    )
-}
-
-/// Records attendance, replacing the student's earlier record of the
-/// lesson, with a vendor record key's new state when a vendor pushed it.
-pub async fn put_attendance(
-    db: &Db,
-    record: &Attendance,
-    change: &Change,
-    vendor: Option<VendorWrite<'_>>,
-) -> Result<()> {
+/// Records attendance, replacing the student's earlier record of the lesson.
+pub async fn put_attendance(db: &Db, record: &Attendance, change: &Change) -> Result<()> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some(write) = vendor {
-            put_vendor_record!(tx, write);
-        }
-        sqlx::query(
-            "INSERT INTO attendance (id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date,
-                                     kind, late_minutes, reason, author_id, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (student_id, lesson_id) DO UPDATE SET
-                 kind = excluded.kind, late_minutes = excluded.late_minutes, reason = excluded.reason,
-                 author_id = excluded.author_id, updated_at = excluded.updated_at")
-            .bind(record.id).bind(record.school_id).bind(record.student_id).bind(record.class_id)
-            .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(&record.kind)
-            .bind(record.late_minutes).bind(&record.reason).bind(record.author_id).bind(record.updated_at)
-            .execute(&mut *tx).await?;
-        record_change!(tx, change);
+        put_attendance_row!(tx, record, change);
         tx.commit().await?;
     });
     Ok(())

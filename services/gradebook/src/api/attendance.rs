@@ -137,7 +137,7 @@ impl GradebookApi {
             change_kind,
             Some(payload),
         );
-        store::put_attendance(&self.db, &record, &change, None).await?;
+        store::put_attendance(&self.db, &record, &change).await?;
         Ok(pb::SetAttendanceResponse {
             record: Some(convert::attendance(record)),
         })

@@ -210,13 +210,8 @@ impl GradebookApi {
             source_vendor_id: None,
             revised_by: author_id,
         };
-        let stored = store::insert_mark(
-            &self.db,
-            &mark,
-            &mark_change(&mark, ChangeKind::Created),
-            None,
-        )
-        .await?;
+        let stored =
+            store::insert_mark(&self.db, &mark, &mark_change(&mark, ChangeKind::Created)).await?;
         tracing::info!(mark_id = %stored.id, %student_id, %subject_id, "mark posted");
         Ok(pb::CreateMarkResponse {
             mark: Some(convert::mark(stored)),
@@ -372,7 +367,7 @@ impl GradebookApi {
         after.updated_at = Utc::now();
         after.revised_by = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Updated);
-        store::revise_mark(&self.db, &before, &after, &reason, &change, None).await?;
+        store::revise_mark(&self.db, &before, &after, &reason, &change).await?;
         tracing::info!(mark_id = %after.id, revision = after.revision, "mark corrected");
         Ok(pb::UpdateMarkResponse {
             mark: Some(convert::mark(after)),
@@ -400,7 +395,7 @@ impl GradebookApi {
         after.deleted_at = Some(now);
         after.revised_by = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Deleted);
-        store::revise_mark(&self.db, &before, &after, &reason, &change, None).await?;
+        store::revise_mark(&self.db, &before, &after, &reason, &change).await?;
         tracing::info!(mark_id = %after.id, "mark withdrawn");
         Ok(pb::DeleteMarkResponse {
             mark: Some(convert::mark(after)),

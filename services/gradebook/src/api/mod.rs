@@ -10,6 +10,7 @@ mod results;
 mod setup;
 mod vendor;
 mod vendor_attendance;
+mod vendor_ledger;
 mod week;
 
 use chrono::{Days, NaiveDate, Utc};
@@ -167,6 +168,19 @@ impl GradebookApi {
         date: NaiveDate,
     ) -> Result<()> {
         let window = store::edit_window_days(&self.db, place.school_id).await?;
+        self.ensure_open_within(ctx, place, subject_id, date, window)
+            .await
+    }
+
+    /// [`Self::ensure_open`] with the school's edit window already read.
+    async fn ensure_open_within(
+        &self,
+        ctx: &CallContext,
+        place: &StudentPlace,
+        subject_id: Uuid,
+        date: NaiveDate,
+        window: i32,
+    ) -> Result<()> {
         let today = Utc::now().date_naive();
         let outside_window = date + Days::new(window.max(0) as u64) < today;
         let periods = match place.class_id {

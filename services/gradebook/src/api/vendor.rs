@@ -21,8 +21,9 @@ use uuid::Uuid;
 
 use super::GradebookApi;
 use super::marks::{check_comment, check_weight, mark_change, read_value};
+use super::vendor_ledger::{Ledger, Mode};
 use crate::model::{Mark, MarkStatus, VendorRecord};
-use crate::store::{self, VendorWrite};
+use crate::store::{self, VendorChange, VendorWrite};
 use crate::verdict::{Verdict, verdict};
 
 pub const MAX_VENDOR_RECORDS: usize = 500;
@@ -174,14 +175,14 @@ pub(super) fn result_of(
 }
 
 /// The kinds of vendor record, each with its own keys and write scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum RecordKind {
     Mark,
     Attendance,
 }
 
 impl RecordKind {
-    fn of(record_type: i32) -> Option<Self> {
+    pub(super) fn of(record_type: i32) -> Option<Self> {
         match pb::VendorRecordType::try_from(record_type) {
             Ok(pb::VendorRecordType::Mark) => Some(RecordKind::Mark),
             Ok(pb::VendorRecordType::Attendance) => Some(RecordKind::Attendance),
@@ -285,9 +286,42 @@ impl GradebookApi {
             dry_run: request.dry_run,
             valve_shut,
         };
-        let mut results = Vec::with_capacity(request.records.len());
-        for record in &request.records {
-            let result = match self.apply_vendor_record(&ctx, batch, record).await {
+        let mode = if request.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Together
+        };
+        let (results, ledger) = self
+            .apply_batch(&ctx, batch, &request.records, mode)
+            .await?;
+        if mode == Mode::DryRun || ledger.commit(&self.db).await? {
+            return Ok(pb::ApplyVendorRecordsResponse { results });
+        }
+        // Another writer raced the batch: nothing of it was stored. Each
+        // record is decided again on what is stored now, and stored alone.
+        let (results, _) = self
+            .apply_batch(&ctx, batch, &request.records, Mode::OneByOne)
+            .await?;
+        Ok(pb::ApplyVendorRecordsResponse { results })
+    }
+
+    /// Decides the batch's records in order on what is stored (and what
+    /// earlier records of the batch did), one result per record.
+    async fn apply_batch(
+        &self,
+        ctx: &CallContext,
+        batch: Batch,
+        records: &[pb::VendorRecord],
+        mode: Mode,
+    ) -> Result<(Vec<pb::VendorRecordResult>, Ledger)> {
+        let mut ledger =
+            Ledger::read(&self.db, batch.vendor_id, batch.school_id, records, mode).await?;
+        let mut results = Vec::with_capacity(records.len());
+        for record in records {
+            let result = match self
+                .apply_vendor_record(ctx, batch, &mut ledger, record)
+                .await
+            {
                 Ok(result) => result,
                 Err(Failure::Refused(refusal)) => pb::VendorRecordResult {
                     outcome: pb::VendorRecordOutcome::Rejected.into(),
@@ -300,7 +334,7 @@ impl GradebookApi {
             };
             results.push(result);
         }
-        Ok(pb::ApplyVendorRecordsResponse { results })
+        Ok((results, ledger))
     }
 
     /// How many live records the request's deletions would withdraw, with
@@ -346,6 +380,7 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         batch: Batch,
+        ledger: &mut Ledger,
         record: &pb::VendorRecord,
     ) -> Result<pb::VendorRecordResult, Failure> {
         let id_chars = record.vendor_record_id.chars().count();
@@ -363,18 +398,14 @@ impl GradebookApi {
         }
         let kind = RecordKind::of(record.record_type)
             .ok_or_else(|| invalid("record_type", "is required"))?;
-        let stored = store::vendor_record(
-            &self.db,
-            batch.vendor_id,
-            batch.school_id,
-            kind.as_str(),
-            &record.vendor_record_id,
-        )
-        .await?;
+        let stored = ledger.key(kind, &record.vendor_record_id);
         match kind {
-            RecordKind::Mark => self.apply_vendor_mark(ctx, batch, record, stored).await,
+            RecordKind::Mark => {
+                self.apply_vendor_mark(ctx, batch, ledger, record, stored)
+                    .await
+            }
             RecordKind::Attendance => {
-                self.apply_vendor_attendance(ctx, batch, record, stored)
+                self.apply_vendor_attendance(ctx, batch, ledger, record, stored)
                     .await
             }
         }
@@ -426,13 +457,14 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         batch: Batch,
+        ledger: &mut Ledger,
         record: &pb::VendorRecord,
         stored: Option<VendorRecord>,
     ) -> Result<pb::VendorRecordResult, Failure> {
-        let current = match stored.as_ref().and_then(|s| s.platform_id) {
-            Some(id) => store::get_mark(&self.db, id).await?,
-            None => None,
-        };
+        let current = stored
+            .as_ref()
+            .and_then(|s| s.platform_id)
+            .and_then(|id| ledger.mark(id));
         // Access first, so a vendor that lost its grant learns nothing, not
         // even what it stored before.
         let mut wanted = None;
@@ -477,9 +509,16 @@ impl GradebookApi {
         }
         if let (Some(stored), Some(mark)) = (&stored, &current)
             && stored.mark_revision != Some(mark.revision)
-            && !store::vendors_override_teachers(&self.db, batch.school_id).await?
         {
-            return Err(overridden());
+            // The key was read before the mark: a mark this vendor revised
+            // last was written by its own push racing this one, which the
+            // vendor resends; anyone else's revision stands.
+            if mark.revised_by == batch.vendor_id {
+                return Err(refused_race(raced_meanwhile()));
+            }
+            if !ledger.vendors_override_teachers(&self.db).await? {
+                return Err(overridden());
+            }
         }
         let next = VendorRecord {
             vendor_id: batch.vendor_id,
@@ -501,17 +540,22 @@ impl GradebookApi {
             (Some((mark, parsed)), current, Some(place)) if !record.delete => {
                 let current = current.filter(|m| m.deleted_at.is_none());
                 let wanted = (mark, parsed);
-                self.write_vendor_mark(ctx, batch, &place, wanted, current, next, reason, previous)
-                    .await?
+                self.write_vendor_mark(
+                    ctx, batch, ledger, &place, wanted, current, next, reason, previous,
+                )
+                .await?
             }
             (_, Some(mark), Some(place)) if mark.deleted_at.is_none() => {
-                self.ensure_open(ctx, &place, mark.subject_id, mark.lesson_date)
+                let window = ledger.edit_window_days(&self.db).await?;
+                self.ensure_open_within(ctx, &place, mark.subject_id, mark.lesson_date, window)
                     .await
                     .map_err(refused)?;
                 let mut after = mark.clone();
                 after.deleted_at = Some(Utc::now());
-                self.revise_vendor_mark(
+                revise_vendor_mark(
+                    &self.db,
                     batch,
+                    ledger,
                     &mark,
                     after,
                     ChangeKind::Deleted,
@@ -524,74 +568,11 @@ impl GradebookApi {
             // A deletion of a key without a live mark only moves the key on,
             // so an older revision arriving later stays stale.
             _ => {
-                self.put_key(batch, &next, previous).await?;
+                put_key(&self.db, ledger, &next, previous).await?;
                 next
             }
         };
         Ok(result_of(pb::VendorRecordOutcome::Accepted, Some(&next)))
-    }
-
-    /// Stores a key's next state that changes nothing in the journal (a
-    /// dry run stores nothing).
-    pub(super) async fn put_key(
-        &self,
-        batch: Batch,
-        next: &VendorRecord,
-        previous: Option<i64>,
-    ) -> Result<(), Failure> {
-        if batch.dry_run {
-            return Ok(());
-        }
-        store::put_vendor_record(
-            &self.db,
-            VendorWrite {
-                record: next,
-                previous,
-            },
-        )
-        .await
-        .map_err(refused_race)
-    }
-
-    /// Creates the key's mark, or corrects the live one it stands for.
-    /// Stores `after` as the next revision of `before` (a vendor's
-    /// correction or withdrawal) with the key's new state; a dry run only
-    /// answers what it would store.
-    #[allow(clippy::too_many_arguments)]
-    async fn revise_vendor_mark(
-        &self,
-        batch: Batch,
-        before: &Mark,
-        mut after: Mark,
-        kind: ChangeKind,
-        reason: &str,
-        next: VendorRecord,
-        previous: Option<i64>,
-    ) -> Result<VendorRecord, Failure> {
-        after.revision = before.revision + 1;
-        after.updated_at = after.deleted_at.unwrap_or_else(Utc::now);
-        after.revised_by = batch.vendor_id;
-        let next = VendorRecord {
-            mark_revision: Some(after.revision),
-            ..next
-        };
-        if !batch.dry_run {
-            let change = mark_change(&after, kind);
-            store::revise_mark(
-                &self.db,
-                before,
-                &after,
-                reason,
-                &change,
-                Some(VendorWrite {
-                    record: &next,
-                    previous,
-                }),
-            )
-            .await
-            .map_err(refused_race)?;
-        }
-        Ok(next)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -599,6 +580,7 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         batch: Batch,
+        ledger: &mut Ledger,
         place: &StudentPlace,
         (wanted, parsed): (&pb::VendorMark, Wanted),
         current: Option<Mark>,
@@ -606,7 +588,7 @@ impl GradebookApi {
         reason: &str,
         previous: Option<i64>,
     ) -> Result<VendorRecord, Failure> {
-        let scale = store::scale_for(&self.db, batch.school_id, parsed.subject_id).await?;
+        let scale = ledger.scale(&self.db, parsed.subject_id).await?;
         let mut violations = Violations::new();
         let reading = read_value(
             &scale,
@@ -652,14 +634,17 @@ impl GradebookApi {
                 after.weight = weight;
                 after.comment = wanted.comment.trim().to_owned();
                 if after == before {
-                    self.put_key(batch, &next, previous).await?;
+                    put_key(&self.db, ledger, &next, previous).await?;
                     return Ok(next);
                 }
-                self.ensure_open(ctx, place, before.subject_id, before.lesson_date)
+                let window = ledger.edit_window_days(&self.db).await?;
+                self.ensure_open_within(ctx, place, before.subject_id, before.lesson_date, window)
                     .await
                     .map_err(refused)?;
-                self.revise_vendor_mark(
+                revise_vendor_mark(
+                    &self.db,
                     batch,
+                    ledger,
                     &before,
                     after,
                     ChangeKind::Updated,
@@ -670,7 +655,8 @@ impl GradebookApi {
                 .await
             }
             None => {
-                self.ensure_open(ctx, place, parsed.subject_id, parsed.lesson_date)
+                let window = ledger.edit_window_days(&self.db).await?;
+                self.ensure_open_within(ctx, place, parsed.subject_id, parsed.lesson_date, window)
                     .await
                     .map_err(refused)?;
                 let mark = Mark {
@@ -703,20 +689,17 @@ impl GradebookApi {
                     mark_revision: Some(mark.revision),
                     ..next
                 };
-                if !batch.dry_run {
-                    let change = mark_change(&mark, ChangeKind::Created);
-                    store::insert_mark(
+                let change = mark_change(&mark, ChangeKind::Created);
+                ledger
+                    .write(
                         &self.db,
-                        &mark,
-                        &change,
-                        Some(VendorWrite {
-                            record: &next,
+                        VendorWrite {
+                            key: next.clone(),
                             previous,
-                        }),
+                            change: VendorChange::NewMark { mark, change },
+                        },
                     )
-                    .await
-                    .map_err(refused_race)?;
-                }
+                    .await?;
                 Ok(next)
             }
         }
@@ -825,6 +808,65 @@ impl GradebookApi {
     }
 }
 
+/// Stores a key's next state that changes nothing in the journal.
+pub(super) async fn put_key(
+    db: &otmetka_platform::db::Db,
+    ledger: &mut Ledger,
+    next: &VendorRecord,
+    previous: Option<i64>,
+) -> Result<(), Failure> {
+    ledger
+        .write(
+            db,
+            VendorWrite {
+                key: next.clone(),
+                previous,
+                change: VendorChange::KeyOnly,
+            },
+        )
+        .await
+}
+
+/// Takes `after` as the next revision of `before` (a vendor's correction
+/// or withdrawal), with the key's new state.
+#[allow(clippy::too_many_arguments)]
+async fn revise_vendor_mark(
+    db: &otmetka_platform::db::Db,
+    batch: Batch,
+    ledger: &mut Ledger,
+    before: &Mark,
+    mut after: Mark,
+    kind: ChangeKind,
+    reason: &str,
+    next: VendorRecord,
+    previous: Option<i64>,
+) -> Result<VendorRecord, Failure> {
+    after.revision = before.revision + 1;
+    after.updated_at = after.deleted_at.unwrap_or_else(Utc::now);
+    after.revised_by = batch.vendor_id;
+    let next = VendorRecord {
+        mark_revision: Some(after.revision),
+        ..next
+    };
+    let change = mark_change(&after, kind);
+    ledger
+        .write(
+            db,
+            VendorWrite {
+                key: next.clone(),
+                previous,
+                change: VendorChange::RevisedMark {
+                    before: Box::new(before.clone()),
+                    after: Box::new(after),
+                    reason: reason.to_owned(),
+                    change,
+                },
+            },
+        )
+        .await?;
+    Ok(next)
+}
+
 /// A teacher's change stands against the vendor's.
 pub(super) fn overridden() -> Failure {
     Refusal::new(
@@ -835,10 +877,14 @@ pub(super) fn overridden() -> Failure {
     .into()
 }
 
+fn raced_meanwhile() -> Error {
+    Error::FailedPrecondition("the record was changed meanwhile; send it again".into())
+}
+
 /// A push of the same key racing this one won; the vendor resends.
 pub(super) fn refused_race(error: Error) -> Failure {
     match error {
-        Error::FailedPrecondition(message) => {
+        Error::FailedPrecondition(message) | Error::Aborted(message) => {
             Failure::Refused(Refusal::new("VERSION_CONFLICT", "revision", message))
         }
         other => Failure::Broken(other),

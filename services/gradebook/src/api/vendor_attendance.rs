@@ -16,13 +16,14 @@ use uuid::Uuid;
 
 use super::attendance::{ATTENDANCE, MAX_LATE_MINUTES};
 use super::vendor::{
-    Batch, Failure, RecordKind, Refusal, content_hash, invalid, overridden, refused, refused_race,
+    Batch, Failure, RecordKind, Refusal, content_hash, invalid, overridden, put_key, refused,
     result_of,
 };
+use super::vendor_ledger::Ledger;
 use super::{GradebookApi, MAX_REASON_CHARS};
 use crate::convert;
 use crate::model::{Attendance, AttendanceKind, VendorRecord};
-use crate::store::{self, VendorWrite};
+use crate::store::{VendorChange, VendorWrite};
 
 /// A pushed attendance record's fields, parsed and placed: the lesson gives
 /// the subject and the date.
@@ -96,13 +97,14 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         batch: Batch,
+        ledger: &mut Ledger,
         record: &pb::VendorRecord,
         stored: Option<VendorRecord>,
     ) -> Result<pb::VendorRecordResult, Failure> {
-        let held = match stored.as_ref().and_then(|s| s.platform_id) {
-            Some(id) => store::get_attendance(&self.db, id).await?,
-            None => None,
-        };
+        let held = stored
+            .as_ref()
+            .and_then(|s| s.platform_id)
+            .and_then(|id| ledger.attendance(id));
         // Access first, so a vendor that lost its grant learns nothing, not
         // even what it stored before.
         let wanted = match (&record.attendance, &held) {
@@ -147,13 +149,14 @@ impl GradebookApi {
         let row = match (&held, &wanted) {
             (Some(held), _) => Some(held.clone()),
             (None, Some(wanted)) => {
-                store::attendance_at(&self.db, wanted.student_id, wanted.lesson_id).await?
+                ledger
+                    .attendance_at(&self.db, wanted.student_id, wanted.lesson_id)
+                    .await?
             }
             (None, None) => None,
         };
         let written_by_others = row.as_ref().is_some_and(|r| r.author_id != batch.vendor_id);
-        if written_by_others && !store::vendors_override_teachers(&self.db, batch.school_id).await?
-        {
+        if written_by_others && !ledger.vendors_override_teachers(&self.db).await? {
             return Err(overridden());
         }
         let next = VendorRecord {
@@ -172,9 +175,16 @@ impl GradebookApi {
         let now = Utc::now();
         let after = match (wanted, row.clone()) {
             (Some(wanted), row) => {
-                self.ensure_open(ctx, &wanted.place, wanted.subject_id, wanted.lesson_date)
-                    .await
-                    .map_err(refused)?;
+                let window = ledger.edit_window_days(&self.db).await?;
+                self.ensure_open_within(
+                    ctx,
+                    &wanted.place,
+                    wanted.subject_id,
+                    wanted.lesson_date,
+                    window,
+                )
+                .await
+                .map_err(refused)?;
                 Attendance {
                     id: row.as_ref().map_or_else(Uuid::now_v7, |r| r.id),
                     school_id: batch.school_id,
@@ -201,7 +211,8 @@ impl GradebookApi {
                         row.lesson_date,
                     )
                     .await?;
-                self.ensure_open(ctx, &place, row.subject_id, row.lesson_date)
+                let window = ledger.edit_window_days(&self.db).await?;
+                self.ensure_open_within(ctx, &place, row.subject_id, row.lesson_date, window)
                     .await
                     .map_err(refused)?;
                 Attendance {
@@ -216,7 +227,7 @@ impl GradebookApi {
             // Deleting what is already presence, or a key never seen, only
             // moves the key on, so an older revision arriving later is stale.
             (None, _) => {
-                self.put_key(batch, &next, previous).await?;
+                put_key(&self.db, ledger, &next, previous).await?;
                 return Ok(result_of(pb::VendorRecordOutcome::Accepted, Some(&next)));
             }
         };
@@ -235,8 +246,8 @@ impl GradebookApi {
             ..next
         };
         if unchanged {
-            self.put_key(batch, &next, previous).await?;
-        } else if !batch.dry_run {
+            put_key(&self.db, ledger, &next, previous).await?;
+        } else {
             let kind = if row.is_some() {
                 ChangeKind::Updated
             } else {
@@ -244,17 +255,19 @@ impl GradebookApi {
             };
             let payload = convert::attendance(after.clone()).encode_to_vec();
             let change = Change::new(after.school_id, ATTENDANCE, after.id, kind, Some(payload));
-            store::put_attendance(
-                &self.db,
-                &after,
-                &change,
-                Some(VendorWrite {
-                    record: &next,
-                    previous,
-                }),
-            )
-            .await
-            .map_err(refused_race)?;
+            ledger
+                .write(
+                    &self.db,
+                    VendorWrite {
+                        key: next.clone(),
+                        previous,
+                        change: VendorChange::Attendance {
+                            record: after,
+                            change,
+                        },
+                    },
+                )
+                .await?;
         }
         Ok(result_of(pb::VendorRecordOutcome::Accepted, Some(&next)))
     }
