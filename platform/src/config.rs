@@ -108,6 +108,50 @@ pub struct IdentityArgs {
     pub identity_url: String,
 }
 
+/// TLS for a gRPC server, from PEM files; with a client CA, mutual TLS:
+/// only clients with a certificate that CA issued may connect.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ServerTlsArgs {
+    /// The server's certificate chain (PEM); with `--tls-key-file`, serve TLS.
+    #[arg(long, env = "OTMETKA_TLS_CERT_FILE", requires = "tls_key_file")]
+    pub tls_cert_file: Option<std::path::PathBuf>,
+    /// The server's private key (PEM).
+    #[arg(long, env = "OTMETKA_TLS_KEY_FILE", requires = "tls_cert_file")]
+    pub tls_key_file: Option<std::path::PathBuf>,
+    /// CA certificates (PEM) whose client certificates are required: mutual TLS.
+    #[arg(long, env = "OTMETKA_TLS_CLIENT_CA_FILE", requires = "tls_cert_file")]
+    pub tls_client_ca_file: Option<std::path::PathBuf>,
+}
+
+/// TLS settings of a gRPC server, read from their files.
+#[derive(Debug, Clone)]
+pub struct ServerTls {
+    pub identity: tonic::transport::Identity,
+    /// Required issuer of client certificates; `None`: no client certificate.
+    pub client_ca: Option<tonic::transport::Certificate>,
+}
+
+impl ServerTlsArgs {
+    /// Reads the files; `None` when TLS is not configured.
+    pub fn load(&self) -> anyhow::Result<Option<ServerTls>> {
+        use anyhow::Context;
+        let (Some(cert), Some(key)) = (&self.tls_cert_file, &self.tls_key_file) else {
+            return Ok(None);
+        };
+        let read = |path: &std::path::PathBuf| {
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        };
+        Ok(Some(ServerTls {
+            identity: tonic::transport::Identity::from_pem(read(cert)?, read(key)?),
+            client_ca: self
+                .tls_client_ca_file
+                .as_ref()
+                .map(|ca| read(ca).map(tonic::transport::Certificate::from_pem))
+                .transpose()?,
+        }))
+    }
+}
+
 /// A secret string: printed as `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);

@@ -119,6 +119,7 @@ where
         verifier: auth::TokenVerifier::remote(&settings.identity_url)?,
         limits: settings.limits,
         public_methods: &[],
+        tls: None,
     };
     grpc::serve(service, options, listener, shutdown).await
 }

@@ -192,6 +192,7 @@ impl RunningSuite {
             schedule_url: url_of("schedule"),
             gradebook_url: url_of("gradebook"),
             push: config.push_limits.clone(),
+            tls: None,
         };
         tasks.spawn(named(
             "import",

@@ -57,6 +57,7 @@ pub async fn run(
         limits,
         verifier,
         public_methods: &[],
+        tls: None,
     };
     let result = serve(service, options, listener, shutdown).await;
     db.close().await;

@@ -119,6 +119,7 @@ pub async fn run(
         limits,
         verifier,
         public_methods: PUBLIC_METHODS,
+        tls: None,
     };
     let result = serve(service, options, listener, shutdown).await;
     maintenance.abort();

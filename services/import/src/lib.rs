@@ -11,7 +11,7 @@ pub mod resolver;
 mod store;
 
 use otmetka_platform::auth::TokenVerifier;
-use otmetka_platform::config::ServerLimits;
+use otmetka_platform::config::{ServerLimits, ServerTls};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::{ServeOptions, serve};
@@ -41,6 +41,8 @@ pub struct Settings {
     pub gradebook_url: String,
     /// What one vendor may push.
     pub push: PushLimits,
+    /// TLS towards vendors; mutual when it names a client CA.
+    pub tls: Option<ServerTls>,
 }
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
@@ -70,6 +72,7 @@ pub async fn run(
         limits,
         verifier,
         public_methods: &[],
+        tls: settings.tls,
     };
     let result = serve(service, options, listener, shutdown).await;
     db.close().await;

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use clap::Parser;
 use otmetka_platform::BinaryConfig;
-use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs};
+use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs, ServerTlsArgs};
 use otmetka_platform::telemetry::TelemetryArgs;
 
 #[global_allocator]
@@ -34,6 +34,10 @@ struct Config {
     gradebook_url: String,
     #[command(flatten)]
     push: otmetka_import::PushLimits,
+    /// Vendors reach import over the internet: TLS, and optionally mutual
+    /// TLS with certificates the city issues to vendors.
+    #[command(flatten)]
+    tls: ServerTlsArgs,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -58,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
             schedule_url: config.schedule_url,
             gradebook_url: config.gradebook_url,
             push: config.push,
+            tls: config.tls.load()?,
         };
         otmetka_import::run(settings, listener, shutdown).await
     })

@@ -79,6 +79,7 @@ pub async fn run(
         limits,
         verifier,
         public_methods: &[],
+        tls: None,
     };
     let result = serve(service, options, listener, shutdown.clone()).await;
     shutdown.cancel();
