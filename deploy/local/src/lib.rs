@@ -160,6 +160,7 @@ impl RunningSuite {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
             schedule_url: url_of("schedule"),
+            vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
         };
         tasks.spawn(named(
             "gradebook",

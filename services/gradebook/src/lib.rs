@@ -28,12 +28,18 @@ pub const MIGRATIONS: Migrations = Migrations {
     sqlite: &sqlx::migrate!("migrations/sqlite"),
 };
 
+/// Vendors' batches applied at once by default: the rest wait, so that a
+/// flooding vendor never holds every database connection teachers need.
+pub const DEFAULT_VENDOR_BATCHES_AT_ONCE: usize = 2;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database: DbSettings,
     pub limits: ServerLimits,
     pub identity_url: String,
     pub schedule_url: String,
+    /// Vendors' batches applied at once.
+    pub vendor_batches_at_once: usize,
 }
 
 /// Serves the gradebook on `listener` until `shutdown` is cancelled.
@@ -48,10 +54,14 @@ pub async fn run(
     let calendar = calendar::Calendar::new(schedule, identity.clone());
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
-    let service =
-        GradebookServiceServer::new(api::GradebookApi::new(db.clone(), identity, calendar))
-            .max_decoding_message_size(limits.max_message_bytes)
-            .max_encoding_message_size(limits.max_message_bytes);
+    let service = GradebookServiceServer::new(api::GradebookApi::new(
+        db.clone(),
+        identity,
+        calendar,
+        settings.vendor_batches_at_once,
+    ))
+    .max_decoding_message_size(limits.max_message_bytes)
+    .max_encoding_message_size(limits.max_message_bytes);
     let options = ServeOptions {
         name: "gradebook",
         limits,

@@ -25,6 +25,14 @@ struct Config {
         default_value = "http://127.0.0.1:50053"
     )]
     schedule_url: String,
+    /// Vendors' batches of pushed records applied at once; more wait, so
+    /// that teachers' writes always find a database connection.
+    #[arg(
+        long,
+        env = "OTMETKA_VENDOR_BATCHES_AT_ONCE",
+        default_value_t = otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE
+    )]
+    vendor_batches_at_once: usize,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -47,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
             schedule_url: config.schedule_url,
+            vendor_batches_at_once: config.vendor_batches_at_once,
         };
         otmetka_gradebook::run(settings, listener, shutdown).await
     })

@@ -41,16 +41,26 @@ pub struct GradebookApi {
     access: AccessClient,
     calendar: Calendar,
     weeks: week::WeekCache,
+    /// Places for vendors' batches being applied.
+    vendor_batches: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl GradebookApi {
-    pub fn new(db: Db, identity: IdentityServiceClient<Channel>, calendar: Calendar) -> Self {
+    pub fn new(
+        db: Db,
+        identity: IdentityServiceClient<Channel>,
+        calendar: Calendar,
+        vendor_batches_at_once: usize,
+    ) -> Self {
         Self {
             db,
             access: AccessClient::new(identity.clone()),
             identity,
             calendar,
             weeks: week::week_cache(),
+            vendor_batches: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                vendor_batches_at_once.max(1),
+            )),
         }
     }
 

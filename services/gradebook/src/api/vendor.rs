@@ -267,6 +267,12 @@ impl GradebookApi {
                 format!("must hold 1–{MAX_VENDOR_RECORDS} records"),
             ));
         }
+        // Teachers' writes come first: a vendor's batch waits for a place.
+        let _place = self
+            .vendor_batches
+            .acquire()
+            .await
+            .map_err(|_| Error::Unavailable("shutting down".into()))?;
         let vendor_id = ctx.principal.id;
         let valve_shut = match self.deletion_load(vendor_id, school_id, &request).await? {
             Some(load)
