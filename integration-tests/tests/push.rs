@@ -1568,3 +1568,57 @@ async fn streams_racing_on_the_same_keys_end_in_the_newest_revisions() {
     let marks = f.marks_of(0).await.len() + f.marks_of(1).await.len() + f.marks_of(2).await.len();
     assert_eq!(marks, KEYS, "one mark per key");
 }
+
+#[tokio::test]
+async fn a_lesson_may_be_named_by_its_place_in_the_timetable() {
+    let mut f = fixture().await;
+    let lesson = f.term.lesson_on_or_before(today()).clone();
+    let at = |number: i32| {
+        Some(import::LessonRef {
+            reference: Some(import::lesson_ref::Reference::Slot(import::LessonSlot {
+                class_ref: platform(&lesson.class_id),
+                date: lesson.date.clone(),
+                lesson_number: number,
+                ..Default::default()
+            })),
+        })
+    };
+    let mut mark = f.upsert("m-0", 1, "s0", "5");
+    let mut nowhere = f.upsert("m-1", 1, "s1", "5");
+    let mut unnamed = f.upsert("m-2", 1, "s2", "5");
+    for (operation, lesson_ref) in [
+        (&mut mark, at(lesson.lesson_number)),
+        (&mut nowhere, at(lesson.lesson_number + 20)),
+        (
+            &mut unnamed,
+            Some(import::LessonRef {
+                reference: Some(import::lesson_ref::Reference::Slot(import::LessonSlot {
+                    date: lesson.date.clone(),
+                    lesson_number: 1,
+                    ..Default::default()
+                })),
+            }),
+        ),
+    ] {
+        if let Some(import::record_operation::Payload::Mark(m)) = &mut operation.payload {
+            m.lesson = lesson_ref;
+            m.date = lesson.date.clone();
+        }
+    }
+    let mut absence = f.absence("a-0", 1, 0, &lesson.id);
+    if let Some(import::record_operation::Payload::Attendance(a)) = &mut absence.payload {
+        a.lesson = at(lesson.lesson_number);
+    }
+    let receipts = f.push(vec![mark, nowhere, unnamed, absence]).await;
+    assert_eq!(
+        codes(&receipts),
+        [
+            (String::new(), String::new()),
+            ("UNRESOLVED_REFERENCE".into(), "mark.lesson.slot".into()),
+            ("INVALID_FIELD".into(), "mark.lesson.slot.class_ref".into()),
+            (String::new(), String::new()),
+        ]
+    );
+    assert_eq!(f.mark(&receipts[0].platform_id).await.lesson_id, lesson.id);
+    assert_eq!(f.attendance_of(0).await[0].lesson_id, lesson.id);
+}

@@ -6,7 +6,7 @@
 //! state with the mark or attendance record, so the receipts are exactly
 //! what is stored, and a replay answers the same.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
@@ -16,6 +16,7 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::import::v1 as pb;
+use otmetka_proto::schedule::v1 as schedule;
 use uuid::Uuid;
 
 use super::ImportApi;
@@ -41,7 +42,9 @@ fn invalid(field: &str, message: impl Into<String>) -> pb::RecordError {
     record_error(INVALID_FIELD, field, message)
 }
 
-/// Where a resolved platform id goes in the record sent to gradebook.
+/// Where a resolved platform id goes: a field of the record sent to
+/// gradebook, or the class or group of a lesson named by its place in the
+/// timetable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     MarkStudent,
@@ -49,6 +52,8 @@ enum Slot {
     MarkLesson,
     AttendanceStudent,
     AttendanceLesson,
+    TimetableClass,
+    TimetableGroup,
 }
 
 impl Slot {
@@ -59,7 +64,27 @@ impl Slot {
             Slot::MarkLesson => "mark.lesson",
             Slot::AttendanceStudent => "attendance.student",
             Slot::AttendanceLesson => "attendance.lesson",
+            Slot::TimetableClass => "lesson.slot.class_ref",
+            Slot::TimetableGroup => "lesson.slot.group_ref",
         }
+    }
+}
+
+/// A lesson named by class or group, date and number, to look up in the
+/// timetable once its class or group is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TimetablePlace {
+    /// The record's lesson field it fills.
+    lesson: Slot,
+    class_id: String,
+    group_id: String,
+    date: String,
+    lesson_number: i32,
+}
+
+impl TimetablePlace {
+    fn field(&self) -> String {
+        format!("{}.slot", self.lesson.field())
     }
 }
 
@@ -77,6 +102,8 @@ struct Draft {
     school_id: Uuid,
     record: gradebook::VendorRecord,
     references: Vec<(Slot, Reference)>,
+    /// A lesson named by its place in the timetable.
+    place: Option<TimetablePlace>,
 }
 
 impl Draft {
@@ -129,6 +156,7 @@ fn draft(operation: &pb::RecordOperation) -> Result<Draft, pb::RecordError> {
         _ => return Err(invalid("action", "is required")),
     };
     let mut references = Vec::new();
+    let mut place = None;
     let mut record = gradebook::VendorRecord {
         vendor_record_id: operation.vendor_record_id.clone(),
         revision: operation.revision,
@@ -142,13 +170,13 @@ fn draft(operation: &pb::RecordOperation) -> Result<Draft, pb::RecordError> {
     match (record_type, &operation.payload) {
         _ if delete => {}
         (gradebook::VendorRecordType::Mark, Some(Payload::Mark(mark))) => {
-            record.mark = Some(vendor_mark(mark, &mut references)?);
+            record.mark = Some(vendor_mark(mark, &mut references, &mut place)?);
         }
         (gradebook::VendorRecordType::Mark, _) => {
             return Err(invalid("mark", "is required for an upsert of a mark"));
         }
         (_, Some(Payload::Attendance(attendance))) => {
-            record.attendance = Some(vendor_attendance(attendance, &mut references)?);
+            record.attendance = Some(vendor_attendance(attendance, &mut references, &mut place)?);
         }
         (_, _) => {
             return Err(invalid(
@@ -161,14 +189,17 @@ fn draft(operation: &pb::RecordOperation) -> Result<Draft, pb::RecordError> {
         school_id,
         record,
         references,
+        place,
     })
 }
 
-/// A lesson by platform id or by the vendor's external id.
+/// A lesson by platform id, by the vendor's external id, or by its place
+/// in the timetable (looked up once the class or group is resolved).
 fn lesson(
     lesson: Option<&pb::LessonRef>,
     slot: Slot,
     references: &mut Vec<(Slot, Reference)>,
+    place: &mut Option<TimetablePlace>,
 ) -> Result<String, pb::RecordError> {
     let reference = match lesson.and_then(|l| l.reference.as_ref()) {
         None => return Ok(String::new()),
@@ -176,11 +207,9 @@ fn lesson(
         Some(pb::lesson_ref::Reference::ExternalId(id)) => {
             pb::entity_ref::Reference::ExternalId(id.clone())
         }
-        Some(pb::lesson_ref::Reference::Slot(_)) => {
-            return Err(invalid(
-                &format!("{}.slot", slot.field()),
-                "lessons by slot are not taken yet; use the lesson's id",
-            ));
+        Some(pb::lesson_ref::Reference::Slot(at)) => {
+            *place = Some(timetable_place(at, slot, references)?);
+            return Ok(String::new());
         }
     };
     entity(
@@ -193,9 +222,57 @@ fn lesson(
     )
 }
 
+fn timetable_place(
+    at: &pb::LessonSlot,
+    lesson: Slot,
+    references: &mut Vec<(Slot, Reference)>,
+) -> Result<TimetablePlace, pb::RecordError> {
+    let field = |name: &str| format!("{}.slot.{name}", lesson.field());
+    let (class_id, group_id) = match (&at.class_ref, &at.group_ref) {
+        (Some(class), None) => (
+            entity(
+                Some(class),
+                Slot::TimetableClass,
+                EntityKind::Class,
+                references,
+            )?,
+            String::new(),
+        ),
+        (None, Some(group)) => (
+            String::new(),
+            entity(
+                Some(group),
+                Slot::TimetableGroup,
+                EntityKind::Group,
+                references,
+            )?,
+        ),
+        _ => {
+            return Err(invalid(
+                &field("class_ref"),
+                "name the class or the group, one of them",
+            ));
+        }
+    };
+    if chrono::NaiveDate::parse_from_str(&at.date, "%Y-%m-%d").is_err() {
+        return Err(invalid(&field("date"), "must be a date as YYYY-MM-DD"));
+    }
+    if at.lesson_number < 1 {
+        return Err(invalid(&field("lesson_number"), "must be at least 1"));
+    }
+    Ok(TimetablePlace {
+        lesson,
+        class_id,
+        group_id,
+        date: at.date.clone(),
+        lesson_number: at.lesson_number,
+    })
+}
+
 fn vendor_attendance(
     attendance: &pb::AttendanceRecord,
     references: &mut Vec<(Slot, Reference)>,
+    place: &mut Option<TimetablePlace>,
 ) -> Result<gradebook::VendorAttendance, pb::RecordError> {
     let student_id = entity(
         attendance.student.as_ref(),
@@ -210,6 +287,7 @@ fn vendor_attendance(
         attendance.lesson.as_ref(),
         Slot::AttendanceLesson,
         references,
+        place,
     )?;
     let (kind, late_minutes) = match pb::AttendanceStatus::try_from(attendance.status) {
         Ok(pb::AttendanceStatus::Absent) => (gradebook::AttendanceKind::Absent, 0),
@@ -237,6 +315,7 @@ fn vendor_attendance(
 fn vendor_mark(
     mark: &pb::MarkRecord,
     references: &mut Vec<(Slot, Reference)>,
+    place: &mut Option<TimetablePlace>,
 ) -> Result<gradebook::VendorMark, pb::RecordError> {
     if !matches!(
         pb::MarkKind::try_from(mark.kind),
@@ -256,7 +335,7 @@ fn vendor_mark(
         EntityKind::Subject,
         references,
     )?;
-    let lesson_id = lesson(mark.lesson.as_ref(), Slot::MarkLesson, references)?;
+    let lesson_id = lesson(mark.lesson.as_ref(), Slot::MarkLesson, references, place)?;
     if mark.date.is_empty() {
         return Err(invalid("mark.date", "is required"));
     }
@@ -391,15 +470,35 @@ impl ImportApi {
                 .into_iter();
             let mut indices = Vec::new();
             let mut records = Vec::new();
+            let mut timetable = Timetable::default();
             for (index, mut draft) in drafts {
                 let mut unresolved = None;
-                for (slot, _) in &draft.references {
+                let slots: Vec<Slot> = draft.references.iter().map(|(slot, _)| *slot).collect();
+                for slot in slots {
                     match resolved.next().expect("one answer per reference") {
-                        Ok(id) => fill(&mut draft.record, *slot, id),
+                        Ok(id) => fill(&mut draft, slot, id),
                         Err(missing) => {
                             unresolved.get_or_insert_with(|| {
                                 record_error(missing.code(), slot.field(), missing.message())
                             });
+                        }
+                    }
+                }
+                if let (None, Some(place)) = (&unresolved, draft.place.take()) {
+                    match self
+                        .lesson_at(ctx, school_id, &place, &mut timetable)
+                        .await?
+                    {
+                        Some(lesson_id) => fill(&mut draft, place.lesson, lesson_id),
+                        None => {
+                            unresolved = Some(record_error(
+                                resolver::UNRESOLVED_REFERENCE,
+                                &place.field(),
+                                format!(
+                                    "no lesson {} on {} in the timetable of that class or group",
+                                    place.lesson_number, place.date
+                                ),
+                            ));
                         }
                     }
                 }
@@ -528,6 +627,65 @@ impl ImportApi {
         })
     }
 
+    /// The lesson at a place in the timetable (read with the vendor's own
+    /// token), if there is one and it is not cancelled.
+    async fn lesson_at(
+        &self,
+        ctx: &CallContext,
+        school_id: Uuid,
+        place: &TimetablePlace,
+        timetable: &mut Timetable,
+    ) -> Result<Option<Uuid>> {
+        let day = (place.class_id.clone(), place.date.clone());
+        if !timetable.days.contains_key(&day) {
+            let mut lessons = Vec::new();
+            let mut page_token = String::new();
+            loop {
+                let page = self
+                    .schedule
+                    .clone()
+                    .list_lessons(ctx.forward(schedule::ListLessonsRequest {
+                        school_id: school_id.to_string(),
+                        from_date: place.date.clone(),
+                        to_date: place.date.clone(),
+                        class_id: place.class_id.clone(),
+                        page_size: 500,
+                        page_token,
+                        ..Default::default()
+                    })?)
+                    .await;
+                let page = match page {
+                    Ok(page) => page.into_inner(),
+                    // A class of another school, or one the vendor may not
+                    // read: no lesson there.
+                    Err(status)
+                        if matches!(
+                            status.code(),
+                            tonic::Code::NotFound | tonic::Code::InvalidArgument
+                        ) =>
+                    {
+                        break;
+                    }
+                    Err(status) => return Err(status.into()),
+                };
+                lessons.extend(page.lessons);
+                if page.next_page_token.is_empty() {
+                    break;
+                }
+                page_token = page.next_page_token;
+            }
+            timetable.days.insert(day.clone(), lessons);
+        }
+        Ok(timetable.days[&day]
+            .iter()
+            .find(|lesson| {
+                lesson.lesson_number == place.lesson_number
+                    && (place.group_id.is_empty() || lesson.group_id == place.group_id)
+                    && lesson.status != i32::from(schedule::LessonStatus::Cancelled)
+            })
+            .and_then(|lesson| Uuid::parse_str(&lesson.id).ok()))
+    }
+
     /// The school granted the vendor access (among the vendor's own grants,
     /// which identity lists to it alone) and its token may write something.
     async fn school_granted(&self, ctx: &CallContext, school_id: Uuid) -> Result<bool> {
@@ -565,16 +723,32 @@ impl ImportApi {
     }
 }
 
-fn fill(record: &mut gradebook::VendorRecord, slot: Slot, id: Uuid) {
+fn fill(draft: &mut Draft, slot: Slot, id: Uuid) {
+    let record = &mut draft.record;
     let target = match (slot, record.mark.as_mut(), record.attendance.as_mut()) {
         (Slot::MarkStudent, Some(mark), _) => &mut mark.student_id,
         (Slot::MarkSubject, Some(mark), _) => &mut mark.subject_id,
         (Slot::MarkLesson, Some(mark), _) => &mut mark.lesson_id,
         (Slot::AttendanceStudent, _, Some(attendance)) => &mut attendance.student_id,
         (Slot::AttendanceLesson, _, Some(attendance)) => &mut attendance.lesson_id,
+        (Slot::TimetableClass, ..) => match draft.place.as_mut() {
+            Some(place) => &mut place.class_id,
+            None => return,
+        },
+        (Slot::TimetableGroup, ..) => match draft.place.as_mut() {
+            Some(place) => &mut place.group_id,
+            None => return,
+        },
         _ => return,
     };
     *target = id.to_string();
+}
+
+/// The lessons of a school on a day, read from schedule once per message:
+/// each class's, and the whole school's for lessons named by group.
+#[derive(Default)]
+struct Timetable {
+    days: HashMap<(String, String), Vec<schedule::Lesson>>,
 }
 
 #[cfg(test)]
