@@ -328,8 +328,10 @@ enum Rpc {
     ListGradebookChanges,
     ApplyVendorRecords,
     ListVendorRecords,
+    ListVendorRecordKeys,
     PushRecords,
     GetReceipts,
+    ListRecords,
     ListReportingPeriods,
     CloseReportingPeriod,
     ListLessons,
@@ -354,7 +356,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 93] = [
+const RPCS: [Rpc; 95] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -424,8 +426,10 @@ const RPCS: [Rpc; 93] = [
     Rpc::ListGradebookChanges,
     Rpc::ApplyVendorRecords,
     Rpc::ListVendorRecords,
+    Rpc::ListVendorRecordKeys,
     Rpc::PushRecords,
     Rpc::GetReceipts,
+    Rpc::ListRecords,
     Rpc::ListReportingPeriods,
     Rpc::CloseReportingPeriod,
     Rpc::ListLessons,
@@ -579,9 +583,12 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::DeleteIdMappings => vec![GrantedVendor],
         // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
         // record, read here as absence.
-        Rpc::ApplyVendorRecords | Rpc::ListVendorRecords | Rpc::PushRecords | Rpc::GetReceipts => {
-            vec![GrantedVendor]
-        }
+        Rpc::ApplyVendorRecords
+        | Rpc::ListVendorRecords
+        | Rpc::ListVendorRecordKeys
+        | Rpc::PushRecords
+        | Rpc::GetReceipts
+        | Rpc::ListRecords => vec![GrantedVendor],
     };
     set.into_iter().collect()
 }
@@ -955,6 +962,15 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 },
             ))
             .await),
+        Rpc::ListVendorRecordKeys => ok(g
+            .list_vendor_record_keys(with_token(
+                token,
+                gradebook::ListVendorRecordKeysRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
         other => unreachable!("{other:?} is not a gradebook call"),
     }
 }
@@ -1232,6 +1248,7 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                     ..Default::default()
                 }],
                 dry_run: false,
+                confirm_deletions: false,
             };
             let mut receipts = i
                 .push_records(with_token(token, tokio_stream::iter(vec![request])))
@@ -1260,6 +1277,15 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                         record_type: import::RecordType::Mark.into(),
                         vendor_record_id: unique.into(),
                     }],
+                },
+            ))
+            .await),
+        Rpc::ListRecords => ok(i
+            .list_records(with_token(
+                token,
+                import::ListRecordsRequest {
+                    school_id,
+                    ..Default::default()
                 },
             ))
             .await),
@@ -1378,7 +1404,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListReopenRequests
         | Rpc::ListGradebookChanges
         | Rpc::ApplyVendorRecords
-        | Rpc::ListVendorRecords) => call_gradebook(f, rpc, &token, &unique).await,
+        | Rpc::ListVendorRecords
+        | Rpc::ListVendorRecordKeys) => call_gradebook(f, rpc, &token, &unique).await,
         rpc @ (Rpc::ListReportingPeriods
         | Rpc::CloseReportingPeriod
         | Rpc::ListLessons
@@ -1401,7 +1428,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListIdMappings
         | Rpc::DeleteIdMappings
         | Rpc::PushRecords
-        | Rpc::GetReceipts) => call_import(f, rpc, &token, &unique).await,
+        | Rpc::GetReceipts
+        | Rpc::ListRecords) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity
             .get_class(with_token(

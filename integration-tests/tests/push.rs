@@ -212,6 +212,7 @@ impl Fixture {
             .map(|operations| import::PushRecordsRequest {
                 operations,
                 dry_run,
+                confirm_deletions: false,
             })
             .collect();
         let count = messages.len();

@@ -1,8 +1,9 @@
 //! Import: the vendor-facing gRPC surface. Built so far: the roster pull of
 //! granted schools (served from identity and schedule, which own the data),
 //! vendors' id mappings (kept here) and the push of marks with its receipts
-//! (applied and kept by gradebook). Attendance is refused per record;
-//! OneRoster files and the change feed answer UNIMPLEMENTED until built.
+//! (applied and kept by gradebook). Attendance is refused per record; the
+//! change feed answers UNIMPLEMENTED until built. OneRoster files are not
+//! taken here: the otmetka-oneroster tool loads them through this API.
 
 mod api;
 mod model;

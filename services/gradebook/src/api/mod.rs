@@ -9,6 +9,7 @@ mod reopen;
 mod results;
 mod setup;
 mod vendor;
+mod vendor_keys;
 mod week;
 
 use chrono::{Days, NaiveDate, Utc};
@@ -433,5 +434,11 @@ impl GradebookService for GradebookApi {
         request: Request<pb::ListVendorRecordsRequest>,
     ) -> Reply<pb::ListVendorRecordsResponse> {
         handle!(self, request, list_vendor_records)
+    }
+    async fn list_vendor_record_keys(
+        &self,
+        request: Request<pb::ListVendorRecordKeysRequest>,
+    ) -> Reply<pb::ListVendorRecordKeysResponse> {
+        handle!(self, request, list_vendor_record_keys)
     }
 }

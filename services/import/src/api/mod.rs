@@ -1,13 +1,15 @@
 //! The gRPC face of import: who the vendor is, then the roster pull
 //! (`roster`, and `calendar` for periods and lessons), the id mappings
-//! (`mappings`) and the push of marks (`push`). RPCs not built yet answer
-//! UNIMPLEMENTED from the generated stubs.
+//! (`mappings`), the push of marks (`push`) and the listing of stored
+//! record keys (`records`). RPCs not built yet answer UNIMPLEMENTED from the
+//! generated stubs.
 
 mod calendar;
 mod enrollments;
 mod existing;
 mod mappings;
 mod push;
+mod records;
 mod roster;
 mod walk;
 
@@ -220,6 +222,12 @@ impl ImportService for ImportApi {
         request: Request<pb::GetReceiptsRequest>,
     ) -> Reply<pb::GetReceiptsResponse> {
         vendor_call!(self, request, get_receipts)
+    }
+    async fn list_records(
+        &self,
+        request: Request<pb::ListRecordsRequest>,
+    ) -> Reply<pb::ListRecordsResponse> {
+        vendor_call!(self, request, list_records)
     }
     async fn delete_id_mappings(
         &self,
