@@ -5,6 +5,7 @@
 //! again changes nothing and an interrupted load can simply go on.
 
 mod client;
+mod deletions;
 pub mod input;
 mod load;
 pub mod manifest;

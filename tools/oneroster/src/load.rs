@@ -2,15 +2,15 @@
 //! deletion unless confirmed, map the roster's ids, then push the marks,
 //! writing rejects and the checkpoint as receipts arrive.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::bail;
 use otmetka_proto::import::v1 as pb;
 
 use crate::client::{Auth, Client, MAPPINGS_PER_CALL};
+use crate::deletions;
 use crate::input::Input;
-use crate::manifest::{Manifest, Mode};
+use crate::manifest::Manifest;
 use crate::plan::{FileSteps, Files, Known, Origin, RESULTS, Step};
 use crate::progress::Progress;
 use crate::rejects::{Reject, Report};
@@ -240,8 +240,15 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
         }
     }
     let mut marks = files.mark_steps(&manifest, &school_id, &expected);
-    let withdrawals = withdrawals(&files, &marks, &stored);
-    check_deletions(options, &marks, &stored, withdrawals.len())?;
+    let withdrawals =
+        deletions::withdrawals(&files, &marks, &stored, &school_id, &mut summary.notes);
+    deletions::check_deletions(
+        options.max_delete_share,
+        options.confirm_deletions,
+        &marks,
+        &stored,
+        withdrawals.len(),
+    )?;
 
     let total: u64 = mapping_files
         .iter()
@@ -446,101 +453,6 @@ fn count_mapping(
             ));
         }
     }
-}
-
-/// The marks a bulk results file withdraws: the vendor's live marks dated
-/// within the set's academic sessions that the file no longer names.
-fn withdrawals(
-    files: &Files,
-    marks: &crate::marks::Marks,
-    stored: &[pb::StoredRecord],
-) -> Vec<(pb::RecordOperation, Origin)> {
-    if marks.mode != Some(Mode::Bulk) {
-        return Vec::new();
-    }
-    let sessions = files.sessions();
-    let school_id = marks_school(marks);
-    stored
-        .iter()
-        .filter(|record| !record.deleted && !record.platform_id.is_empty())
-        .filter_map(|record| {
-            let key = record.key.as_ref()?;
-            let date = crate::values::date(&record.date)?;
-            let in_scope = sessions
-                .iter()
-                .any(|(start, end)| (*start..=*end).contains(&date));
-            (in_scope && !marks.named.contains(&key.vendor_record_id)).then(|| {
-                (
-                    pb::RecordOperation {
-                        school_id: school_id.clone(),
-                        record_type: pb::RecordType::Mark.into(),
-                        vendor_record_id: key.vendor_record_id.clone(),
-                        // Just above the stored one, so the record comes
-                        // back whenever the vendor sends it again.
-                        revision: record.revision + 1,
-                        action: pb::RecordAction::Delete.into(),
-                        ..Default::default()
-                    },
-                    Origin {
-                        line: 0,
-                        sourced_id: key.vendor_record_id.clone(),
-                    },
-                )
-            })
-        })
-        .collect()
-}
-
-fn marks_school(marks: &crate::marks::Marks) -> String {
-    marks
-        .files
-        .iter()
-        .flat_map(|f| f.steps.iter())
-        .find_map(|step| match step {
-            Step::Send(operation, _) => Some(operation.school_id.clone()),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-/// Refuses, before anything is sent, a load that would withdraw more than
-/// the allowed share of the vendor's live marks in the school.
-fn check_deletions(
-    options: &Options,
-    marks: &crate::marks::Marks,
-    stored: &[pb::StoredRecord],
-    withdrawn: usize,
-) -> anyhow::Result<()> {
-    let live: HashMap<&str, ()> = stored
-        .iter()
-        .filter(|r| !r.deleted && !r.platform_id.is_empty())
-        .filter_map(|r| Some((r.key.as_ref()?.vendor_record_id.as_str(), ())))
-        .collect();
-    let deleted_rows = marks
-        .files
-        .iter()
-        .flat_map(|f| f.steps.iter())
-        .filter(|step| match step {
-            Step::Send(operation, _) => {
-                operation.action == i32::from(pb::RecordAction::Delete)
-                    && live.contains_key(operation.vendor_record_id.as_str())
-            }
-            _ => false,
-        })
-        .count();
-    let deletions = deleted_rows + withdrawn;
-    let allowed = options.max_delete_share * live.len() as f64;
-    if deletions > 0 && deletions as f64 > allowed && !options.confirm_deletions {
-        bail!(
-            "refusing to withdraw {deletions} of the {} marks this vendor holds in the school \
-             (more than {:.0}%); nothing was sent. Check the file (a bulk file withdraws every \
-             mark of its academic sessions it does not list), then run again with \
-             --confirm-deletions",
-            live.len(),
-            options.max_delete_share * 100.0
-        );
-    }
-    Ok(())
 }
 
 impl Summary {

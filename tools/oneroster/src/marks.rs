@@ -39,7 +39,8 @@ impl Files {
     /// The mark operations for `school_id`, with platform ids from `known`.
     pub fn mark_steps(&self, manifest: &Manifest, school_id: &str, known: &Known) -> Marks {
         let mut marks = Marks {
-            mode: manifest.mode(RESULTS),
+            // Only a results file that could be read has a mode to follow.
+            mode: self.table(RESULTS).and(manifest.mode(RESULTS)),
             ..Marks::default()
         };
         if let Some(table) = self.table("categories.csv") {
