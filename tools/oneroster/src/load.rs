@@ -67,10 +67,15 @@ impl Options {
         PathBuf::from(name)
     }
 
+    /// A dry run's report does not overwrite a real load's.
     pub fn rejects_path(&self) -> PathBuf {
-        self.rejects
-            .clone()
-            .unwrap_or_else(|| self.beside_input(".rejects.csv"))
+        self.rejects.clone().unwrap_or_else(|| {
+            self.beside_input(if self.dry_run {
+                ".dry-run.rejects.csv"
+            } else {
+                ".rejects.csv"
+            })
+        })
     }
 
     pub fn state_path(&self) -> PathBuf {

@@ -30,8 +30,9 @@ use otmetka_oneroster::{Auth, Options, Summary, load};
 /// on from the last acknowledged rows. Sending a row twice is always safe,
 /// since pushes are idempotent.
 ///
-/// Exit status: 0 when everything loaded, 2 when some rows were rejected
-/// (see the report), 1 when the load failed or was refused.
+/// Exit status: 0 when everything loaded, 3 when some rows were rejected
+/// or the load stopped early (see the report), 1 when the load failed or
+/// was refused, 2 for a usage error.
 #[derive(Debug, Parser)]
 #[command(name = "otmetka-oneroster", version)]
 struct Args {
@@ -61,7 +62,8 @@ struct Args {
     /// a platform id in metadata.otmetka.id.
     #[arg(long)]
     school_id: Option<String>,
-    /// The rejects report [default: <input>.rejects.csv].
+    /// The rejects report [default: <input>.rejects.csv, or
+    /// <input>.dry-run.rejects.csv for a dry run].
     #[arg(long)]
     rejects: Option<PathBuf>,
     /// The checkpoint that lets an interrupted load go on
@@ -163,7 +165,7 @@ async fn main() -> ExitCode {
             if summary.complete() {
                 ExitCode::SUCCESS
             } else {
-                ExitCode::from(2)
+                ExitCode::from(3)
             }
         }
         Err(error) => {
