@@ -14,6 +14,7 @@ pub mod plan;
 mod progress;
 pub mod rejects;
 pub mod roster;
+mod send;
 pub mod state;
 pub mod table;
 pub mod values;

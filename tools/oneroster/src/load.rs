@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use anyhow::bail;
 use otmetka_proto::import::v1 as pb;
 
-use crate::client::{Auth, Client, MAPPINGS_PER_CALL};
+use crate::client::{Auth, Client};
 use crate::deletions;
 use crate::input::Input;
 use crate::manifest::Manifest;
-use crate::plan::{FileSteps, Files, Known, Origin, RESULTS, Step};
+use crate::plan::{Files, Known, Step};
 use crate::progress::Progress;
-use crate::rejects::{Reject, Report};
+use crate::rejects::Report;
+use crate::send::{Progressing, Sender};
 use crate::state::State;
 
 /// Operations in one PushRecords message.
@@ -108,88 +109,6 @@ pub struct Summary {
     pub rejects_path: PathBuf,
 }
 
-/// The column of results.csv a receipt's field stands for.
-fn column_of(field: &str) -> &str {
-    match field {
-        "mark.value" => "score",
-        "mark.student" => "studentSourcedId",
-        "mark.subject" | "mark.date" | "mark.lesson" => "lineItemSourcedId",
-        "mark.comment" => "comment",
-        "revision" => "dateLastModified",
-        other => other,
-    }
-}
-
-/// Where the checkpoint stands: how far into each file everything is done.
-struct Progressing<'a> {
-    state: State,
-    path: Option<PathBuf>,
-    report: Report,
-    bar: &'a Progress,
-}
-
-impl Progressing<'_> {
-    /// Writes `rejects`, then moves the checkpoint of `file` to `through`.
-    fn settle(&mut self, rejects: &[Reject], through: Option<(&str, u64)>) -> anyhow::Result<()> {
-        for reject in rejects {
-            self.report.write(reject)?;
-        }
-        self.report.flush()?;
-        if let Some((file, count)) = through {
-            let done = self.state.acknowledged.entry(file.to_owned()).or_default();
-            self.bar.advance(count.saturating_sub(*done));
-            *done = (*done).max(count);
-            if let Some(path) = &self.path {
-                self.state.save(path)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A message's worth of steps of one file.
-struct Batch<T> {
-    items: Vec<(T, Origin)>,
-    rejects: Vec<Reject>,
-    /// The file's steps done once this batch is.
-    through: u64,
-}
-
-/// Cuts a file's steps (from `from` on) into batches of at most `size`
-/// items; rejects ride with the batch they come before, or in one last
-/// batch of their own.
-fn batches<T>(file: FileSteps<T>, from: u64, size: usize) -> Vec<Batch<T>> {
-    let mut all = Vec::new();
-    let mut current = Batch {
-        items: Vec::new(),
-        rejects: Vec::new(),
-        through: from,
-    };
-    for (index, step) in file.steps.into_iter().enumerate().skip(from as usize) {
-        match step {
-            Step::Send(item, origin) => current.items.push((item, origin)),
-            Step::Reject(reject) => current.rejects.push(reject),
-            Step::Skip => {}
-        }
-        current.through = index as u64 + 1;
-        if current.items.len() == size {
-            let through = current.through;
-            all.push(std::mem::replace(
-                &mut current,
-                Batch {
-                    items: Vec::new(),
-                    rejects: Vec::new(),
-                    through,
-                },
-            ));
-        }
-    }
-    if !current.items.is_empty() || !current.rejects.is_empty() || current.through > from {
-        all.push(current);
-    }
-    all
-}
-
 /// Loads the set `options.input` names.
 pub async fn load(options: &Options) -> anyhow::Result<Summary> {
     let input = Input::read(&options.input)?;
@@ -229,7 +148,7 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
     // What is stored decides what a bulk file withdraws and whether the
     // deletions are too many; nothing is sent before that is settled.
     let stored = client.records(&school_id).await?;
-    let known = known(client.mappings(&school_id).await?);
+    let known = known_ids(client.mappings(&school_id).await?);
     let mapping_files = files.mapping_steps(&known);
     // The marks as they will be once the set's mappings are stored (a dry
     // run stores none, and checks the marks as if it had).
@@ -274,151 +193,23 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
         run.settle(&early, None)?;
     }
 
-    // Roster files: id mappings.
-    for file in mapping_files {
-        let name = file.file.clone();
-        let from = run.state.done(&name);
-        for batch in batches(file, from, MAPPINGS_PER_CALL) {
-            let mut rejects = batch.rejects;
-            if !batch.items.is_empty() && !options.dry_run {
-                let (mappings, origins): (Vec<_>, Vec<_>) = batch.items.into_iter().unzip();
-                bar.sent(mappings.len() as u64);
-                let results = client.put_mappings(&school_id, mappings).await?;
-                for (result, origin) in results.into_iter().zip(origins) {
-                    count_mapping(&mut summary, &name, result, &origin, &mut rejects);
-                }
-            }
-            rejects.sort_by_key(|r| r.line);
-            run.settle(&rejects, Some((&name, batch.through)))?;
-        }
-    }
-
+    let mut sender = Sender {
+        options,
+        client,
+        school_id: school_id.clone(),
+        run,
+        summary,
+    };
+    sender.map_ids(mapping_files).await?;
     if !options.dry_run {
         // What the platform took, rejected mappings left out.
-        let known = self::known(client.mappings(&school_id).await?);
+        let known = known_ids(sender.client.mappings(&school_id).await?);
         marks = files.mark_steps(&manifest, &school_id, &known);
     }
-
-    // Gradebook files: the marks, then what bulk mode withdraws.
-    let mut messages = Vec::new();
-    let mut trailing = Vec::new();
-    for file in marks.files {
-        let name = file.file.clone();
-        let from = run.state.done(&name);
-        for batch in batches(file, from, OPERATIONS_PER_MESSAGE) {
-            if batch.items.is_empty() {
-                trailing.push((name.clone(), batch.rejects, batch.through));
-            } else {
-                messages.push((name.clone(), true, batch));
-            }
-        }
-    }
-    // Checkpoints of files without operations are settled first.
-    for (name, rejects, through) in trailing
-        .iter()
-        .filter(|(name, _, _)| name.as_str() != RESULTS)
-    {
-        run.settle(rejects, Some((name, *through)))?;
-    }
-    for chunk in withdrawals.chunks(OPERATIONS_PER_MESSAGE) {
-        messages.push((
-            RESULTS.to_owned(),
-            false,
-            Batch {
-                items: chunk
-                    .iter()
-                    .map(|(operation, origin)| (operation.clone(), origin.clone()))
-                    .collect(),
-                rejects: Vec::new(),
-                through: 0,
-            },
-        ));
-    }
-    let interrupted = options
-        .stop_after_messages
-        .is_some_and(|n| messages.len() > n);
-    let requests = messages
-        .into_iter()
-        .take(options.stop_after_messages.unwrap_or(usize::MAX))
-        .map(|(name, checkpointed, batch)| {
-            let (operations, origins): (Vec<_>, Vec<_>) = batch.items.into_iter().unzip();
-            let deletes: Vec<bool> = operations
-                .iter()
-                .map(|o| o.action == i32::from(pb::RecordAction::Delete))
-                .collect();
-            bar.sent(operations.len() as u64);
-            (
-                pb::PushRecordsRequest {
-                    operations,
-                    dry_run: options.dry_run,
-                    confirm_deletions: options.confirm_deletions,
-                },
-                (
-                    name,
-                    checkpointed,
-                    origins,
-                    deletes,
-                    batch.rejects,
-                    batch.through,
-                ),
-            )
-        });
-    let mut acknowledged = 0;
-    let mut deletion_limited = false;
-    client
-        .push(requests, |tag, receipts| {
-            let (name, checkpointed, origins, deletes, mut rejects, through) = tag;
-            let count = receipts.len() as u64;
-            for ((receipt, origin), delete) in receipts.into_iter().zip(origins).zip(deletes) {
-                match pb::ReceiptStatus::try_from(receipt.status) {
-                    Ok(pb::ReceiptStatus::Accepted) if delete => summary.deleted += 1,
-                    Ok(pb::ReceiptStatus::Accepted) => summary.accepted += 1,
-                    Ok(pb::ReceiptStatus::Unchanged) => summary.unchanged += 1,
-                    Ok(pb::ReceiptStatus::Stale) => summary.stale += 1,
-                    _ => {
-                        let error = receipt.errors.into_iter().next().unwrap_or_default();
-                        deletion_limited |= error.code == "DELETION_LIMIT";
-                        rejects.push(Reject::row(
-                            &name,
-                            origin.line,
-                            &origin.sourced_id,
-                            column_of(&error.field),
-                            &error.code,
-                            error.message,
-                        ));
-                    }
-                }
-            }
-            rejects.sort_by_key(|r| r.line);
-            if checkpointed {
-                run.settle(&rejects, Some((&name, through)))?;
-            } else {
-                // Withdrawals are not checkpointed: a resumed load lists
-                // what is stored anew and finds the ones still to do.
-                bar.advance(count);
-                run.settle(&rejects, None)?;
-            }
-            acknowledged += 1;
-            Ok(())
-        })
-        .await?;
-    if interrupted {
-        summary.interrupted = true;
-    } else {
-        for (name, rejects, through) in trailing
-            .iter()
-            .filter(|(name, _, _)| name.as_str() == RESULTS)
-        {
-            run.settle(rejects, Some((name, *through)))?;
-        }
-    }
-    if deletion_limited {
-        summary.notes.push(
-            "the platform refused deletions beyond its limit (DELETION_LIMIT); \
-             check the file, then load it again with --confirm-deletions"
-                .into(),
-        );
-    }
+    sender.push_marks(marks.files, withdrawals).await?;
+    let Sender {
+        mut summary, run, ..
+    } = sender;
     summary.rejected = run.report.count;
     bar.finish();
     if !summary.interrupted && !options.dry_run {
@@ -428,36 +219,11 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
     Ok(summary)
 }
 
-fn known(mappings: Vec<pb::IdMapping>) -> Known {
+fn known_ids(mappings: Vec<pb::IdMapping>) -> Known {
     mappings
         .into_iter()
         .map(|m| ((m.entity_type(), m.external_id), m.platform_id))
         .collect()
-}
-
-fn count_mapping(
-    summary: &mut Summary,
-    file: &str,
-    result: pb::IdMappingResult,
-    origin: &Origin,
-    rejects: &mut Vec<Reject>,
-) {
-    match pb::MappingStatus::try_from(result.status) {
-        Ok(pb::MappingStatus::Created) => summary.mappings_created += 1,
-        Ok(pb::MappingStatus::Updated) => summary.mappings_updated += 1,
-        Ok(pb::MappingStatus::Unchanged) => summary.mappings_unchanged += 1,
-        _ => {
-            let error = result.error.unwrap_or_default();
-            rejects.push(Reject::row(
-                file,
-                origin.line,
-                &origin.sourced_id,
-                crate::plan::METADATA_ID,
-                &error.code,
-                error.message,
-            ));
-        }
-    }
 }
 
 impl Summary {
