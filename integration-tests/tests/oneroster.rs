@@ -31,6 +31,9 @@ struct Fixture {
     students: Vec<String>,
     teacher_token: String,
     term: Term,
+    /// The city operator's token and identity, to make another vendor.
+    city: String,
+    identity: otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient<Channel>,
     client_id: String,
     client_secret: String,
     /// The vendor's token: roster.read and marks.write, granted the school.
@@ -104,6 +107,8 @@ async fn fixture() -> Fixture {
         students,
         teacher_token,
         term,
+        city: b.city.clone(),
+        identity: b.identity.clone(),
         client_id,
         client_secret: created.client_secret,
         vendor,
@@ -473,6 +478,44 @@ async fn a_set_loads_a_reload_changes_nothing_and_deltas_and_bulk_files_withdraw
         .collect();
     assert_eq!(keys, [("r-0", false), ("r-1", true), ("r-2", true)]);
     assert!(stored.iter().all(|r| r.date == today()), "{stored:?}");
+
+    // Another vendor granted the same school lists none of them.
+    let other = f
+        .identity
+        .create_client(with_token(
+            &f.city,
+            identity::CreateClientRequest {
+                name: "Другой журнал".into(),
+                kind: identity::ClientKind::Vendor.into(),
+                allowed_scopes: vec!["roster.read".into(), "marks.write".into()],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let other_id = other.client.unwrap().id;
+    f.identity
+        .grant_vendor_access(with_token(
+            &f.city,
+            identity::GrantVendorAccessRequest {
+                school_id: f.school.clone(),
+                client_id: other_id.clone(),
+            },
+        ))
+        .await
+        .unwrap();
+    f.vendor = f
+        .identity
+        .get_client_token(identity::GetClientTokenRequest {
+            client_id: other_id,
+            client_secret: other.client_secret,
+            scopes: vec![],
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .access_token;
+    assert!(f.stored(0).await.records.is_empty());
 }
 
 #[tokio::test]
