@@ -429,10 +429,13 @@ async fn a_set_loads_a_reload_changes_nothing_and_deltas_and_bulk_files_withdraw
         ),
     );
     let delta_input = f.write("delta", &delta);
-    // Withdrawing one of three marks is more than the default 20%.
+    // Withdrawing one of three marks is more than the tool's default share
+    // (and may be more than the platform's), so it is confirmed.
+    let refused = load(&f.options(&delta_input)).await.unwrap_err();
+    assert!(refused.to_string().contains("1 of the 3"), "{refused:#}");
     let applied = f
         .load(&Options {
-            max_delete_share: 0.5,
+            confirm_deletions: true,
             ..f.options(&delta_input)
         })
         .await;
