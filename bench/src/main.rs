@@ -150,6 +150,7 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
     // Homework attachments would go here; the bench uploads none.
     let files = tempfile::tempdir()?;
     let config = SuiteConfig {
+        push_limits: otmetka_local::PushLimits::default(),
         storage: Storage::Postgres(SecretUrl::new(url.clone())),
         gateway_addr: "127.0.0.1:0".parse()?,
         admin: InitialAdmin {

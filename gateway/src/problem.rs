@@ -125,7 +125,7 @@ fn describe(error: &Error) -> (StatusCode, &'static str, &'static str, &'static 
             "Действие сейчас невозможно",
             "Not possible now",
         ),
-        Error::ResourceExhausted(_) => (
+        Error::ResourceExhausted(_) | Error::RateLimited { .. } => (
             StatusCode::TOO_MANY_REQUESTS,
             "too-many-requests",
             "Слишком много запросов",

@@ -60,6 +60,9 @@ pub struct Options {
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
     /// The demo school to seed: small unless a test needs the full one.
     pub demo_scale: DemoScale,
+    /// What one vendor may push through import; the defaults unless a test
+    /// trips them.
+    pub push_limits: Option<otmetka_local::PushLimits>,
 }
 
 pub struct Sandbox {
@@ -86,6 +89,7 @@ fn suite_config(storage: Storage, files_dir: PathBuf, options: &Options) -> Suit
         oidc_providers: options.oidc_providers.clone(),
         access_token_ttl: options.access_token_ttl.unwrap_or(Duration::from_secs(60)),
         trusted_proxies: options.trusted_proxies.clone(),
+        push_limits: options.push_limits.clone().unwrap_or_default(),
     }
 }
 

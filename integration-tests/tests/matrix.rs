@@ -332,6 +332,7 @@ enum Rpc {
     PushRecords,
     GetReceipts,
     ListRecords,
+    ListVendorChanges,
     ListReportingPeriods,
     CloseReportingPeriod,
     ListLessons,
@@ -356,7 +357,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 95] = [
+const RPCS: [Rpc; 96] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -430,6 +431,7 @@ const RPCS: [Rpc; 95] = [
     Rpc::PushRecords,
     Rpc::GetReceipts,
     Rpc::ListRecords,
+    Rpc::ListVendorChanges,
     Rpc::ListReportingPeriods,
     Rpc::CloseReportingPeriod,
     Rpc::ListLessons,
@@ -580,7 +582,8 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListRosterLessons
         | Rpc::PutIdMappings
         | Rpc::ListIdMappings
-        | Rpc::DeleteIdMappings => vec![GrantedVendor],
+        | Rpc::DeleteIdMappings
+        | Rpc::ListVendorChanges => vec![GrantedVendor],
         // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
         // record, read here as absence.
         Rpc::ApplyVendorRecords
@@ -929,6 +932,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                         records: vec![gradebook::VendorRecord {
                             vendor_record_id: unique.into(),
                             revision: 1,
+                            record_type: gradebook::VendorRecordType::Mark.into(),
                             mark: Some(gradebook::VendorMark {
                                 student_id: f.student.clone(),
                                 subject_id: f.mathematics.clone(),
@@ -938,7 +942,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                             }),
                             ..Default::default()
                         }],
-                        dry_run: false,
+                        ..Default::default()
                     },
                 ))
                 .await
@@ -959,6 +963,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 gradebook::ListVendorRecordsRequest {
                     school_id: school,
                     vendor_record_ids: vec![unique.into()],
+                    ..Default::default()
                 },
             ))
             .await),
@@ -1247,8 +1252,7 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                     )),
                     ..Default::default()
                 }],
-                dry_run: false,
-                confirm_deletions: false,
+                ..Default::default()
             };
             let mut receipts = i
                 .push_records(with_token(token, tokio_stream::iter(vec![request])))
@@ -1284,6 +1288,15 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
             .list_records(with_token(
                 token,
                 import::ListRecordsRequest {
+                    school_id: school_id.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListVendorChanges => ok(i
+            .list_changes(with_token(
+                token,
+                import::ListChangesRequest {
                     school_id,
                     ..Default::default()
                 },
@@ -1429,7 +1442,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::DeleteIdMappings
         | Rpc::PushRecords
         | Rpc::GetReceipts
-        | Rpc::ListRecords) => call_import(f, rpc, &token, &unique).await,
+        | Rpc::ListRecords
+        | Rpc::ListVendorChanges) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity
             .get_class(with_token(

@@ -1,11 +1,13 @@
-//! Vendors pushing marks through import: receipts per record, replays that
-//! change nothing, the newest revision winning, tombstones, optimistic
-//! concurrency, dry runs, teachers' corrections standing, and vendors
+//! Vendors pushing marks and attendance through import: receipts per
+//! record, replays that change nothing, the newest revision winning,
+//! tombstones, optimistic concurrency, dry runs, teachers' corrections
+//! standing, the deletion safety valve, per-vendor limits, and vendors
 //! without a grant or a scope learning nothing.
 
 use chrono::{Days, Utc};
-use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
+use otmetka_integration_tests::{Options, Sandbox};
+use otmetka_local::PushLimits;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
@@ -28,13 +30,22 @@ struct Fixture {
     teacher_token: String,
     manager: String,
     term: Term,
-    /// A vendor granted the school, with roster.read and marks.write, whose
-    /// students are mapped as "s0", "s1", …
+    /// A vendor granted the school, with every vendor scope, whose students
+    /// are mapped as "s0", "s1", …
     vendor: String,
 }
 
 async fn fixture() -> Fixture {
-    let sandbox = Sandbox::start().await.expect("sandbox");
+    fixture_with(PushLimits::default()).await
+}
+
+async fn fixture_with(push_limits: PushLimits) -> Fixture {
+    let sandbox = Sandbox::start_with(Options {
+        push_limits: Some(push_limits),
+        ..Options::default()
+    })
+    .await
+    .expect("sandbox");
     let mut b = SchoolBuilder::new(&sandbox, "Школа с внешним журналом")
         .await
         .unwrap();
@@ -57,7 +68,12 @@ async fn fixture() -> Fixture {
     let vendor = vendor(
         &mut b.identity,
         &city,
-        &["roster.read", "marks.write"],
+        &[
+            "roster.read",
+            "marks.write",
+            "attendance.write",
+            "changes.read",
+        ],
         Some(&school),
     )
     .await;
@@ -188,6 +204,51 @@ impl Fixture {
         }
     }
 
+    /// An upsert of attendance record `key`: student `student` (by index)
+    /// absent from `lesson` (its platform id).
+    fn absence(
+        &self,
+        key: &str,
+        revision: i64,
+        student: usize,
+        lesson: &str,
+    ) -> import::RecordOperation {
+        import::RecordOperation {
+            school_id: self.school.clone(),
+            record_type: import::RecordType::Attendance.into(),
+            vendor_record_id: key.into(),
+            revision,
+            action: import::RecordAction::Upsert.into(),
+            payload: Some(import::record_operation::Payload::Attendance(
+                import::AttendanceRecord {
+                    student: external(&format!("s{student}")),
+                    lesson: Some(import::LessonRef {
+                        reference: Some(import::lesson_ref::Reference::LessonId(lesson.into())),
+                    }),
+                    status: import::AttendanceStatus::Absent.into(),
+                    ..Default::default()
+                },
+            )),
+            ..Default::default()
+        }
+    }
+
+    /// A student's attendance records, as the teacher reads them.
+    async fn attendance_of(&mut self, student: usize) -> Vec<gradebook::AttendanceRecord> {
+        self.gradebook
+            .list_student_attendance(with_token(
+                &self.teacher_token,
+                gradebook::ListStudentAttendanceRequest {
+                    student_id: self.students[student].clone(),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .records
+    }
+
     fn delete(&self, key: &str, revision: i64) -> import::RecordOperation {
         import::RecordOperation {
             school_id: self.school.clone(),
@@ -227,6 +288,64 @@ impl Fixture {
         }
         assert_eq!(answers.len(), count, "one answer per message");
         Ok(answers)
+    }
+
+    /// Pushes one message per batch on one stream until the stream fails:
+    /// the receipts answered before, and the failure.
+    async fn push_until_refused(
+        &mut self,
+        token: &str,
+        batches: Vec<Vec<import::RecordOperation>>,
+    ) -> (Vec<Vec<import::Receipt>>, tonic::Status) {
+        let messages: Vec<_> = batches
+            .into_iter()
+            .map(|operations| import::PushRecordsRequest {
+                operations,
+                ..Default::default()
+            })
+            .collect();
+        let mut stream = match self
+            .import
+            .push_records(with_token(token, tokio_stream::iter(messages)))
+            .await
+        {
+            Ok(stream) => stream.into_inner(),
+            Err(status) => return (Vec::new(), status),
+        };
+        let mut answers = Vec::new();
+        loop {
+            match stream.message().await {
+                Ok(Some(reply)) => answers.push(reply.receipts),
+                Ok(None) => panic!("the stream ended without a refusal after {answers:?}"),
+                Err(status) => return (answers, status),
+            }
+        }
+    }
+
+    /// Pushes one message confirming its deletions.
+    async fn push_confirmed(
+        &mut self,
+        operations: Vec<import::RecordOperation>,
+    ) -> Vec<import::Receipt> {
+        let message = import::PushRecordsRequest {
+            operations,
+            dry_run: false,
+            confirm_deletions: true,
+        };
+        let mut stream = self
+            .import
+            .push_records(with_token(&self.vendor, tokio_stream::iter([message])))
+            .await
+            .unwrap()
+            .into_inner();
+        stream.message().await.unwrap().expect("an answer").receipts
+    }
+
+    fn delete_attendance(&self, key: &str, revision: i64) -> import::RecordOperation {
+        import::RecordOperation {
+            record_type: import::RecordType::Attendance.into(),
+            ..self.delete(key, revision)
+        }
     }
 
     async fn push(&mut self, operations: Vec<import::RecordOperation>) -> Vec<import::Receipt> {
@@ -634,6 +753,7 @@ async fn a_vendor_needs_the_marks_write_scope() {
                 records: vec![gradebook::VendorRecord {
                     vendor_record_id: "m-0".into(),
                     revision: 1,
+                    record_type: gradebook::VendorRecordType::Mark.into(),
                     mark: Some(gradebook::VendorMark {
                         student_id: f.students[0].clone(),
                         subject_id: f.english.clone(),
@@ -643,7 +763,7 @@ async fn a_vendor_needs_the_marks_write_scope() {
                     }),
                     ..Default::default()
                 }],
-                dry_run: false,
+                ..Default::default()
             },
         ))
         .await
@@ -653,19 +773,30 @@ async fn a_vendor_needs_the_marks_write_scope() {
     assert_eq!(refused[0].error_code, "NOT_GRANTED");
     assert!(f.marks_of(0).await.is_empty());
 
-    // Attendance is not taken yet, whatever the scopes.
-    let mut attendance = f.delete("a-0", 1);
-    attendance.record_type = import::RecordType::Attendance.into();
-    let vendor = f.vendor.clone();
+    // marks.write does not let a vendor record attendance.
+    let marker = vendor(
+        &mut f.builder.identity,
+        &city,
+        &["roster.read", "marks.write"],
+        Some(&f.school.clone()),
+    )
+    .await;
+    let lesson = f.term.lesson_on_or_before(today()).id.clone();
+    let mut absent = f.absence("a-0", 1, 0, &lesson);
+    absent.payload = match absent.payload {
+        Some(import::record_operation::Payload::Attendance(mut attendance)) => {
+            attendance.student = platform(&f.students[0]);
+            Some(import::record_operation::Payload::Attendance(attendance))
+        }
+        other => other,
+    };
     let receipts = f
-        .push_as(&vendor, vec![vec![attendance]], false)
+        .push_as(&marker, vec![vec![absent]], false)
         .await
         .unwrap()
         .remove(0);
-    assert_eq!(
-        codes(&receipts),
-        [("UNSUPPORTED_RECORD_TYPE".into(), "record_type".into())]
-    );
+    assert_eq!(codes(&receipts)[0].0, "NOT_GRANTED");
+    assert!(f.attendance_of(0).await.is_empty());
 }
 
 #[tokio::test]
@@ -722,4 +853,528 @@ async fn bad_records_are_refused_one_by_one_and_never_fail_their_batch() {
     let status = f.push_as(&vendor, vec![vec![]], false).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(violated_fields(&status), ["operations"]);
+}
+
+#[tokio::test]
+async fn attendance_is_pushed_like_marks_and_a_teachers_record_stands() {
+    let mut f = fixture().await;
+    let lesson = f.term.lesson_on_or_before(today()).clone();
+    let created = f.push(vec![f.absence("a-0", 1, 0, &lesson.id)]).await;
+    assert_eq!(statuses(&created), [Accepted]);
+    let record_id = created[0].platform_id.clone();
+    assert!(Uuid::parse_str(&record_id).is_ok());
+    let recorded = f.attendance_of(0).await;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].id, record_id);
+    assert_eq!(recorded[0].kind(), gradebook::AttendanceKind::Absent);
+    assert_eq!(
+        (
+            recorded[0].subject_id.as_str(),
+            recorded[0].lesson_date.as_str()
+        ),
+        (lesson.subject_id.as_str(), lesson.date.as_str()),
+        "the lesson gives the subject and the day"
+    );
+
+    // A replay changes nothing; a newer revision corrects the record.
+    let again = f.push(vec![f.absence("a-0", 1, 0, &lesson.id)]).await;
+    assert_eq!(statuses(&again), [Unchanged]);
+    let mut late = f.absence("a-0", 2, 0, &lesson.id);
+    if let Some(import::record_operation::Payload::Attendance(attendance)) = &mut late.payload {
+        attendance.status = import::AttendanceStatus::Late.into();
+        attendance.late_by = Some(prost_types::Duration {
+            seconds: 600,
+            nanos: 0,
+        });
+    }
+    let corrected = f.push(vec![late]).await;
+    assert_eq!(statuses(&corrected), [Accepted]);
+    assert_eq!(corrected[0].platform_id, record_id, "one key, one record");
+    let recorded = f.attendance_of(0).await;
+    assert_eq!(
+        (recorded[0].kind(), recorded[0].late_minutes),
+        (gradebook::AttendanceKind::Late, 10)
+    );
+
+    // Deleting marks the student present again.
+    let deleted = f.push(vec![f.delete_attendance("a-0", 3)]).await;
+    assert_eq!(statuses(&deleted), [Accepted]);
+    assert!(deleted[0].deleted);
+    assert_eq!(
+        f.attendance_of(0).await[0].kind(),
+        gradebook::AttendanceKind::Present
+    );
+    let vendor = f.vendor.clone();
+    let stored = f
+        .import
+        .get_receipts(with_token(
+            &vendor,
+            import::GetReceiptsRequest {
+                school_id: f.school.clone(),
+                keys: vec![import::RecordKey {
+                    record_type: import::RecordType::Attendance.into(),
+                    vendor_record_id: "a-0".into(),
+                }],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.receipts.len(), 1);
+    assert_eq!(
+        (stored.receipts[0].revision, stored.receipts[0].deleted),
+        (3, true)
+    );
+
+    // What a teacher recorded stands: before the vendor's first push of
+    // the student at the lesson, and after it.
+    f.gradebook
+        .set_attendance(with_token(
+            &f.teacher_token,
+            gradebook::SetAttendanceRequest {
+                record: Some(gradebook::AttendanceRecord {
+                    student_id: f.students[1].clone(),
+                    lesson_id: lesson.id.clone(),
+                    subject_id: lesson.subject_id.clone(),
+                    lesson_date: lesson.date.clone(),
+                    kind: gradebook::AttendanceKind::Ill.into(),
+                    ..Default::default()
+                }),
+            },
+        ))
+        .await
+        .unwrap();
+    let refused = f.push(vec![f.absence("a-1", 1, 1, &lesson.id)]).await;
+    assert_eq!(codes(&refused)[0].0, "OVERRIDDEN_BY_TEACHER");
+    assert_eq!(
+        f.attendance_of(1).await[0].kind(),
+        gradebook::AttendanceKind::Ill
+    );
+    let pushed = f.push(vec![f.absence("a-2", 1, 2, &lesson.id)]).await;
+    assert_eq!(statuses(&pushed), [Accepted]);
+    f.gradebook
+        .set_attendance(with_token(
+            &f.teacher_token,
+            gradebook::SetAttendanceRequest {
+                record: Some(gradebook::AttendanceRecord {
+                    student_id: f.students[2].clone(),
+                    lesson_id: lesson.id.clone(),
+                    subject_id: lesson.subject_id.clone(),
+                    lesson_date: lesson.date.clone(),
+                    kind: gradebook::AttendanceKind::Present.into(),
+                    ..Default::default()
+                }),
+            },
+        ))
+        .await
+        .unwrap();
+    let refused = f
+        .push(vec![
+            f.absence("a-2", 2, 2, &lesson.id),
+            f.delete_attendance("a-2", 3),
+        ])
+        .await;
+    assert_eq!(codes(&refused)[0].0, "OVERRIDDEN_BY_TEACHER");
+    assert_eq!(codes(&refused)[1].0, "OVERRIDDEN_BY_TEACHER");
+    assert_eq!(
+        f.attendance_of(2).await[0].kind(),
+        gradebook::AttendanceKind::Present
+    );
+
+    // Unknown students and lessons are refused one by one.
+    let mut no_lesson = f.absence("a-3", 1, 0, &Uuid::now_v7().to_string());
+    no_lesson.vendor_record_id = "a-3".into();
+    let receipts = f
+        .push(vec![f.absence("a-4", 1, 7, &lesson.id), no_lesson])
+        .await;
+    assert_eq!(
+        codes(&receipts),
+        [
+            ("UNRESOLVED_REFERENCE".into(), "attendance.student".into()),
+            ("UNRESOLVED_REFERENCE".into(), "attendance.lesson".into()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_deletion_safety_valve_holds_back_mass_deletions_until_confirmed() {
+    let mut f = fixture_with(PushLimits {
+        max_deletion_share: 0.5,
+        deletion_allowance: 2,
+        ..PushLimits::default()
+    })
+    .await;
+    let marks: Vec<_> = (0..6)
+        .map(|n| f.upsert(&format!("m-{n}"), 1, &format!("s{}", n % 3), "5"))
+        .collect();
+    assert_eq!(statuses(&f.push(marks).await), [Accepted; 6]);
+    // Within the allowance.
+    let receipts = f.push(vec![f.delete("m-0", 2), f.delete("m-1", 2)]).await;
+    assert_eq!(statuses(&receipts), [Accepted, Accepted]);
+
+    // Two more would make four of six within the hour: held back, while
+    // the message's other operations are applied, and a deletion of a key
+    // never seen withdraws nothing.
+    let message = vec![
+        f.delete("m-2", 2),
+        f.upsert("m-6", 1, "s0", "4"),
+        f.delete("m-3", 2),
+        f.delete("m-never", 1),
+    ];
+    let receipts = f.push(message.clone()).await;
+    assert_eq!(
+        statuses(&receipts),
+        [Rejected, Accepted, Rejected, Accepted]
+    );
+    assert_eq!(
+        codes(&receipts)[0],
+        ("DELETION_LIMIT".to_string(), "action".to_string())
+    );
+    let standing = |marks: &[gradebook::Mark]| marks.len();
+    let before: usize = standing(&f.marks_of(0).await)
+        + standing(&f.marks_of(1).await)
+        + standing(&f.marks_of(2).await);
+    assert_eq!(before, 5, "m-2…m-5 and m-6");
+
+    // Confirmed, they go through; a replay without confirmation changes
+    // nothing and is not held back.
+    let confirmed = f.push_confirmed(message.clone()).await;
+    assert_eq!(
+        statuses(&confirmed),
+        [Accepted, Unchanged, Accepted, Unchanged]
+    );
+    let replayed = f.push(message).await;
+    assert_eq!(statuses(&replayed), [Unchanged; 4]);
+    let after: usize = standing(&f.marks_of(0).await)
+        + standing(&f.marks_of(1).await)
+        + standing(&f.marks_of(2).await);
+    assert_eq!(after, 3);
+}
+
+#[tokio::test]
+async fn a_vendor_over_its_limits_is_told_to_slow_down_and_when() {
+    use tonic_types::StatusExt;
+    let mut f = fixture_with(PushLimits {
+        records_per_day: 6,
+        streams_per_vendor: 1,
+        messages_per_stream: 2,
+        ..PushLimits::default()
+    })
+    .await;
+    let vendor = f.vendor.clone();
+
+    // One stream at a time.
+    let (sender, requests) = tokio::sync::mpsc::channel(4);
+    let mut open = f
+        .import
+        .push_records(with_token(
+            &vendor,
+            tokio_stream::wrappers::ReceiverStream::new(requests),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    sender
+        .send(import::PushRecordsRequest {
+            operations: vec![f.upsert("m-0", 1, "s0", "5")],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let first = open.message().await.unwrap().unwrap();
+    assert_eq!(statuses(&first.receipts), [Accepted]);
+    let refused = f
+        .push_as(&vendor, vec![vec![f.upsert("m-1", 1, "s1", "5")]], false)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    assert!(refused.get_details_retry_info().is_some(), "{refused:?}");
+    drop(sender);
+    assert!(open.message().await.unwrap().is_none());
+
+    // A stream carries two messages; the third ends it. The place of the
+    // closed stream is freed once the server has seen it end.
+    let batches = vec![
+        vec![f.upsert("m-1", 1, "s1", "5")],
+        vec![f.upsert("m-2", 1, "s2", "5")],
+        vec![f.upsert("m-3", 1, "s0", "4")],
+    ];
+    let (answers, ended) = loop {
+        let (answers, ended) = f.push_until_refused(&vendor, batches.clone()).await;
+        if answers.is_empty() && ended.message().contains("streams") {
+            tokio::task::yield_now().await;
+            continue;
+        }
+        break (answers, ended);
+    };
+    assert_eq!(answers.len(), 2);
+    assert_eq!(ended.code(), Code::ResourceExhausted, "{ended:?}");
+    assert!(ended.message().contains("messages"), "{ended:?}");
+
+    // Three records so far; four more pass the daily quota of six.
+    let (answers, spent) = f
+        .push_until_refused(
+            &vendor,
+            vec![
+                vec![f.upsert("m-3", 1, "s0", "4")],
+                vec![
+                    f.upsert("m-4", 1, "s1", "4"),
+                    f.upsert("m-5", 1, "s2", "4"),
+                    f.upsert("m-6", 1, "s0", "4"),
+                ],
+            ],
+        )
+        .await;
+    assert_eq!(answers.len(), 1);
+    assert_eq!(spent.code(), Code::ResourceExhausted, "{spent:?}");
+    let retry = spent.get_details_retry_info().expect("retry info");
+    let delay = retry.retry_delay.expect("a delay");
+    assert!(
+        delay <= std::time::Duration::from_secs(24 * 3600),
+        "{delay:?}"
+    );
+    let stored = f
+        .import
+        .get_receipts(with_token(
+            &vendor,
+            import::GetReceiptsRequest {
+                school_id: f.school.clone(),
+                keys: vec![import::RecordKey {
+                    record_type: import::RecordType::Mark.into(),
+                    vendor_record_id: "m-4".into(),
+                }],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        stored.not_found.len(),
+        1,
+        "nothing of a refused message is applied"
+    );
+}
+
+/// Reads the vendor change feed of the school from the start until `count`
+/// changes arrived (on PostgreSQL a change shows once older transactions
+/// anywhere on the server have ended).
+async fn changes_of(
+    f: &mut Fixture,
+    token: &str,
+    request: import::ListChangesRequest,
+    count: usize,
+) -> Vec<import::Change> {
+    let mut changes = Vec::new();
+    let mut page_token = String::new();
+    for _ in 0..600 {
+        let page = f
+            .import
+            .list_changes(with_token(
+                token,
+                import::ListChangesRequest {
+                    school_id: f.school.clone(),
+                    page_token: page_token.clone(),
+                    ..request.clone()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!page.next_page_token.is_empty(), "a cursor to go on from");
+        page_token = page.next_page_token;
+        changes.extend(page.changes);
+        if changes.len() >= count {
+            break;
+        }
+        if page.caught_up {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    changes
+}
+
+#[tokio::test]
+async fn a_vendor_reads_what_changed_with_who_changed_it_for_two_way_sync() {
+    use import::ChangeOrigin::{OtherVendor, Platform, ThisVendor};
+    use import::ChangeType::{Created, Deleted, Updated};
+    let mut f = fixture().await;
+    let lesson = f.term.lesson_on_or_before(today()).clone();
+    let pushed = f.push(vec![f.upsert("m-0", 1, "s0", "3")]).await;
+    let mark = pushed[0].platform_id.clone();
+    f.gradebook
+        .update_mark(with_token(
+            &f.teacher_token,
+            gradebook::UpdateMarkRequest {
+                id: mark.clone(),
+                value: "4".into(),
+                status: gradebook::MarkStatus::Graded.into(),
+                reason: "Пересмотрела работу".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    let teachers = f
+        .gradebook
+        .create_mark(with_token(
+            &f.teacher_token,
+            gradebook::CreateMarkRequest {
+                student_id: f.students[1].clone(),
+                subject_id: f.english.clone(),
+                lesson_date: today().to_string(),
+                value: "5".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .mark
+        .unwrap();
+    f.gradebook
+        .delete_mark(with_token(
+            &f.teacher_token,
+            gradebook::DeleteMarkRequest {
+                id: teachers.id.clone(),
+                reason: "Ошибка".into(),
+            },
+        ))
+        .await
+        .unwrap();
+    f.push(vec![f.absence("a-0", 1, 0, &lesson.id)]).await;
+    // Another vendor's push.
+    let city = f.builder.city.clone();
+    let school = f.school.clone();
+    let other = vendor(
+        &mut f.builder.identity,
+        &city,
+        &["marks.write"],
+        Some(&school),
+    )
+    .await;
+    let mut by_other = f.upsert("x-0", 1, "s2", "5");
+    if let Some(import::record_operation::Payload::Mark(m)) = &mut by_other.payload {
+        m.student = platform(&f.students[2]);
+    }
+    let receipts = f
+        .push_as(&other, vec![vec![by_other]], false)
+        .await
+        .unwrap();
+    assert_eq!(statuses(&receipts[0]), [Accepted]);
+
+    let vendor_token = f.vendor.clone();
+    let seen = changes_of(&mut f, &vendor_token, Default::default(), 6).await;
+    let summary: Vec<_> = seen
+        .iter()
+        .map(|c| {
+            (
+                c.platform_id.clone(),
+                c.change_type(),
+                c.origin(),
+                c.vendor_record_id.clone(),
+            )
+        })
+        .collect();
+    let attendance = summary[4].0.clone();
+    let others = summary[5].0.clone();
+    assert_eq!(
+        summary,
+        [
+            (mark.clone(), Created, ThisVendor, "m-0".to_string()),
+            (mark.clone(), Updated, Platform, "m-0".to_string()),
+            (teachers.id.clone(), Created, Platform, String::new()),
+            (teachers.id.clone(), Deleted, Platform, String::new()),
+            (attendance, Created, ThisVendor, "a-0".to_string()),
+            (others, Created, OtherVendor, String::new()),
+        ]
+    );
+    match &seen[1].snapshot {
+        Some(import::change::Snapshot::Mark(snapshot)) => assert_eq!(snapshot.value, "4"),
+        other => panic!("a mark snapshot, not {other:?}"),
+    }
+    let ids: std::collections::HashSet<_> = seen.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids.len(), seen.len(), "every change has its own id");
+
+    // Filters: without its own changes; attendance only.
+    let theirs = changes_of(
+        &mut f,
+        &vendor_token,
+        import::ListChangesRequest {
+            exclude_own: true,
+            ..Default::default()
+        },
+        4,
+    )
+    .await;
+    assert!(theirs.iter().all(|c| c.origin() != ThisVendor));
+    let attendance_only = changes_of(
+        &mut f,
+        &vendor_token,
+        import::ListChangesRequest {
+            entity_types: vec![import::EntityType::Attendance.into()],
+            ..Default::default()
+        },
+        1,
+    )
+    .await;
+    assert_eq!(attendance_only.len(), 1);
+    assert_eq!(
+        attendance_only[0].entity_type(),
+        import::EntityType::Attendance
+    );
+
+    // A token of other filters is refused; a vendor without changes.read
+    // or without the grant reads nothing.
+    let first = f
+        .import
+        .list_changes(with_token(
+            &vendor_token,
+            import::ListChangesRequest {
+                school_id: f.school.clone(),
+                page_size: 1,
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let status = f
+        .import
+        .list_changes(with_token(
+            &vendor_token,
+            import::ListChangesRequest {
+                school_id: f.school.clone(),
+                exclude_own: true,
+                page_token: first.next_page_token,
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&status), ["page_token"]);
+    let status = f
+        .import
+        .list_changes(with_token(
+            &other,
+            import::ListChangesRequest {
+                school_id: f.school.clone(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    let stranger = vendor(&mut f.builder.identity, &city, &["changes.read"], None).await;
+    let status = f
+        .import
+        .list_changes(with_token(
+            &stranger,
+            import::ListChangesRequest {
+                school_id: f.school.clone(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
 }

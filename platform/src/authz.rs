@@ -102,6 +102,8 @@ pub enum Action {
     ReadStudentRecord,
     /// Post or correct a mark in a subject.
     WriteMark { subject_id: Uuid },
+    /// Record attendance at a lesson of a subject.
+    WriteAttendance { subject_id: Uuid },
     /// Read a school's calendar: years, periods, bells, holidays, timetable.
     ReadSchool,
     /// Read a school's roster (classes, subjects, people).
@@ -141,6 +143,10 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
         Action::WriteMark { subject_id } => {
             relations.teaches_subjects.contains(&subject_id)
                 || relations.granted_vendor_with(SCOPE_MARKS_WRITE)
+        }
+        Action::WriteAttendance { subject_id } => {
+            relations.teaches_subjects.contains(&subject_id)
+                || relations.granted_vendor_with(SCOPE_ATTENDANCE_WRITE)
         }
         Action::ReadSchool => allows(relations, Action::ReadRoster) || relations.school_member,
         Action::ReadRoster => {
@@ -303,6 +309,9 @@ mod tests {
             Action::WriteMark {
                 subject_id: subject(),
             },
+            Action::WriteAttendance {
+                subject_id: subject(),
+            },
             Action::ReadSchool,
             Action::ReadRoster,
             Action::ManageSchedule,
@@ -317,41 +326,44 @@ mod tests {
             Action::ReadAudit,
             Action::ManageCity,
         ];
-        // Columns in the order of `actions`: record, mark, school, roster,
+        // Columns in the order of `actions`: record, mark, attendance, school, roster,
         // schedule, close, teach, class, family, school records, manage
         // roster, audit, city.
         let o = false;
         let x = true;
-        let expected: [(&str, [bool; 13]); 15] = [
-            ("stranger", [o, o, o, o, o, o, o, o, o, o, o, o, o]),
-            ("student", [x, o, o, o, o, o, o, o, x, o, o, o, o]),
-            ("own guardian", [x, o, o, o, o, o, o, o, x, o, o, o, o]),
+        let expected: [(&str, [bool; 14]); 15] = [
+            ("stranger", [o, o, o, o, o, o, o, o, o, o, o, o, o, o]),
+            ("student", [x, o, o, o, o, o, o, o, o, x, o, o, o, o]),
+            ("own guardian", [x, o, o, o, o, o, o, o, o, x, o, o, o, o]),
             (
                 "member of the school",
-                [o, o, x, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, x, o, o, o, o, o, o, o, o, o, o],
             ),
             (
                 "member of the class",
-                [o, o, x, o, o, o, o, x, o, o, o, o, o],
+                [o, o, o, x, o, o, o, o, x, o, o, o, o, o],
             ),
-            ("subject teacher", [x, x, x, x, o, o, x, x, o, o, o, o, o]),
+            (
+                "subject teacher",
+                [x, x, x, x, x, o, o, x, x, o, o, o, o, o],
+            ),
             (
                 "other teacher of the school",
-                [o, o, x, x, o, o, o, x, o, o, o, o, o],
+                [o, o, o, x, x, o, o, o, x, o, o, o, o, o],
             ),
-            ("class teacher", [x, o, x, x, o, o, x, x, o, o, o, o, o]),
-            ("deputy head", [x, o, x, x, x, x, x, x, o, x, o, o, o]),
-            ("director", [x, o, x, x, o, x, o, x, o, x, o, o, o]),
-            ("school admin", [o, o, x, x, x, o, o, x, o, o, x, x, o]),
-            ("city operator", [o, o, x, x, o, o, o, x, o, x, x, x, x]),
-            ("granted vendor", [o, x, x, x, o, o, o, x, o, x, o, o, o]),
+            ("class teacher", [x, o, o, x, x, o, o, x, x, o, o, o, o, o]),
+            ("deputy head", [x, o, o, x, x, x, x, x, x, o, x, o, o, o]),
+            ("director", [x, o, o, x, x, o, x, o, x, o, x, o, o, o]),
+            ("school admin", [o, o, o, x, x, x, o, o, x, o, o, x, x, o]),
+            ("city operator", [o, o, o, x, x, o, o, o, x, o, x, x, x, x]),
+            ("granted vendor", [o, x, x, x, x, o, o, o, x, o, x, o, o, o]),
             (
                 "vendor without a grant",
-                [o, o, o, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, o, o, o, o, o, o, o, o, o, o, o],
             ),
             (
                 "granted vendor without scopes",
-                [o, o, o, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, o, o, o, o, o, o, o, o, o, o, o],
             ),
         ];
         let callers = callers();
@@ -448,6 +460,7 @@ mod tests {
             let actions = [
                 Action::ReadStudentRecord,
                 Action::WriteMark { subject_id: subject() },
+                Action::WriteAttendance { subject_id: subject() },
                 Action::ReadSchool,
                 Action::ReadRoster,
                 Action::ManageSchedule,

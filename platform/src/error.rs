@@ -28,6 +28,13 @@ pub enum Error {
     FailedPrecondition(String),
     #[error("resource exhausted: {0}")]
     ResourceExhausted(String),
+    /// A quota or rate limit: the caller may try again after `retry_after`
+    /// (sent as `google.rpc.RetryInfo`).
+    #[error("resource exhausted: {message}")]
+    RateLimited {
+        message: String,
+        retry_after: std::time::Duration,
+    },
     #[error("deadline exceeded")]
     DeadlineExceeded,
     #[error("unavailable: {0}")]
@@ -71,7 +78,7 @@ impl Error {
             Error::PermissionDenied(_) => Code::PermissionDenied,
             Error::Unauthenticated(_) => Code::Unauthenticated,
             Error::FailedPrecondition(_) => Code::FailedPrecondition,
-            Error::ResourceExhausted(_) => Code::ResourceExhausted,
+            Error::ResourceExhausted(_) | Error::RateLimited { .. } => Code::ResourceExhausted,
             Error::DeadlineExceeded => Code::DeadlineExceeded,
             Error::Unavailable(_) => Code::Unavailable,
             Error::Internal(_) => Code::Internal,
@@ -127,6 +134,14 @@ impl From<Error> for tonic::Status {
                 }
                 tonic::Status::with_error_details(Code::InvalidArgument, message, details)
             }
+            Error::RateLimited {
+                message,
+                retry_after,
+            } => tonic::Status::with_error_details(
+                Code::ResourceExhausted,
+                format!("resource exhausted: {message}"),
+                ErrorDetails::with_retry_info(Some(retry_after)),
+            ),
             Error::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "internal error");
                 tonic::Status::internal("internal error")
@@ -147,7 +162,13 @@ impl From<tonic::Status> for Error {
             Code::PermissionDenied => Error::PermissionDenied(message),
             Code::DeadlineExceeded => Error::DeadlineExceeded,
             Code::Unavailable => Error::Unavailable(message),
-            Code::ResourceExhausted => Error::ResourceExhausted(message),
+            Code::ResourceExhausted => match status.get_details_retry_info() {
+                Some(retry) => Error::RateLimited {
+                    message,
+                    retry_after: retry.retry_delay.unwrap_or_default(),
+                },
+                None => Error::ResourceExhausted(message),
+            },
             Code::FailedPrecondition => Error::FailedPrecondition(message),
             Code::AlreadyExists => {
                 Error::AlreadyExists(message.trim_end_matches(" already exists").to_owned())
@@ -219,6 +240,10 @@ mod tests {
             Error::PermissionDenied("people only".into()),
             Error::Unauthenticated("sign in".into()),
             Error::ResourceExhausted("slow down".into()),
+            Error::RateLimited {
+                message: "quota".into(),
+                retry_after: std::time::Duration::from_secs(3),
+            },
             Error::Unavailable("away".into()),
             Error::DeadlineExceeded,
         ] {
@@ -227,6 +252,17 @@ mod tests {
             assert_eq!(back.code(), code);
             assert_eq!(tonic::Status::from(back).code(), code);
         }
+    }
+
+    #[test]
+    fn rate_limits_tell_when_to_try_again() {
+        let status = tonic::Status::from(Error::RateLimited {
+            message: "the vendor's daily quota is spent".into(),
+            retry_after: std::time::Duration::from_secs(90),
+        });
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        let retry = status.get_details_retry_info().expect("retry info");
+        assert_eq!(retry.retry_delay, Some(std::time::Duration::from_secs(90)));
     }
 
     #[test]

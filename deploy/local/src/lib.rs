@@ -21,6 +21,7 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
+pub use otmetka_import::PushLimits;
 pub use seed::{
     DEMO_LOGINS, DemoLogin, DemoScale, DemoSchool, fresh_demo_access_code, seed_demo_school,
 };
@@ -49,6 +50,8 @@ pub struct SuiteConfig {
     pub trusted_proxies: otmetka_gateway::TrustedProxies,
     /// Folder for uploaded files (homework and submissions).
     pub files_dir: PathBuf,
+    /// What one vendor may push through import.
+    pub push_limits: otmetka_import::PushLimits,
 }
 
 impl Storage {
@@ -188,6 +191,7 @@ impl RunningSuite {
             identity_url: identity_url.clone(),
             schedule_url: url_of("schedule"),
             gradebook_url: url_of("gradebook"),
+            push: config.push_limits.clone(),
         };
         tasks.spawn(named(
             "import",

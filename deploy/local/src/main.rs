@@ -88,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
         access_token_ttl: Duration::from_secs(15 * 60),
         // The local suite is reached directly, never through a proxy.
         trusted_proxies: otmetka_gateway::TrustedProxies::default(),
+        push_limits: otmetka_import::PushLimits::default(),
         // Files stay in the data folder, whichever database holds the rest.
         files_dir: config.data_dir.join("attachments"),
     };

@@ -80,6 +80,7 @@ pub fn mark(mark: Mark) -> pb::Mark {
         seen_time: mark.seen_at.map(to_timestamp),
         revision: mark.revision,
         source_vendor_id: optional_id(mark.source_vendor_id),
+        revised_by: mark.revised_by.to_string(),
     }
 }
 

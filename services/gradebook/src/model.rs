@@ -65,6 +65,9 @@ pub struct Mark {
     /// The vendor client whose push posted it; `None` for a teacher's.
     #[serde(default)]
     pub source_vendor_id: Option<Uuid>,
+    /// Who made the latest revision: a person, or a vendor client.
+    #[serde(default)]
+    pub revised_by: Uuid,
 }
 
 /// One recorded change of a mark.
@@ -217,7 +220,8 @@ pub struct VendorRecord {
     pub vendor_record_id: String,
     pub revision: i64,
     pub content_hash: Vec<u8>,
-    pub mark_id: Option<Uuid>,
+    /// The mark, or the attendance record, the key stands for.
+    pub platform_id: Option<Uuid>,
     /// The mark's revision this record left behind.
     pub mark_revision: Option<i32>,
     pub deleted: bool,

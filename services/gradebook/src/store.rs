@@ -16,7 +16,7 @@ use crate::scale::{CustomValue, Scale, ScaleKind};
 
 const MARK_COLUMNS: &str = "id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale, value, \
      status, weight, work_type_id, comment, author_id, request_id, revision, created_at, updated_at, deleted_at, seen_at, \
-     source_vendor_id";
+     source_vendor_id, revised_by";
 
 fn snapshot(mark: &Mark) -> Result<String> {
     serde_json::to_string(mark).map_err(|error| Error::Internal(error.into()))
@@ -46,20 +46,20 @@ macro_rules! put_vendor_record {
         let written = match write.previous {
             None => sqlx::query(
                 "INSERT INTO vendor_records (vendor_id, school_id, record_type, vendor_record_id, revision,
-                                             content_hash, mark_id, mark_revision, deleted, updated_at)
+                                             content_hash, platform_id, mark_revision, deleted, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (vendor_id, school_id, record_type, vendor_record_id) DO NOTHING")
                 .bind(r.vendor_id).bind(r.school_id).bind(&r.record_type).bind(&r.vendor_record_id)
-                .bind(r.revision).bind(&r.content_hash).bind(r.mark_id).bind(r.mark_revision)
+                .bind(r.revision).bind(&r.content_hash).bind(r.platform_id).bind(r.mark_revision)
                 .bind(r.deleted).bind(r.updated_at)
                 .execute(&mut *$tx).await?.rows_affected(),
             Some(previous) => sqlx::query(
-                "UPDATE vendor_records SET revision = $5, content_hash = $6, mark_id = $7, mark_revision = $8,
+                "UPDATE vendor_records SET revision = $5, content_hash = $6, platform_id = $7, mark_revision = $8,
                                            deleted = $9, updated_at = $10
                  WHERE vendor_id = $1 AND school_id = $2 AND record_type = $3 AND vendor_record_id = $4
                    AND revision = $11")
                 .bind(r.vendor_id).bind(r.school_id).bind(&r.record_type).bind(&r.vendor_record_id)
-                .bind(r.revision).bind(&r.content_hash).bind(r.mark_id).bind(r.mark_revision)
+                .bind(r.revision).bind(&r.content_hash).bind(r.platform_id).bind(r.mark_revision)
                 .bind(r.deleted).bind(r.updated_at).bind(previous)
                 .execute(&mut *$tx).await?.rows_affected(),
         };
@@ -87,14 +87,14 @@ pub async fn insert_mark(
         let inserted = sqlx::query(
             "INSERT INTO marks (id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale,
                                 value, status, weight, work_type_id, comment, author_id, request_id, revision,
-                                created_at, updated_at, source_vendor_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                                created_at, updated_at, source_vendor_id, revised_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
              ON CONFLICT (author_id, request_id) DO NOTHING")
             .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
             .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(&mark.scale)
             .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
             .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
-            .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id)
+            .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id).bind(mark.revised_by)
             .execute(&mut *tx).await?.rows_affected();
         if inserted == 1 {
             sqlx::query(
@@ -133,11 +133,12 @@ pub async fn get_mark(db: &Db, id: Uuid) -> Result<Option<Mark>> {
 /// Replaces `before` by `after` (the next revision), keeping both in the
 /// history (with a vendor's record key, when a vendor revised it). Fails if
 /// someone changed the mark since `before` was read.
+/// Stores `after` as the next revision of `before`, made by
+/// `after.revised_by`.
 pub async fn revise_mark(
     db: &Db,
     before: &Mark,
     after: &Mark,
-    author_id: Uuid,
     reason: &str,
     change: &Change,
     vendor: Option<VendorWrite<'_>>,
@@ -150,17 +151,17 @@ pub async fn revise_mark(
         }
         let updated = sqlx::query(
             "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
-                              revision = $8, updated_at = $9, deleted_at = $10
+                              revision = $8, updated_at = $9, deleted_at = $10, revised_by = $11
              WHERE id = $1 AND revision = $2")
             .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
             .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
-            .bind(after.updated_at).bind(after.deleted_at)
+            .bind(after.updated_at).bind(after.deleted_at).bind(after.revised_by)
             .execute(&mut *tx).await?.rows_affected();
         if updated == 1 {
             sqlx::query(
                 "INSERT INTO mark_revisions (mark_id, revision, author_id, created_at, before, after, reason)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(after.id).bind(after.revision).bind(author_id).bind(after.updated_at)
+                .bind(after.id).bind(after.revision).bind(after.revised_by).bind(after.updated_at)
                 .bind(&before_json).bind(&after_json).bind(reason)
                 .execute(&mut *tx).await?;
             record_change!(tx, change);
@@ -428,7 +429,7 @@ pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, Stri
 // Vendor records.
 
 const VENDOR_RECORD_COLUMNS: &str = "vendor_id, school_id, record_type, vendor_record_id, revision, content_hash, \
-     mark_id, mark_revision, deleted, updated_at";
+     platform_id, mark_revision, deleted, updated_at";
 
 /// What is stored for a vendor's record key, if anything.
 pub async fn vendor_record(
@@ -473,8 +474,50 @@ pub async fn vendor_records(
     }))
 }
 
-/// A vendor's stored keys in a school, in vendor record id order after the
-/// page's key, each with the date of the mark it stands for.
+/// How many of a vendor's record keys in a school stand for a live record,
+/// and how many it deleted since `since`: what the deletion safety valve
+/// weighs a request's deletions against.
+pub async fn vendor_deletion_load(
+    db: &Db,
+    vendor_id: Uuid,
+    school_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<(i64, i64)> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT COUNT(*) FILTER (WHERE NOT deleted),
+                COUNT(*) FILTER (WHERE deleted AND updated_at >= $3)
+         FROM vendor_records WHERE vendor_id = $1 AND school_id = $2")
+        .bind(vendor_id).bind(school_id).bind(since).fetch_one(pool).await?))
+}
+
+/// Every vendor's record keys in a school that stand for these marks or
+/// attendance records.
+pub async fn vendor_keys_of(
+    db: &Db,
+    school_id: Uuid,
+    platform_ids: &[Uuid],
+) -> Result<Vec<VendorRecord>> {
+    if platform_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {VENDOR_RECORD_COLUMNS} FROM vendor_records
+         WHERE school_id = $1 AND platform_id IN ({})",
+        placeholders(2, platform_ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(school_id);
+        for id in platform_ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
+}
+
+/// A vendor's stored keys of one record type in a school, in vendor record
+/// id order after the page's key, each with the date of the mark or
+/// attendance record it stands for.
 pub async fn vendor_record_keys(
     db: &Db,
     vendor_id: Uuid,
@@ -493,9 +536,15 @@ pub async fn vendor_record_keys(
         .map(|column| format!("v.{}", column.trim()))
         .collect::<Vec<_>>()
         .join(", ");
+    // The records' own table, named by a constant.
+    let records = if record_type == "attendance" {
+        "attendance"
+    } else {
+        "marks"
+    };
     let sql = format!(
-        "SELECT {columns}, m.lesson_date FROM vendor_records v
-         LEFT JOIN marks m ON m.id = v.mark_id
+        "SELECT {columns}, r.lesson_date FROM vendor_records v
+         LEFT JOIN {records} r ON r.id = v.platform_id
          WHERE v.vendor_id = $1 AND v.school_id = $2 AND v.record_type = $3
            AND ($4 IS NULL OR v.vendor_record_id > $4)
          ORDER BY v.vendor_record_id LIMIT $5"
@@ -574,10 +623,27 @@ pub async fn attendance_at(
     )
 }
 
-/// Records attendance, replacing the student's earlier record of the lesson.
-pub async fn put_attendance(db: &Db, record: &Attendance, change: &Change) -> Result<()> {
+pub async fn get_attendance(db: &Db, id: Uuid) -> Result<Option<Attendance>> {
+    let sql = format!("SELECT {ATTENDANCE_COLUMNS} FROM attendance WHERE id = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Records attendance, replacing the student's earlier record of the
+/// lesson, with a vendor record key's new state when a vendor pushed it.
+pub async fn put_attendance(
+    db: &Db,
+    record: &Attendance,
+    change: &Change,
+    vendor: Option<VendorWrite<'_>>,
+) -> Result<()> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        if let Some(write) = vendor {
+            put_vendor_record!(tx, write);
+        }
         sqlx::query(
             "INSERT INTO attendance (id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date,
                                      kind, late_minutes, reason, author_id, updated_at)

@@ -1,11 +1,13 @@
-//! Import: the vendor-facing gRPC surface. Built so far: the roster pull of
-//! granted schools (served from identity and schedule, which own the data),
-//! vendors' id mappings (kept here) and the push of marks with its receipts
-//! (applied and kept by gradebook). Attendance is refused per record; the
-//! change feed answers UNIMPLEMENTED until built. OneRoster files are not
-//! taken here: the otmetka-oneroster tool loads them through this API.
+//! Import: the vendor-facing gRPC surface. The roster pull of granted
+//! schools (served from identity and schedule, which own the data),
+//! vendors' id mappings (kept here), the push of marks and attendance with
+//! its receipts (applied and kept by gradebook) under per-vendor limits, the
+//! listing of a vendor's stored record keys, and the change feed
+//! (gradebook's, seen by the vendor). OneRoster files are not taken here:
+//! the otmetka-oneroster tool loads them through this API.
 
 mod api;
+mod limits;
 mod model;
 pub mod resolver;
 mod store;
@@ -22,6 +24,7 @@ use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+pub use limits::PushLimits;
 pub use model::EntityKind;
 
 pub const MIGRATIONS: Migrations = Migrations {
@@ -38,6 +41,8 @@ pub struct Settings {
     pub schedule_url: String,
     /// The gradebook: pushed marks are applied there.
     pub gradebook_url: String,
+    /// What one vendor may push.
+    pub push: PushLimits,
 }
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
@@ -58,6 +63,7 @@ pub async fn run(
         schedule,
         gradebook,
         limits.request_timeout,
+        settings.push,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);

@@ -33,6 +33,8 @@ struct Config {
     )]
     gradebook_url: String,
     #[command(flatten)]
+    push: otmetka_import::PushLimits,
+    #[command(flatten)]
     telemetry: TelemetryArgs,
 }
 
@@ -55,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
             identity_url: config.identity.identity_url,
             schedule_url: config.schedule_url,
             gradebook_url: config.gradebook_url,
+            push: config.push,
         };
         otmetka_import::run(settings, listener, shutdown).await
     })

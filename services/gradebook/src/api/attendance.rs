@@ -18,7 +18,7 @@ use crate::model::{Attendance, AttendanceKind};
 use crate::store;
 
 pub const ATTENDANCE: &str = "attendance";
-const MAX_LATE_MINUTES: i32 = 240;
+pub(super) const MAX_LATE_MINUTES: i32 = 240;
 
 impl GradebookApi {
     pub(super) async fn set_attendance(
@@ -79,7 +79,7 @@ impl GradebookApi {
         let place = self
             .student(
                 &ctx,
-                identity::Action::WriteMark,
+                identity::Action::WriteAttendance,
                 student_id,
                 Some(subject_id),
                 Some(lesson_date),
@@ -137,7 +137,7 @@ impl GradebookApi {
             change_kind,
             Some(payload),
         );
-        store::put_attendance(&self.db, &record, &change).await?;
+        store::put_attendance(&self.db, &record, &change, None).await?;
         Ok(pb::SetAttendanceResponse {
             record: Some(convert::attendance(record)),
         })

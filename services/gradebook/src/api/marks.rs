@@ -22,11 +22,11 @@ use otmetka_platform::grpc::access::StudentPlace;
 pub const MAX_REQUEST_ID_CHARS: usize = 100;
 pub const MARK: &str = "mark";
 
-/// The change-feed row of a mark's new state.
+/// The change-feed row of a mark's new state (a withdrawn mark is kept,
+/// with who withdrew it and when).
 pub fn mark_change(mark: &Mark, kind: ChangeKind) -> Change {
-    let payload =
-        (kind != ChangeKind::Deleted).then(|| convert::mark(mark.clone()).encode_to_vec());
-    Change::new(mark.school_id, MARK, mark.id, kind, payload)
+    let payload = convert::mark(mark.clone()).encode_to_vec();
+    Change::new(mark.school_id, MARK, mark.id, kind, Some(payload))
 }
 
 /// A value (or a status instead of one) checked against the subject's scale.
@@ -208,6 +208,7 @@ impl GradebookApi {
             deleted_at: None,
             seen_at: None,
             source_vendor_id: None,
+            revised_by: author_id,
         };
         let stored = store::insert_mark(
             &self.db,
@@ -369,9 +370,9 @@ impl GradebookApi {
             .await?;
         after.revision = before.revision + 1;
         after.updated_at = Utc::now();
-        let author = ctx.person_id()?;
+        after.revised_by = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Updated);
-        store::revise_mark(&self.db, &before, &after, author, &reason, &change, None).await?;
+        store::revise_mark(&self.db, &before, &after, &reason, &change, None).await?;
         tracing::info!(mark_id = %after.id, revision = after.revision, "mark corrected");
         Ok(pb::UpdateMarkResponse {
             mark: Some(convert::mark(after)),
@@ -397,9 +398,9 @@ impl GradebookApi {
         after.revision = before.revision + 1;
         after.updated_at = now;
         after.deleted_at = Some(now);
-        let author = ctx.person_id()?;
+        after.revised_by = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Deleted);
-        store::revise_mark(&self.db, &before, &after, author, &reason, &change, None).await?;
+        store::revise_mark(&self.db, &before, &after, &reason, &change, None).await?;
         tracing::info!(mark_id = %after.id, "mark withdrawn");
         Ok(pb::DeleteMarkResponse {
             mark: Some(convert::mark(after)),

@@ -9,6 +9,7 @@ mod reopen;
 mod results;
 mod setup;
 mod vendor;
+mod vendor_attendance;
 mod vendor_keys;
 mod week;
 

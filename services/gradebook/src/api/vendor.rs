@@ -1,11 +1,12 @@
-//! Vendors' marks, pushed through import. Each record is keyed by the
-//! vendor's own id and carries the vendor's revision; it goes through the
-//! same checks and writes as a teacher's mark (scale, lesson, locks,
+//! Vendors' marks and attendance, pushed through import. Each record is
+//! keyed by the vendor's own id and carries the vendor's revision; it goes
+//! through the same checks and writes as a teacher's (scale, lesson, locks,
 //! history, change feed), and the key's new state is stored in the same
-//! transaction as the mark, so a replay after any failure is recognised.
+//! transaction as the mark or attendance record, so a replay after any
+//! failure is recognised.
 
 use chrono::Utc;
-use otmetka_platform::authz::SCOPE_MARKS_WRITE;
+use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
 use otmetka_platform::error::{FieldViolation, Violations};
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
@@ -28,19 +29,22 @@ pub const MAX_VENDOR_RECORDS: usize = 500;
 pub const MAX_VENDOR_RECORD_ID_CHARS: usize = 128;
 pub const MAX_LISTED_RECORDS: usize = 1000;
 const RECORD_TYPE_MARK: &str = "mark";
+const RECORD_TYPE_ATTENDANCE: &str = "attendance";
+/// How far back a vendor's deletions count towards the safety valve.
+const DELETION_WINDOW_HOURS: i64 = 1;
 /// Kept in a mark's history when the vendor gives no reason of its own.
 const DEFAULT_REASON: &str = "Изменено во внешнем журнале";
 
 /// Why a record was refused, in the vendor API's stable codes.
 #[derive(Debug)]
-struct Refusal {
+pub(super) struct Refusal {
     code: &'static str,
     field: &'static str,
     message: String,
 }
 
 impl Refusal {
-    fn new(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
         Self {
             code,
             field,
@@ -48,11 +52,14 @@ impl Refusal {
         }
     }
 
-    fn not_granted() -> Self {
+    fn not_granted(kind: RecordKind) -> Self {
         Self::new(
             "NOT_GRANTED",
             "",
-            "the school has not granted this vendor marks.write, or the student is not its",
+            format!(
+                "the school has not granted this vendor {}, or the student is not its",
+                kind.scope()
+            ),
         )
     }
 
@@ -72,7 +79,7 @@ impl Refusal {
 
 /// A record's failure: refused (an answer for that record alone), or the
 /// platform failed (the call fails, and the vendor sends the batch again).
-enum Failure {
+pub(super) enum Failure {
     Refused(Refusal),
     Broken(Error),
 }
@@ -91,7 +98,7 @@ impl From<Refusal> for Failure {
 
 /// Turns the mark checks' errors into the refusals a vendor reads; others
 /// stay failures.
-fn refused(error: Error) -> Failure {
+pub(super) fn refused(error: Error) -> Failure {
     match error {
         Error::InvalidArgument(violations) => {
             Failure::Refused(Refusal::of_violation(&violations[0]))
@@ -103,7 +110,7 @@ fn refused(error: Error) -> Failure {
     }
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> Failure {
+pub(super) fn invalid(field: &'static str, message: impl Into<String>) -> Failure {
     Failure::Refused(Refusal::new("INVALID_FIELD", field, message))
 }
 
@@ -142,7 +149,7 @@ fn parse_mark(mark: &pb::VendorMark) -> Result<Wanted, Failure> {
 
 /// The content a revision stands for: the same revision sent again must
 /// hash alike, whatever its expected revision.
-fn content_hash(record: &pb::VendorRecord) -> Vec<u8> {
+pub(super) fn content_hash(record: &pb::VendorRecord) -> Vec<u8> {
     let content = pb::VendorRecord {
         expected_revision: None,
         ..record.clone()
@@ -150,14 +157,14 @@ fn content_hash(record: &pb::VendorRecord) -> Vec<u8> {
     Sha256::digest(content.encode_to_vec()).to_vec()
 }
 
-fn result_of(
+pub(super) fn result_of(
     outcome: pb::VendorRecordOutcome,
     stored: Option<&VendorRecord>,
 ) -> pb::VendorRecordResult {
     pb::VendorRecordResult {
         outcome: outcome.into(),
-        mark_id: stored
-            .and_then(|s| s.mark_id)
+        platform_id: stored
+            .and_then(|s| s.platform_id)
             .map(|id| id.to_string())
             .unwrap_or_default(),
         stored_revision: stored.map_or(0, |s| s.revision),
@@ -166,12 +173,79 @@ fn result_of(
     }
 }
 
+/// The kinds of vendor record, each with its own keys and write scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RecordKind {
+    Mark,
+    Attendance,
+}
+
+impl RecordKind {
+    fn of(record_type: i32) -> Option<Self> {
+        match pb::VendorRecordType::try_from(record_type) {
+            Ok(pb::VendorRecordType::Mark) => Some(RecordKind::Mark),
+            Ok(pb::VendorRecordType::Attendance) => Some(RecordKind::Attendance),
+            _ => None,
+        }
+    }
+
+    /// The name its keys are stored under.
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Mark => RECORD_TYPE_MARK,
+            RecordKind::Attendance => RECORD_TYPE_ATTENDANCE,
+        }
+    }
+
+    pub(super) fn scope(self) -> &'static str {
+        match self {
+            RecordKind::Mark => SCOPE_MARKS_WRITE,
+            RecordKind::Attendance => SCOPE_ATTENDANCE_WRITE,
+        }
+    }
+
+    fn action(self) -> identity::Action {
+        match self {
+            RecordKind::Mark => identity::Action::WriteMark,
+            RecordKind::Attendance => identity::Action::WriteAttendance,
+        }
+    }
+
+    fn student_field(self) -> &'static str {
+        match self {
+            RecordKind::Mark => "mark.student_id",
+            RecordKind::Attendance => "attendance.student_id",
+        }
+    }
+}
+
 /// The vendor and school a batch is for.
 #[derive(Clone, Copy)]
-struct Batch {
-    vendor_id: Uuid,
-    school_id: Uuid,
-    dry_run: bool,
+pub(super) struct Batch {
+    pub(super) vendor_id: Uuid,
+    pub(super) school_id: Uuid,
+    pub(super) dry_run: bool,
+    /// The deletion safety valve is shut: deletions that would withdraw a
+    /// live record are refused.
+    valve_shut: Option<DeletionLoad>,
+}
+
+/// What the deletion safety valve weighed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DeletionLoad {
+    /// Live records withdrawn by the request's deletions and by the
+    /// vendor's deletions within the window.
+    withdrawn: i64,
+    /// The vendor's records in the school at the window's start: live now,
+    /// or deleted within the window.
+    base: i64,
+}
+
+/// Whether withdrawing `load.withdrawn` of `load.base` records within the
+/// window is more than the vendor may without confirming: more than the
+/// `allowance`, and more than the `share` of the base.
+fn exceeds_deletion_limit(load: DeletionLoad, share: f64, allowance: i64) -> bool {
+    load.withdrawn > allowance && load.withdrawn as f64 > share * load.base as f64
 }
 
 impl GradebookApi {
@@ -192,10 +266,24 @@ impl GradebookApi {
                 format!("must hold 1–{MAX_VENDOR_RECORDS} records"),
             ));
         }
+        let vendor_id = ctx.principal.id;
+        let valve_shut = match self.deletion_load(vendor_id, school_id, &request).await? {
+            Some(load)
+                if exceeds_deletion_limit(
+                    load,
+                    request.max_deletion_share,
+                    i64::from(request.deletion_allowance.max(0)),
+                ) =>
+            {
+                Some(load)
+            }
+            _ => None,
+        };
         let batch = Batch {
-            vendor_id: ctx.principal.id,
+            vendor_id,
             school_id,
             dry_run: request.dry_run,
+            valve_shut,
         };
         let mut results = Vec::with_capacity(request.records.len());
         for record in &request.records {
@@ -213,6 +301,45 @@ impl GradebookApi {
             results.push(result);
         }
         Ok(pb::ApplyVendorRecordsResponse { results })
+    }
+
+    /// How many live records the request's deletions would withdraw, with
+    /// those the vendor withdrew in the school within the window; `None`
+    /// when the request deletes nothing live or the valve is off.
+    async fn deletion_load(
+        &self,
+        vendor_id: Uuid,
+        school_id: Uuid,
+        request: &pb::ApplyVendorRecordsRequest,
+    ) -> Result<Option<DeletionLoad>> {
+        if request.confirm_deletions || request.max_deletion_share <= 0.0 {
+            return Ok(None);
+        }
+        let mut withdrawing = 0;
+        for kind in [RecordKind::Mark, RecordKind::Attendance] {
+            let ids: Vec<String> = request
+                .records
+                .iter()
+                .filter(|r| r.delete && RecordKind::of(r.record_type) == Some(kind))
+                .map(|r| r.vendor_record_id.clone())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let stored =
+                store::vendor_records(&self.db, vendor_id, school_id, kind.as_str(), &ids).await?;
+            withdrawing += stored.iter().filter(|s| !s.deleted).count() as i64;
+        }
+        if withdrawing == 0 {
+            return Ok(None);
+        }
+        let since = Utc::now() - chrono::Duration::hours(DELETION_WINDOW_HOURS);
+        let (live, recently_deleted) =
+            store::vendor_deletion_load(&self.db, vendor_id, school_id, since).await?;
+        Ok(Some(DeletionLoad {
+            withdrawn: withdrawing + recently_deleted,
+            base: live + recently_deleted,
+        }))
     }
 
     async fn apply_vendor_record(
@@ -234,15 +361,75 @@ impl GradebookApi {
         if record.expected_revision.is_some_and(|e| e < 0) {
             return Err(invalid("expected_revision", "must not be negative"));
         }
+        let kind = RecordKind::of(record.record_type)
+            .ok_or_else(|| invalid("record_type", "is required"))?;
         let stored = store::vendor_record(
             &self.db,
             batch.vendor_id,
             batch.school_id,
-            RECORD_TYPE_MARK,
+            kind.as_str(),
             &record.vendor_record_id,
         )
         .await?;
-        let current = match stored.as_ref().and_then(|s| s.mark_id) {
+        match kind {
+            RecordKind::Mark => self.apply_vendor_mark(ctx, batch, record, stored).await,
+            RecordKind::Attendance => {
+                self.apply_vendor_attendance(ctx, batch, record, stored)
+                    .await
+            }
+        }
+    }
+
+    /// Judges a record against its key's stored state once access is
+    /// settled: a result when there is nothing to write (a replay, an older
+    /// revision), a refusal (a conflict, or a deletion the safety valve
+    /// holds back), or `None` to go on and write.
+    pub(super) fn judge(
+        batch: Batch,
+        record: &pb::VendorRecord,
+        stored: Option<&VendorRecord>,
+        hash: &[u8],
+    ) -> Result<Option<pb::VendorRecordResult>, Failure> {
+        let outcome = verdict(
+            stored.map(|s| (s.revision, s.content_hash.as_slice())),
+            record.revision,
+            hash,
+            record.expected_revision,
+        );
+        match outcome {
+            Verdict::Unchanged => Ok(Some(result_of(
+                pb::VendorRecordOutcome::Unchanged,
+                stored,
+            ))),
+            Verdict::Stale => Ok(Some(result_of(pb::VendorRecordOutcome::Stale, stored))),
+            Verdict::Conflict { field, message } => {
+                Err(Refusal::new("VERSION_CONFLICT", field, message).into())
+            }
+            Verdict::Apply => match batch.valve_shut {
+                Some(load) if record.delete && stored.is_some_and(|s| !s.deleted) => {
+                    Err(Refusal::new(
+                        "DELETION_LIMIT",
+                        "delete",
+                        format!(
+                            "this would withdraw {} of the vendor's {} records in the school within {DELETION_WINDOW_HOURS} h; send it again with confirm_deletions if that is meant",
+                            load.withdrawn, load.base
+                        ),
+                    )
+                    .into())
+                }
+                _ => Ok(None),
+            },
+        }
+    }
+
+    async fn apply_vendor_mark(
+        &self,
+        ctx: &CallContext,
+        batch: Batch,
+        record: &pb::VendorRecord,
+        stored: Option<VendorRecord>,
+    ) -> Result<pb::VendorRecordResult, Failure> {
+        let current = match stored.as_ref().and_then(|s| s.platform_id) {
             Some(id) => store::get_mark(&self.db, id).await?,
             None => None,
         };
@@ -256,6 +443,7 @@ impl GradebookApi {
                     self.vendor_student(
                         ctx,
                         batch,
+                        RecordKind::Mark,
                         parsed.student_id,
                         parsed.subject_id,
                         parsed.lesson_date,
@@ -270,6 +458,7 @@ impl GradebookApi {
                 self.vendor_student(
                     ctx,
                     batch,
+                    RecordKind::Mark,
                     mark.student_id,
                     mark.subject_id,
                     mark.lesson_date,
@@ -277,44 +466,20 @@ impl GradebookApi {
                 .await?,
             ),
             (_, None) => {
-                self.vendor_school(ctx, batch.school_id).await?;
+                self.vendor_school(ctx, batch.school_id, RecordKind::Mark)
+                    .await?;
                 None
             }
         };
         let hash = content_hash(record);
-        let outcome = verdict(
-            stored
-                .as_ref()
-                .map(|s| (s.revision, s.content_hash.as_slice())),
-            record.revision,
-            &hash,
-            record.expected_revision,
-        );
-        match outcome {
-            Verdict::Unchanged => {
-                return Ok(result_of(
-                    pb::VendorRecordOutcome::Unchanged,
-                    stored.as_ref(),
-                ));
-            }
-            Verdict::Stale => {
-                return Ok(result_of(pb::VendorRecordOutcome::Stale, stored.as_ref()));
-            }
-            Verdict::Conflict { field, message } => {
-                return Err(Refusal::new("VERSION_CONFLICT", field, message).into());
-            }
-            Verdict::Apply => {}
+        if let Some(result) = Self::judge(batch, record, stored.as_ref(), &hash)? {
+            return Ok(result);
         }
         if let (Some(stored), Some(mark)) = (&stored, &current)
             && stored.mark_revision != Some(mark.revision)
             && !store::vendors_override_teachers(&self.db, batch.school_id).await?
         {
-            return Err(Refusal::new(
-                "OVERRIDDEN_BY_TEACHER",
-                "",
-                "a teacher changed this mark in the journal; it is no longer the vendor's",
-            )
-            .into());
+            return Err(overridden());
         }
         let next = VendorRecord {
             vendor_id: batch.vendor_id,
@@ -323,7 +488,7 @@ impl GradebookApi {
             vendor_record_id: record.vendor_record_id.clone(),
             revision: record.revision,
             content_hash: hash,
-            mark_id: current.as_ref().map(|m| m.id),
+            platform_id: current.as_ref().map(|m| m.id),
             mark_revision: current.as_ref().map(|m| m.revision),
             deleted: record.delete,
             updated_at: Utc::now(),
@@ -359,21 +524,33 @@ impl GradebookApi {
             // A deletion of a key without a live mark only moves the key on,
             // so an older revision arriving later stays stale.
             _ => {
-                if !batch.dry_run {
-                    store::put_vendor_record(
-                        &self.db,
-                        VendorWrite {
-                            record: &next,
-                            previous,
-                        },
-                    )
-                    .await
-                    .map_err(refused_race)?;
-                }
+                self.put_key(batch, &next, previous).await?;
                 next
             }
         };
         Ok(result_of(pb::VendorRecordOutcome::Accepted, Some(&next)))
+    }
+
+    /// Stores a key's next state that changes nothing in the journal (a
+    /// dry run stores nothing).
+    pub(super) async fn put_key(
+        &self,
+        batch: Batch,
+        next: &VendorRecord,
+        previous: Option<i64>,
+    ) -> Result<(), Failure> {
+        if batch.dry_run {
+            return Ok(());
+        }
+        store::put_vendor_record(
+            &self.db,
+            VendorWrite {
+                record: next,
+                previous,
+            },
+        )
+        .await
+        .map_err(refused_race)
     }
 
     /// Creates the key's mark, or corrects the live one it stands for.
@@ -393,6 +570,7 @@ impl GradebookApi {
     ) -> Result<VendorRecord, Failure> {
         after.revision = before.revision + 1;
         after.updated_at = after.deleted_at.unwrap_or_else(Utc::now);
+        after.revised_by = batch.vendor_id;
         let next = VendorRecord {
             mark_revision: Some(after.revision),
             ..next
@@ -403,7 +581,6 @@ impl GradebookApi {
                 &self.db,
                 before,
                 &after,
-                batch.vendor_id,
                 reason,
                 &change,
                 Some(VendorWrite {
@@ -475,17 +652,7 @@ impl GradebookApi {
                 after.weight = weight;
                 after.comment = wanted.comment.trim().to_owned();
                 if after == before {
-                    if !batch.dry_run {
-                        store::put_vendor_record(
-                            &self.db,
-                            VendorWrite {
-                                record: &next,
-                                previous,
-                            },
-                        )
-                        .await
-                        .map_err(refused_race)?;
-                    }
+                    self.put_key(batch, &next, previous).await?;
                     return Ok(next);
                 }
                 self.ensure_open(ctx, place, before.subject_id, before.lesson_date)
@@ -528,10 +695,11 @@ impl GradebookApi {
                     deleted_at: None,
                     seen_at: None,
                     source_vendor_id: Some(batch.vendor_id),
+                    revised_by: batch.vendor_id,
                 };
                 // A dry run names no mark it did not make.
                 let next = VendorRecord {
-                    mark_id: (!batch.dry_run).then_some(mark.id),
+                    platform_id: (!batch.dry_run).then_some(mark.id),
                     mark_revision: Some(mark.revision),
                     ..next
                 };
@@ -571,14 +739,15 @@ impl GradebookApi {
                 format!("must hold 1–{MAX_LISTED_RECORDS} ids"),
             ));
         }
-        if self.vendor_school(&ctx, school_id).await.is_err() {
+        let kind = RecordKind::of(request.record_type).unwrap_or(RecordKind::Mark);
+        if self.vendor_school(&ctx, school_id, kind).await.is_err() {
             return Err(Error::not_found("school"));
         }
         let records = store::vendor_records(
             &self.db,
             ctx.principal.id,
             school_id,
-            RECORD_TYPE_MARK,
+            kind.as_str(),
             &request.vendor_record_ids,
         )
         .await?;
@@ -588,7 +757,10 @@ impl GradebookApi {
                 .map(|record| pb::VendorRecordState {
                     vendor_record_id: record.vendor_record_id,
                     revision: record.revision,
-                    mark_id: record.mark_id.map(|id| id.to_string()).unwrap_or_default(),
+                    platform_id: record
+                        .platform_id
+                        .map(|id| id.to_string())
+                        .unwrap_or_default(),
                     deleted: record.deleted,
                     update_time: Some(to_timestamp(record.updated_at)),
                 })
@@ -596,36 +768,32 @@ impl GradebookApi {
         })
     }
 
-    /// Allows the vendor to write the student's marks in the subject on the
-    /// day, in the batch's school. Refusals and unknown students read alike.
-    async fn vendor_student(
+    /// Allows the vendor to write the student's marks (or attendance) in the
+    /// subject on the day, in the batch's school. Refusals and unknown
+    /// students read alike.
+    pub(super) async fn vendor_student(
         &self,
         ctx: &CallContext,
         batch: Batch,
+        kind: RecordKind,
         student_id: Uuid,
         subject_id: Uuid,
         date: chrono::NaiveDate,
     ) -> Result<StudentPlace, Failure> {
         let place = match self
-            .student(
-                ctx,
-                identity::Action::WriteMark,
-                student_id,
-                Some(subject_id),
-                Some(date),
-            )
+            .student(ctx, kind.action(), student_id, Some(subject_id), Some(date))
             .await
         {
             Ok(place) => place,
             Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
-                return Err(Refusal::not_granted().into());
+                return Err(Refusal::not_granted(kind).into());
             }
             Err(other) => return Err(other.into()),
         };
         if place.school_id != batch.school_id {
             return Err(Refusal::new(
                 "UNRESOLVED_REFERENCE",
-                "mark.student_id",
+                kind.student_field(),
                 "the student is not in this school",
             )
             .into());
@@ -634,10 +802,15 @@ impl GradebookApi {
     }
 
     /// Allows a deletion that names no student: the vendor's token must
-    /// carry marks.write and the school must have granted it.
-    async fn vendor_school(&self, ctx: &CallContext, school_id: Uuid) -> Result<(), Failure> {
-        if !ctx.principal.has_scope(SCOPE_MARKS_WRITE) {
-            return Err(Refusal::not_granted().into());
+    /// carry the kind's write scope and the school must have granted it.
+    pub(super) async fn vendor_school(
+        &self,
+        ctx: &CallContext,
+        school_id: Uuid,
+        kind: RecordKind,
+    ) -> Result<(), Failure> {
+        if !ctx.principal.has_scope(kind.scope()) {
+            return Err(Refusal::not_granted(kind).into());
         }
         match self
             .school(ctx, identity::Action::ReadSchool, school_id)
@@ -645,19 +818,70 @@ impl GradebookApi {
         {
             Ok(()) => Ok(()),
             Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
-                Err(Refusal::not_granted().into())
+                Err(Refusal::not_granted(kind).into())
             }
             Err(other) => Err(other.into()),
         }
     }
 }
 
+/// A teacher's change stands against the vendor's.
+pub(super) fn overridden() -> Failure {
+    Refusal::new(
+        "OVERRIDDEN_BY_TEACHER",
+        "",
+        "a teacher changed this record in the journal; it is no longer the vendor's",
+    )
+    .into()
+}
+
 /// A push of the same key racing this one won; the vendor resends.
-fn refused_race(error: Error) -> Failure {
+pub(super) fn refused_race(error: Error) -> Failure {
     match error {
         Error::FailedPrecondition(message) => {
             Failure::Refused(Refusal::new("VERSION_CONFLICT", "revision", message))
         }
         other => Failure::Broken(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(withdrawn: i64, base: i64) -> DeletionLoad {
+        DeletionLoad { withdrawn, base }
+    }
+
+    #[test]
+    fn the_valve_trips_only_above_both_the_allowance_and_the_share() {
+        // A tenth of 1,000 records, with 100 always allowed.
+        assert!(!exceeds_deletion_limit(load(100, 1000), 0.1, 100));
+        assert!(exceeds_deletion_limit(load(101, 1000), 0.1, 100));
+        // A small school: the allowance decides.
+        assert!(!exceeds_deletion_limit(load(20, 20), 0.1, 100));
+        // A large school: the share decides.
+        assert!(!exceeds_deletion_limit(load(900, 10_000), 0.1, 100));
+        assert!(exceeds_deletion_limit(load(1001, 10_000), 0.1, 100));
+    }
+
+    proptest::proptest! {
+        /// Withdrawing more never passes where withdrawing less tripped.
+        #[test]
+        fn withdrawing_more_never_passes_where_less_tripped(
+            withdrawn in 0i64..10_000,
+            more in 0i64..10_000,
+            base in 0i64..100_000,
+            share in 0.0f64..1.0,
+            allowance in 0i64..1_000,
+        ) {
+            if exceeds_deletion_limit(load(withdrawn, base), share, allowance) {
+                proptest::prop_assert!(exceeds_deletion_limit(
+                    load(withdrawn + more, base),
+                    share,
+                    allowance
+                ));
+            }
+        }
     }
 }

@@ -857,6 +857,9 @@ impl IdentityApi {
             Ok(pb::Action::WriteMark) => Action::WriteMark {
                 subject_id: subject()?,
             },
+            Ok(pb::Action::WriteAttendance) => Action::WriteAttendance {
+                subject_id: subject()?,
+            },
             Ok(pb::Action::ReadSchool) => Action::ReadSchool,
             Ok(pb::Action::ReadRoster) => Action::ReadRoster,
             Ok(pb::Action::ManageSchedule) => Action::ManageSchedule,
@@ -872,7 +875,10 @@ impl IdentityApi {
             }
         };
         match action {
-            Action::ReadStudentRecord | Action::WriteMark { .. } | Action::ActAsFamily => {
+            Action::ReadStudentRecord
+            | Action::WriteMark { .. }
+            | Action::WriteAttendance { .. }
+            | Action::ActAsFamily => {
                 self.check_student_access(&ctx, &request.student_id, date, action)
                     .await
             }

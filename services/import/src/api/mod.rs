@@ -1,10 +1,12 @@
 //! The gRPC face of import: who the vendor is, then the roster pull
 //! (`roster`, and `calendar` for periods and lessons), the id mappings
-//! (`mappings`), the push of marks (`push`) and the listing of stored
-//! record keys (`records`). RPCs not built yet answer UNIMPLEMENTED from the
+//! (`mappings`), the push of marks and attendance (`push`), the listing of
+//! stored record keys (`records`) and the change feed (`changes`). RPCs not
+//! built yet answer UNIMPLEMENTED from the
 //! generated stubs.
 
 mod calendar;
+mod changes;
 mod enrollments;
 mod existing;
 mod mappings;
@@ -30,6 +32,7 @@ use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::limits::{Limiter, PushLimits};
 use crate::store::Scope;
 
 /// Import reads every roster fact from identity and schedule on the
@@ -47,6 +50,7 @@ pub struct ImportApi {
     /// How long answering one pushed message may take (the server's limit
     /// for a request): a stream lives longer than any one request.
     message_timeout: Duration,
+    limiter: Limiter,
 }
 
 impl ImportApi {
@@ -56,6 +60,7 @@ impl ImportApi {
         schedule: ScheduleServiceClient<Channel>,
         gradebook: GradebookServiceClient<Channel>,
         message_timeout: Duration,
+        push_limits: PushLimits,
     ) -> Self {
         Self {
             db,
@@ -63,6 +68,7 @@ impl ImportApi {
             schedule,
             gradebook,
             message_timeout,
+            limiter: Limiter::new(push_limits, push::MAX_OPERATIONS as u32),
         }
     }
 }
@@ -186,6 +192,7 @@ impl ImportService for ImportApi {
         if !ctx.principal.is_client() {
             return Err(Error::PermissionDenied("only vendor clients push records".into()).into());
         }
+        let permit = self.limiter.open_stream(ctx.principal.id)?;
         let mut incoming = request.into_inner();
         let (sender, receiver) = tokio::sync::mpsc::channel(RECEIPTS_AHEAD);
         let api = self.clone();
@@ -193,7 +200,8 @@ impl ImportService for ImportApi {
         // from its last receipt then knows exactly what was applied.
         tokio::spawn(
             async move {
-                loop {
+                let _permit = permit;
+                for carried in 0.. {
                     let message = match incoming.message().await {
                         Ok(Some(message)) => message,
                         Ok(None) => break,
@@ -206,7 +214,10 @@ impl ImportService for ImportApi {
                         deadline: Some(Deadline(Instant::now() + api.message_timeout)),
                         ..ctx.clone()
                     };
-                    let answer = api.push_batch(&ctx, message).await.map_err(Status::from);
+                    let answer = api
+                        .push_batch(&ctx, carried, message)
+                        .await
+                        .map_err(Status::from);
                     let failed = answer.is_err();
                     if sender.send(answer).await.is_err() || failed {
                         break;
@@ -234,5 +245,11 @@ impl ImportService for ImportApi {
         request: Request<pb::DeleteIdMappingsRequest>,
     ) -> Reply<pb::DeleteIdMappingsResponse> {
         vendor_call!(self, request, delete_mappings)
+    }
+    async fn list_changes(
+        &self,
+        request: Request<pb::ListChangesRequest>,
+    ) -> Reply<pb::ListChangesResponse> {
+        vendor_call!(self, request, list_changes)
     }
 }

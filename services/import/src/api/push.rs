@@ -1,14 +1,15 @@
-//! Pushing marks: each message of the stream is checked operation by
-//! operation, the vendor's own ids resolved through its mappings, and the
-//! operations of each school sent to gradebook in one call on the vendor's
-//! own token. Gradebook applies them under its own rules and keeps each
-//! record key's state with the mark, so the receipts are exactly what is
-//! stored, and a replay answers the same.
+//! Pushing marks and attendance: each message of the stream is taken from
+//! the vendor's rate and quota, checked operation by operation, the
+//! vendor's own ids resolved through its mappings, and the operations of
+//! each school sent to gradebook in one call on the vendor's own token.
+//! Gradebook applies them under its own rules and keeps each record key's
+//! state with the mark or attendance record, so the receipts are exactly
+//! what is stored, and a replay answers the same.
 
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use otmetka_platform::authz::SCOPE_MARKS_WRITE;
+use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
@@ -43,18 +44,30 @@ fn invalid(field: &str, message: impl Into<String>) -> pb::RecordError {
 /// Where a resolved platform id goes in the record sent to gradebook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
-    Student,
-    Subject,
-    Lesson,
+    MarkStudent,
+    MarkSubject,
+    MarkLesson,
+    AttendanceStudent,
+    AttendanceLesson,
 }
 
 impl Slot {
     fn field(self) -> &'static str {
         match self {
-            Slot::Student => "mark.student",
-            Slot::Subject => "mark.subject",
-            Slot::Lesson => "mark.lesson",
+            Slot::MarkStudent => "mark.student",
+            Slot::MarkSubject => "mark.subject",
+            Slot::MarkLesson => "mark.lesson",
+            Slot::AttendanceStudent => "attendance.student",
+            Slot::AttendanceLesson => "attendance.lesson",
         }
+    }
+}
+
+/// The scope a vendor's token needs to push records of a type.
+fn write_scope(record_type: gradebook::VendorRecordType) -> &'static str {
+    match record_type {
+        gradebook::VendorRecordType::Attendance => SCOPE_ATTENDANCE_WRITE,
+        _ => SCOPE_MARKS_WRITE,
     }
 }
 
@@ -64,6 +77,13 @@ struct Draft {
     school_id: Uuid,
     record: gradebook::VendorRecord,
     references: Vec<(Slot, Reference)>,
+}
+
+impl Draft {
+    fn record_type(&self) -> gradebook::VendorRecordType {
+        gradebook::VendorRecordType::try_from(self.record.record_type)
+            .unwrap_or(gradebook::VendorRecordType::Mark)
+    }
 }
 
 /// A platform id as given, or the vendor's external id to resolve.
@@ -98,41 +118,119 @@ fn entity(
 fn draft(operation: &pb::RecordOperation) -> Result<Draft, pb::RecordError> {
     let school_id = Uuid::parse_str(&operation.school_id)
         .map_err(|_| invalid("school_id", "must be an id (UUID)"))?;
-    match pb::RecordType::try_from(operation.record_type) {
-        Ok(pb::RecordType::Mark) => {}
-        Ok(pb::RecordType::Attendance) => {
-            return Err(record_error(
-                "UNSUPPORTED_RECORD_TYPE",
-                "record_type",
-                "attendance records are not taken yet",
-            ));
-        }
+    let record_type = match pb::RecordType::try_from(operation.record_type) {
+        Ok(pb::RecordType::Mark) => gradebook::VendorRecordType::Mark,
+        Ok(pb::RecordType::Attendance) => gradebook::VendorRecordType::Attendance,
         _ => return Err(invalid("record_type", "is required")),
-    }
+    };
     let delete = match pb::RecordAction::try_from(operation.action) {
         Ok(pb::RecordAction::Upsert) => false,
         Ok(pb::RecordAction::Delete) => true,
         _ => return Err(invalid("action", "is required")),
     };
     let mut references = Vec::new();
-    let mark = match (&operation.payload, delete) {
-        (_, true) => None,
-        (Some(pb::record_operation::Payload::Mark(mark)), false) => {
-            Some(vendor_mark(mark, &mut references)?)
-        }
-        (_, false) => return Err(invalid("mark", "is required for an upsert of a mark")),
+    let mut record = gradebook::VendorRecord {
+        vendor_record_id: operation.vendor_record_id.clone(),
+        revision: operation.revision,
+        expected_revision: operation.expected_revision,
+        delete,
+        reason: operation.reason.clone(),
+        record_type: record_type.into(),
+        ..Default::default()
     };
+    use pb::record_operation::Payload;
+    match (record_type, &operation.payload) {
+        _ if delete => {}
+        (gradebook::VendorRecordType::Mark, Some(Payload::Mark(mark))) => {
+            record.mark = Some(vendor_mark(mark, &mut references)?);
+        }
+        (gradebook::VendorRecordType::Mark, _) => {
+            return Err(invalid("mark", "is required for an upsert of a mark"));
+        }
+        (_, Some(Payload::Attendance(attendance))) => {
+            record.attendance = Some(vendor_attendance(attendance, &mut references)?);
+        }
+        (_, _) => {
+            return Err(invalid(
+                "attendance",
+                "is required for an upsert of an attendance record",
+            ));
+        }
+    }
     Ok(Draft {
         school_id,
-        record: gradebook::VendorRecord {
-            vendor_record_id: operation.vendor_record_id.clone(),
-            revision: operation.revision,
-            expected_revision: operation.expected_revision,
-            delete,
-            mark,
-            reason: operation.reason.clone(),
-        },
+        record,
         references,
+    })
+}
+
+/// A lesson by platform id or by the vendor's external id.
+fn lesson(
+    lesson: Option<&pb::LessonRef>,
+    slot: Slot,
+    references: &mut Vec<(Slot, Reference)>,
+) -> Result<String, pb::RecordError> {
+    let reference = match lesson.and_then(|l| l.reference.as_ref()) {
+        None => return Ok(String::new()),
+        Some(pb::lesson_ref::Reference::LessonId(id)) => pb::entity_ref::Reference::Id(id.clone()),
+        Some(pb::lesson_ref::Reference::ExternalId(id)) => {
+            pb::entity_ref::Reference::ExternalId(id.clone())
+        }
+        Some(pb::lesson_ref::Reference::Slot(_)) => {
+            return Err(invalid(
+                &format!("{}.slot", slot.field()),
+                "lessons by slot are not taken yet; use the lesson's id",
+            ));
+        }
+    };
+    entity(
+        Some(&pb::EntityRef {
+            reference: Some(reference),
+        }),
+        slot,
+        EntityKind::Lesson,
+        references,
+    )
+}
+
+fn vendor_attendance(
+    attendance: &pb::AttendanceRecord,
+    references: &mut Vec<(Slot, Reference)>,
+) -> Result<gradebook::VendorAttendance, pb::RecordError> {
+    let student_id = entity(
+        attendance.student.as_ref(),
+        Slot::AttendanceStudent,
+        EntityKind::Student,
+        references,
+    )?;
+    if attendance.lesson.is_none() {
+        return Err(invalid("attendance.lesson", "is required"));
+    }
+    let lesson_id = lesson(
+        attendance.lesson.as_ref(),
+        Slot::AttendanceLesson,
+        references,
+    )?;
+    let (kind, late_minutes) = match pb::AttendanceStatus::try_from(attendance.status) {
+        Ok(pb::AttendanceStatus::Absent) => (gradebook::AttendanceKind::Absent, 0),
+        Ok(pb::AttendanceStatus::Ill) => (gradebook::AttendanceKind::Ill, 0),
+        Ok(pb::AttendanceStatus::Excused) => (gradebook::AttendanceKind::Excused, 0),
+        Ok(pb::AttendanceStatus::Late) => {
+            let late_by = attendance.late_by.unwrap_or_default();
+            if late_by.seconds < 0 || late_by.nanos != 0 || late_by.seconds % 60 != 0 {
+                return Err(invalid("attendance.late_by", "must be whole minutes"));
+            }
+            let minutes = i32::try_from(late_by.seconds / 60).unwrap_or(i32::MAX);
+            (gradebook::AttendanceKind::Late, minutes)
+        }
+        _ => return Err(invalid("attendance.status", "is required")),
+    };
+    Ok(gradebook::VendorAttendance {
+        student_id,
+        lesson_id,
+        kind: kind.into(),
+        late_minutes,
+        reason: attendance.reason.clone(),
     })
 }
 
@@ -148,41 +246,17 @@ fn vendor_mark(
     }
     let student_id = entity(
         mark.student.as_ref(),
-        Slot::Student,
+        Slot::MarkStudent,
         EntityKind::Student,
         references,
     )?;
     let subject_id = entity(
         mark.subject.as_ref(),
-        Slot::Subject,
+        Slot::MarkSubject,
         EntityKind::Subject,
         references,
     )?;
-    let lesson_id = match mark.lesson.as_ref().and_then(|l| l.reference.as_ref()) {
-        None => String::new(),
-        Some(pb::lesson_ref::Reference::LessonId(id)) => entity(
-            Some(&pb::EntityRef {
-                reference: Some(pb::entity_ref::Reference::Id(id.clone())),
-            }),
-            Slot::Lesson,
-            EntityKind::Lesson,
-            references,
-        )?,
-        Some(pb::lesson_ref::Reference::ExternalId(id)) => entity(
-            Some(&pb::EntityRef {
-                reference: Some(pb::entity_ref::Reference::ExternalId(id.clone())),
-            }),
-            Slot::Lesson,
-            EntityKind::Lesson,
-            references,
-        )?,
-        Some(pb::lesson_ref::Reference::Slot(_)) => {
-            return Err(invalid(
-                "mark.lesson.slot",
-                "lessons by slot are not taken yet; use the lesson's id",
-            ));
-        }
-    };
+    let lesson_id = lesson(mark.lesson.as_ref(), Slot::MarkLesson, references)?;
     if mark.date.is_empty() {
         return Err(invalid("mark.date", "is required"));
     }
@@ -207,6 +281,11 @@ fn vendor_field(field: &str) -> &str {
         "mark.subject_id" => "mark.subject",
         "mark.lesson_id" => "mark.lesson",
         "mark.lesson_date" => "mark.date",
+        "attendance.student_id" => "attendance.student",
+        "attendance.lesson_id" => "attendance.lesson",
+        "attendance.late_minutes" => "attendance.late_by",
+        "attendance.kind" => "attendance.status",
+        "delete" => "action",
         other => other,
     }
 }
@@ -239,7 +318,7 @@ fn receipt_of(
     }
     .into();
     receipt.stored_revision = result.stored_revision;
-    receipt.platform_id = result.mark_id;
+    receipt.platform_id = result.platform_id;
     receipt.deleted = result.deleted;
     if !result.error_code.is_empty() {
         receipt.errors = vec![record_error(
@@ -252,10 +331,12 @@ fn receipt_of(
 }
 
 impl ImportApi {
-    /// Answers one message of the stream: one receipt per operation, in order.
+    /// Answers one message of the stream, the stream having carried
+    /// `carried` before it: one receipt per operation, in order.
     pub(super) async fn push_batch(
         &self,
         ctx: &CallContext,
+        carried: u64,
         request: pb::PushRecordsRequest,
     ) -> Result<pb::PushRecordsResponse> {
         if !(1..=MAX_OPERATIONS).contains(&request.operations.len()) {
@@ -264,7 +345,11 @@ impl ImportApi {
                 format!("must hold 1–{MAX_OPERATIONS} operations"),
             ));
         }
+        self.limiter.check_stream_length(carried)?;
         let vendor_id = ctx.principal.id;
+        self.limiter
+            .take(&self.db, vendor_id, request.operations.len())
+            .await?;
         let mut answers: Vec<Option<Result<_, pb::RecordError>>> =
             vec![None; request.operations.len()];
         let mut schools: BTreeMap<Uuid, Vec<(usize, Draft)>> = BTreeMap::new();
@@ -280,14 +365,21 @@ impl ImportApi {
         for (school_id, drafts) in schools {
             // Asked before any mapping is read, so a vendor without the
             // grant learns nothing about the school, not even what it mapped.
-            if !self.may_push_marks(ctx, school_id).await? {
-                for (index, _) in drafts {
-                    answers[index] = Some(Err(record_error(
-                        NOT_GRANTED,
-                        "",
-                        "the school has not granted this vendor marks.write",
-                    )));
-                }
+            let granted = self.school_granted(ctx, school_id).await?;
+            let (drafts, refused): (Vec<_>, Vec<_>) = drafts.into_iter().partition(|(_, draft)| {
+                granted && ctx.principal.has_scope(write_scope(draft.record_type()))
+            });
+            for (index, draft) in refused {
+                answers[index] = Some(Err(record_error(
+                    NOT_GRANTED,
+                    "",
+                    format!(
+                        "the school has not granted this vendor {}",
+                        write_scope(draft.record_type())
+                    ),
+                )));
+            }
+            if drafts.is_empty() {
                 continue;
             }
             let references: Vec<Reference> = drafts
@@ -329,6 +421,9 @@ impl ImportApi {
                     school_id: school_id.to_string(),
                     records,
                     dry_run: request.dry_run,
+                    max_deletion_share: self.limiter.limits().max_deletion_share,
+                    deletion_allowance: self.limiter.limits().deletion_allowance,
+                    confirm_deletions: request.confirm_deletions,
                 })?)
                 .await?
                 .into_inner()
@@ -370,51 +465,61 @@ impl ImportApi {
                 format!("must hold 1–{MAX_RECEIPT_KEYS} keys"),
             ));
         }
-        if !self.may_push_marks(&ctx, school_id).await? {
+        if !self.school_granted(&ctx, school_id).await? {
             return Err(Error::not_found("school"));
         }
-        let mark_ids: Vec<String> = request
-            .keys
-            .iter()
-            .filter(|key| key.record_type == i32::from(pb::RecordType::Mark))
-            .map(|key| key.vendor_record_id.clone())
-            .collect();
-        let stored = if mark_ids.is_empty() {
-            Vec::new()
-        } else {
-            self.gradebook
+        let mut receipts = Vec::new();
+        let mut found = Vec::new();
+        for (record_type, kind) in [
+            (pb::RecordType::Mark, gradebook::VendorRecordType::Mark),
+            (
+                pb::RecordType::Attendance,
+                gradebook::VendorRecordType::Attendance,
+            ),
+        ] {
+            let ids: Vec<String> = request
+                .keys
+                .iter()
+                .filter(|key| key.record_type == i32::from(record_type))
+                .map(|key| key.vendor_record_id.clone())
+                .collect();
+            if ids.is_empty() || !ctx.principal.has_scope(write_scope(kind)) {
+                continue;
+            }
+            let stored = self
+                .gradebook
                 .clone()
                 .list_vendor_records(ctx.forward(gradebook::ListVendorRecordsRequest {
                     school_id: school_id.to_string(),
-                    vendor_record_ids: mark_ids,
+                    vendor_record_ids: ids,
+                    record_type: kind.into(),
                 })?)
                 .await?
                 .into_inner()
-                .records
-        };
+                .records;
+            for state in stored {
+                found.push((i32::from(record_type), state.vendor_record_id.clone()));
+                receipts.push(pb::Receipt {
+                    school_id: school_id.to_string(),
+                    record_type: record_type.into(),
+                    vendor_record_id: state.vendor_record_id,
+                    revision: state.revision,
+                    status: pb::ReceiptStatus::Accepted.into(),
+                    stored_revision: state.revision,
+                    platform_id: state.platform_id,
+                    deleted: state.deleted,
+                    errors: Vec::new(),
+                    process_time: state.update_time,
+                });
+            }
+        }
         let not_found = request
             .keys
             .into_iter()
             .filter(|key| {
-                key.record_type != i32::from(pb::RecordType::Mark)
-                    || !stored
-                        .iter()
-                        .any(|s| s.vendor_record_id == key.vendor_record_id)
-            })
-            .collect();
-        let receipts = stored
-            .into_iter()
-            .map(|state| pb::Receipt {
-                school_id: school_id.to_string(),
-                record_type: pb::RecordType::Mark.into(),
-                vendor_record_id: state.vendor_record_id,
-                revision: state.revision,
-                status: pb::ReceiptStatus::Accepted.into(),
-                stored_revision: state.revision,
-                platform_id: state.mark_id,
-                deleted: state.deleted,
-                errors: Vec::new(),
-                process_time: state.update_time,
+                !found
+                    .iter()
+                    .any(|(t, id)| *t == key.record_type && *id == key.vendor_record_id)
             })
             .collect();
         Ok(pb::GetReceiptsResponse {
@@ -423,10 +528,13 @@ impl ImportApi {
         })
     }
 
-    /// The vendor's token carries marks.write and the school granted it
-    /// (among the vendor's own grants, which identity lists to it alone).
-    async fn may_push_marks(&self, ctx: &CallContext, school_id: Uuid) -> Result<bool> {
-        if !ctx.principal.has_scope(SCOPE_MARKS_WRITE) {
+    /// The school granted the vendor access (among the vendor's own grants,
+    /// which identity lists to it alone) and its token may write something.
+    async fn school_granted(&self, ctx: &CallContext, school_id: Uuid) -> Result<bool> {
+        if ![SCOPE_MARKS_WRITE, SCOPE_ATTENDANCE_WRITE]
+            .iter()
+            .any(|scope| ctx.principal.has_scope(scope))
+        {
             return Ok(false);
         }
         let school_id = school_id.to_string();
@@ -458,13 +566,13 @@ impl ImportApi {
 }
 
 fn fill(record: &mut gradebook::VendorRecord, slot: Slot, id: Uuid) {
-    let Some(mark) = record.mark.as_mut() else {
-        return;
-    };
-    let target = match slot {
-        Slot::Student => &mut mark.student_id,
-        Slot::Subject => &mut mark.subject_id,
-        Slot::Lesson => &mut mark.lesson_id,
+    let target = match (slot, record.mark.as_mut(), record.attendance.as_mut()) {
+        (Slot::MarkStudent, Some(mark), _) => &mut mark.student_id,
+        (Slot::MarkSubject, Some(mark), _) => &mut mark.subject_id,
+        (Slot::MarkLesson, Some(mark), _) => &mut mark.lesson_id,
+        (Slot::AttendanceStudent, _, Some(attendance)) => &mut attendance.student_id,
+        (Slot::AttendanceLesson, _, Some(attendance)) => &mut attendance.lesson_id,
+        _ => return,
     };
     *target = id.to_string();
 }
@@ -506,7 +614,7 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(draft.references.len(), 1);
-        assert_eq!(draft.references[0].0, Slot::Student);
+        assert_eq!(draft.references[0].0, Slot::MarkStudent);
         let sent = draft.record.mark.unwrap();
         assert!(sent.student_id.is_empty());
         assert!(Uuid::parse_str(&sent.subject_id).is_ok());
@@ -530,16 +638,52 @@ mod tests {
 
         let mut attendance = operation(None);
         attendance.record_type = pb::RecordType::Attendance.into();
-        assert_eq!(
-            draft(&attendance).unwrap_err().code,
-            "UNSUPPORTED_RECORD_TYPE"
-        );
+        assert_eq!(draft(&attendance).unwrap_err().field, "attendance");
+
+        let mut mismatched = operation(Some(pb::record_operation::Payload::Mark(mark())));
+        mismatched.record_type = pb::RecordType::Attendance.into();
+        assert_eq!(draft(&mismatched).unwrap_err().field, "attendance");
 
         let mut heavy = mark();
         heavy.weight = 2.5;
         let error =
             draft(&operation(Some(pb::record_operation::Payload::Mark(heavy)))).unwrap_err();
         assert_eq!(error.field, "mark.weight");
+    }
+
+    #[test]
+    fn attendance_names_its_lesson_and_whole_minutes_late() {
+        let mut operation = operation(Some(pb::record_operation::Payload::Attendance(
+            pb::AttendanceRecord {
+                student: Some(pb::EntityRef {
+                    reference: Some(pb::entity_ref::Reference::ExternalId("s-1".into())),
+                }),
+                lesson: Some(pb::LessonRef {
+                    reference: Some(pb::lesson_ref::Reference::ExternalId("l-1".into())),
+                }),
+                status: pb::AttendanceStatus::Late.into(),
+                late_by: Some(prost_types::Duration {
+                    seconds: 600,
+                    nanos: 0,
+                }),
+                ..Default::default()
+            },
+        )));
+        operation.record_type = pb::RecordType::Attendance.into();
+        let parsed = draft(&operation).unwrap();
+        let slots: Vec<Slot> = parsed.references.iter().map(|(slot, _)| *slot).collect();
+        assert_eq!(slots, [Slot::AttendanceStudent, Slot::AttendanceLesson]);
+        assert_eq!(parsed.record.attendance.unwrap().late_minutes, 10);
+
+        if let Some(pb::record_operation::Payload::Attendance(attendance)) =
+            operation.payload.as_mut()
+        {
+            attendance.late_by = Some(prost_types::Duration {
+                seconds: 90,
+                nanos: 0,
+            });
+        }
+        assert_eq!(draft(&operation).unwrap_err().field, "attendance.late_by");
     }
 
     #[test]
