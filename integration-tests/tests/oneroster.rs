@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{Days, Utc};
-use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, Term, academic_year_start, with_token};
+use otmetka_integration_tests::{Options as SandboxOptions, Sandbox};
+use otmetka_local::PushLimits;
 use otmetka_oneroster::{Auth, Options, Summary, load};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
@@ -41,7 +42,11 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
-    let sandbox = Sandbox::start().await.expect("sandbox");
+    fixture_with(SandboxOptions::default()).await
+}
+
+async fn fixture_with(options: SandboxOptions) -> Fixture {
+    let sandbox = Sandbox::start_with(options).await.expect("sandbox");
     let mut b = SchoolBuilder::new(&sandbox, "Школа с файлами OneRoster")
         .await
         .unwrap();
@@ -585,12 +590,10 @@ async fn malformed_rows_are_reported_by_file_line_and_field_and_the_good_rows_lo
     assert!(!summary.complete());
 }
 
-#[tokio::test]
-async fn an_interrupted_load_goes_on_where_it_stopped_and_loads_nothing_twice() {
-    let mut f = fixture().await;
+/// The set with 200 line items due today, a result of each for each
+/// student: 600 results, two messages.
+async fn large_set(f: &mut Fixture) -> PathBuf {
     let mut files = f.set().await;
-    // 200 line items due today or earlier in the term, a result of each
-    // for each student: 600 results, two messages.
     let mut items = String::from(
         "sourcedId,status,dateLastModified,title,assignDate,dueDate,classSourcedId,categorySourcedId\n",
     );
@@ -612,7 +615,37 @@ async fn an_interrupted_load_goes_on_where_it_stopped_and_loads_nothing_twice() 
     }
     files.insert("lineItems.csv".into(), items);
     files.insert("results.csv".into(), results);
-    let input = f.write("set", &files);
+    f.write("set", &files)
+}
+
+#[tokio::test]
+async fn a_load_the_platform_paces_opens_its_stream_again_and_goes_on() {
+    // Each stream may carry one message: the second fails the stream with
+    // RESOURCE_EXHAUSTED, and the load opens another.
+    let mut f = fixture_with(SandboxOptions {
+        push_limits: Some(PushLimits {
+            messages_per_stream: 1,
+            ..PushLimits::default()
+        }),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let input = large_set(&mut f).await;
+    let summary = f.load(&f.options(&input)).await;
+    assert_eq!(
+        (summary.accepted, summary.rejected),
+        (600, 0),
+        "{summary:?}"
+    );
+    for n in 0..3 {
+        assert_eq!(f.marks_of(n).await.len(), 200);
+    }
+}
+
+#[tokio::test]
+async fn an_interrupted_load_goes_on_where_it_stopped_and_loads_nothing_twice() {
+    let mut f = fixture().await;
+    let input = large_set(&mut f).await;
     let options = Options {
         stop_after_messages: Some(1),
         ..f.options(&input)

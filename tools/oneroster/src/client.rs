@@ -214,19 +214,22 @@ impl Client {
             .context("opening the push stream")?
             .into_inner();
         let mut pending: VecDeque<(usize, T)> = VecDeque::new();
+        let mut closed = false;
         loop {
-            let next = if pending.len() < IN_FLIGHT {
+            let next = if pending.len() < IN_FLIGHT && !closed {
                 messages.next()
             } else {
                 None
             };
             if let Some((message, tag)) = next {
                 let count = message.operations.len();
-                sender
-                    .send(message)
-                    .await
-                    .map_err(|_| anyhow::anyhow!("the push stream closed"))?;
-                pending.push_back((count, tag));
+                if sender.send(message).await.is_ok() {
+                    pending.push_back((count, tag));
+                } else {
+                    // The server ended the stream: the receipts still to
+                    // come, then its status, say why.
+                    closed = true;
+                }
                 continue;
             }
             let Some((count, tag)) = pending.pop_front() else {
@@ -244,6 +247,10 @@ impl Client {
                 );
             }
             acknowledged(tag, reply.receipts)?;
+        }
+        if closed {
+            replies.message().await.context("the push stream failed")?;
+            bail!("the push stream closed before all records were sent");
         }
         drop(sender);
         Ok(())

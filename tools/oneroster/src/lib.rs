@@ -13,6 +13,7 @@ pub mod marks;
 pub mod plan;
 mod progress;
 pub mod rejects;
+mod retry;
 pub mod roster;
 mod send;
 pub mod state;

@@ -14,6 +14,7 @@ use crate::manifest::Manifest;
 use crate::plan::{Files, Known, Step};
 use crate::progress::Progress;
 use crate::rejects::Report;
+use crate::retry;
 use crate::send::{Progressing, Sender};
 use crate::state::State;
 
@@ -199,6 +200,7 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
         school_id: school_id.clone(),
         run,
         summary,
+        withdrawn: 0,
     };
     sender.map_ids(mapping_files).await?;
     if !options.dry_run {
@@ -206,7 +208,24 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
         let known = known_ids(sender.client.mappings(&school_id).await?);
         marks = files.mark_steps(&manifest, &school_id, &known);
     }
-    sender.push_marks(marks.files, withdrawals).await?;
+    // A stream refused for a while (the vendor's rate, an unavailable
+    // server) is opened again after the wait it asks for, from the last
+    // acknowledged row.
+    // Failures count in a row: a stream that got anywhere resets them (the
+    // platform also ends streams that carried their share of messages).
+    let mut failures = 0;
+    let mut done = sender.done();
+    while let Err(error) = sender.push_marks(marks.files.clone(), &withdrawals).await {
+        if sender.done() > done {
+            done = sender.done();
+            failures = 0;
+        }
+        let Some(wait) = retry::wait(&error, failures) else {
+            return Err(error);
+        };
+        failures += 1;
+        tokio::time::sleep(wait).await;
+    }
     let Sender {
         mut summary, run, ..
     } = sender;

@@ -117,9 +117,16 @@ pub struct Sender<'a> {
     pub school_id: String,
     pub run: Progressing<'a>,
     pub summary: Summary,
+    /// Withdrawals acknowledged so far (they are sent last, in order).
+    pub withdrawn: usize,
 }
 
 impl Sender<'_> {
+    /// Rows and withdrawals acknowledged so far: how far the load got.
+    pub fn done(&self) -> u64 {
+        self.run.state.acknowledged.values().sum::<u64>() + self.withdrawn as u64
+    }
+
     /// Stores the roster files' id mappings, a call per batch.
     pub async fn map_ids(&mut self, files: Vec<FileSteps<pb::IdMapping>>) -> anyhow::Result<()> {
         for file in files {
@@ -170,10 +177,11 @@ impl Sender<'_> {
 
     /// Pushes the gradebook files' operations, then `withdrawals`, on one
     /// stream; files without operations only have their rejects written.
+    /// Called again after a failure, it goes on from what was acknowledged.
     pub async fn push_marks(
         &mut self,
         files: Vec<FileSteps<pb::RecordOperation>>,
-        withdrawals: Vec<(pb::RecordOperation, Origin)>,
+        withdrawals: &[(pb::RecordOperation, Origin)],
     ) -> anyhow::Result<()> {
         let mut messages = Vec::new();
         let mut trailing = Vec::new();
@@ -196,7 +204,7 @@ impl Sender<'_> {
             self.run
                 .settle(&batch.rejects, Some((&name, batch.through)))?;
         }
-        for chunk in withdrawals.chunks(OPERATIONS_PER_MESSAGE) {
+        for chunk in withdrawals[self.withdrawn..].chunks(OPERATIONS_PER_MESSAGE) {
             let mut batch = Batch::empty(0);
             batch.items = chunk.to_vec();
             messages.push((RESULTS.to_owned(), false, batch));
@@ -228,6 +236,7 @@ impl Sender<'_> {
             });
         let summary = &mut self.summary;
         let run = &mut self.run;
+        let withdrawn = &mut self.withdrawn;
         let mut deletion_limited = false;
         self.client
             .push(requests, |sent, receipts| {
@@ -244,6 +253,7 @@ impl Sender<'_> {
                     run.settle(&rejects, Some((&sent.file, sent.through)))
                 } else {
                     run.bar.advance(count);
+                    *withdrawn += count as usize;
                     run.settle(&rejects, None)
                 }
             })
