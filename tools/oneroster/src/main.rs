@@ -28,7 +28,8 @@ use otmetka_oneroster::{Auth, Options, Summary, load};
 /// code, message, sourcedId); a bad row never stops the good ones. A load
 /// can be interrupted at any time: run the same command again and it goes
 /// on from the last acknowledged rows. Sending a row twice is always safe,
-/// since pushes are idempotent.
+/// since pushes are idempotent. When the platform asks the load to slow
+/// down, or a server goes away for a moment, it waits and goes on itself.
 ///
 /// Exit status: 0 when everything loaded, 3 when some rows were rejected
 /// or the load stopped early (see the report), 1 when the load failed or
