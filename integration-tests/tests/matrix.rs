@@ -328,8 +328,10 @@ enum Rpc {
     ListGradebookChanges,
     ApplyVendorRecords,
     ListVendorRecords,
+    ListVendorRecordKeys,
     PushRecords,
     GetReceipts,
+    ListRecords,
     ListVendorChanges,
     ListReportingPeriods,
     CloseReportingPeriod,
@@ -355,7 +357,7 @@ enum Rpc {
     DeleteIdMappings,
 }
 
-const RPCS: [Rpc; 94] = [
+const RPCS: [Rpc; 96] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -425,8 +427,10 @@ const RPCS: [Rpc; 94] = [
     Rpc::ListGradebookChanges,
     Rpc::ApplyVendorRecords,
     Rpc::ListVendorRecords,
+    Rpc::ListVendorRecordKeys,
     Rpc::PushRecords,
     Rpc::GetReceipts,
+    Rpc::ListRecords,
     Rpc::ListVendorChanges,
     Rpc::ListReportingPeriods,
     Rpc::CloseReportingPeriod,
@@ -582,9 +586,12 @@ fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListVendorChanges => vec![GrantedVendor],
         // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
         // record, read here as absence.
-        Rpc::ApplyVendorRecords | Rpc::ListVendorRecords | Rpc::PushRecords | Rpc::GetReceipts => {
-            vec![GrantedVendor]
-        }
+        Rpc::ApplyVendorRecords
+        | Rpc::ListVendorRecords
+        | Rpc::ListVendorRecordKeys
+        | Rpc::PushRecords
+        | Rpc::GetReceipts
+        | Rpc::ListRecords => vec![GrantedVendor],
     };
     set.into_iter().collect()
 }
@@ -960,6 +967,15 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 },
             ))
             .await),
+        Rpc::ListVendorRecordKeys => ok(g
+            .list_vendor_record_keys(with_token(
+                token,
+                gradebook::ListVendorRecordKeysRequest {
+                    school_id: school,
+                    ..Default::default()
+                },
+            ))
+            .await),
         other => unreachable!("{other:?} is not a gradebook call"),
     }
 }
@@ -1268,6 +1284,15 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                 },
             ))
             .await),
+        Rpc::ListRecords => ok(i
+            .list_records(with_token(
+                token,
+                import::ListRecordsRequest {
+                    school_id: school_id.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
         Rpc::ListVendorChanges => ok(i
             .list_changes(with_token(
                 token,
@@ -1392,7 +1417,8 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListReopenRequests
         | Rpc::ListGradebookChanges
         | Rpc::ApplyVendorRecords
-        | Rpc::ListVendorRecords) => call_gradebook(f, rpc, &token, &unique).await,
+        | Rpc::ListVendorRecords
+        | Rpc::ListVendorRecordKeys) => call_gradebook(f, rpc, &token, &unique).await,
         rpc @ (Rpc::ListReportingPeriods
         | Rpc::CloseReportingPeriod
         | Rpc::ListLessons
@@ -1416,6 +1442,7 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::DeleteIdMappings
         | Rpc::PushRecords
         | Rpc::GetReceipts
+        | Rpc::ListRecords
         | Rpc::ListVendorChanges) => call_import(f, rpc, &token, &unique).await,
         Rpc::GetClass => ok(f
             .identity

@@ -517,6 +517,49 @@ pub async fn vendor_keys_of(
     }))
 }
 
+/// A vendor's stored keys of one record type in a school, in vendor record
+/// id order after the page's key, each with the date of the mark or
+/// attendance record it stands for.
+pub async fn vendor_record_keys(
+    db: &Db,
+    vendor_id: Uuid,
+    school_id: Uuid,
+    record_type: &str,
+    page: &Page,
+) -> Result<Vec<(VendorRecord, Option<NaiveDate>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        record: VendorRecord,
+        lesson_date: Option<NaiveDate>,
+    }
+    let columns = VENDOR_RECORD_COLUMNS
+        .split(", ")
+        .map(|column| format!("v.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The records' own table, named by a constant.
+    let records = if record_type == "attendance" {
+        "attendance"
+    } else {
+        "marks"
+    };
+    let sql = format!(
+        "SELECT {columns}, r.lesson_date FROM vendor_records v
+         LEFT JOIN {records} r ON r.id = v.platform_id
+         WHERE v.vendor_id = $1 AND v.school_id = $2 AND v.record_type = $3
+           AND ($4 IS NULL OR v.vendor_record_id > $4)
+         ORDER BY v.vendor_record_id LIMIT $5"
+    );
+    let rows: Vec<Row> = with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(vendor_id).bind(school_id).bind(record_type).bind(page.after.as_deref())
+        .bind(page.fetch_limit()).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.record, row.lesson_date))
+        .collect())
+}
+
 /// What a vendor record changes in the journal besides its key.
 #[derive(Debug, Clone)]
 pub enum VendorChange {

@@ -1,8 +1,10 @@
 //! Import: the vendor-facing gRPC surface. The roster pull of granted
 //! schools (served from identity and schedule, which own the data),
 //! vendors' id mappings (kept here), the push of marks and attendance with
-//! its receipts (applied and kept by gradebook) under per-vendor limits, and
-//! the change feed (gradebook's, seen by the vendor).
+//! its receipts (applied and kept by gradebook) under per-vendor limits, the
+//! listing of a vendor's stored record keys, and the change feed
+//! (gradebook's, seen by the vendor). OneRoster files are not taken here:
+//! the otmetka-oneroster tool loads them through this API.
 
 mod api;
 mod limits;

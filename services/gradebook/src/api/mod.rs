@@ -10,6 +10,7 @@ mod results;
 mod setup;
 mod vendor;
 mod vendor_attendance;
+mod vendor_keys;
 mod vendor_ledger;
 mod week;
 
@@ -458,5 +459,11 @@ impl GradebookService for GradebookApi {
         request: Request<pb::ListVendorRecordsRequest>,
     ) -> Reply<pb::ListVendorRecordsResponse> {
         handle!(self, request, list_vendor_records)
+    }
+    async fn list_vendor_record_keys(
+        &self,
+        request: Request<pb::ListVendorRecordKeysRequest>,
+    ) -> Reply<pb::ListVendorRecordKeysResponse> {
+        handle!(self, request, list_vendor_record_keys)
     }
 }

@@ -1,7 +1,8 @@
 //! The gRPC face of import: who the vendor is, then the roster pull
 //! (`roster`, and `calendar` for periods and lessons), the id mappings
-//! (`mappings`), the push of marks and attendance (`push`) and the change
-//! feed (`changes`). RPCs not built yet answer UNIMPLEMENTED from the
+//! (`mappings`), the push of marks and attendance (`push`), the listing of
+//! stored record keys (`records`) and the change feed (`changes`). RPCs not
+//! built yet answer UNIMPLEMENTED from the
 //! generated stubs.
 
 mod calendar;
@@ -10,6 +11,7 @@ mod enrollments;
 mod existing;
 mod mappings;
 mod push;
+mod records;
 mod roster;
 mod walk;
 
@@ -231,6 +233,12 @@ impl ImportService for ImportApi {
         request: Request<pb::GetReceiptsRequest>,
     ) -> Reply<pb::GetReceiptsResponse> {
         vendor_call!(self, request, get_receipts)
+    }
+    async fn list_records(
+        &self,
+        request: Request<pb::ListRecordsRequest>,
+    ) -> Reply<pb::ListRecordsResponse> {
+        vendor_call!(self, request, list_records)
     }
     async fn delete_id_mappings(
         &self,
