@@ -42,13 +42,28 @@ pub const MAPPINGS_PER_CALL: usize = 1000;
 pub const IN_FLIGHT: usize = 4;
 const PAGE_SIZE: i32 = 500;
 
-async fn channel(url: &str) -> anyhow::Result<Channel> {
+/// TLS towards the platform beyond the public roots: the city's CA, and
+/// the vendor's certificate where the city requires mutual TLS (PEM).
+#[derive(Debug, Clone, Default)]
+pub struct ClientTls {
+    pub ca: Option<Vec<u8>>,
+    pub certificate_and_key: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+async fn channel(url: &str, tls: &ClientTls) -> anyhow::Result<Channel> {
     let mut endpoint = Endpoint::from_shared(url.to_owned())
         .with_context(|| format!("{url:?} is not a URL"))?
         .connect_timeout(Duration::from_secs(10))
         .tcp_nodelay(true);
     if url.starts_with("https://") {
-        endpoint = endpoint.tls_config(ClientTlsConfig::new().with_webpki_roots())?;
+        let mut config = ClientTlsConfig::new().with_webpki_roots();
+        if let Some(ca) = &tls.ca {
+            config = config.ca_certificate(tonic::transport::Certificate::from_pem(ca));
+        }
+        if let Some((certificate, key)) = &tls.certificate_and_key {
+            config = config.identity(tonic::transport::Identity::from_pem(certificate, key));
+        }
+        endpoint = endpoint.tls_config(config)?;
     }
     endpoint
         .connect()
@@ -62,7 +77,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn connect(import_url: &str, auth: &Auth) -> anyhow::Result<Self> {
+    pub async fn connect(import_url: &str, auth: &Auth, tls: &ClientTls) -> anyhow::Result<Self> {
         let token = match auth {
             Auth::Token(token) => token.clone(),
             Auth::Client {
@@ -70,7 +85,7 @@ impl Client {
                 client_id,
                 client_secret,
             } => {
-                IdentityServiceClient::new(channel(identity_url).await?)
+                IdentityServiceClient::new(channel(identity_url, tls).await?)
                     .get_client_token(identity::GetClientTokenRequest {
                         client_id: client_id.clone(),
                         client_secret: client_secret.clone(),
@@ -82,7 +97,7 @@ impl Client {
                     .access_token
             }
         };
-        let import = ImportServiceClient::new(channel(import_url).await?)
+        let import = ImportServiceClient::new(channel(import_url, tls).await?)
             .max_decoding_message_size(16 * 1024 * 1024)
             .max_encoding_message_size(16 * 1024 * 1024);
         Ok(Self {

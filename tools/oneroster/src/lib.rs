@@ -20,5 +20,5 @@ pub mod state;
 pub mod table;
 pub mod values;
 
-pub use client::Auth;
+pub use client::{Auth, ClientTls};
 pub use load::{OPERATIONS_PER_MESSAGE, Options, Summary, load};

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use otmetka_proto::import::v1 as pb;
 
-use crate::client::{Auth, Client};
+use crate::client::{Auth, Client, ClientTls};
 use crate::deletions;
 use crate::input::Input;
 use crate::manifest::Manifest;
@@ -28,6 +28,8 @@ pub struct Options {
     pub input: PathBuf,
     pub import_url: String,
     pub auth: Auth,
+    /// The city's CA and the vendor's certificate, for https URLs.
+    pub tls: ClientTls,
     /// The school; by default the one school of orgs.csv with a platform id.
     pub school_id: Option<String>,
     /// The rejects report; by default next to the input.
@@ -52,6 +54,7 @@ impl Options {
             input: input.into(),
             import_url: import_url.into(),
             auth,
+            tls: ClientTls::default(),
             school_id: None,
             rejects: None,
             state: None,
@@ -117,7 +120,7 @@ pub async fn load(options: &Options) -> anyhow::Result<Summary> {
     let manifest = Manifest::parse(&input.files["manifest.csv"], &mut early)?;
     let files = Files::read(&manifest, &input.files);
     early.extend(files.rejects.iter().cloned());
-    let mut client = Client::connect(&options.import_url, &options.auth).await?;
+    let mut client = Client::connect(&options.import_url, &options.auth, &options.tls).await?;
     let school_id = match options.school_id.clone().or_else(|| files.school_id()) {
         Some(id) => id,
         None => match client.granted_schools().await?.as_slice() {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use otmetka_oneroster::{Auth, Options, Summary, load};
+use otmetka_oneroster::{Auth, ClientTls, Options, Summary, load};
 
 /// Loads a OneRoster 1.2 CSV set (a directory or a zip with manifest.csv)
 /// into Otmetka through the vendor API, as the vendor whose credentials are
@@ -59,6 +59,17 @@ struct Args {
     /// A vendor access token, instead of client credentials.
     #[arg(long, env = "OTMETKA_TOKEN", hide_env_values = true, conflicts_with_all = ["client_id", "client_secret"])]
     token: Option<String>,
+    /// A CA certificate (PEM) to trust besides the public ones, e.g. the
+    /// city's.
+    #[arg(long, env = "OTMETKA_TLS_CA_FILE")]
+    tls_ca_file: Option<PathBuf>,
+    /// The vendor's client certificate (PEM), where the city requires
+    /// mutual TLS.
+    #[arg(long, env = "OTMETKA_TLS_CERT_FILE", requires = "tls_key_file")]
+    tls_cert_file: Option<PathBuf>,
+    /// The key of that certificate (PEM).
+    #[arg(long, env = "OTMETKA_TLS_KEY_FILE", requires = "tls_cert_file")]
+    tls_key_file: Option<PathBuf>,
     /// The school's platform id; by default the one school in orgs.csv with
     /// a platform id in metadata.otmetka.id.
     #[arg(long)]
@@ -148,7 +159,27 @@ async fn main() -> ExitCode {
         },
         _ => unreachable!("clap requires credentials or a token"),
     };
+    let read = |path: &PathBuf| {
+        std::fs::read(path).map_err(|error| format!("{}: {error}", path.display()))
+    };
+    let tls = (|| -> Result<ClientTls, String> {
+        Ok(ClientTls {
+            ca: args.tls_ca_file.as_ref().map(read).transpose()?,
+            certificate_and_key: match (&args.tls_cert_file, &args.tls_key_file) {
+                (Some(certificate), Some(key)) => Some((read(certificate)?, read(key)?)),
+                _ => None,
+            },
+        })
+    })();
+    let tls = match tls {
+        Ok(tls) => tls,
+        Err(error) => {
+            eprintln!("otmetka-oneroster: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let options = Options {
+        tls,
         school_id: args.school_id,
         rejects: args.rejects,
         state: args.state,
