@@ -31,6 +31,8 @@ pub const MAX_VENDOR_RECORD_ID_CHARS: usize = 128;
 pub const MAX_LISTED_RECORDS: usize = 1000;
 const RECORD_TYPE_MARK: &str = "mark";
 const RECORD_TYPE_ATTENDANCE: &str = "attendance";
+/// Access questions of a batch asked of identity at once.
+const ACCESS_QUESTIONS_AT_ONCE: usize = 8;
 /// How far back a vendor's deletions count towards the safety valve.
 const DELETION_WINDOW_HOURS: i64 = 1;
 /// Kept in a mark's history when the vendor gives no reason of its own.
@@ -320,6 +322,7 @@ impl GradebookApi {
         records: &[pb::VendorRecord],
         mode: Mode,
     ) -> Result<(Vec<pb::VendorRecordResult>, Ledger)> {
+        self.ask_access_ahead(ctx, batch, records).await;
         let mut ledger =
             Ledger::read(&self.db, batch.vendor_id, batch.school_id, records, mode).await?;
         let mut results = Vec::with_capacity(records.len());
@@ -341,6 +344,39 @@ impl GradebookApi {
             results.push(result);
         }
         Ok((results, ledger))
+    }
+
+    /// Asks identity about the batch's new marks' students at once, a few
+    /// questions at a time, rather than one after another as the records
+    /// are decided: the allowances are remembered, so the records then find
+    /// them. A refusal is not remembered; its record asks again and answers
+    /// NOT_GRANTED.
+    async fn ask_access_ahead(
+        &self,
+        ctx: &CallContext,
+        batch: Batch,
+        records: &[pb::VendorRecord],
+    ) {
+        use futures_util::StreamExt;
+        let mut questions: Vec<(Uuid, Uuid, chrono::NaiveDate)> = records
+            .iter()
+            .filter(|r| !r.delete && RecordKind::of(r.record_type) == Some(RecordKind::Mark))
+            .filter_map(|r| r.mark.as_ref())
+            .filter_map(|mark| parse_mark(mark).ok())
+            .map(|wanted| (wanted.student_id, wanted.subject_id, wanted.lesson_date))
+            .collect();
+        questions.sort_unstable();
+        questions.dedup();
+        futures_util::stream::iter(questions)
+            .for_each_concurrent(
+                ACCESS_QUESTIONS_AT_ONCE,
+                |(student, subject, date)| async move {
+                    let _ = self
+                        .vendor_student(ctx, batch, RecordKind::Mark, student, subject, date)
+                        .await;
+                },
+            )
+            .await;
     }
 
     /// How many live records the request's deletions would withdraw, with
