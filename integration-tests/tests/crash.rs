@@ -497,15 +497,15 @@ impl Fixture {
                 "SELECT
                    (SELECT COUNT(*) FROM vendor_records
                      WHERE vendor_id = $1 AND vendor_record_id LIKE $2
-                       AND mark_id IS NOT NULL AND mark_revision = 1 AND NOT deleted),
-                   (SELECT COUNT(*) FROM marks m JOIN vendor_records v ON v.mark_id = m.id
+                       AND platform_id IS NOT NULL AND mark_revision = 1 AND NOT deleted),
+                   (SELECT COUNT(*) FROM marks m JOIN vendor_records v ON v.platform_id = m.id
                      WHERE v.vendor_id = $1 AND v.vendor_record_id LIKE $2
                        AND m.source_vendor_id = $1 AND m.revision = 1 AND m.deleted_at IS NULL),
-                   (SELECT COUNT(DISTINCT mark_id) FROM vendor_records
+                   (SELECT COUNT(DISTINCT platform_id) FROM vendor_records
                      WHERE vendor_id = $1 AND vendor_record_id LIKE $2),
-                   (SELECT COUNT(*) FROM mark_revisions r JOIN vendor_records v ON v.mark_id = r.mark_id
+                   (SELECT COUNT(*) FROM mark_revisions r JOIN vendor_records v ON v.platform_id = r.mark_id
                      WHERE v.vendor_id = $1 AND v.vendor_record_id LIKE $2),
-                   (SELECT COUNT(*) FROM changes c JOIN vendor_records v ON v.mark_id = c.resource_id
+                   (SELECT COUNT(*) FROM changes c JOIN vendor_records v ON v.platform_id = c.resource_id
                      WHERE v.vendor_id = $1 AND v.vendor_record_id LIKE $2 AND c.resource_type = 'mark')")
                 .bind(vendor).bind(&pattern).fetch_one(pool).await.unwrap());
         let expected = operations.len() as i64;
@@ -517,9 +517,9 @@ impl Fixture {
         let (orphan_marks, orphan_keys, orphan_changes): (i64, i64, i64) = with_db!(&self.db, pool => sqlx::query_as(
                 "SELECT
                    (SELECT COUNT(*) FROM marks m WHERE m.source_vendor_id = $1
-                     AND NOT EXISTS (SELECT 1 FROM vendor_records v WHERE v.mark_id = m.id)),
+                     AND NOT EXISTS (SELECT 1 FROM vendor_records v WHERE v.platform_id = m.id)),
                    (SELECT COUNT(*) FROM vendor_records v WHERE v.vendor_id = $1
-                     AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.id = v.mark_id)),
+                     AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.id = v.platform_id)),
                    (SELECT COUNT(*) FROM changes c WHERE c.resource_type = 'mark'
                      AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.id = c.resource_id))")
                 .bind(vendor).fetch_one(pool).await.unwrap());

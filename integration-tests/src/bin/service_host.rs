@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
                 limits,
                 identity_url: setting("IDENTITY_URL")?,
                 schedule_url: setting("SCHEDULE_URL")?,
+                vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
             };
             otmetka_gradebook::run(settings, listener, shutdown).await
         }
@@ -54,6 +55,8 @@ async fn main() -> anyhow::Result<()> {
                 identity_url: setting("IDENTITY_URL")?,
                 schedule_url: setting("SCHEDULE_URL")?,
                 gradebook_url: setting("GRADEBOOK_URL")?,
+                push: otmetka_import::PushLimits::default(),
+                tls: None,
             };
             otmetka_import::run(settings, listener, shutdown).await
         }
