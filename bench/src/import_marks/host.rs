@@ -59,6 +59,7 @@ async fn serve(service: &str) -> anyhow::Result<()> {
             limits: limits.clone(),
             identity_url: setting("IDENTITY_URL")?,
             schedule_url: setting("SCHEDULE_URL")?,
+            vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
         })
     };
     match service {
@@ -73,6 +74,15 @@ async fn serve(service: &str) -> anyhow::Result<()> {
                 identity_url: setting("IDENTITY_URL")?,
                 schedule_url: setting("SCHEDULE_URL")?,
                 gradebook_url: setting("GRADEBOOK_URL")?,
+                push: otmetka_import::PushLimits {
+                    // Unset: production's default rate.
+                    records_per_second: match std::env::var("OTMETKA_HOST_RECORDS_PER_SECOND") {
+                        Ok(rate) => rate.parse()?,
+                        Err(_) => otmetka_import::PushLimits::default().records_per_second,
+                    },
+                    ..otmetka_import::PushLimits::default()
+                },
+                tls: None,
             };
             otmetka_import::run(settings, listener, shutdown).await
         }
@@ -91,7 +101,7 @@ impl Hosted {
     pub async fn start(
         name: &'static str,
         service: &str,
-        env: &[(&str, &str)],
+        env: &[(&str, String)],
     ) -> anyhow::Result<Self> {
         let listen: SocketAddr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let mut command = Command::new(std::env::current_exe()?);

@@ -154,6 +154,7 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
     let city_password = format!("city-{}", uuid::Uuid::now_v7().simple());
     let files = tempfile::tempdir()?;
     let config = SuiteConfig {
+        push_limits: otmetka_import::PushLimits::default(),
         storage: Storage::Postgres(SecretUrl::new(url.clone())),
         gateway_addr: "127.0.0.1:0".parse()?,
         admin: InitialAdmin {
@@ -175,27 +176,61 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
 }
 
 /// Starts gradebook (`gradebook` or `gradebook-unchecked`) and an import
-/// in front of it, each in a process of its own.
+/// in front of it, each in a process of its own; the import takes any
+/// rate, so that the push is measured and not import's rate limit.
 async fn start_pair(
     suite: &RunningSuite,
     url: &str,
     pool: u32,
     gradebook_service: &str,
 ) -> anyhow::Result<(Hosted, Hosted)> {
-    let identity = suite.url_of("identity").context("identity")?;
-    let schedule = suite.url_of("schedule").context("schedule")?;
-    let pool = pool.to_string();
-    let common = [
-        ("DATABASE_URL", url),
-        ("POOL", pool.as_str()),
-        ("IDENTITY_URL", identity),
-        ("SCHEDULE_URL", schedule),
-    ];
-    let gradebook = Hosted::start("gradebook", gradebook_service, &common).await?;
-    let mut env = common.to_vec();
-    env.push(("GRADEBOOK_URL", gradebook.url.as_str()));
-    let import = Hosted::start("import", "import", &env).await?;
+    let gradebook = Hosted::start(
+        "gradebook",
+        gradebook_service,
+        &common_env(suite, url, pool)?,
+    )
+    .await?;
+    let import = start_import(suite, url, pool, &gradebook, Some(UNLIMITED_RATE)).await?;
     Ok((gradebook, import))
+}
+
+/// Records per second an import of (b) and (c) lets one vendor push.
+const UNLIMITED_RATE: &str = "100000000";
+
+/// An import in front of `gradebook`; `rate` records per second for one
+/// vendor, production's default when `None`.
+async fn start_import(
+    suite: &RunningSuite,
+    url: &str,
+    pool: u32,
+    gradebook: &Hosted,
+    rate: Option<&str>,
+) -> anyhow::Result<Hosted> {
+    let mut env = common_env(suite, url, pool)?;
+    env.push(("GRADEBOOK_URL", gradebook.url.clone()));
+    if let Some(rate) = rate {
+        env.push(("RECORDS_PER_SECOND", rate.to_owned()));
+    }
+    Hosted::start("import", "import", &env).await
+}
+
+fn common_env(
+    suite: &RunningSuite,
+    url: &str,
+    pool: u32,
+) -> anyhow::Result<Vec<(&'static str, String)>> {
+    Ok(vec![
+        ("DATABASE_URL", url.to_owned()),
+        ("POOL", pool.to_string()),
+        (
+            "IDENTITY_URL",
+            suite.url_of("identity").context("identity")?.to_owned(),
+        ),
+        (
+            "SCHEDULE_URL",
+            suite.url_of("schedule").context("schedule")?.to_owned(),
+        ),
+    ])
 }
 
 async fn measure(
@@ -301,10 +336,16 @@ async fn measure(
     gradebook_c.stop()?;
 
     // Teachers' marks, quiet and under a vendor's flood.
-    let flood = if args.flood_seconds > 0 {
-        Some(flood_comparison(args, &school, &identity, &rows, &import_b, &gradebook_b).await?)
+    let (flood, rss_flood) = if args.flood_seconds > 0 {
+        // The vendor floods through an import with production's rate limit.
+        let import_f = start_import(suite, url, args.pool, &gradebook_b, None).await?;
+        let flood =
+            flood_comparison(args, &school, &identity, &rows, &import_f, &gradebook_b).await?;
+        let rss = import_f.peak_rss_mib();
+        import_f.stop()?;
+        (Some(flood), Some(rss))
     } else {
-        None
+        (None, None)
     };
     let rss_end = (import_b.peak_rss_mib(), gradebook_b.peak_rss_mib());
 
@@ -386,14 +427,17 @@ async fn measure(
         "- (c)'s processes: import {:.1}, gradebook {:.1}",
         rss_c.0, rss_c.1
     );
-    println!(
-        "- (b)'s processes at the end (after the flood): import {:.1}, gradebook {:.1}",
-        rss_end.0, rss_end.1
-    );
+    if let Some(rss_flood) = rss_flood {
+        println!(
+            "- after the flood: gradebook {:.1}; the flood's import {rss_flood:.1}",
+            rss_end.1
+        );
+    }
     if let Some(flood) = flood {
         println!();
         println!(
-            "teachers' CreateMark ({} teachers, a mark each every {} ms), {} s each:",
+            "teachers' CreateMark ({} teachers, a mark each every {} ms), {} s each; \
+             the vendor floods through an import at production's rate limit:",
             args.teachers, args.teacher_pause, args.flood_seconds
         );
         println!();
@@ -524,7 +568,7 @@ impl Rows {
         let class = &self.classes[student / seed::STUDENTS_PER_CLASS];
         let _ = writeln!(
             out,
-            "{id}\t{school}\t{student}\t{subject}\t{class}\t{date}\t\\N\tfive_point\t{value}\tgraded\t1\t\\N\t\t{vendor}\t\\N\t1\t{now}\t{now}\t\\N\t\\N\t{vendor}",
+            "{id}\t{school}\t{student}\t{subject}\t{class}\t{date}\t\\N\tfive_point\t{value}\tgraded\t1\t\\N\t\t{vendor}\t\\N\t1\t{now}\t{now}\t\\N\t\\N\t{vendor}\t{vendor}",
             id = uuid::Uuid::now_v7(),
             school = self.school_id,
             student = self.students[student],
@@ -565,7 +609,8 @@ async fn copy_rows(
         .copy_in_raw(
             "COPY bench_copy.marks (id, school_id, student_id, subject_id, class_id, lesson_date, \
              lesson_id, scale, value, status, weight, work_type_id, comment, author_id, request_id, \
-             revision, created_at, updated_at, deleted_at, seen_at, source_vendor_id) FROM STDIN",
+             revision, created_at, updated_at, deleted_at, seen_at, source_vendor_id, revised_by) \
+             FROM STDIN",
         )
         .await?;
     for chunk in chunks {
