@@ -78,6 +78,8 @@ impl Hosted {
         command
             .arg(self.service)
             .env("OTMETKA_HOST_LISTEN", self.listen.to_string())
+            // Closed when this test ends, however it ends: the host then exits.
+            .stdin(Stdio::piped())
             .stdout(Stdio::null());
         for (name, value) in &self.env {
             command.env(name, value);

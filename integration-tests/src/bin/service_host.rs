@@ -2,7 +2,8 @@
 //! tests that kill it: `service_host gradebook|import`, configured by
 //! `OTMETKA_HOST_LISTEN` (the address to serve on), `OTMETKA_HOST_DATABASE_URL`,
 //! `OTMETKA_HOST_IDENTITY_URL`, `OTMETKA_HOST_SCHEDULE_URL` and (import)
-//! `OTMETKA_HOST_GRADEBOOK_URL`. It serves until it is killed or stopped.
+//! `OTMETKA_HOST_GRADEBOOK_URL`. It serves until it is killed or stopped,
+//! or its standard input closes (the test that started it has ended).
 
 use std::time::Duration;
 
@@ -36,6 +37,11 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(async move {
         let _ = tokio::signal::ctrl_c().await;
         stop.cancel();
+    });
+    // The test holds our stdin open; when it ends (even killed), so do we.
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(1);
     });
     match service.as_str() {
         "gradebook" => {
