@@ -15,6 +15,7 @@ mod verdict;
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::config::ServerLimits;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::grpc::access::AccessClient;
 use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::{ServeOptions, serve};
 use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookServiceServer;
@@ -22,6 +23,7 @@ use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
 
 pub const MIGRATIONS: Migrations = Migrations {
     postgres: &sqlx::migrate!("migrations/postgres"),
@@ -48,15 +50,39 @@ pub async fn run(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    serve_with(settings, listener, shutdown, AccessClient::new).await
+}
+
+/// As [`run`], but every access question is allowed without identity's
+/// policy (`AccessClient::unchecked`): for benchmarks that measure what the
+/// checks cost. Only builds with the `unchecked-access` feature have it;
+/// the service's binary does not.
+#[cfg(feature = "unchecked-access")]
+pub async fn run_without_access_checks(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    serve_with(settings, listener, shutdown, AccessClient::unchecked).await
+}
+
+async fn serve_with(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+    access: fn(IdentityServiceClient<Channel>) -> AccessClient,
+) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
     let schedule = ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?);
     let calendar = calendar::Calendar::new(schedule, identity.clone());
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
+    let access = access(identity.clone());
     let service = GradebookServiceServer::new(api::GradebookApi::new(
         db.clone(),
         identity,
+        access,
         calendar,
         settings.vendor_batches_at_once,
     ))

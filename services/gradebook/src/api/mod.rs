@@ -50,12 +50,13 @@ impl GradebookApi {
     pub fn new(
         db: Db,
         identity: IdentityServiceClient<Channel>,
+        access: AccessClient,
         calendar: Calendar,
         vendor_batches_at_once: usize,
     ) -> Self {
         Self {
             db,
-            access: AccessClient::new(identity.clone()),
+            access,
             identity,
             calendar,
             weeks: week::week_cache(),
