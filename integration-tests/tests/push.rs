@@ -1469,12 +1469,12 @@ fn applying_a_batch_twice_equals_applying_it_once() {
                     })
                     .collect();
                 runtime.block_on(async {
-                    f.push(batch.clone()).await;
+                    let first = f.push(batch.clone()).await;
                     let once = f.stored(&keys).await;
-                    let again = f.push(batch).await;
+                    let again = f.push(batch.clone()).await;
                     assert!(
                         !statuses(&again).contains(&Accepted),
-                        "a second application changed something: {again:?}"
+                        "a second application changed something:\n{batch:#?}\nfirst: {first:#?}\nagain: {again:#?}"
                     );
                     assert_eq!(f.stored(&keys).await, once);
                 });
@@ -1621,4 +1621,27 @@ async fn a_lesson_may_be_named_by_its_place_in_the_timetable() {
     );
     assert_eq!(f.mark(&receipts[0].platform_id).await.lesson_id, lesson.id);
     assert_eq!(f.attendance_of(0).await[0].lesson_id, lesson.id);
+}
+
+#[tokio::test]
+async fn a_record_moved_to_another_student_withdraws_its_mark_and_posts_a_new_one() {
+    let mut f = fixture().await;
+    let first = f.push(vec![f.upsert("m-0", 1, "s0", "5")]).await;
+    let moved = f.push(vec![f.upsert("m-0", 2, "s1", "4")]).await;
+    assert_eq!(statuses(&moved), [Accepted]);
+    assert_ne!(moved[0].platform_id, first[0].platform_id);
+    assert!(f.marks_of(0).await.is_empty(), "the old mark is withdrawn");
+    let old = f.mark(&first[0].platform_id).await;
+    assert!(old.delete_time.is_some());
+    let now = f.marks_of(1).await;
+    assert_eq!((now.len(), now[0].value.as_str()), (1, "4"));
+    // Sent again, nothing changes.
+    let again = f
+        .push(vec![
+            f.upsert("m-0", 1, "s0", "5"),
+            f.upsert("m-0", 2, "s1", "4"),
+        ])
+        .await;
+    assert_eq!(statuses(&again), [Stale, Unchanged]);
+    assert_eq!(f.marks_of(1).await.len(), 1);
 }

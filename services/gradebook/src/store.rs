@@ -580,6 +580,16 @@ pub enum VendorChange {
         record: Attendance,
         change: Change,
     },
+    /// The key's mark withdrawn and a new one posted in its place (the
+    /// vendor moved its record to another student, subject or lesson).
+    MovedMark {
+        before: Box<Mark>,
+        withdrawn: Box<Mark>,
+        reason: String,
+        withdrawal: Change,
+        mark: Box<Mark>,
+        change: Change,
+    },
 }
 
 /// A vendor record key's next state with what it changes. `previous` is
@@ -616,6 +626,13 @@ pub async fn apply_vendor_writes(db: &Db, writes: &[VendorWrite]) -> Result<()> 
                 }
                 VendorChange::Attendance { record, change } => {
                     put_attendance_row!(tx, record, change);
+                }
+                VendorChange::MovedMark { before, withdrawn, reason, withdrawal, mark, change } => {
+                    if revise_mark_rows!(tx, before.as_ref(), withdrawn.as_ref(), reason.as_str(), withdrawal) != 1
+                        || insert_mark_rows!(tx, mark.as_ref(), change) != 1
+                    {
+                        return Err(raced());
+                    }
                 }
             }
         }

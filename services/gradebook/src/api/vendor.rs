@@ -655,22 +655,90 @@ impl GradebookApi {
         violations.into_result().map_err(refused)?;
         let reading = reading.expect("checked above");
         let now = Utc::now();
+        let new_mark = || Mark {
+            id: Uuid::now_v7(),
+            school_id: batch.school_id,
+            student_id: parsed.student_id,
+            subject_id: parsed.subject_id,
+            class_id: place.class_id,
+            lesson_date: parsed.lesson_date,
+            lesson_id: parsed.lesson_id,
+            scale: scale.kind.as_str().into(),
+            value: reading.value.clone(),
+            status: reading.status.as_str().into(),
+            weight,
+            work_type_id: None,
+            comment: wanted.comment.trim().to_owned(),
+            author_id: batch.vendor_id,
+            request_id: None,
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            seen_at: None,
+            source_vendor_id: Some(batch.vendor_id),
+            revised_by: batch.vendor_id,
+        };
         match current {
+            Some(before)
+                if (
+                    before.student_id,
+                    before.subject_id,
+                    before.lesson_date,
+                    before.lesson_id,
+                ) != (
+                    parsed.student_id,
+                    parsed.subject_id,
+                    parsed.lesson_date,
+                    parsed.lesson_id,
+                ) =>
+            {
+                // The vendor moved its record to another student, subject or
+                // lesson: the old mark is withdrawn and a new one posted, in
+                // one write, so the newest revision wins however often the
+                // record is sent.
+                let window = ledger.edit_window_days(&self.db).await?;
+                self.ensure_open_within(ctx, place, before.subject_id, before.lesson_date, window)
+                    .await
+                    .map_err(refused)?;
+                self.ensure_open_within(ctx, place, parsed.subject_id, parsed.lesson_date, window)
+                    .await
+                    .map_err(refused)?;
+                let mut withdrawn = before.clone();
+                withdrawn.revision = before.revision + 1;
+                withdrawn.deleted_at = Some(now);
+                withdrawn.updated_at = now;
+                withdrawn.revised_by = batch.vendor_id;
+                let mark = new_mark();
+                let next = VendorRecord {
+                    platform_id: (!batch.dry_run).then_some(mark.id),
+                    mark_revision: Some(mark.revision),
+                    ..next
+                };
+                let withdrawal = mark_change(&withdrawn, ChangeKind::Deleted);
+                let change = mark_change(&mark, ChangeKind::Created);
+                ledger
+                    .write(
+                        &self.db,
+                        VendorWrite {
+                            key: next.clone(),
+                            previous,
+                            change: VendorChange::MovedMark {
+                                before: Box::new(before),
+                                withdrawn: Box::new(withdrawn),
+                                reason: reason.to_owned(),
+                                withdrawal,
+                                mark: Box::new(mark),
+                                change,
+                            },
+                        },
+                    )
+                    .await?;
+                Ok(next)
+            }
             Some(before) => {
-                let moved = [
-                    (before.student_id != parsed.student_id, "mark.student_id"),
-                    (before.subject_id != parsed.subject_id, "mark.subject_id"),
-                    (before.lesson_date != parsed.lesson_date, "mark.lesson_date"),
-                    (before.lesson_id != parsed.lesson_id, "mark.lesson_id"),
-                ];
-                if let Some((_, field)) = moved.into_iter().find(|(moved, _)| *moved) {
-                    return Err(invalid(
-                        field,
-                        "a pushed mark keeps its student, subject and lesson; delete it and push a new record",
-                    ));
-                }
                 let mut after = before.clone();
-                after.value = reading.value;
+                after.value = reading.value.clone();
                 after.status = reading.status.as_str().into();
                 after.scale = scale.kind.as_str().into();
                 after.weight = weight;
@@ -701,30 +769,7 @@ impl GradebookApi {
                 self.ensure_open_within(ctx, place, parsed.subject_id, parsed.lesson_date, window)
                     .await
                     .map_err(refused)?;
-                let mark = Mark {
-                    id: Uuid::now_v7(),
-                    school_id: batch.school_id,
-                    student_id: parsed.student_id,
-                    subject_id: parsed.subject_id,
-                    class_id: place.class_id,
-                    lesson_date: parsed.lesson_date,
-                    lesson_id: parsed.lesson_id,
-                    scale: scale.kind.as_str().into(),
-                    value: reading.value,
-                    status: reading.status.as_str().into(),
-                    weight,
-                    work_type_id: None,
-                    comment: wanted.comment.trim().to_owned(),
-                    author_id: batch.vendor_id,
-                    request_id: None,
-                    revision: 1,
-                    created_at: now,
-                    updated_at: now,
-                    deleted_at: None,
-                    seen_at: None,
-                    source_vendor_id: Some(batch.vendor_id),
-                    revised_by: batch.vendor_id,
-                };
+                let mark = new_mark();
                 // A dry run names no mark it did not make.
                 let next = VendorRecord {
                     platform_id: (!batch.dry_run).then_some(mark.id),

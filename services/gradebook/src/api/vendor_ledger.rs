@@ -175,6 +175,12 @@ impl Ledger {
             VendorChange::Attendance { record, .. } => {
                 self.attendance.insert(record.id, record.clone());
             }
+            VendorChange::MovedMark {
+                withdrawn, mark, ..
+            } => {
+                self.marks.insert(withdrawn.id, withdrawn.as_ref().clone());
+                self.marks.insert(mark.id, mark.as_ref().clone());
+            }
         }
         let kind = if write.key.record_type == RecordKind::Attendance.as_str() {
             RecordKind::Attendance
