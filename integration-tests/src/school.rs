@@ -379,3 +379,62 @@ impl Term {
 pub fn academic_year_start() -> NaiveDate {
     otmetka_platform::time::academic_year_start(Utc::now().date_naive())
 }
+
+/// A vendor client the city registered.
+pub struct VendorClient {
+    pub id: String,
+    pub secret: String,
+    /// A token of all its scopes.
+    pub token: String,
+}
+
+/// Registers a vendor client named `name` with `scopes` (as the city
+/// operator `city`), granted `school` if given, and signs it in.
+pub async fn vendor_client(
+    identity: &mut IdentityServiceClient<Channel>,
+    city: &str,
+    name: &str,
+    scopes: &[&str],
+    school: Option<&str>,
+) -> VendorClient {
+    let created = identity
+        .create_client(with_token(
+            city,
+            identity::CreateClientRequest {
+                name: name.into(),
+                kind: identity::ClientKind::Vendor.into(),
+                allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            },
+        ))
+        .await
+        .expect("a vendor client")
+        .into_inner();
+    let id = created.client.expect("the client").id;
+    if let Some(school) = school {
+        identity
+            .grant_vendor_access(with_token(
+                city,
+                identity::GrantVendorAccessRequest {
+                    school_id: school.into(),
+                    client_id: id.clone(),
+                },
+            ))
+            .await
+            .expect("a grant");
+    }
+    let token = identity
+        .get_client_token(identity::GetClientTokenRequest {
+            client_id: id.clone(),
+            client_secret: created.client_secret.clone(),
+            scopes: vec![],
+        })
+        .await
+        .expect("a token")
+        .into_inner()
+        .access_token;
+    VendorClient {
+        id,
+        secret: created.client_secret,
+        token,
+    }
+}

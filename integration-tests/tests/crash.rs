@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use chrono::{Days, Utc};
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, with_token};
+use otmetka_integration_tests::school::{SchoolBuilder, vendor_client, with_token};
 use otmetka_platform::db::Db;
 use otmetka_platform::with_db;
 use otmetka_proto::identity::v1 as identity;
@@ -189,33 +189,18 @@ async fn fixture() -> Fixture {
     let manager = b.token_of(&admin, "crash-admin").await;
     b.term(&manager, &class, &subject, &teacher).await.unwrap();
     let school = b.school_id.clone();
-    let created = b
-        .identity
-        .create_client(with_token(
-            &b.city,
-            identity::CreateClientRequest {
-                name: "Падающий журнал".into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: vec!["roster.read".into(), "marks.write".into()],
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    let vendor_id = created.client.unwrap().id;
-    b.identity
-        .grant_vendor_access(with_token(
-            &b.city,
-            identity::GrantVendorAccessRequest {
-                school_id: school.clone(),
-                client_id: vendor_id.clone(),
-            },
-        ))
-        .await
-        .unwrap();
+    let city = b.city.clone();
+    let client = vendor_client(
+        &mut b.identity,
+        &city,
+        "Падающий журнал",
+        &["roster.read", "marks.write"],
+        Some(&school),
+    )
+    .await;
     let mut vendor = Vendor {
-        id: vendor_id.parse().unwrap(),
-        secret: created.client_secret,
+        id: client.id.parse().unwrap(),
+        secret: client.secret,
         identity: b.identity.clone(),
     };
 

@@ -2,7 +2,9 @@
 //! page, with the vendor's own ids, and the id mappings behind them.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
+use otmetka_integration_tests::school::{
+    SchoolBuilder, Term, vendor_client, violated_fields, with_token,
+};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1 as import;
@@ -17,42 +19,8 @@ async fn vendor(
     scopes: &[&str],
     school: Option<&str>,
 ) -> (String, String) {
-    let created = identity
-        .create_client(with_token(
-            city,
-            identity::CreateClientRequest {
-                name: "Другой журнал".into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    let client_id = created.client.unwrap().id;
-    if let Some(school) = school {
-        identity
-            .grant_vendor_access(with_token(
-                city,
-                identity::GrantVendorAccessRequest {
-                    school_id: school.into(),
-                    client_id: client_id.clone(),
-                },
-            ))
-            .await
-            .unwrap();
-    }
-    let token = identity
-        .get_client_token(identity::GetClientTokenRequest {
-            client_id: client_id.clone(),
-            client_secret: created.client_secret,
-            scopes: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token;
-    (client_id, token)
+    let client = vendor_client(identity, city, "Другой журнал", scopes, school).await;
+    (client.id, client.token)
 }
 
 /// Every item of a roster list, `size` at a time, and how many pages it took.

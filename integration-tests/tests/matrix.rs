@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, Term, with_token};
+use otmetka_integration_tests::school::{SchoolBuilder, Term, vendor_client, with_token};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
@@ -81,45 +81,15 @@ async fn vendor(
     admin: &str,
     grant_school: Option<&str>,
 ) -> String {
-    let request = identity::CreateClientRequest {
-        name: "Вендор".into(),
-        kind: identity::ClientKind::Vendor.into(),
-        allowed_scopes: [
-            "roster.read",
-            "marks.write",
-            "attendance.write",
-            "changes.read",
-        ]
-        .map(String::from)
-        .to_vec(),
-    };
-    let created = identity
-        .create_client(with_token(admin, request))
+    let scopes = [
+        "roster.read",
+        "marks.write",
+        "attendance.write",
+        "changes.read",
+    ];
+    vendor_client(identity, admin, "Вендор", &scopes, grant_school)
         .await
-        .unwrap()
-        .into_inner();
-    let client_id = created.client.unwrap().id;
-    if let Some(school_id) = grant_school {
-        let grant = identity::GrantVendorAccessRequest {
-            school_id: school_id.into(),
-            client_id: client_id.clone(),
-        };
-        identity
-            .grant_vendor_access(with_token(admin, grant))
-            .await
-            .unwrap();
-    }
-    let token = identity::GetClientTokenRequest {
-        client_id,
-        client_secret: created.client_secret,
-        scopes: vec![],
-    };
-    identity
-        .get_client_token(token)
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token
+        .token
 }
 
 async fn fixture(sandbox: &Sandbox) -> Fixture {

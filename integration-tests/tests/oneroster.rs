@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{Days, Utc};
-use otmetka_integration_tests::school::{SchoolBuilder, Term, academic_year_start, with_token};
+use otmetka_integration_tests::school::{
+    SchoolBuilder, Term, academic_year_start, vendor_client, with_token,
+};
 use otmetka_integration_tests::{Options as SandboxOptions, Sandbox};
 use otmetka_local::PushLimits;
 use otmetka_oneroster::{Auth, Options, Summary, load};
@@ -65,41 +67,15 @@ async fn fixture_with(options: SandboxOptions) -> Fixture {
     let teacher_token = b.token_of(&teacher, "or-teacher").await;
     let term = b.term(&manager, &class, &english, &teacher).await.unwrap();
     let school = b.school_id.clone();
-    let created = b
-        .identity
-        .create_client(with_token(
-            &b.city,
-            identity::CreateClientRequest {
-                name: "Внешний журнал".into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: vec!["roster.read".into(), "marks.write".into()],
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    let client_id = created.client.unwrap().id;
-    b.identity
-        .grant_vendor_access(with_token(
-            &b.city,
-            identity::GrantVendorAccessRequest {
-                school_id: school.clone(),
-                client_id: client_id.clone(),
-            },
-        ))
-        .await
-        .unwrap();
-    let vendor = b
-        .identity
-        .get_client_token(identity::GetClientTokenRequest {
-            client_id: client_id.clone(),
-            client_secret: created.client_secret.clone(),
-            scopes: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token;
+    let client = vendor_client(
+        &mut b.identity,
+        &b.city.clone(),
+        "Внешний журнал",
+        &["roster.read", "marks.write"],
+        Some(&school),
+    )
+    .await;
+    let (client_id, vendor) = (client.id.clone(), client.token.clone());
     Fixture {
         gradebook: GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap()),
         import: ImportServiceClient::new(sandbox.channel("import").await.unwrap()),
@@ -115,7 +91,7 @@ async fn fixture_with(options: SandboxOptions) -> Fixture {
         city: b.city.clone(),
         identity: b.identity.clone(),
         client_id,
-        client_secret: created.client_secret,
+        client_secret: client.secret,
         vendor,
     }
 }
@@ -488,41 +464,17 @@ async fn a_set_loads_a_reload_changes_nothing_and_deltas_and_bulk_files_withdraw
     assert!(stored.iter().all(|r| r.date == today()), "{stored:?}");
 
     // Another vendor granted the same school lists none of them.
-    let other = f
-        .identity
-        .create_client(with_token(
-            &f.city,
-            identity::CreateClientRequest {
-                name: "Другой журнал".into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: vec!["roster.read".into(), "marks.write".into()],
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    let other_id = other.client.unwrap().id;
-    f.identity
-        .grant_vendor_access(with_token(
-            &f.city,
-            identity::GrantVendorAccessRequest {
-                school_id: f.school.clone(),
-                client_id: other_id.clone(),
-            },
-        ))
-        .await
-        .unwrap();
-    f.vendor = f
-        .identity
-        .get_client_token(identity::GetClientTokenRequest {
-            client_id: other_id,
-            client_secret: other.client_secret,
-            scopes: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token;
+    let city = f.city.clone();
+    let school = f.school.clone();
+    f.vendor = vendor_client(
+        &mut f.identity,
+        &city,
+        "Другой журнал",
+        &["roster.read", "marks.write"],
+        Some(&school),
+    )
+    .await
+    .token;
     assert!(f.stored(0).await.records.is_empty());
 }
 

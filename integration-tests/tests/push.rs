@@ -5,12 +5,15 @@
 //! without a grant or a scope learning nothing.
 
 use chrono::{Days, Utc};
-use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
+use otmetka_integration_tests::school::{
+    SchoolBuilder, Term, vendor_client, violated_fields, with_token,
+};
 use otmetka_integration_tests::{Options, Sandbox};
 use otmetka_local::PushLimits;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1 as import;
 use otmetka_proto::import::v1::import_service_client::ImportServiceClient;
 use tonic::Code;
@@ -115,48 +118,14 @@ async fn fixture_with(push_limits: PushLimits) -> Fixture {
 
 /// A vendor client with `scopes`, granted `school` if given: its token.
 async fn vendor(
-    identity: &mut otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient<
-        Channel,
-    >,
+    identity: &mut IdentityServiceClient<Channel>,
     city: &str,
     scopes: &[&str],
     school: Option<&str>,
 ) -> String {
-    let created = identity
-        .create_client(with_token(
-            city,
-            identity::CreateClientRequest {
-                name: "Внешний журнал".into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            },
-        ))
+    vendor_client(identity, city, "Внешний журнал", scopes, school)
         .await
-        .unwrap()
-        .into_inner();
-    let client_id = created.client.unwrap().id;
-    if let Some(school) = school {
-        identity
-            .grant_vendor_access(with_token(
-                city,
-                identity::GrantVendorAccessRequest {
-                    school_id: school.into(),
-                    client_id: client_id.clone(),
-                },
-            ))
-            .await
-            .unwrap();
-    }
-    identity
-        .get_client_token(identity::GetClientTokenRequest {
-            client_id,
-            client_secret: created.client_secret,
-            scopes: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token
+        .token
 }
 
 fn external(id: &str) -> Option<import::EntityRef> {

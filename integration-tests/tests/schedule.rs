@@ -3,7 +3,7 @@
 //! diary shows a student's week; strangers are refused.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{violated_fields, with_token};
+use otmetka_integration_tests::school::{vendor_client, violated_fields, with_token};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as pb;
@@ -199,39 +199,10 @@ async fn vendor_of(
     city: &str,
     school: &str,
 ) -> String {
-    let created = identity
-        .create_client(with_token(
-            city,
-            identity::CreateClientRequest {
-                name: "Вендор".into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: vec!["roster.read".into(), "changes.read".into()],
-            },
-        ))
+    let scopes = ["roster.read", "changes.read"];
+    vendor_client(identity, city, "Вендор", &scopes, Some(school))
         .await
-        .unwrap()
-        .into_inner();
-    let client_id = created.client.unwrap().id;
-    identity
-        .grant_vendor_access(with_token(
-            city,
-            identity::GrantVendorAccessRequest {
-                school_id: school.into(),
-                client_id: client_id.clone(),
-            },
-        ))
-        .await
-        .unwrap();
-    identity
-        .get_client_token(identity::GetClientTokenRequest {
-            client_id,
-            client_secret: created.client_secret,
-            scopes: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token
+        .token
 }
 
 async fn school(sandbox: &Sandbox) -> School {
