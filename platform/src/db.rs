@@ -2,8 +2,11 @@
 //! default, chosen by URL. Each backend has its own embedded migrations.
 //!
 //! Queries are written once with `$1`-style parameters (which both backends
-//! accept) and run on either pool through [`with_db!`](crate::with_db), so
-//! there is one copy of every query and the compiler checks it for both.
+//! accept) inside plain async functions that take a [`Db`] or a [`Tx`] and
+//! run the one text on either backend through [`with_db!`](crate::with_db)
+//! or [`with_tx!`](crate::with_tx): one copy of every query, checked by the
+//! compiler for both. Where the dialects differ, a store writes two
+//! functions and matches on the backend itself.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,6 +34,45 @@ macro_rules! with_db {
             $crate::db::Db::Sqlite($pool) => $body,
         }
     };
+}
+
+/// Runs `$body` with `$conn` bound to the open transaction's connection
+/// (`&mut PgConnection` or `&mut SqliteConnection`) of a [`Tx`].
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+/// An open write transaction on either backend; dropped without
+/// [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Postgres(Transaction<'static, Postgres>),
+    Sqlite(Transaction<'static, Sqlite>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Postgres(tx) => tx.commit().await,
+            Tx::Sqlite(tx) => tx.commit().await,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
 }
 
 /// The two migration sets of a service.
@@ -65,6 +107,14 @@ impl Db {
         };
         tracing::info!(url = ?settings.url, schema = %settings.schema, "database ready");
         Ok(db)
+    }
+
+    /// Opens a write transaction ([`BeginWrite`]) on either backend.
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+        })
     }
 
     pub async fn close(&self) {

@@ -5,8 +5,10 @@ pub mod access;
 pub mod auth_layer;
 pub mod client;
 pub mod context;
+pub mod dispatch;
 pub mod observe;
 pub mod server;
 
 pub use context::{CallContext, Deadline};
+pub use dispatch::{Reply, handle};
 pub use server::{ServeOptions, serve};
