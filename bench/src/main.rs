@@ -166,6 +166,7 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
         trusted_proxies: otmetka_gateway::TrustedProxies::parse("127.0.0.1/32")
             .map_err(anyhow::Error::msg)?,
         files_dir: files.path().to_owned(),
+        clock: otmetka_platform::clock::Clock::system(),
     };
     let suite = RunningSuite::start(config).await?;
     let result = measure(args, &suite, &url, &city_password).await;

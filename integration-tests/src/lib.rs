@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use otmetka_identity::InitialAdmin;
 use otmetka_local::{DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
@@ -37,15 +39,88 @@ pub fn postgres_url() -> Option<String> {
     url
 }
 
-/// Where a sandbox keeps its data; removed when the sandbox stops.
+/// The day every sandbox lives on unless a test names another: a Wednesday
+/// of the second quarter, with four school weeks behind it. Tests never read
+/// the system's date, so the suite passes on any day of the year.
+pub const SANDBOX_TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 18).expect("a date");
+
+/// Where a sandbox keeps its data; removed when the sandbox is dropped,
+/// also when a test panics.
 enum Scratch {
     Sqlite(tempfile::TempDir),
     Postgres {
-        server: String,
-        database: String,
+        database: ThrowawayDatabase,
         /// Uploaded files, which the database does not hold.
         files: tempfile::TempDir,
     },
+}
+
+/// A PostgreSQL database of one sandbox, dropped with it.
+struct ThrowawayDatabase {
+    server: String,
+    name: String,
+    dropped: bool,
+}
+
+impl ThrowawayDatabase {
+    async fn create(server: String) -> anyhow::Result<Self> {
+        let name = format!("otmetka_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = sqlx::PgConnection::connect(&server)
+            .await
+            .context("connecting to OTMETKA_TEST_DATABASE_URL")?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await?;
+        admin.close().await?;
+        Ok(Self {
+            server,
+            name,
+            dropped: false,
+        })
+    }
+
+    fn url(&self) -> String {
+        with_database(&self.server, &self.name)
+    }
+
+    async fn drop_now(&mut self) -> anyhow::Result<()> {
+        Self::drop_database(&self.server, &self.name).await?;
+        self.dropped = true;
+        Ok(())
+    }
+
+    async fn drop_database(server: &str, name: &str) -> anyhow::Result<()> {
+        let mut admin = sqlx::PgConnection::connect(server).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Drop for ThrowawayDatabase {
+    /// Drop runs inside the test's runtime (or while a panic unwinds it),
+    /// where nothing may block on async work: a thread of its own with its
+    /// own small runtime does the drop and is waited for.
+    fn drop(&mut self) {
+        if self.dropped {
+            return;
+        }
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(anyhow::Error::from)
+                .and_then(|runtime| runtime.block_on(Self::drop_database(&server, &name)))
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
 }
 
 /// How a sandbox's suite is configured.
@@ -63,6 +138,14 @@ pub struct Options {
     /// What one vendor may push through import; the defaults unless a test
     /// trips them.
     pub push_limits: Option<otmetka_local::PushLimits>,
+    /// The day the suite lives on; [`SANDBOX_TODAY`] unless a test needs another.
+    pub today: Option<NaiveDate>,
+}
+
+impl Options {
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or(SANDBOX_TODAY)
+    }
 }
 
 pub struct Sandbox {
@@ -90,6 +173,7 @@ fn suite_config(storage: Storage, files_dir: PathBuf, options: &Options) -> Suit
         access_token_ttl: options.access_token_ttl.unwrap_or(Duration::from_secs(60)),
         trusted_proxies: options.trusted_proxies.clone(),
         push_limits: options.push_limits.clone().unwrap_or_default(),
+        clock: Clock::on_day(options.today()),
     }
 }
 
@@ -118,21 +202,10 @@ impl Sandbox {
     /// As [`Sandbox::start`], configured by `options`.
     pub async fn start_with(options: Options) -> anyhow::Result<Self> {
         let scratch = match postgres_url() {
-            Some(server) => {
-                let database = format!("otmetka_test_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = sqlx::PgConnection::connect(&server)
-                    .await
-                    .context("connecting to OTMETKA_TEST_DATABASE_URL")?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-                    .execute(&mut admin)
-                    .await?;
-                admin.close().await?;
-                Scratch::Postgres {
-                    server,
-                    database,
-                    files: tempfile::tempdir()?,
-                }
-            }
+            Some(server) => Scratch::Postgres {
+                database: ThrowawayDatabase::create(server).await?,
+                files: tempfile::tempdir()?,
+            },
             None => Scratch::Sqlite(tempfile::tempdir()?),
         };
         Self::start_on(scratch, options).await
@@ -177,6 +250,11 @@ impl Sandbox {
     /// Where this sandbox's suite keeps its data.
     pub fn suite_storage(&self) -> Storage {
         self.scratch.storage()
+    }
+
+    /// The day the suite lives on: what tests date their requests by.
+    pub fn today(&self) -> NaiveDate {
+        self.options.today()
     }
 
     pub fn backend(&self) -> &'static str {
@@ -270,16 +348,8 @@ impl Sandbox {
         if let Some(suite) = self.suite.take() {
             suite.stop().await?;
         }
-        if let Scratch::Postgres {
-            server, database, ..
-        } = &self.scratch
-        {
-            let mut admin = sqlx::PgConnection::connect(server).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await?;
+        if let Scratch::Postgres { database, .. } = &mut self.scratch {
+            database.drop_now().await?;
         }
         Ok(())
     }
@@ -312,9 +382,7 @@ impl Scratch {
     fn storage(&self) -> Storage {
         match self {
             Scratch::Sqlite(dir) => Storage::Sqlite(dir.path().to_owned()),
-            Scratch::Postgres {
-                server, database, ..
-            } => Storage::Postgres(SecretUrl::new(with_database(server, database))),
+            Scratch::Postgres { database, .. } => Storage::Postgres(SecretUrl::new(database.url())),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! and the calendar (year, a term around today, bells, a timetable and its
 //! lessons) in schedule.
 
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as schedule;
@@ -238,7 +238,7 @@ impl SchoolBuilder {
             .academic_year
             .expect("a year")
             .id;
-        let today = Utc::now().date_naive();
+        let today = crate::SANDBOX_TODAY;
         let start = (today - Days::new(28)).max(year_start);
         let end = today + Days::new(28);
         let grade = self
@@ -377,7 +377,7 @@ impl Term {
 
 /// 1 September of the current academic year.
 pub fn academic_year_start() -> NaiveDate {
-    otmetka_platform::time::academic_year_start(Utc::now().date_naive())
+    otmetka_platform::time::academic_year_start(crate::SANDBOX_TODAY)
 }
 
 /// A vendor client the city registered.

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, vendor_client, with_token};
 use otmetka_platform::db::Db;
@@ -211,6 +211,7 @@ async fn fixture() -> Fixture {
         "gradebook",
         vec![
             ("OTMETKA_HOST_DATABASE_URL", database_url("gradebook")),
+            ("OTMETKA_HOST_TODAY", sandbox.today().to_string()),
             (
                 "OTMETKA_HOST_IDENTITY_URL",
                 suite.url_of("identity").unwrap().into(),
@@ -226,6 +227,7 @@ async fn fixture() -> Fixture {
         "import",
         vec![
             ("OTMETKA_HOST_DATABASE_URL", database_url("import")),
+            ("OTMETKA_HOST_TODAY", sandbox.today().to_string()),
             (
                 "OTMETKA_HOST_IDENTITY_URL",
                 suite.url_of("identity").unwrap().into(),
@@ -292,7 +294,7 @@ impl Fixture {
     /// The stream of one repetition: `count` new marks, keyed `{prefix}-{n}`,
     /// the student's external id and the subject's platform id.
     fn operations(&self, prefix: &str, count: usize) -> Vec<import::RecordOperation> {
-        let today = Utc::now().date_naive();
+        let today = otmetka_integration_tests::SANDBOX_TODAY;
         (0..count)
             .map(|n| import::RecordOperation {
                 school_id: self.school.clone(),

@@ -5,7 +5,7 @@
 //! strangers, students and other sites are refused; and every operation of
 //! the OpenAPI document is served.
 
-use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::with_token;
 use otmetka_proto::identity::v1 as identity;
@@ -125,7 +125,7 @@ async fn school(sandbox: &Sandbox) -> School {
     let (_, me) = send(teacher.get(format!("{}/api/v1/session", sandbox.gateway()))).await;
     let teacher_id = me["person_id"].as_str().unwrap().to_owned();
 
-    let today = Utc::now().date_naive();
+    let today = otmetka_integration_tests::SANDBOX_TODAY;
     let year_start = otmetka_platform::time::academic_year_start(today);
     let quarter_start = today - Days::new(30);
     let mut schedule = sandbox.schedule().await.unwrap();
@@ -691,7 +691,7 @@ async fn shown_lesson(
 }
 
 fn today_minus(days: u64) -> NaiveDate {
-    Utc::now().date_naive() - Days::new(days)
+    otmetka_integration_tests::SANDBOX_TODAY - Days::new(days)
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! attendance, averages and what-ifs, finals under changing policies,
 //! locks and reopening, the grid, and the change feed.
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, Term, violated_fields, with_token};
 use otmetka_proto::gradebook::v1 as pb;
@@ -77,7 +77,7 @@ async fn journal(sandbox: &Sandbox) -> Journal {
 }
 
 fn days_ago(days: u64) -> String {
-    (Utc::now().date_naive() - Days::new(days)).to_string()
+    (otmetka_integration_tests::SANDBOX_TODAY - Days::new(days)).to_string()
 }
 
 impl Journal {
@@ -194,7 +194,10 @@ async fn marks_follow_the_subjects_scale_and_keep_their_history() {
     );
 
     // A mark on a lesson must carry that lesson's date.
-    let lesson = j.term.lesson_on_or_before(Utc::now().date_naive()).clone();
+    let lesson = j
+        .term
+        .lesson_on_or_before(otmetka_integration_tests::SANDBOX_TODAY)
+        .clone();
     let mut wrong_day = j.mark(&j.mathematics.clone(), "4", &days_ago(40));
     wrong_day.lesson_id = lesson.id.clone();
     let status = j.post(&teacher, wrong_day).await.unwrap_err();
@@ -641,7 +644,10 @@ async fn the_grid_attendance_and_the_change_feed() {
     let mut j = journal(&sandbox).await;
     let teacher = j.teacher.clone();
     let mathematics = j.mathematics.clone();
-    let lesson = j.term.lesson_on_or_before(Utc::now().date_naive()).clone();
+    let lesson = j
+        .term
+        .lesson_on_or_before(otmetka_integration_tests::SANDBOX_TODAY)
+        .clone();
 
     let mut on_lesson = j.mark(&mathematics, "4", &lesson.date);
     on_lesson.lesson_id = lesson.id.clone();

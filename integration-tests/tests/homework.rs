@@ -255,7 +255,7 @@ async fn homework_files_submissions_marks_and_the_week() {
     // The calendar around today, and lessons by hand: gradebook accepts
     // marks for days within its edit window, not in the future.
     // The demo school keeps Moscow time, UTC+3 all year.
-    let today = (chrono::Utc::now() + chrono::TimeDelta::hours(3)).date_naive();
+    let today = otmetka_integration_tests::SANDBOX_TODAY;
     let year_start = otmetka_platform::time::academic_year_start(today);
     let year = schedule
         .create_academic_year(with_token(

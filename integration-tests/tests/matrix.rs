@@ -200,7 +200,7 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         .unwrap()
         .id;
     let lesson = term
-        .lesson_on_or_before(chrono::Utc::now().date_naive())
+        .lesson_on_or_before(otmetka_integration_tests::SANDBOX_TODAY)
         .clone();
     let mut fixture = Fixture {
         lesson,
@@ -765,7 +765,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                 token,
                 gradebook::GetStudentWeekRecordRequest {
                     student_id: f.student.clone(),
-                    date: chrono::Utc::now().date_naive().to_string(),
+                    date: otmetka_integration_tests::SANDBOX_TODAY.to_string(),
                 },
             ))
             .await),
@@ -906,7 +906,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
                             mark: Some(gradebook::VendorMark {
                                 student_id: f.student.clone(),
                                 subject_id: f.mathematics.clone(),
-                                lesson_date: chrono::Utc::now().date_naive().to_string(),
+                                lesson_date: otmetka_integration_tests::SANDBOX_TODAY.to_string(),
                                 value: "4".into(),
                                 ..Default::default()
                             }),
@@ -954,7 +954,7 @@ async fn call_gradebook(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) ->
 async fn call_schedule(f: &mut Fixture, rpc: Rpc, who: Who, token: &str) -> Result<(), Code> {
     let school = f.school.clone();
     let s = &mut f.schedule.clone();
-    let today = chrono::Utc::now().date_naive();
+    let today = otmetka_integration_tests::SANDBOX_TODAY;
     match rpc {
         Rpc::ListReportingPeriods => ok(s
             .list_reporting_periods(with_token(
@@ -1069,7 +1069,7 @@ async fn call_schedule(f: &mut Fixture, rpc: Rpc, who: Who, token: &str) -> Resu
 async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Result<(), Code> {
     let school_id = f.school.clone();
     let i = &mut f.import.clone();
-    let today = chrono::Utc::now().date_naive();
+    let today = otmetka_integration_tests::SANDBOX_TODAY;
     match rpc {
         Rpc::ListGrantedSchools => ok(i
             .list_granted_schools(with_token(
@@ -1215,7 +1215,7 @@ async fn call_import(f: &mut Fixture, rpc: Rpc, token: &str, unique: &str) -> Re
                                     f.mathematics.clone(),
                                 )),
                             }),
-                            date: chrono::Utc::now().date_naive().to_string(),
+                            date: otmetka_integration_tests::SANDBOX_TODAY.to_string(),
                             value: "4".into(),
                             ..Default::default()
                         },
@@ -1335,7 +1335,7 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
                     student_id: f.student.clone(),
                     subject_id: f.mathematics.clone(),
                     // Today: inside the journal's edit window.
-                    lesson_date: chrono::Utc::now().date_naive().to_string(),
+                    lesson_date: otmetka_integration_tests::SANDBOX_TODAY.to_string(),
                     value: "4".into(),
                     ..Default::default()
                 },

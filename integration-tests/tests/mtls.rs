@@ -107,6 +107,7 @@ async fn only_vendors_with_a_certificate_of_the_citys_ca_are_served() {
         gradebook_url: url("gradebook"),
         push: otmetka_local::PushLimits::default(),
         tls,
+        clock: sandbox.suite().clock,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

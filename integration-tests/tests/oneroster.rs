@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use otmetka_integration_tests::school::{
     SchoolBuilder, Term, academic_year_start, vendor_client, with_token,
 };
@@ -102,7 +102,7 @@ const MANIFEST_BULK: &str = "propertyName,value\nmanifest.version,1.0\noneroster
     file.scoreScales,bulk\nfile.lineItems,bulk\nfile.results,bulk\n";
 
 fn today() -> String {
-    Utc::now().date_naive().to_string()
+    otmetka_integration_tests::SANDBOX_TODAY.to_string()
 }
 
 /// A results row: `sourced_id` for student `n`'s `score` on `line_item`,

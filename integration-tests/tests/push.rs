@@ -4,7 +4,7 @@
 //! standing, the deletion safety valve, per-vendor limits, and vendors
 //! without a grant or a scope learning nothing.
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use otmetka_integration_tests::school::{
     SchoolBuilder, Term, vendor_client, violated_fields, with_token,
 };
@@ -141,7 +141,7 @@ fn platform(id: &str) -> Option<import::EntityRef> {
 }
 
 fn today() -> chrono::NaiveDate {
-    Utc::now().date_naive()
+    otmetka_integration_tests::SANDBOX_TODAY
 }
 
 impl Fixture {

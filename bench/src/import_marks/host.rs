@@ -60,6 +60,7 @@ async fn serve(service: &str) -> anyhow::Result<()> {
             identity_url: setting("IDENTITY_URL")?,
             schedule_url: setting("SCHEDULE_URL")?,
             vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
+            clock: otmetka_platform::clock::Clock::system(),
         })
     };
     match service {
@@ -83,6 +84,7 @@ async fn serve(service: &str) -> anyhow::Result<()> {
                     ..otmetka_import::PushLimits::default()
                 },
                 tls: None,
+                clock: otmetka_platform::clock::Clock::system(),
             };
             otmetka_import::run(settings, listener, shutdown).await
         }

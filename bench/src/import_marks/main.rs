@@ -167,6 +167,7 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
         access_token_ttl: Duration::from_secs(15 * 60),
         trusted_proxies: otmetka_gateway::TrustedProxies::default(),
         files_dir: files.path().to_owned(),
+        clock: otmetka_platform::clock::Clock::system(),
     };
     // Identity and schedule (and the rest of the suite, idle) in this process.
     let suite = RunningSuite::start(config).await?;

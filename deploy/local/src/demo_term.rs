@@ -415,22 +415,15 @@ pub async fn seed_term(
         )?)
         .await?;
 
-    // Teachers may change the last month: the school's edit window.
-    services
-        .gradebook
-        .clone()
-        .update_journal_settings(as_deputy(
-            demo,
-            gradebook::UpdateJournalSettingsRequest {
-                settings: Some(gradebook::JournalSettings {
-                    school_id: demo.school_id.into(),
-                    edit_window_days: 30,
-                    vendors_override_teachers: false,
-                }),
-            },
-        )?)
-        .await?;
-    let marks = fill_journal(services, demo, today).await?;
+    // The journal shows the last four weeks of lessons up to today, or up
+    // to the year's last lesson in the summer. Teachers write it within a
+    // window opened wide enough for that, then the school's usual month.
+    let journal_until = today.min(terms[3].1);
+    let journal_from = journal_until - Days::new(JOURNAL_DAYS);
+    let window_for_seeding = (today - journal_from).num_days() as i32 + 1;
+    set_edit_window(services, demo, window_for_seeding.max(EDIT_WINDOW_DAYS)).await?;
+    let marks = fill_journal(services, demo, journal_from, journal_until).await?;
+    set_edit_window(services, demo, EDIT_WINDOW_DAYS).await?;
     // Quarters that are over are closed, as the deputy head does.
     for period in periods.iter().filter(|p| p.end_date < today.to_string()) {
         schedule
@@ -446,16 +439,43 @@ pub async fn seed_term(
     Ok(marks)
 }
 
-/// Topics, homework, marks and attendance of every lesson in the four weeks
-/// before `today`, each written by the lesson's teacher, several at a time.
-/// Every other lesson sets homework due on the next lesson of the same
-/// subject for the same pupils.
+/// Days of lessons the demo journal holds.
+const JOURNAL_DAYS: u64 = 28;
+/// How many days back teachers of the demo school may change the journal.
+const EDIT_WINDOW_DAYS: i32 = 30;
+
+async fn set_edit_window(
+    services: &Services,
+    demo: &DemoClasses<'_>,
+    days: i32,
+) -> anyhow::Result<()> {
+    services
+        .gradebook
+        .clone()
+        .update_journal_settings(as_deputy(
+            demo,
+            gradebook::UpdateJournalSettingsRequest {
+                settings: Some(gradebook::JournalSettings {
+                    school_id: demo.school_id.into(),
+                    edit_window_days: days,
+                    vendors_override_teachers: false,
+                }),
+            },
+        )?)
+        .await?;
+    Ok(())
+}
+
+/// Topics, homework, marks and attendance of every lesson from `from` to
+/// `until`, each written by the lesson's teacher, several at a time. Every
+/// other lesson sets homework due on the next lesson of the same subject for
+/// the same pupils.
 async fn fill_journal(
     services: &Services,
     demo: &DemoClasses<'_>,
-    today: NaiveDate,
+    from: NaiveDate,
+    until: NaiveDate,
 ) -> anyhow::Result<usize> {
-    let from = today - Days::new(28);
     let mut lessons = Vec::new();
     for (class_id, _, _) in &demo.classes {
         let mut page_token = String::new();
@@ -467,7 +487,7 @@ async fn fill_journal(
                     schedule::ListLessonsRequest {
                         school_id: demo.school_id.into(),
                         from_date: from.to_string(),
-                        to_date: (today + Days::new(14)).to_string(),
+                        to_date: (until + Days::new(14)).to_string(),
                         class_id: class_id.clone(),
                         page_size: 500,
                         page_token,
@@ -504,7 +524,7 @@ async fn fill_journal(
     let past: Vec<(schedule::Lesson, Option<String>)> = lessons
         .iter()
         .enumerate()
-        .filter(|(_, lesson)| lesson.date < today.to_string())
+        .filter(|(_, lesson)| lesson.date <= until.to_string())
         .map(|(position, lesson)| (lesson.clone(), next_of(lesson, position)))
         .collect();
     let mut tasks = JoinSet::new();

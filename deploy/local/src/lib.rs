@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use otmetka_identity::InitialAdmin;
 use otmetka_platform::StatelessSettings;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{SecretUrl, ServerLimits};
 use otmetka_platform::db::DbSettings;
 use tokio::net::TcpListener;
@@ -52,6 +53,8 @@ pub struct SuiteConfig {
     pub files_dir: PathBuf,
     /// What one vendor may push through import.
     pub push_limits: otmetka_import::PushLimits,
+    /// Where every service reads today from; the demo is seeded around it.
+    pub clock: Clock,
 }
 
 impl Storage {
@@ -89,6 +92,7 @@ pub const SERVICES: [&str; 6] = [
 /// A started suite. Dropping it does not stop it: call [`RunningSuite::stop`].
 pub struct RunningSuite {
     pub gateway_url: String,
+    pub clock: Clock,
     /// gRPC URL of each service, by name.
     pub service_urls: Vec<(&'static str, String)>,
     shutdown: CancellationToken,
@@ -161,6 +165,7 @@ impl RunningSuite {
             identity_url: identity_url.clone(),
             schedule_url: url_of("schedule"),
             vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
+            clock: config.clock,
         };
         tasks.spawn(named(
             "gradebook",
@@ -194,6 +199,7 @@ impl RunningSuite {
             gradebook_url: url_of("gradebook"),
             push: config.push_limits.clone(),
             tls: None,
+            clock: config.clock,
         };
         tasks.spawn(named(
             "import",
@@ -223,6 +229,7 @@ impl RunningSuite {
 
         let mut suite = Self {
             gateway_url,
+            clock: config.clock,
             service_urls,
             shutdown,
             tasks,

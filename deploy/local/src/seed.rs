@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 use otmetka_platform::auth::BearerToken;
 use otmetka_platform::grpc::context::outgoing;
 use otmetka_proto::gradebook::v1 as gradebook;
@@ -533,6 +533,9 @@ impl Roster<'_> {
     }
 }
 
+/// Where the demo school is.
+const DEMO_TIMEZONE: chrono_tz::Tz = chrono_tz::Europe::Moscow;
+
 /// The demo classes' grade.
 const GRADE: i32 = 5;
 
@@ -541,14 +544,14 @@ async fn create(
     suite: &RunningSuite,
     scale: DemoScale,
 ) -> anyhow::Result<DemoSchool> {
-    let today = Utc::now().date_naive();
+    let today = suite.clock.today_in(&DEMO_TIMEZONE);
     let start = otmetka_platform::time::academic_year_start(today);
     let school = admin
         .identity
         .clone()
         .create_school(admin.request(identity::CreateSchoolRequest {
             name: DEMO_SCHOOL.into(),
-            timezone: "Europe/Moscow".into(),
+            timezone: DEMO_TIMEZONE.name().into(),
         })?)
         .await?
         .into_inner()

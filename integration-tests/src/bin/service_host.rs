@@ -2,12 +2,14 @@
 //! tests that kill it: `service_host gradebook|import`, configured by
 //! `OTMETKA_HOST_LISTEN` (the address to serve on), `OTMETKA_HOST_DATABASE_URL`,
 //! `OTMETKA_HOST_IDENTITY_URL`, `OTMETKA_HOST_SCHEDULE_URL` and (import)
-//! `OTMETKA_HOST_GRADEBOOK_URL`. It serves until it is killed or stopped,
+//! `OTMETKA_HOST_GRADEBOOK_URL`, living on the day `OTMETKA_HOST_TODAY`
+//! (`YYYY-MM-DD`) like the test's own suite. It serves until it is killed or stopped,
 //! or its standard input closes (the test that started it has ended).
 
 use std::time::Duration;
 
 use anyhow::Context;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{SecretUrl, ServerLimits};
 use otmetka_platform::db::DbSettings;
 use tokio_util::sync::CancellationToken;
@@ -28,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
         schema: schema.into(),
         max_connections: 5,
     };
+    let clock = Clock::on_day(setting("TODAY")?.parse().context("OTMETKA_HOST_TODAY")?);
     let limits = ServerLimits {
         shutdown_drain: Duration::from_secs(2),
         ..ServerLimits::default()
@@ -51,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
                 identity_url: setting("IDENTITY_URL")?,
                 schedule_url: setting("SCHEDULE_URL")?,
                 vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
+                clock,
             };
             otmetka_gradebook::run(settings, listener, shutdown).await
         }
@@ -63,6 +67,7 @@ async fn main() -> anyhow::Result<()> {
                 gradebook_url: setting("GRADEBOOK_URL")?,
                 push: otmetka_import::PushLimits::default(),
                 tls: None,
+                clock,
             };
             otmetka_import::run(settings, listener, shutdown).await
         }

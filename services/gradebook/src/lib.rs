@@ -13,6 +13,7 @@ mod store;
 mod verdict;
 
 use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::ServerLimits;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::access::AccessClient;
@@ -42,6 +43,8 @@ pub struct Settings {
     pub schedule_url: String,
     /// Vendors' batches applied at once.
     pub vendor_batches_at_once: usize,
+    /// Where today comes from.
+    pub clock: Clock,
 }
 
 /// Serves the gradebook on `listener` until `shutdown` is cancelled.
@@ -84,6 +87,7 @@ async fn serve_with(
         identity,
         access,
         calendar,
+        settings.clock,
         settings.vendor_batches_at_once,
     ))
     .max_decoding_message_size(limits.max_message_bytes)

@@ -56,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
             identity_url: config.identity.identity_url,
             schedule_url: config.schedule_url,
             vendor_batches_at_once: config.vendor_batches_at_once,
+            clock: otmetka_platform::clock::Clock::system(),
         };
         otmetka_gradebook::run(settings, listener, shutdown).await
     })

@@ -378,14 +378,14 @@ impl TryFrom<ScaleRow> for StoredScale {
     }
 }
 
-pub async fn insert_scale(db: &Db, scale: &StoredScale) -> Result<()> {
+pub async fn insert_scale(db: &Db, scale: &StoredScale, now: DateTime<Utc>) -> Result<()> {
     let custom =
         serde_json::to_string(&scale.scale.custom).map_err(|e| Error::Internal(e.into()))?;
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO grading_scales (id, school_id, subject_id, kind, name, modifiers, custom_values, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(scale.id).bind(scale.school_id).bind(scale.subject_id).bind(scale.scale.kind.as_str())
-        .bind(&scale.name).bind(scale.scale.modifiers).bind(&custom).bind(Utc::now())
+        .bind(&scale.name).bind(scale.scale.modifiers).bind(&custom).bind(now)
         .execute(pool).await
         .map_err(|error| match Error::from(error) {
             Error::AlreadyExists(_) => Error::AlreadyExists(

@@ -45,6 +45,8 @@ pub struct Settings {
     pub push: PushLimits,
     /// TLS towards vendors; mutual when it names a client CA.
     pub tls: Option<ServerTls>,
+    /// Where today comes from (the roster's current academic year).
+    pub clock: otmetka_platform::clock::Clock,
 }
 
 /// Serves the import contract on `listener` until `shutdown` is cancelled.
@@ -66,6 +68,7 @@ pub async fn run(
         gradebook,
         limits.request_timeout,
         settings.push,
+        settings.clock,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);

@@ -63,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
             gradebook_url: config.gradebook_url,
             push: config.push,
             tls: config.tls.load()?,
+            clock: otmetka_platform::clock::Clock::system(),
         };
         otmetka_import::run(settings, listener, shutdown).await
     })

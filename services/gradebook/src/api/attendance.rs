@@ -1,6 +1,5 @@
 //! Attendance per lesson: absent, ill, excused, late (with minutes).
 
-use chrono::Utc;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::outbox::{Change, ChangeKind};
@@ -122,7 +121,7 @@ impl GradebookApi {
             late_minutes: wanted.late_minutes,
             reason: wanted.reason.trim().to_owned(),
             author_id: ctx.person_id()?,
-            updated_at: Utc::now(),
+            updated_at: self.clock.now(),
         };
         let change_kind = if earlier.is_some() {
             ChangeKind::Updated

@@ -1,6 +1,6 @@
 //! Marks: posting, correcting, withdrawing, their history, and «seen».
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::outbox::{Change, ChangeKind};
@@ -90,7 +90,7 @@ impl GradebookApi {
             parse_id("subject_id", &request.subject_id).map_err(|_| "must be an id (UUID)".into()),
         );
         // A day of slack: the school's local date may be ahead of UTC.
-        let latest = Utc::now().date_naive() + Days::new(1);
+        let latest = self.clock.today_utc() + Days::new(1);
         let lesson_date = violations.check(
             "lesson_date",
             parse_date("lesson_date", &request.lesson_date)
@@ -185,7 +185,7 @@ impl GradebookApi {
         self.ensure_open(&ctx, &place, subject_id, lesson_date)
             .await?;
 
-        let now = Utc::now();
+        let now = self.clock.now();
         let mark = Mark {
             id: Uuid::now_v7(),
             school_id: place.school_id,
@@ -364,7 +364,7 @@ impl GradebookApi {
         self.ensure_open(&ctx, &place, before.subject_id, before.lesson_date)
             .await?;
         after.revision = before.revision + 1;
-        after.updated_at = Utc::now();
+        after.updated_at = self.clock.now();
         after.revised_by = ctx.person_id()?;
         let change = mark_change(&after, ChangeKind::Updated);
         store::revise_mark(&self.db, &before, &after, &reason, &change).await?;
@@ -388,7 +388,7 @@ impl GradebookApi {
         }
         self.ensure_open(&ctx, &place, before.subject_id, before.lesson_date)
             .await?;
-        let now = Utc::now();
+        let now = self.clock.now();
         let mut after = before.clone();
         after.revision = before.revision + 1;
         after.updated_at = now;
@@ -435,7 +435,7 @@ impl GradebookApi {
         )
         .await
         .map_err(|_| Error::not_found(MARK))?;
-        let seen = store::mark_seen(&self.db, id, Utc::now()).await?;
+        let seen = store::mark_seen(&self.db, id, self.clock.now()).await?;
         Ok(pb::MarkSeenResponse {
             seen_time: seen.map(to_timestamp),
         })

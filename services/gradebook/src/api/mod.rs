@@ -14,7 +14,8 @@ mod vendor_keys;
 mod vendor_ledger;
 mod week;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
+use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
@@ -41,6 +42,7 @@ pub struct GradebookApi {
     identity: IdentityServiceClient<Channel>,
     access: AccessClient,
     calendar: Calendar,
+    clock: Clock,
     weeks: week::WeekCache,
     /// Places for vendors' batches being applied.
     vendor_batches: std::sync::Arc<tokio::sync::Semaphore>,
@@ -52,6 +54,7 @@ impl GradebookApi {
         identity: IdentityServiceClient<Channel>,
         access: AccessClient,
         calendar: Calendar,
+        clock: Clock,
         vendor_batches_at_once: usize,
     ) -> Self {
         Self {
@@ -59,6 +62,7 @@ impl GradebookApi {
             access,
             identity,
             calendar,
+            clock,
             weeks: week::week_cache(),
             vendor_batches: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 vendor_batches_at_once.max(1),
@@ -193,7 +197,7 @@ impl GradebookApi {
         date: NaiveDate,
         window: i32,
     ) -> Result<()> {
-        let today = Utc::now().date_naive();
+        let today = self.clock.today_utc();
         let outside_window = date + Days::new(window.max(0) as u64) < today;
         let periods = match place.class_id {
             Some(class_id) => {
@@ -209,7 +213,7 @@ impl GradebookApi {
         // The reopenable journal is the closed period's, or else the term's.
         let journal = closed.or_else(|| periods.iter().find(|period| !period.is_year));
         if let (Some(class_id), Some(period)) = (place.class_id, journal) {
-            let since = Utc::now() - chrono::Duration::days(REOPEN_LASTS_DAYS);
+            let since = self.clock.now() - chrono::Duration::days(REOPEN_LASTS_DAYS);
             if store::journal_reopened(&self.db, class_id, subject_id, period.id, since).await? {
                 return Ok(());
             }

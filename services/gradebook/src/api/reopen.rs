@@ -1,7 +1,6 @@
 //! Reopening a locked journal: a teacher asks, the deputy head (or the
 //! director) approves or refuses; both steps are kept with who, when and why.
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_platform::time::parse_id;
@@ -47,7 +46,7 @@ impl GradebookApi {
             state: ReopenState::Pending.as_str().into(),
             decider_id: None,
             decision_comment: String::new(),
-            created_at: Utc::now(),
+            created_at: self.clock.now(),
             decided_at: None,
         };
         store::insert_reopen_request(&self.db, &reopen).await?;
@@ -84,7 +83,7 @@ impl GradebookApi {
         reopen.state = state.as_str().into();
         reopen.decider_id = Some(ctx.person_id()?);
         reopen.decision_comment = request.comment.trim().to_owned();
-        reopen.decided_at = Some(Utc::now());
+        reopen.decided_at = Some(self.clock.now());
         if !store::decide_reopen_request(&self.db, &reopen).await? {
             return Err(Error::FailedPrecondition(
                 "the request was decided already".into(),

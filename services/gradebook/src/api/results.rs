@@ -228,7 +228,7 @@ impl GradebookApi {
             thresholds: serde_json::to_string(&thresholds)
                 .map_err(|e| Error::Internal(e.into()))?,
             rounding: policy.rounding.to_string(),
-            created_at: Utc::now(),
+            created_at: self.clock.now(),
         };
         let row = store::insert_policy(&self.db, row, ctx.person_id()?).await?;
         tracing::info!(%school_id, version = row.version, scale = kind.as_str(), "calculation policy published");
@@ -441,7 +441,7 @@ impl GradebookApi {
             policy_version: policy.version,
             author_id,
             reason: why,
-            updated_at: Utc::now(),
+            updated_at: self.clock.now(),
         };
         let kind = if earlier.is_some() {
             ChangeKind::Updated
@@ -571,7 +571,7 @@ impl GradebookApi {
         group_id: Option<Uuid>,
         period: &Period,
     ) -> Result<Vec<Uuid>> {
-        let day = period.end.min(Utc::now().date_naive()).max(period.start);
+        let day = period.end.min(self.clock.today_utc()).max(period.start);
         let mut students = Vec::new();
         let mut page_token = String::new();
         loop {

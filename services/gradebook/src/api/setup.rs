@@ -74,7 +74,7 @@ impl GradebookApi {
             name: scale_name,
             scale,
         };
-        store::insert_scale(&self.db, &stored).await?;
+        store::insert_scale(&self.db, &stored, self.clock.now()).await?;
         Ok(pb::CreateGradingScaleResponse {
             grading_scale: Some(convert::grading_scale(stored)),
         })

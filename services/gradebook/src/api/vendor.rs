@@ -5,7 +5,6 @@
 //! transaction as the mark or attendance record, so a replay after any
 //! failure is recognised.
 
-use chrono::Utc;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
 use otmetka_platform::error::{FieldViolation, Violations};
 use otmetka_platform::grpc::CallContext;
@@ -409,7 +408,7 @@ impl GradebookApi {
         if withdrawing == 0 {
             return Ok(None);
         }
-        let since = Utc::now() - chrono::Duration::hours(DELETION_WINDOW_HOURS);
+        let since = self.clock.now() - chrono::Duration::hours(DELETION_WINDOW_HOURS);
         let (live, recently_deleted) =
             store::vendor_deletion_load(&self.db, vendor_id, school_id, since).await?;
         Ok(Some(DeletionLoad {
@@ -572,7 +571,7 @@ impl GradebookApi {
             platform_id: current.as_ref().map(|m| m.id),
             mark_revision: current.as_ref().map(|m| m.revision),
             deleted: record.delete,
-            updated_at: Utc::now(),
+            updated_at: self.clock.now(),
         };
         let previous = stored.as_ref().map(|s| s.revision);
         let reason = Some(record.reason.trim())
@@ -593,7 +592,7 @@ impl GradebookApi {
                     .await
                     .map_err(refused)?;
                 let mut after = mark.clone();
-                after.deleted_at = Some(Utc::now());
+                after.deleted_at = Some(self.clock.now());
                 revise_vendor_mark(
                     &self.db,
                     batch,
@@ -654,7 +653,7 @@ impl GradebookApi {
         }
         violations.into_result().map_err(refused)?;
         let reading = reading.expect("checked above");
-        let now = Utc::now();
+        let now = self.clock.now();
         let new_mark = || Mark {
             id: Uuid::now_v7(),
             school_id: batch.school_id,
@@ -929,7 +928,7 @@ async fn revise_vendor_mark(
     previous: Option<i64>,
 ) -> Result<VendorRecord, Failure> {
     after.revision = before.revision + 1;
-    after.updated_at = after.deleted_at.unwrap_or_else(Utc::now);
+    after.updated_at = after.deleted_at.unwrap_or(next.updated_at);
     after.revised_by = batch.vendor_id;
     let next = VendorRecord {
         mark_revision: Some(after.revision),

@@ -5,7 +5,7 @@
 //! teacher records the student's attendance there, the teacher's word
 //! stands (unless the school lets vendors override teachers).
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
 use otmetka_platform::outbox::{Change, ChangeKind};
@@ -169,10 +169,10 @@ impl GradebookApi {
             platform_id: row.as_ref().map(|r| r.id),
             mark_revision: None,
             deleted: record.delete,
-            updated_at: Utc::now(),
+            updated_at: self.clock.now(),
         };
         let previous = stored.as_ref().map(|s| s.revision);
-        let now = Utc::now();
+        let now = self.clock.now();
         let after = match (wanted, row.clone()) {
             (Some(wanted), row) => {
                 let window = ledger.edit_window_days(&self.db).await?;

@@ -18,6 +18,7 @@ mod walk;
 use std::time::{Duration, Instant};
 
 use otmetka_platform::authz::SCOPE_ROSTER_READ;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::{CallContext, Deadline};
 use otmetka_platform::{Error, Result};
@@ -51,6 +52,7 @@ pub struct ImportApi {
     /// for a request): a stream lives longer than any one request.
     message_timeout: Duration,
     limiter: Limiter,
+    clock: Clock,
 }
 
 impl ImportApi {
@@ -61,6 +63,7 @@ impl ImportApi {
         gradebook: GradebookServiceClient<Channel>,
         message_timeout: Duration,
         push_limits: PushLimits,
+        clock: Clock,
     ) -> Self {
         Self {
             db,
@@ -69,6 +72,7 @@ impl ImportApi {
             gradebook,
             message_timeout,
             limiter: Limiter::new(push_limits, push::MAX_OPERATIONS as u32),
+            clock,
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::NaiveDate;
 use otmetka_platform::authz::{
     SCOPE_ATTENDANCE_WRITE, SCOPE_CHANGES_READ, SCOPE_MARKS_WRITE, SCOPE_ROSTER_READ,
 };
@@ -69,12 +69,10 @@ impl Years {
     }
 
     /// The first calendar year `academic_year_id` names; empty names the
-    /// current academic year.
-    fn first_year(&self, academic_year_id: &str) -> Result<i32> {
+    /// academic year of `today`.
+    fn first_year(&self, academic_year_id: &str, today: NaiveDate) -> Result<i32> {
         if academic_year_id.is_empty() {
-            return Ok(chrono::Datelike::year(&academic_year_start(
-                Utc::now().date_naive(),
-            )));
+            return Ok(chrono::Datelike::year(&academic_year_start(today)));
         }
         self.0
             .iter()
@@ -185,7 +183,7 @@ impl ImportApi {
         let years = self.years(ctx, school_id).await?;
         let first_year = match class_id {
             Some(_) => None,
-            None => Some(years.first_year(academic_year_id)?),
+            None => Some(years.first_year(academic_year_id, self.clock.today_utc())?),
         };
         let mut classes = self.classes(ctx, school_id, first_year).await?;
         if let Some(class_id) = class_id {
@@ -261,7 +259,7 @@ impl ImportApi {
             .await?
             .into_inner();
         let years = self.years(&ctx, scope.school_id).await?;
-        let first_year = years.first_year(&request.academic_year_id)?;
+        let first_year = years.first_year(&request.academic_year_id, self.clock.today_utc())?;
         // A page may hold fewer classes than asked for, even none, while
         // more follow: other years' classes are left out of it.
         let classes: Vec<_> = reply
@@ -507,11 +505,13 @@ mod tests {
     #[test]
     fn years_resolve_ids_and_refuse_strangers() {
         let years = Years(HashMap::from([(2026, "y2026".to_owned())]));
-        assert_eq!(years.first_year("y2026").unwrap(), 2026);
+        let today = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
+        assert_eq!(years.first_year("y2026", today).unwrap(), 2026);
+        assert_eq!(years.first_year("", today).unwrap(), 2027);
         assert_eq!(years.id_of(2026), "y2026");
         assert_eq!(years.id_of(2025), "");
         assert!(matches!(
-            years.first_year("other"),
+            years.first_year("other", today),
             Err(Error::InvalidArgument(v)) if v[0].field == "academic_year_id"
         ));
     }
