@@ -15,7 +15,6 @@ mod oidc;
 mod openapi;
 mod problem;
 mod revocations;
-mod service_token;
 mod session;
 mod views;
 
@@ -26,6 +25,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
+use otmetka_platform::grpc::service_token::ServiceToken;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
@@ -84,7 +84,7 @@ pub(crate) struct AppState {
     /// Cancelled when shutdown begins: readiness turns false at once.
     shutdown: CancellationToken,
     oidc: std::sync::Arc<oidc::Providers>,
-    service: Option<std::sync::Arc<service_token::ServiceToken>>,
+    service: Option<std::sync::Arc<ServiceToken>>,
     sessions: session::RecentSessions,
 }
 
@@ -218,7 +218,7 @@ pub async fn run(
         service: settings
             .service_client
             .clone()
-            .map(|(id, secret)| std::sync::Arc::new(service_token::ServiceToken::new(id, secret))),
+            .map(|(id, secret)| std::sync::Arc::new(ServiceToken::new(id, secret))),
         sessions: session::RecentSessions::new(),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));

@@ -23,8 +23,19 @@ pub const VENDOR_SCOPES: [&str; 4] = [
 pub const SCOPE_EXTERNAL_LOGIN: &str = "identity.external_login";
 /// The gateway's right to learn whose sessions must end.
 pub const SCOPE_SESSIONS_READ: &str = "identity.sessions.read";
-/// Scopes a platform service client may hold.
-pub const SERVICE_SCOPES: [&str; 2] = [SCOPE_EXTERNAL_LOGIN, SCOPE_SESSIONS_READ];
+/// The gateway's client's scopes.
+pub const GATEWAY_SCOPES: [&str; 2] = [SCOPE_EXTERNAL_LOGIN, SCOPE_SESSIONS_READ];
+/// A platform service's right to read every school's change feed of
+/// another service (vendors' `changes.read` reaches granted schools only).
+pub const SCOPE_ALL_CHANGES_READ: &str = "platform.changes.read";
+/// The scopes of a platform service that consumes other services' feeds.
+pub const FEED_READER_SCOPES: [&str; 1] = [SCOPE_ALL_CHANGES_READ];
+/// Scopes any platform service client may hold.
+pub const SERVICE_SCOPES: [&str; 3] = [
+    SCOPE_EXTERNAL_LOGIN,
+    SCOPE_SESSIONS_READ,
+    SCOPE_ALL_CHANGES_READ,
+];
 
 /// A staff role held in one school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod grpc;
 pub mod memo;
 pub mod metrics;

@@ -8,6 +8,7 @@ pub mod context;
 pub mod dispatch;
 pub mod observe;
 pub mod server;
+pub mod service_token;
 
 pub use context::{CallContext, Deadline};
 pub use dispatch::{Reply, handle};

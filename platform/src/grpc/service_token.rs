@@ -1,12 +1,13 @@
-//! The gateway's own access token (OAuth2 client credentials), for the few
-//! identity calls only the gateway may make. Cached until shortly before it
-//! expires.
+//! A platform service's own access token (OAuth2 client credentials): the
+//! gateway's for the few identity calls only it may make, a feed consumer's
+//! for reading another service's change feed. Cached until shortly before
+//! it expires.
 
 use std::time::{Duration, Instant};
 
-use otmetka_platform::auth::BearerToken;
-use otmetka_platform::config::Secret;
-use otmetka_platform::{Error, Result};
+use crate::auth::BearerToken;
+use crate::config::Secret;
+use crate::error::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use tokio::sync::Mutex;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 /// Renew this long before the token expires.
 const RENEW_MARGIN: Duration = Duration::from_secs(60);
 
+#[derive(Debug)]
 pub struct ServiceToken {
     client_id: Uuid,
     secret: Secret,
@@ -49,8 +51,8 @@ impl ServiceToken {
         });
         request.set_timeout(timeout);
         let response = identity.clone().get_client_token(request).await.map_err(|status| {
-            tracing::error!(code = ?status.code(), "the gateway's client credentials were refused");
-            Error::Unavailable("sign-in by external accounts is unavailable".into())
+            tracing::error!(code = ?status.code(), client_id = %self.client_id, "the service's client credentials were refused");
+            Error::Unavailable("the service cannot sign in at identity".into())
         })?;
         let response = response.into_inner();
         let lifetime = response
