@@ -6,14 +6,14 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use otmetka_platform::authz::{Action, StaffRole};
 use otmetka_platform::error::Violations;
-use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::context::client_address;
+use otmetka_platform::grpc::{CallContext, Reply, handle};
 use otmetka_platform::paging::Page;
 use otmetka_platform::time::{optional_id, parse_date, parse_id};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use otmetka_proto::identity::v1::identity_service_server::IdentityService;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 use uuid::Uuid;
 
 use crate::access::{self, require_city_operator, require_school, require_student, school_today};
@@ -39,12 +39,6 @@ impl IdentityApi {
     pub fn new(state: Arc<State>) -> Self {
         Self { state }
     }
-}
-
-type Reply<T> = Result<Response<T>, Status>;
-
-fn reply<T>(result: Result<T>) -> Reply<T> {
-    result.map(Response::new).map_err(Status::from)
 }
 
 /// A trimmed, non-empty text of at most `max` characters.
@@ -689,6 +683,38 @@ impl IdentityApi {
         })
     }
 
+    async fn grant_staff_role(
+        &self,
+        ctx: CallContext,
+        request: pb::GrantStaffRoleRequest,
+    ) -> Result<pb::GrantStaffRoleResponse> {
+        self.change_staff_role(
+            ctx,
+            &request.person_id,
+            &request.school_id,
+            request.role,
+            true,
+        )
+        .await?;
+        Ok(pb::GrantStaffRoleResponse {})
+    }
+
+    async fn revoke_staff_role(
+        &self,
+        ctx: CallContext,
+        request: pb::RevokeStaffRoleRequest,
+    ) -> Result<pb::RevokeStaffRoleResponse> {
+        self.change_staff_role(
+            ctx,
+            &request.person_id,
+            &request.school_id,
+            request.role,
+            false,
+        )
+        .await?;
+        Ok(pb::RevokeStaffRoleResponse {})
+    }
+
     async fn change_staff_role(
         &self,
         ctx: CallContext,
@@ -949,335 +975,366 @@ impl IdentityApi {
     }
 }
 
-/// Runs an authenticated handler: the caller's context, then the method.
-macro_rules! authenticated {
-    ($self:ident, $request:ident, $method:ident) => {{
-        let ctx = CallContext::of(&$request).map_err(Status::from)?;
-        reply($self.$method(ctx, $request.into_inner()).await)
-    }};
-}
-
 #[tonic::async_trait]
 impl IdentityService for IdentityApi {
     async fn create_school(
         &self,
         request: Request<pb::CreateSchoolRequest>,
     ) -> Reply<pb::CreateSchoolResponse> {
-        authenticated!(self, request, create_school)
+        handle(request, |ctx, message| self.create_school(ctx, message)).await
     }
     async fn get_school(
         &self,
         request: Request<pb::GetSchoolRequest>,
     ) -> Reply<pb::GetSchoolResponse> {
-        authenticated!(self, request, get_school)
+        handle(request, |ctx, message| self.get_school(ctx, message)).await
     }
     async fn list_schools(
         &self,
         request: Request<pb::ListSchoolsRequest>,
     ) -> Reply<pb::ListSchoolsResponse> {
-        authenticated!(self, request, list_schools)
+        handle(request, |ctx, message| self.list_schools(ctx, message)).await
     }
     async fn create_class(
         &self,
         request: Request<pb::CreateClassRequest>,
     ) -> Reply<pb::CreateClassResponse> {
-        authenticated!(self, request, create_class)
+        handle(request, |ctx, message| self.create_class(ctx, message)).await
     }
     async fn get_class(
         &self,
         request: Request<pb::GetClassRequest>,
     ) -> Reply<pb::GetClassResponse> {
-        authenticated!(self, request, get_class)
+        handle(request, |ctx, message| self.get_class(ctx, message)).await
     }
     async fn list_classes(
         &self,
         request: Request<pb::ListClassesRequest>,
     ) -> Reply<pb::ListClassesResponse> {
-        authenticated!(self, request, list_classes)
+        handle(request, |ctx, message| self.list_classes(ctx, message)).await
     }
     async fn create_subject(
         &self,
         request: Request<pb::CreateSubjectRequest>,
     ) -> Reply<pb::CreateSubjectResponse> {
-        authenticated!(self, request, create_subject)
+        handle(request, |ctx, message| self.create_subject(ctx, message)).await
     }
     async fn list_subjects(
         &self,
         request: Request<pb::ListSubjectsRequest>,
     ) -> Reply<pb::ListSubjectsResponse> {
-        authenticated!(self, request, list_subjects)
+        handle(request, |ctx, message| self.list_subjects(ctx, message)).await
     }
     async fn get_school_directory(
         &self,
         request: Request<pb::GetSchoolDirectoryRequest>,
     ) -> Reply<pb::GetSchoolDirectoryResponse> {
-        authenticated!(self, request, get_school_directory)
+        handle(request, |ctx, message| {
+            self.get_school_directory(ctx, message)
+        })
+        .await
     }
     async fn create_person(
         &self,
         request: Request<pb::CreatePersonRequest>,
     ) -> Reply<pb::CreatePersonResponse> {
-        authenticated!(self, request, create_person)
+        handle(request, |ctx, message| self.create_person(ctx, message)).await
     }
     async fn get_person(
         &self,
         request: Request<pb::GetPersonRequest>,
     ) -> Reply<pb::GetPersonResponse> {
-        authenticated!(self, request, get_person)
+        handle(request, |ctx, message| self.get_person(ctx, message)).await
     }
     async fn list_student_memberships(
         &self,
         request: Request<pb::ListStudentMembershipsRequest>,
     ) -> Reply<pb::ListStudentMembershipsResponse> {
-        authenticated!(self, request, list_student_memberships)
+        handle(request, |ctx, message| {
+            self.list_student_memberships(ctx, message)
+        })
+        .await
     }
     async fn list_persons(
         &self,
         request: Request<pb::ListPersonsRequest>,
     ) -> Reply<pb::ListPersonsResponse> {
-        authenticated!(self, request, list_persons)
+        handle(request, |ctx, message| self.list_persons(ctx, message)).await
     }
     async fn enroll_student(
         &self,
         request: Request<pb::EnrollStudentRequest>,
     ) -> Reply<pb::EnrollStudentResponse> {
-        authenticated!(self, request, enroll_student)
+        handle(request, |ctx, message| self.enroll_student(ctx, message)).await
     }
     async fn list_class_students(
         &self,
         request: Request<pb::ListClassStudentsRequest>,
     ) -> Reply<pb::ListClassStudentsResponse> {
-        authenticated!(self, request, list_class_students)
+        handle(request, |ctx, message| {
+            self.list_class_students(ctx, message)
+        })
+        .await
     }
     async fn list_class_memberships(
         &self,
         request: Request<pb::ListClassMembershipsRequest>,
     ) -> Reply<pb::ListClassMembershipsResponse> {
-        authenticated!(self, request, list_class_memberships)
+        handle(request, |ctx, message| {
+            self.list_class_memberships(ctx, message)
+        })
+        .await
     }
     async fn link_guardian(
         &self,
         request: Request<pb::LinkGuardianRequest>,
     ) -> Reply<pb::LinkGuardianResponse> {
-        authenticated!(self, request, link_guardian)
+        handle(request, |ctx, message| self.link_guardian(ctx, message)).await
     }
     async fn unlink_guardian(
         &self,
         request: Request<pb::UnlinkGuardianRequest>,
     ) -> Reply<pb::UnlinkGuardianResponse> {
-        authenticated!(self, request, unlink_guardian)
+        handle(request, |ctx, message| self.unlink_guardian(ctx, message)).await
     }
     async fn list_guardianships(
         &self,
         request: Request<pb::ListGuardianshipsRequest>,
     ) -> Reply<pb::ListGuardianshipsResponse> {
-        authenticated!(self, request, list_guardianships)
+        handle(request, |ctx, message| {
+            self.list_guardianships(ctx, message)
+        })
+        .await
     }
     async fn grant_staff_role(
         &self,
         request: Request<pb::GrantStaffRoleRequest>,
     ) -> Reply<pb::GrantStaffRoleResponse> {
-        let ctx = CallContext::of(&request)?;
-        let request = request.into_inner();
-        self.change_staff_role(
-            ctx,
-            &request.person_id,
-            &request.school_id,
-            request.role,
-            true,
-        )
-        .await?;
-        Ok(Response::new(pb::GrantStaffRoleResponse {}))
+        handle(request, |ctx, message| self.grant_staff_role(ctx, message)).await
     }
     async fn revoke_staff_role(
         &self,
         request: Request<pb::RevokeStaffRoleRequest>,
     ) -> Reply<pb::RevokeStaffRoleResponse> {
-        let ctx = CallContext::of(&request)?;
-        let request = request.into_inner();
-        self.change_staff_role(
-            ctx,
-            &request.person_id,
-            &request.school_id,
-            request.role,
-            false,
-        )
-        .await?;
-        Ok(Response::new(pb::RevokeStaffRoleResponse {}))
+        handle(request, |ctx, message| self.revoke_staff_role(ctx, message)).await
     }
     async fn create_teaching_assignment(
         &self,
         request: Request<pb::CreateTeachingAssignmentRequest>,
     ) -> Reply<pb::CreateTeachingAssignmentResponse> {
-        authenticated!(self, request, create_teaching_assignment)
+        handle(request, |ctx, message| {
+            self.create_teaching_assignment(ctx, message)
+        })
+        .await
     }
     async fn list_teaching_assignments(
         &self,
         request: Request<pb::ListTeachingAssignmentsRequest>,
     ) -> Reply<pb::ListTeachingAssignmentsResponse> {
-        authenticated!(self, request, list_teaching_assignments)
+        handle(request, |ctx, message| {
+            self.list_teaching_assignments(ctx, message)
+        })
+        .await
     }
     async fn delete_teaching_assignment(
         &self,
         request: Request<pb::DeleteTeachingAssignmentRequest>,
     ) -> Reply<pb::DeleteTeachingAssignmentResponse> {
-        authenticated!(self, request, delete_teaching_assignment)
+        handle(request, |ctx, message| {
+            self.delete_teaching_assignment(ctx, message)
+        })
+        .await
     }
     async fn set_credentials(
         &self,
         request: Request<pb::SetCredentialsRequest>,
     ) -> Reply<pb::SetCredentialsResponse> {
-        authenticated!(self, request, set_credentials)
+        handle(request, |ctx, message| self.set_credentials(ctx, message)).await
     }
     async fn login(&self, request: Request<pb::LoginRequest>) -> Reply<pb::LoginResponse> {
         let source = client_address(&request);
-        reply(self.login(request.into_inner(), source).await)
+        Ok(Response::new(
+            self.login(request.into_inner(), source).await?,
+        ))
     }
     async fn change_password(
         &self,
         request: Request<pb::ChangePasswordRequest>,
     ) -> Reply<pb::ChangePasswordResponse> {
-        authenticated!(self, request, change_password)
+        handle(request, |ctx, message| self.change_password(ctx, message)).await
     }
     async fn issue_access_code(
         &self,
         request: Request<pb::IssueAccessCodeRequest>,
     ) -> Reply<pb::IssueAccessCodeResponse> {
-        authenticated!(self, request, issue_access_code)
+        handle(request, |ctx, message| self.issue_access_code(ctx, message)).await
     }
     async fn list_access_codes(
         &self,
         request: Request<pb::ListAccessCodesRequest>,
     ) -> Reply<pb::ListAccessCodesResponse> {
-        authenticated!(self, request, list_access_codes)
+        handle(request, |ctx, message| self.list_access_codes(ctx, message)).await
     }
     async fn revoke_access_code(
         &self,
         request: Request<pb::RevokeAccessCodeRequest>,
     ) -> Reply<pb::RevokeAccessCodeResponse> {
-        authenticated!(self, request, revoke_access_code)
+        handle(request, |ctx, message| {
+            self.revoke_access_code(ctx, message)
+        })
+        .await
     }
     async fn redeem_access_code(
         &self,
         request: Request<pb::RedeemAccessCodeRequest>,
     ) -> Reply<pb::RedeemAccessCodeResponse> {
-        authenticated!(self, request, redeem_access_code)
+        handle(request, |ctx, message| {
+            self.redeem_access_code(ctx, message)
+        })
+        .await
     }
     async fn list_audit_events(
         &self,
         request: Request<pb::ListAuditEventsRequest>,
     ) -> Reply<pb::ListAuditEventsResponse> {
-        authenticated!(self, request, list_audit_events)
+        handle(request, |ctx, message| self.list_audit_events(ctx, message)).await
     }
     async fn login_with_external_identity(
         &self,
         request: Request<pb::LoginWithExternalIdentityRequest>,
     ) -> Reply<pb::LoginWithExternalIdentityResponse> {
-        authenticated!(self, request, login_with_external_identity)
+        handle(request, |ctx, message| {
+            self.login_with_external_identity(ctx, message)
+        })
+        .await
     }
     async fn register_external_guardian(
         &self,
         request: Request<pb::RegisterExternalGuardianRequest>,
     ) -> Reply<pb::RegisterExternalGuardianResponse> {
-        authenticated!(self, request, register_external_guardian)
+        handle(request, |ctx, message| {
+            self.register_external_guardian(ctx, message)
+        })
+        .await
     }
     async fn update_person(
         &self,
         request: Request<pb::UpdatePersonRequest>,
     ) -> Reply<pb::UpdatePersonResponse> {
-        authenticated!(self, request, update_person)
+        handle(request, |ctx, message| self.update_person(ctx, message)).await
     }
     async fn list_session_revocations(
         &self,
         request: Request<pb::ListSessionRevocationsRequest>,
     ) -> Reply<pb::ListSessionRevocationsResponse> {
-        authenticated!(self, request, list_session_revocations)
+        handle(request, |ctx, message| {
+            self.list_session_revocations(ctx, message)
+        })
+        .await
     }
     async fn link_external_identity(
         &self,
         request: Request<pb::LinkExternalIdentityRequest>,
     ) -> Reply<pb::LinkExternalIdentityResponse> {
-        authenticated!(self, request, link_external_identity)
+        handle(request, |ctx, message| {
+            self.link_external_identity(ctx, message)
+        })
+        .await
     }
     async fn update_school(
         &self,
         request: Request<pb::UpdateSchoolRequest>,
     ) -> Reply<pb::UpdateSchoolResponse> {
-        authenticated!(self, request, update_school)
+        handle(request, |ctx, message| self.update_school(ctx, message)).await
     }
     async fn create_group(
         &self,
         request: Request<pb::CreateGroupRequest>,
     ) -> Reply<pb::CreateGroupResponse> {
-        authenticated!(self, request, create_group)
+        handle(request, |ctx, message| self.create_group(ctx, message)).await
     }
     async fn list_groups(
         &self,
         request: Request<pb::ListGroupsRequest>,
     ) -> Reply<pb::ListGroupsResponse> {
-        authenticated!(self, request, list_groups)
+        handle(request, |ctx, message| self.list_groups(ctx, message)).await
     }
     async fn import_roster(
         &self,
         request: Request<pb::ImportRosterRequest>,
     ) -> Reply<pb::ImportRosterResponse> {
-        authenticated!(self, request, import_roster)
+        handle(request, |ctx, message| self.import_roster(ctx, message)).await
     }
     async fn register_guardian(
         &self,
         request: Request<pb::RegisterGuardianRequest>,
     ) -> Reply<pb::RegisterGuardianResponse> {
         let source = client_address(&request);
-        reply(self.register_guardian(request.into_inner(), source).await)
+        Ok(Response::new(
+            self.register_guardian(request.into_inner(), source).await?,
+        ))
     }
     async fn create_client(
         &self,
         request: Request<pb::CreateClientRequest>,
     ) -> Reply<pb::CreateClientResponse> {
-        authenticated!(self, request, create_client)
+        handle(request, |ctx, message| self.create_client(ctx, message)).await
     }
     async fn list_clients(
         &self,
         request: Request<pb::ListClientsRequest>,
     ) -> Reply<pb::ListClientsResponse> {
-        authenticated!(self, request, list_clients)
+        handle(request, |ctx, message| self.list_clients(ctx, message)).await
     }
     async fn revoke_client(
         &self,
         request: Request<pb::RevokeClientRequest>,
     ) -> Reply<pb::RevokeClientResponse> {
-        authenticated!(self, request, revoke_client)
+        handle(request, |ctx, message| self.revoke_client(ctx, message)).await
     }
     async fn get_client_token(
         &self,
         request: Request<pb::GetClientTokenRequest>,
     ) -> Reply<pb::GetClientTokenResponse> {
         let source = client_address(&request);
-        reply(self.get_client_token(request.into_inner(), source).await)
+        Ok(Response::new(
+            self.get_client_token(request.into_inner(), source).await?,
+        ))
     }
     async fn grant_vendor_access(
         &self,
         request: Request<pb::GrantVendorAccessRequest>,
     ) -> Reply<pb::GrantVendorAccessResponse> {
-        authenticated!(self, request, grant_vendor_access)
+        handle(request, |ctx, message| {
+            self.grant_vendor_access(ctx, message)
+        })
+        .await
     }
     async fn revoke_vendor_access(
         &self,
         request: Request<pb::RevokeVendorAccessRequest>,
     ) -> Reply<pb::RevokeVendorAccessResponse> {
-        authenticated!(self, request, revoke_vendor_access)
+        handle(request, |ctx, message| {
+            self.revoke_vendor_access(ctx, message)
+        })
+        .await
     }
     async fn list_vendor_grants(
         &self,
         request: Request<pb::ListVendorGrantsRequest>,
     ) -> Reply<pb::ListVendorGrantsResponse> {
-        authenticated!(self, request, list_vendor_grants)
+        handle(request, |ctx, message| {
+            self.list_vendor_grants(ctx, message)
+        })
+        .await
     }
     async fn refresh_access_token(
         &self,
         request: Request<pb::RefreshAccessTokenRequest>,
     ) -> Reply<pb::RefreshAccessTokenResponse> {
-        reply(self.refresh_access_token(request.into_inner()).await)
+        Ok(Response::new(
+            self.refresh_access_token(request.into_inner()).await?,
+        ))
     }
     async fn revoke_refresh_token(
         &self,
@@ -1308,7 +1365,10 @@ impl IdentityService for IdentityApi {
         &self,
         request: Request<pb::RotateSigningKeyRequest>,
     ) -> Reply<pb::RotateSigningKeyResponse> {
-        authenticated!(self, request, rotate_signing_key)
+        handle(request, |ctx, message| {
+            self.rotate_signing_key(ctx, message)
+        })
+        .await
     }
     async fn get_jwks(&self, _request: Request<pb::GetJwksRequest>) -> Reply<pb::GetJwksResponse> {
         Ok(Response::new(pb::GetJwksResponse {
@@ -1319,7 +1379,7 @@ impl IdentityService for IdentityApi {
         &self,
         request: Request<pb::CheckAccessRequest>,
     ) -> Reply<pb::CheckAccessResponse> {
-        authenticated!(self, request, check_access)
+        handle(request, |ctx, message| self.check_access(ctx, message)).await
     }
 }
 
