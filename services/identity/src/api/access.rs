@@ -60,6 +60,7 @@ impl IdentityApi {
                 let group_id = optional_id("group_id", &request.group_id)?;
                 let school_id = require_class(
                     &self.state.db,
+                    &self.state.settings.clock,
                     &ctx.principal,
                     class_id,
                     group_id,
@@ -92,8 +93,15 @@ impl IdentityApi {
         action: Action,
     ) -> Result<pb::CheckAccessResponse> {
         let student_id = parse_id("student_id", student_id)?;
-        let access =
-            require_student(&self.state.db, &ctx.principal, student_id, date, action).await?;
+        let access = require_student(
+            &self.state.db,
+            &self.state.settings.clock,
+            &ctx.principal,
+            student_id,
+            date,
+            action,
+        )
+        .await?;
         if action == Action::ReadStudentRecord && access.via_staff {
             self.audit(
                 ctx,

@@ -72,6 +72,7 @@ impl IdentityApi {
         // Staff of the school, and the class's students and their guardians.
         require_class(
             &self.state.db,
+            &self.state.settings.clock,
             &ctx.principal,
             id,
             None,

@@ -32,7 +32,7 @@ impl IdentityApi {
             .map_err(|_| not_found())?;
         let mut violations = Violations::new();
         let name = required_text("name", &request.name, 100, &mut violations);
-        let today = school_today(db, class.school_id).await?;
+        let today = school_today(db, &self.state.settings.clock, class.school_id).await?;
         let mut student_ids = Vec::new();
         for text in &request.student_ids {
             let Ok(student_id) = parse_id("student_ids", text) else {

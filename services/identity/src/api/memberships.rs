@@ -85,7 +85,7 @@ impl IdentityApi {
             .await
             .map_err(|_| Error::not_found("class"))?;
         let date = if request.date.is_empty() {
-            school_today(db, class.school_id).await?
+            school_today(db, &self.state.settings.clock, class.school_id).await?
         } else {
             parse_date("date", &request.date)?
         };

@@ -31,7 +31,14 @@ impl IdentityApi {
                 ));
             }
         }
-        let report = roster_import::import(db, school_id, &files, request.validate_only).await?;
+        let report = roster_import::import(
+            db,
+            &self.state.settings.clock,
+            school_id,
+            &files,
+            request.validate_only,
+        )
+        .await?;
         if !request.validate_only {
             self.audit(&ctx, AuditKind::RosterImported, school_id, school_id)
                 .await?;

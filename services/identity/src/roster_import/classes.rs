@@ -63,7 +63,7 @@ impl Loader<'_> {
             }
         };
         let academic_year =
-            otmetka_platform::time::academic_year_start(Utc::now().date_naive()).year();
+            otmetka_platform::time::academic_year_start(self.clock.today_utc()).year();
         if let Some(id) = self.known("class", &row.sourced_id) {
             let class = store::get_class(self.db, id).await?;
             let same = class.is_some_and(|c| c.grade_level == grade_level && c.letter == letter);

@@ -1,7 +1,7 @@
 //! Enrollments: students into homerooms, a homeroom's class teacher, and
 //! the students and teachers of scheduled classes.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use otmetka_platform::Result;
 
 use super::parse::EnrollmentRow;
@@ -41,7 +41,7 @@ impl Loader<'_> {
             return Ok(());
         };
         let start = if row.begin_date.is_empty() {
-            otmetka_platform::time::academic_year_start(Utc::now().date_naive())
+            otmetka_platform::time::academic_year_start(self.clock.today_utc())
         } else {
             match NaiveDate::parse_from_str(&row.begin_date, "%Y-%m-%d") {
                 Ok(date) => date,

@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 
 use otmetka_platform::Result;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use uuid::Uuid;
 
@@ -85,9 +86,11 @@ impl Report {
 }
 
 /// Loads the roster files into `school_id`. `dry_run` checks and counts
-/// without writing.
+/// without writing. The academic year, default enrollment starts and the
+/// homerooms of scheduled classes are read on `clock`'s date.
 pub async fn import(
     db: &Db,
+    clock: &Clock,
     school_id: Uuid,
     files: &HashMap<String, Vec<u8>>,
     dry_run: bool,
@@ -95,6 +98,7 @@ pub async fn import(
     let mut report = Report::default();
     let mut loader = Loader {
         db,
+        clock,
         school_id,
         dry_run,
         sources: store::roster_sources(db, school_id).await?,
@@ -150,6 +154,7 @@ pub async fn import(
 
 pub(super) struct Loader<'a> {
     db: &'a Db,
+    clock: &'a Clock,
     school_id: Uuid,
     dry_run: bool,
     /// (kind, sourcedId) → platform id, for this school.

@@ -1,7 +1,6 @@
 //! Scheduled classes matched to the homeroom their students share, and
 //! applied as teaching assignments of the whole class or of a group.
 
-use chrono::Utc;
 use otmetka_platform::Result;
 use uuid::Uuid;
 
@@ -29,7 +28,7 @@ impl Loader<'_> {
         class: &ScheduledClass,
         report: &mut Report,
     ) -> Result<()> {
-        let today = Utc::now().date_naive();
+        let today = self.clock.today_utc();
         let mut homerooms = Vec::new();
         for (_, student) in &class.students {
             if let Some(homeroom) = self.homerooms.get(student) {
