@@ -14,6 +14,7 @@ mod passwords;
 mod roster_import;
 mod store;
 mod tokens;
+mod updates;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -13,8 +13,9 @@ use uuid::Uuid;
 use super::{IdentityApi, person_kind};
 use crate::access::require_school;
 use crate::audit::AuditKind;
-use crate::fields::{PersonNames, required_text};
+use crate::fields::PersonNames;
 use crate::model::{Person, PersonKind};
+use crate::updates::{PersonChanges, change_person};
 use crate::{convert, store};
 
 impl IdentityApi {
@@ -130,41 +131,14 @@ impl IdentityApi {
             .update_mask
             .map(|mask| mask.paths)
             .unwrap_or_default();
-        if paths.is_empty() {
-            return Err(Error::invalid(
-                "update_mask",
-                "must name the fields to change",
-            ));
-        }
-        let mut violations = Violations::new();
         let was_disabled = person.disabled;
-        for path in &paths {
-            match path.as_str() {
-                "family_name" => {
-                    person.family_name = required_text(
-                        "person.family_name",
-                        &changes.family_name,
-                        100,
-                        &mut violations,
-                    )
-                }
-                "given_name" => {
-                    person.given_name = required_text(
-                        "person.given_name",
-                        &changes.given_name,
-                        100,
-                        &mut violations,
-                    )
-                }
-                "middle_name" => person.middle_name = changes.middle_name.trim().to_owned(),
-                "disabled" => person.disabled = changes.disabled,
-                other => violations.add("update_mask", format!("{other:?} cannot be changed")),
-            }
-        }
-        if id == ctx.principal.id && person.disabled {
-            violations.add("person.disabled", "you cannot disable yourself");
-        }
-        violations.into_result()?;
+        let new_values = PersonChanges {
+            family_name: &changes.family_name,
+            given_name: &changes.given_name,
+            middle_name: &changes.middle_name,
+            disabled: changes.disabled,
+        };
+        change_person(&mut person, &paths, &new_values, ctx.principal.id)?;
         let newly_disabled = person.disabled && !was_disabled;
         store::update_person(db, &person, newly_disabled).await?;
         if newly_disabled {

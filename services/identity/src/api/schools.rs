@@ -14,6 +14,7 @@ use super::IdentityApi;
 use crate::access::{require_city_operator, require_school};
 use crate::fields::{required_text, timezone};
 use crate::model::School;
+use crate::updates::{SchoolChanges, change_school};
 use crate::{convert, store};
 
 impl IdentityApi {
@@ -90,27 +91,11 @@ impl IdentityApi {
             .update_mask
             .map(|mask| mask.paths)
             .unwrap_or_default();
-        if paths.is_empty() {
-            return Err(Error::invalid(
-                "update_mask",
-                "must name the fields to change",
-            ));
-        }
-        let mut violations = Violations::new();
-        for path in &paths {
-            match path.as_str() {
-                "name" => {
-                    school.name = required_text("school.name", &changes.name, 200, &mut violations)
-                }
-                "timezone" => {
-                    if timezone("school.timezone", &changes.timezone, &mut violations) {
-                        school.timezone = changes.timezone.clone();
-                    }
-                }
-                other => violations.add("update_mask", format!("{other:?} cannot be changed")),
-            }
-        }
-        violations.into_result()?;
+        let new_values = SchoolChanges {
+            name: &changes.name,
+            timezone: &changes.timezone,
+        };
+        change_school(&mut school, &paths, &new_values)?;
         store::update_school(db, &school).await?;
         Ok(pb::UpdateSchoolResponse {
             school: Some(convert::school(school)),
