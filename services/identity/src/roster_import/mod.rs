@@ -152,7 +152,7 @@ pub async fn import(
     Ok(report)
 }
 
-pub(super) struct Loader<'a> {
+struct Loader<'a> {
     db: &'a Db,
     clock: &'a Clock,
     school_id: Uuid,
