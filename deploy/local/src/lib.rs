@@ -154,6 +154,7 @@ impl RunningSuite {
             signing_key_lifetime: Duration::from_secs(30 * 24 * 3600),
             initial_admin: Some(config.admin.clone()),
             gateway_client: Some(gateway_client.clone()),
+            clock: otmetka_platform::clock::Clock::system(),
         };
         tasks.spawn(named(
             "identity",

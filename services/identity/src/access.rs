@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use otmetka_platform::auth::Principal;
 use otmetka_platform::authz::{self, Action, Relations, StaffRole};
+use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::{Error, Result};
 use uuid::Uuid;
@@ -77,6 +78,7 @@ pub async fn require_school(
 /// to the class), or answers "class not found". Returns the class's school.
 pub async fn require_class(
     db: &Db,
+    clock: &Clock,
     caller: &Principal,
     class_id: Uuid,
     group_id: Option<Uuid>,
@@ -100,7 +102,7 @@ pub async fn require_class(
         if action == Action::ReadClass {
             let date = match date {
                 Some(date) => date,
-                None => school_today(db, class.school_id).await?,
+                None => school_today(db, clock, class.school_id).await?,
             };
             relations.class_member =
                 store::is_class_member(db, caller.id, class_id, group_id, date).await?;
@@ -117,6 +119,7 @@ pub async fn require_class(
 /// Allows `action` on a student's record on `date`, or answers "student not found".
 pub async fn require_student(
     db: &Db,
+    clock: &Clock,
     caller: &Principal,
     student_id: Uuid,
     date: Option<NaiveDate>,
@@ -132,7 +135,7 @@ pub async fn require_student(
     };
     let date = match date {
         Some(date) => date,
-        None => school_today(db, school_id).await?,
+        None => school_today(db, clock, school_id).await?,
     };
     let student_self = caller.id == student_id;
     // A client (a vendor's system) is nobody's guardian and teaches no
@@ -181,8 +184,8 @@ pub async fn require_student(
     }
 }
 
-/// Today's date where the school is.
-pub async fn school_today(db: &Db, school_id: Uuid) -> Result<NaiveDate> {
+/// Today's date where the school is, on the service's clock.
+pub async fn school_today(db: &Db, clock: &Clock, school_id: Uuid) -> Result<NaiveDate> {
     let school = store::get_school(db, school_id)
         .await?
         .ok_or_else(|| Error::not_found("school"))?;
@@ -190,5 +193,5 @@ pub async fn school_today(db: &Db, school_id: Uuid) -> Result<NaiveDate> {
         .timezone
         .parse()
         .map_err(|_| Error::Internal(anyhow::anyhow!("school {school_id} has a bad timezone")))?;
-    Ok(chrono::Utc::now().with_timezone(&timezone).date_naive())
+    Ok(clock.today_in(&timezone))
 }

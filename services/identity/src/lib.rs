@@ -8,17 +8,20 @@ mod attempts;
 mod audit;
 mod clients;
 mod convert;
+mod fields;
 mod model;
 mod passwords;
 mod roster_import;
 mod store;
 mod tokens;
+mod updates;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{Secret, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::{ServeOptions, serve};
@@ -72,6 +75,9 @@ pub struct Settings {
     pub initial_admin: Option<InitialAdmin>,
     /// The gateway's client, allowed to sign people in by external identities.
     pub gateway_client: Option<ServiceClient>,
+    /// Where school-date rules read today, so tests and demos can pin the
+    /// date; token, attempt and key deadlines stay on the system clock.
+    pub clock: Clock,
 }
 
 pub(crate) struct State {

@@ -4,6 +4,7 @@ use std::time::Duration;
 use clap::Parser;
 use otmetka_identity::{InitialAdmin, ServiceClient, Settings};
 use otmetka_platform::BinaryConfig;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{DatabaseArgs, Secret, ServerArgs, parse_duration};
 use otmetka_platform::telemetry::TelemetryArgs;
 
@@ -91,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
                 login: config.admin_login,
                 password,
             }),
+            clock: Clock::system(),
         };
         otmetka_identity::run(settings, listener, shutdown).await
     })

@@ -1,21 +1,22 @@
-//! Access codes (a school links a guardian to a student through a code it
-//! hands out) and the audit trail that records them.
+//! Access codes: a school links a guardian to a student through a code it
+//! hands out.
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::authz::Action;
+use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::time::{parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use uuid::Uuid;
 
-use super::{IdentityApi, normalize_login, required_text};
+use super::IdentityApi;
 use crate::access::require_school;
 use crate::access_codes::{self, AccessCode};
-use crate::audit::{self, AuditEvent, AuditKind, StoredAuditEvent};
+use crate::audit::{self, AuditEvent, AuditKind};
+use crate::fields::{PersonNames, normalize_login};
 use crate::model::{Person, PersonKind};
 use crate::{attempts, convert, passwords};
-use otmetka_platform::error::Violations;
 
 fn code_to_proto(code: &AccessCode) -> pb::AccessCode {
     let time = |t: Option<DateTime<Utc>>| t.map(to_timestamp);
@@ -31,19 +32,6 @@ fn code_to_proto(code: &AccessCode) -> pb::AccessCode {
             .redeemed_by
             .map(|id| id.to_string())
             .unwrap_or_default(),
-    }
-}
-
-fn event_to_proto(event: StoredAuditEvent) -> pb::AuditEvent {
-    let id = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
-    pb::AuditEvent {
-        id: event.id.to_string(),
-        school_id: id(event.school_id),
-        actor_id: id(event.actor_id),
-        kind: event.kind,
-        object_id: id(event.object_id),
-        source_address: event.source_address,
-        create_time: Some(to_timestamp(event.created_at)),
     }
 }
 
@@ -208,7 +196,7 @@ impl IdentityApi {
         source: String,
     ) -> Result<pb::RegisterGuardianResponse> {
         let mut violations = Violations::new();
-        let names = NewGuardian::check(
+        let names = PersonNames::check(
             &request.family_name,
             &request.given_name,
             &request.middle_name,
@@ -241,7 +229,7 @@ impl IdentityApi {
     pub(super) async fn register_with_code(
         &self,
         code: &str,
-        names: NewGuardian,
+        names: PersonNames,
         sign_in: access_codes::SignIn<'_>,
         source: String,
     ) -> Result<(Person, crate::model::Guardianship)> {
@@ -298,55 +286,5 @@ impl IdentityApi {
             created_at: now,
         };
         Ok((person, link))
-    }
-
-    pub(super) async fn list_audit_events(
-        &self,
-        ctx: CallContext,
-        request: pb::ListAuditEventsRequest,
-    ) -> Result<pb::ListAuditEventsResponse> {
-        let (school_id, page) = self
-            .school_page(
-                &ctx,
-                Action::ReadAudit,
-                &request.school_id,
-                request.page_size,
-                &request.page_token,
-            )
-            .await?;
-        let mut events = audit::list(&self.state.db, school_id, &page).await?;
-        let next_page_token = page.finish(&mut events, |event| event.id.to_string());
-        Ok(pb::ListAuditEventsResponse {
-            audit_events: events.into_iter().map(event_to_proto).collect(),
-            next_page_token,
-        })
-    }
-}
-
-/// The names of a guardian signing up, checked.
-pub(super) struct NewGuardian {
-    family_name: String,
-    given_name: String,
-    middle_name: String,
-}
-
-impl NewGuardian {
-    pub(super) fn check(
-        family: &str,
-        given: &str,
-        middle: &str,
-        violations: &mut Violations,
-    ) -> Self {
-        let family_name = required_text("family_name", family, 100, violations);
-        let given_name = required_text("given_name", given, 100, violations);
-        let middle_name = middle.trim().to_owned();
-        if middle_name.chars().count() > 100 {
-            violations.add("middle_name", "must be at most 100 characters");
-        }
-        Self {
-            family_name,
-            given_name,
-            middle_name,
-        }
     }
 }

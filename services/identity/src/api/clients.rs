@@ -11,11 +11,12 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use uuid::Uuid;
 
-use super::{IdentityApi, required_text};
+use super::IdentityApi;
 use crate::access::{require_city_operator, require_school};
 use crate::attempts;
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::clients::{self, Client, VendorGrant};
+use crate::fields::required_text;
 
 pub(crate) const VENDOR: &str = "vendor";
 pub(crate) const SERVICE: &str = "service";

@@ -8,9 +8,10 @@ use otmetka_platform::time::{parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
-use super::{IdentityApi, normalize_login};
+use super::IdentityApi;
 use crate::access::require_school;
 use crate::audit::{self, AuditEvent, AuditKind};
+use crate::fields::normalize_login;
 use crate::{attempts, passwords, store, tokens};
 
 async fn hash_password(password: String) -> Result<String> {

@@ -10,7 +10,7 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
-use super::access_codes::NewGuardian;
+use crate::fields::PersonNames;
 use crate::{access_codes, convert, store};
 
 /// Bounds on what an external issuer and subject may look like.
@@ -112,7 +112,7 @@ impl IdentityApi {
         require_gateway(&ctx)?;
         let mut violations = Violations::new();
         check_identity(&request.issuer, &request.subject, &mut violations);
-        let names = NewGuardian::check(
+        let names = PersonNames::check(
             &request.family_name,
             &request.given_name,
             &request.middle_name,

@@ -1,0 +1,131 @@
+//! Access questions other services ask before they act for a caller.
+
+use chrono::NaiveDate;
+use otmetka_platform::authz::Action;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::time::{optional_id, parse_date, parse_id};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as pb;
+use uuid::Uuid;
+
+use super::IdentityApi;
+use crate::access::{require_class, require_school, require_student};
+use crate::audit::AuditKind;
+use crate::store;
+
+impl IdentityApi {
+    pub(super) async fn check_access(
+        &self,
+        ctx: CallContext,
+        request: pb::CheckAccessRequest,
+    ) -> Result<pb::CheckAccessResponse> {
+        let date = if request.date.is_empty() {
+            None
+        } else {
+            Some(parse_date("date", &request.date)?)
+        };
+        let subject = || parse_id("subject_id", &request.subject_id);
+        let action = match pb::Action::try_from(request.action) {
+            Ok(pb::Action::ReadStudentRecord) => Action::ReadStudentRecord,
+            Ok(pb::Action::WriteMark) => Action::WriteMark {
+                subject_id: subject()?,
+            },
+            Ok(pb::Action::WriteAttendance) => Action::WriteAttendance {
+                subject_id: subject()?,
+            },
+            Ok(pb::Action::ReadSchool) => Action::ReadSchool,
+            Ok(pb::Action::ReadRoster) => Action::ReadRoster,
+            Ok(pb::Action::ManageSchedule) => Action::ManageSchedule,
+            Ok(pb::Action::ClosePeriod) => Action::ClosePeriod,
+            Ok(pb::Action::TeachClass) => Action::TeachClass {
+                subject_id: subject()?,
+            },
+            Ok(pb::Action::ReadClass) => Action::ReadClass,
+            Ok(pb::Action::ActAsFamily) => Action::ActAsFamily,
+            Ok(pb::Action::ReadSchoolRecords) => Action::ReadSchoolRecords,
+            Ok(pb::Action::Unspecified) | Err(_) => {
+                return Err(Error::invalid("action", "must be a known action"));
+            }
+        };
+        match action {
+            Action::ReadStudentRecord
+            | Action::WriteMark { .. }
+            | Action::WriteAttendance { .. }
+            | Action::ActAsFamily => {
+                self.check_student_access(&ctx, &request.student_id, date, action)
+                    .await
+            }
+            Action::TeachClass { .. } | Action::ReadClass => {
+                let class_id = parse_id("class_id", &request.class_id)?;
+                let group_id = optional_id("group_id", &request.group_id)?;
+                let school_id = require_class(
+                    &self.state.db,
+                    &self.state.settings.clock,
+                    &ctx.principal,
+                    class_id,
+                    group_id,
+                    date,
+                    action,
+                )
+                .await?;
+                Ok(pb::CheckAccessResponse {
+                    school_id: school_id.to_string(),
+                    class_id: class_id.to_string(),
+                    group_ids: Vec::new(),
+                })
+            }
+            _ => {
+                let school_id = parse_id("school_id", &request.school_id)?;
+                require_school(&self.state.db, &ctx.principal, school_id, action).await?;
+                Ok(pb::CheckAccessResponse {
+                    school_id: school_id.to_string(),
+                    ..Default::default()
+                })
+            }
+        }
+    }
+
+    pub(super) async fn check_student_access(
+        &self,
+        ctx: &CallContext,
+        student_id: &str,
+        date: Option<NaiveDate>,
+        action: Action,
+    ) -> Result<pb::CheckAccessResponse> {
+        let student_id = parse_id("student_id", student_id)?;
+        let access = require_student(
+            &self.state.db,
+            &self.state.settings.clock,
+            &ctx.principal,
+            student_id,
+            date,
+            action,
+        )
+        .await?;
+        if action == Action::ReadStudentRecord && access.via_staff {
+            self.audit(
+                ctx,
+                AuditKind::StudentRecordRead,
+                access.school_id,
+                student_id,
+            )
+            .await?;
+        }
+        let Some(membership) = access.membership else {
+            return Ok(pb::CheckAccessResponse {
+                school_id: access.school_id.to_string(),
+                ..Default::default()
+            });
+        };
+        let group_ids = store::student_groups(&self.state.db, student_id, membership.class_id)
+            .await?
+            .iter()
+            .map(Uuid::to_string)
+            .collect();
+        Ok(pb::CheckAccessResponse {
+            school_id: access.school_id.to_string(),
+            class_id: membership.class_id.to_string(),
+            group_ids,
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! Staff roles a school grants its people.
+
+use otmetka_platform::authz::{Action, StaffRole};
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::time::parse_id;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as pb;
+use uuid::Uuid;
+
+use super::IdentityApi;
+use crate::access::require_school;
+use crate::audit::AuditKind;
+use crate::model::PersonKind;
+use crate::store;
+
+impl IdentityApi {
+    pub(super) async fn grant_staff_role(
+        &self,
+        ctx: CallContext,
+        request: pb::GrantStaffRoleRequest,
+    ) -> Result<pb::GrantStaffRoleResponse> {
+        self.change_staff_role(
+            ctx,
+            &request.person_id,
+            &request.school_id,
+            request.role,
+            true,
+        )
+        .await?;
+        Ok(pb::GrantStaffRoleResponse {})
+    }
+
+    pub(super) async fn revoke_staff_role(
+        &self,
+        ctx: CallContext,
+        request: pb::RevokeStaffRoleRequest,
+    ) -> Result<pb::RevokeStaffRoleResponse> {
+        self.change_staff_role(
+            ctx,
+            &request.person_id,
+            &request.school_id,
+            request.role,
+            false,
+        )
+        .await?;
+        Ok(pb::RevokeStaffRoleResponse {})
+    }
+
+    pub(super) async fn change_staff_role(
+        &self,
+        ctx: CallContext,
+        person_id: &str,
+        school_id: &str,
+        role: i32,
+        grant: bool,
+    ) -> Result<()> {
+        let school_id = parse_id("school_id", school_id)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ManageRoster,
+        )
+        .await?;
+        let person = self
+            .managed_person(&ctx, "person_id", person_id, PersonKind::Staff)
+            .await?;
+        if person.school_id != Some(school_id) {
+            return Err(Error::invalid(
+                "person_id",
+                "must be staff registered by this school",
+            ));
+        }
+        let role = match pb::StaffRole::try_from(role) {
+            Ok(pb::StaffRole::Teacher) => StaffRole::Teacher,
+            Ok(pb::StaffRole::DeputyHead) => StaffRole::DeputyHead,
+            Ok(pb::StaffRole::Director) => StaffRole::Director,
+            Ok(pb::StaffRole::SchoolAdmin) => StaffRole::SchoolAdmin,
+            _ => return Err(Error::invalid("role", "must be a staff role")),
+        };
+        if grant {
+            store::grant_staff_role(&self.state.db, person.id, school_id, role.as_str()).await?;
+        } else {
+            store::revoke_staff_role(&self.state.db, person.id, school_id, role.as_str()).await?;
+        }
+        let kind = if grant {
+            AuditKind::StaffRoleGranted
+        } else {
+            AuditKind::StaffRoleRevoked
+        };
+        self.audit(&ctx, kind, school_id, person.id).await?;
+        Ok(())
+    }
+
+    /// Checks that `person_id` holds a teacher role in the school, for a field.
+    pub(super) async fn require_staff(
+        &self,
+        school_id: Uuid,
+        person_id: Uuid,
+        field: &str,
+    ) -> Result<()> {
+        let roles = store::staff_roles(&self.state.db, person_id, school_id).await?;
+        if roles.iter().any(|role| role == StaffRole::Teacher.as_str()) {
+            Ok(())
+        } else {
+            Err(Error::invalid(field, "must be a teacher of this school"))
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! People of the roster and the guardian links between them.
+
+use chrono::Utc;
+use otmetka_platform::Result;
+use uuid::Uuid;
+
+use super::parse::{UserRow, person_kind};
+use super::{Loader, Outcome, Report, USERS};
+use crate::model::{Guardianship, Person, PersonKind};
+use crate::store;
+
+impl Loader<'_> {
+    pub(super) async fn user(
+        &mut self,
+        line: u64,
+        row: &UserRow,
+        report: &mut Report,
+    ) -> Result<()> {
+        if row.status == "tobedeleted" {
+            return Ok(());
+        }
+        if row.sourced_id.is_empty() {
+            report.refuse(USERS, line, "sourcedId", "is required");
+            return Ok(());
+        }
+        let Some((kind, staff_role)) = person_kind(&row.role) else {
+            report.refuse(
+                USERS,
+                line,
+                "role",
+                format!("{:?} is not a role this roster knows", row.role),
+            );
+            return Ok(());
+        };
+        for (field, value) in [
+            ("familyName", &row.family_name),
+            ("givenName", &row.given_name),
+        ] {
+            if value.is_empty() || value.chars().count() > 100 {
+                report.refuse(USERS, line, field, "must be 1–100 characters");
+                return Ok(());
+            }
+        }
+        let outcome = match self.known("user", &row.sourced_id) {
+            Some(id) => {
+                let Some(mut person) = store::get_person(self.db, id).await? else {
+                    report.refuse(
+                        USERS,
+                        line,
+                        "sourcedId",
+                        "names a person that no longer exists",
+                    );
+                    return Ok(());
+                };
+                if person.kind() != Some(kind) {
+                    report.refuse(USERS, line, "role", "differs from the role loaded before");
+                    return Ok(());
+                }
+                let same = person.family_name == row.family_name
+                    && person.given_name == row.given_name
+                    && person.middle_name == row.middle_name;
+                if same {
+                    Outcome::Unchanged
+                } else {
+                    person.family_name.clone_from(&row.family_name);
+                    person.given_name.clone_from(&row.given_name);
+                    person.middle_name.clone_from(&row.middle_name);
+                    if !self.dry_run {
+                        store::update_person(self.db, &person, false).await?;
+                    }
+                    Outcome::Updated
+                }
+            }
+            None => {
+                let person = Person {
+                    id: Uuid::now_v7(),
+                    school_id: Some(self.school_id),
+                    kind: kind.as_str().into(),
+                    family_name: row.family_name.clone(),
+                    given_name: row.given_name.clone(),
+                    middle_name: row.middle_name.clone(),
+                    disabled: false,
+                    created_at: Utc::now(),
+                };
+                if !self.dry_run {
+                    store::insert_person(self.db, &person).await?;
+                    if let Some(role) = staff_role {
+                        store::grant_staff_role(self.db, person.id, self.school_id, role.as_str())
+                            .await?;
+                    }
+                }
+                self.remember("user", &row.sourced_id, person.id).await?;
+                Outcome::Created
+            }
+        };
+        report.count(outcome);
+        Ok(())
+    }
+
+    /// Guardian links from `agentSourcedIds`, in whichever direction the file gives them.
+    pub(super) async fn agents(
+        &mut self,
+        line: u64,
+        row: &UserRow,
+        report: &mut Report,
+    ) -> Result<()> {
+        let Some(me) = self.known("user", &row.sourced_id) else {
+            return Ok(());
+        };
+        for agent in row
+            .agent_sourced_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|agent| !agent.is_empty())
+        {
+            let Some(other) = self.known("user", agent) else {
+                report.refuse(
+                    USERS,
+                    line,
+                    "agentSourcedIds",
+                    format!("{agent:?} is not a user of this roster"),
+                );
+                continue;
+            };
+            let (guardian, student) = match row.role.as_str() {
+                "student" => (other, me),
+                _ => (me, other),
+            };
+            let kinds = (
+                store::get_person(self.db, guardian)
+                    .await?
+                    .and_then(|p| p.kind()),
+                store::get_person(self.db, student)
+                    .await?
+                    .and_then(|p| p.kind()),
+            );
+            if !self.dry_run && kinds != (Some(PersonKind::Guardian), Some(PersonKind::Student)) {
+                report.refuse(
+                    USERS,
+                    line,
+                    "agentSourcedIds",
+                    format!("{agent:?} must link a guardian and a student"),
+                );
+                continue;
+            }
+            if self.dry_run || store::is_guardian(self.db, guardian, student).await? {
+                continue;
+            }
+            let link = Guardianship {
+                guardian_id: guardian,
+                student_id: student,
+                school_id: self.school_id,
+                created_at: Utc::now(),
+            };
+            store::link_guardian(self.db, &link).await?;
+        }
+        Ok(())
+    }
+}

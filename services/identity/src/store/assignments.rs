@@ -1,0 +1,88 @@
+//! Teaching assignments, and the subjects they let a teacher teach.
+
+use chrono::Utc;
+use otmetka_platform::db::Db;
+use otmetka_platform::paging::Page;
+use otmetka_platform::{Result, with_db};
+use uuid::Uuid;
+
+use super::exists;
+use crate::model::TeachingAssignment;
+
+pub async fn insert_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO teaching_assignments (id, school_id, teacher_id, class_id, subject_id, group_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(assignment.id).bind(assignment.school_id).bind(assignment.teacher_id)
+        .bind(assignment.class_id).bind(assignment.subject_id).bind(assignment.group_id).bind(Utc::now())
+        .execute(pool).await.map_err(exists("teaching assignment"))?; });
+    Ok(())
+}
+
+pub async fn get_assignment(db: &Db, id: Uuid) -> Result<Option<TeachingAssignment>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, teacher_id, class_id, subject_id, group_id FROM teaching_assignments WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
+}
+
+pub async fn delete_assignment(db: &Db, id: Uuid) -> Result<()> {
+    with_db!(db, pool => { sqlx::query("DELETE FROM teaching_assignments WHERE id = $1")
+        .bind(id).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn list_assignments(
+    db: &Db,
+    school_id: Uuid,
+    class_id: Option<Uuid>,
+    teacher_id: Option<Uuid>,
+    page: &Page,
+) -> Result<Vec<TeachingAssignment>> {
+    let after = page.after_id()?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT id, school_id, teacher_id, class_id, subject_id, group_id FROM teaching_assignments
+         WHERE school_id = $1 AND ($2 IS NULL OR class_id = $2) AND ($3 IS NULL OR teacher_id = $3)
+           AND ($4 IS NULL OR id > $4)
+         ORDER BY id LIMIT $5")
+        .bind(school_id).bind(class_id).bind(teacher_id).bind(after).bind(page.fetch_limit())
+        .fetch_all(pool).await?))
+}
+
+pub async fn has_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<bool> {
+    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM teaching_assignments
+         WHERE teacher_id = $1 AND class_id = $2 AND subject_id = $3
+           AND (group_id = $4 OR (group_id IS NULL AND $4 IS NULL))")
+        .bind(assignment.teacher_id).bind(assignment.class_id).bind(assignment.subject_id)
+        .bind(assignment.group_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
+
+/// Subjects the teacher teaches to this student in their class: the whole
+/// class, or a group the student is in.
+pub async fn taught_subjects(
+    db: &Db,
+    teacher_id: Uuid,
+    class_id: Uuid,
+    student_id: Uuid,
+) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT subject_id FROM teaching_assignments
+         WHERE teacher_id = $1 AND class_id = $2
+           AND (group_id IS NULL OR group_id IN (SELECT group_id FROM group_members WHERE student_id = $3))")
+        .bind(teacher_id).bind(class_id).bind(student_id).fetch_all(pool).await?))
+}
+
+/// Subjects the teacher teaches to a class, or to one group of it: a
+/// whole-class assignment covers its groups too.
+pub async fn subjects_taught_in_class(
+    db: &Db,
+    teacher_id: Uuid,
+    class_id: Uuid,
+    group_id: Option<Uuid>,
+) -> Result<Vec<Uuid>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT subject_id FROM teaching_assignments
+         WHERE teacher_id = $1 AND class_id = $2 AND (group_id IS NULL OR group_id = $3)")
+        .bind(teacher_id).bind(class_id).bind(group_id).fetch_all(pool).await?))
+}

@@ -1,0 +1,43 @@
+//! Staff roles, and the school membership of students and guardians that
+//! lets them read a school's public face.
+
+use otmetka_platform::db::Db;
+use otmetka_platform::{Result, with_db};
+use uuid::Uuid;
+
+pub async fn staff_roles(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<Vec<String>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT role FROM staff_roles WHERE person_id = $1 AND school_id = $2 ORDER BY role")
+        .bind(person_id).bind(school_id).fetch_all(pool).await?))
+}
+
+pub async fn grant_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &str) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "INSERT INTO staff_roles (school_id, person_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING")
+        .bind(school_id).bind(person_id).bind(role).execute(pool).await?; });
+    Ok(())
+}
+
+pub async fn revoke_staff_role(
+    db: &Db,
+    person_id: Uuid,
+    school_id: Uuid,
+    role: &str,
+) -> Result<()> {
+    with_db!(db, pool => { sqlx::query(
+        "DELETE FROM staff_roles WHERE school_id = $1 AND person_id = $2 AND role = $3")
+        .bind(school_id).bind(person_id).bind(role).execute(pool).await?; });
+    Ok(())
+}
+
+/// The person studies at the school, or is a guardian of one of its students.
+pub async fn is_school_member(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<bool> {
+    let found: Option<i32> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT 1 FROM persons WHERE id = $1 AND school_id = $2 AND kind = 'student'
+         UNION ALL
+         SELECT 1 FROM guardianships WHERE guardian_id = $1 AND school_id = $2
+         LIMIT 1")
+        .bind(person_id).bind(school_id).fetch_optional(pool).await?);
+    Ok(found.is_some())
+}
