@@ -213,6 +213,14 @@ async fn fixture() -> Fixture {
             ("OTMETKA_HOST_DATABASE_URL", database_url("gradebook")),
             ("OTMETKA_HOST_TODAY", sandbox.today().to_string()),
             (
+                "OTMETKA_HOST_CLIENT_ID",
+                suite.gradebook_credentials.id.to_string(),
+            ),
+            (
+                "OTMETKA_HOST_CLIENT_SECRET",
+                suite.gradebook_credentials.secret.expose().to_owned(),
+            ),
+            (
                 "OTMETKA_HOST_IDENTITY_URL",
                 suite.url_of("identity").unwrap().into(),
             ),

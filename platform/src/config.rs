@@ -108,6 +108,34 @@ pub struct IdentityArgs {
     pub identity_url: String,
 }
 
+/// A platform service's client credentials at identity, for what it does
+/// in its own name: reading other services' change feeds.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ClientArgs {
+    /// The service's client id at identity (a UUID).
+    #[arg(long, env = "OTMETKA_CLIENT_ID")]
+    pub client_id: uuid::Uuid,
+    /// The service's client secret at identity.
+    #[arg(long, env = "OTMETKA_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Secret,
+}
+
+impl From<ClientArgs> for ClientCredentials {
+    fn from(args: ClientArgs) -> Self {
+        Self {
+            id: args.client_id,
+            secret: args.client_secret,
+        }
+    }
+}
+
+/// A machine client's id and secret (OAuth2 client credentials).
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    pub id: uuid::Uuid,
+    pub secret: Secret,
+}
+
 /// TLS for a gRPC server, from PEM files; with a client CA, mutual TLS:
 /// only clients with a certificate that CA issued may connect.
 #[derive(clap::Args, Debug, Clone, Default)]

@@ -122,6 +122,7 @@ where
         limits: settings.limits,
         public_methods: &[],
         tls: None,
+        feeds: None,
     };
     grpc::serve(service, options, listener, shutdown).await
 }

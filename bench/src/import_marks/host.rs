@@ -59,6 +59,10 @@ async fn serve(service: &str) -> anyhow::Result<()> {
             limits: limits.clone(),
             identity_url: setting("IDENTITY_URL")?,
             schedule_url: setting("SCHEDULE_URL")?,
+            credentials: otmetka_platform::config::ClientCredentials {
+                id: setting("CLIENT_ID")?.parse()?,
+                secret: otmetka_platform::config::Secret::new(setting("CLIENT_SECRET")?),
+            },
             vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
             clock: otmetka_platform::clock::Clock::system(),
         })

@@ -231,6 +231,11 @@ fn common_env(
             "SCHEDULE_URL",
             suite.url_of("schedule").context("schedule")?.to_owned(),
         ),
+        ("CLIENT_ID", suite.gradebook_credentials.id.to_string()),
+        (
+            "CLIENT_SECRET",
+            suite.gradebook_credentials.secret.expose().to_owned(),
+        ),
     ])
 }
 

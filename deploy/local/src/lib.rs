@@ -13,7 +13,7 @@ use anyhow::Context;
 use otmetka_identity::InitialAdmin;
 use otmetka_platform::StatelessSettings;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::{SecretUrl, ServerLimits};
+use otmetka_platform::config::{ClientCredentials, Secret, SecretUrl, ServerLimits};
 use otmetka_platform::db::DbSettings;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
@@ -93,6 +93,9 @@ pub const SERVICES: [&str; 6] = [
 pub struct RunningSuite {
     pub gateway_url: String,
     pub clock: Clock,
+    /// Gradebook's client at identity, for a gradebook run beside the suite
+    /// (a replica in a process of its own).
+    pub gradebook_credentials: ClientCredentials,
     /// gRPC URL of each service, by name.
     pub service_urls: Vec<(&'static str, String)>,
     shutdown: CancellationToken,
@@ -129,12 +132,10 @@ impl RunningSuite {
                 .expect("known service")
         };
         let identity_url = url_of("identity");
-        // The gateway's client at identity: fresh credentials every start,
-        // known only to this process.
-        let gateway_client = otmetka_identity::ServiceClient {
-            id: uuid::Uuid::now_v7(),
-            secret: otmetka_platform::config::Secret::new(random_secret()),
-        };
+        // The platform services' clients at identity: fresh credentials
+        // every start, known only to this process.
+        let gateway_client = fresh_credentials();
+        let gradebook_client = fresh_credentials();
         let stateless = StatelessSettings {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
@@ -154,7 +155,8 @@ impl RunningSuite {
             signing_key_lifetime: Duration::from_secs(30 * 24 * 3600),
             initial_admin: Some(config.admin.clone()),
             gateway_client: Some(gateway_client.clone()),
-            clock: otmetka_platform::clock::Clock::system(),
+            feed_readers: vec![("gradebook", gradebook_client.clone())],
+            clock: config.clock,
         };
         tasks.spawn(named(
             "identity",
@@ -165,6 +167,7 @@ impl RunningSuite {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
             schedule_url: url_of("schedule"),
+            credentials: gradebook_client.clone(),
             vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
             clock: config.clock,
         };
@@ -231,6 +234,7 @@ impl RunningSuite {
         let mut suite = Self {
             gateway_url,
             clock: config.clock,
+            gradebook_credentials: gradebook_client,
             service_urls,
             shutdown,
             tasks,
@@ -303,6 +307,13 @@ fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn fresh_credentials() -> ClientCredentials {
+    ClientCredentials {
+        id: uuid::Uuid::now_v7(),
+        secret: Secret::new(random_secret()),
+    }
 }
 
 async fn named(

@@ -3,14 +3,15 @@
 //! `OTMETKA_HOST_LISTEN` (the address to serve on), `OTMETKA_HOST_DATABASE_URL`,
 //! `OTMETKA_HOST_IDENTITY_URL`, `OTMETKA_HOST_SCHEDULE_URL` and (import)
 //! `OTMETKA_HOST_GRADEBOOK_URL`, living on the day `OTMETKA_HOST_TODAY`
-//! (`YYYY-MM-DD`) like the test's own suite. It serves until it is killed or stopped,
+//! (`YYYY-MM-DD`) like the test's own suite; gradebook signs in at identity
+//! as `OTMETKA_HOST_CLIENT_ID` with `OTMETKA_HOST_CLIENT_SECRET`. It serves until it is killed or stopped,
 //! or its standard input closes (the test that started it has ended).
 
 use std::time::Duration;
 
 use anyhow::Context;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::{SecretUrl, ServerLimits};
+use otmetka_platform::config::{ClientCredentials, Secret, SecretUrl, ServerLimits};
 use otmetka_platform::db::DbSettings;
 use tokio_util::sync::CancellationToken;
 
@@ -53,6 +54,10 @@ async fn main() -> anyhow::Result<()> {
                 limits,
                 identity_url: setting("IDENTITY_URL")?,
                 schedule_url: setting("SCHEDULE_URL")?,
+                credentials: ClientCredentials {
+                    id: setting("CLIENT_ID")?.parse()?,
+                    secret: Secret::new(setting("CLIENT_SECRET")?),
+                },
                 vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
                 clock,
             };

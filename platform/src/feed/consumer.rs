@@ -7,7 +7,9 @@
 //! is applied twice. A change that cannot be applied is parked instead
 //! (with the reason, in the same transaction as the cursor moving past it)
 //! and the consumer goes on. While the producer is unreachable it backs
-//! off, up to a bound, and keeps trying; its lag is a metric, and a health
+//! off, up to a bound, and keeps trying. Replicas of a service run the same
+//! consumer on one database: the cursor's row lock lets one apply a page
+//! and the others skip it. Its lag is a metric, and a health
 //! status of its own (`otmetka.feed.<name>`) turns NOT_SERVING while it is
 //! far behind or cannot read.
 
@@ -97,11 +99,13 @@ pub struct Progress {
     pub lag: Duration,
     /// The last failure, while it lasts.
     pub failing: Option<String>,
+    /// It has read the feed to its end at least once since it started.
+    pub reached_end: bool,
 }
 
 impl Progress {
     pub fn healthy(&self, lag_alarm: Duration) -> bool {
-        self.failing.is_none() && self.lag <= lag_alarm
+        self.reached_end && self.failing.is_none() && self.lag <= lag_alarm
     }
 }
 
@@ -212,6 +216,7 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
                         p.caught_up_round = p.caught_up_round.max(round);
                         p.lag = Duration::ZERO;
                         p.failing = None;
+                        p.reached_end = true;
                     });
                     metrics::gauge!("otmetka_feed_lag_seconds", "consumer" => name).set(0.0);
                     self.options.idle_poll
@@ -246,7 +251,7 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
             .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos as u32))
             .and_then(|committed| (Utc::now() - committed).to_std().ok())
             .unwrap_or_default();
-        self.apply_page(&changes).await?;
+        self.apply_page(&cursor, &changes).await?;
         let name = self.options.name;
         metrics::counter!("otmetka_feed_changes_applied_total", "consumer" => name)
             .increment(changes.len() as u64);
@@ -258,17 +263,21 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
         Ok(Step::Applied)
     }
 
-    /// The whole page in one transaction; if a change in it must be parked,
-    /// the page again one change at a time, so the others still apply.
-    async fn apply_page(&self, changes: &[ChangeEnvelope]) -> Result<()> {
+    /// The whole page, read after `from`, in one transaction; if a change in
+    /// it must be parked, the page again one change at a time, so the others
+    /// still apply. A page another replica applied meanwhile is left alone.
+    async fn apply_page(&self, from: &str, changes: &[ChangeEnvelope]) -> Result<()> {
         let mut tx = self.db.begin_write().await?;
+        if parked::lock_cursor(&mut tx, self.options.name).await? != from {
+            return Ok(());
+        }
         for change in changes {
             match self.apply.apply(&mut tx, change).await {
                 Ok(()) => {}
                 Err(Refusal::Retry(error)) => return Err(error),
                 Err(Refusal::Park(_)) => {
                     drop(tx);
-                    return self.apply_one_by_one(changes).await;
+                    return self.apply_one_by_one(from, changes).await;
                 }
             }
         }
@@ -278,16 +287,23 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
         Ok(())
     }
 
-    async fn apply_one_by_one(&self, changes: &[ChangeEnvelope]) -> Result<()> {
+    async fn apply_one_by_one(&self, from: &str, changes: &[ChangeEnvelope]) -> Result<()> {
         let name = self.options.name;
+        let mut previous = from;
         for change in changes {
             let mut tx = self.db.begin_write().await?;
+            if parked::lock_cursor(&mut tx, name).await? != previous {
+                return Ok(());
+            }
             match self.apply.apply(&mut tx, change).await {
                 Ok(()) => {}
                 Err(Refusal::Retry(error)) => return Err(error),
                 Err(Refusal::Park(reason)) => {
                     drop(tx);
                     tx = self.db.begin_write().await?;
+                    if parked::lock_cursor(&mut tx, name).await? != previous {
+                        return Ok(());
+                    }
                     tracing::warn!(consumer = name, cursor = %change.cursor, entity_id = %change.entity_id, %reason, "parked a change");
                     metrics::counter!("otmetka_feed_changes_parked_total", "consumer" => name)
                         .increment(1);
@@ -296,6 +312,7 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
             }
             parked::save_cursor(&mut tx, name, &change.cursor).await?;
             tx.commit().await?;
+            previous = &change.cursor;
         }
         Ok(())
     }

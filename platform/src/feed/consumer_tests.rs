@@ -237,3 +237,30 @@ async fn while_the_producer_is_down_it_backs_off_and_reports_then_recovers() {
     shutdown.cancel();
     running.await.unwrap();
 }
+
+#[tokio::test]
+async fn two_replicas_of_a_consumer_apply_each_change_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let db = database(&folder).await;
+    let feed = std::sync::Arc::new(MemoryFeed::default());
+    let entities: Vec<String> = (0..40).map(|n| format!("e{n:02}")).collect();
+    for entity in &entities {
+        feed.push(entity);
+    }
+    let shutdown = CancellationToken::new();
+    let mut handles = Vec::new();
+    let mut running = Vec::new();
+    for _ in 0..2 {
+        let consumer = Consumer::new(options(), db.clone(), feed.clone(), Recorder::default());
+        handles.push(consumer.handle());
+        running.push(tokio::spawn(consumer.run(shutdown.clone())));
+    }
+    for handle in &handles {
+        assert!(handle.catch_up(Duration::from_secs(30)).await);
+    }
+    shutdown.cancel();
+    for replica in running {
+        replica.await.unwrap();
+    }
+    assert_eq!(effects(&db).await, entities);
+}

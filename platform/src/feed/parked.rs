@@ -29,6 +29,33 @@ pub async fn cursor(db: &Db, consumer: &str) -> Result<String> {
     Ok(cursor.unwrap_or_default())
 }
 
+/// The cursor of `consumer`, locked until `tx` ends: replicas of a service
+/// run the same consumer, and one that finds the cursor moved since it read
+/// its page leaves the page to the replica that moved it.
+pub async fn lock_cursor(tx: &mut Tx, consumer: &str) -> Result<String> {
+    // A row to lock even before the first change.
+    with_tx!(tx, conn => { sqlx::query(
+        "INSERT INTO feed_cursors (consumer, cursor, updated_at) VALUES ($1, '', $2)
+         ON CONFLICT (consumer) DO NOTHING")
+        .bind(consumer).bind(Utc::now()).execute(&mut *conn).await?; });
+    let cursor: Option<String> = match tx {
+        Tx::Postgres(tx) => {
+            sqlx::query_scalar("SELECT cursor FROM feed_cursors WHERE consumer = $1 FOR UPDATE")
+                .bind(consumer)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        // `BEGIN IMMEDIATE` already made this the only writer.
+        Tx::Sqlite(tx) => {
+            sqlx::query_scalar("SELECT cursor FROM feed_cursors WHERE consumer = $1")
+                .bind(consumer)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
+    Ok(cursor.unwrap_or_default())
+}
+
 /// Moves `consumer` past `cursor`, in the transaction of the effects.
 pub async fn save_cursor(tx: &mut Tx, consumer: &str, cursor: &str) -> Result<()> {
     with_tx!(tx, conn => { sqlx::query(

@@ -12,4 +12,4 @@ pub mod service_token;
 
 pub use context::{CallContext, Deadline};
 pub use dispatch::{Reply, handle};
-pub use server::{ServeOptions, serve};
+pub use server::{FeedServices, ServeOptions, serve};

@@ -11,11 +11,17 @@ use tonic::server::NamedService;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
 
 use super::auth_layer::AuthLayer;
 use super::observe::ObserveLayer;
 use crate::auth::TokenVerifier;
 use crate::config::{ServerLimits, ServerTls};
+use crate::db::Db;
+use crate::feed::parked::{ParkedChanges, Retrier};
+use crate::feed::{ChangeFeed, ConsumerHandle};
+use otmetka_proto::common::v1::change_consumer_service_server::ChangeConsumerServiceServer;
+use otmetka_proto::common::v1::change_feed_service_server::ChangeFeedServiceServer;
 
 pub struct ServeOptions {
     /// Short name for logs and metrics, e.g. "gradebook".
@@ -26,6 +32,61 @@ pub struct ServeOptions {
     pub public_methods: &'static [&'static str],
     /// Serve TLS (mutual, when it names a client CA) instead of plain HTTP/2.
     pub tls: Option<ServerTls>,
+    /// The service's change feed and its consumers of other services' feeds.
+    pub feeds: Option<FeedServices>,
+}
+
+/// What a service serves of the change feeds beside its own API.
+pub struct FeedServices {
+    /// The service's database: its outbox, its consumers' cursors and
+    /// parked changes.
+    pub db: Db,
+    /// Serve `otmetka.common.v1.ChangeFeedService` from the outbox.
+    pub serves_changes: bool,
+    /// The consumers it runs, each with a health status of its own
+    /// (`otmetka.feed.<name>`) and its parked changes retried through
+    /// `otmetka.common.v1.ChangeConsumerService`.
+    pub consumers: Vec<(ConsumerHandle, Retrier)>,
+}
+
+impl FeedServices {
+    fn into_parts(
+        self,
+    ) -> (
+        Option<ChangeFeedServiceServer<ChangeFeed>>,
+        Option<ChangeConsumerServiceServer<ParkedChanges>>,
+        Vec<ConsumerHandle>,
+    ) {
+        let feed = self
+            .serves_changes
+            .then(|| ChangeFeedServiceServer::new(ChangeFeed::new(self.db.clone())));
+        let (handles, retriers): (Vec<_>, Vec<_>) = self.consumers.into_iter().unzip();
+        let parked = (!retriers.is_empty())
+            .then(|| ChangeConsumerServiceServer::new(ParkedChanges::new(self.db, retriers)));
+        (feed, parked, handles)
+    }
+}
+
+/// Keeps a consumer's health status in step with its progress.
+async fn report_consumer_health(
+    health: HealthReporter,
+    consumer: ConsumerHandle,
+    shutdown: CancellationToken,
+) {
+    let name = format!("otmetka.feed.{}", consumer.name());
+    let mut progress = consumer.progress();
+    loop {
+        let status = if progress.borrow_and_update().healthy(consumer.lag_alarm()) {
+            ServingStatus::Serving
+        } else {
+            ServingStatus::NotServing
+        };
+        health.set_service_status(&name, status).await;
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            changed = progress.changed() => if changed.is_err() { break },
+        }
+    }
 }
 
 /// Serves `service` on `listener` until `shutdown` is cancelled.
@@ -48,6 +109,17 @@ where
     S::Future: Send + 'static,
 {
     let (health, health_service) = tonic_health::server::health_reporter();
+    let (change_feed, parked_changes, consumers) = options
+        .feeds
+        .map(FeedServices::into_parts)
+        .unwrap_or_default();
+    for consumer in consumers {
+        tokio::spawn(report_consumer_health(
+            health.clone(),
+            consumer,
+            shutdown.clone(),
+        ));
+    }
     health.set_not_serving::<S>().await;
     health
         .set_service_status("", ServingStatus::NotServing)
@@ -84,6 +156,8 @@ where
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(service)
+        .add_optional_service(change_feed)
+        .add_optional_service(parked_changes)
         .serve_with_incoming_shutdown(incoming, {
             let health = health.clone();
             let shutdown = shutdown.clone();

@@ -1,31 +1,37 @@
 //! What the gradebook needs to know of the school calendar (schedule's) and
-//! of classes (identity's): reporting periods, whether they are closed, and
-//! a class's grade level. Calls carry the caller's own token, so they see
-//! only what the caller may see.
+//! of classes (identity's): reporting periods, whether they are closed,
+//! lessons, and a class's grade level.
 //!
-//! Period lists are kept for a few seconds: writes check them on every
-//! mark, and a closed period takes effect within that time.
+//! Lessons and periods come from gradebook's own copy, fed by schedule's
+//! change feed ([`crate::feed::calendar`]), so a mark never waits on a call
+//! to schedule. The copy trails schedule by the feed's lag (well under a
+//! second when both run): a closed period locks the journal that much
+//! later. A lesson or period the copy does not hold yet — one created a
+//! moment ago — makes the lookup read the feed to its end once before it
+//! answers NOT_FOUND.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use otmetka_platform::feed::ConsumerHandle;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::memo::Memo;
 use otmetka_platform::time::parse_date;
-use otmetka_platform::{Error, Result};
+use otmetka_platform::{Error, Result, db::Db};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as schedule;
-use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::transport::Channel;
 use uuid::Uuid;
 
-const PERIODS_FRESH_FOR: Duration = Duration::from_secs(5);
+use crate::store::calendar as copy;
+
 /// A class's grade level never changes; the bound is all that forgets it.
 const GRADE_LEVEL_KEPT_FOR: Duration = Duration::from_secs(24 * 3600);
-/// About how many classes, or schools' grade levels, are kept.
+/// About how many classes' grade levels are kept.
 const KEPT: usize = 100_000;
+/// How long a lookup of something the copy lacks waits for the feed.
+const CATCH_UP_WITHIN: Duration = Duration::from_secs(3);
 
 /// A reporting period as the journal uses it.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,27 +68,20 @@ fn period_from(period: schedule::ReportingPeriod) -> Result<Period> {
 }
 
 pub struct Calendar {
-    schedule: ScheduleServiceClient<Channel>,
+    db: Db,
+    feed: ConsumerHandle,
     identity: IdentityServiceClient<Channel>,
     grade_levels: Memo<Uuid, i32>,
-    periods: Memo<(Uuid, i32), Arc<Vec<Period>>>,
 }
 
 impl Calendar {
-    pub fn new(
-        schedule: ScheduleServiceClient<Channel>,
-        identity: IdentityServiceClient<Channel>,
-    ) -> Self {
+    pub fn new(db: Db, feed: ConsumerHandle, identity: IdentityServiceClient<Channel>) -> Self {
         Self {
-            schedule,
+            db,
+            feed,
             identity,
             grade_levels: Memo::new(GRADE_LEVEL_KEPT_FOR, KEPT),
-            periods: Memo::new(PERIODS_FRESH_FOR, KEPT),
         }
-    }
-
-    pub fn schedule(&self) -> ScheduleServiceClient<Channel> {
-        self.schedule.clone()
     }
 
     /// The grade level of a class (it never changes once the class exists).
@@ -106,89 +105,62 @@ impl Calendar {
     }
 
     /// The school's periods for a grade level.
-    pub async fn periods(
-        &self,
-        ctx: &CallContext,
-        school_id: Uuid,
-        grade_level: i32,
-    ) -> Result<Arc<Vec<Period>>> {
-        let key = (school_id, grade_level);
-        if let Some(periods) = self.periods.get(&key) {
-            return Ok(periods);
-        }
-        let mut periods = Vec::new();
-        let mut page_token = String::new();
-        loop {
-            let request = ctx.forward(schedule::ListReportingPeriodsRequest {
-                school_id: school_id.to_string(),
-                grade_level,
-                page_size: 100,
-                page_token,
-                ..Default::default()
-            })?;
-            let page = self
-                .schedule
-                .clone()
-                .list_reporting_periods(request)
-                .await?
-                .into_inner();
-            for period in page.reporting_periods {
-                periods.push(period_from(period)?);
-            }
-            if page.next_page_token.is_empty() {
-                break;
-            }
-            page_token = page.next_page_token;
-        }
-        let periods = Arc::new(periods);
-        self.periods.insert(key, periods.clone());
-        Ok(periods)
+    pub async fn periods(&self, school_id: Uuid, grade_level: i32) -> Result<Vec<Period>> {
+        copy::periods(&self.db, school_id)
+            .await?
+            .into_iter()
+            .filter(|period| period.grade_levels.contains(&grade_level))
+            .map(period_from)
+            .collect()
     }
 
-    /// One period of a school; NOT_FOUND if the caller may not see it.
-    pub async fn period(&self, ctx: &CallContext, school_id: Uuid, id: Uuid) -> Result<Period> {
-        let request = ctx.forward(schedule::GetReportingPeriodRequest {
-            school_id: school_id.to_string(),
-            id: id.to_string(),
-        })?;
+    /// One period of a school.
+    pub async fn period(&self, school_id: Uuid, id: Uuid) -> Result<Period> {
         let period = self
-            .schedule
-            .clone()
-            .get_reporting_period(request)
-            .await
-            .map_err(|status| match status.code() {
-                tonic::Code::NotFound | tonic::Code::InvalidArgument => {
-                    Error::not_found("reporting period")
-                }
-                _ => Error::from(status),
-            })?
-            .into_inner()
-            .reporting_period
-            .ok_or_else(|| Error::not_found("reporting period"))?;
+            .found_or_caught_up("reporting period", || copy::period(&self.db, school_id, id))
+            .await?;
         period_from(period)
     }
 
-    /// A lesson of a school; NOT_FOUND if the caller may not see it.
-    pub async fn lesson(
-        &self,
-        ctx: &CallContext,
-        school_id: Uuid,
-        id: Uuid,
-    ) -> Result<schedule::Lesson> {
-        let request = ctx.forward(schedule::GetLessonRequest {
-            school_id: school_id.to_string(),
-            id: id.to_string(),
-        })?;
-        self.schedule
-            .clone()
-            .get_lesson(request)
+    /// One lesson of a school.
+    pub async fn lesson(&self, school_id: Uuid, id: Uuid) -> Result<schedule::Lesson> {
+        self.found_or_caught_up("lesson", || copy::lesson(&self.db, school_id, id))
             .await
-            .map_err(|status| match status.code() {
-                tonic::Code::NotFound | tonic::Code::InvalidArgument => Error::not_found("lesson"),
-                _ => Error::from(status),
-            })?
-            .into_inner()
-            .lesson
-            .ok_or_else(|| Error::not_found("lesson"))
+    }
+
+    /// The subject's lessons of a class (or group) in a period, in order.
+    pub async fn journal_lessons(
+        &self,
+        class_id: Uuid,
+        group_id: Option<Uuid>,
+        subject_id: Uuid,
+        period: &Period,
+    ) -> Result<Vec<schedule::Lesson>> {
+        copy::journal_lessons(
+            &self.db,
+            class_id,
+            group_id,
+            subject_id,
+            (period.start, period.end),
+        )
+        .await
+    }
+
+    /// What `read` finds in the copy; if nothing, what it finds once the
+    /// copy has caught up with schedule.
+    async fn found_or_caught_up<T, F, Fut>(&self, noun: &str, read: F) -> Result<T>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<T>>>,
+    {
+        if let Some(found) = read().await? {
+            return Ok(found);
+        }
+        if !self.feed.catch_up(CATCH_UP_WITHIN).await {
+            return Err(Error::Unavailable(
+                "the school calendar is not up to date; try again shortly".into(),
+            ));
+        }
+        read().await?.ok_or_else(|| Error::not_found(noun))
     }
 }

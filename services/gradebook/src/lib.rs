@@ -1,12 +1,16 @@
 //! Gradebook: the journal — marks on each subject's scale with their full
 //! history, attendance, averages with explanations, what-ifs, final marks,
 //! period locks and reopening, and the change feed. Access is decided by
-//! identity; the calendar (periods, lessons) is schedule's.
+//! identity; the calendar (periods, lessons) is schedule's, of which
+//! gradebook keeps a copy fed by schedule's change feed.
+
+use std::sync::Arc;
 
 mod api;
 pub mod calc;
 mod calendar;
 mod convert;
+mod feed;
 mod model;
 mod scale;
 mod store;
@@ -14,14 +18,15 @@ mod verdict;
 
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::ServerLimits;
+use otmetka_platform::config::{ClientCredentials, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::feed::{Consumer, ConsumerOptions, RemoteFeed};
 use otmetka_platform::grpc::access::AccessClient;
 use otmetka_platform::grpc::client::lazy_channel;
-use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_platform::grpc::service_token::ServiceToken;
+use otmetka_platform::grpc::{FeedServices, ServeOptions, serve};
 use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookServiceServer;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
-use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -40,7 +45,11 @@ pub struct Settings {
     pub database: DbSettings,
     pub limits: ServerLimits,
     pub identity_url: String,
+    /// Schedule, whose change feed keeps gradebook's copy of lessons and
+    /// periods.
     pub schedule_url: String,
+    /// Gradebook's own client at identity, to read schedule's feed.
+    pub credentials: ClientCredentials,
     /// Vendors' batches applied at once.
     pub vendor_batches_at_once: usize,
     /// Where today comes from.
@@ -77,10 +86,27 @@ async fn serve_with(
 ) -> anyhow::Result<()> {
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
-    let schedule = ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?);
-    let calendar = calendar::Calendar::new(schedule, identity.clone());
-    let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
+    let token = Arc::new(ServiceToken::new(
+        settings.credentials.id,
+        settings.credentials.secret,
+    ));
+    let schedule_feed = RemoteFeed::new(
+        lazy_channel(&settings.schedule_url)?,
+        identity.clone(),
+        token,
+        limits.request_timeout,
+    );
+    let consumer = Consumer::new(
+        ConsumerOptions::new(feed::calendar::CONSUMER),
+        db.clone(),
+        schedule_feed,
+        feed::calendar::CalendarCopy,
+    );
+    let calendar = calendar::Calendar::new(db.clone(), consumer.handle(), identity.clone());
+    let consumers = vec![(consumer.handle(), consumer.retrier())];
+    let consuming = tokio::spawn(consumer.run(shutdown.clone()));
+    let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let access = access(identity.clone());
     let service = GradebookServiceServer::new(api::GradebookApi::new(
         db.clone(),
@@ -98,8 +124,14 @@ async fn serve_with(
         verifier,
         public_methods: &[],
         tls: None,
+        feeds: Some(FeedServices {
+            db: db.clone(),
+            serves_changes: true,
+            consumers,
+        }),
     };
     let result = serve(service, options, listener, shutdown).await;
+    consuming.await?;
     db.close().await;
     result
 }

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use clap::Parser;
 use otmetka_platform::BinaryConfig;
-use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs};
+use otmetka_platform::config::{ClientArgs, DatabaseArgs, IdentityArgs, ServerArgs};
 use otmetka_platform::telemetry::TelemetryArgs;
 
 #[global_allocator]
@@ -18,7 +18,8 @@ struct Config {
     database: DatabaseArgs,
     #[command(flatten)]
     identity: IdentityArgs,
-    /// gRPC address of the schedule service (reporting periods, lessons).
+    /// gRPC address of the schedule service, whose change feed keeps
+    /// gradebook's copy of lessons and reporting periods.
     #[arg(
         long,
         env = "OTMETKA_SCHEDULE_URL",
@@ -33,6 +34,8 @@ struct Config {
         default_value_t = otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE
     )]
     vendor_batches_at_once: usize,
+    #[command(flatten)]
+    client: ClientArgs,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -55,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
             schedule_url: config.schedule_url,
+            credentials: config.client.into(),
             vendor_batches_at_once: config.vendor_batches_at_once,
             clock: otmetka_platform::clock::Clock::system(),
         };

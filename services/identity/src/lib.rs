@@ -21,8 +21,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::authz::{FEED_READER_SCOPES, GATEWAY_SCOPES};
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::{Secret, ServerLimits};
+use otmetka_platform::config::{ClientCredentials, Secret, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::{ServeOptions, serve};
 use otmetka_proto::identity::v1::identity_service_server::IdentityServiceServer;
@@ -44,13 +45,6 @@ const PUBLIC_METHODS: &[&str] = &[
     "/otmetka.identity.v1.IdentityService/GetClientToken",
     "/otmetka.identity.v1.IdentityService/RegisterGuardian",
 ];
-
-/// A platform service's client, provisioned from the deployment's secrets.
-#[derive(Debug, Clone)]
-pub struct ServiceClient {
-    pub id: Uuid,
-    pub secret: Secret,
-}
 
 /// The first city operator, created at start when their login is unused.
 #[derive(Debug, Clone)]
@@ -74,7 +68,10 @@ pub struct Settings {
     pub signing_key_lifetime: Duration,
     pub initial_admin: Option<InitialAdmin>,
     /// The gateway's client, allowed to sign people in by external identities.
-    pub gateway_client: Option<ServiceClient>,
+    pub gateway_client: Option<ClientCredentials>,
+    /// Platform services that read other services' change feeds, by name
+    /// (`gradebook`, `schedule`); provisioned at start like the gateway's.
+    pub feed_readers: Vec<(&'static str, ClientCredentials)>,
     /// Where school-date rules read today, so tests and demos can pin the
     /// date; token, attempt and key deadlines stay on the system clock.
     pub clock: Clock,
@@ -96,13 +93,21 @@ pub async fn run(
     if let Some(admin) = &settings.initial_admin {
         ensure_initial_admin(&db, admin).await?;
     }
-    if let Some(gateway) = &settings.gateway_client {
+    let gateway = settings
+        .gateway_client
+        .iter()
+        .map(|client| ("gateway", client, &GATEWAY_SCOPES[..]));
+    let feed_readers = settings
+        .feed_readers
+        .iter()
+        .map(|(name, client)| (*name, client, &FEED_READER_SCOPES[..]));
+    for (name, credentials, scopes) in gateway.chain(feed_readers) {
         let client = clients::Client {
-            id: gateway.id,
-            name: "gateway".into(),
+            id: credentials.id,
+            name: name.into(),
             kind: api::SERVICE_KIND.into(),
-            secret_hash: clients::hash_secret(gateway.secret.expose()),
-            allowed_scopes: otmetka_platform::authz::SERVICE_SCOPES.join(" "),
+            secret_hash: clients::hash_secret(credentials.secret.expose()),
+            allowed_scopes: scopes.join(" "),
             created_at: Utc::now(),
             revoked_at: None,
         };
@@ -126,6 +131,7 @@ pub async fn run(
         verifier,
         public_methods: PUBLIC_METHODS,
         tls: None,
+        feeds: None,
     };
     let result = serve(service, options, listener, shutdown).await;
     maintenance.abort();

@@ -2,10 +2,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use otmetka_identity::{InitialAdmin, ServiceClient, Settings};
+use otmetka_identity::{InitialAdmin, Settings};
 use otmetka_platform::BinaryConfig;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::{DatabaseArgs, Secret, ServerArgs, parse_duration};
+use otmetka_platform::config::{
+    ClientCredentials, DatabaseArgs, Secret, ServerArgs, parse_duration,
+};
 use otmetka_platform::telemetry::TelemetryArgs;
 
 #[global_allocator]
@@ -45,6 +47,38 @@ struct Config {
         requires = "gateway_client_id"
     )]
     gateway_client_secret: Option<Secret>,
+    /// Id of gradebook's service client (a UUID), which reads schedule's
+    /// change feed; provisioned at start.
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_CLIENT_ID",
+        requires = "gradebook_client_secret"
+    )]
+    gradebook_client_id: Option<uuid::Uuid>,
+    /// Secret of gradebook's service client (the same value gradebook holds).
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "gradebook_client_id"
+    )]
+    gradebook_client_secret: Option<Secret>,
+    /// Id of schedule's service client (a UUID), which reads gradebook's
+    /// change feed; provisioned at start.
+    #[arg(
+        long,
+        env = "OTMETKA_SCHEDULE_CLIENT_ID",
+        requires = "schedule_client_secret"
+    )]
+    schedule_client_id: Option<uuid::Uuid>,
+    /// Secret of schedule's service client (the same value schedule holds).
+    #[arg(
+        long,
+        env = "OTMETKA_SCHEDULE_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "schedule_client_id"
+    )]
+    schedule_client_secret: Option<Secret>,
     /// How long a new signing key is published before it signs.
     #[arg(long, env = "OTMETKA_KEY_PUBLISH_DELAY", default_value = "2m", value_parser = parse_duration)]
     key_publish_delay: Duration,
@@ -68,6 +102,11 @@ impl BinaryConfig for Config {
     }
 }
 
+fn credentials(id: Option<uuid::Uuid>, secret: Option<Secret>) -> Option<ClientCredentials> {
+    id.zip(secret)
+        .map(|(id, secret)| ClientCredentials { id, secret })
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     otmetka_platform::run_binary("otmetka-identity", |config: Config, shutdown| async move {
@@ -84,10 +123,20 @@ async fn main() -> anyhow::Result<()> {
             access_code_ttl: config.access_code_ttl,
             key_publish_delay: config.key_publish_delay,
             signing_key_lifetime: config.signing_key_lifetime,
-            gateway_client: config
-                .gateway_client_id
-                .zip(config.gateway_client_secret)
-                .map(|(id, secret)| ServiceClient { id, secret }),
+            gateway_client: credentials(config.gateway_client_id, config.gateway_client_secret),
+            feed_readers: [
+                (
+                    "gradebook",
+                    credentials(config.gradebook_client_id, config.gradebook_client_secret),
+                ),
+                (
+                    "schedule",
+                    credentials(config.schedule_client_id, config.schedule_client_secret),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(name, client)| Some((name, client?)))
+            .collect(),
             initial_admin: config.admin_password.map(|password| InitialAdmin {
                 login: config.admin_login,
                 password,

@@ -78,6 +78,7 @@ pub async fn run(
         verifier,
         public_methods: &[],
         tls: settings.tls,
+        feeds: None,
     };
     let result = serve(service, options, listener, shutdown).await;
     db.close().await;

@@ -80,6 +80,7 @@ pub async fn run(
         verifier,
         public_methods: &[],
         tls: None,
+        feeds: None,
     };
     let result = serve(service, options, listener, shutdown.clone()).await;
     shutdown.cancel();

@@ -84,15 +84,15 @@ impl GradebookApi {
                 Some(lesson_date),
             )
             .await?;
-        let lesson =
-            self.lesson_of(&ctx, &place, lesson_id)
-                .await
-                .map_err(|error| match error {
-                    Error::NotFound(_) => {
-                        Error::invalid("record.lesson_id", "is not a lesson this student attends")
-                    }
-                    other => other,
-                })?;
+        let lesson = self
+            .lesson_of(&place, lesson_id)
+            .await
+            .map_err(|error| match error {
+                Error::NotFound(_) => {
+                    Error::invalid("record.lesson_id", "is not a lesson this student attends")
+                }
+                other => other,
+            })?;
         let mut violations = Violations::new();
         if lesson.subject_id != subject_id.to_string() {
             violations.add("record.subject_id", "must be the lesson's subject");

@@ -170,15 +170,8 @@ impl GradebookApi {
             )
             .await?;
         if let Some(lesson_id) = lesson_id {
-            self.check_lesson(
-                &ctx,
-                &place,
-                lesson_id,
-                subject_id,
-                lesson_date,
-                &mut violations,
-            )
-            .await?;
+            self.check_lesson(&place, lesson_id, subject_id, lesson_date, &mut violations)
+                .await?;
         }
         violations.into_result()?;
         let reading = reading.expect("checked above");
@@ -245,14 +238,13 @@ impl GradebookApi {
     /// A mark's lesson must be the student's, in the subject, on the day.
     pub(super) async fn check_lesson(
         &self,
-        ctx: &CallContext,
         place: &StudentPlace,
         lesson_id: Uuid,
         subject_id: Uuid,
         lesson_date: chrono::NaiveDate,
         violations: &mut Violations,
     ) -> Result<()> {
-        let lesson = match self.lesson_of(ctx, place, lesson_id).await {
+        let lesson = match self.lesson_of(place, lesson_id).await {
             Ok(lesson) => lesson,
             Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
                 violations.add("lesson_id", "is not a lesson this student attends");

@@ -165,7 +165,7 @@ impl GradebookApi {
         date: NaiveDate,
     ) -> Result<Vec<Period>> {
         let grade = self.calendar.grade_level(ctx, class_id).await?;
-        let periods = self.calendar.periods(ctx, school_id, grade).await?;
+        let periods = self.calendar.periods(school_id, grade).await?;
         Ok(periods
             .iter()
             .filter(|period| period.contains(date))
@@ -230,16 +230,8 @@ impl GradebookApi {
     }
 
     /// A lesson the student attends, in the subject; NOT_FOUND otherwise.
-    async fn lesson_of(
-        &self,
-        ctx: &CallContext,
-        place: &StudentPlace,
-        lesson_id: Uuid,
-    ) -> Result<schedule::Lesson> {
-        let lesson = self
-            .calendar
-            .lesson(ctx, place.school_id, lesson_id)
-            .await?;
+    async fn lesson_of(&self, place: &StudentPlace, lesson_id: Uuid) -> Result<schedule::Lesson> {
+        let lesson = self.calendar.lesson(place.school_id, lesson_id).await?;
         let attends = Some(lesson.class_id.as_str())
             == place.class_id.map(|c| c.to_string()).as_deref()
             && (lesson.group_id.is_empty()

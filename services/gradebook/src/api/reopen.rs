@@ -34,7 +34,7 @@ impl GradebookApi {
             )
             .await?;
         // The period must be the school's (and visible to the teacher).
-        self.calendar.period(&ctx, school_id, period_id).await?;
+        self.calendar.period(school_id, period_id).await?;
         let reopen = ReopenRequest {
             id: Uuid::now_v7(),
             school_id,

@@ -13,7 +13,6 @@ use otmetka_platform::time::{optional_id, parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
-use otmetka_proto::schedule::v1 as schedule;
 use prost::Message;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -30,8 +29,6 @@ use otmetka_platform::grpc::access::StudentPlace;
 pub const FINAL_MARK: &str = "final_mark";
 /// The most further marks a what-if will suggest.
 const WHAT_IF_MAX_COUNT: u32 = 20;
-/// Schedule lists at most this many days of lessons per call.
-const LESSON_LIST_DAYS: u64 = 62;
 
 #[derive(Serialize, Deserialize)]
 struct StoredThreshold {
@@ -288,10 +285,7 @@ impl GradebookApi {
                 None,
             )
             .await?;
-        let period = self
-            .calendar
-            .period(ctx, place.school_id, period_id)
-            .await?;
+        let period = self.calendar.period(place.school_id, period_id).await?;
         Ok((student_id, place, period))
     }
 
@@ -406,10 +400,7 @@ impl GradebookApi {
             )
             .await?;
         let author_id = ctx.person_id()?;
-        let period = self
-            .calendar
-            .period(&ctx, place.school_id, period_id)
-            .await?;
+        let period = self.calendar.period(place.school_id, period_id).await?;
         let scale = store::scale_for(&self.db, place.school_id, subject_id).await?;
         let value = scale
             .grade(&request.value)
@@ -501,12 +492,13 @@ impl GradebookApi {
                 Some(subject_id),
             )
             .await?;
-        let period = self.calendar.period(&ctx, school_id, period_id).await?;
+        let period = self.calendar.period(school_id, period_id).await?;
         let students = self
             .journal_students(&ctx, class_id, group_id, &period)
             .await?;
         let lessons = self
-            .journal_lessons(&ctx, school_id, class_id, group_id, subject_id, &period)
+            .calendar
+            .journal_lessons(class_id, group_id, subject_id, &period)
             .await?;
         let marks =
             store::class_subject_marks(&self.db, class_id, subject_id, period.start, period.end)
@@ -635,49 +627,5 @@ impl GradebookApi {
             }
             page_token = page.next_page_token;
         }
-    }
-
-    /// The subject's lessons of the class or group in the period, in order.
-    async fn journal_lessons(
-        &self,
-        ctx: &CallContext,
-        school_id: Uuid,
-        class_id: Uuid,
-        group_id: Option<Uuid>,
-        subject_id: Uuid,
-        period: &Period,
-    ) -> Result<Vec<schedule::Lesson>> {
-        let mut lessons = Vec::new();
-        let mut from = period.start;
-        while from <= period.end {
-            let to = (from + chrono::Days::new(LESSON_LIST_DAYS - 1)).min(period.end);
-            let mut page_token = String::new();
-            loop {
-                let request = ctx.forward(schedule::ListLessonsRequest {
-                    school_id: school_id.to_string(),
-                    from_date: from.to_string(),
-                    to_date: to.to_string(),
-                    class_id: class_id.to_string(),
-                    group_id: group_id.map(|id| id.to_string()).unwrap_or_default(),
-                    subject_id: subject_id.to_string(),
-                    page_size: 500,
-                    page_token,
-                    ..Default::default()
-                })?;
-                let page = self
-                    .calendar
-                    .schedule()
-                    .list_lessons(request)
-                    .await?
-                    .into_inner();
-                lessons.extend(page.lessons);
-                if page.next_page_token.is_empty() {
-                    break;
-                }
-                page_token = page.next_page_token;
-            }
-            from = to + chrono::Days::new(1);
-        }
-        Ok(lessons)
     }
 }

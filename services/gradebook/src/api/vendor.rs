@@ -642,7 +642,6 @@ impl GradebookApi {
         check_comment(&wanted.comment, &mut violations);
         if let Some(lesson_id) = parsed.lesson_id {
             self.check_lesson(
-                ctx,
                 place,
                 lesson_id,
                 parsed.subject_id,

@@ -283,7 +283,7 @@ impl GradebookApi {
     ) -> Result<Wanted, Failure> {
         let (student_id, lesson_id, kind, late_minutes, reason) = parse_fields(attendance)?;
         let no_lesson = || unresolved("attendance.lesson_id", "is not a lesson of this school");
-        let lesson = match self.calendar.lesson(ctx, batch.school_id, lesson_id).await {
+        let lesson = match self.calendar.lesson(batch.school_id, lesson_id).await {
             Ok(lesson) => lesson,
             Err(Error::NotFound(_)) => return Err(no_lesson()),
             Err(other) => return Err(other.into()),
@@ -300,7 +300,7 @@ impl GradebookApi {
                 lesson_date,
             )
             .await?;
-        match self.lesson_of(ctx, &place, lesson_id).await {
+        match self.lesson_of(&place, lesson_id).await {
             Ok(_) => {}
             Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
                 return Err(unresolved(

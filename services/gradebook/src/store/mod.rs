@@ -9,6 +9,8 @@ use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, record_change, with_db};
 use uuid::Uuid;
 
+pub mod calendar;
+
 use crate::model::{
     Attendance, FinalMark, Mark, MarkRevision, ReopenRequest, VendorRecord, WorkType,
 };
