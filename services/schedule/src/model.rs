@@ -3,77 +3,157 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
-/// An enum kept in a text column under a stable name.
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == text)
-            }
-        }
-    };
+/// The value of `all` kept in a text column as `text`.
+fn parse_text<T: Copy>(all: &[T], text: &str, as_str: fn(T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|value| as_str(*value) == text)
 }
 
-text_enum!(
-    /// Kind of a reporting period.
-    PeriodKind {
-        Quarter => "quarter",
-        Trimester => "trimester",
-        HalfYear => "half_year",
-        Year => "year",
-    }
-);
+/// Kind of a reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodKind {
+    Quarter,
+    Trimester,
+    HalfYear,
+    Year,
+}
 
-text_enum!(
-    /// Kind of a day range without lessons.
-    HolidayKind {
-        PublicHoliday => "public_holiday",
-        Vacation => "vacation",
-        NoLessons => "no_lessons",
-    }
-);
+impl PeriodKind {
+    pub const ALL: &'static [Self] = &[Self::Quarter, Self::Trimester, Self::HalfYear, Self::Year];
 
-text_enum!(
-    /// Which weeks a timetable entry applies to.
-    Periodicity {
-        EveryWeek => "every_week",
-        OddWeeks => "odd_weeks",
-        EvenWeeks => "even_weeks",
+    /// Its name in a text column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Quarter => "quarter",
+            Self::Trimester => "trimester",
+            Self::HalfYear => "half_year",
+            Self::Year => "year",
+        }
     }
-);
 
-text_enum!(
-    /// Where a lesson came from.
-    Origin {
-        Timetable => "timetable",
-        Manual => "manual",
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_text(Self::ALL, text, Self::as_str)
     }
-);
+}
 
-text_enum!(
-    /// What kind of resource a change or an idempotency key is about.
-    ResourceKind {
-        AcademicYear => "academic_year",
-        ReportingPeriod => "reporting_period",
-        BellSchedule => "bell_schedule",
-        Holiday => "holiday",
-        TimetableEntry => "timetable_entry",
-        Lesson => "lesson",
-        Homework => "homework",
-        Submission => "submission",
-        Attachment => "attachment",
+/// Kind of a day range without lessons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HolidayKind {
+    PublicHoliday,
+    Vacation,
+    NoLessons,
+}
+
+impl HolidayKind {
+    pub const ALL: &'static [Self] = &[Self::PublicHoliday, Self::Vacation, Self::NoLessons];
+
+    /// Its name in a text column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PublicHoliday => "public_holiday",
+            Self::Vacation => "vacation",
+            Self::NoLessons => "no_lessons",
+        }
     }
-);
+
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_text(Self::ALL, text, Self::as_str)
+    }
+}
+
+/// Which weeks a timetable entry applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Periodicity {
+    EveryWeek,
+    OddWeeks,
+    EvenWeeks,
+}
+
+impl Periodicity {
+    pub const ALL: &'static [Self] = &[Self::EveryWeek, Self::OddWeeks, Self::EvenWeeks];
+
+    /// Its name in a text column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EveryWeek => "every_week",
+            Self::OddWeeks => "odd_weeks",
+            Self::EvenWeeks => "even_weeks",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_text(Self::ALL, text, Self::as_str)
+    }
+}
+
+/// Where a lesson came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    Timetable,
+    Manual,
+}
+
+impl Origin {
+    pub const ALL: &'static [Self] = &[Self::Timetable, Self::Manual];
+
+    /// Its name in a text column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Timetable => "timetable",
+            Self::Manual => "manual",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_text(Self::ALL, text, Self::as_str)
+    }
+}
+
+/// What kind of resource a change or an idempotency key is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    AcademicYear,
+    ReportingPeriod,
+    BellSchedule,
+    Holiday,
+    TimetableEntry,
+    Lesson,
+    Homework,
+    Submission,
+    Attachment,
+}
+
+impl ResourceKind {
+    pub const ALL: &'static [Self] = &[
+        Self::AcademicYear,
+        Self::ReportingPeriod,
+        Self::BellSchedule,
+        Self::Holiday,
+        Self::TimetableEntry,
+        Self::Lesson,
+        Self::Homework,
+        Self::Submission,
+        Self::Attachment,
+    ];
+
+    /// Its name in a text column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AcademicYear => "academic_year",
+            Self::ReportingPeriod => "reporting_period",
+            Self::BellSchedule => "bell_schedule",
+            Self::Holiday => "holiday",
+            Self::TimetableEntry => "timetable_entry",
+            Self::Lesson => "lesson",
+            Self::Homework => "homework",
+            Self::Submission => "submission",
+            Self::Attachment => "attachment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_text(Self::ALL, text, Self::as_str)
+    }
+}
 
 /// What happened to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,14 +499,30 @@ impl Lesson {
     }
 }
 
-text_enum!(
-    /// Where a submission stands.
-    SubmissionStatus {
-        Submitted => "submitted",
-        Returned => "returned",
-        Marked => "marked",
+/// Where a submission stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubmissionStatus {
+    Submitted,
+    Returned,
+    Marked,
+}
+
+impl SubmissionStatus {
+    pub const ALL: &'static [Self] = &[Self::Submitted, Self::Returned, Self::Marked];
+
+    /// Its name in a text column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::Marked => "marked",
+        }
     }
-);
+
+    pub fn parse(text: &str) -> Option<Self> {
+        parse_text(Self::ALL, text, Self::as_str)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Homework {
@@ -548,7 +644,7 @@ mod tests {
     }
 
     #[test]
-    fn text_enums_round_trip() {
+    fn stored_names_round_trip() {
         for kind in PeriodKind::ALL {
             assert_eq!(PeriodKind::parse(kind.as_str()), Some(*kind));
         }
