@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use otmetka_platform::clock::Clock;
 use uuid::Uuid;
 
 use crate::model::{PeriodKind, Periodicity, ReportingPeriod};
@@ -224,9 +225,9 @@ pub fn local_instant(timezone: Tz, date: NaiveDate, time: NaiveTime) -> DateTime
     }
 }
 
-/// Today's date at the school.
-pub fn school_today(timezone: Tz) -> NaiveDate {
-    Utc::now().with_timezone(&timezone).date_naive()
+/// Today's date at the school, as `clock` reads it.
+pub fn school_today(clock: &Clock, timezone: Tz) -> NaiveDate {
+    clock.today_in(&timezone)
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Academic years, reporting periods, bell schedules and holidays.
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
@@ -85,7 +84,7 @@ pub async fn create_year(
     api.identity
         .school(&ctx, Action::ManageSchedule, school_id)
         .await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let year = AcademicYear {
         id: Uuid::now_v7(),
         school_id,
@@ -230,7 +229,7 @@ pub async fn update_year(
         );
     }
     input.finish()?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let year = AcademicYear {
         name,
         start_date: dates.start,
@@ -272,7 +271,7 @@ pub async fn delete_year(
         ChangeType::Deleted,
         id,
         Resource::AcademicYear(convert::year(&year)),
-        Utc::now(),
+        api.clock.now(),
     );
     store::delete_year(&api.db, &year, &event).await?;
     Ok(pb::DeleteAcademicYearResponse {})
@@ -348,7 +347,7 @@ pub async fn create_period(
         "reporting_period.start_date",
     );
     input.finish()?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let period = ReportingPeriod {
         id: Uuid::now_v7(),
         school_id,
@@ -507,7 +506,7 @@ pub async fn update_period(
         "reporting_period.start_date",
     );
     input.finish()?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let period = ReportingPeriod {
         number: fields.number,
         name: fields.name,
@@ -560,7 +559,7 @@ pub async fn delete_period(
         ChangeType::Deleted,
         id,
         Resource::ReportingPeriod(convert::period(&period)),
-        Utc::now(),
+        api.clock.now(),
     );
     store::delete_period(&api.db, &period, &event).await?;
     Ok(pb::DeleteReportingPeriodResponse {})
@@ -585,7 +584,7 @@ pub async fn close_period(
             reporting_period: Some(convert::period(&old)),
         });
     }
-    let now = Utc::now();
+    let now = api.clock.now();
     let period = ReportingPeriod {
         closed: true,
         closed_at: Some(now),
@@ -625,7 +624,7 @@ pub async fn reopen_period(
             reporting_period: Some(convert::period(&old)),
         });
     }
-    let now = Utc::now();
+    let now = api.clock.now();
     let period = ReportingPeriod {
         closed: false,
         reopened_at: Some(now),
@@ -713,7 +712,7 @@ pub async fn create_bells(
     api.identity
         .school(&ctx, Action::ManageSchedule, school_id)
         .await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let bells = BellSchedule {
         id: Uuid::now_v7(),
         school_id,
@@ -815,7 +814,7 @@ pub async fn update_bells(
         } else {
             old.is_default
         },
-        updated_at: Utc::now(),
+        updated_at: api.clock.now(),
         ..old
     };
     store::update_bells(&api.db, &bells, was_default, encode_bells(ctx.principal.id)).await?;
@@ -900,7 +899,7 @@ pub async fn create_holiday(
     let mut input = Input::new();
     within_year(&mut input, &year, fields.dates, "holiday.start_date");
     input.finish()?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let holiday = Holiday {
         id: Uuid::now_v7(),
         school_id,
@@ -1026,7 +1025,7 @@ pub async fn update_holiday(
     let mut input = Input::new();
     within_year(&mut input, &year, fields.dates, "holiday.start_date");
     input.finish()?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let holiday = Holiday {
         kind: fields.kind.into(),
         name: fields.name,
@@ -1070,7 +1069,7 @@ pub async fn delete_holiday(
         ChangeType::Deleted,
         id,
         Resource::Holiday(convert::holiday(&holiday)),
-        Utc::now(),
+        api.clock.now(),
     );
     store::delete_holiday(&api.db, &holiday, &event).await?;
     Ok(pb::DeleteHolidayResponse {})

@@ -315,7 +315,10 @@ pub async fn student_week(
     }
     let date = match asked_date {
         Some(date) => date,
-        None => school_today(api.identity.timezone(&ctx, &api.db, school_id).await?),
+        None => school_today(
+            &api.clock,
+            api.identity.timezone(&ctx, &api.db, school_id).await?,
+        ),
     };
     let week = week_of(date);
 

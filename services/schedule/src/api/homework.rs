@@ -2,7 +2,6 @@
 //! of the same class (or group) and subject, read by the school's staff and
 //! the class's (or group's) students and their guardians.
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
@@ -206,7 +205,7 @@ pub async fn create_homework(
     check_due(&mut input, &lesson, due.as_ref());
     input.finish()?;
     let due = due.expect("checked above");
-    let now = Utc::now();
+    let now = api.clock.now();
     let homework = Homework {
         id: Uuid::now_v7(),
         school_id,
@@ -284,7 +283,10 @@ pub async fn list_homework(
     input.finish()?;
     let on = match from {
         Some(date) => date,
-        None => school_today(api.identity.timezone(&ctx, &api.db, school_id).await?),
+        None => school_today(
+            &api.clock,
+            api.identity.timezone(&ctx, &api.db, school_id).await?,
+        ),
     };
     let scope = if let Some(lesson_id) = lesson_id {
         let lesson = lesson_of(api, school_id, lesson_id).await?;
@@ -400,7 +402,7 @@ pub async fn update_homework(
         } else {
             old.submission_required
         },
-        updated_at: Utc::now(),
+        updated_at: api.clock.now(),
         ..old.clone()
     };
     let mut input = Input::new();
@@ -461,6 +463,7 @@ pub async fn delete_homework(
     store::delete_homework(
         &api.db,
         &homework,
+        api.clock.now(),
         HomeworkWrite {
             files: None,
             change: &event,

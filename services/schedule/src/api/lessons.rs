@@ -1,7 +1,6 @@
 //! Dated lessons: reading them, extra lessons, and the changes made by hand
 //! (topic, substitution, cancellation, room).
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
@@ -83,7 +82,7 @@ async fn save(
         return Ok(lesson);
     }
     let lesson = Lesson {
-        updated_at: Utc::now(),
+        updated_at: api.clock.now(),
         ..lesson
     };
     let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Updated);
@@ -206,7 +205,7 @@ pub async fn create_lesson(
         .await
         .map_err(|error| prefix_fields(error, "lesson."))?;
     let timezone = api.identity.timezone(&ctx, &api.db, school_id).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let lesson = Lesson {
         id: Uuid::now_v7(),
         school_id,

@@ -17,6 +17,7 @@ mod timetable;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
@@ -40,6 +41,8 @@ pub struct ScheduleApi {
     files: Arc<dyn FileStore>,
     attachments: AttachmentLimits,
     class_weeks: diary::ClassWeeks,
+    /// What the rules read as now and today.
+    clock: Clock,
 }
 
 /// What uploads may be.
@@ -55,6 +58,7 @@ impl ScheduleApi {
         gradebook: GradebookServiceClient<Channel>,
         files: Arc<dyn FileStore>,
         attachments: AttachmentLimits,
+        clock: Clock,
     ) -> Self {
         Self {
             db,
@@ -63,6 +67,7 @@ impl ScheduleApi {
             files,
             attachments,
             class_weeks: diary::class_weeks(),
+            clock,
         }
     }
 }

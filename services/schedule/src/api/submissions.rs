@@ -149,7 +149,7 @@ pub async fn create_submission(
             "only the class's students hand in work".into(),
         ));
     }
-    let now = Utc::now();
+    let now = api.clock.now();
     let submission = Submission {
         id: Uuid::now_v7(),
         school_id,
@@ -223,6 +223,7 @@ pub async fn list_submissions(
             let on = match homework_id {
                 Some(id) => homework_of(api, school_id, id).await?.due_date,
                 None => crate::calendar::school_today(
+                    &api.clock,
                     api.identity.timezone(&ctx, &api.db, school_id).await?,
                 ),
             };
@@ -293,7 +294,7 @@ pub async fn update_submission(
         ));
     }
     let homework = homework_of(api, school_id, old.homework_id).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let submission = Submission {
         text: text.unwrap_or_else(|| old.text.clone()),
         status: SubmissionStatus::Submitted.as_str().into(),
@@ -343,7 +344,7 @@ async fn review(
     let Some(reviewed) = decide(&old, &homework)? else {
         return shown(api, &old).await;
     };
-    let now = Utc::now();
+    let now = api.clock.now();
     let submission = Submission {
         reviewed_by: Some(caller),
         reviewed_at: Some(now),

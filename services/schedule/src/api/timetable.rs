@@ -1,6 +1,5 @@
 //! The weekly timetable, and lessons generated from it.
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
@@ -187,7 +186,7 @@ pub async fn create_entry(
         .await?;
     let year = year_of(api, school_id, year_id).await?;
     let grade_level = check_entry(api, &ctx, school_id, &year, &fields).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let entry = TimetableEntry {
         id: Uuid::now_v7(),
         school_id,
@@ -353,7 +352,7 @@ pub async fn update_entry(
     input.finish()?;
     let year = year_of(api, school_id, old.academic_year_id).await?;
     let grade_level = check_entry(api, &ctx, school_id, &year, &fields).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let entry = TimetableEntry {
         class_id: fields.class_id,
         group_id: fields.group_id,
@@ -404,7 +403,7 @@ pub async fn delete_entry(
         ChangeType::Deleted,
         id,
         Resource::TimetableEntry(convert::entry(&entry)),
-        Utc::now(),
+        api.clock.now(),
     );
     store::delete_entry(&api.db, &entry, &event).await?;
     Ok(pb::DeleteTimetableEntryResponse {})
@@ -493,7 +492,7 @@ pub async fn generate_lessons(
     let context = NewLessons {
         school_id,
         academic_year_id: year.id,
-        now: Utc::now(),
+        now: api.clock.now(),
     };
     let plan = store::apply_generation(
         &api.db,

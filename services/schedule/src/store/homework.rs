@@ -177,8 +177,12 @@ pub async fn update_homework(
 }
 
 /// Deletes a homework nobody handed anything in for; its files are let go.
-pub async fn delete_homework(db: &Db, homework: &Homework, write: HomeworkWrite<'_>) -> Result<()> {
-    let now = Utc::now();
+pub async fn delete_homework(
+    db: &Db,
+    homework: &Homework,
+    now: DateTime<Utc>,
+    write: HomeworkWrite<'_>,
+) -> Result<()> {
     let school_id = homework.school_id;
     let mut tx = begin_in_school(db, school_id).await?;
     let (submitted,): (bool,) = with_tx!(&mut tx, conn => sqlx::query_as(
