@@ -3,16 +3,20 @@
 
 mod access;
 mod attachments;
+mod bells;
 mod calendar;
 mod changes;
 mod convert;
 mod diary;
+mod holidays;
 mod homework;
 mod input;
 mod lessons;
+mod periods;
 mod service;
 mod submissions;
 mod timetable;
+mod years;
 
 use std::sync::Arc;
 

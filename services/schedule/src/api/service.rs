@@ -10,7 +10,8 @@ use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
 use tonic::{Request, Streaming};
 
 use super::{
-    ScheduleApi, attachments, calendar, changes, diary, homework, lessons, submissions, timetable,
+    ScheduleApi, attachments, bells, changes, diary, holidays, homework, lessons, periods,
+    submissions, timetable, years,
 };
 
 impl ScheduleApi {
@@ -34,146 +35,146 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::CreateAcademicYearRequest>,
     ) -> Reply<pb::CreateAcademicYearResponse> {
-        self.write(request, |c, m| calendar::create_year(self, c, m))
+        self.write(request, |c, m| years::create_year(self, c, m))
             .await
     }
     async fn get_academic_year(
         &self,
         request: Request<pb::GetAcademicYearRequest>,
     ) -> Reply<pb::GetAcademicYearResponse> {
-        handle(request, |c, m| calendar::get_year(self, c, m)).await
+        handle(request, |c, m| years::get_year(self, c, m)).await
     }
     async fn list_academic_years(
         &self,
         request: Request<pb::ListAcademicYearsRequest>,
     ) -> Reply<pb::ListAcademicYearsResponse> {
-        handle(request, |c, m| calendar::list_years(self, c, m)).await
+        handle(request, |c, m| years::list_years(self, c, m)).await
     }
     async fn update_academic_year(
         &self,
         request: Request<pb::UpdateAcademicYearRequest>,
     ) -> Reply<pb::UpdateAcademicYearResponse> {
-        self.write(request, |c, m| calendar::update_year(self, c, m))
+        self.write(request, |c, m| years::update_year(self, c, m))
             .await
     }
     async fn delete_academic_year(
         &self,
         request: Request<pb::DeleteAcademicYearRequest>,
     ) -> Reply<pb::DeleteAcademicYearResponse> {
-        self.write(request, |c, m| calendar::delete_year(self, c, m))
+        self.write(request, |c, m| years::delete_year(self, c, m))
             .await
     }
     async fn create_reporting_period(
         &self,
         request: Request<pb::CreateReportingPeriodRequest>,
     ) -> Reply<pb::CreateReportingPeriodResponse> {
-        self.write(request, |c, m| calendar::create_period(self, c, m))
+        self.write(request, |c, m| periods::create_period(self, c, m))
             .await
     }
     async fn get_reporting_period(
         &self,
         request: Request<pb::GetReportingPeriodRequest>,
     ) -> Reply<pb::GetReportingPeriodResponse> {
-        handle(request, |c, m| calendar::get_period(self, c, m)).await
+        handle(request, |c, m| periods::get_period(self, c, m)).await
     }
     async fn list_reporting_periods(
         &self,
         request: Request<pb::ListReportingPeriodsRequest>,
     ) -> Reply<pb::ListReportingPeriodsResponse> {
-        handle(request, |c, m| calendar::list_periods(self, c, m)).await
+        handle(request, |c, m| periods::list_periods(self, c, m)).await
     }
     async fn update_reporting_period(
         &self,
         request: Request<pb::UpdateReportingPeriodRequest>,
     ) -> Reply<pb::UpdateReportingPeriodResponse> {
-        self.write(request, |c, m| calendar::update_period(self, c, m))
+        self.write(request, |c, m| periods::update_period(self, c, m))
             .await
     }
     async fn delete_reporting_period(
         &self,
         request: Request<pb::DeleteReportingPeriodRequest>,
     ) -> Reply<pb::DeleteReportingPeriodResponse> {
-        self.write(request, |c, m| calendar::delete_period(self, c, m))
+        self.write(request, |c, m| periods::delete_period(self, c, m))
             .await
     }
     async fn close_reporting_period(
         &self,
         request: Request<pb::CloseReportingPeriodRequest>,
     ) -> Reply<pb::CloseReportingPeriodResponse> {
-        self.write(request, |c, m| calendar::close_period(self, c, m))
+        self.write(request, |c, m| periods::close_period(self, c, m))
             .await
     }
     async fn reopen_reporting_period(
         &self,
         request: Request<pb::ReopenReportingPeriodRequest>,
     ) -> Reply<pb::ReopenReportingPeriodResponse> {
-        self.write(request, |c, m| calendar::reopen_period(self, c, m))
+        self.write(request, |c, m| periods::reopen_period(self, c, m))
             .await
     }
     async fn create_bell_schedule(
         &self,
         request: Request<pb::CreateBellScheduleRequest>,
     ) -> Reply<pb::CreateBellScheduleResponse> {
-        self.write(request, |c, m| calendar::create_bells(self, c, m))
+        self.write(request, |c, m| bells::create_bells(self, c, m))
             .await
     }
     async fn get_bell_schedule(
         &self,
         request: Request<pb::GetBellScheduleRequest>,
     ) -> Reply<pb::GetBellScheduleResponse> {
-        handle(request, |c, m| calendar::get_bells(self, c, m)).await
+        handle(request, |c, m| bells::get_bells(self, c, m)).await
     }
     async fn list_bell_schedules(
         &self,
         request: Request<pb::ListBellSchedulesRequest>,
     ) -> Reply<pb::ListBellSchedulesResponse> {
-        handle(request, |c, m| calendar::list_bells(self, c, m)).await
+        handle(request, |c, m| bells::list_bells(self, c, m)).await
     }
     async fn update_bell_schedule(
         &self,
         request: Request<pb::UpdateBellScheduleRequest>,
     ) -> Reply<pb::UpdateBellScheduleResponse> {
-        self.write(request, |c, m| calendar::update_bells(self, c, m))
+        self.write(request, |c, m| bells::update_bells(self, c, m))
             .await
     }
     async fn delete_bell_schedule(
         &self,
         request: Request<pb::DeleteBellScheduleRequest>,
     ) -> Reply<pb::DeleteBellScheduleResponse> {
-        self.write(request, |c, m| calendar::delete_bells(self, c, m))
+        self.write(request, |c, m| bells::delete_bells(self, c, m))
             .await
     }
     async fn create_holiday(
         &self,
         request: Request<pb::CreateHolidayRequest>,
     ) -> Reply<pb::CreateHolidayResponse> {
-        self.write(request, |c, m| calendar::create_holiday(self, c, m))
+        self.write(request, |c, m| holidays::create_holiday(self, c, m))
             .await
     }
     async fn get_holiday(
         &self,
         request: Request<pb::GetHolidayRequest>,
     ) -> Reply<pb::GetHolidayResponse> {
-        handle(request, |c, m| calendar::get_holiday(self, c, m)).await
+        handle(request, |c, m| holidays::get_holiday(self, c, m)).await
     }
     async fn list_holidays(
         &self,
         request: Request<pb::ListHolidaysRequest>,
     ) -> Reply<pb::ListHolidaysResponse> {
-        handle(request, |c, m| calendar::list_holidays(self, c, m)).await
+        handle(request, |c, m| holidays::list_holidays(self, c, m)).await
     }
     async fn update_holiday(
         &self,
         request: Request<pb::UpdateHolidayRequest>,
     ) -> Reply<pb::UpdateHolidayResponse> {
-        self.write(request, |c, m| calendar::update_holiday(self, c, m))
+        self.write(request, |c, m| holidays::update_holiday(self, c, m))
             .await
     }
     async fn delete_holiday(
         &self,
         request: Request<pb::DeleteHolidayRequest>,
     ) -> Reply<pb::DeleteHolidayResponse> {
-        self.write(request, |c, m| calendar::delete_holiday(self, c, m))
+        self.write(request, |c, m| holidays::delete_holiday(self, c, m))
             .await
     }
     async fn create_timetable_entry(
