@@ -13,21 +13,28 @@
 //! of their own (files, submissions) take no lock.
 
 mod attachments;
-mod calendar;
+mod bells;
+mod holidays;
 mod homework;
 mod lessons;
+mod periods;
 mod submissions;
 mod timetable;
+mod years;
 
 pub use attachments::*;
-pub use calendar::*;
+pub use bells::*;
+pub use holidays::*;
 pub use homework::*;
 pub use lessons::*;
+pub use periods::*;
 pub use submissions::*;
 pub use timetable::*;
+pub use years::*;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
@@ -171,4 +178,20 @@ pub async fn save_school_timezone(
 /// A stored row the caller asked for by id, or "not found" naming it.
 pub fn found<T>(row: Option<T>, what: &str) -> Result<T> {
     row.ok_or_else(|| Error::not_found(what))
+}
+
+/// A page key of "date\0id" lists.
+pub fn date_key(date: NaiveDate, id: Uuid) -> String {
+    format!("{date}\0{id}")
+}
+
+/// The previous page's (date, id), for lists in that order.
+fn after_date(page: &Page) -> Result<(Option<NaiveDate>, Option<Uuid>)> {
+    match page.after_pair()? {
+        Some((date, id)) => {
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad_token())?;
+            Ok((Some(date), Some(id)))
+        }
+        None => Ok((None, None)),
+    }
 }
