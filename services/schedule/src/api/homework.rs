@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::access::Action;
 use super::input::{Input, masked};
-use super::timetable::encode_lesson;
+use super::lessons::encode_lesson;
 use super::{ScheduleApi, change, convert, created_id, stored};
 use crate::calendar::school_today;
 use crate::model::{ChangeType, Homework, Lesson};

@@ -8,9 +8,11 @@ mod calendar;
 mod changes;
 mod convert;
 mod diary;
+mod generation;
 mod holidays;
 mod homework;
 mod input;
+mod lesson_edits;
 mod lessons;
 mod periods;
 mod service;
@@ -36,7 +38,7 @@ use crate::model::{ChangeType, ResourceKind};
 use crate::store::{Change, Created};
 
 pub use access::Identity;
-pub use timetable::encode_lesson;
+pub use lessons::encode_lesson;
 
 pub struct ScheduleApi {
     db: Db,

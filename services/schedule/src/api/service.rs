@@ -10,8 +10,8 @@ use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
 use tonic::{Request, Streaming};
 
 use super::{
-    ScheduleApi, attachments, bells, changes, diary, holidays, homework, lessons, periods,
-    submissions, timetable, years,
+    ScheduleApi, attachments, bells, changes, diary, generation, holidays, homework, lesson_edits,
+    lessons, periods, submissions, timetable, years,
 };
 
 impl ScheduleApi {
@@ -214,7 +214,7 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::GenerateLessonsRequest>,
     ) -> Reply<pb::GenerateLessonsResponse> {
-        self.write(request, |c, m| timetable::generate_lessons(self, c, m))
+        self.write(request, |c, m| generation::generate_lessons(self, c, m))
             .await
     }
     async fn create_lesson(
@@ -247,35 +247,35 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::SetLessonTopicRequest>,
     ) -> Reply<pb::SetLessonTopicResponse> {
-        self.write(request, |c, m| lessons::set_topic(self, c, m))
+        self.write(request, |c, m| lesson_edits::set_topic(self, c, m))
             .await
     }
     async fn substitute_lesson_teacher(
         &self,
         request: Request<pb::SubstituteLessonTeacherRequest>,
     ) -> Reply<pb::SubstituteLessonTeacherResponse> {
-        self.write(request, |c, m| lessons::substitute_teacher(self, c, m))
+        self.write(request, |c, m| lesson_edits::substitute_teacher(self, c, m))
             .await
     }
     async fn cancel_lesson(
         &self,
         request: Request<pb::CancelLessonRequest>,
     ) -> Reply<pb::CancelLessonResponse> {
-        self.write(request, |c, m| lessons::cancel_lesson(self, c, m))
+        self.write(request, |c, m| lesson_edits::cancel_lesson(self, c, m))
             .await
     }
     async fn restore_lesson(
         &self,
         request: Request<pb::RestoreLessonRequest>,
     ) -> Reply<pb::RestoreLessonResponse> {
-        self.write(request, |c, m| lessons::restore_lesson(self, c, m))
+        self.write(request, |c, m| lesson_edits::restore_lesson(self, c, m))
             .await
     }
     async fn change_lesson_room(
         &self,
         request: Request<pb::ChangeLessonRoomRequest>,
     ) -> Reply<pb::ChangeLessonRoomResponse> {
-        self.write(request, |c, m| lessons::change_room(self, c, m))
+        self.write(request, |c, m| lesson_edits::change_room(self, c, m))
             .await
     }
     async fn upload_attachment(
