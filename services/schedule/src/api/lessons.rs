@@ -9,8 +9,7 @@ use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::year_of;
-use super::input::prefix_fields;
-use super::input::{Input, MAX_ROOM_CHARS};
+use super::input::{Input, MAX_ROOM_CHARS, prefix_fields};
 use super::{ScheduleApi, change, convert, created_id, stored};
 use crate::calendar::{DateRange, local_instant};
 use crate::model::{BellSlots, ChangeType, Lesson, MAX_LESSON_NUMBER, Origin, parse_time};

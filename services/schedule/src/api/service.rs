@@ -10,8 +10,8 @@ use otmetka_proto::schedule::v1::schedule_service_server::ScheduleService;
 use tonic::{Request, Streaming};
 
 use super::{
-    ScheduleApi, attachments, bells, changes, diary, generation, holidays, homework, lesson_edits,
-    lessons, periods, submissions, timetable, years,
+    ScheduleApi, attachments, bells, changes, diary, generation, holidays, homework, homework_list,
+    lesson_edits, lessons, periods, reviews, submissions, timetable, years,
 };
 
 impl ScheduleApi {
@@ -308,7 +308,7 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::ListHomeworkRequest>,
     ) -> Reply<pb::ListHomeworkResponse> {
-        handle(request, |c, m| homework::list_homework(self, c, m)).await
+        handle(request, |c, m| homework_list::list_homework(self, c, m)).await
     }
     async fn update_homework(
         &self,
@@ -354,14 +354,14 @@ impl ScheduleService for ScheduleApi {
         &self,
         request: Request<pb::ReturnSubmissionRequest>,
     ) -> Reply<pb::ReturnSubmissionResponse> {
-        self.write(request, |c, m| submissions::return_submission(self, c, m))
+        self.write(request, |c, m| reviews::return_submission(self, c, m))
             .await
     }
     async fn mark_submission(
         &self,
         request: Request<pb::MarkSubmissionRequest>,
     ) -> Reply<pb::MarkSubmissionResponse> {
-        self.write(request, |c, m| submissions::mark_submission(self, c, m))
+        self.write(request, |c, m| reviews::mark_submission(self, c, m))
             .await
     }
     async fn get_student_week(
