@@ -182,6 +182,7 @@ impl RunningSuite {
             attachments_dir: config.files_dir.clone(),
             max_attachment_bytes: 20 * 1024 * 1024,
             gradebook_url: url_of("gradebook"),
+            clock: otmetka_platform::clock::Clock::system(),
         };
         tasks.spawn(named(
             "schedule",

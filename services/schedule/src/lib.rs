@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use otmetka_platform::auth::TokenVerifier;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::ServerLimits;
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::client::lazy_channel;
@@ -46,6 +47,9 @@ pub struct Settings {
     pub max_attachment_bytes: u64,
     /// The gradebook: marks and attendance for the diary, marks for submissions.
     pub gradebook_url: String,
+    /// What the rules read as now and today: the system clock in
+    /// production, a pinned date in tests and demos.
+    pub clock: Clock,
 }
 
 /// Serves the schedule on `listener` until `shutdown` is cancelled.
@@ -61,7 +65,12 @@ pub async fn run(
     let gradebook = GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?);
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
-    let sweeper = tokio::spawn(sweep::run(db.clone(), files.clone(), shutdown.clone()));
+    let sweeper = tokio::spawn(sweep::run(
+        db.clone(),
+        files.clone(),
+        settings.clock,
+        shutdown.clone(),
+    ));
     let attachments = api::AttachmentLimits {
         max_bytes: settings.max_attachment_bytes,
     };
@@ -71,6 +80,7 @@ pub async fn run(
         gradebook,
         files,
         attachments,
+        settings.clock,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);

@@ -3,6 +3,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use otmetka_platform::BinaryConfig;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs};
 use otmetka_platform::telemetry::TelemetryArgs;
 
@@ -61,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
             attachments_dir: config.attachments_dir,
             max_attachment_bytes: config.max_attachment_bytes,
             gradebook_url: config.gradebook_url,
+            clock: Clock::system(),
         };
         otmetka_schedule::run(settings, listener, shutdown).await
     })

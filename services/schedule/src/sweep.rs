@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::Result;
+use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use tokio_util::sync::CancellationToken;
 
@@ -46,14 +47,14 @@ pub async fn remove_expired_files(
 }
 
 /// Sweeps now and then until `shutdown`.
-pub async fn run(db: Db, files: Arc<dyn FileStore>, shutdown: CancellationToken) {
+pub async fn run(db: Db, files: Arc<dyn FileStore>, clock: Clock, shutdown: CancellationToken) {
     let mut ticks = tokio::time::interval(EVERY);
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             _ = ticks.tick() => {}
         }
-        match remove_expired_files(&db, files.as_ref(), Utc::now()).await {
+        match remove_expired_files(&db, files.as_ref(), clock.now()).await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "unattached files removed"),
             Err(error) => tracing::warn!(%error, "removing unattached files failed"),

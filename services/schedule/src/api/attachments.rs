@@ -4,7 +4,6 @@
 
 use std::pin::Pin;
 
-use chrono::Utc;
 use futures_util::{Stream, StreamExt};
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::{Error, Result};
@@ -144,7 +143,10 @@ async fn may_upload(api: &ScheduleApi, ctx: &CallContext, school_id: Uuid) -> Re
             ctx,
             school_id,
             person,
-            crate::calendar::school_today(api.identity.timezone(ctx, &api.db, school_id).await?),
+            crate::calendar::school_today(
+                &api.clock,
+                api.identity.timezone(ctx, &api.db, school_id).await?,
+            ),
         )
         .await
         .map(drop)
@@ -238,7 +240,7 @@ pub async fn upload(
         size_bytes: size as i64,
         sha256: digest,
         uploaded_by: ctx.principal.id,
-        created_at: Utc::now(),
+        created_at: api.clock.now(),
         homework_id: None,
         submission_id: None,
     };

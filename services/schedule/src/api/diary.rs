@@ -8,6 +8,8 @@
 //! the week is shown without them if gradebook is slow or down), the
 //! school's work types (cached), and five queries.
 
+mod record;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,9 +18,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::memo::ReadCache;
 use otmetka_platform::{Error, Result};
-use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::schedule::v1 as pb;
 use uuid::Uuid;
+
+use record::{Record, attendance_status, diary_mark, lesson_for, read_record};
 
 use super::access::SchoolNames;
 use super::input::Input;
@@ -30,98 +33,6 @@ use crate::store::{self, OwnerKind};
 /// How long the week waits for gradebook before showing itself without
 /// marks and attendance.
 const GRADEBOOK_WAIT: Duration = Duration::from_millis(1500);
-/// What gradebook holds of the student's week.
-struct Record {
-    marks: Vec<gradebook::Mark>,
-    attendance: Vec<gradebook::AttendanceRecord>,
-    work_types: HashMap<String, String>,
-}
-
-async fn read_record(
-    api: &ScheduleApi,
-    ctx: &CallContext,
-    student_id: Uuid,
-    week: DateRange,
-) -> Result<Record> {
-    let week = api
-        .gradebook
-        .clone()
-        .get_student_week_record(ctx.forward(gradebook::GetStudentWeekRecordRequest {
-            student_id: student_id.to_string(),
-            date: week.start.to_string(),
-        })?)
-        .await?
-        .into_inner();
-    Ok(Record {
-        marks: week.marks,
-        attendance: week.attendance,
-        work_types: week.work_type_names,
-    })
-}
-
-/// Which lesson a mark or attendance record belongs to: its own when it
-/// names one of the week, else the subject's first lesson that day.
-fn lesson_for(lessons: &[&Lesson], lesson_id: &str, date: &str, subject_id: &str) -> Option<Uuid> {
-    if let Ok(lesson_id) = Uuid::parse_str(lesson_id)
-        && lessons.iter().any(|l| l.id == lesson_id)
-    {
-        return Some(lesson_id);
-    }
-    let date: NaiveDate = date.parse().ok()?;
-    let subject_id = Uuid::parse_str(subject_id).ok()?;
-    lessons
-        .iter()
-        .filter(|l| l.date == date && l.subject_id == subject_id)
-        .min_by_key(|l| l.lesson_number)
-        .map(|l| l.id)
-}
-
-fn scale_code(scale: i32) -> &'static str {
-    match gradebook::ScaleKind::try_from(scale) {
-        Ok(gradebook::ScaleKind::TenPoint) => "ten_point",
-        Ok(gradebook::ScaleKind::HundredPoint) => "hundred_point",
-        Ok(gradebook::ScaleKind::PassFail) => "pass_fail",
-        Ok(gradebook::ScaleKind::Custom) => "custom",
-        _ => "five_point",
-    }
-}
-
-/// The value a diary shows: the mark, or what was written instead of one.
-fn shown_value(mark: &gradebook::Mark) -> String {
-    match gradebook::MarkStatus::try_from(mark.status) {
-        Ok(gradebook::MarkStatus::Exempt) => "осв".into(),
-        Ok(gradebook::MarkStatus::NotSubmitted) => "н/сд".into(),
-        Ok(gradebook::MarkStatus::Absent) => "отс".into(),
-        Ok(gradebook::MarkStatus::Pending) => "•".into(),
-        _ => mark.value.clone(),
-    }
-}
-
-fn diary_mark(mark: &gradebook::Mark, work_types: &HashMap<String, String>) -> pb::DiaryMark {
-    pb::DiaryMark {
-        mark_id: mark.id.clone(),
-        value: shown_value(mark),
-        scale_code: scale_code(mark.scale).into(),
-        work_type_name: work_types
-            .get(&mark.work_type_id)
-            .cloned()
-            .unwrap_or_default(),
-        weight: f64::from(mark.weight),
-        comment: mark.comment.clone(),
-        seen: mark.seen_time.is_some(),
-    }
-}
-
-fn attendance_status(kind: i32) -> pb::DiaryAttendanceStatus {
-    match gradebook::AttendanceKind::try_from(kind) {
-        Ok(gradebook::AttendanceKind::Absent) => pb::DiaryAttendanceStatus::Absent,
-        Ok(gradebook::AttendanceKind::Ill) => pb::DiaryAttendanceStatus::Ill,
-        Ok(gradebook::AttendanceKind::Excused) => pb::DiaryAttendanceStatus::Excused,
-        Ok(gradebook::AttendanceKind::Late) => pb::DiaryAttendanceStatus::Late,
-        _ => pb::DiaryAttendanceStatus::Unspecified,
-    }
-}
-
 /// What a week shows every student of a class alike: all its lessons,
 /// holidays and homework (of every group), with the homework's files.
 pub struct ClassWeek {
@@ -315,7 +226,10 @@ pub async fn student_week(
     }
     let date = match asked_date {
         Some(date) => date,
-        None => school_today(api.identity.timezone(&ctx, &api.db, school_id).await?),
+        None => school_today(
+            &api.clock,
+            api.identity.timezone(&ctx, &api.db, school_id).await?,
+        ),
     };
     let week = week_of(date);
 

@@ -2,9 +2,7 @@
 //! of the same class (or group) and subject, read by the school's staff and
 //! the class's (or group's) students and their guardians.
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
@@ -12,11 +10,10 @@ use uuid::Uuid;
 
 use super::access::Action;
 use super::input::{Input, masked};
-use super::timetable::encode_lesson;
+use super::lessons::{encode_lesson, lesson_of};
 use super::{ScheduleApi, change, convert, created_id, stored};
-use crate::calendar::school_today;
 use crate::model::{ChangeType, Homework, Lesson};
-use crate::store::{self, HomeworkScope, HomeworkWrite, Owner, OwnerKind, found};
+use crate::store::{self, HomeworkWrite, Owner, OwnerKind, found};
 
 /// Longest homework text.
 pub const MAX_HOMEWORK_CHARS: usize = 10_000;
@@ -38,10 +35,6 @@ pub fn file_ids(input: &mut Input, field: &str, ids: &[String]) -> Vec<Uuid> {
         input.refuse(field, "names a file twice");
     }
     parsed
-}
-
-async fn lesson_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Lesson> {
-    found(store::get_lesson(&api.db, school_id, id).await?, "lesson")
 }
 
 pub async fn homework_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Homework> {
@@ -167,7 +160,7 @@ fn encode(
 }
 
 /// A homework with its files, as the contract shows it.
-async fn shown(api: &ScheduleApi, homework: &Homework) -> Result<pb::Homework> {
+pub(super) async fn shown(api: &ScheduleApi, homework: &Homework) -> Result<pb::Homework> {
     let files = store::files_of(
         &api.db,
         homework.school_id,
@@ -206,7 +199,7 @@ pub async fn create_homework(
     check_due(&mut input, &lesson, due.as_ref());
     input.finish()?;
     let due = due.expect("checked above");
-    let now = Utc::now();
+    let now = api.clock.now();
     let homework = Homework {
         id: Uuid::now_v7(),
         school_id,
@@ -259,108 +252,6 @@ pub async fn get_homework(
     })
 }
 
-pub async fn list_homework(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::ListHomeworkRequest,
-) -> Result<pb::ListHomeworkResponse> {
-    let page = Page::parse(request.page_size, &request.page_token)?;
-    let mut input = Input::new();
-    let school_id = input.id("school_id", &request.school_id);
-    let lesson_id = input.optional_id("lesson_id", &request.lesson_id);
-    let class_id = input.optional_id("class_id", &request.class_id);
-    let group_id = input.optional_id("group_id", &request.group_id);
-    let student_id = input.optional_id("student_id", &request.student_id);
-    let from = input.optional_date("due_from_date", &request.due_from_date);
-    let to = input.optional_date("due_to_date", &request.due_to_date);
-    let named = [lesson_id, group_id, student_id].iter().flatten().count()
-        + usize::from(class_id.is_some() && group_id.is_none());
-    if named != 1 {
-        input.refuse(
-            "lesson_id",
-            "set exactly one of lesson_id, class_id, group_id, student_id",
-        );
-    }
-    input.finish()?;
-    let on = match from {
-        Some(date) => date,
-        None => school_today(api.identity.timezone(&ctx, &api.db, school_id).await?),
-    };
-    let scope = if let Some(lesson_id) = lesson_id {
-        let lesson = lesson_of(api, school_id, lesson_id).await?;
-        api.identity
-            .class(
-                &ctx,
-                Action::ReadClass,
-                school_id,
-                lesson.class_id,
-                lesson.group_id,
-                None,
-                Some(lesson.date),
-                "lesson",
-            )
-            .await?;
-        HomeworkScope::Lesson(lesson_id)
-    } else if let Some(student_id) = student_id {
-        let place = api
-            .identity
-            .student(&ctx, school_id, student_id, on)
-            .await?;
-        HomeworkScope::Student {
-            class_id: place.class_id,
-            group_ids: place.group_ids,
-        }
-    } else if let Some(group_id) = group_id {
-        // The group's class is the one its lessons name.
-        let class_id = match class_id {
-            Some(class_id) => Some(class_id),
-            None => store::class_of_group(&api.db, school_id, group_id).await?,
-        };
-        let Some(class_id) = class_id else {
-            return Ok(pb::ListHomeworkResponse::default());
-        };
-        api.identity
-            .class(
-                &ctx,
-                Action::ReadClass,
-                school_id,
-                class_id,
-                Some(group_id),
-                None,
-                Some(on),
-                "group",
-            )
-            .await?;
-        HomeworkScope::Group(group_id)
-    } else {
-        let class_id = class_id.expect("one scope was named");
-        api.identity
-            .class(
-                &ctx,
-                Action::ReadClass,
-                school_id,
-                class_id,
-                None,
-                None,
-                Some(on),
-                "class",
-            )
-            .await?;
-        HomeworkScope::Class(class_id)
-    };
-    let mut homework = store::list_homework(&api.db, school_id, &scope, (from, to), &page).await?;
-    let next_page_token = page.finish(&mut homework, store::homework_key);
-    let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
-    let files = store::files_of(&api.db, school_id, OwnerKind::Homework, &ids).await?;
-    Ok(pb::ListHomeworkResponse {
-        homework: homework
-            .iter()
-            .map(|h| convert::homework(h, &files))
-            .collect(),
-        next_page_token,
-    })
-}
-
 pub async fn update_homework(
     api: &ScheduleApi,
     ctx: CallContext,
@@ -400,7 +291,7 @@ pub async fn update_homework(
         } else {
             old.submission_required
         },
-        updated_at: Utc::now(),
+        updated_at: api.clock.now(),
         ..old.clone()
     };
     let mut input = Input::new();
@@ -461,6 +352,7 @@ pub async fn delete_homework(
     store::delete_homework(
         &api.db,
         &homework,
+        api.clock.now(),
         HomeworkWrite {
             files: None,
             change: &event,

@@ -2,9 +2,9 @@
 //! all of them reported at once.
 
 use chrono::NaiveDate;
-use otmetka_platform::Result;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::{Error, Result};
 use uuid::Uuid;
 
 use crate::store::RequestKey;
@@ -155,6 +155,22 @@ impl Input {
 /// Whether an update mask names `path`.
 pub fn masked(paths: &[String], path: &str) -> bool {
     paths.iter().any(|p| p == path)
+}
+
+/// Names a violation's field within the request message that holds it.
+pub fn prefix_fields(error: Error, prefix: &str) -> Error {
+    match error {
+        Error::InvalidArgument(violations) => Error::InvalidArgument(
+            violations
+                .into_iter()
+                .map(|mut violation| {
+                    violation.field = format!("{prefix}{}", violation.field);
+                    violation
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,16 @@
-//! Dated lessons: reading them, extra lessons, and the changes made by hand
-//! (topic, substitution, cancellation, room).
+//! Dated lessons: reading them, extra lessons made by hand, deleting them.
 
-use chrono::Utc;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
+use pb::change::Resource;
 use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::year_of;
-use super::input::{Input, MAX_ROOM_CHARS};
-use super::timetable::{encode_lesson, prefix_fields};
-use super::{ScheduleApi, convert, created_id, stored};
+use super::input::{Input, MAX_ROOM_CHARS, prefix_fields};
+use super::{ScheduleApi, change, convert, created_id, stored};
 use crate::calendar::{DateRange, local_instant};
 use crate::model::{BellSlots, ChangeType, Lesson, MAX_LESSON_NUMBER, Origin, parse_time};
 use crate::store::{self, LessonFilter, found};
@@ -20,9 +18,9 @@ use crate::store::{self, LessonFilter, found};
 /// Longest date range one ListLessons call covers (the contract's bound).
 const MAX_LIST_DAYS: i64 = 63;
 /// Longest topic, substitution or cancellation reason.
-const MAX_NOTE_CHARS: usize = 500;
+pub(super) const MAX_NOTE_CHARS: usize = 500;
 
-async fn lesson_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Lesson> {
+pub(super) async fn lesson_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Lesson> {
     found(store::get_lesson(&api.db, school_id, id).await?, "lesson")
 }
 
@@ -45,22 +43,15 @@ async fn may_read(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) -> Resu
 
 /// The refusal for a caller who may not change a lesson: plain if they may
 /// read it, "not found" if they may not even see it.
-async fn refusal(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) -> Error {
+pub(super) async fn refusal(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) -> Error {
     match may_read(api, ctx, lesson).await {
         Ok(()) => Error::PermissionDenied("this lesson is not yours to change".into()),
         Err(error) => error,
     }
 }
 
-fn ids(input: &mut Input, school_id: &str, lesson_id: &str) -> (Uuid, Uuid) {
-    (
-        input.id("school_id", school_id),
-        input.id("lesson_id", lesson_id),
-    )
-}
-
 /// A lesson the caller manages (administrators, deputy heads).
-async fn managed(
+pub(super) async fn managed(
     api: &ScheduleApi,
     ctx: &CallContext,
     school_id: Uuid,
@@ -72,23 +63,18 @@ async fn managed(
     lesson_of(api, school_id, lesson_id).await
 }
 
-/// Saves `lesson` as changed by the caller, unless nothing changed.
-async fn save(
-    api: &ScheduleApi,
-    ctx: &CallContext,
-    old: &Lesson,
-    lesson: Lesson,
-) -> Result<Lesson> {
-    if lesson == *old {
-        return Ok(lesson);
+/// The outbox row of a lesson changed by `actor_id`.
+pub fn encode_lesson(actor_id: Uuid) -> impl Fn(&Lesson, ChangeType) -> store::Change {
+    move |lesson, change_type| {
+        change(
+            actor_id,
+            lesson.school_id,
+            change_type,
+            lesson.id,
+            Resource::Lesson(convert::lesson(lesson)),
+            lesson.updated_at,
+        )
     }
-    let lesson = Lesson {
-        updated_at: Utc::now(),
-        ..lesson
-    };
-    let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Updated);
-    store::update_lesson(&api.db, &lesson, &event).await?;
-    Ok(lesson)
 }
 
 pub async fn create_lesson(
@@ -206,7 +192,7 @@ pub async fn create_lesson(
         .await
         .map_err(|error| prefix_fields(error, "lesson."))?;
     let timezone = api.identity.timezone(&ctx, &api.db, school_id).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let lesson = Lesson {
         id: Uuid::now_v7(),
         school_id,
@@ -343,164 +329,4 @@ pub async fn delete_lesson(
     let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Deleted);
     store::delete_lesson(&api.db, &lesson, &event).await?;
     Ok(pb::DeleteLessonResponse {})
-}
-
-pub async fn set_topic(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::SetLessonTopicRequest,
-) -> Result<pb::SetLessonTopicResponse> {
-    let mut input = Input::new();
-    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
-    let topic = input.line("topic", &request.topic, MAX_NOTE_CHARS);
-    input.finish()?;
-    let caller = ctx.person_id()?;
-    let old = lesson_of(api, school_id, lesson_id).await?;
-    // The substitute is a fact of the schedule, not of identity: the
-    // lesson itself lets them set its topic.
-    if old.substitute_teacher_id != Some(caller) {
-        let teaches = api
-            .identity
-            .class(
-                &ctx,
-                Action::TeachClass,
-                school_id,
-                old.class_id,
-                old.group_id,
-                Some(old.subject_id),
-                Some(old.date),
-                "lesson",
-            )
-            .await;
-        if teaches.is_err() {
-            return Err(refusal(api, &ctx, &old).await);
-        }
-    }
-    let lesson = save(
-        api,
-        &ctx,
-        &old,
-        Lesson {
-            topic,
-            ..old.clone()
-        },
-    )
-    .await?;
-    Ok(pb::SetLessonTopicResponse {
-        lesson: Some(convert::lesson(&lesson)),
-    })
-}
-
-pub async fn substitute_teacher(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::SubstituteLessonTeacherRequest,
-) -> Result<pb::SubstituteLessonTeacherResponse> {
-    let mut input = Input::new();
-    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
-    let substitute = input.optional_id("substitute_teacher_id", &request.substitute_teacher_id);
-    let reason = input.line("reason", &request.reason, MAX_NOTE_CHARS);
-    input.finish()?;
-    let old = managed(api, &ctx, school_id, lesson_id).await?;
-    if let Some(substitute) = substitute {
-        if substitute == old.teacher_id {
-            return Err(Error::invalid(
-                "substitute_teacher_id",
-                "is the lesson's own teacher",
-            ));
-        }
-        api.identity
-            .require_staff(&ctx, "substitute_teacher_id", substitute)
-            .await?;
-    }
-    let lesson = Lesson {
-        substitute_teacher_id: substitute,
-        substitution_reason: if substitute.is_some() {
-            reason
-        } else {
-            String::new()
-        },
-        ..old.clone()
-    };
-    let lesson = save(api, &ctx, &old, lesson).await?;
-    Ok(pb::SubstituteLessonTeacherResponse {
-        lesson: Some(convert::lesson(&lesson)),
-    })
-}
-
-pub async fn cancel_lesson(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::CancelLessonRequest,
-) -> Result<pb::CancelLessonResponse> {
-    let mut input = Input::new();
-    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
-    let reason = input.line("reason", &request.reason, MAX_NOTE_CHARS);
-    if reason.is_empty() {
-        input.refuse("reason", "is required");
-    }
-    input.finish()?;
-    let old = managed(api, &ctx, school_id, lesson_id).await?;
-    // Cancelling again keeps the first reason: the call is idempotent.
-    let lesson = if old.cancelled {
-        old.clone()
-    } else {
-        Lesson {
-            cancelled: true,
-            cancel_reason: reason,
-            ..old.clone()
-        }
-    };
-    let lesson = save(api, &ctx, &old, lesson).await?;
-    Ok(pb::CancelLessonResponse {
-        lesson: Some(convert::lesson(&lesson)),
-    })
-}
-
-pub async fn restore_lesson(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::RestoreLessonRequest,
-) -> Result<pb::RestoreLessonResponse> {
-    let mut input = Input::new();
-    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
-    input.finish()?;
-    let old = managed(api, &ctx, school_id, lesson_id).await?;
-    let lesson = Lesson {
-        cancelled: false,
-        cancel_reason: String::new(),
-        ..old.clone()
-    };
-    let lesson = save(api, &ctx, &old, lesson).await?;
-    Ok(pb::RestoreLessonResponse {
-        lesson: Some(convert::lesson(&lesson)),
-    })
-}
-
-pub async fn change_room(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::ChangeLessonRoomRequest,
-) -> Result<pb::ChangeLessonRoomResponse> {
-    let mut input = Input::new();
-    let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
-    let room = input.line("room", &request.room, MAX_ROOM_CHARS);
-    input.finish()?;
-    let old = managed(api, &ctx, school_id, lesson_id).await?;
-    // Moving back to the planned room ends the room change, so the lesson
-    // follows its timetable entry's room again.
-    let room_override = Some(room).filter(|room| !room.is_empty() && *room != old.planned_room);
-    let lesson = save(
-        api,
-        &ctx,
-        &old,
-        Lesson {
-            room_override,
-            ..old.clone()
-        },
-    )
-    .await?;
-    Ok(pb::ChangeLessonRoomResponse {
-        lesson: Some(convert::lesson(&lesson)),
-    })
 }

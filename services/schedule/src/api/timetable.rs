@@ -1,26 +1,20 @@
-//! The weekly timetable, and lessons generated from it.
+//! The weekly timetable.
 
-use chrono::Utc;
+use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
-use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
 use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::{changeable, year_of};
-use super::input::{Input, MAX_ROOM_CHARS, masked};
+use super::input::{Input, MAX_ROOM_CHARS, masked, prefix_fields};
 use super::{ScheduleApi, change, convert, created_id, stored};
-use crate::calendar::DateRange;
-use crate::generate::{self, Bells, Inputs, NewLessons};
 use crate::model::{
-    AcademicYear, BellSlots, ChangeType, Lesson, MAX_LESSON_NUMBER, Periodicity, TimetableEntry,
+    AcademicYear, BellSlots, ChangeType, MAX_LESSON_NUMBER, Periodicity, TimetableEntry,
 };
-use crate::store::{self, EntryFilter, GenerationScope, found};
-
-/// Orphaned lesson ids a generation response lists at most.
-const MAX_ORPHANED_IDS: usize = 1000;
+use crate::store::{self, EntryFilter, found};
 
 /// What a caller sets on an entry, read and checked.
 struct EntryFields {
@@ -151,22 +145,6 @@ async fn check_entry(
     Ok(class.grade_level)
 }
 
-/// Names a violation's field within the request message that holds it.
-pub fn prefix_fields(error: Error, prefix: &str) -> Error {
-    match error {
-        Error::InvalidArgument(violations) => Error::InvalidArgument(
-            violations
-                .into_iter()
-                .map(|mut violation| {
-                    violation.field = format!("{prefix}{}", violation.field);
-                    violation
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 pub async fn create_entry(
     api: &ScheduleApi,
     ctx: CallContext,
@@ -187,7 +165,7 @@ pub async fn create_entry(
         .await?;
     let year = year_of(api, school_id, year_id).await?;
     let grade_level = check_entry(api, &ctx, school_id, &year, &fields).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let entry = TimetableEntry {
         id: Uuid::now_v7(),
         school_id,
@@ -353,7 +331,7 @@ pub async fn update_entry(
     input.finish()?;
     let year = year_of(api, school_id, old.academic_year_id).await?;
     let grade_level = check_entry(api, &ctx, school_id, &year, &fields).await?;
-    let now = Utc::now();
+    let now = api.clock.now();
     let entry = TimetableEntry {
         class_id: fields.class_id,
         group_id: fields.group_id,
@@ -404,127 +382,8 @@ pub async fn delete_entry(
         ChangeType::Deleted,
         id,
         Resource::TimetableEntry(convert::entry(&entry)),
-        Utc::now(),
+        api.clock.now(),
     );
     store::delete_entry(&api.db, &entry, &event).await?;
     Ok(pb::DeleteTimetableEntryResponse {})
-}
-
-/// The outbox row of a lesson changed by `actor_id`.
-pub fn encode_lesson(actor_id: Uuid) -> impl Fn(&Lesson, ChangeType) -> store::Change {
-    move |lesson, change_type| {
-        change(
-            actor_id,
-            lesson.school_id,
-            change_type,
-            lesson.id,
-            Resource::Lesson(convert::lesson(lesson)),
-            lesson.updated_at,
-        )
-    }
-}
-
-pub async fn generate_lessons(
-    api: &ScheduleApi,
-    ctx: CallContext,
-    request: pb::GenerateLessonsRequest,
-) -> Result<pb::GenerateLessonsResponse> {
-    let mut input = Input::new();
-    let school_id = input.id("school_id", &request.school_id);
-    let year_id = input.id("academic_year_id", &request.academic_year_id);
-    let from = input.optional_date("from_date", &request.from_date);
-    let to = input.optional_date("to_date", &request.to_date);
-    let class_id = input.optional_id("class_id", &request.class_id);
-    input.finish()?;
-    api.identity
-        .school(&ctx, Action::ManageSchedule, school_id)
-        .await?;
-    let year = year_of(api, school_id, year_id).await?;
-    let year_range = year.dates();
-    let mut input = Input::new();
-    let range = DateRange {
-        start: from.unwrap_or(year.start_date),
-        end: to.unwrap_or(year.end_date),
-    };
-    if !year_range.covers(&range) {
-        input.refuse(
-            if from.is_some_and(|from| !year_range.contains(from)) {
-                "from_date"
-            } else {
-                "to_date"
-            },
-            format!(
-                "must lie within the academic year ({} – {})",
-                year.start_date, year.end_date
-            ),
-        );
-    } else if range.end < range.start {
-        input.refuse("to_date", "must not be before from_date");
-    }
-    input.finish()?;
-
-    let timezone = api.identity.timezone(&ctx, &api.db, school_id).await?;
-    let entries = store::year_entries(&api.db, school_id, year.id, class_id).await?;
-    let mut bells = Bells::default();
-    for schedule in store::all_bells(&api.db, school_id).await? {
-        if schedule.is_default {
-            bells.default = Some(schedule.id);
-        }
-        bells
-            .by_id
-            .insert(schedule.id, BellSlots::from_column(&schedule.slots)?);
-    }
-    let holidays = store::holidays_within(&api.db, school_id, range).await?;
-    let desired = generate::desired_lessons(&Inputs {
-        year: year_range,
-        range,
-        entries: &entries,
-        bells: &bells,
-        holidays: &holidays,
-        timezone,
-    })
-    .map_err(Error::FailedPrecondition)?;
-    let scope = GenerationScope {
-        school_id,
-        academic_year_id: year.id,
-        dates: range,
-        class_id,
-    };
-    let context = NewLessons {
-        school_id,
-        academic_year_id: year.id,
-        now: Utc::now(),
-    };
-    let plan = store::apply_generation(
-        &api.db,
-        &scope,
-        desired,
-        &context,
-        request.dry_run,
-        encode_lesson(ctx.principal.id),
-    )
-    .await?;
-    tracing::info!(
-        %school_id,
-        created = plan.create.len(),
-        updated = plan.update.len(),
-        removed = plan.remove.len(),
-        orphaned = plan.orphan.len(),
-        dry_run = request.dry_run,
-        "lessons generated"
-    );
-    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    Ok(pb::GenerateLessonsResponse {
-        created_count: count(plan.create.len()),
-        updated_count: count(plan.update.len()),
-        removed_count: count(plan.remove.len()),
-        unchanged_count: count(plan.unchanged),
-        orphaned_count: count(plan.orphan.len()),
-        orphaned_lesson_ids: plan
-            .orphan
-            .iter()
-            .take(MAX_ORPHANED_IDS)
-            .map(|lesson| lesson.id.to_string())
-            .collect(),
-    })
 }

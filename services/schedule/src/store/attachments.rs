@@ -2,11 +2,11 @@
 //! belongs to.
 
 use chrono::{DateTime, Utc};
-use otmetka_platform::db::Db;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use super::{Created, RequestKey, claim_request, plain_write_tx};
+use super::{Created, RequestKey, claim_request};
 use crate::model::{Attachment, ResourceKind};
 
 pub(crate) const ATTACHMENT_COLUMNS: &str = "id, school_id, file_name, content_type, size_bytes, \
@@ -50,22 +50,28 @@ impl Owner {
     }
 }
 
-/// Makes the files `$ids` (in that order) the ones of `$owner`, in
-/// transaction `$tx`: files no longer named are let go (and expire a day
-/// later), newly named ones must be the school's, unattached, and uploaded
-/// by `$uploader`. `$field` names the request field for refusals.
-macro_rules! attach_files {
-    ($tx:expr, $school_id:expr, $owner:expr, $ids:expr, $uploader:expr, $now:expr, $field:expr) => {{
-        let owner: $crate::store::Owner = $owner;
-        let ids: &[uuid::Uuid] = $ids;
-        let column = owner.column();
+/// Makes the files `ids` (in that order) the ones of `owner`: files no
+/// longer named are let go (and expire a day later), newly named ones must
+/// be the school's, unattached, and uploaded by `uploader`. `field` names
+/// the request field for refusals.
+pub async fn attach_files(
+    tx: &mut Tx,
+    school_id: Uuid,
+    owner: Owner,
+    ids: &[Uuid],
+    uploader: Uuid,
+    now: DateTime<Utc>,
+    field: &str,
+) -> Result<()> {
+    let column = owner.column();
+    with_tx!(&mut *tx, conn => {
         let mut release = sqlx::QueryBuilder::new(format!(
             "UPDATE attachments SET {column} = NULL, attached_at = "
         ));
         release
-            .push_bind($now)
-            .push(format!(" WHERE school_id = "))
-            .push_bind($school_id)
+            .push_bind(now)
+            .push(" WHERE school_id = ")
+            .push_bind(school_id)
             .push(format!(" AND {column} = "))
             .push_bind(owner.id());
         if !ids.is_empty() {
@@ -76,50 +82,46 @@ macro_rules! attach_files {
             }
             release.push(")");
         }
-        release.build().execute(&mut *$tx).await?;
-        for id in ids {
-            let claimed = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE attachments SET {column} = $1, attached_at = $2
-                 WHERE school_id = $3 AND id = $4
-                   AND ({column} = $1 OR (homework_id IS NULL AND submission_id IS NULL
-                                          AND uploaded_by = $5))"
-            )))
-            .bind(owner.id())
-            .bind($now)
-            .bind($school_id)
-            .bind(*id)
-            .bind($uploader)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected();
-            if claimed == 0 {
-                return Err(otmetka_platform::Error::invalid(
-                    $field,
-                    format!("{id} is not a file you uploaded, or it belongs elsewhere"),
-                ));
-            }
+        release.build().execute(&mut *conn).await?;
+    });
+    for id in ids {
+        let sql = format!(
+            "UPDATE attachments SET {column} = $1, attached_at = $2
+             WHERE school_id = $3 AND id = $4
+               AND ({column} = $1 OR (homework_id IS NULL AND submission_id IS NULL
+                                      AND uploaded_by = $5))"
+        );
+        let claimed = with_tx!(&mut *tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(owner.id()).bind(now).bind(school_id).bind(*id).bind(uploader)
+            .execute(&mut *conn).await?.rows_affected());
+        if claimed == 0 {
+            return Err(Error::invalid(
+                field,
+                format!("{id} is not a file you uploaded, or it belongs elsewhere"),
+            ));
         }
-    }};
+    }
+    Ok(())
 }
-pub(crate) use attach_files;
 
-/// Lets go of every file of `$owner` in transaction `$tx`.
-macro_rules! release_files {
-    ($tx:expr, $school_id:expr, $owner:expr, $now:expr) => {{
-        let owner: $crate::store::Owner = $owner;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE attachments SET {column} = NULL, attached_at = $1
-             WHERE school_id = $2 AND {column} = $3",
-            column = owner.column()
-        )))
-        .bind($now)
-        .bind($school_id)
-        .bind(owner.id())
-        .execute(&mut *$tx)
-        .await?;
-    }};
+/// Lets go of every file of `owner`.
+pub async fn release_files(
+    tx: &mut Tx,
+    school_id: Uuid,
+    owner: Owner,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE attachments SET {column} = NULL, attached_at = $1
+         WHERE school_id = $2 AND {column} = $3",
+        column = owner.column()
+    );
+    with_tx!(tx, conn => {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now).bind(school_id).bind(owner.id()).execute(&mut *conn).await?;
+    });
+    Ok(())
 }
-pub(crate) use release_files;
 
 /// The file an earlier upload with the same key stored, if any.
 pub async fn earlier_upload(db: &Db, key: &RequestKey, school_id: Uuid) -> Result<Option<Uuid>> {
@@ -147,17 +149,30 @@ pub async fn insert_attachment(
     file: &Attachment,
     key: Option<&RequestKey>,
 ) -> Result<Created> {
-    plain_write_tx!(db, tx => {
-        claim_request!(tx, key, file.school_id, ResourceKind::Attachment, file.id, file.created_at);
+    let mut tx = db.begin_write().await?;
+    let claim = claim_request(
+        &mut tx,
+        key,
+        file.school_id,
+        ResourceKind::Attachment,
+        file.id,
+        file.created_at,
+    )
+    .await?;
+    if claim != Created::New {
+        return Ok(claim);
+    }
+    with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO attachments (id, school_id, file_name, content_type, size_bytes, sha256,
                                       uploaded_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(file.id).bind(file.school_id).bind(&file.file_name).bind(&file.content_type)
             .bind(file.size_bytes).bind(&file.sha256).bind(file.uploaded_by).bind(file.created_at)
-            .execute(&mut *tx).await?;
-        Ok(Created::New)
-    })
+            .execute(&mut *conn).await?;
+    });
+    tx.commit().await?;
+    Ok(Created::New)
 }
 
 pub async fn get_attachment(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Attachment>> {

@@ -2,15 +2,15 @@
 //! that homework is set on or due on keeps `has_homework`, so generation
 //! keeps it; these writes take the school's lock, as generation does.
 
-use chrono::{NaiveDate, Utc};
-use otmetka_platform::db::Db;
+use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::db::{Db, Tx};
 use otmetka_platform::paging::{Page, bad_token};
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
 use super::{
-    Change, Created, LESSON_COLUMNS, Owner, RequestKey, attach_files, claim_request, record_change,
-    release_files, write_tx,
+    Change, Created, LESSON_COLUMNS, Owner, RequestKey, attach_files, begin_in_school,
+    claim_request, record_change, release_files,
 };
 use crate::calendar::DateRange;
 use crate::model::{Homework, Lesson, ResourceKind};
@@ -18,45 +18,40 @@ use crate::model::{Homework, Lesson, ResourceKind};
 const HOMEWORK_COLUMNS: &str = "id, school_id, lesson_id, due_lesson_id, class_id, group_id, \
      subject_id, set_date, due_date, text, submission_required, author_id, created_at, updated_at";
 
-/// Brings `has_homework` of the lessons `$ids` in line with the homework
-/// that now exists, in transaction `$tx`; `$encode` makes the outbox row of
-/// a lesson that changed.
-macro_rules! refresh_homework_flags {
-    ($tx:expr, $school_id:expr, $ids:expr, $now:expr, $encode:expr) => {{
-        let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
-        for id in $ids {
-            let lesson: Option<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind($school_id)
-                .bind(id)
-                .fetch_optional(&mut *$tx)
-                .await?;
-            let Some(lesson) = lesson else { continue };
-            let (has_homework,): (bool,) = sqlx::query_as(
-                "SELECT EXISTS (SELECT 1 FROM homework WHERE lesson_id = $1 OR due_lesson_id = $1)",
-            )
-            .bind(id)
-            .fetch_one(&mut *$tx)
-            .await?;
-            if has_homework != lesson.has_homework {
-                let lesson = Lesson {
-                    has_homework,
-                    updated_at: $now,
-                    ..lesson
-                };
+/// Brings `has_homework` of the lessons `ids` in line with the homework
+/// that now exists; `encode` makes the outbox row of a lesson that changed.
+async fn refresh_homework_flags(
+    tx: &mut Tx,
+    school_id: Uuid,
+    ids: [Uuid; 2],
+    now: DateTime<Utc>,
+    encode: &(dyn Fn(&Lesson) -> Change + Sync),
+) -> Result<()> {
+    let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
+    for id in ids {
+        let lesson: Option<Lesson> = with_tx!(&mut *tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(school_id).bind(id).fetch_optional(&mut *conn).await?);
+        let Some(lesson) = lesson else { continue };
+        let (has_homework,): (bool,) = with_tx!(&mut *tx, conn => sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM homework WHERE lesson_id = $1 OR due_lesson_id = $1)")
+            .bind(id).fetch_one(&mut *conn).await?);
+        if has_homework != lesson.has_homework {
+            let lesson = Lesson {
+                has_homework,
+                updated_at: now,
+                ..lesson
+            };
+            with_tx!(&mut *tx, conn => {
                 sqlx::query(
                     "UPDATE lessons SET has_homework = $3, updated_at = $4
-                     WHERE school_id = $1 AND id = $2",
-                )
-                .bind($school_id)
-                .bind(id)
-                .bind(has_homework)
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
-                record_change!($tx, &($encode)(&lesson));
-            }
+                     WHERE school_id = $1 AND id = $2")
+                    .bind(school_id).bind(id).bind(has_homework).bind(now)
+                    .execute(&mut *conn).await?;
+            });
+            record_change(tx, &encode(&lesson)).await?;
         }
-    }};
+    }
+    Ok(())
 }
 
 /// What a homework write also does.
@@ -84,8 +79,20 @@ pub async fn insert_homework(
 ) -> Result<Created> {
     let now = homework.updated_at;
     let school_id = homework.school_id;
-    write_tx!(db, school_id, tx => {
-        claim_request!(tx, key, school_id, ResourceKind::Homework, homework.id, now);
+    let mut tx = begin_in_school(db, school_id).await?;
+    let claim = claim_request(
+        &mut tx,
+        key,
+        school_id,
+        ResourceKind::Homework,
+        homework.id,
+        now,
+    )
+    .await?;
+    if claim != Created::New {
+        return Ok(claim);
+    }
+    with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO homework (id, school_id, lesson_id, due_lesson_id, class_id, group_id,
                  subject_id, set_date, due_date, text, submission_required, author_id, created_at,
@@ -96,16 +103,31 @@ pub async fn insert_homework(
             .bind(homework.subject_id).bind(homework.set_date).bind(homework.due_date)
             .bind(&homework.text).bind(homework.submission_required).bind(homework.author_id)
             .bind(homework.created_at).bind(now)
-            .execute(&mut *tx).await?;
-        if let Some((files, uploader)) = write.files {
-            attach_files!(tx, school_id, Owner::Homework(homework.id), files, uploader, now,
-                          "homework.attachment_ids");
-        }
-        refresh_homework_flags!(tx, school_id, [homework.lesson_id, homework.due_lesson_id], now,
-                                write.encode_lesson);
-        record_change!(tx, write.change);
-        Ok(Created::New)
-    })
+            .execute(&mut *conn).await?;
+    });
+    if let Some((files, uploader)) = write.files {
+        attach_files(
+            &mut tx,
+            school_id,
+            Owner::Homework(homework.id),
+            files,
+            uploader,
+            now,
+            "homework.attachment_ids",
+        )
+        .await?;
+    }
+    refresh_homework_flags(
+        &mut tx,
+        school_id,
+        [homework.lesson_id, homework.due_lesson_id],
+        now,
+        write.encode_lesson,
+    )
+    .await?;
+    record_change(&mut tx, write.change).await?;
+    tx.commit().await?;
+    Ok(Created::New)
 }
 
 /// Saves a changed homework; `old_due` is the lesson it was due on.
@@ -117,49 +139,76 @@ pub async fn update_homework(
 ) -> Result<()> {
     let now = homework.updated_at;
     let school_id = homework.school_id;
-    write_tx!(db, school_id, tx => {
-        let updated = sqlx::query(
-            "UPDATE homework SET due_lesson_id = $3, due_date = $4, text = $5,
-                 submission_required = $6, updated_at = $7
-             WHERE school_id = $1 AND id = $2")
-            .bind(school_id).bind(homework.id).bind(homework.due_lesson_id)
-            .bind(homework.due_date).bind(&homework.text).bind(homework.submission_required)
-            .bind(now)
-            .execute(&mut *tx).await?.rows_affected();
-        if updated == 0 {
-            return Err(Error::not_found("homework"));
-        }
-        if let Some((files, uploader)) = write.files {
-            attach_files!(tx, school_id, Owner::Homework(homework.id), files, uploader, now,
-                          "homework.attachment_ids");
-        }
-        refresh_homework_flags!(tx, school_id, [old_due, homework.due_lesson_id], now,
-                                write.encode_lesson);
-        record_change!(tx, write.change);
-        Ok(())
-    })
+    let mut tx = begin_in_school(db, school_id).await?;
+    let updated = with_tx!(&mut tx, conn => sqlx::query(
+        "UPDATE homework SET due_lesson_id = $3, due_date = $4, text = $5,
+             submission_required = $6, updated_at = $7
+         WHERE school_id = $1 AND id = $2")
+        .bind(school_id).bind(homework.id).bind(homework.due_lesson_id)
+        .bind(homework.due_date).bind(&homework.text).bind(homework.submission_required)
+        .bind(now)
+        .execute(&mut *conn).await?.rows_affected());
+    if updated == 0 {
+        return Err(Error::not_found("homework"));
+    }
+    if let Some((files, uploader)) = write.files {
+        attach_files(
+            &mut tx,
+            school_id,
+            Owner::Homework(homework.id),
+            files,
+            uploader,
+            now,
+            "homework.attachment_ids",
+        )
+        .await?;
+    }
+    refresh_homework_flags(
+        &mut tx,
+        school_id,
+        [old_due, homework.due_lesson_id],
+        now,
+        write.encode_lesson,
+    )
+    .await?;
+    record_change(&mut tx, write.change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Deletes a homework nobody handed anything in for; its files are let go.
-pub async fn delete_homework(db: &Db, homework: &Homework, write: HomeworkWrite<'_>) -> Result<()> {
-    let now = Utc::now();
+pub async fn delete_homework(
+    db: &Db,
+    homework: &Homework,
+    now: DateTime<Utc>,
+    write: HomeworkWrite<'_>,
+) -> Result<()> {
     let school_id = homework.school_id;
-    write_tx!(db, school_id, tx => {
-        let (submitted,): (bool,) = sqlx::query_as(
-            "SELECT EXISTS (SELECT 1 FROM submissions WHERE homework_id = $1)")
-            .bind(homework.id).fetch_one(&mut *tx).await?;
-        if submitted {
-            return Err(Error::FailedPrecondition(
-                "students have handed in work for this homework".into()));
-        }
-        release_files!(tx, school_id, Owner::Homework(homework.id), now);
+    let mut tx = begin_in_school(db, school_id).await?;
+    let (submitted,): (bool,) = with_tx!(&mut tx, conn => sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM submissions WHERE homework_id = $1)")
+        .bind(homework.id).fetch_one(&mut *conn).await?);
+    if submitted {
+        return Err(Error::FailedPrecondition(
+            "students have handed in work for this homework".into(),
+        ));
+    }
+    release_files(&mut tx, school_id, Owner::Homework(homework.id), now).await?;
+    with_tx!(&mut tx, conn => {
         sqlx::query("DELETE FROM homework WHERE school_id = $1 AND id = $2")
-            .bind(school_id).bind(homework.id).execute(&mut *tx).await?;
-        refresh_homework_flags!(tx, school_id, [homework.lesson_id, homework.due_lesson_id], now,
-                                write.encode_lesson);
-        record_change!(tx, write.change);
-        Ok(())
-    })
+            .bind(school_id).bind(homework.id).execute(&mut *conn).await?;
+    });
+    refresh_homework_flags(
+        &mut tx,
+        school_id,
+        [homework.lesson_id, homework.due_lesson_id],
+        now,
+        write.encode_lesson,
+    )
+    .await?;
+    record_change(&mut tx, write.change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Which homework a list is about.

@@ -1,12 +1,15 @@
 //! Dated lessons: generated from the timetable or made by hand.
 
 use chrono::NaiveDate;
-use otmetka_platform::db::Db;
+use otmetka_platform::db::{Db, Tx};
 use otmetka_platform::paging::{Page, bad_token};
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use super::{Change, Created, RequestKey, claim_request, record_change, write_tx};
+use super::{
+    BATCH, Change, Created, RequestKey, begin_in_school, claim_request, record_change,
+    record_changes,
+};
 use crate::calendar::DateRange;
 use crate::generate::{self, NewLessons, Plan, Planned};
 use crate::model::{ChangeType, Lesson, Origin, ResourceKind};
@@ -17,15 +20,10 @@ pub(crate) const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timeta
      room_override, topic, cancelled, cancel_reason, has_marks, has_attendance, has_homework, \
      orphaned, created_at, updated_at";
 
-/// Rows per multi-row statement: 29 parameters a lesson stays far below
-/// either backend's limit on parameters.
-const BATCH: usize = 500;
-
-/// Inserts `$lessons` in transaction `$tx`, many per statement.
-macro_rules! insert_lessons {
-    ($tx:expr, $lessons:expr) => {{
-        let lessons: &[Lesson] = $lessons;
-        for chunk in lessons.chunks(BATCH) {
+/// Inserts `lessons`, many per statement.
+async fn insert_lessons(tx: &mut Tx, lessons: &[Lesson]) -> Result<()> {
+    for chunk in lessons.chunks(BATCH) {
+        with_tx!(&mut *tx, conn => {
             let mut insert =
                 sqlx::QueryBuilder::new(format!("INSERT INTO lessons ({LESSON_COLUMNS}) "));
             insert.push_values(chunk, |mut row, lesson| {
@@ -59,15 +57,15 @@ macro_rules! insert_lessons {
                     .push_bind(lesson.created_at)
                     .push_bind(lesson.updated_at);
             });
-            insert.build().execute(&mut *$tx).await?;
-        }
-    }};
+            insert.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
 }
 
-/// Writes every changeable column of `$lesson` in transaction `$tx`.
-macro_rules! update_lesson {
-    ($tx:expr, $lesson:expr) => {{
-        let lesson: &Lesson = $lesson;
+/// Writes every changeable column of `lesson`.
+async fn write_lesson(tx: &mut Tx, lesson: &Lesson) -> Result<()> {
+    with_tx!(tx, conn => {
         sqlx::query(
             "UPDATE lessons SET class_id = $3, group_id = $4, grade_level = $5, subject_id = $6,
                  lesson_number = $7, start_time = $8, end_time = $9, starts_at = $10, ends_at = $11,
@@ -101,31 +99,10 @@ macro_rules! update_lesson {
         .bind(lesson.has_homework)
         .bind(lesson.orphaned)
         .bind(lesson.updated_at)
-        .execute(&mut *$tx)
+        .execute(&mut *conn)
         .await?;
-    }};
-}
-
-/// Writes the outbox rows of `$changes` in transaction `$tx`, many per statement.
-macro_rules! record_changes {
-    ($tx:expr, $changes:expr) => {{
-        let changes: &[Change] = $changes;
-        for chunk in changes.chunks(BATCH) {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload,
-                                      created_at) ",
-            );
-            insert.push_values(chunk, |mut row, change| {
-                row.push_bind(change.school_id)
-                    .push_bind(&change.resource_type)
-                    .push_bind(change.resource_id)
-                    .push_bind(&change.kind)
-                    .push_bind(&change.payload)
-                    .push_bind(change.created_at);
-            });
-            insert.build().execute(&mut *$tx).await?;
-        }
-    }};
+    });
+    Ok(())
 }
 
 pub async fn get_lesson(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Lesson>> {
@@ -225,45 +202,62 @@ pub async fn insert_lesson(
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, lesson.school_id, tx => {
-        claim_request!(tx, key, lesson.school_id, ResourceKind::Lesson, lesson.id, lesson.created_at);
-        insert_lessons!(tx, std::slice::from_ref(lesson));
-        record_change!(tx, change);
-        Ok(Created::New)
-    })
+    let mut tx = begin_in_school(db, lesson.school_id).await?;
+    let claim = claim_request(
+        &mut tx,
+        key,
+        lesson.school_id,
+        ResourceKind::Lesson,
+        lesson.id,
+        lesson.created_at,
+    )
+    .await?;
+    if claim != Created::New {
+        return Ok(claim);
+    }
+    insert_lessons(&mut tx, std::slice::from_ref(lesson)).await?;
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(Created::New)
 }
 
 /// Saves a changed lesson. The records flags are the store's own (see
 /// [`set_record_flags`]): a lesson read before a flag changed cannot clear it.
 pub async fn update_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<()> {
-    write_tx!(db, lesson.school_id, tx => {
-        let flags: Option<(bool, bool, bool)> = sqlx::query_as(
-            "SELECT has_marks, has_attendance, has_homework FROM lessons WHERE school_id = $1 AND id = $2")
-            .bind(lesson.school_id).bind(lesson.id).fetch_optional(&mut *tx).await?;
-        let Some((has_marks, has_attendance, has_homework)) = flags else {
-            return Err(Error::not_found("lesson"));
-        };
-        let lesson = Lesson { has_marks, has_attendance, has_homework, ..lesson.clone() };
-        update_lesson!(tx, &lesson);
-        record_change!(tx, change);
-        Ok(())
-    })
+    let mut tx = begin_in_school(db, lesson.school_id).await?;
+    let flags: Option<(bool, bool, bool)> = with_tx!(&mut tx, conn => sqlx::query_as(
+        "SELECT has_marks, has_attendance, has_homework FROM lessons WHERE school_id = $1 AND id = $2")
+        .bind(lesson.school_id).bind(lesson.id).fetch_optional(&mut *conn).await?);
+    let Some((has_marks, has_attendance, has_homework)) = flags else {
+        return Err(Error::not_found("lesson"));
+    };
+    let lesson = Lesson {
+        has_marks,
+        has_attendance,
+        has_homework,
+        ..lesson.clone()
+    };
+    write_lesson(&mut tx, &lesson).await?;
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Deletes a lesson unless records hang on it.
 pub async fn delete_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<()> {
-    write_tx!(db, lesson.school_id, tx => {
-        let deleted = sqlx::query(
-            "DELETE FROM lessons WHERE school_id = $1 AND id = $2
-               AND NOT has_marks AND NOT has_attendance AND NOT has_homework")
-            .bind(lesson.school_id).bind(lesson.id).execute(&mut *tx).await?.rows_affected();
-        if deleted == 0 {
-            return Err(Error::FailedPrecondition(
-                "the lesson has marks, attendance or homework: cancel it instead".into()));
-        }
-        record_change!(tx, change);
-        Ok(())
-    })
+    let mut tx = begin_in_school(db, lesson.school_id).await?;
+    let deleted = with_tx!(&mut tx, conn => sqlx::query(
+        "DELETE FROM lessons WHERE school_id = $1 AND id = $2
+           AND NOT has_marks AND NOT has_attendance AND NOT has_homework")
+        .bind(lesson.school_id).bind(lesson.id).execute(&mut *conn).await?.rows_affected());
+    if deleted == 0 {
+        return Err(Error::FailedPrecondition(
+            "the lesson has marks, attendance or homework: cancel it instead".into(),
+        ));
+    }
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Which generated lessons a run looks at.
@@ -291,30 +285,40 @@ pub async fn apply_generation(
          WHERE school_id = $1 AND academic_year_id = $2 AND origin = $3
            AND date >= $4 AND date <= $5 AND ($6 IS NULL OR class_id = $6)"
     );
-    write_tx!(db, scope.school_id, tx => {
-        let existing: Vec<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(scope.school_id).bind(scope.academic_year_id).bind(Origin::Timetable.as_str())
-            .bind(scope.dates.start).bind(scope.dates.end).bind(scope.class_id)
-            .fetch_all(&mut *tx).await?;
-        let plan = generate::plan(existing, desired, context);
-        if dry_run || !plan.changes_anything() {
-            return Ok(plan);
-        }
-        for lesson in &plan.remove {
+    let mut tx = begin_in_school(db, scope.school_id).await?;
+    let existing: Vec<Lesson> = with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(scope.school_id).bind(scope.academic_year_id).bind(Origin::Timetable.as_str())
+        .bind(scope.dates.start).bind(scope.dates.end).bind(scope.class_id)
+        .fetch_all(&mut *conn).await?);
+    let plan = generate::plan(existing, desired, context);
+    if dry_run || !plan.changes_anything() {
+        return Ok(plan);
+    }
+    for lesson in &plan.remove {
+        with_tx!(&mut tx, conn => {
             sqlx::query("DELETE FROM lessons WHERE school_id = $1 AND id = $2")
-                .bind(lesson.school_id).bind(lesson.id).execute(&mut *tx).await?;
-        }
-        for lesson in plan.update.iter().chain(&plan.orphan) {
-            update_lesson!(tx, lesson);
-        }
-        insert_lessons!(tx, &plan.create);
-        let changes: Vec<Change> = plan.create.iter().map(|l| encode(l, ChangeType::Created))
-            .chain(plan.update.iter().chain(&plan.orphan).map(|l| encode(l, ChangeType::Updated)))
-            .chain(plan.remove.iter().map(|l| encode(l, ChangeType::Deleted)))
-            .collect();
-        record_changes!(tx, &changes);
-        Ok(plan)
-    })
+                .bind(lesson.school_id).bind(lesson.id).execute(&mut *conn).await?;
+        });
+    }
+    for lesson in plan.update.iter().chain(&plan.orphan) {
+        write_lesson(&mut tx, lesson).await?;
+    }
+    insert_lessons(&mut tx, &plan.create).await?;
+    let changes: Vec<Change> = plan
+        .create
+        .iter()
+        .map(|l| encode(l, ChangeType::Created))
+        .chain(
+            plan.update
+                .iter()
+                .chain(&plan.orphan)
+                .map(|l| encode(l, ChangeType::Updated)),
+        )
+        .chain(plan.remove.iter().map(|l| encode(l, ChangeType::Deleted)))
+        .collect();
+    record_changes(&mut tx, &changes).await?;
+    tx.commit().await?;
+    Ok(plan)
 }
 
 /// What gradebook holds for a lesson, as its change feed tells.
@@ -336,23 +340,26 @@ pub async fn set_record_flags(
     encode: impl Fn(&Lesson) -> Change,
 ) -> Result<Option<Lesson>> {
     let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
-    write_tx!(db, school_id, tx => {
-        let lesson: Option<Lesson> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(school_id).bind(lesson_id).fetch_optional(&mut *tx).await?;
-        let Some(lesson) = lesson else {
-            return Ok(None);
-        };
-        let changed = Lesson {
-            has_marks: flags.has_marks.unwrap_or(lesson.has_marks),
-            has_attendance: flags.has_attendance.unwrap_or(lesson.has_attendance),
-            ..lesson.clone()
-        };
-        if changed == lesson {
-            return Ok(Some(lesson));
-        }
-        let changed = Lesson { updated_at: chrono::Utc::now(), ..changed };
-        update_lesson!(tx, &changed);
-        record_change!(tx, &encode(&changed));
-        Ok(Some(changed))
-    })
+    let mut tx = begin_in_school(db, school_id).await?;
+    let lesson: Option<Lesson> = with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(school_id).bind(lesson_id).fetch_optional(&mut *conn).await?);
+    let Some(lesson) = lesson else {
+        return Ok(None);
+    };
+    let changed = Lesson {
+        has_marks: flags.has_marks.unwrap_or(lesson.has_marks),
+        has_attendance: flags.has_attendance.unwrap_or(lesson.has_attendance),
+        ..lesson.clone()
+    };
+    if changed == lesson {
+        return Ok(Some(lesson));
+    }
+    let changed = Lesson {
+        updated_at: chrono::Utc::now(),
+        ..changed
+    };
+    write_lesson(&mut tx, &changed).await?;
+    record_change(&mut tx, &encode(&changed)).await?;
+    tx.commit().await?;
+    Ok(Some(changed))
 }

@@ -13,27 +13,38 @@
 //! of their own (files, submissions) take no lock.
 
 mod attachments;
-mod calendar;
+mod bells;
+mod holidays;
 mod homework;
 mod lessons;
+mod periods;
 mod submissions;
 mod timetable;
+mod years;
 
 pub use attachments::*;
-pub use calendar::*;
+pub use bells::*;
+pub use holidays::*;
 pub use homework::*;
 pub use lessons::*;
+pub use periods::*;
 pub use submissions::*;
 pub use timetable::*;
+pub use years::*;
 
-use chrono::{DateTime, Utc};
-use otmetka_platform::db::Db;
-use otmetka_platform::{Error, Result, with_db};
-use sqlx::{Postgres, Sqlite, Transaction};
+use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::paging::{Page, bad_token};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
 pub use otmetka_platform::outbox::Change;
-pub(crate) use otmetka_platform::record_change;
+
+use crate::model::ResourceKind;
+
+/// Rows per multi-row statement: at 29 parameters a lesson, the widest row
+/// written in bulk, stays far below either backend's limit on parameters.
+const BATCH: usize = 500;
 
 /// The advisory lock key of a school's rule-checking writes: the random
 /// half of its UUIDv7. Two schools sharing a key only wait for each other.
@@ -42,102 +53,91 @@ fn school_lock_key(school_id: Uuid) -> i64 {
 }
 
 /// Makes a school's rule-checking writers take turns until commit.
-pub trait LockSchool {
-    fn lock_school(
-        &mut self,
-        school_id: Uuid,
-    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
-}
-
-impl LockSchool for Transaction<'static, Postgres> {
-    async fn lock_school(&mut self, school_id: Uuid) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(school_lock_key(school_id))
-            .execute(&mut **self)
-            .await
-            .map(drop)
-    }
-}
-
-impl LockSchool for Transaction<'static, Sqlite> {
-    async fn lock_school(&mut self, _school_id: Uuid) -> Result<(), sqlx::Error> {
-        // `BEGIN IMMEDIATE` already made this the only writer.
-        Ok(())
-    }
-}
-
-/// Runs `$body` in a write transaction bound to `$tx`, holding the lock of
-/// school `$school`, committing when it finishes; an early return (`?`)
-/// rolls it back.
-macro_rules! write_tx {
-    ($db:expr, $school:expr, $tx:ident => $body:block) => {
-        otmetka_platform::with_db!($db, pool => {
-            let mut $tx = otmetka_platform::db::BeginWrite::begin_write(pool).await?;
-            $crate::store::LockSchool::lock_school(&mut $tx, $school).await?;
-            let result = $body;
-            $tx.commit().await?;
-            result
-        })
-    };
-}
-pub(crate) use write_tx;
-
-/// As [`write_tx!`], without the school's lock: for writes whose rules hold
-/// within their own rows.
-macro_rules! plain_write_tx {
-    ($db:expr, $tx:ident => $body:block) => {
-        otmetka_platform::with_db!($db, pool => {
-            let mut $tx = otmetka_platform::db::BeginWrite::begin_write(pool).await?;
-            let result = $body;
-            $tx.commit().await?;
-            result
-        })
-    };
-}
-pub(crate) use plain_write_tx;
-
-/// Returns `Created::Earlier` from the enclosing function when `$key` was
-/// used before, and claims it for `$id` otherwise.
-macro_rules! claim_request {
-    ($tx:expr, $key:expr, $school_id:expr, $kind:expr, $id:expr, $now:expr) => {
-        if let Some(key) = $key {
-            let key: &$crate::store::RequestKey = key;
-            let earlier: Option<(String, uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
-                "SELECT resource_kind, school_id, resource_id FROM create_requests
-                 WHERE actor_id = $1 AND request_id = $2",
-            )
-            .bind(key.actor_id)
-            .bind(&key.request_id)
-            .fetch_optional(&mut *$tx)
-            .await?;
-            if let Some((kind, school_id, id)) = earlier {
-                if crate::model::ResourceKind::parse(&kind) != Some($kind)
-                    || school_id != $school_id
-                {
-                    return Err(otmetka_platform::Error::invalid(
-                        "request_id",
-                        "was already used for another kind of request",
-                    ));
-                }
-                return Ok($crate::store::Created::Earlier(id));
-            }
-            sqlx::query(
-                "INSERT INTO create_requests (actor_id, request_id, school_id, resource_kind,
-                                              resource_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(key.actor_id)
-            .bind(&key.request_id)
-            .bind($school_id)
-            .bind($kind.as_str())
-            .bind($id)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+pub async fn lock_school(tx: &mut Tx, school_id: Uuid) -> Result<()> {
+    match tx {
+        Tx::Postgres(tx) => {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(school_lock_key(school_id))
+                .execute(&mut **tx)
+                .await?;
         }
-    };
+        // `BEGIN IMMEDIATE` already made this the only writer.
+        Tx::Sqlite(_) => {}
+    }
+    Ok(())
 }
-pub(crate) use claim_request;
+
+/// A write transaction holding the lock of `school_id`; dropped without a
+/// commit (an early return), it rolls back.
+pub async fn begin_in_school(db: &Db, school_id: Uuid) -> Result<Tx> {
+    let mut tx = db.begin_write().await?;
+    lock_school(&mut tx, school_id).await?;
+    Ok(tx)
+}
+
+/// Records `change` in the open write transaction.
+pub async fn record_change(tx: &mut Tx, change: &Change) -> Result<()> {
+    record_changes(tx, std::slice::from_ref(change)).await
+}
+
+/// Records `changes` in the open write transaction, many per statement.
+pub async fn record_changes(tx: &mut Tx, changes: &[Change]) -> Result<()> {
+    for chunk in changes.chunks(BATCH) {
+        with_tx!(&mut *tx, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload,
+                                      created_at) ",
+            );
+            insert.push_values(chunk, |mut row, change| {
+                row.push_bind(change.school_id)
+                    .push_bind(&change.resource_type)
+                    .push_bind(change.resource_id)
+                    .push_bind(&change.kind)
+                    .push_bind(&change.payload)
+                    .push_bind(change.created_at);
+            });
+            insert.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Claims `key` (if any) for the new `id`; when the key was used before,
+/// says what that request created instead, and the caller writes nothing.
+pub async fn claim_request(
+    tx: &mut Tx,
+    key: Option<&RequestKey>,
+    school_id: Uuid,
+    kind: ResourceKind,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Created> {
+    let Some(key) = key else {
+        return Ok(Created::New);
+    };
+    let earlier: Option<(String, Uuid, Uuid)> = with_tx!(&mut *tx, conn => sqlx::query_as(
+        "SELECT resource_kind, school_id, resource_id FROM create_requests
+         WHERE actor_id = $1 AND request_id = $2")
+        .bind(key.actor_id).bind(&key.request_id).fetch_optional(&mut *conn).await?);
+    if let Some((earlier_kind, earlier_school, earlier_id)) = earlier {
+        if ResourceKind::parse(&earlier_kind) != Some(kind) || earlier_school != school_id {
+            return Err(Error::invalid(
+                "request_id",
+                "was already used for another kind of request",
+            ));
+        }
+        return Ok(Created::Earlier(earlier_id));
+    }
+    with_tx!(&mut *tx, conn => {
+        sqlx::query(
+            "INSERT INTO create_requests (actor_id, request_id, school_id, resource_kind,
+                                          resource_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(key.actor_id).bind(&key.request_id).bind(school_id).bind(kind.as_str())
+            .bind(id).bind(now).execute(&mut *conn).await?;
+    });
+    Ok(Created::New)
+}
 
 /// A create request's idempotency key, per caller.
 #[derive(Debug, Clone)]
@@ -178,4 +178,20 @@ pub async fn save_school_timezone(
 /// A stored row the caller asked for by id, or "not found" naming it.
 pub fn found<T>(row: Option<T>, what: &str) -> Result<T> {
     row.ok_or_else(|| Error::not_found(what))
+}
+
+/// A page key of "date\0id" lists.
+pub fn date_key(date: NaiveDate, id: Uuid) -> String {
+    format!("{date}\0{id}")
+}
+
+/// The previous page's (date, id), for lists in that order.
+fn after_date(page: &Page) -> Result<(Option<NaiveDate>, Option<Uuid>)> {
+    match page.after_pair()? {
+        Some((date, id)) => {
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad_token())?;
+            Ok((Some(date), Some(id)))
+        }
+        None => Ok((None, None)),
+    }
 }

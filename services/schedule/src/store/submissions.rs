@@ -3,12 +3,10 @@
 
 use otmetka_platform::db::Db;
 use otmetka_platform::paging::Page;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use super::{
-    Change, Created, Owner, RequestKey, attach_files, claim_request, plain_write_tx, record_change,
-};
+use super::{Change, Created, Owner, RequestKey, attach_files, claim_request, record_change};
 use crate::model::{ResourceKind, Submission, SubmissionStatus};
 
 const SUBMISSION_COLUMNS: &str = "id, school_id, homework_id, student_id, text, status, \
@@ -33,8 +31,20 @@ pub async fn insert_submission(
 ) -> Result<Created> {
     let school_id = submission.school_id;
     let now = submission.created_at;
-    plain_write_tx!(db, tx => {
-        claim_request!(tx, key, school_id, ResourceKind::Submission, submission.id, now);
+    let mut tx = db.begin_write().await?;
+    let claim = claim_request(
+        &mut tx,
+        key,
+        school_id,
+        ResourceKind::Submission,
+        submission.id,
+        now,
+    )
+    .await?;
+    if claim != Created::New {
+        return Ok(claim);
+    }
+    with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO submissions (id, school_id, homework_id, student_id, text, status,
                  submitted_at, late, teacher_comment, mark_id, reviewed_by, reviewed_at,
@@ -46,17 +56,26 @@ pub async fn insert_submission(
             .bind(&submission.teacher_comment).bind(submission.mark_id)
             .bind(submission.reviewed_by).bind(submission.reviewed_at)
             .bind(submission.created_at).bind(submission.updated_at)
-            .execute(&mut *tx).await
+            .execute(&mut *conn).await
             .map_err(|error| match Error::from(error) {
                 Error::AlreadyExists(_) => Error::AlreadyExists(
                     "a submission of yours for this homework; update it instead".into()),
                 other => other,
             })?;
-        attach_files!(tx, school_id, Owner::Submission(submission.id), files,
-                      submission.student_id, now, "submission.attachment_ids");
-        record_change!(tx, change);
-        Ok(Created::New)
-    })
+    });
+    attach_files(
+        &mut tx,
+        school_id,
+        Owner::Submission(submission.id),
+        files,
+        submission.student_id,
+        now,
+        "submission.attachment_ids",
+    )
+    .await?;
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(Created::New)
 }
 
 /// Saves a changed submission if it is still in `from` (another writer may
@@ -70,29 +89,38 @@ pub async fn save_submission(
 ) -> Result<()> {
     let school_id = submission.school_id;
     let now = submission.updated_at;
-    plain_write_tx!(db, tx => {
-        let saved = sqlx::query(
-            "UPDATE submissions SET text = $3, status = $4, submitted_at = $5, late = $6,
-                 teacher_comment = $7, mark_id = $8, reviewed_by = $9, reviewed_at = $10,
-                 updated_at = $11
-             WHERE school_id = $1 AND id = $2 AND status = $12")
-            .bind(school_id).bind(submission.id).bind(&submission.text)
-            .bind(&submission.status).bind(submission.submitted_at).bind(submission.late)
-            .bind(&submission.teacher_comment).bind(submission.mark_id)
-            .bind(submission.reviewed_by).bind(submission.reviewed_at).bind(now)
-            .bind(from.as_str())
-            .execute(&mut *tx).await?.rows_affected();
-        if saved == 0 {
-            return Err(Error::FailedPrecondition(
-                "the submission changed meanwhile; read it again".into()));
-        }
-        if let Some(files) = files {
-            attach_files!(tx, school_id, Owner::Submission(submission.id), files,
-                          submission.student_id, now, "submission.attachment_ids");
-        }
-        record_change!(tx, change);
-        Ok(())
-    })
+    let mut tx = db.begin_write().await?;
+    let saved = with_tx!(&mut tx, conn => sqlx::query(
+        "UPDATE submissions SET text = $3, status = $4, submitted_at = $5, late = $6,
+             teacher_comment = $7, mark_id = $8, reviewed_by = $9, reviewed_at = $10,
+             updated_at = $11
+         WHERE school_id = $1 AND id = $2 AND status = $12")
+        .bind(school_id).bind(submission.id).bind(&submission.text)
+        .bind(&submission.status).bind(submission.submitted_at).bind(submission.late)
+        .bind(&submission.teacher_comment).bind(submission.mark_id)
+        .bind(submission.reviewed_by).bind(submission.reviewed_at).bind(now)
+        .bind(from.as_str())
+        .execute(&mut *conn).await?.rows_affected());
+    if saved == 0 {
+        return Err(Error::FailedPrecondition(
+            "the submission changed meanwhile; read it again".into(),
+        ));
+    }
+    if let Some(files) = files {
+        attach_files(
+            &mut tx,
+            school_id,
+            Owner::Submission(submission.id),
+            files,
+            submission.student_id,
+            now,
+            "submission.attachment_ids",
+        )
+        .await?;
+    }
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Which submissions a list is about.

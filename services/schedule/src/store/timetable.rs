@@ -1,12 +1,12 @@
 //! The weekly timetable.
 
 use chrono::NaiveDate;
-use otmetka_platform::db::Db;
+use otmetka_platform::db::{Db, Tx};
 use otmetka_platform::paging::{Page, bad_token};
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use super::{Change, Created, RequestKey, claim_request, record_change, write_tx};
+use super::{Change, Created, RequestKey, begin_in_school, claim_request, record_change};
 use crate::calendar::{DateRange, Slot, clash};
 use crate::model::{Periodicity, ResourceKind, TimetableEntry};
 
@@ -119,33 +119,27 @@ pub async fn year_entries(
 }
 
 /// Refuses an entry that clashes with another of its slot.
-macro_rules! refuse_clash {
-    ($tx:expr, $entry:expr, $year:expr) => {{
-        let entry: &TimetableEntry = $entry;
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM timetable_entries
-             WHERE school_id = $1 AND academic_year_id = $2 AND weekday = $3
-               AND lesson_number = $4 AND id <> $5"
-        );
-        let neighbours: Vec<TimetableEntry> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(entry.school_id)
-            .bind(entry.academic_year_id)
-            .bind(entry.weekday)
-            .bind(entry.lesson_number)
-            .bind(entry.id)
-            .fetch_all(&mut *$tx)
-            .await?;
-        let mine = slot(entry, $year);
-        for neighbour in &neighbours {
-            if let Some(why) = clash(&mine, &slot(neighbour, $year)) {
-                return Err(Error::FailedPrecondition(format!(
-                    "clashes with timetable entry {}: {}",
-                    neighbour.id,
-                    why.describe()
-                )));
-            }
+async fn refuse_clash(tx: &mut Tx, entry: &TimetableEntry, year: DateRange) -> Result<()> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM timetable_entries
+         WHERE school_id = $1 AND academic_year_id = $2 AND weekday = $3
+           AND lesson_number = $4 AND id <> $5"
+    );
+    let neighbours: Vec<TimetableEntry> = with_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(entry.school_id).bind(entry.academic_year_id).bind(entry.weekday)
+        .bind(entry.lesson_number).bind(entry.id)
+        .fetch_all(&mut *conn).await?);
+    let mine = slot(entry, year);
+    for neighbour in &neighbours {
+        if let Some(why) = clash(&mine, &slot(neighbour, year)) {
+            return Err(Error::FailedPrecondition(format!(
+                "clashes with timetable entry {}: {}",
+                neighbour.id,
+                why.describe()
+            )));
         }
-    }};
+    }
+    Ok(())
 }
 
 /// Stores a new entry unless it clashes; `year` gives empty bounds their dates.
@@ -156,9 +150,21 @@ pub async fn insert_entry(
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
-    write_tx!(db, entry.school_id, tx => {
-        claim_request!(tx, key, entry.school_id, ResourceKind::TimetableEntry, entry.id, entry.created_at);
-        refuse_clash!(tx, entry, year);
+    let mut tx = begin_in_school(db, entry.school_id).await?;
+    let claim = claim_request(
+        &mut tx,
+        key,
+        entry.school_id,
+        ResourceKind::TimetableEntry,
+        entry.id,
+        entry.created_at,
+    )
+    .await?;
+    if claim != Created::New {
+        return Ok(claim);
+    }
+    refuse_clash(&mut tx, entry, year).await?;
+    with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO timetable_entries (id, school_id, academic_year_id, class_id, group_id,
                  grade_level, weekday, lesson_number, subject_id, teacher_id, room, periodicity,
@@ -170,10 +176,11 @@ pub async fn insert_entry(
             .bind(entry.teacher_id).bind(&entry.room).bind(&entry.periodicity)
             .bind(entry.start_date).bind(entry.end_date).bind(entry.bell_schedule_id)
             .bind(entry.created_at).bind(entry.updated_at)
-            .execute(&mut *tx).await?;
-        record_change!(tx, change);
-        Ok(Created::New)
-    })
+            .execute(&mut *conn).await?;
+    });
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(Created::New)
 }
 
 pub async fn update_entry(
@@ -182,8 +189,9 @@ pub async fn update_entry(
     year: DateRange,
     change: &Change,
 ) -> Result<()> {
-    write_tx!(db, entry.school_id, tx => {
-        refuse_clash!(tx, entry, year);
+    let mut tx = begin_in_school(db, entry.school_id).await?;
+    refuse_clash(&mut tx, entry, year).await?;
+    with_tx!(&mut tx, conn => {
         sqlx::query(
             "UPDATE timetable_entries SET class_id = $3, group_id = $4, grade_level = $5,
                  weekday = $6, lesson_number = $7, subject_id = $8, teacher_id = $9, room = $10,
@@ -195,17 +203,20 @@ pub async fn update_entry(
             .bind(entry.subject_id).bind(entry.teacher_id).bind(&entry.room)
             .bind(&entry.periodicity).bind(entry.start_date).bind(entry.end_date)
             .bind(entry.bell_schedule_id).bind(entry.updated_at)
-            .execute(&mut *tx).await?;
-        record_change!(tx, change);
-        Ok(())
-    })
+            .execute(&mut *conn).await?;
+    });
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn delete_entry(db: &Db, entry: &TimetableEntry, change: &Change) -> Result<()> {
-    write_tx!(db, entry.school_id, tx => {
+    let mut tx = begin_in_school(db, entry.school_id).await?;
+    with_tx!(&mut tx, conn => {
         sqlx::query("DELETE FROM timetable_entries WHERE school_id = $1 AND id = $2")
-            .bind(entry.school_id).bind(entry.id).execute(&mut *tx).await?;
-        record_change!(tx, change);
-        Ok(())
-    })
+            .bind(entry.school_id).bind(entry.id).execute(&mut *conn).await?;
+    });
+    record_change(&mut tx, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
