@@ -662,6 +662,8 @@ async fn homework_files_submissions_marks_and_the_week() {
         attachments_dir: files.path().to_owned(),
         max_attachment_bytes: 1024,
         gradebook_url: nowhere,
+        credentials: sandbox.suite().schedule_credentials.clone(),
+        clock: sandbox.suite().clock,
     };
     let alone = tokio::spawn(otmetka_schedule::run(settings, listener, shutdown.clone()));
     let mut cut_off = ScheduleServiceClient::new(

@@ -4,6 +4,8 @@
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{vendor_client, violated_fields, with_token};
+use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as pb;
@@ -611,6 +613,22 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
         .await
         .unwrap_err();
     assert_eq!(violated_fields(&no_reason), ["reason"]);
+    let reopened = s
+        .schedule
+        .reopen_reporting_period(with_token(
+            &s.deputy,
+            pb::ReopenReportingPeriodRequest {
+                school_id: s.school.clone(),
+                id: first_quarter.id.clone(),
+                reason: "Исправить отметки за сентябрь".into(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .reporting_period
+        .unwrap();
+    assert_eq!(reopened.state, pb::ReportingPeriodState::Open as i32);
 
     // The timetable: mathematics every Monday and on odd Wednesdays, the
     // English group on even Wednesdays at the same time.
@@ -847,26 +865,68 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
         ))
         .await
         .unwrap();
-    let db = otmetka_platform::db::Db::open(
-        &sandbox.suite_storage().database("schedule"),
-        otmetka_schedule::MIGRATIONS,
-    )
-    .await
-    .unwrap();
-    let school_id = s.school.parse().unwrap();
-    let marked = otmetka_schedule::record_gradebook_flags(
-        &db,
-        school_id,
-        sep21.parse().unwrap(),
-        otmetka_schedule::RecordFlags {
-            has_marks: Some(true),
-            has_attendance: None,
-        },
-    )
-    .await
-    .unwrap();
-    assert!(marked);
-    db.close().await;
+    // The teacher marks the pupil on 21 September and records an absence on
+    // 12 October in gradebook; gradebook's change feed flags both lessons,
+    // and regeneration (which reads the feed to its end first) keeps them.
+    let oct12 = on(&lessons, "2026-10-12", 1).id.clone();
+    let mut gradebook = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
+    gradebook
+        .update_journal_settings(with_token(
+            &s.deputy,
+            gradebook::UpdateJournalSettingsRequest {
+                settings: Some(gradebook::JournalSettings {
+                    school_id: s.school.clone(),
+                    edit_window_days: 365,
+                    vendors_override_teachers: false,
+                }),
+            },
+        ))
+        .await
+        .unwrap();
+    // Gradebook learns of the reopening from schedule's feed, moments after.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let marked = gradebook
+            .create_mark(with_token(
+                &s.math_teacher,
+                gradebook::CreateMarkRequest {
+                    student_id: s.student_id.clone(),
+                    subject_id: s.mathematics.clone(),
+                    lesson_date: "2026-09-21".into(),
+                    lesson_id: sep21.clone(),
+                    value: "5".into(),
+                    request_id: "september-test".into(),
+                    ..Default::default()
+                },
+            ))
+            .await;
+        match marked {
+            Ok(_) => break,
+            Err(status)
+                if status.code() == Code::FailedPrecondition
+                    && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(status) => panic!("{status:?}"),
+        }
+    }
+    gradebook
+        .set_attendance(with_token(
+            &s.math_teacher,
+            gradebook::SetAttendanceRequest {
+                record: Some(gradebook::AttendanceRecord {
+                    student_id: s.student_id.clone(),
+                    lesson_id: oct12.clone(),
+                    subject_id: s.mathematics.clone(),
+                    lesson_date: "2026-10-12".into(),
+                    kind: gradebook::AttendanceKind::Absent.into(),
+                    ..Default::default()
+                }),
+            },
+        ))
+        .await
+        .unwrap();
 
     // Homework set on 28 September, due on 5 October, keeps both lessons.
     let (sep28, oct5) = (
@@ -915,18 +975,23 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
             third.removed_count,
             third.orphaned_count
         ),
-        (0, 2, 4, 3)
+        (0, 2, 3, 4)
     );
     let mut orphaned = third.orphaned_lesson_ids.clone();
     orphaned.sort();
-    let mut expected = vec![sep21.clone(), sep28.clone(), oct5.clone()];
+    let mut expected = vec![sep21.clone(), sep28.clone(), oct5.clone(), oct12.clone()];
     expected.sort();
     assert_eq!(orphaned, expected, "marks and homework keep their lessons");
     let lessons = s
         .lessons(&s.admin.clone(), "2026-09-01", "2026-11-15")
         .await;
     let kept = on(&lessons, "2026-09-21", 1);
-    assert!(kept.orphaned && kept.has_marks, "records keep the lesson");
+    assert!(kept.orphaned && kept.has_marks, "marks keep the lesson");
+    let kept = on(&lessons, "2026-10-12", 1);
+    assert!(
+        kept.orphaned && kept.has_attendance,
+        "attendance keeps the lesson"
+    );
     for date in ["2026-09-28", "2026-10-05"] {
         let kept = on(&lessons, date, 1);
         assert!(kept.orphaned && kept.has_homework, "homework keeps {date}");
@@ -1091,7 +1156,7 @@ async fn a_timetable_becomes_lessons_and_regeneration_keeps_what_must_stay() {
             .count()
     };
     assert_eq!(lesson_changes(pb::ChangeType::Created), 19);
-    assert_eq!(lesson_changes(pb::ChangeType::Deleted), 4);
+    assert_eq!(lesson_changes(pb::ChangeType::Deleted), 3);
     assert!(
         changes
             .iter()

@@ -93,9 +93,10 @@ pub const SERVICES: [&str; 6] = [
 pub struct RunningSuite {
     pub gateway_url: String,
     pub clock: Clock,
-    /// Gradebook's client at identity, for a gradebook run beside the suite
-    /// (a replica in a process of its own).
+    /// Gradebook's and schedule's clients at identity, for a replica run
+    /// beside the suite (in a process of its own).
     pub gradebook_credentials: ClientCredentials,
+    pub schedule_credentials: ClientCredentials,
     /// gRPC URL of each service, by name.
     pub service_urls: Vec<(&'static str, String)>,
     shutdown: CancellationToken,
@@ -136,6 +137,7 @@ impl RunningSuite {
         // every start, known only to this process.
         let gateway_client = fresh_credentials();
         let gradebook_client = fresh_credentials();
+        let schedule_client = fresh_credentials();
         let stateless = StatelessSettings {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
@@ -155,7 +157,10 @@ impl RunningSuite {
             signing_key_lifetime: Duration::from_secs(30 * 24 * 3600),
             initial_admin: Some(config.admin.clone()),
             gateway_client: Some(gateway_client.clone()),
-            feed_readers: vec![("gradebook", gradebook_client.clone())],
+            feed_readers: vec![
+                ("gradebook", gradebook_client.clone()),
+                ("schedule", schedule_client.clone()),
+            ],
             clock: config.clock,
         };
         tasks.spawn(named(
@@ -182,7 +187,8 @@ impl RunningSuite {
             attachments_dir: config.files_dir.clone(),
             max_attachment_bytes: 20 * 1024 * 1024,
             gradebook_url: url_of("gradebook"),
-            clock: otmetka_platform::clock::Clock::system(),
+            credentials: schedule_client.clone(),
+            clock: config.clock,
         };
         tasks.spawn(named(
             "schedule",
@@ -236,6 +242,7 @@ impl RunningSuite {
             gateway_url,
             clock: config.clock,
             gradebook_credentials: gradebook_client,
+            schedule_credentials: schedule_client,
             service_urls,
             shutdown,
             tasks,

@@ -6,6 +6,7 @@
 
 mod api;
 mod calendar;
+mod feed;
 mod files;
 mod generate;
 mod model;
@@ -17,18 +18,17 @@ use std::sync::Arc;
 
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::ServerLimits;
+use otmetka_platform::config::{ClientCredentials, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::feed::{Consumer, ConsumerOptions, RemoteFeed};
 use otmetka_platform::grpc::client::lazy_channel;
-use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_platform::grpc::service_token::ServiceToken;
+use otmetka_platform::grpc::{FeedServices, ServeOptions, serve};
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_server::ScheduleServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
-
-pub use store::RecordFlags;
 
 pub const MIGRATIONS: Migrations = Migrations {
     postgres: &sqlx::migrate!("migrations/postgres"),
@@ -45,8 +45,11 @@ pub struct Settings {
     pub attachments_dir: PathBuf,
     /// Largest file accepted, in bytes.
     pub max_attachment_bytes: u64,
-    /// The gradebook: marks and attendance for the diary, marks for submissions.
+    /// The gradebook: marks and attendance for the diary, marks for
+    /// submissions, and its change feed, which sets lessons' record flags.
     pub gradebook_url: String,
+    /// Schedule's own client at identity, to read gradebook's feed.
+    pub credentials: ClientCredentials,
     /// What the rules read as now and today: the system clock in
     /// production, a pinned date in tests and demos.
     pub clock: Clock,
@@ -62,9 +65,31 @@ pub async fn run(
     let files: Arc<dyn files::FileStore> =
         Arc::new(files::LocalDir::new(&settings.attachments_dir)?);
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
-    let gradebook = GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?);
+    let gradebook_channel = lazy_channel(&settings.gradebook_url)?;
+    let gradebook = GradebookServiceClient::new(gradebook_channel.clone());
     let verifier = TokenVerifier::remote(&settings.identity_url)?;
     let limits = settings.limits;
+    let token = Arc::new(ServiceToken::new(
+        settings.credentials.id,
+        settings.credentials.secret,
+    ));
+    let gradebook_feed = RemoteFeed::new(
+        gradebook_channel,
+        identity.clone(),
+        token,
+        limits.request_timeout,
+    );
+    let consumer = Consumer::new(
+        ConsumerOptions::new(feed::lesson_flags::CONSUMER),
+        db.clone(),
+        gradebook_feed,
+        feed::lesson_flags::LessonFlags {
+            clock: settings.clock,
+        },
+    );
+    let journal_feed = consumer.handle();
+    let consumers = vec![(consumer.handle(), consumer.retrier())];
+    let consuming = tokio::spawn(consumer.run(shutdown.clone()));
     let sweeper = tokio::spawn(sweep::run(
         db.clone(),
         files.clone(),
@@ -81,6 +106,7 @@ pub async fn run(
         files,
         attachments,
         settings.clock,
+        journal_feed,
     ))
     .max_decoding_message_size(limits.max_message_bytes)
     .max_encoding_message_size(limits.max_message_bytes);
@@ -90,30 +116,16 @@ pub async fn run(
         verifier,
         public_methods: &[],
         tls: None,
-        feeds: None,
+        feeds: Some(FeedServices {
+            db: db.clone(),
+            serves_changes: true,
+            consumers,
+        }),
     };
     let result = serve(service, options, listener, shutdown.clone()).await;
     shutdown.cancel();
     let _ = sweeper.await;
+    consuming.await?;
     db.close().await;
     result
-}
-
-/// Records what gradebook holds for a lesson (marks, attendance), as its
-/// change feed will tell: the lesson then survives regeneration. The feed
-/// and its consumer do not exist yet; the consumer will call this per event.
-/// Returns whether the lesson is known here.
-pub async fn record_gradebook_flags(
-    db: &Db,
-    school_id: Uuid,
-    lesson_id: Uuid,
-    flags: RecordFlags,
-) -> otmetka_platform::Result<bool> {
-    // The change is gradebook's, not a person's: the nil id stands for it.
-    let encode = api::encode_lesson(Uuid::nil());
-    let lesson = store::set_record_flags(db, school_id, lesson_id, flags, |lesson| {
-        encode(lesson, model::ChangeType::Updated)
-    })
-    .await?;
-    Ok(lesson.is_some())
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use otmetka_platform::BinaryConfig;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs};
+use otmetka_platform::config::{ClientArgs, DatabaseArgs, IdentityArgs, ServerArgs};
 use otmetka_platform::telemetry::TelemetryArgs;
 
 #[global_allocator]
@@ -20,7 +20,8 @@ struct Config {
     database: DatabaseArgs,
     #[command(flatten)]
     identity: IdentityArgs,
-    /// gRPC address of the gradebook (marks and attendance for the diary).
+    /// gRPC address of the gradebook (marks and attendance for the diary,
+    /// and its change feed, which sets lessons' record flags).
     #[arg(
         long,
         env = "OTMETKA_GRADEBOOK_URL",
@@ -38,6 +39,8 @@ struct Config {
     /// Largest homework or submission file accepted, in bytes.
     #[arg(long, env = "OTMETKA_MAX_ATTACHMENT_BYTES", default_value_t = 20 * 1024 * 1024)]
     max_attachment_bytes: u64,
+    #[command(flatten)]
+    client: ClientArgs,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -62,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
             attachments_dir: config.attachments_dir,
             max_attachment_bytes: config.max_attachment_bytes,
             gradebook_url: config.gradebook_url,
+            credentials: config.client.into(),
             clock: Clock::system(),
         };
         otmetka_schedule::run(settings, listener, shutdown).await

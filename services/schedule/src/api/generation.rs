@@ -88,6 +88,9 @@ pub async fn generate_lessons(
         academic_year_id: year.id,
         now: api.clock.now(),
     };
+    if !request.dry_run {
+        api.flags_up_to_date().await?;
+    }
     let plan = store::apply_generation(
         &api.db,
         &scope,

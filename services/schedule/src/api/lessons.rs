@@ -327,6 +327,7 @@ pub async fn delete_lesson(
     input.finish()?;
     let lesson = managed(api, &ctx, school_id, id).await?;
     let event = encode_lesson(ctx.principal.id)(&lesson, ChangeType::Deleted);
+    api.flags_up_to_date().await?;
     store::delete_lesson(&api.db, &lesson, &event).await?;
     Ok(pb::DeleteLessonResponse {})
 }

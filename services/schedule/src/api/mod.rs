@@ -27,6 +27,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
+use otmetka_platform::feed::ConsumerHandle;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -51,6 +52,8 @@ pub struct ScheduleApi {
     class_weeks: diary::ClassWeeks,
     /// What the rules read as now and today.
     clock: Clock,
+    /// The consumer of gradebook's feed that sets lessons' record flags.
+    journal_feed: ConsumerHandle,
 }
 
 /// What uploads may be.
@@ -67,6 +70,7 @@ impl ScheduleApi {
         files: Arc<dyn FileStore>,
         attachments: AttachmentLimits,
         clock: Clock,
+        journal_feed: ConsumerHandle,
     ) -> Self {
         Self {
             db,
@@ -76,9 +80,26 @@ impl ScheduleApi {
             attachments,
             class_weeks: diary::class_weeks(),
             clock,
+            journal_feed,
+        }
+    }
+
+    /// Brings lessons' record flags up to date with gradebook before a
+    /// write that would drop lessons without records: a mark posted a
+    /// moment ago must keep its lesson.
+    async fn flags_up_to_date(&self) -> Result<()> {
+        if self.journal_feed.catch_up(FLAGS_CATCH_UP_WITHIN).await {
+            Ok(())
+        } else {
+            Err(Error::Unavailable(
+                "the journal's marks could not be checked just now; try again shortly".into(),
+            ))
         }
     }
 }
+
+/// How long a write that drops lessons waits for gradebook's feed.
+const FLAGS_CATCH_UP_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The outbox row of a change to one resource, made by the caller. The
 /// payload is the contract's `Change` with what the shared outbox has no

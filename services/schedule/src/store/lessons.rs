@@ -1,6 +1,6 @@
 //! Dated lessons: generated from the timetable or made by hand.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{Db, Tx};
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
@@ -321,45 +321,38 @@ pub async fn apply_generation(
     Ok(plan)
 }
 
-/// What gradebook holds for a lesson, as its change feed tells.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RecordFlags {
-    pub has_marks: Option<bool>,
-    pub has_attendance: Option<bool>,
-}
-
-/// Keeps a lesson's `has_marks` / `has_attendance` current. Gradebook's
-/// change feed does not exist yet; its consumer will call this once per
-/// event (an unchanged flag writes nothing, so replays are harmless).
-/// Returns the lesson as it now is, or `None` for an unknown lesson.
-pub async fn set_record_flags(
-    db: &Db,
+/// Brings a lesson's `has_marks` / `has_attendance` in line with the
+/// journal entries recorded on it ([`super::journal_entries`]), in the
+/// consumer's transaction; an unchanged flag writes nothing, so replays
+/// are harmless. Returns the lesson as it now is, or `None` for a lesson
+/// the school does not have.
+pub async fn refresh_record_flags(
+    tx: &mut Tx,
     school_id: Uuid,
     lesson_id: Uuid,
-    flags: RecordFlags,
+    now: DateTime<Utc>,
     encode: impl Fn(&Lesson) -> Change,
 ) -> Result<Option<Lesson>> {
     let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
-    let mut tx = begin_in_school(db, school_id).await?;
-    let lesson: Option<Lesson> = with_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let lesson: Option<Lesson> = with_tx!(&mut *tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(school_id).bind(lesson_id).fetch_optional(&mut *conn).await?);
     let Some(lesson) = lesson else {
         return Ok(None);
     };
+    let (has_marks, has_attendance) = super::journal_entries::held_on(tx, lesson_id).await?;
     let changed = Lesson {
-        has_marks: flags.has_marks.unwrap_or(lesson.has_marks),
-        has_attendance: flags.has_attendance.unwrap_or(lesson.has_attendance),
+        has_marks,
+        has_attendance,
         ..lesson.clone()
     };
     if changed == lesson {
         return Ok(Some(lesson));
     }
     let changed = Lesson {
-        updated_at: chrono::Utc::now(),
+        updated_at: now,
         ..changed
     };
-    write_lesson(&mut tx, &changed).await?;
-    record_change(&mut tx, &encode(&changed)).await?;
-    tx.commit().await?;
+    write_lesson(tx, &changed).await?;
+    record_change(tx, &encode(&changed)).await?;
     Ok(Some(changed))
 }

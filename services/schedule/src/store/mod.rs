@@ -16,6 +16,7 @@ mod attachments;
 mod bells;
 mod holidays;
 mod homework;
+pub mod journal_entries;
 mod lessons;
 mod periods;
 mod submissions;
