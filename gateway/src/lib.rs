@@ -5,6 +5,7 @@
 mod api;
 mod caller;
 mod client_ip;
+mod cookies;
 mod diary;
 mod guard;
 mod journal;

@@ -4,8 +4,9 @@
 //! unknown so far, waits for an access code (see [`super::registration`]).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use chrono::{DateTime, Utc};
 use otmetka_platform::grpc::context::{outgoing, set_client_address};
 use otmetka_platform::{Error, Result, with_db};
@@ -15,8 +16,8 @@ use utoipa::IntoParams;
 
 use super::id_token::{ExternalIdentity, verified_identity};
 use super::{
-    LINK_COOKIE, LINK_LIFETIME, STATE_COOKIE, cookie, cookie_named, hash, random_token, redirect,
-    refused, with_outcome,
+    LINK_COOKIE, LINK_LIFETIME, STATE_COOKIE, flow_cookie, hash, random_token, redirect, refused,
+    spent, with_outcome,
 };
 use crate::AppState;
 use crate::client_ip::ClientIp;
@@ -75,7 +76,8 @@ async fn finish(
     }
     let returned_state = query.state.ok_or_else(|| refused("is missing"))?;
     // The state must be the one this browser was sent off with.
-    if cookie_named(headers, STATE_COOKIE).as_deref() != Some(returned_state.as_str()) {
+    let jar = CookieJar::from_headers(headers);
+    if jar.get(STATE_COOKIE).map(Cookie::value) != Some(returned_state.as_str()) {
         return Err(refused("does not belong to this browser's sign-in"));
     }
     let pending: Option<PendingLogin> = with_db!(&state.db, pool => sqlx::query_as(
@@ -103,7 +105,7 @@ async fn finish(
         given_name,
         id_token,
     } = verified_identity(state, config, &pending, code).await?;
-    let clear_state = cookie(state, STATE_COOKIE, "", 0);
+    let jar = jar.add(spent(state, STATE_COOKIE));
 
     let service = state.service_token().await?;
     if let Some(person_id) = pending.link_person {
@@ -120,10 +122,7 @@ async fn finish(
             .clone()
             .link_external_identity(request)
             .await?;
-        return Ok(redirect(
-            &with_outcome(&pending.return_to, "linked"),
-            vec![clear_state],
-        ));
+        return Ok(redirect(&with_outcome(&pending.return_to, "linked"), jar));
     }
     let message = identity::LoginWithExternalIdentityRequest {
         issuer: issuer.clone(),
@@ -148,10 +147,7 @@ async fn finish(
                 .logout_url(provider, &config.client_id, &id_token)
                 .await;
             let session_cookie = start_session(state, headers, peer, login, logout_url).await?;
-            Ok(redirect(
-                &pending.return_to,
-                vec![clear_state, session_cookie],
-            ))
+            Ok(redirect(&pending.return_to, jar.add(session_cookie)))
         }
         Err(status) if status.code() == tonic::Code::NotFound => {
             let link_id = random_token();
@@ -161,9 +157,9 @@ async fn finish(
                  VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(hash(&link_id)).bind(&issuer).bind(&subject).bind(&family_name).bind(&given_name)
                 .bind(expires_at).execute(pool).await?; });
-            let link_cookie = cookie(state, LINK_COOKIE, &link_id, LINK_LIFETIME.num_seconds());
+            let link_cookie = flow_cookie(state, LINK_COOKIE, link_id, LINK_LIFETIME);
             let to = with_outcome(&pending.return_to, "access_code_required");
-            Ok(redirect(&to, vec![clear_state, link_cookie]))
+            Ok(redirect(&to, jar.add(link_cookie)))
         }
         Err(status) => Err(Error::from(status)),
     }
@@ -175,7 +171,7 @@ pub(super) async fn start_session(
     peer: ClientIp,
     login: identity::LoginResponse,
     provider_logout_url: Option<String>,
-) -> Result<HeaderValue> {
+) -> Result<Cookie<'static>> {
     let tokens = LoginTokens {
         person_id: otmetka_platform::time::parse_id("person_id", &login.person_id)?,
         password_change_required: login.password_change_required,

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{CsrfToken, Nonce, PkceCodeChallenge, Scope};
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::id_token::client_for;
-use super::{FLOW_LIFETIME, STATE_COOKIE, cookie, hash, redirect, safe_return_to};
+use super::{FLOW_LIFETIME, STATE_COOKIE, flow_cookie, hash, redirect, safe_return_to};
 use crate::AppState;
 use crate::problem::Problem;
 
@@ -114,11 +115,6 @@ async fn start(
         .bind(hash(csrf.secret())).bind(provider).bind(verifier.secret()).bind(nonce.secret())
         .bind(&return_to).bind(expires_at).bind(link_person)
         .execute(pool).await?; });
-    let state_cookie = cookie(
-        state,
-        STATE_COOKIE,
-        csrf.secret(),
-        FLOW_LIFETIME.num_seconds(),
-    );
-    Ok(redirect(url.as_str(), vec![state_cookie]))
+    let state_cookie = flow_cookie(state, STATE_COOKIE, csrf.secret().clone(), FLOW_LIFETIME);
+    Ok(redirect(url.as_str(), CookieJar::new().add(state_cookie)))
 }

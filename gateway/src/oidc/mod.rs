@@ -17,20 +17,23 @@ pub(crate) mod login;
 mod providers;
 pub(crate) mod registration;
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use otmetka_platform::Error;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
+use crate::{AppState, cookies};
 
 pub use providers::{ProviderConfig, Providers, parse_providers};
 
 const STATE_COOKIE: &str = "otmetka_oidc";
 const LINK_COOKIE: &str = "otmetka_link";
+/// The flow's cookies go only to its own endpoints.
+const COOKIE_PATH: &str = "/api/v1/oidc";
 /// Time a person may spend at the provider.
 const FLOW_LIFETIME: chrono::Duration = chrono::Duration::minutes(10);
 /// Time a person may take to find their access code.
@@ -48,27 +51,24 @@ fn hash(value: &str) -> Vec<u8> {
     Sha256::digest(value.as_bytes()).to_vec()
 }
 
-fn cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/api/v1/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
+fn flow_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    lifetime: chrono::Duration,
+) -> Cookie<'static> {
+    let lifetime = lifetime.to_std().expect("flow lifetimes are positive");
+    cookies::issued(
+        name,
+        value,
+        COOKIE_PATH,
+        lifetime,
+        state.settings.cookie_secure,
+    )
 }
 
-fn cookie_named(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(cookie, _)| *cookie == name)
-        .map(|(_, value)| value.to_owned())
+fn spent(state: &AppState, name: &'static str) -> Cookie<'static> {
+    cookies::expired(name, COOKIE_PATH, state.settings.cookie_secure)
 }
 
 /// Only paths of this site: never another origin (no open redirect).
@@ -81,12 +81,13 @@ fn safe_return_to(return_to: Option<String>) -> String {
     }
 }
 
-fn redirect(to: &str, cookies: Vec<HeaderValue>) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response();
-    for cookie in cookies {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    response
+fn redirect(to: &str, cookies: CookieJar) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        cookies,
+        [(header::LOCATION, to.to_owned())],
+    )
+        .into_response()
 }
 
 /// `return_to` with `oidc=<outcome>` added to its query.

@@ -4,8 +4,9 @@
 //! id, so nothing it sends can change which account is registered.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use otmetka_platform::grpc::context::{outgoing, set_client_address};
 use otmetka_platform::{Error, Result, with_db};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::callback::start_session;
-use super::{LINK_COOKIE, cookie, cookie_named, hash};
+use super::{LINK_COOKIE, hash, spent};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::client_ip::ClientIp;
@@ -65,7 +66,11 @@ async fn link(
     body: LinkBody,
 ) -> Result<Response> {
     let missing = || Error::Unauthenticated("sign in with an identity provider first".into());
-    let link_id = cookie_named(headers, LINK_COOKIE).ok_or_else(missing)?;
+    let jar = CookieJar::from_headers(headers);
+    let link_id = jar
+        .get(LINK_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .ok_or_else(missing)?;
     let pending: Option<PendingLink> = with_db!(&state.db, pool => sqlx::query_as(
         "SELECT issuer, subject, family_name, given_name FROM oidc_pending_links
          WHERE id_hash = $1 AND expires_at > $2")
@@ -105,12 +110,6 @@ async fn link(
         .login
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("no login")))?;
     let session_cookie = start_session(state, headers, peer, login, None).await?;
-    let mut response = StatusCode::CREATED.into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, session_cookie);
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, cookie(state, LINK_COOKIE, "", 0));
-    Ok(response)
+    let cookies = jar.add(session_cookie).add(spent(state, LINK_COOKIE));
+    Ok((StatusCode::CREATED, cookies).into_response())
 }
