@@ -1,6 +1,7 @@
 //! The way out to a provider: the list of providers, then the redirect
-//! that carries `state`, `nonce` and the PKCE challenge, whose secrets stay
-//! here (hashed `state`, the verifier) until the browser comes back.
+//! that carries `state`, `nonce` and the PKCE challenge. Their secrets stay
+//! in the gateway's database (`state` only hashed) until the browser comes
+//! back, so the browser carries nothing it could alter but `state` itself.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
