@@ -5,8 +5,9 @@ use axum::extract::rejection::JsonRejection;
 
 use crate::client_ip::ClientIp;
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::{DateTime, Utc};
 use otmetka_platform::grpc::context::set_client_address;
 use otmetka_platform::{Error, Result};
@@ -114,7 +115,7 @@ async fn sign_in(
     };
     Ok((
         StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
+        CookieJar::new().add(cookie),
         Json(view),
     )
         .into_response())
@@ -194,7 +195,7 @@ pub async fn delete_session(
     let address = session.client_address().to_owned();
     let (refresh_token, provider_logout_url) = session.end(&state).await?;
     revoke_refresh_token(&state, refresh_token, &address).await;
-    let clear = [(header::SET_COOKIE, session::clear_cookie(&state))];
+    let clear = CookieJar::new().add(session::clear_cookie(&state));
     Ok(match provider_logout_url {
         // Begun at an identity provider: the browser goes there to sign out too.
         Some(url) => (

@@ -5,6 +5,7 @@
 mod api;
 mod caller;
 mod client_ip;
+mod cookies;
 mod diary;
 mod guard;
 mod journal;
@@ -108,7 +109,7 @@ fn sign_in_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::create_session))
         .routes(routes!(api::register))
         .routes(routes!(api::redeem_access_code))
-        .routes(routes!(oidc::register))
+        .routes(routes!(oidc::registration::register))
 }
 
 /// Everything else, one `routes!` per path.
@@ -119,10 +120,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list_guardianships))
         .routes(routes!(api::list_sessions))
         .routes(routes!(api::end_session))
-        .routes(routes!(oidc::providers))
-        .routes(routes!(oidc::login))
-        .routes(routes!(oidc::callback))
-        .routes(routes!(oidc::link_account))
+        .routes(routes!(oidc::login::providers))
+        .routes(routes!(oidc::login::login))
+        .routes(routes!(oidc::callback::callback))
+        .routes(routes!(oidc::login::link_account))
         .routes(routes!(marks::create_mark))
         .routes(routes!(
             marks::get_mark,

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::header::COOKIE;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -29,8 +29,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::problem::Problem;
+use crate::{AppState, cookies};
 
 pub const COOKIE_NAME: &str = "otmetka_session";
 
@@ -105,14 +105,9 @@ fn hash_id(id: &str) -> Vec<u8> {
 }
 
 fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_owned())
+    CookieJar::from_headers(headers)
+        .get(COOKIE_NAME)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 /// Where a sign-in came from, as the owner will see it in their session list.
@@ -137,7 +132,7 @@ impl Origin {
     }
 }
 
-/// Creates a session and returns the `Set-Cookie` value that carries it.
+/// Creates a session and returns the cookie that carries it.
 /// A session the browser already presented ends: a new sign-in always gets
 /// a new id (no fixation). Returns the ended session's refresh token.
 pub async fn create(
@@ -145,7 +140,7 @@ pub async fn create(
     tokens: LoginTokens,
     origin: Origin,
     headers: &HeaderMap,
-) -> Result<(HeaderValue, Option<String>)> {
+) -> Result<(Cookie<'static>, Option<String>)> {
     let replaced = match cookie_value(headers) {
         Some(old) => end_by_hash(state, &hash_id(&old)).await?,
         None => None,
@@ -167,7 +162,14 @@ pub async fn create(
         .bind(&origin.user_agent).bind(&origin.client_address).bind(tokens.password_change_required)
         .bind(&tokens.provider_logout_url)
         .execute(pool).await?; });
-    Ok((set_cookie(state, &id, lifetime.num_seconds()), replaced))
+    let cookie = cookies::issued(
+        COOKIE_NAME,
+        id,
+        "/",
+        state.settings.session_lifetime,
+        state.settings.cookie_secure,
+    );
+    Ok((cookie, replaced))
 }
 
 /// Deletes a session; returns its refresh token if it existed.
@@ -211,21 +213,9 @@ pub async fn end_owned(
     Ok(refresh)
 }
 
-fn set_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
-}
-
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie(state: &AppState) -> HeaderValue {
-    set_cookie(state, "", 0)
+/// The cookie that removes the session cookie.
+pub fn clear_cookie(state: &AppState) -> Cookie<'static> {
+    cookies::expired(COOKIE_NAME, "/", state.settings.cookie_secure)
 }
 
 impl Session {
@@ -403,6 +393,9 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+    use axum::http::header::COOKIE;
+
     use super::*;
 
     #[test]

@@ -1,67 +1,61 @@
 //! Short-lived memory of answers that are costly to get and cheap to keep.
 //!
-//! [`Memo`] keeps values for a fixed time and forgets the expired ones once
-//! it grows past its bound. [`ReadCache`] adds invalidation for data the
-//! process itself changes: a read that began before an invalidation never
-//! stores what it read, so a write that has returned is never hidden by an
-//! older read that finished after it.
+//! [`Memo`] keeps values for a fixed time, at most about a bound of them
+//! (a `moka` cache: past the bound it keeps the entries used most, so a
+//! burst of one-off keys does not push out the ones in constant use).
+//! [`ReadCache`] adds invalidation for data the process itself changes: a
+//! read that began before an invalidation never stores what it read, so a
+//! write that has returned is never hidden by an older read that finished
+//! after it.
 //!
 //! Both live in one process; other replicas of a service learn of a change
 //! only when their entries expire, which is why the times are short.
 
-use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use moka::sync::Cache;
 
 /// Values kept for `ttl`, at most about `bound` of them.
 pub struct Memo<K, V> {
-    ttl: Duration,
-    bound: usize,
-    entries: Arc<Mutex<HashMap<K, (V, Instant)>>>,
+    entries: Cache<K, V>,
 }
 
 impl<K, V> Clone for Memo<K, V> {
     fn clone(&self) -> Self {
         Self {
-            ttl: self.ttl,
-            bound: self.bound,
             entries: self.entries.clone(),
         }
     }
 }
 
-impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+impl<K, V> Memo<K, V>
+where
+    K: Eq + Hash + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
     pub fn new(ttl: Duration, bound: usize) -> Self {
         Self {
-            ttl,
-            bound,
-            entries: Arc::default(),
+            entries: Cache::builder()
+                .time_to_live(ttl)
+                .max_capacity(u64::try_from(bound).unwrap_or(u64::MAX))
+                .build(),
         }
     }
 
     /// The value, if it was kept less than the TTL ago.
     pub fn get(&self, key: &K) -> Option<V> {
-        let entries = self.entries.lock().expect("memo");
-        let (value, at) = entries.get(key)?;
-        (at.elapsed() < self.ttl).then(|| value.clone())
+        self.entries.get(key)
     }
 
     pub fn insert(&self, key: K, value: V) {
-        let mut entries = self.entries.lock().expect("memo");
-        if entries.len() >= self.bound {
-            entries.retain(|_, (_, at)| at.elapsed() < self.ttl);
-            // Still full of fresh values: forget them rather than sweep on
-            // every insert.
-            if entries.len() >= self.bound {
-                entries.clear();
-            }
-        }
-        entries.insert(key, (value, Instant::now()));
+        self.entries.insert(key, value);
     }
 
     pub fn clear(&self) {
-        self.entries.lock().expect("memo").clear();
+        self.entries.invalidate_all();
     }
 }
 
@@ -71,9 +65,14 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 pub struct Ticket(u64);
 
 /// A [`Memo`] of reads that the process's own writes invalidate.
+///
+/// Every entry carries the generation it was read in, and only entries of
+/// the current generation are answered: `moka` forgets on `invalidate_all`
+/// by comparing clock readings, which cannot order an insert and an
+/// invalidation made within one tick, while a counter always can.
 pub struct ReadCache<K, V> {
-    memo: Memo<K, V>,
-    generation: Arc<Mutex<u64>>,
+    memo: Memo<K, (u64, V)>,
+    generation: Arc<AtomicU64>,
 }
 
 impl<K, V> Clone for ReadCache<K, V> {
@@ -85,7 +84,11 @@ impl<K, V> Clone for ReadCache<K, V> {
     }
 }
 
-impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
+impl<K, V> ReadCache<K, V>
+where
+    K: Eq + Hash + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
     pub fn new(ttl: Duration, bound: usize) -> Self {
         Self {
             memo: Memo::new(ttl, bound),
@@ -93,30 +96,34 @@ impl<K: Eq + Hash, V: Clone> ReadCache<K, V> {
         }
     }
 
+    fn current(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     pub fn get(&self, key: &K) -> Option<V> {
-        self.memo.get(key)
+        let (generation, value) = self.memo.get(key)?;
+        (generation == self.current()).then_some(value)
     }
 
     /// Take before reading what [`Self::put`] will store.
     pub fn ticket(&self) -> Ticket {
-        Ticket(*self.generation.lock().expect("generation"))
+        Ticket(self.current())
     }
 
     /// Stores a read unless something was invalidated since its ticket.
     pub fn put(&self, key: K, value: V, ticket: Ticket) {
-        // Held across the insert so that an invalidation cannot slip in
-        // between the check and the insert.
-        let generation = self.generation.lock().expect("generation");
-        if *generation == ticket.0 {
-            self.memo.insert(key, value);
+        // An invalidation between this check and the insert leaves an entry
+        // of an old generation, which `get` never answers; the check only
+        // spares the room such an entry would take.
+        if ticket.0 == self.current() {
+            self.memo.insert(key, (ticket.0, value));
         }
     }
 
     /// Forgets everything, and every read in flight: call after a write
     /// has committed.
     pub fn invalidate(&self) {
-        let mut generation = self.generation.lock().expect("generation");
-        *generation += 1;
+        self.generation.fetch_add(1, Ordering::SeqCst);
         self.memo.clear();
     }
 }
@@ -138,13 +145,16 @@ mod tests {
     }
 
     #[test]
-    fn a_full_memo_makes_room() {
+    fn a_full_memo_stays_within_its_bound() {
         let memo = Memo::new(Duration::from_secs(60), 3);
         for key in 0..10 {
             memo.insert(key, key);
-            assert_eq!(memo.get(&key), Some(key));
         }
-        assert!(memo.entries.lock().unwrap().len() <= 3);
+        memo.entries.run_pending_tasks();
+        let kept = memo.entries.entry_count();
+        assert!((1..=3).contains(&kept), "{kept} entries kept");
+        let answered = (0..10).filter(|key| memo.get(key) == Some(*key)).count();
+        assert_eq!(answered as u64, kept);
     }
 
     #[test]
@@ -158,6 +168,17 @@ mod tests {
         cache.put("week", "as it is", after_write);
         assert_eq!(cache.get(&"week"), Some("as it is"));
         cache.invalidate();
+        assert_eq!(cache.get(&"week"), None);
+    }
+
+    #[test]
+    fn an_entry_of_an_older_generation_is_never_answered() {
+        // The insert of a read that passed its check just before an
+        // invalidation, as if the two had raced.
+        let cache = ReadCache::new(Duration::from_secs(60), 10);
+        let ticket = cache.ticket();
+        cache.generation.fetch_add(1, Ordering::SeqCst);
+        cache.memo.insert("week", (ticket.0, "as it was"));
         assert_eq!(cache.get(&"week"), None);
     }
 }
