@@ -397,19 +397,8 @@ pub async fn vendor_client(
     scopes: &[&str],
     school: Option<&str>,
 ) -> VendorClient {
-    let created = identity
-        .create_client(with_token(
-            city,
-            identity::CreateClientRequest {
-                name: name.into(),
-                kind: identity::ClientKind::Vendor.into(),
-                allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            },
-        ))
-        .await
-        .expect("a vendor client")
-        .into_inner();
-    let id = created.client.expect("the client").id;
+    let (id, secret) =
+        register_client(identity, city, identity::ClientKind::Vendor, name, scopes).await;
     if let Some(school) = school {
         identity
             .grant_vendor_access(with_token(
@@ -422,19 +411,64 @@ pub async fn vendor_client(
             .await
             .expect("a grant");
     }
-    let token = identity
+    let token = client_token(identity, &id, &secret).await;
+    VendorClient { id, secret, token }
+}
+
+/// A token of a platform service client with `scopes`, registered by the
+/// city operator `city`: what a test holds to speak as, say, the gateway
+/// without the suite's own credentials, which never leave its process.
+pub async fn service_client_token(
+    identity: &mut IdentityServiceClient<Channel>,
+    city: &str,
+    name: &str,
+    scopes: &[&str],
+) -> String {
+    let (id, secret) =
+        register_client(identity, city, identity::ClientKind::Service, name, scopes).await;
+    client_token(identity, &id, &secret).await
+}
+
+/// The id and secret of a new client.
+async fn register_client(
+    identity: &mut IdentityServiceClient<Channel>,
+    city: &str,
+    kind: identity::ClientKind,
+    name: &str,
+    scopes: &[&str],
+) -> (String, String) {
+    let created = identity
+        .create_client(with_token(
+            city,
+            identity::CreateClientRequest {
+                name: name.into(),
+                kind: kind.into(),
+                allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            },
+        ))
+        .await
+        .expect("a client")
+        .into_inner();
+    (
+        created.client.expect("the client").id,
+        created.client_secret,
+    )
+}
+
+/// A token of all the client's scopes.
+async fn client_token(
+    identity: &mut IdentityServiceClient<Channel>,
+    id: &str,
+    secret: &str,
+) -> String {
+    identity
         .get_client_token(identity::GetClientTokenRequest {
-            client_id: id.clone(),
-            client_secret: created.client_secret.clone(),
+            client_id: id.into(),
+            client_secret: secret.into(),
             scopes: vec![],
         })
         .await
         .expect("a token")
         .into_inner()
-        .access_token;
-    VendorClient {
-        id,
-        secret: created.client_secret,
-        token,
-    }
+        .access_token
 }

@@ -1,9 +1,11 @@
 //! What every service promises around its API: health, reflection, deny by
-//! default, data that survives a restart, a schema per service on PostgreSQL.
+//! default, data that survives a restart, a store per service.
 
-use otmetka_integration_tests::{Sandbox, postgres_url};
+use otmetka_integration_tests::Sandbox;
+use otmetka_local::Storage;
 use otmetka_proto::gradebook::v1::ListStudentMarksRequest;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
+use sqlx::Connection;
 use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -168,36 +170,71 @@ async fn data_survives_a_restart() {
     sandbox.stop().await.unwrap();
 }
 
+/// No service can reach another's rows but through its API: on PostgreSQL
+/// each keeps a schema of its own, on SQLite a file of its own.
 #[tokio::test]
-async fn on_postgres_each_service_keeps_its_own_schema() {
-    // Meaningful only on PostgreSQL; the SQLite run has nothing to check.
-    if postgres_url().is_none() {
-        return;
-    }
+async fn each_service_keeps_its_tables_in_a_store_of_its_own() {
     let sandbox = Sandbox::start().await.expect("sandbox");
-    assert_eq!(sandbox.backend(), "postgres");
-    let otmetka_local::Storage::Postgres(url) = sandbox.suite_storage() else {
-        panic!("a postgres sandbox");
-    };
-    use sqlx::Connection;
-    let mut connection = sqlx::PgConnection::connect(url.expose()).await.unwrap();
-    let tables: Vec<(String, String)> = sqlx::query_as(
-        "SELECT table_schema::text, table_name::text FROM information_schema.tables
-         WHERE table_name IN ('marks', 'persons', 'sessions') ORDER BY table_name",
-    )
-    .fetch_all(&mut connection)
-    .await
-    .unwrap();
     assert_eq!(
-        tables,
+        stores_holding(&sandbox.suite_storage(), &["marks", "persons", "sessions"]).await,
         [
             ("gradebook".to_owned(), "marks".to_owned()),
             ("identity".to_owned(), "persons".to_owned()),
             ("gateway".to_owned(), "sessions".to_owned()),
         ]
     );
-    connection.close().await.unwrap();
     sandbox.stop().await.unwrap();
+}
+
+/// Every `(store, table)` in `storage` with one of the names `tables`, by
+/// table: a store is a schema on PostgreSQL, a file's stem on SQLite.
+async fn stores_holding(storage: &Storage, tables: &[&str]) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = match storage {
+        Storage::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url.expose()).await.unwrap();
+            let found = sqlx::query_as(
+                "SELECT table_schema::text, table_name::text FROM information_schema.tables
+                 WHERE table_name = ANY($1)",
+            )
+            .bind(tables)
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+            connection.close().await.unwrap();
+            found
+        }
+        Storage::Sqlite(folder) => {
+            let mut found = Vec::new();
+            for file in std::fs::read_dir(folder).unwrap() {
+                let path = file.unwrap().path();
+                if path.extension().is_none_or(|extension| extension != "db") {
+                    continue;
+                }
+                let store = path.file_stem().unwrap().to_string_lossy().into_owned();
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&path)
+                    .read_only(true);
+                let mut connection = sqlx::SqliteConnection::connect_with(&options)
+                    .await
+                    .unwrap();
+                let names: Vec<(String,)> =
+                    sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+                        .fetch_all(&mut connection)
+                        .await
+                        .unwrap();
+                connection.close().await.unwrap();
+                found.extend(
+                    names
+                        .into_iter()
+                        .filter(|(name,)| tables.contains(&name.as_str()))
+                        .map(|(name,)| (store.clone(), name)),
+                );
+            }
+            found
+        }
+    };
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found
 }
 
 #[tokio::test]
