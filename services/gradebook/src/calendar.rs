@@ -31,7 +31,7 @@ const GRADE_LEVEL_KEPT_FOR: Duration = Duration::from_secs(24 * 3600);
 /// About how many classes' grade levels are kept.
 const KEPT: usize = 100_000;
 /// How long a lookup of something the copy lacks waits for the feed.
-const CATCH_UP_WITHIN: Duration = Duration::from_secs(3);
+const CATCH_UP_WITHIN: Duration = Duration::from_secs(10);
 
 /// A reporting period as the journal uses it.
 #[derive(Debug, Clone, PartialEq)]

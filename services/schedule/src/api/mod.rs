@@ -99,7 +99,7 @@ impl ScheduleApi {
 }
 
 /// How long a write that drops lessons waits for gradebook's feed.
-const FLAGS_CATCH_UP_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+const FLAGS_CATCH_UP_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The outbox row of a change to one resource, made by the caller. The
 /// payload is the contract's `Change` with what the shared outbox has no
