@@ -1,20 +1,13 @@
 //! The tonic service: each method hands its call to the handler of its
-//! resource; the push stream alone keeps a shape of its own.
+//! resource.
 
-use std::time::Instant;
-
-use otmetka_platform::Error;
-use otmetka_platform::grpc::{CallContext, Deadline, Reply, handle};
+use otmetka_platform::grpc::{Reply, handle};
 use otmetka_proto::import::v1 as pb;
 use otmetka_proto::import::v1::import_service_server::ImportService;
-use tokio_stream::wrappers::ReceiverStream;
-use tonic::{Request, Response, Status, Streaming};
-use tracing::Instrument;
+use tonic::codegen::BoxStream;
+use tonic::{Request, Streaming};
 
 use super::ImportApi;
-
-/// Messages answered ahead of the vendor reading them.
-const RECEIPTS_AHEAD: usize = 2;
 
 #[tonic::async_trait]
 impl ImportService for ImportApi {
@@ -87,46 +80,8 @@ impl ImportService for ImportApi {
     async fn push_records(
         &self,
         request: Request<Streaming<pb::PushRecordsRequest>>,
-    ) -> Reply<tonic::codegen::BoxStream<pb::PushRecordsResponse>> {
-        let ctx = CallContext::of(&request).map_err(Status::from)?;
-        if !ctx.principal.is_client() {
-            return Err(Error::PermissionDenied("only vendor clients push records".into()).into());
-        }
-        let permit = self.limiter.open_stream(ctx.principal.id)?;
-        let mut incoming = request.into_inner();
-        let (sender, receiver) = tokio::sync::mpsc::channel(RECEIPTS_AHEAD);
-        let api = self.clone();
-        // Messages are answered in order, one at a time: a vendor resending
-        // from its last receipt then knows exactly what was applied.
-        tokio::spawn(
-            async move {
-                let _permit = permit;
-                for carried in 0.. {
-                    let message = match incoming.message().await {
-                        Ok(Some(message)) => message,
-                        Ok(None) => break,
-                        Err(status) => {
-                            let _ = sender.send(Err(status)).await;
-                            break;
-                        }
-                    };
-                    let ctx = CallContext {
-                        deadline: Some(Deadline(Instant::now() + api.message_timeout)),
-                        ..ctx.clone()
-                    };
-                    let answer = api
-                        .push_batch(&ctx, carried, message)
-                        .await
-                        .map_err(Status::from);
-                    let failed = answer.is_err();
-                    if sender.send(answer).await.is_err() || failed {
-                        break;
-                    }
-                }
-            }
-            .instrument(tracing::Span::current()),
-        );
-        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    ) -> Reply<BoxStream<pb::PushRecordsResponse>> {
+        handle(request, |c, m| self.open_push(c, m)).await
     }
     async fn get_receipts(
         &self,
