@@ -1,0 +1,45 @@
+//! Pushing marks and attendance: each message of the stream is taken from
+//! the vendor's rate and quota (`stream`), checked operation by operation
+//! (`draft`, `payload`), the vendor's own ids resolved through its
+//! mappings, and the operations of each school sent to gradebook in one
+//! call on the vendor's own token (`batch`). Gradebook applies them under
+//! its own rules and keeps each record key's state with the mark or
+//! attendance record, so the receipts are exactly what is stored, and a
+//! replay answers the same (`receipts`).
+
+mod batch;
+mod draft;
+mod payload;
+mod receipts;
+mod stream;
+
+use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
+use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::import::v1 as pb;
+
+/// Operations in one message of the stream.
+pub const MAX_OPERATIONS: usize = 500;
+/// Keys in one receipts lookup.
+pub const MAX_RECEIPT_KEYS: usize = 1000;
+const NOT_GRANTED: &str = "NOT_GRANTED";
+const INVALID_FIELD: &str = "INVALID_FIELD";
+
+fn record_error(code: &str, field: &str, message: impl Into<String>) -> pb::RecordError {
+    pb::RecordError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> pb::RecordError {
+    record_error(INVALID_FIELD, field, message)
+}
+
+/// The scope a vendor's token needs to push records of a type.
+fn write_scope(record_type: gradebook::VendorRecordType) -> &'static str {
+    match record_type {
+        gradebook::VendorRecordType::Attendance => SCOPE_ATTENDANCE_WRITE,
+        _ => SCOPE_MARKS_WRITE,
+    }
+}
