@@ -10,9 +10,6 @@ mod results;
 mod service;
 mod setup;
 mod vendor;
-mod vendor_attendance;
-mod vendor_keys;
-mod vendor_ledger;
 mod week;
 
 use chrono::{Days, NaiveDate};
