@@ -4,6 +4,7 @@
 
 mod attendance;
 mod feed;
+mod mark_checks;
 mod marks;
 mod reopen;
 mod results;

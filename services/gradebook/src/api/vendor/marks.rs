@@ -14,7 +14,8 @@ use super::record::{
 };
 use super::refusal::{Failure, invalid, overridden, raced_meanwhile, refused, refused_race};
 use crate::api::GradebookApi;
-use crate::api::marks::{check_comment, check_weight, mark_change, read_value};
+use crate::api::mark_checks::{check_comment, check_weight, read_value};
+use crate::api::marks::mark_change;
 use crate::model::{Mark, MarkStatus, VendorRecord};
 use crate::store::{VendorChange, VendorWrite};
 
