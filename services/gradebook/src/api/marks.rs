@@ -12,10 +12,11 @@ use otmetka_proto::identity::v1 as identity;
 use prost::Message;
 use uuid::Uuid;
 
-use super::{GradebookApi, MAX_COMMENT_CHARS, reason};
+use super::mark_checks::{check_comment, check_weight, read_value};
+use super::{GradebookApi, reason};
 use crate::convert;
-use crate::model::{Mark, MarkStatus};
-use crate::scale::{Scale, ScaleKind};
+use crate::model::Mark;
+use crate::scale::ScaleKind;
 use crate::store::{self, MarkFilter};
 use otmetka_platform::grpc::access::StudentPlace;
 
@@ -27,51 +28,6 @@ pub const MARK: &str = "mark";
 pub fn mark_change(mark: &Mark, kind: ChangeKind) -> Change {
     let payload = convert::mark(mark.clone()).encode_to_vec();
     Change::new(mark.school_id, MARK, mark.id, kind, Some(payload))
-}
-
-/// A value (or a status instead of one) checked against the subject's scale.
-pub(super) struct Reading {
-    pub(super) value: String,
-    pub(super) status: MarkStatus,
-}
-
-pub(super) fn read_value(
-    scale: &Scale,
-    status: Option<MarkStatus>,
-    value: &str,
-    violations: &mut Violations,
-) -> Option<Reading> {
-    match status? {
-        MarkStatus::Graded => violations
-            .check("value", scale.grade(value))
-            .map(|graded| Reading {
-                value: graded.value,
-                status: MarkStatus::Graded,
-            }),
-        status if value.trim().is_empty() => Some(Reading {
-            value: String::new(),
-            status,
-        }),
-        _ => {
-            violations.add("value", "must be empty when the status is not graded");
-            None
-        }
-    }
-}
-
-pub(super) fn check_weight(weight: i32, violations: &mut Violations) {
-    if !(1..=10).contains(&weight) {
-        violations.add("weight", "must be 1–10");
-    }
-}
-
-pub(super) fn check_comment(comment: &str, violations: &mut Violations) {
-    if comment.chars().count() > MAX_COMMENT_CHARS {
-        violations.add(
-            "comment",
-            format!("must be at most {MAX_COMMENT_CHARS} characters"),
-        );
-    }
 }
 
 impl GradebookApi {
@@ -211,60 +167,6 @@ impl GradebookApi {
         })
     }
 
-    /// The mark's weight: as given, else its work type's, else 1.
-    async fn weight_of(
-        &self,
-        school_id: Uuid,
-        work_type_id: Option<Uuid>,
-        requested: i32,
-        violations: &mut Violations,
-    ) -> Result<i32> {
-        let Some(work_type_id) = work_type_id else {
-            return Ok(if requested == 0 { 1 } else { requested });
-        };
-        match store::get_work_type(&self.db, work_type_id).await? {
-            Some(work_type) if work_type.school_id == school_id => Ok(if requested == 0 {
-                work_type.weight
-            } else {
-                requested
-            }),
-            _ => {
-                violations.add("work_type_id", "is not a work type of this school");
-                Ok(1)
-            }
-        }
-    }
-
-    /// A mark's lesson must be the student's, in the subject, on the day.
-    pub(super) async fn check_lesson(
-        &self,
-        place: &StudentPlace,
-        lesson_id: Uuid,
-        subject_id: Uuid,
-        lesson_date: chrono::NaiveDate,
-        violations: &mut Violations,
-    ) -> Result<()> {
-        let lesson = match self.lesson_of(place, lesson_id).await {
-            Ok(lesson) => lesson,
-            Err(Error::NotFound(_) | Error::InvalidArgument(_)) => {
-                violations.add("lesson_id", "is not a lesson this student attends");
-                return Ok(());
-            }
-            Err(other) => return Err(other),
-        };
-        if lesson.subject_id != subject_id.to_string() {
-            violations.add("lesson_id", "is a lesson of another subject");
-        }
-        if lesson.date != lesson_date.to_string() {
-            violations.add(
-                "lesson_date",
-                format!("must be the lesson's date, {}", lesson.date),
-            );
-        }
-        Ok(())
-    }
-
-    /// A mark the caller may read (deleted ones included).
     async fn readable_mark(&self, ctx: &CallContext, id: &str) -> Result<Mark> {
         let id = parse_id("id", id)?;
         let mark = store::get_mark(&self.db, id)

@@ -4,14 +4,13 @@
 
 mod attendance;
 mod feed;
+mod mark_checks;
 mod marks;
 mod reopen;
 mod results;
+mod service;
 mod setup;
 mod vendor;
-mod vendor_attendance;
-mod vendor_keys;
-mod vendor_ledger;
 mod week;
 
 use chrono::{Days, NaiveDate};
@@ -20,13 +19,10 @@ use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
 use otmetka_platform::{Error, Result};
-use otmetka_proto::gradebook::v1 as pb;
-use otmetka_proto::gradebook::v1::gradebook_service_server::GradebookService;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::schedule::v1 as schedule;
 use tonic::transport::Channel;
-use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::calendar::{Calendar, Period};
@@ -260,207 +256,4 @@ fn reason(field: &str, text: &str) -> Result<String> {
         ));
     }
     Ok(text.to_owned())
-}
-
-type Reply<T> = std::result::Result<Response<T>, Status>;
-
-/// Runs a handler with the caller's context.
-macro_rules! handle {
-    ($self:ident, $request:ident, $method:ident) => {{
-        let ctx = CallContext::of(&$request)?;
-        Ok(Response::new(
-            $self.$method(ctx, $request.into_inner()).await?,
-        ))
-    }};
-}
-
-/// Runs a handler that may change what a student's week shows; once it has
-/// ended, no week read before it is served again.
-macro_rules! handle_week_write {
-    ($self:ident, $request:ident, $method:ident) => {{
-        let answer: Reply<_> = async { handle!($self, $request, $method) }.await;
-        $self.weeks.invalidate();
-        answer
-    }};
-}
-
-#[tonic::async_trait]
-impl GradebookService for GradebookApi {
-    async fn create_mark(
-        &self,
-        request: Request<pb::CreateMarkRequest>,
-    ) -> Reply<pb::CreateMarkResponse> {
-        handle_week_write!(self, request, create_mark)
-    }
-    async fn get_mark(&self, request: Request<pb::GetMarkRequest>) -> Reply<pb::GetMarkResponse> {
-        handle!(self, request, get_mark)
-    }
-    async fn list_student_marks(
-        &self,
-        request: Request<pb::ListStudentMarksRequest>,
-    ) -> Reply<pb::ListStudentMarksResponse> {
-        handle!(self, request, list_student_marks)
-    }
-    async fn update_mark(
-        &self,
-        request: Request<pb::UpdateMarkRequest>,
-    ) -> Reply<pb::UpdateMarkResponse> {
-        handle_week_write!(self, request, update_mark)
-    }
-    async fn delete_mark(
-        &self,
-        request: Request<pb::DeleteMarkRequest>,
-    ) -> Reply<pb::DeleteMarkResponse> {
-        handle_week_write!(self, request, delete_mark)
-    }
-    async fn list_mark_revisions(
-        &self,
-        request: Request<pb::ListMarkRevisionsRequest>,
-    ) -> Reply<pb::ListMarkRevisionsResponse> {
-        handle!(self, request, list_mark_revisions)
-    }
-    async fn mark_seen(
-        &self,
-        request: Request<pb::MarkSeenRequest>,
-    ) -> Reply<pb::MarkSeenResponse> {
-        handle_week_write!(self, request, mark_seen)
-    }
-    async fn create_grading_scale(
-        &self,
-        request: Request<pb::CreateGradingScaleRequest>,
-    ) -> Reply<pb::CreateGradingScaleResponse> {
-        handle!(self, request, create_grading_scale)
-    }
-    async fn list_grading_scales(
-        &self,
-        request: Request<pb::ListGradingScalesRequest>,
-    ) -> Reply<pb::ListGradingScalesResponse> {
-        handle!(self, request, list_grading_scales)
-    }
-    async fn create_work_type(
-        &self,
-        request: Request<pb::CreateWorkTypeRequest>,
-    ) -> Reply<pb::CreateWorkTypeResponse> {
-        handle_week_write!(self, request, create_work_type)
-    }
-    async fn list_work_types(
-        &self,
-        request: Request<pb::ListWorkTypesRequest>,
-    ) -> Reply<pb::ListWorkTypesResponse> {
-        handle!(self, request, list_work_types)
-    }
-    async fn get_journal_settings(
-        &self,
-        request: Request<pb::GetJournalSettingsRequest>,
-    ) -> Reply<pb::GetJournalSettingsResponse> {
-        handle!(self, request, get_journal_settings)
-    }
-    async fn update_journal_settings(
-        &self,
-        request: Request<pb::UpdateJournalSettingsRequest>,
-    ) -> Reply<pb::UpdateJournalSettingsResponse> {
-        handle!(self, request, update_journal_settings)
-    }
-    async fn set_attendance(
-        &self,
-        request: Request<pb::SetAttendanceRequest>,
-    ) -> Reply<pb::SetAttendanceResponse> {
-        handle_week_write!(self, request, set_attendance)
-    }
-    async fn list_student_attendance(
-        &self,
-        request: Request<pb::ListStudentAttendanceRequest>,
-    ) -> Reply<pb::ListStudentAttendanceResponse> {
-        handle!(self, request, list_student_attendance)
-    }
-    async fn get_student_week_record(
-        &self,
-        request: Request<pb::GetStudentWeekRecordRequest>,
-    ) -> Reply<pb::GetStudentWeekRecordResponse> {
-        handle!(self, request, get_student_week_record)
-    }
-    async fn get_journal(
-        &self,
-        request: Request<pb::GetJournalRequest>,
-    ) -> Reply<pb::GetJournalResponse> {
-        handle!(self, request, get_journal)
-    }
-    async fn get_student_averages(
-        &self,
-        request: Request<pb::GetStudentAveragesRequest>,
-    ) -> Reply<pb::GetStudentAveragesResponse> {
-        handle!(self, request, get_student_averages)
-    }
-    async fn compute_what_if(
-        &self,
-        request: Request<pb::ComputeWhatIfRequest>,
-    ) -> Reply<pb::ComputeWhatIfResponse> {
-        handle!(self, request, compute_what_if)
-    }
-    async fn create_calculation_policy(
-        &self,
-        request: Request<pb::CreateCalculationPolicyRequest>,
-    ) -> Reply<pb::CreateCalculationPolicyResponse> {
-        handle!(self, request, create_calculation_policy)
-    }
-    async fn get_calculation_policy(
-        &self,
-        request: Request<pb::GetCalculationPolicyRequest>,
-    ) -> Reply<pb::GetCalculationPolicyResponse> {
-        handle!(self, request, get_calculation_policy)
-    }
-    async fn set_final_mark(
-        &self,
-        request: Request<pb::SetFinalMarkRequest>,
-    ) -> Reply<pb::SetFinalMarkResponse> {
-        handle!(self, request, set_final_mark)
-    }
-    async fn list_final_marks(
-        &self,
-        request: Request<pb::ListFinalMarksRequest>,
-    ) -> Reply<pb::ListFinalMarksResponse> {
-        handle!(self, request, list_final_marks)
-    }
-    async fn request_reopen(
-        &self,
-        request: Request<pb::RequestReopenRequest>,
-    ) -> Reply<pb::RequestReopenResponse> {
-        handle!(self, request, request_reopen)
-    }
-    async fn decide_reopen(
-        &self,
-        request: Request<pb::DecideReopenRequest>,
-    ) -> Reply<pb::DecideReopenResponse> {
-        handle!(self, request, decide_reopen)
-    }
-    async fn list_reopen_requests(
-        &self,
-        request: Request<pb::ListReopenRequestsRequest>,
-    ) -> Reply<pb::ListReopenRequestsResponse> {
-        handle!(self, request, list_reopen_requests)
-    }
-    async fn list_changes(
-        &self,
-        request: Request<pb::ListChangesRequest>,
-    ) -> Reply<pb::ListChangesResponse> {
-        handle!(self, request, list_changes)
-    }
-    async fn apply_vendor_records(
-        &self,
-        request: Request<pb::ApplyVendorRecordsRequest>,
-    ) -> Reply<pb::ApplyVendorRecordsResponse> {
-        handle_week_write!(self, request, apply_vendor_records)
-    }
-    async fn list_vendor_records(
-        &self,
-        request: Request<pb::ListVendorRecordsRequest>,
-    ) -> Reply<pb::ListVendorRecordsResponse> {
-        handle!(self, request, list_vendor_records)
-    }
-    async fn list_vendor_record_keys(
-        &self,
-        request: Request<pb::ListVendorRecordKeysRequest>,
-    ) -> Reply<pb::ListVendorRecordKeysResponse> {
-        handle!(self, request, list_vendor_record_keys)
-    }
 }

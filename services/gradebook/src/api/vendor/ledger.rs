@@ -15,7 +15,8 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use uuid::Uuid;
 
-use super::vendor::{Failure, RecordKind, refused_race};
+use super::record::RecordKind;
+use super::refusal::{Failure, refused_race};
 use crate::model::{Attendance, Mark, VendorRecord};
 use crate::scale::Scale;
 use crate::store::{self, VendorChange, VendorWrite};

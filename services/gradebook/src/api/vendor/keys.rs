@@ -1,7 +1,8 @@
-//! Listing a vendor's stored record keys page by page: what a vendor
-//! compares with its own state to find the records it no longer holds (the
-//! OneRoster bulk mode withdraws them). Only the calling vendor's own keys,
-//! and only while the school grants it the kind's write scope.
+//! What a vendor stored: the state of the keys it names, and its keys page
+//! by page, which a vendor compares with its own state to find the records
+//! it no longer holds (the OneRoster bulk mode withdraws them). Only the
+//! calling vendor's own keys, and only while the school grants it the
+//! kind's write scope.
 
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
@@ -10,12 +11,59 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 
-use super::GradebookApi;
-use super::vendor::RecordKind;
+use super::MAX_LISTED_RECORDS;
+use super::record::RecordKind;
+use crate::api::GradebookApi;
 use crate::store;
 
 impl GradebookApi {
-    pub(super) async fn list_vendor_record_keys(
+    pub(in crate::api) async fn list_vendor_records(
+        &self,
+        ctx: CallContext,
+        request: pb::ListVendorRecordsRequest,
+    ) -> Result<pb::ListVendorRecordsResponse> {
+        if !ctx.principal.is_client() {
+            return Err(Error::PermissionDenied(
+                "only vendor clients have records".into(),
+            ));
+        }
+        let school_id = parse_id("school_id", &request.school_id)?;
+        if !(1..=MAX_LISTED_RECORDS).contains(&request.vendor_record_ids.len()) {
+            return Err(Error::invalid(
+                "vendor_record_ids",
+                format!("must hold 1–{MAX_LISTED_RECORDS} ids"),
+            ));
+        }
+        let kind = RecordKind::of(request.record_type).unwrap_or(RecordKind::Mark);
+        if self.vendor_school(&ctx, school_id, kind).await.is_err() {
+            return Err(Error::not_found("school"));
+        }
+        let records = store::vendor_records(
+            &self.db,
+            ctx.principal.id,
+            school_id,
+            kind.as_str(),
+            &request.vendor_record_ids,
+        )
+        .await?;
+        Ok(pb::ListVendorRecordsResponse {
+            records: records
+                .into_iter()
+                .map(|record| pb::VendorRecordState {
+                    vendor_record_id: record.vendor_record_id,
+                    revision: record.revision,
+                    platform_id: record
+                        .platform_id
+                        .map(|id| id.to_string())
+                        .unwrap_or_default(),
+                    deleted: record.deleted,
+                    update_time: Some(to_timestamp(record.updated_at)),
+                })
+                .collect(),
+        })
+    }
+
+    pub(in crate::api) async fn list_vendor_record_keys(
         &self,
         ctx: CallContext,
         request: pb::ListVendorRecordKeysRequest,

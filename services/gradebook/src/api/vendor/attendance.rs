@@ -14,13 +14,12 @@ use otmetka_proto::gradebook::v1 as pb;
 use prost::Message;
 use uuid::Uuid;
 
-use super::attendance::{ATTENDANCE, MAX_LATE_MINUTES};
-use super::vendor::{
-    Batch, Failure, RecordKind, Refusal, content_hash, invalid, overridden, put_key, refused,
-    result_of,
-};
-use super::vendor_ledger::Ledger;
-use super::{GradebookApi, MAX_REASON_CHARS};
+use super::ledger::Ledger;
+use super::marks::put_key;
+use super::record::{Batch, RecordKind, content_hash, judge, result_of};
+use super::refusal::{Failure, Refusal, invalid, overridden, refused};
+use crate::api::attendance::{ATTENDANCE, MAX_LATE_MINUTES};
+use crate::api::{GradebookApi, MAX_REASON_CHARS};
 use crate::convert;
 use crate::model::{Attendance, AttendanceKind, VendorRecord};
 use crate::store::{VendorChange, VendorWrite};
@@ -133,7 +132,7 @@ impl GradebookApi {
             }
         };
         let hash = content_hash(record);
-        if let Some(result) = Self::judge(batch, record, stored.as_ref(), &hash)? {
+        if let Some(result) = judge(batch, record, stored.as_ref(), &hash)? {
             return Ok(result);
         }
         if let (Some(held), Some(wanted)) = (&held, &wanted)
