@@ -1,7 +1,8 @@
 //! The transactional outbox behind every service's change feed.
 //!
 //! A service writes a change row in the same transaction as the change
-//! itself ([`record_change!`]), so the feed never misses or invents one.
+//! itself ([`record`], [`record_all`]), so the feed never misses or
+//! invents one.
 //! Readers page through it with an opaque cursor ([`list`]).
 //!
 //! Handing out rows in sequence order alone would lose changes on
@@ -21,8 +22,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::Result;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::Error;
+use crate::with_tx;
 
 /// What happened to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,24 +81,34 @@ impl Change {
     }
 }
 
-/// Records `$change` (a [`Change`]) in the open write transaction `$tx`.
-#[macro_export]
-macro_rules! record_change {
-    ($tx:expr, $change:expr) => {{
-        let change: &$crate::outbox::Change = $change;
-        sqlx::query(
-            "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(change.school_id)
-        .bind(&change.resource_type)
-        .bind(change.resource_id)
-        .bind(&change.kind)
-        .bind(&change.payload)
-        .bind(change.created_at)
-        .execute(&mut *$tx)
-        .await?;
-    }};
+/// Rows per statement when many changes are recorded at once: well under
+/// both backends' limits on bound parameters (six per row).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Records `change` in the open write transaction.
+pub async fn record(tx: &mut Tx, change: &Change) -> Result<()> {
+    record_all(tx, std::slice::from_ref(change)).await
+}
+
+/// Records `changes` in the open write transaction, many per statement.
+pub async fn record_all(tx: &mut Tx, changes: &[Change]) -> Result<()> {
+    for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+        with_tx!(&mut *tx, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload, created_at) ",
+            );
+            insert.push_values(chunk, |mut row, change| {
+                row.push_bind(change.school_id)
+                    .push_bind(&change.resource_type)
+                    .push_bind(change.resource_id)
+                    .push_bind(&change.kind)
+                    .push_bind(&change.payload)
+                    .push_bind(change.created_at);
+            });
+            insert.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
 }
 
 /// A change read from the feed, with the cursor just past it.

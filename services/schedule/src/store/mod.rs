@@ -76,32 +76,7 @@ pub async fn begin_in_school(db: &Db, school_id: Uuid) -> Result<Tx> {
     Ok(tx)
 }
 
-/// Records `change` in the open write transaction.
-pub async fn record_change(tx: &mut Tx, change: &Change) -> Result<()> {
-    record_changes(tx, std::slice::from_ref(change)).await
-}
-
-/// Records `changes` in the open write transaction, many per statement.
-pub async fn record_changes(tx: &mut Tx, changes: &[Change]) -> Result<()> {
-    for chunk in changes.chunks(BATCH) {
-        with_tx!(&mut *tx, conn => {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO changes (school_id, resource_type, resource_id, kind, payload,
-                                      created_at) ",
-            );
-            insert.push_values(chunk, |mut row, change| {
-                row.push_bind(change.school_id)
-                    .push_bind(&change.resource_type)
-                    .push_bind(change.resource_id)
-                    .push_bind(&change.kind)
-                    .push_bind(&change.payload)
-                    .push_bind(change.created_at);
-            });
-            insert.build().execute(&mut *conn).await?;
-        });
-    }
-    Ok(())
-}
+pub use otmetka_platform::outbox::{record as record_change, record_all as record_changes};
 
 /// Claims `key` (if any) for the new `id`; when the key was used before,
 /// says what that request created instead, and the caller writes nothing.
