@@ -137,6 +137,38 @@ fn bad_cursor() -> Error {
     Error::invalid("cursor", "is not a cursor this feed handed out")
 }
 
+/// Whether changes after `cursor` have committed but wait for an older
+/// transaction to end before the feed may hand them out (PostgreSQL only:
+/// SQLite commits one writer at a time, in sequence order).
+pub async fn held_back(db: &Db, cursor: &str) -> Result<bool> {
+    let Db::Postgres(pool) = db else {
+        return Ok(false);
+    };
+    let (txid, seq) = postgres_position(cursor)?;
+    let held: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM changes
+                        WHERE (txid, seq) > ($1::text::xid8, $2)
+                          AND txid >= pg_snapshot_xmin(pg_current_snapshot()))",
+    )
+    .bind(txid.to_string())
+    .bind(seq)
+    .fetch_one(pool)
+    .await?;
+    Ok(held)
+}
+
+/// A PostgreSQL cursor's (transaction id, sequence); "" is the beginning.
+fn postgres_position(cursor: &str) -> Result<(u64, i64)> {
+    if cursor.is_empty() {
+        return Ok((0, 0));
+    }
+    let (txid, seq) = cursor.split_once('.').ok_or_else(bad_cursor)?;
+    Ok((
+        txid.parse().map_err(|_| bad_cursor())?,
+        seq.parse().map_err(|_| bad_cursor())?,
+    ))
+}
+
 /// Up to `limit` changes after `cursor` ("" for the beginning), optionally
 /// of one school, and the cursor to continue from (the request's own when
 /// nothing is new).
@@ -148,15 +180,7 @@ pub async fn list(
 ) -> Result<(Vec<FeedEntry>, String)> {
     let entries: Vec<FeedEntry> = match db {
         Db::Postgres(pool) => {
-            let (txid, seq) = if cursor.is_empty() {
-                (0u64, 0i64)
-            } else {
-                let (txid, seq) = cursor.split_once('.').ok_or_else(bad_cursor)?;
-                (
-                    txid.parse().map_err(|_| bad_cursor())?,
-                    seq.parse().map_err(|_| bad_cursor())?,
-                )
-            };
+            let (txid, seq) = postgres_position(cursor)?;
             let rows: Vec<PostgresRow> = sqlx::query_as(
                 "SELECT seq, txid::text AS txid, school_id, resource_type, resource_id, kind, payload, created_at
                  FROM changes

@@ -161,8 +161,14 @@ pub struct Consumer<S, A> {
 
 enum Step {
     CaughtUp,
+    /// Nothing to hand out yet, though changes have committed: they wait
+    /// for an older transaction of the producer's to end.
+    HeldBack,
     Applied,
 }
+
+/// How soon a consumer asks again for changes that were held back.
+const HELD_BACK_RETRY: Duration = Duration::from_millis(20);
 
 impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
     pub fn new(options: ConsumerOptions, db: Db, source: S, apply: A) -> Self {
@@ -210,6 +216,10 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
                     delays = backoff.build();
                     continue;
                 }
+                Ok(Step::HeldBack) => {
+                    delays = backoff.build();
+                    HELD_BACK_RETRY
+                }
                 Ok(Step::CaughtUp) => {
                     delays = backoff.build();
                     self.shared.progress.send_modify(|p| {
@@ -242,9 +252,14 @@ impl<S: ChangeSource, A: ApplyChange> Consumer<S, A> {
 
     async fn step(&self) -> Result<Step> {
         let cursor = parked::cursor(&self.db, self.options.name).await?;
-        let changes = self.source.read(&cursor, self.options.page_size).await?;
+        let page = self.source.read(&cursor, self.options.page_size).await?;
+        let changes = page.changes;
         let Some(last) = changes.last() else {
-            return Ok(Step::CaughtUp);
+            return Ok(if page.caught_up {
+                Step::CaughtUp
+            } else {
+                Step::HeldBack
+            });
         };
         let lag = last
             .commit_time

@@ -17,6 +17,8 @@ use crate::{with_db, with_tx};
 struct MemoryFeed {
     changes: Mutex<Vec<ChangeEnvelope>>,
     down: AtomicBool,
+    /// Committed changes wait for an older transaction to end.
+    holding: AtomicBool,
     reads: AtomicUsize,
 }
 
@@ -34,10 +36,13 @@ impl MemoryFeed {
 }
 
 impl ChangeSource for std::sync::Arc<MemoryFeed> {
-    async fn read(&self, cursor: &str, limit: u32) -> Result<Vec<ChangeEnvelope>> {
+    async fn read(&self, cursor: &str, limit: u32) -> Result<FeedPage> {
         self.reads.fetch_add(1, Ordering::SeqCst);
         if self.down.load(Ordering::SeqCst) {
             return Err(Error::Unavailable("the producer is down".into()));
+        }
+        if self.holding.load(Ordering::SeqCst) {
+            return Ok(FeedPage::default());
         }
         let after: usize = if cursor.is_empty() {
             0
@@ -45,12 +50,16 @@ impl ChangeSource for std::sync::Arc<MemoryFeed> {
             cursor.parse().unwrap()
         };
         let changes = self.changes.lock().unwrap();
-        Ok(changes
+        let page: Vec<_> = changes
             .iter()
             .skip(after)
             .take(limit as usize)
             .cloned()
-            .collect())
+            .collect();
+        Ok(FeedPage {
+            caught_up: after + page.len() == changes.len(),
+            changes: page,
+        })
     }
 }
 
@@ -263,4 +272,25 @@ async fn two_replicas_of_a_consumer_apply_each_change_once() {
         replica.await.unwrap();
     }
     assert_eq!(effects(&db).await, entities);
+}
+
+#[tokio::test]
+async fn changes_held_back_by_an_older_transaction_are_waited_for() {
+    let folder = tempfile::tempdir().unwrap();
+    let db = database(&folder).await;
+    let feed = std::sync::Arc::new(MemoryFeed::default());
+    feed.push("a");
+    feed.holding.store(true, Ordering::SeqCst);
+    let consumer = Consumer::new(options(), db.clone(), feed.clone(), Recorder::default());
+    let handle = consumer.handle();
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(consumer.run(shutdown.clone()));
+    assert!(!handle.catch_up(Duration::from_millis(300)).await);
+    assert!(effects(&db).await.is_empty());
+
+    feed.holding.store(false, Ordering::SeqCst);
+    assert!(handle.catch_up(Duration::from_secs(30)).await);
+    assert_eq!(effects(&db).await, ["a"]);
+    shutdown.cancel();
+    running.await.unwrap();
 }

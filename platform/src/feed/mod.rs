@@ -25,7 +25,7 @@ pub mod source;
 pub use consumer::{ApplyChange, Consumer, ConsumerHandle, ConsumerOptions, Refusal};
 pub use otmetka_proto::common::v1::{ChangeEnvelope, ChangeType, EntityType};
 pub use producer::ChangeFeed;
-pub use source::{ChangeSource, RemoteFeed};
+pub use source::{ChangeSource, FeedPage, RemoteFeed};
 
 /// The outbox's name of an entity type (`mark`, `reporting_period` …):
 /// what `resource_type` holds.

@@ -43,6 +43,8 @@ impl ChangeFeed {
             size => size.min(MAX_PAGE),
         };
         let (entries, next_cursor) = outbox::list(&self.db, &request.cursor, None, limit).await?;
+        let caught_up =
+            (entries.len() as i64) < limit && !outbox::held_back(&self.db, &next_cursor).await?;
         let changes = entries
             .into_iter()
             .map(envelope)
@@ -50,6 +52,7 @@ impl ChangeFeed {
         Ok(pb::ReadChangesResponse {
             changes,
             next_cursor,
+            caught_up,
         })
     }
 }

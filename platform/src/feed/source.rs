@@ -14,14 +14,20 @@ use crate::error::Result;
 use crate::grpc::context::outgoing;
 use crate::grpc::service_token::ServiceToken;
 
+/// A page of a feed.
+#[derive(Debug, Clone, Default)]
+pub struct FeedPage {
+    /// Oldest first.
+    pub changes: Vec<pb::ChangeEnvelope>,
+    /// Every change committed before the read was handed out, here or
+    /// before (see `ReadChangesResponse.caught_up`).
+    pub caught_up: bool,
+}
+
 /// A feed to read pages of changes from.
 pub trait ChangeSource: Send + Sync + 'static {
-    /// Up to `limit` changes after `cursor`, oldest first.
-    fn read(
-        &self,
-        cursor: &str,
-        limit: u32,
-    ) -> impl Future<Output = Result<Vec<pb::ChangeEnvelope>>> + Send;
+    /// Up to `limit` changes after `cursor`.
+    fn read(&self, cursor: &str, limit: u32) -> impl Future<Output = Result<FeedPage>> + Send;
 }
 
 /// Another service's `ChangeFeedService`.
@@ -52,7 +58,7 @@ impl RemoteFeed {
 }
 
 impl ChangeSource for RemoteFeed {
-    async fn read(&self, cursor: &str, limit: u32) -> Result<Vec<pb::ChangeEnvelope>> {
+    async fn read(&self, cursor: &str, limit: u32) -> Result<FeedPage> {
         let token = self.token.get(&self.identity, self.timeout).await?;
         let deadline = crate::grpc::Deadline(std::time::Instant::now() + self.timeout);
         let request = outgoing(
@@ -63,7 +69,10 @@ impl ChangeSource for RemoteFeed {
             &token,
             Some(deadline),
         )?;
-        let response = self.feed.clone().read_changes(request).await?;
-        Ok(response.into_inner().changes)
+        let response = self.feed.clone().read_changes(request).await?.into_inner();
+        Ok(FeedPage {
+            changes: response.changes,
+            caught_up: response.caught_up,
+        })
     }
 }
