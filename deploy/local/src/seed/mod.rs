@@ -21,6 +21,14 @@ use tonic::transport::Channel;
 
 use crate::RunningSuite;
 
+mod names;
+mod roster;
+mod small;
+
+use names::*;
+use roster::Roster;
+use small::post_marks;
+
 pub const DEMO_SCHOOL: &str = "Школа № 1 (демо)";
 
 /// A demo login to print for people trying the suite.
@@ -68,106 +76,6 @@ pub enum DemoScale {
     /// Two classes of 25, the year's timetable and the last month's journal.
     Full,
 }
-
-/// The teachers of the full demo, in the order `demo_term::SUBJECTS` uses;
-/// the first is the `teacher` login and 5А's class teacher, the second 5Б's.
-const TEACHERS: [(&str, &str, &str); 9] = [
-    ("Иванова", "Мария", "Петровна"),
-    ("Соколова", "Елена", "Викторовна"),
-    ("Морозова", "Ольга", "Андреевна"),
-    ("Кузнецов", "Дмитрий", "Олегович"),
-    ("Николаев", "Андрей", "Сергеевич"),
-    ("Фролова", "Наталья", "Ивановна"),
-    ("Лебедев", "Игорь", "Павлович"),
-    ("Захарова", "Анна", "Михайловна"),
-    ("Егоров", "Павел", "Дмитриевич"),
-];
-const DEPUTY: (&str, &str, &str) = ("Васильева", "Татьяна", "Николаевна");
-
-/// Family names (masculine, feminine) and given names for generated pupils.
-const FAMILIES: [(&str, &str); 20] = [
-    ("Орлов", "Орлова"),
-    ("Лебедев", "Лебедева"),
-    ("Козлов", "Козлова"),
-    ("Новиков", "Новикова"),
-    ("Морозов", "Морозова"),
-    ("Павлов", "Павлова"),
-    ("Семёнов", "Семёнова"),
-    ("Голубев", "Голубева"),
-    ("Виноградов", "Виноградова"),
-    ("Богданов", "Богданова"),
-    ("Воробьёв", "Воробьёва"),
-    ("Фёдоров", "Фёдорова"),
-    ("Михайлов", "Михайлова"),
-    ("Беляев", "Беляева"),
-    ("Тарасов", "Тарасова"),
-    ("Белов", "Белова"),
-    ("Комаров", "Комарова"),
-    ("Киселёв", "Киселёва"),
-    ("Макаров", "Макарова"),
-    ("Андреев", "Андреева"),
-];
-const BOYS: [&str; 10] = [
-    "Александр",
-    "Максим",
-    "Михаил",
-    "Даниил",
-    "Матвей",
-    "Кирилл",
-    "Егор",
-    "Никита",
-    "Тимофей",
-    "Роман",
-];
-const GIRLS: [&str; 10] = [
-    "София",
-    "Анастасия",
-    "Виктория",
-    "Полина",
-    "Алиса",
-    "Ксения",
-    "Дарья",
-    "Вероника",
-    "Варвара",
-    "Ульяна",
-];
-/// Fathers' names as (patronymic of a son, of a daughter).
-const PATRONYMICS: [(&str, &str); 6] = [
-    ("Сергеевич", "Сергеевна"),
-    ("Андреевич", "Андреевна"),
-    ("Дмитриевич", "Дмитриевна"),
-    ("Олегович", "Олеговна"),
-    ("Игоревич", "Игоревна"),
-    ("Павлович", "Павловна"),
-];
-const CLASS_SIZE: usize = 25;
-
-/// The `index`-th generated pupil of class `class`: varied, the same every run.
-fn pupil(class: usize, index: usize) -> (String, String, String) {
-    let (he, she) = FAMILIES[(index * 7 + class * 3) % FAMILIES.len()];
-    let (son, daughter) = PATRONYMICS[(index + class) % PATRONYMICS.len()];
-    if index.is_multiple_of(2) {
-        (
-            he.into(),
-            BOYS[(index / 2 + class) % BOYS.len()].into(),
-            son.into(),
-        )
-    } else {
-        (
-            she.into(),
-            GIRLS[(index / 2 + class) % GIRLS.len()].into(),
-            daughter.into(),
-        )
-    }
-}
-
-const STUDENTS: [(&str, &str, &str); 5] = [
-    ("Петров", "Иван", "Алексеевич"),
-    ("Смирнова", "Анна", "Сергеевна"),
-    ("Кузнецов", "Дмитрий", "Игоревич"),
-    ("Волкова", "Мария", "Андреевна"),
-    ("Соколов", "Артём", "Павлович"),
-];
 
 /// What the demo seeding created, for the banner and for tests.
 #[derive(Debug, Clone)]
@@ -229,17 +137,6 @@ async fn login(
         .await?
         .into_inner();
     Ok(BearerToken(Arc::from(response.access_token.as_str())))
-}
-
-/// The last `count` school days (Monday–Friday) before `today`, oldest first.
-fn recent_school_days(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
-    let mut days: Vec<NaiveDate> = (1..)
-        .filter_map(|back| today.checked_sub_days(Days::new(back)))
-        .filter(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
-        .take(count)
-        .collect();
-    days.reverse();
-    days
 }
 
 /// A fresh access code for the last demo student, so that a newcomer can
@@ -354,183 +251,6 @@ async fn describe_existing(admin: &Caller, school_id: String) -> anyhow::Result<
         subject_ids: subjects.into_iter().map(|s| s.id).collect(),
         marks_posted: 0,
     })
-}
-
-/// The city operator creating a school's people and classes.
-struct Roster<'a> {
-    admin: &'a Caller,
-    school_id: String,
-}
-
-impl Roster<'_> {
-    fn identity(&self) -> IdentityServiceClient<Channel> {
-        self.admin.identity.clone()
-    }
-
-    async fn person(
-        &self,
-        kind: identity::PersonKind,
-        (family, given, middle): (&str, &str, &str),
-    ) -> anyhow::Result<String> {
-        let request = identity::CreatePersonRequest {
-            school_id: self.school_id.clone(),
-            kind: kind.into(),
-            family_name: family.into(),
-            given_name: given.into(),
-            middle_name: middle.into(),
-        };
-        Ok(self
-            .identity()
-            .create_person(self.admin.request(request)?)
-            .await?
-            .into_inner()
-            .person
-            .context("a person")?
-            .id)
-    }
-
-    async fn staff(
-        &self,
-        name: (&str, &str, &str),
-        role: identity::StaffRole,
-    ) -> anyhow::Result<String> {
-        let id = self.person(identity::PersonKind::Staff, name).await?;
-        self.identity()
-            .grant_staff_role(self.admin.request(identity::GrantStaffRoleRequest {
-                person_id: id.clone(),
-                school_id: self.school_id.clone(),
-                role: role.into(),
-            })?)
-            .await?;
-        Ok(id)
-    }
-
-    async fn subject(&self, name: &str) -> anyhow::Result<String> {
-        Ok(self
-            .identity()
-            .create_subject(self.admin.request(identity::CreateSubjectRequest {
-                school_id: self.school_id.clone(),
-                name: name.into(),
-            })?)
-            .await?
-            .into_inner()
-            .subject
-            .context("a subject")?
-            .id)
-    }
-
-    async fn class(
-        &self,
-        letter: &str,
-        class_teacher: &str,
-        start: NaiveDate,
-    ) -> anyhow::Result<String> {
-        Ok(self
-            .identity()
-            .create_class(self.admin.request(identity::CreateClassRequest {
-                school_id: self.school_id.clone(),
-                grade_level: GRADE,
-                letter: letter.into(),
-                academic_year: start.year(),
-                class_teacher_id: class_teacher.into(),
-            })?)
-            .await?
-            .into_inner()
-            .class
-            .context("a class")?
-            .id)
-    }
-
-    /// A student of `class` from `start`, with a guardian when one is named.
-    async fn student(
-        &self,
-        name: (&str, &str, &str),
-        class: &str,
-        start: NaiveDate,
-    ) -> anyhow::Result<String> {
-        let id = self.person(identity::PersonKind::Student, name).await?;
-        self.identity()
-            .enroll_student(self.admin.request(identity::EnrollStudentRequest {
-                student_id: id.clone(),
-                class_id: class.into(),
-                start_date: start.to_string(),
-            })?)
-            .await?;
-        Ok(id)
-    }
-
-    async fn guardian_of(&self, name: (&str, &str, &str), student: &str) -> anyhow::Result<String> {
-        let id = self.person(identity::PersonKind::Guardian, name).await?;
-        self.identity()
-            .link_guardian(self.admin.request(identity::LinkGuardianRequest {
-                guardian_id: id.clone(),
-                student_id: student.into(),
-            })?)
-            .await?;
-        Ok(id)
-    }
-
-    async fn group(&self, class: &str, name: &str, students: &[String]) -> anyhow::Result<String> {
-        Ok(self
-            .identity()
-            .create_group(self.admin.request(identity::CreateGroupRequest {
-                class_id: class.into(),
-                name: name.into(),
-                student_ids: students.to_vec(),
-            })?)
-            .await?
-            .into_inner()
-            .group
-            .context("a group")?
-            .id)
-    }
-
-    async fn assign(
-        &self,
-        teacher: &str,
-        class: &str,
-        subject: &str,
-        group: &str,
-    ) -> anyhow::Result<()> {
-        self.identity()
-            .create_teaching_assignment(self.admin.request(
-                identity::CreateTeachingAssignmentRequest {
-                    teacher_id: teacher.into(),
-                    class_id: class.into(),
-                    subject_id: subject.into(),
-                    group_id: group.into(),
-                },
-            )?)
-            .await?;
-        Ok(())
-    }
-
-    /// A school-issued password that the person replaces with `password` at
-    /// first sign-in, as a real person must; returns their token.
-    async fn sign_in_as(
-        &self,
-        person: &str,
-        login_name: &str,
-        password: &str,
-    ) -> anyhow::Result<BearerToken> {
-        let issued = format!("{password}-issued");
-        self.identity()
-            .set_credentials(self.admin.request(identity::SetCredentialsRequest {
-                person_id: person.into(),
-                login: login_name.into(),
-                password: issued.clone(),
-            })?)
-            .await?;
-        let token = login(&self.admin.identity, login_name, &issued).await?;
-        let change = identity::ChangePasswordRequest {
-            current_password: issued,
-            new_password: password.into(),
-        };
-        self.identity()
-            .change_password(outgoing(change, &token, None)?)
-            .await?;
-        login(&self.admin.identity, login_name, password).await
-    }
 }
 
 /// Where the demo school is.
@@ -729,66 +449,4 @@ async fn create(
         subject_ids,
         marks_posted,
     })
-}
-
-/// Two weeks of marks, varied but the same on every run.
-async fn post_marks(
-    teacher: &Caller,
-    students: &[String],
-    subjects: &[String],
-    first_day: NaiveDate,
-    today: NaiveDate,
-) -> anyhow::Result<usize> {
-    const VALUES: [&str; 9] = ["5", "4", "5", "3", "4", "5", "4-", "2", "5+"];
-    const COMMENTS: [&str; 3] = ["", "Отличный ответ у доски", "Контрольная работа"];
-    let mut posted = 0;
-    let days = recent_school_days(today, 10)
-        .into_iter()
-        .filter(|day| *day >= first_day);
-    for (day_index, day) in days.enumerate() {
-        for (student_index, student_id) in students.iter().enumerate() {
-            let turn = day_index * 7 + student_index * 3;
-            if turn % 3 == 0 {
-                continue;
-            }
-            let subject_id = &subjects[turn % subjects.len()];
-            teacher
-                .gradebook
-                .clone()
-                .create_mark(teacher.request(gradebook::CreateMarkRequest {
-                    student_id: student_id.clone(),
-                    subject_id: subject_id.clone(),
-                    lesson_date: day.to_string(),
-                    value: VALUES[turn % VALUES.len()].into(),
-                    weight: if turn % 5 == 0 { 2 } else { 1 },
-                    comment: COMMENTS[turn % COMMENTS.len()].into(),
-                    request_id: format!("demo-{day}-{student_index}"),
-                    ..Default::default()
-                })?)
-                .await?;
-            posted += 1;
-        }
-    }
-    Ok(posted)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn school_days_skip_weekends_and_today() {
-        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let days = recent_school_days(saturday, 6);
-        assert_eq!(days.len(), 6);
-        assert!(
-            days.iter()
-                .all(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        );
-        assert_eq!(
-            *days.last().unwrap(),
-            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
-        );
-        assert!(days.windows(2).all(|pair| pair[0] < pair[1]));
-    }
 }
