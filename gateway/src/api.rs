@@ -1,10 +1,7 @@
 //! Signing in and out, sessions, passwords and guardianships.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-
-use crate::client_ip::ClientIp;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -18,30 +15,10 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::caller::{renamed, timestamp};
+use crate::client_ip::ClientIp;
+use crate::extract::{ApiJson, ApiPath};
 use crate::problem::Problem;
 use crate::session::{self, ActiveSession, LoginTokens, Session};
-
-/// A JSON body whose rejections are problem+json too.
-pub struct ApiJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for ApiJson<T>
-where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
-    S: Send + Sync,
-{
-    type Rejection = Problem;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let headers = request.headers().clone();
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(Problem::for_request(
-                Error::invalid("body", rejection.body_text()),
-                &headers,
-            )),
-        }
-    }
-}
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
@@ -70,8 +47,11 @@ pub async fn create_session(
     peer: ClientIp,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Response {
-    sign_in(&state, body.login, body.password, peer, &headers)
-        .await
+    let work = async {
+        state.sign_in_limits.admit(peer.0, &body.login)?;
+        sign_in(&state, body.login, body.password, peer, &headers).await
+    };
+    work.await
         .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
 
@@ -147,6 +127,7 @@ pub async fn register(
     ApiJson(body): ApiJson<RegistrationBody>,
 ) -> Response {
     let result: Result<Response> = async {
+        state.sign_in_limits.admit(peer.0, &body.login)?;
         let message = identity::RegisterGuardianRequest {
             code: body.access_code,
             family_name: body.family_name,
@@ -271,7 +252,7 @@ pub async fn list_sessions(
 pub async fn end_session(
     State(state): State<AppState>,
     session: Session,
-    Path(public_id): Path<String>,
+    ApiPath(public_id): ApiPath<String>,
 ) -> Result<Response, Problem> {
     let not_found = || Problem::new(Error::not_found("session"));
     let public_id = Uuid::parse_str(&public_id).map_err(|_| not_found())?;
@@ -347,10 +328,13 @@ pub struct RedeemBody {
 pub async fn redeem_access_code(
     State(state): State<AppState>,
     headers: HeaderMap,
+    peer: ClientIp,
     ActiveSession(session): ActiveSession,
     ApiJson(body): ApiJson<RedeemBody>,
 ) -> Response {
     let result: Result<Response> = async {
+        let person = session.person_id.to_string();
+        state.sign_in_limits.admit(peer.0, &person)?;
         let message = identity::RedeemAccessCodeRequest {
             code: body.access_code,
         };

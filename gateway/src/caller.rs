@@ -4,8 +4,7 @@
 
 use std::future::Future;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRef, FromRequestParts, Query};
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -71,27 +70,6 @@ impl Caller {
         match work.await {
             Ok(answer) => answer.into_response(),
             Err(error) => Problem::localized(error, self.english).into_response(),
-        }
-    }
-}
-
-/// A query string whose rejections are problem+json too.
-pub struct ApiQuery<T>(pub T);
-
-impl<S, T> FromRequestParts<S> for ApiQuery<T>
-where
-    Query<T>: FromRequestParts<S, Rejection = QueryRejection>,
-    S: Send + Sync,
-{
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(Self(value)),
-            Err(rejection) => Err(Problem::for_request(
-                Error::invalid("query", rejection.body_text()),
-                &parts.headers,
-            )),
         }
     }
 }

@@ -117,21 +117,6 @@ pub fn of(extensions: &axum::http::Extensions) -> ClientIp {
         .unwrap_or(ClientIp(IpAddr::from([0, 0, 0, 0])))
 }
 
-/// Keys the sign-in rate limit by the resolved client address.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIpKey;
-
-impl tower_governor::key_extractor::KeyExtractor for ClientIpKey {
-    type Key = IpAddr;
-
-    fn extract<T>(
-        &self,
-        request: &axum::http::Request<T>,
-    ) -> Result<Self::Key, tower_governor::GovernorError> {
-        Ok(of(request.extensions()).0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

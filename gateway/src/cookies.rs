@@ -2,21 +2,46 @@
 //! script of ours needs to read a session or a sign-in in progress;
 //! SameSite=Lax, since Strict would drop them on the way back from an
 //! identity provider; Secure unless `cookie_secure` is off for plain-HTTP
-//! development.
+//! development. Secure cookies carry a name prefix browsers enforce:
+//! `__Host-` for those on `/` (this host only, no `Domain`, so a sibling
+//! subdomain cannot plant or shadow them), `__Secure-` for narrower paths.
 
 use std::time::Duration;
 
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
+/// The name the cookie `base` goes by on `path`: browsers refuse the
+/// prefixes on cookies that are not Secure, so plain-HTTP development
+/// keeps the bare name.
+pub fn name(base: &str, path: &str, secure: bool) -> String {
+    match (secure, path) {
+        (false, _) => base.to_owned(),
+        (true, "/") => format!("__Host-{base}"),
+        (true, _) => format!("__Secure-{base}"),
+    }
+}
+
+/// The value of the cookie `base` on `path`, if the request carries it.
+pub fn read(
+    headers: &axum::http::HeaderMap,
+    base: &str,
+    path: &str,
+    secure: bool,
+) -> Option<String> {
+    axum_extra::extract::cookie::CookieJar::from_headers(headers)
+        .get(&name(base, path, secure))
+        .map(|cookie| cookie.value().to_owned())
+}
+
 /// A cookie holding `value` for `max_age`, sent back on `path` and below.
 pub fn issued(
-    name: &'static str,
+    base: &str,
     value: String,
     path: &'static str,
     max_age: Duration,
     secure: bool,
 ) -> Cookie<'static> {
-    Cookie::build((name, value))
+    Cookie::build((name(base, path, secure), value))
         .path(path)
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -31,8 +56,8 @@ pub fn issued(
 
 /// Replaces the cookie with an empty one the browser drops at once; the
 /// path must be the one it was issued for, or the browser keeps it.
-pub fn expired(name: &'static str, path: &'static str, secure: bool) -> Cookie<'static> {
-    issued(name, String::new(), path, Duration::ZERO, secure)
+pub fn expired(base: &str, path: &'static str, secure: bool) -> Cookie<'static> {
+    issued(base, String::new(), path, Duration::ZERO, secure)
 }
 
 #[cfg(test)]
@@ -65,7 +90,7 @@ mod tests {
         assert_eq!(
             attributes(&cookie),
             set(&[
-                "otmetka_session=abc",
+                "__Host-otmetka_session=abc",
                 "Path=/",
                 "HttpOnly",
                 "SameSite=Lax",
@@ -93,11 +118,30 @@ mod tests {
     }
 
     #[test]
+    fn secure_cookies_are_read_by_their_prefixed_name() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            axum::http::header::COOKIE,
+            "otmetka_session=planted; __Host-otmetka_session=real"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            read(&headers, "otmetka_session", "/", true).as_deref(),
+            Some("real")
+        );
+        assert_eq!(
+            read(&headers, "otmetka_session", "/", false).as_deref(),
+            Some("planted")
+        );
+    }
+
+    #[test]
     fn expired_cookies_are_empty_and_dropped_at_once() {
         assert_eq!(
             attributes(&expired("otmetka_link", "/api/v1/oidc", true)),
             set(&[
-                "otmetka_link=",
+                "__Secure-otmetka_link=",
                 "Path=/api/v1/oidc",
                 "HttpOnly",
                 "SameSite=Lax",

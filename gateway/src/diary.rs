@@ -3,7 +3,6 @@
 //! reporting periods to choose from.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use otmetka_platform::{Error, Result};
@@ -13,7 +12,8 @@ use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::caller::{ApiQuery, Caller, Params, path_id, renamed, required, timestamp};
+use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::marks::PageQuery;
 use crate::views::{AttendanceView, AverageView, PeriodKind, PeriodState};
 
@@ -80,7 +80,7 @@ pub struct AveragesView {
     responses((status = 200, description = "One average per subject with marks", body = AveragesView)))]
 pub async fn averages(
     caller: Caller,
-    Path(student_id): Path<String>,
+    ApiPath(student_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<AveragesQuery>,
 ) -> impl IntoResponse {
     caller
@@ -145,7 +145,7 @@ pub struct WhatIfView {
     responses((status = 200, description = "What it takes", body = WhatIfView)))]
 pub async fn what_if(
     caller: Caller,
-    Path(student_id): Path<String>,
+    ApiPath(student_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<WhatIfQuery>,
 ) -> impl IntoResponse {
     caller
@@ -213,7 +213,7 @@ pub struct FinalMarksPage {
     responses((status = 200, description = "A page of final marks", body = FinalMarksPage)))]
 pub async fn final_marks(
     caller: Caller,
-    Path(student_id): Path<String>,
+    ApiPath(student_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> impl IntoResponse {
     caller
@@ -277,7 +277,7 @@ pub struct AttendancePage {
     responses((status = 200, description = "A page of attendance records", body = AttendancePage)))]
 pub async fn attendance(
     caller: Caller,
-    Path(student_id): Path<String>,
+    ApiPath(student_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<AttendanceQuery>,
 ) -> impl IntoResponse {
     caller
@@ -387,7 +387,10 @@ async fn periods(
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/periods", tag = "family",
     params(("student_id" = String, Path, description = "The student")),
     responses((status = 200, description = "The periods of the student's school and grade level, by start date", body = PeriodsView)))]
-pub async fn student_periods(caller: Caller, Path(student_id): Path<String>) -> impl IntoResponse {
+pub async fn student_periods(
+    caller: Caller,
+    ApiPath(student_id): ApiPath<String>,
+) -> impl IntoResponse {
     caller
         .answer(async {
             let student_id = path_id(STUDENT, &student_id)?;
@@ -425,7 +428,7 @@ pub struct SchoolPeriodsQuery {
     responses((status = 200, description = "The school's periods, by start date", body = PeriodsView)))]
 pub async fn school_periods(
     caller: Caller,
-    Path(school_id): Path<String>,
+    ApiPath(school_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<SchoolPeriodsQuery>,
 ) -> impl IntoResponse {
     caller

@@ -35,9 +35,10 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
-/// Headers that keep an API response from being framed, sniffed or leaked.
-pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
-    [
+/// Headers that keep an API response from being framed, sniffed or leaked;
+/// and, served over HTTPS, that keep browsers from ever trying plain HTTP.
+pub fn security_headers(public_url: &str) -> Vec<(HeaderName, HeaderValue)> {
+    let mut headers = vec![
         (
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -52,7 +53,14 @@ pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-    ]
+    ];
+    if public_url.starts_with("https://") {
+        headers.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    headers
 }
 
 /// The origin (`scheme://host[:port]`) of the gateway's public URL.
@@ -63,53 +71,20 @@ pub fn origin_of(public_url: &str) -> String {
     }
 }
 
-/// Limits sign-in attempts per source address: a burst, then one every few
-/// seconds. Identity also counts failures; this bounds the load of guessing
-/// at all. The limiter forgets idle addresses every minute.
-pub fn limit_sign_ins<S: Clone + Send + Sync + 'static>(
-    router: utoipa_axum::router::OpenApiRouter<S>,
-    shutdown: tokio_util::sync::CancellationToken,
-) -> utoipa_axum::router::OpenApiRouter<S> {
-    let config = std::sync::Arc::new(
-        tower_governor::governor::GovernorConfigBuilder::default()
-            .key_extractor(crate::client_ip::ClientIpKey)
-            .per_second(SIGN_IN_REFILL_SECONDS)
-            .burst_size(SIGN_IN_BURST)
-            .finish()
-            .expect("a valid rate limit"),
-    );
-    let limiter = config.limiter().clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = tokio::time::sleep(std::time::Duration::from_secs(60)) => limiter.retain_recent(),
-                () = shutdown.cancelled() => return,
-            }
-        }
-    });
-    router.layer(
-        tower_governor::GovernorLayer::new(config).error_handler(|error| {
-            let detail = match error {
-                tower_governor::GovernorError::TooManyRequests { wait_time, .. } => {
-                    format!(
-                        "too many sign-in attempts from this address; try again in {wait_time} s"
-                    )
-                }
-                _ => "too many sign-in attempts".to_owned(),
-            };
-            Problem::new(Error::ResourceExhausted(detail)).into_response()
-        }),
-    )
-}
-
-/// The burst of sign-in attempts an address may make…
-pub const SIGN_IN_BURST: u32 = 20;
-/// …and how often one more is allowed after it.
-pub const SIGN_IN_REFILL_SECONDS: u64 = 3;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strict_transport_only_over_https() {
+        let has_hsts = |url: &str| {
+            security_headers(url)
+                .iter()
+                .any(|(name, _)| name == header::STRICT_TRANSPORT_SECURITY)
+        };
+        assert!(has_hsts("https://otmetka.example.city"));
+        assert!(!has_hsts("http://127.0.0.1:8080"));
+    }
 
     #[test]
     fn origins_drop_paths_and_keep_ports() {

@@ -2,7 +2,6 @@
 //! attendance per lesson, and requests to reopen a locked journal.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
@@ -10,8 +9,8 @@ use otmetka_proto::gradebook::v1 as gradebook;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::ApiJson;
-use crate::caller::{ApiQuery, Caller, Params, path_id, renamed, required, timestamp};
+use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::views::{AttendanceKind, AttendanceView, AverageView, MarkView, ReopenState};
 
 #[derive(Deserialize, IntoParams)]
@@ -126,7 +125,7 @@ const ATTENDANCE_NAMES: &[(&str, &str)] = &[
     ))]
 pub async fn set_attendance(
     caller: Caller,
-    Path((lesson_id, student_id)): Path<(String, String)>,
+    ApiPath((lesson_id, student_id)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<AttendanceBody>,
 ) -> impl IntoResponse {
     caller
@@ -298,7 +297,7 @@ pub struct DecisionBody {
     ))]
 pub async fn decide_reopen(
     caller: Caller,
-    Path(request_id): Path<String>,
+    ApiPath(request_id): ApiPath<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> impl IntoResponse {
     caller

@@ -1,7 +1,6 @@
 //! Dated lessons of a class, and their topics.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use otmetka_proto::identity::v1 as identity;
@@ -9,8 +8,8 @@ use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::ApiJson;
-use crate::caller::{ApiQuery, Caller, Params, path_id, renamed, required, timestamp};
+use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::views::LessonStatus;
 
 /// A lesson: one dated occurrence for a class or a group of it.
@@ -168,7 +167,7 @@ pub struct TopicBody {
     responses((status = 200, description = "The lesson with its topic", body = LessonView)))]
 pub async fn set_topic(
     caller: Caller,
-    Path(lesson_id): Path<String>,
+    ApiPath(lesson_id): ApiPath<String>,
     ApiJson(body): ApiJson<TopicBody>,
 ) -> impl IntoResponse {
     caller

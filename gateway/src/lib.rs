@@ -7,6 +7,7 @@ mod caller;
 mod client_ip;
 mod cookies;
 mod diary;
+mod extract;
 mod guard;
 mod journal;
 mod lessons;
@@ -17,6 +18,7 @@ mod openapi;
 mod problem;
 mod revocations;
 mod session;
+mod sign_in_limits;
 mod views;
 
 use std::time::Duration;
@@ -87,6 +89,7 @@ pub(crate) struct AppState {
     oidc: std::sync::Arc<oidc::Providers>,
     service: Option<std::sync::Arc<ServiceToken>>,
     sessions: session::RecentSessions,
+    sign_in_limits: sign_in_limits::SignInLimits,
 }
 
 impl AppState {
@@ -103,7 +106,8 @@ impl AppState {
     }
 }
 
-/// Every way in by a secret someone could guess; limited per address.
+/// Every way in by a secret someone could guess; each handler counts its
+/// attempts ([`sign_in_limits`]).
 fn sign_in_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::create_session))
@@ -159,19 +163,20 @@ fn routes() -> OpenApiRouter<AppState> {
 
 fn router(state: AppState) -> Router {
     let own_origin: std::sync::Arc<str> = guard::origin_of(&state.settings.public_url).into();
+    let state_public_url = state.settings.public_url.clone();
     let trusted_proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
-    let sign_in = guard::limit_sign_ins(sign_in_routes(), state.shutdown.clone());
-    let (routes, _) = api_routes().merge(sign_in).split_for_parts();
+    let (routes, _) = routes().split_for_parts();
     let mut api = routes
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(problem::http_errors_as_problems))
         .layer(axum::middleware::from_fn_with_state(
             own_origin,
             guard::refuse_cross_site,
         ));
-    for (name, value) in guard::security_headers() {
+    for (name, value) in guard::security_headers(&state_public_url) {
         api = api.layer(SetResponseHeaderLayer::overriding(name, value));
     }
     let api = api.layer(axum::middleware::from_fn_with_state(
@@ -221,6 +226,7 @@ pub async fn run(
             .clone()
             .map(|(id, secret)| std::sync::Arc::new(ServiceToken::new(id, secret))),
         sessions: session::RecentSessions::new(),
+        sign_in_limits: sign_in_limits::SignInLimits::new(shutdown.clone()),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));
     let revocations = if state.service.is_some() {

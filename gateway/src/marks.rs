@@ -2,7 +2,6 @@
 //! reason kept in the history); the family reads them and marks them seen.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
@@ -11,8 +10,8 @@ use otmetka_proto::gradebook::v1 as gradebook;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::ApiJson;
-use crate::caller::{ApiQuery, Caller, Params, path_id, required, timestamp};
+use crate::caller::{Caller, Params, path_id, required, timestamp};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::views::{MarkStatus, MarkView, ScaleKind};
 
 const MARK: &str = "mark";
@@ -115,7 +114,7 @@ async fn fetch(caller: &Caller, id: String) -> Result<gradebook::Mark> {
 #[utoipa::path(get, path = "/api/v1/marks/{mark_id}", tag = "marks",
     params(("mark_id" = String, Path, description = "The mark")),
     responses((status = 200, description = "The mark", body = MarkView)))]
-pub async fn get_mark(caller: Caller, Path(mark_id): Path<String>) -> impl IntoResponse {
+pub async fn get_mark(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
         .answer(async {
             let mark = fetch(&caller, path_id(MARK, &mark_id)?).await?;
@@ -170,7 +169,7 @@ fn corrected(current: gradebook::Mark, body: UpdateMarkBody) -> gradebook::Updat
     ))]
 pub async fn update_mark(
     caller: Caller,
-    Path(mark_id): Path<String>,
+    ApiPath(mark_id): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateMarkBody>,
 ) -> impl IntoResponse {
     caller
@@ -212,7 +211,7 @@ pub struct WithdrawBody {
     responses((status = 200, description = "The withdrawn mark, with `deleted_at`", body = MarkView)))]
 pub async fn delete_mark(
     caller: Caller,
-    Path(mark_id): Path<String>,
+    ApiPath(mark_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<WithdrawQuery>,
     body: axum::body::Bytes,
 ) -> impl IntoResponse {
@@ -285,7 +284,7 @@ impl PageQuery {
     responses((status = 200, description = "Every change of the mark", body = RevisionsPage)))]
 pub async fn list_revisions(
     caller: Caller,
-    Path(mark_id): Path<String>,
+    ApiPath(mark_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> impl IntoResponse {
     caller
@@ -334,7 +333,7 @@ pub struct SeenView {
 #[utoipa::path(post, path = "/api/v1/marks/{mark_id}/seen", tag = "family",
     params(("mark_id" = String, Path, description = "The mark")),
     responses((status = 200, description = "Recorded", body = SeenView)))]
-pub async fn mark_seen(caller: Caller, Path(mark_id): Path<String>) -> impl IntoResponse {
+pub async fn mark_seen(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
         .answer(async {
             let mark_id = path_id(MARK, &mark_id)?;
@@ -381,7 +380,7 @@ pub struct MarksPage {
     responses((status = 200, description = "A page of marks", body = MarksPage)))]
 pub async fn list_student_marks(
     caller: Caller,
-    Path(student_id): Path<String>,
+    ApiPath(student_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<MarksQuery>,
 ) -> impl IntoResponse {
     caller

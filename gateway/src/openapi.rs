@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::OpenApi;
@@ -21,8 +22,9 @@ pub const SESSION: &str = "session_cookie";
     info(
         title = "Otmetka",
         description = "The JSON API of Otmetka, the city's school journal and diary. \
-            Sign in with `POST /api/v1/session`; the session lives in the `otmetka_session` \
-            cookie. State-changing requests from other sites are refused. Ids are strings, \
+            Sign in with `POST /api/v1/session`; the session lives in the \
+            `__Host-otmetka_session` cookie (`otmetka_session` where the gateway is served \
+            over plain HTTP for development). State-changing requests from other sites are refused. Ids are strings, \
             days are \"YYYY-MM-DD\" in the school's timezone, instants RFC 3339 in UTC. \
             Errors are RFC 9457 problem details (`application/problem+json`) with Russian \
             titles unless `Accept-Language` asks for English; something that does not exist \
@@ -46,33 +48,39 @@ pub struct ApiDoc;
 /// `GET /api/v1/openapi.json`: this document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", security(()),
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
-pub async fn serve() -> impl IntoResponse {
-    static JSON: OnceLock<String> = OnceLock::new();
-    let json = JSON.get_or_init(|| {
-        document()
+pub async fn serve(State(state): State<crate::AppState>) -> impl IntoResponse {
+    static SECURE: OnceLock<String> = OnceLock::new();
+    static PLAIN: OnceLock<String> = OnceLock::new();
+    let secure = state.settings.cookie_secure;
+    let json = if secure { &SECURE } else { &PLAIN }.get_or_init(|| {
+        document(secure)
             .to_json()
             .expect("the document serialises to JSON")
     });
     ([(header::CONTENT_TYPE, "application/json")], json.as_str())
 }
 
-/// The whole document: every routed operation with the shared conventions.
-pub fn document() -> utoipa::openapi::OpenApi {
+/// The whole document: every routed operation with the shared conventions,
+/// naming the session cookie as a gateway with `cookie_secure` sets it.
+pub fn document(cookie_secure: bool) -> utoipa::openapi::OpenApi {
     let (_, document) = crate::routes().split_for_parts();
-    with_conventions(document)
+    with_conventions(document, cookie_secure)
 }
 
 /// Adds the session cookie scheme and, to every operation, the problem
 /// answers it can give besides its own: 400 when it takes input, 401 when
 /// it needs a session, 404 when its path names something, and any other
 /// failure as the default.
-pub fn with_conventions(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+pub fn with_conventions(
+    mut document: utoipa::openapi::OpenApi,
+    cookie_secure: bool,
+) -> utoipa::openapi::OpenApi {
     let components = document.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         SESSION,
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-            "otmetka_session",
-            "The session cookie that signing in sets (HttpOnly, SameSite=Lax).",
+            crate::cookies::name(crate::session::COOKIE_NAME, "/", cookie_secure),
+            "The session cookie that signing in sets (HttpOnly, SameSite=Lax, Secure).".to_owned(),
         ))),
     );
     for (name, description) in PROBLEMS {
@@ -160,7 +168,7 @@ mod tests {
     use super::*;
 
     fn routed() -> Vec<(String, String)> {
-        let document = serde_json::to_value(document()).unwrap();
+        let document = serde_json::to_value(document(true)).unwrap();
         let mut routed = Vec::new();
         for (path, item) in document["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {
@@ -173,12 +181,12 @@ mod tests {
 
     #[test]
     fn the_document_is_openapi_3_1_with_the_session_and_problems() {
-        let document = serde_json::to_value(document()).unwrap();
+        let document = serde_json::to_value(document(true)).unwrap();
         assert_eq!(document["openapi"], "3.1.0");
         let scheme = &document["components"]["securitySchemes"][SESSION];
         assert_eq!(scheme["type"], "apiKey");
         assert_eq!(scheme["in"], "cookie");
-        assert_eq!(scheme["name"], "otmetka_session");
+        assert_eq!(scheme["name"], "__Host-otmetka_session");
         let problem = &document["components"]["schemas"]["Problem"];
         for field in ["type", "title", "status", "detail", "errors"] {
             assert!(problem["properties"].get(field).is_some(), "{field}");

@@ -4,7 +4,9 @@
 //! name the JSON field exactly as the request spelled it.
 
 use axum::Json;
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use otmetka_platform::error::{Error, FieldViolation};
 use serde::Serialize;
@@ -61,7 +63,9 @@ impl From<tonic::Status> for Problem {
 pub struct Body {
     /// `urn:otmetka:problem:<slug>`: invalid-request, not-found,
     /// already-exists, forbidden, unauthenticated, failed-precondition,
-    /// too-many-requests, timeout, unavailable, internal.
+    /// too-many-requests, timeout, unavailable, internal; and, from the
+    /// HTTP layer itself, method-not-allowed, payload-too-large,
+    /// unsupported-media-type, not-acceptable, http-error.
     #[serde(rename = "type")]
     #[schema(example = "urn:otmetka:problem:invalid-request")]
     kind: String,
@@ -172,26 +176,103 @@ impl IntoResponse for Problem {
             }
             other => other.to_string(),
         };
-        let body = Body {
-            kind: format!("urn:otmetka:problem:{slug}"),
-            title: if self.english { english } else { russian },
-            status: status.as_u16(),
-            detail,
-            errors,
+        let retry_after = match &self.error {
+            Error::RateLimited { retry_after, .. } => Some(retry_after.as_secs().max(1)),
+            _ => None,
         };
-        let mut response = (status, Json(body)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Cookie realm=\"otmetka\""),
-            );
+        let title = if self.english { english } else { russian };
+        let mut response = respond(status, slug, title, detail, errors);
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
+}
+
+fn respond(
+    status: StatusCode,
+    slug: &str,
+    title: &'static str,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> Response {
+    let body = Body {
+        kind: format!("urn:otmetka:problem:{slug}"),
+        title,
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Cookie realm=\"otmetka\""),
+        );
+    }
+    response
+}
+
+/// Answers the errors the HTTP layer makes by itself (an unknown route, a
+/// wrong method, a body too large, a request it cannot read) as
+/// problem+json too, so a client parses one kind of error. Their own text
+/// is dropped: it is meant for developers and may name internals.
+pub async fn http_errors_as_problems(request: Request, next: Next) -> Response {
+    let english = prefers_english(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind == "application/problem+json");
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (slug, russian, english_title, detail) = match status {
+        StatusCode::NOT_FOUND => ("not-found", "Не найдено", "Not found", "no such resource"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method-not-allowed",
+            "Метод не поддерживается",
+            "Method not allowed",
+            "this resource does not answer this method; see the Allow header",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload-too-large",
+            "Слишком большой запрос",
+            "Payload too large",
+            "the request body is larger than 64 KiB",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported-media-type",
+            "Неподдерживаемый формат",
+            "Unsupported media type",
+            "send the body as application/json",
+        ),
+        StatusCode::BAD_REQUEST => (
+            "invalid-request",
+            "Неверные данные запроса",
+            "Invalid request",
+            "the request could not be read",
+        ),
+        _ => (
+            "http-error",
+            "Ошибка запроса",
+            "Request error",
+            "the request failed",
+        ),
+    };
+    let title = if english { english_title } else { russian };
+    let mut problem = respond(status, slug, title, detail.to_owned(), Vec::new());
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        problem.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    problem
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::time::Duration;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum_extra::extract::cookie::{Cookie, CookieJar};
+use axum_extra::extract::cookie::Cookie;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -104,10 +104,8 @@ fn hash_id(id: &str) -> Vec<u8> {
     Sha256::digest(id.as_bytes()).to_vec()
 }
 
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    CookieJar::from_headers(headers)
-        .get(COOKIE_NAME)
-        .map(|cookie| cookie.value().to_owned())
+fn cookie_value(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    cookies::read(headers, COOKIE_NAME, "/", state.settings.cookie_secure)
 }
 
 /// Where a sign-in came from, as the owner will see it in their session list.
@@ -141,7 +139,7 @@ pub async fn create(
     origin: Origin,
     headers: &HeaderMap,
 ) -> Result<(Cookie<'static>, Option<String>)> {
-    let replaced = match cookie_value(headers) {
+    let replaced = match cookie_value(state, headers) {
         Some(old) => end_by_hash(state, &hash_id(&old)).await?,
         None => None,
     };
@@ -252,7 +250,7 @@ impl Session {
 
 async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> Result<Session> {
     let missing = || Error::Unauthenticated("sign in first".into());
-    let id = cookie_value(headers).ok_or_else(missing)?;
+    let id = cookie_value(state, headers).ok_or_else(missing)?;
     let id_hash = hash_id(&id);
     let ticket = state.sessions.0.ticket();
     let recent = state.sessions.0.get(&id_hash);
@@ -389,24 +387,4 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
         with_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(Utc::now()).execute(pool).await?.rows_affected()),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::http::HeaderValue;
-    use axum::http::header::COOKIE;
-
-    use super::*;
-
-    #[test]
-    fn finds_the_session_cookie_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            COOKIE,
-            HeaderValue::from_static("theme=dark; otmetka_session=abc123; lang=ru"),
-        );
-        assert_eq!(cookie_value(&headers).as_deref(), Some("abc123"));
-        headers.insert(COOKIE, HeaderValue::from_static("otmetka_session_old=zzz"));
-        assert_eq!(cookie_value(&headers), None);
-    }
 }

@@ -2,14 +2,14 @@
 //! attendance and homework, which schedule gathers in one call.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::response::IntoResponse;
 use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::STUDENT;
-use crate::caller::{ApiQuery, Caller, Params, path_id};
+use crate::caller::{Caller, Params, path_id};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::views::{DiaryAttendance, LessonStatus, MarkStatus, SubmissionStatus, Weekday};
 
 #[derive(Deserialize, IntoParams)]
@@ -112,7 +112,7 @@ pub struct AttachmentView {
     responses((status = 200, description = "The week", body = WeekView)))]
 pub async fn student_week(
     caller: Caller,
-    Path(student_id): Path<String>,
+    ApiPath(student_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<WeekQuery>,
 ) -> impl IntoResponse {
     caller

@@ -3,7 +3,7 @@
 //! account either links to the signed-in person, signs someone in, or,
 //! unknown so far, waits for an access code (see [`super::registration`]).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
@@ -16,11 +16,12 @@ use utoipa::IntoParams;
 
 use super::id_token::{ExternalIdentity, verified_identity};
 use super::{
-    LINK_COOKIE, LINK_LIFETIME, STATE_COOKIE, flow_cookie, hash, random_token, redirect, refused,
-    spent, with_outcome,
+    LINK_COOKIE, LINK_LIFETIME, ReturnTo, STATE_COOKIE, flow_cookie, flow_cookie_value, hash,
+    random_token, redirect, refused, spent,
 };
 use crate::AppState;
 use crate::client_ip::ClientIp;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 use crate::session::{self, LoginTokens, Origin};
 
@@ -44,6 +45,12 @@ pub(super) struct PendingLogin {
     link_person: Option<uuid::Uuid>,
 }
 
+impl PendingLogin {
+    fn return_to(&self, state: &AppState) -> ReturnTo {
+        ReturnTo::stored(&state.settings.public_url, &self.return_to)
+    }
+}
+
 /// `GET /api/v1/oidc/{provider}/callback`: back from the provider.
 #[utoipa::path(get, path = "/api/v1/oidc/{provider}/callback", tag = "session", security(()),
     params(("provider" = String, Path, description = "The provider's id"), CallbackQuery),
@@ -52,8 +59,8 @@ pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
     peer: ClientIp,
-    Path(provider): Path<String>,
-    Query(query): Query<CallbackQuery>,
+    ApiPath(provider): ApiPath<String>,
+    ApiQuery(query): ApiQuery<CallbackQuery>,
 ) -> Response {
     finish(&state, &headers, peer, &provider, query)
         .await
@@ -76,8 +83,7 @@ async fn finish(
     }
     let returned_state = query.state.ok_or_else(|| refused("is missing"))?;
     // The state must be the one this browser was sent off with.
-    let jar = CookieJar::from_headers(headers);
-    if jar.get(STATE_COOKIE).map(Cookie::value) != Some(returned_state.as_str()) {
+    if flow_cookie_value(state, headers, STATE_COOKIE).as_deref() != Some(returned_state.as_str()) {
         return Err(refused("does not belong to this browser's sign-in"));
     }
     let pending: Option<PendingLogin> = with_db!(&state.db, pool => sqlx::query_as(
@@ -105,7 +111,7 @@ async fn finish(
         given_name,
         id_token,
     } = verified_identity(state, config, &pending, code).await?;
-    let jar = jar.add(spent(state, STATE_COOKIE));
+    let jar = CookieJar::new().add(spent(state, STATE_COOKIE));
 
     let service = state.service_token().await?;
     if let Some(person_id) = pending.link_person {
@@ -122,7 +128,10 @@ async fn finish(
             .clone()
             .link_external_identity(request)
             .await?;
-        return Ok(redirect(&with_outcome(&pending.return_to, "linked"), jar));
+        return Ok(redirect(
+            &pending.return_to(state).with_outcome("linked"),
+            jar,
+        ));
     }
     let message = identity::LoginWithExternalIdentityRequest {
         issuer: issuer.clone(),
@@ -147,7 +156,10 @@ async fn finish(
                 .logout_url(provider, &config.client_id, &id_token)
                 .await;
             let session_cookie = start_session(state, headers, peer, login, logout_url).await?;
-            Ok(redirect(&pending.return_to, jar.add(session_cookie)))
+            Ok(redirect(
+                pending.return_to(state).as_str(),
+                jar.add(session_cookie),
+            ))
         }
         Err(status) if status.code() == tonic::Code::NotFound => {
             let link_id = random_token();
@@ -158,7 +170,9 @@ async fn finish(
                 .bind(hash(&link_id)).bind(&issuer).bind(&subject).bind(&family_name).bind(&given_name)
                 .bind(expires_at).execute(pool).await?; });
             let link_cookie = flow_cookie(state, LINK_COOKIE, link_id, LINK_LIFETIME);
-            let to = with_outcome(&pending.return_to, "access_code_required");
+            let to = pending
+                .return_to(state)
+                .with_outcome("access_code_required");
             Ok(redirect(&to, jar.add(link_cookie)))
         }
         Err(status) => Err(Error::from(status)),

@@ -4,7 +4,7 @@
 //! back, so the browser carries nothing it could alter but `state` itself.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::id_token::client_for;
-use super::{FLOW_LIFETIME, STATE_COOKIE, flow_cookie, hash, redirect, safe_return_to};
+use super::{FLOW_LIFETIME, ReturnTo, STATE_COOKIE, flow_cookie, hash, redirect};
 use crate::AppState;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 
 /// An identity provider people may sign in with.
@@ -48,7 +49,8 @@ pub async fn providers(State(state): State<AppState>) -> Json<ProvidersView> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LoginQuery {
-    /// A path of this site to come back to afterwards.
+    /// A path of this site to come back to afterwards (`/path` or
+    /// `/path?query`, at most 2048 characters); the home page when absent.
     return_to: Option<String>,
 }
 
@@ -59,11 +61,14 @@ pub struct LoginQuery {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(provider): Path<String>,
-    Query(query): Query<LoginQuery>,
+    ApiPath(provider): ApiPath<String>,
+    ApiQuery(query): ApiQuery<LoginQuery>,
 ) -> Response {
-    start(&state, &provider, safe_return_to(query.return_to), None)
-        .await
+    let work = async {
+        let return_to = ReturnTo::parse(&state.settings.public_url, query.return_to.as_deref())?;
+        start(&state, &provider, return_to, None).await
+    };
+    work.await
         .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
 
@@ -76,23 +81,21 @@ pub async fn link_account(
     State(state): State<AppState>,
     headers: HeaderMap,
     crate::session::ActiveSession(session): crate::session::ActiveSession,
-    Path(provider): Path<String>,
-    Query(query): Query<LoginQuery>,
+    ApiPath(provider): ApiPath<String>,
+    ApiQuery(query): ApiQuery<LoginQuery>,
 ) -> Response {
-    start(
-        &state,
-        &provider,
-        safe_return_to(query.return_to),
-        Some(session.person_id),
-    )
-    .await
-    .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+    let work = async {
+        let return_to = ReturnTo::parse(&state.settings.public_url, query.return_to.as_deref())?;
+        start(&state, &provider, return_to, Some(session.person_id)).await
+    };
+    work.await
+        .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
 
 async fn start(
     state: &AppState,
     provider: &str,
-    return_to: String,
+    return_to: ReturnTo,
     link_person: Option<uuid::Uuid>,
 ) -> Result<Response> {
     let (config, _) = state.oidc.find(provider)?;
@@ -114,7 +117,7 @@ async fn start(
         "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, return_to, expires_at, link_person)
          VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(hash(csrf.secret())).bind(provider).bind(verifier.secret()).bind(nonce.secret())
-        .bind(&return_to).bind(expires_at).bind(link_person)
+        .bind(return_to.as_str()).bind(expires_at).bind(link_person)
         .execute(pool).await?; });
     let state_cookie = flow_cookie(state, STATE_COOKIE, csrf.secret().clone(), FLOW_LIFETIME);
     Ok(redirect(url.as_str(), CookieJar::new().add(state_cookie)))

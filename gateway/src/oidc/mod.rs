@@ -16,6 +16,7 @@ mod id_token;
 pub(crate) mod login;
 mod providers;
 pub(crate) mod registration;
+mod return_to;
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -29,6 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::{AppState, cookies};
 
 pub use providers::{ProviderConfig, Providers, parse_providers};
+use return_to::ReturnTo;
 
 const STATE_COOKIE: &str = "otmetka_oidc";
 const LINK_COOKIE: &str = "otmetka_link";
@@ -67,18 +69,16 @@ fn flow_cookie(
     )
 }
 
-fn spent(state: &AppState, name: &'static str) -> Cookie<'static> {
-    cookies::expired(name, COOKIE_PATH, state.settings.cookie_secure)
+fn flow_cookie_value(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    name: &str,
+) -> Option<String> {
+    cookies::read(headers, name, COOKIE_PATH, state.settings.cookie_secure)
 }
 
-/// Only paths of this site: never another origin (no open redirect).
-fn safe_return_to(return_to: Option<String>) -> String {
-    match return_to {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => "/".into(),
-    }
+fn spent(state: &AppState, name: &'static str) -> Cookie<'static> {
+    cookies::expired(name, COOKIE_PATH, state.settings.cookie_secure)
 }
 
 fn redirect(to: &str, cookies: CookieJar) -> Response {
@@ -90,34 +90,6 @@ fn redirect(to: &str, cookies: CookieJar) -> Response {
         .into_response()
 }
 
-/// `return_to` with `oidc=<outcome>` added to its query.
-fn with_outcome(return_to: &str, outcome: &str) -> String {
-    let separator = if return_to.contains('?') { '&' } else { '?' };
-    format!("{return_to}{separator}oidc={outcome}")
-}
-
 fn refused(detail: &str) -> Error {
     Error::invalid("state", detail)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_returned_to() {
-        assert_eq!(
-            safe_return_to(Some("/diary?week=3".into())),
-            "/diary?week=3"
-        );
-        for hostile in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "diary",
-        ] {
-            assert_eq!(safe_return_to(Some(hostile.into())), "/", "{hostile}");
-        }
-        assert_eq!(safe_return_to(None), "/");
-    }
 }

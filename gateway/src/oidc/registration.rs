@@ -15,10 +15,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::callback::start_session;
-use super::{LINK_COOKIE, hash, spent};
+use super::{LINK_COOKIE, flow_cookie_value, hash, spent};
 use crate::AppState;
-use crate::api::ApiJson;
 use crate::client_ip::ClientIp;
+use crate::extract::ApiJson;
 use crate::problem::Problem;
 
 #[derive(Deserialize, ToSchema)]
@@ -65,12 +65,9 @@ async fn link(
     peer: ClientIp,
     body: LinkBody,
 ) -> Result<Response> {
+    state.sign_in_limits.admit(peer.0, "")?;
     let missing = || Error::Unauthenticated("sign in with an identity provider first".into());
-    let jar = CookieJar::from_headers(headers);
-    let link_id = jar
-        .get(LINK_COOKIE)
-        .map(|cookie| cookie.value().to_owned())
-        .ok_or_else(missing)?;
+    let link_id = flow_cookie_value(state, headers, LINK_COOKIE).ok_or_else(missing)?;
     let pending: Option<PendingLink> = with_db!(&state.db, pool => sqlx::query_as(
         "SELECT issuer, subject, family_name, given_name FROM oidc_pending_links
          WHERE id_hash = $1 AND expires_at > $2")
@@ -110,6 +107,8 @@ async fn link(
         .login
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("no login")))?;
     let session_cookie = start_session(state, headers, peer, login, None).await?;
-    let cookies = jar.add(session_cookie).add(spent(state, LINK_COOKIE));
+    let cookies = CookieJar::new()
+        .add(session_cookie)
+        .add(spent(state, LINK_COOKIE));
     Ok((StatusCode::CREATED, cookies).into_response())
 }
