@@ -270,10 +270,11 @@ pub struct ChangePasswordBody {
     new_password: String,
 }
 
-/// `POST /api/v1/session/password`: the signed-in person sets their own password.
+/// `POST /api/v1/session/password`: the signed-in person sets their own
+/// password; their other sessions end.
 #[utoipa::path(post, path = "/api/v1/session/password", tag = "session",
     request_body = ChangePasswordBody,
-    responses((status = 204, description = "Changed")))]
+    responses((status = 204, description = "Changed; the person's other sessions have ended")))]
 pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -287,7 +288,11 @@ pub async fn change_password(
     let result: Result<Response> = async {
         let request = session.request(message, state.settings.upstream_timeout)?;
         state.identity.clone().change_password(request).await?;
-        session.password_changed(&state).await?;
+        let ended = session.password_changed(&state).await?;
+        tracing::info!(person_id = %session.person_id, ended = ended.len(), "password changed; other sessions ended");
+        for refresh_token in ended {
+            revoke_refresh_token(&state, refresh_token, session.client_address()).await;
+        }
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;

@@ -150,9 +150,14 @@ impl Params {
         }
     }
 
-    /// A required non-empty text.
-    pub fn text(&mut self, name: &str, value: Option<&str>) -> String {
+    /// A required non-empty text of at most `max_chars` characters.
+    pub fn text(&mut self, name: &str, value: Option<&str>, max_chars: usize) -> String {
         match value.map(str::trim) {
+            Some(text) if text.chars().count() > max_chars => {
+                self.0
+                    .add(name, format!("must be at most {max_chars} characters"));
+                String::new()
+            }
             Some(text) if !text.is_empty() => text.to_owned(),
             _ => {
                 self.0.add(name, "is required");

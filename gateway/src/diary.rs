@@ -117,7 +117,7 @@ const PERIOD_NAMES: &[(&str, &str)] = &[
 pub struct WhatIfQuery {
     subject_id: Option<String>,
     period_id: Option<String>,
-    /// The period mark wanted, e.g. `5`.
+    /// The period mark wanted, e.g. `5`; at most 8 characters.
     target: Option<String>,
 }
 
@@ -154,7 +154,7 @@ pub async fn what_if(
             let mut params = Params::new();
             let subject_id = params.id("subject_id", query.subject_id.as_deref());
             let reporting_period_id = params.id("period_id", query.period_id.as_deref());
-            let target_mark = params.text("target", query.target.as_deref());
+            let target_mark = params.text("target", query.target.as_deref(), 8);
             params.finish()?;
             let message = gradebook::ComputeWhatIfRequest {
                 student_id,

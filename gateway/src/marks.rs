@@ -226,7 +226,7 @@ pub async fn delete_mark(
                 Some(parsed.reason)
             };
             let mut params = Params::new();
-            let reason = params.text("reason", query.reason.or(from_body).as_deref());
+            let reason = params.text("reason", query.reason.or(from_body).as_deref(), 500);
             params.finish()?;
             let reply = caller
                 .gradebook()

@@ -8,7 +8,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use otmetka_platform::error::{Error, FieldViolation};
+use otmetka_platform::error::{Error, FieldViolation, bounded};
 use serde::Serialize;
 
 /// An error on its way to becoming a problem+json response.
@@ -163,8 +163,8 @@ impl IntoResponse for Problem {
             Error::InvalidArgument(violations) => violations
                 .iter()
                 .map(|FieldViolation { field, description }| FieldError {
-                    field: field.clone(),
-                    detail: description.clone(),
+                    field: bounded(field.clone()),
+                    detail: bounded(description.clone()),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -174,7 +174,7 @@ impl IntoResponse for Problem {
                 tracing::error!(error = format!("{error:#}"), "internal error");
                 "internal error".to_owned()
             }
-            other => other.to_string(),
+            other => bounded(other.to_string()),
         };
         let retry_after = match &self.error {
             Error::RateLimited { retry_after, .. } => Some(retry_after.as_secs().max(1)),

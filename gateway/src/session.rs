@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use otmetka_platform::auth::BearerToken;
 use otmetka_platform::db::Db;
 use otmetka_platform::memo::ReadCache;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -351,13 +351,23 @@ where
 }
 
 impl Session {
-    /// Records that the person has chosen their own password.
-    pub async fn password_changed(&self, state: &AppState) -> Result<()> {
-        with_db!(&state.db, pool => { sqlx::query(
-            "UPDATE sessions SET password_change_required = $2 WHERE person_id = $1")
-            .bind(self.person_id).bind(false).execute(pool).await?; });
+    /// Records that the person has chosen their own password, and ends
+    /// their other sessions: whoever knew the old password is signed out
+    /// everywhere but here. Returns the ended sessions' refresh tokens, to
+    /// revoke at identity.
+    pub async fn password_changed(&self, state: &AppState) -> Result<Vec<String>> {
+        let mut tx = state.db.begin_write().await?;
+        let ended = with_tx!(&mut tx, conn => {
+            let ended: Vec<String> = sqlx::query_scalar(
+                "DELETE FROM sessions WHERE person_id = $1 AND id_hash <> $2 RETURNING refresh_token")
+                .bind(self.person_id).bind(&self.id_hash).fetch_all(&mut *conn).await?;
+            sqlx::query("UPDATE sessions SET password_change_required = $2 WHERE id_hash = $1")
+                .bind(&self.id_hash).bind(false).execute(&mut *conn).await?;
+            ended
+        });
+        tx.commit().await?;
         state.sessions.forget();
-        Ok(())
+        Ok(ended)
     }
 }
 

@@ -228,6 +228,36 @@ async fn state_and_code_are_bound_to_the_browser_and_spent_once() {
     let world = world().await;
     world.mos.sign_in_as("mos-user-3", "Белова", "Ирина");
 
+    // Only a path of this site is returned to: a tab, a line break or a
+    // second slash would take the browser elsewhere after sign-in.
+    for hostile in [
+        "%2F%09%2Fevil.example",
+        "/%0D%0A/x",
+        "//evil.example",
+        "https://evil.example",
+    ] {
+        let refused = new_browser()
+            .get(format!(
+                "{}/api/v1/oidc/mos/login?return_to={hostile}",
+                world.sandbox.gateway()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{hostile}");
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "return_to", "{hostile}");
+    }
+    let kept = new_browser()
+        .get(format!(
+            "{}/api/v1/oidc/mos/login?return_to=/diary%3Fweek%3D3",
+            world.sandbox.gateway()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+
     // A callback delivered to another browser (login CSRF) is refused.
     let victim = new_browser();
     let attacker = new_browser();

@@ -128,11 +128,32 @@ impl Violations {
     }
 }
 
+/// The longest text of one error sent over gRPC, in characters. A message
+/// may quote what the caller sent; quoted whole, a long value would make
+/// the status outgrow HTTP/2's header limit and reach the caller as a
+/// protocol error instead of the refusal.
+pub const MAX_ERROR_TEXT: usize = 200;
+/// The most field violations one status carries.
+const MAX_VIOLATIONS: usize = 20;
+
+/// `text` cut to [`MAX_ERROR_TEXT`] characters, marked where it was cut.
+pub fn bounded(text: String) -> String {
+    match text.char_indices().nth(MAX_ERROR_TEXT) {
+        None => text,
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
 impl From<Error> for tonic::Status {
     fn from(error: Error) -> Self {
         match error {
-            Error::InvalidArgument(violations) => {
-                let message = format!("invalid argument: {}", describe(&violations));
+            Error::InvalidArgument(mut violations) => {
+                violations.truncate(MAX_VIOLATIONS);
+                for violation in &mut violations {
+                    violation.field = bounded(std::mem::take(&mut violation.field));
+                    violation.description = bounded(std::mem::take(&mut violation.description));
+                }
+                let message = bounded(format!("invalid argument: {}", describe(&violations)));
                 let mut details = ErrorDetails::new();
                 for violation in violations {
                     details.add_bad_request_violation(violation.field, violation.description);
@@ -144,14 +165,14 @@ impl From<Error> for tonic::Status {
                 retry_after,
             } => tonic::Status::with_error_details(
                 Code::ResourceExhausted,
-                format!("resource exhausted: {message}"),
+                bounded(format!("resource exhausted: {message}")),
                 ErrorDetails::with_retry_info(Some(retry_after)),
             ),
             Error::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "internal error");
                 tonic::Status::internal("internal error")
             }
-            other => tonic::Status::new(other.code(), other.to_string()),
+            other => tonic::Status::new(other.code(), bounded(other.to_string())),
         }
     }
 }
@@ -276,6 +297,22 @@ mod tests {
         assert_eq!(status.code(), Code::ResourceExhausted);
         let retry = status.get_details_retry_info().expect("retry info");
         assert_eq!(retry.retry_delay, Some(std::time::Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn long_texts_are_cut_before_they_travel() {
+        let long = "Ж".repeat(10_000);
+        let status =
+            tonic::Status::from(Error::invalid("value", format!("\"{long}\" is not a mark")));
+        assert!(status.message().chars().count() <= MAX_ERROR_TEXT + 1);
+        let details = status.get_error_details();
+        let violation = &details.bad_request().unwrap().field_violations[0];
+        assert_eq!(violation.field, "value");
+        assert!(violation.description.ends_with('…'));
+        assert!(violation.description.chars().count() <= MAX_ERROR_TEXT + 1);
+        let status = tonic::Status::from(Error::NotFound(long));
+        assert!(status.message().chars().count() <= MAX_ERROR_TEXT + 1);
+        assert_eq!(bounded("short".into()), "short");
     }
 
     #[test]
