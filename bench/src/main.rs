@@ -9,6 +9,7 @@
 
 mod load;
 mod machine;
+mod proc_stats;
 mod school;
 
 use std::collections::HashMap;
@@ -143,7 +144,7 @@ async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
     println!("# Diary week view benchmark");
     println!();
     println!("{}", machine::describe());
-    println!("load average before: {}", machine::load_average());
+    println!("load average before: {}", proc_stats::load_average());
     println!();
 
     let city_password = format!("city-{}", uuid::Uuid::now_v7().simple());
@@ -338,7 +339,7 @@ async fn measure(
         }
     }
     println!();
-    println!("load average after: {}", machine::load_average());
+    println!("load average after: {}", proc_stats::load_average());
     Ok(())
 }
 

@@ -19,6 +19,8 @@
 
 mod host;
 mod measure;
+#[path = "../proc_stats.rs"]
+mod proc_stats;
 mod push;
 mod rows;
 mod seed;
@@ -35,8 +37,9 @@ use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
 use crate::measure::measure;
+use crate::proc_stats::load_average;
 use crate::services::with_database;
-use crate::usage::{describe_machine, load_average};
+use crate::usage::describe_machine;
 
 #[global_allocator]
 static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
