@@ -24,6 +24,23 @@ pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
     request
 }
 
+/// The access token of whoever signs in as `login` with `password`.
+pub async fn sign_in(
+    identity: &mut IdentityServiceClient<Channel>,
+    login: &str,
+    password: &str,
+) -> String {
+    identity
+        .login(identity::LoginRequest {
+            login: login.into(),
+            password: password.into(),
+        })
+        .await
+        .expect("a sign-in")
+        .into_inner()
+        .access_token
+}
+
 /// The fields an INVALID_ARGUMENT refusal names (it must be one).
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     use tonic_types::StatusExt;
@@ -196,15 +213,7 @@ impl SchoolBuilder {
             .set_credentials(with_token(&self.city, request))
             .await
             .expect("credentials");
-        self.identity
-            .login(identity::LoginRequest {
-                login: login.into(),
-                password: password.into(),
-            })
-            .await
-            .expect("a sign-in")
-            .into_inner()
-            .access_token
+        sign_in(&mut self.identity, login, password).await
     }
 
     /// The academic year, a quarter from four weeks ago to four weeks ahead

@@ -3,7 +3,7 @@
 //! diary shows a student's week; strangers are refused.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{vendor_client, violated_fields, with_token};
+use otmetka_integration_tests::school::{sign_in, vendor_client, violated_fields, with_token};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1 as identity;
@@ -171,15 +171,7 @@ impl Builder {
             .set_credentials(with_token(&self.city, request))
             .await
             .unwrap();
-        self.identity
-            .login(identity::LoginRequest {
-                login: login.into(),
-                password: password.into(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .access_token
+        sign_in(&mut self.identity, login, password).await
     }
 }
 
@@ -215,15 +207,12 @@ async fn vendor_of(
 
 async fn school(sandbox: &Sandbox) -> School {
     let mut identity = IdentityServiceClient::new(sandbox.channel("identity").await.unwrap());
-    let city = identity
-        .login(identity::LoginRequest {
-            login: otmetka_integration_tests::ADMIN_LOGIN.into(),
-            password: otmetka_integration_tests::ADMIN_PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token;
+    let city = sign_in(
+        &mut identity,
+        otmetka_integration_tests::ADMIN_LOGIN,
+        otmetka_integration_tests::ADMIN_PASSWORD,
+    )
+    .await;
     let school = new_school(&mut identity, &city, "Школа расписания").await;
     let other_school = new_school(&mut identity, &city, "Соседняя школа").await;
     let mut b = Builder {
