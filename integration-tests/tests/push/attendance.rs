@@ -64,22 +64,9 @@ async fn step_an_absence_is_recorded_corrected_and_deleted(
         f.attendance_of(0).await[0].kind(),
         gradebook::AttendanceKind::Present
     );
-    let vendor = f.vendor.clone();
     let stored = f
-        .import
-        .get_receipts(with_token(
-            &vendor,
-            import::GetReceiptsRequest {
-                school_id: f.school.clone(),
-                keys: vec![import::RecordKey {
-                    record_type: import::RecordType::Attendance.into(),
-                    vendor_record_id: "a-0".into(),
-                }],
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+        .receipts(import::RecordType::Attendance, &["a-0".into()])
+        .await;
     assert_eq!(stored.receipts.len(), 1);
     assert_eq!(
         (stored.receipts[0].revision, stored.receipts[0].deleted),

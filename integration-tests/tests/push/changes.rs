@@ -67,19 +67,7 @@ async fn step_the_vendor_a_teacher_and_another_vendor_change_marks(f: &mut Fixtu
     let lesson = f.term.lesson_on_or_before(today()).clone();
     let pushed = f.push(vec![f.upsert("m-0", 1, "s0", "3")]).await;
     let mark = pushed[0].platform_id.clone();
-    f.gradebook
-        .update_mark(with_token(
-            &f.teacher_token,
-            gradebook::UpdateMarkRequest {
-                id: mark.clone(),
-                value: "4".into(),
-                status: gradebook::MarkStatus::Graded.into(),
-                reason: "Пересмотрела работу".into(),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    f.teacher_corrects(&mark, "4").await;
     let teachers = f
         .gradebook
         .create_mark(with_token(

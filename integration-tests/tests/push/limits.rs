@@ -139,21 +139,7 @@ async fn a_vendor_over_its_limits_is_told_to_slow_down_and_when() {
         delay <= std::time::Duration::from_secs(24 * 3600),
         "{delay:?}"
     );
-    let stored = f
-        .import
-        .get_receipts(with_token(
-            &vendor,
-            import::GetReceiptsRequest {
-                school_id: f.school.clone(),
-                keys: vec![import::RecordKey {
-                    record_type: import::RecordType::Mark.into(),
-                    vendor_record_id: "m-4".into(),
-                }],
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+    let stored = f.receipts(import::RecordType::Mark, &["m-4".into()]).await;
     assert_eq!(
         stored.not_found.len(),
         1,

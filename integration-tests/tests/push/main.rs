@@ -324,6 +324,49 @@ impl Fixture {
             .marks
     }
 
+    /// What import stored for the vendor's records `keys` of `record_type`.
+    async fn receipts(
+        &mut self,
+        record_type: import::RecordType,
+        keys: &[String],
+    ) -> import::GetReceiptsResponse {
+        let vendor = self.vendor.clone();
+        self.import
+            .get_receipts(with_token(
+                &vendor,
+                import::GetReceiptsRequest {
+                    school_id: self.school.clone(),
+                    keys: keys
+                        .iter()
+                        .map(|key| import::RecordKey {
+                            record_type: record_type.into(),
+                            vendor_record_id: key.clone(),
+                        })
+                        .collect(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    /// The teacher changes `mark` to `value`, as on a second look.
+    async fn teacher_corrects(&mut self, mark: &str, value: &str) {
+        self.gradebook
+            .update_mark(with_token(
+                &self.teacher_token,
+                gradebook::UpdateMarkRequest {
+                    id: mark.into(),
+                    value: value.into(),
+                    status: gradebook::MarkStatus::Graded.into(),
+                    reason: "Пересмотрела работу".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap();
+    }
+
     async fn mark(&mut self, id: &str) -> gradebook::Mark {
         self.gradebook
             .get_mark(with_token(
@@ -378,26 +421,7 @@ type Stored = Vec<(String, i64, bool, Option<(String, bool, i32)>)>;
 
 impl Fixture {
     async fn stored(&mut self, keys: &[String]) -> Stored {
-        let vendor = self.vendor.clone();
-        let receipts = self
-            .import
-            .get_receipts(with_token(
-                &vendor,
-                import::GetReceiptsRequest {
-                    school_id: self.school.clone(),
-                    keys: keys
-                        .iter()
-                        .map(|key| import::RecordKey {
-                            record_type: import::RecordType::Mark.into(),
-                            vendor_record_id: key.clone(),
-                        })
-                        .collect(),
-                },
-            ))
-            .await
-            .unwrap()
-            .into_inner()
-            .receipts;
+        let receipts = self.receipts(import::RecordType::Mark, keys).await.receipts;
         let mut stored = Vec::new();
         for receipt in receipts {
             let mark = if receipt.platform_id.is_empty() {

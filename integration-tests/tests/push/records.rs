@@ -118,19 +118,7 @@ async fn a_mark_a_teacher_changed_survives_vendor_updates_unless_the_school_lets
     let mut f = fixture().await;
     let created = f.push(vec![f.upsert("m-0", 1, "s0", "3")]).await;
     let mark = created[0].platform_id.clone();
-    f.gradebook
-        .update_mark(with_token(
-            &f.teacher_token,
-            gradebook::UpdateMarkRequest {
-                id: mark.clone(),
-                value: "4".into(),
-                status: gradebook::MarkStatus::Graded.into(),
-                reason: "Пересмотрела работу".into(),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    f.teacher_corrects(&mark, "4").await;
     let receipts = f
         .push(vec![f.upsert("m-0", 2, "s0", "2"), f.delete("m-0", 3)])
         .await;

@@ -140,19 +140,12 @@ async fn a_tombstone_withdraws_the_mark_and_outranks_older_upserts() {
         record_type: import::RecordType::Mark.into(),
         vendor_record_id: id.into(),
     };
-    let vendor = f.vendor.clone();
     let lookup = f
-        .import
-        .get_receipts(with_token(
-            &vendor,
-            import::GetReceiptsRequest {
-                school_id: f.school.clone(),
-                keys: vec![key("m-0"), key("m-1"), key("m-9")],
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+        .receipts(
+            import::RecordType::Mark,
+            &["m-0".into(), "m-1".into(), "m-9".into()],
+        )
+        .await;
     let mut stored: Vec<_> = lookup
         .receipts
         .iter()
