@@ -7,18 +7,10 @@ use std::time::Instant;
 use sqlx::Connection;
 
 use crate::load::Timing;
-
-/// Linux reports process CPU time in ticks of this length (USER_HZ).
-const TICKS_PER_SECOND: f64 = 100.0;
+use crate::proc_stats::{TICKS_PER_SECOND, cpu, cpu_ticks_of, postgres_ticks, transactions};
 
 pub fn describe() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|line| line.strip_prefix("model name"))
-        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let (model, cores) = cpu();
     let memory_kib: u64 = std::fs::read_to_string("/proc/meminfo")
         .unwrap_or_default()
         .lines()
@@ -29,17 +21,6 @@ pub fn describe() -> String {
         "machine: {cores} cores ({model}), {:.0} GiB memory; suite, PostgreSQL and load generator on it",
         memory_kib as f64 / 1024.0 / 1024.0
     )
-}
-
-pub fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Sizes of the seeded data, as PostgreSQL counts them.
@@ -90,45 +71,11 @@ pub struct Usage {
     pub transactions: i64,
 }
 
-fn ticks_of(stat: &str) -> Option<(String, u64)> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let name = stat[open + 1..close].to_owned();
-    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-    let user: u64 = fields.get(11)?.parse().ok()?;
-    let system: u64 = fields.get(12)?.parse().ok()?;
-    Some((name, user + system))
-}
-
 async fn sample(db: &mut sqlx::PgConnection) -> anyhow::Result<Sample> {
-    let process_ticks = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|stat| ticks_of(&stat))
-        .map_or(0, |(_, ticks)| ticks);
-    let mut postgres_ticks = 0;
-    for entry in std::fs::read_dir("/proc")?.flatten() {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        if let Some((name, ticks)) = ticks_of(&stat)
-            && (name == "postgres" || name.starts_with("postgres:"))
-        {
-            postgres_ticks += ticks;
-        }
-    }
-    sqlx::query("SELECT pg_stat_clear_snapshot()")
-        .execute(&mut *db)
-        .await?;
-    let transactions: i64 = sqlx::query_scalar(
-        "SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database
-         WHERE datname = current_database()",
-    )
-    .fetch_one(&mut *db)
-    .await?;
     Ok(Sample {
-        process_ticks,
-        postgres_ticks,
-        transactions,
+        process_ticks: cpu_ticks_of("/proc/self/stat"),
+        postgres_ticks: postgres_ticks(),
+        transactions: transactions(db).await?,
     })
 }
 

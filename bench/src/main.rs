@@ -9,7 +9,9 @@
 
 mod load;
 mod machine;
+mod proc_stats;
 mod school;
+mod throwaway;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -113,37 +115,17 @@ async fn main() -> anyhow::Result<()> {
     }
     let _telemetry = otmetka_platform::telemetry::init(&args.telemetry, "otmetka-bench")?;
     anyhow::ensure!(
-        args.database_url.starts_with("postgres://")
-            || args.database_url.starts_with("postgresql://"),
-        "--database-url must name a PostgreSQL server: the figures are for PostgreSQL"
-    );
-    anyhow::ensure!(
         !args.concurrency.is_empty() && args.concurrency.iter().all(|c| *c > 0),
         "--concurrency needs at least one positive number"
     );
-    let database = format!("otmetka_bench_{}", uuid::Uuid::now_v7().simple());
-    let mut server = sqlx::PgConnection::connect(&args.database_url)
-        .await
-        .context("connecting to the PostgreSQL server")?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-        .execute(&mut server)
-        .await?;
-    let outcome = bench(&args, &database).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
-    )))
-    .execute(&mut server)
-    .await?;
-    server.close().await?;
-    outcome
+    throwaway::on_throwaway_database(&args.database_url, |url| bench(&args, url)).await
 }
 
-async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
-    let url = with_database(&args.database_url, database);
+async fn bench(args: &Args, url: String) -> anyhow::Result<()> {
     println!("# Diary week view benchmark");
     println!();
     println!("{}", machine::describe());
-    println!("load average before: {}", machine::load_average());
+    println!("load average before: {}", proc_stats::load_average());
     println!();
 
     let city_password = format!("city-{}", uuid::Uuid::now_v7().simple());
@@ -338,7 +320,7 @@ async fn measure(
         }
     }
     println!();
-    println!("load average after: {}", machine::load_average());
+    println!("load average after: {}", proc_stats::load_average());
     Ok(())
 }
 
@@ -474,20 +456,4 @@ fn print_verdict(rows: &[(Outcome, Usage)], week_name: &str) {
         "target (≥ 2,000 views/s at p99 ≤ 50 ms): {}",
         if met { "met" } else { "NOT met" }
     );
-}
-
-/// `server` with its database name replaced by `database`.
-fn with_database(server: &str, database: &str) -> String {
-    let (base, query) = server
-        .split_once('?')
-        .map_or((server, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority_end..].find('/') {
-        Some(slash) => &base[..authority_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{database}?{query}"),
-        None => format!("{base}/{database}"),
-    }
 }

@@ -6,6 +6,8 @@
 use chrono::{Datelike, Days, NaiveDate};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::import::v1 as import;
+use otmetka_proto::import::v1::import_service_client::ImportServiceClient;
 use otmetka_proto::schedule::v1 as schedule;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::transport::Channel;
@@ -20,6 +22,23 @@ pub fn with_token<T>(token: &str, message: T) -> tonic::Request<T> {
         format!("Bearer {token}").parse().expect("a header value"),
     );
     request
+}
+
+/// The access token of whoever signs in as `login` with `password`.
+pub async fn sign_in(
+    identity: &mut IdentityServiceClient<Channel>,
+    login: &str,
+    password: &str,
+) -> String {
+    identity
+        .login(identity::LoginRequest {
+            login: login.into(),
+            password: password.into(),
+        })
+        .await
+        .expect("a sign-in")
+        .into_inner()
+        .access_token
 }
 
 /// The fields an INVALID_ARGUMENT refusal names (it must be one).
@@ -194,15 +213,7 @@ impl SchoolBuilder {
             .set_credentials(with_token(&self.city, request))
             .await
             .expect("credentials");
-        self.identity
-            .login(identity::LoginRequest {
-                login: login.into(),
-                password: password.into(),
-            })
-            .await
-            .expect("a sign-in")
-            .into_inner()
-            .access_token
+        sign_in(&mut self.identity, login, password).await
     }
 
     /// The academic year, a quarter from four weeks ago to four weeks ahead
@@ -356,6 +367,53 @@ impl SchoolBuilder {
     }
 }
 
+/// A school of one class, 5А, of three students (Алексеев, Борисов,
+/// Васильев) whom one teacher teaches English, with a school administrator
+/// and a term: where vendors push marks and load files.
+pub struct EnglishClass {
+    pub builder: SchoolBuilder,
+    pub teacher: String,
+    pub class: String,
+    pub students: Vec<String>,
+    pub english: String,
+    /// The school administrator's token.
+    pub manager: String,
+    pub teacher_token: String,
+    pub term: Term,
+}
+
+impl EnglishClass {
+    /// The school named `name`; the administrator and the teacher sign in
+    /// as `{logins}-admin` and `{logins}-teacher`.
+    pub async fn new(sandbox: &Sandbox, name: &str, logins: &str) -> anyhow::Result<Self> {
+        let mut b = SchoolBuilder::new(sandbox, name).await?;
+        let teacher = b.staff("Учитель", identity::StaffRole::Teacher).await;
+        let class = b.class(5, "А", &teacher).await;
+        let mut students = Vec::new();
+        for family in ["Алексеев", "Борисов", "Васильев"] {
+            students.push(b.student_in(&class, family).await);
+        }
+        let english = b.subject("Английский язык").await;
+        b.teach(&teacher, &class, &english).await;
+        let admin = b
+            .staff("Администратор", identity::StaffRole::SchoolAdmin)
+            .await;
+        let manager = b.token_of(&admin, &format!("{logins}-admin")).await;
+        let teacher_token = b.token_of(&teacher, &format!("{logins}-teacher")).await;
+        let term = b.term(&manager, &class, &english, &teacher).await?;
+        Ok(Self {
+            builder: b,
+            teacher,
+            class,
+            students,
+            english,
+            manager,
+            teacher_token,
+            term,
+        })
+    }
+}
+
 /// A term set up by [`SchoolBuilder::term`].
 pub struct Term {
     pub academic_year_id: String,
@@ -413,6 +471,36 @@ pub async fn vendor_client(
     }
     let token = client_token(identity, &id, &secret).await;
     VendorClient { id, secret, token }
+}
+
+/// Maps `students` in `school` to the vendor's own ids "s0", "s1", …, as
+/// the vendor holding `token`.
+pub async fn map_students(
+    import: &mut ImportServiceClient<Channel>,
+    token: &str,
+    school: &str,
+    students: &[String],
+) {
+    let mappings = students
+        .iter()
+        .enumerate()
+        .map(|(n, student)| import::IdMapping {
+            entity_type: import::EntityType::Student.into(),
+            external_id: format!("s{n}"),
+            platform_id: student.clone(),
+            ..Default::default()
+        })
+        .collect();
+    import
+        .put_id_mappings(with_token(
+            token,
+            import::PutIdMappingsRequest {
+                school_id: school.into(),
+                mappings,
+            },
+        ))
+        .await
+        .expect("the students mapped");
 }
 
 /// A token of a platform service client with `scopes`, registered by the

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use chrono::Days;
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, vendor_client, with_token};
+use otmetka_integration_tests::school::{SchoolBuilder, map_students, vendor_client, with_token};
 use otmetka_platform::db::Db;
 use otmetka_platform::with_db;
 use otmetka_proto::identity::v1 as identity;
@@ -251,26 +251,7 @@ async fn fixture() -> Fixture {
 
     let token = vendor.token().await;
     let mut client = import_client(&import);
-    let mappings = students
-        .iter()
-        .enumerate()
-        .map(|(n, student)| import::IdMapping {
-            entity_type: import::EntityType::Student.into(),
-            external_id: format!("s{n}"),
-            platform_id: student.clone(),
-            ..Default::default()
-        })
-        .collect();
-    client
-        .put_id_mappings(with_token(
-            &token,
-            import::PutIdMappingsRequest {
-                school_id: school.clone(),
-                mappings,
-            },
-        ))
-        .await
-        .unwrap();
+    map_students(&mut client, &token, &school, &students).await;
     let db = Db::open(
         &storage.database("gradebook"),
         otmetka_gradebook::MIGRATIONS,

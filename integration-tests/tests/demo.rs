@@ -77,17 +77,7 @@ async fn the_demo_is_a_school_with_a_timetable_and_a_journal(today: NaiveDate) {
     let identity = IdentityServiceClient::new(sandbox.channel("identity").await.unwrap());
     let sign_in = |login: &'static str, password: &'static str| {
         let mut identity = identity.clone();
-        async move {
-            identity
-                .login(identity::LoginRequest {
-                    login: login.into(),
-                    password: password.into(),
-                })
-                .await
-                .unwrap()
-                .into_inner()
-                .access_token
-        }
+        async move { otmetka_integration_tests::school::sign_in(&mut identity, login, password).await }
     };
     let (guardian, deputy) = (
         sign_in("parent", "roditel-demo").await,

@@ -2,7 +2,7 @@
 //! read every school's feed, only city operators see parked changes; each
 //! refusal is paired with the same request from someone allowed.
 
-use otmetka_integration_tests::school::with_token;
+use otmetka_integration_tests::school::{sign_in, with_token};
 use otmetka_integration_tests::{ADMIN_LOGIN, ADMIN_PASSWORD, Sandbox};
 use otmetka_proto::common::v1 as common;
 use otmetka_proto::common::v1::change_consumer_service_client::ChangeConsumerServiceClient;
@@ -10,22 +10,6 @@ use otmetka_proto::common::v1::change_feed_service_client::ChangeFeedServiceClie
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use tonic::Code;
-
-async fn login(
-    identity: &mut IdentityServiceClient<tonic::transport::Channel>,
-    login: &str,
-    password: &str,
-) -> String {
-    identity
-        .login(identity::LoginRequest {
-            login: login.into(),
-            password: password.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token
-}
 
 #[tokio::test]
 async fn only_platform_services_read_feeds_and_only_operators_see_parked_changes() {
@@ -46,8 +30,8 @@ async fn only_platform_services_read_feeds_and_only_operators_see_parked_changes
         .iter()
         .find(|demo| demo.login == "teacher")
         .unwrap();
-    let teacher = login(&mut identity, demo.login, demo.password).await;
-    let operator = login(&mut identity, ADMIN_LOGIN, ADMIN_PASSWORD).await;
+    let teacher = sign_in(&mut identity, demo.login, demo.password).await;
+    let operator = sign_in(&mut identity, ADMIN_LOGIN, ADMIN_PASSWORD).await;
 
     let mut feed = ChangeFeedServiceClient::new(sandbox.channel("gradebook").await.unwrap());
     let read = || common::ReadChangesRequest {

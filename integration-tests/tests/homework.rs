@@ -3,7 +3,7 @@
 //! gradebook, and the diary week shows it all; those who may not are refused.
 
 use chrono::{Datelike, Days, NaiveDate};
-use otmetka_integration_tests::school::{violated_fields, with_token};
+use otmetka_integration_tests::school::{sign_in, violated_fields, with_token};
 use otmetka_integration_tests::{DEMO_LOGINS, Sandbox};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
@@ -15,25 +15,9 @@ use sha2::{Digest, Sha256};
 use tonic::Code;
 use tonic::transport::Channel;
 
-async fn login(
-    identity: &mut IdentityServiceClient<Channel>,
-    login: &str,
-    password: &str,
-) -> String {
-    identity
-        .login(identity::LoginRequest {
-            login: login.into(),
-            password: password.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .access_token
-}
-
 async fn demo_token(identity: &mut IdentityServiceClient<Channel>, name: &str) -> String {
     let demo = DEMO_LOGINS.iter().find(|d| d.login == name).unwrap();
-    login(identity, demo.login, demo.password).await
+    sign_in(identity, demo.login, demo.password).await
 }
 
 /// A new staff member of the school with a role, signed in.
@@ -84,7 +68,7 @@ async fn staff(
         ))
         .await
         .unwrap();
-    let token = login(identity, &login_name, "homework-password-1").await;
+    let token = sign_in(identity, &login_name, "homework-password-1").await;
     (person, token)
 }
 
@@ -164,7 +148,7 @@ async fn homework_files_submissions_marks_and_the_week() {
     let mut identity = IdentityServiceClient::new(sandbox.channel("identity").await.unwrap());
     let mut schedule = sandbox.schedule().await.unwrap();
     let mut marks = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
-    let city = login(
+    let city = sign_in(
         &mut identity,
         otmetka_integration_tests::ADMIN_LOGIN,
         otmetka_integration_tests::ADMIN_PASSWORD,

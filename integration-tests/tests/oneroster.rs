@@ -10,14 +10,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::Days;
 use otmetka_integration_tests::school::{
-    SchoolBuilder, Term, academic_year_start, vendor_client, with_token,
+    EnglishClass, Term, academic_year_start, vendor_client, with_token,
 };
 use otmetka_integration_tests::{Options as SandboxOptions, Sandbox};
 use otmetka_local::PushLimits;
 use otmetka_oneroster::{Auth, Options, Summary, load};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
-use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::import::v1 as import;
 use otmetka_proto::import::v1::import_service_client::ImportServiceClient;
 use tonic::transport::Channel;
@@ -49,23 +48,18 @@ async fn fixture() -> Fixture {
 
 async fn fixture_with(options: SandboxOptions) -> Fixture {
     let sandbox = Sandbox::start_with(options).await.expect("sandbox");
-    let mut b = SchoolBuilder::new(&sandbox, "Школа с файлами OneRoster")
+    let EnglishClass {
+        builder: mut b,
+        teacher,
+        class,
+        students,
+        english,
+        teacher_token,
+        term,
+        ..
+    } = EnglishClass::new(&sandbox, "Школа с файлами OneRoster", "or")
         .await
         .unwrap();
-    let teacher = b.staff("Учитель", identity::StaffRole::Teacher).await;
-    let class = b.class(5, "А", &teacher).await;
-    let mut students = Vec::new();
-    for family in ["Алексеев", "Борисов", "Васильев"] {
-        students.push(b.student_in(&class, family).await);
-    }
-    let english = b.subject("Английский язык").await;
-    b.teach(&teacher, &class, &english).await;
-    let admin = b
-        .staff("Администратор", identity::StaffRole::SchoolAdmin)
-        .await;
-    let manager = b.token_of(&admin, "or-admin").await;
-    let teacher_token = b.token_of(&teacher, "or-teacher").await;
-    let term = b.term(&manager, &class, &english, &teacher).await.unwrap();
     let school = b.school_id.clone();
     let client = vendor_client(
         &mut b.identity,

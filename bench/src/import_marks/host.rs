@@ -149,7 +149,7 @@ impl Hosted {
 
     /// CPU time (user + system) so far, in clock ticks.
     pub fn cpu_ticks(&self) -> u64 {
-        crate::usage::cpu_ticks_of(&format!("/proc/{}/stat", self.pid()))
+        crate::proc_stats::cpu_ticks_of(&format!("/proc/{}/stat", self.pid()))
     }
 
     /// Stops it (SIGKILL: nothing is left to drain) and reaps it.

@@ -19,24 +19,27 @@
 
 mod host;
 mod measure;
+#[path = "../proc_stats.rs"]
+mod proc_stats;
 mod push;
 mod rows;
 mod seed;
 mod services;
+#[path = "../throwaway.rs"]
+mod throwaway;
 mod usage;
 
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::Parser;
 use otmetka_identity::InitialAdmin;
 use otmetka_local::{RunningSuite, Storage, SuiteConfig};
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
-use sqlx::Connection;
 
 use crate::measure::measure;
-use crate::services::with_database;
-use crate::usage::{describe_machine, load_average};
+use crate::proc_stats::load_average;
+use crate::throwaway::on_throwaway_database;
+use crate::usage::describe_machine;
 
 #[global_allocator]
 static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
@@ -113,32 +116,12 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn start(args: Args) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.database_url.starts_with("postgres://")
-            || args.database_url.starts_with("postgresql://"),
-        "--database-url must name a PostgreSQL server: the figures are for PostgreSQL"
-    );
     anyhow::ensure!((1..=500).contains(&args.batch), "--batch: 1–500 operations");
     anyhow::ensure!(args.streams > 0 && args.rows > 0, "--streams and --rows");
-    let database = format!("otmetka_bench_{}", uuid::Uuid::now_v7().simple());
-    let mut server = sqlx::PgConnection::connect(&args.database_url)
-        .await
-        .context("connecting to the PostgreSQL server")?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-        .execute(&mut server)
-        .await?;
-    let outcome = bench(&args, &database).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
-    )))
-    .execute(&mut server)
-    .await?;
-    server.close().await?;
-    outcome
+    on_throwaway_database(&args.database_url, |url| bench(&args, url)).await
 }
 
-async fn bench(args: &Args, database: &str) -> anyhow::Result<()> {
-    let url = with_database(&args.database_url, database);
+async fn bench(args: &Args, url: String) -> anyhow::Result<()> {
     println!("# Import of marks benchmark");
     println!();
     println!("{}", describe_machine());

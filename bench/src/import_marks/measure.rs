@@ -10,12 +10,13 @@ use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use sqlx::Connection;
 
 use crate::Args;
+use crate::proc_stats::load_average;
 use crate::progress;
 use crate::push::{flood_comparison, push};
 use crate::rows::{Rows, copy_rows};
 use crate::seed;
 use crate::services::{start_import, start_pair};
-use crate::usage::{Sample, Usage, load_average};
+use crate::usage::{Sample, Usage};
 
 pub(crate) async fn measure(
     args: &Args,

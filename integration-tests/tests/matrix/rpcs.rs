@@ -1,0 +1,343 @@
+//! The RPCs under test, and who may make each.
+
+use super::*;
+
+/// The RPCs under test.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Rpc {
+    ListStudentMarks,
+    CreateMark,
+    CheckAccess,
+    GetSchool,
+    ListClasses,
+    ListSubjects,
+    ListPersons,
+    ListClassStudents,
+    ListClassMemberships,
+    ListTeachingAssignments,
+    GetStudent,
+    ListGuardianships,
+    CreateSubject,
+    CreateClass,
+    CreatePerson,
+    EnrollStudent,
+    LinkGuardian,
+    SetCredentials,
+    UpdatePerson,
+    IssueAccessCode,
+    ListAccessCodes,
+    ListAuditEvents,
+    ListVendorGrants,
+    CreateGroup,
+    ListGroups,
+    UpdateSchool,
+    ImportRoster,
+    RotateSigningKey,
+    ListClients,
+    LoginWithExternalIdentity,
+    RegisterExternalGuardian,
+    LinkExternalIdentity,
+    ListSessionRevocations,
+    CheckReadSchool,
+    CheckManageSchedule,
+    CheckClosePeriod,
+    CheckTeachClass,
+    CheckReadClass,
+    ListStudentMemberships,
+    CheckActAsFamily,
+    CheckReadSchoolRecords,
+    GetSchoolDirectory,
+    GetMark,
+    UpdateMark,
+    DeleteMark,
+    ListMarkRevisions,
+    MarkSeen,
+    CreateGradingScale,
+    ListGradingScales,
+    CreateWorkType,
+    ListWorkTypes,
+    GetJournalSettings,
+    UpdateJournalSettings,
+    SetAttendance,
+    ListStudentAttendance,
+    GetStudentWeekRecord,
+    GetJournal,
+    GetStudentAverages,
+    ComputeWhatIf,
+    CreateCalculationPolicy,
+    GetCalculationPolicy,
+    SetFinalMark,
+    ListFinalMarks,
+    RequestReopen,
+    DecideReopen,
+    ListReopenRequests,
+    ListGradebookChanges,
+    ApplyVendorRecords,
+    ListVendorRecords,
+    ListVendorRecordKeys,
+    PushRecords,
+    GetReceipts,
+    ListRecords,
+    ListVendorChanges,
+    ListReportingPeriods,
+    CloseReportingPeriod,
+    ListLessons,
+    GetStudentWeek,
+    CreateTimetableEntry,
+    GenerateLessons,
+    SetLessonTopic,
+    CancelLesson,
+    ListScheduleChanges,
+    GetClass,
+    ListGrantedSchools,
+    ListRosterClasses,
+    ListRosterGroups,
+    ListRosterSubjects,
+    ListRosterStudents,
+    ListRosterTeachers,
+    ListRosterEnrollments,
+    ListRosterPeriods,
+    ListRosterLessons,
+    PutIdMappings,
+    ListIdMappings,
+    DeleteIdMappings,
+}
+
+pub(super) const RPCS: [Rpc; 96] = [
+    Rpc::ListStudentMarks,
+    Rpc::CreateMark,
+    Rpc::CheckAccess,
+    Rpc::GetSchool,
+    Rpc::ListClasses,
+    Rpc::ListSubjects,
+    Rpc::ListPersons,
+    Rpc::ListClassStudents,
+    Rpc::ListClassMemberships,
+    Rpc::ListTeachingAssignments,
+    Rpc::GetStudent,
+    Rpc::ListGuardianships,
+    Rpc::CreateSubject,
+    Rpc::CreateClass,
+    Rpc::CreatePerson,
+    Rpc::EnrollStudent,
+    Rpc::LinkGuardian,
+    Rpc::SetCredentials,
+    Rpc::UpdatePerson,
+    Rpc::IssueAccessCode,
+    Rpc::ListAccessCodes,
+    Rpc::ListAuditEvents,
+    Rpc::ListVendorGrants,
+    Rpc::CreateGroup,
+    Rpc::ListGroups,
+    Rpc::UpdateSchool,
+    Rpc::ImportRoster,
+    Rpc::RotateSigningKey,
+    Rpc::ListClients,
+    Rpc::LoginWithExternalIdentity,
+    Rpc::RegisterExternalGuardian,
+    Rpc::LinkExternalIdentity,
+    Rpc::ListSessionRevocations,
+    Rpc::CheckReadSchool,
+    Rpc::CheckManageSchedule,
+    Rpc::CheckClosePeriod,
+    Rpc::CheckTeachClass,
+    Rpc::CheckReadClass,
+    Rpc::ListStudentMemberships,
+    Rpc::CheckActAsFamily,
+    Rpc::CheckReadSchoolRecords,
+    Rpc::GetSchoolDirectory,
+    Rpc::GetMark,
+    Rpc::UpdateMark,
+    Rpc::DeleteMark,
+    Rpc::ListMarkRevisions,
+    Rpc::MarkSeen,
+    Rpc::CreateGradingScale,
+    Rpc::ListGradingScales,
+    Rpc::CreateWorkType,
+    Rpc::ListWorkTypes,
+    Rpc::GetJournalSettings,
+    Rpc::UpdateJournalSettings,
+    Rpc::SetAttendance,
+    Rpc::ListStudentAttendance,
+    Rpc::GetStudentWeekRecord,
+    Rpc::GetJournal,
+    Rpc::GetStudentAverages,
+    Rpc::ComputeWhatIf,
+    Rpc::CreateCalculationPolicy,
+    Rpc::GetCalculationPolicy,
+    Rpc::SetFinalMark,
+    Rpc::ListFinalMarks,
+    Rpc::RequestReopen,
+    Rpc::DecideReopen,
+    Rpc::ListReopenRequests,
+    Rpc::ListGradebookChanges,
+    Rpc::ApplyVendorRecords,
+    Rpc::ListVendorRecords,
+    Rpc::ListVendorRecordKeys,
+    Rpc::PushRecords,
+    Rpc::GetReceipts,
+    Rpc::ListRecords,
+    Rpc::ListVendorChanges,
+    Rpc::ListReportingPeriods,
+    Rpc::CloseReportingPeriod,
+    Rpc::ListLessons,
+    Rpc::GetStudentWeek,
+    Rpc::CreateTimetableEntry,
+    Rpc::GenerateLessons,
+    Rpc::SetLessonTopic,
+    Rpc::CancelLesson,
+    Rpc::ListScheduleChanges,
+    Rpc::GetClass,
+    Rpc::ListGrantedSchools,
+    Rpc::ListRosterClasses,
+    Rpc::ListRosterGroups,
+    Rpc::ListRosterSubjects,
+    Rpc::ListRosterStudents,
+    Rpc::ListRosterTeachers,
+    Rpc::ListRosterEnrollments,
+    Rpc::ListRosterPeriods,
+    Rpc::ListRosterLessons,
+    Rpc::PutIdMappings,
+    Rpc::ListIdMappings,
+    Rpc::DeleteIdMappings,
+];
+
+/// Who may make each call.
+pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
+    use Who::*;
+    let read_record = [
+        OwnGuardian,
+        Student,
+        SubjectTeacher,
+        ClassTeacher,
+        DeputyHead,
+    ];
+    let read_roster = [
+        SubjectTeacher,
+        OtherTeacher,
+        ClassTeacher,
+        DeputyHead,
+        SchoolAdmin,
+        CityOperator,
+        GrantedVendor,
+    ];
+    let manage = [SchoolAdmin, CityOperator];
+    let set: Vec<Who> = match rpc {
+        Rpc::ListStudentMarks | Rpc::CheckAccess => read_record.to_vec(),
+        Rpc::CreateMark => vec![SubjectTeacher],
+        Rpc::UpdateSchool | Rpc::RotateSigningKey | Rpc::ListClients => vec![CityOperator],
+        Rpc::ImportRoster => manage.to_vec(),
+        // Only the gateway's own client may: no person, no vendor.
+        Rpc::LoginWithExternalIdentity
+        | Rpc::RegisterExternalGuardian
+        | Rpc::LinkExternalIdentity
+        | Rpc::ListSessionRevocations => vec![Gateway],
+        Rpc::GetSchool
+        | Rpc::ListClasses
+        | Rpc::ListSubjects
+        | Rpc::ListPersons
+        | Rpc::ListClassStudents
+        | Rpc::ListClassMemberships
+        | Rpc::ListTeachingAssignments
+        | Rpc::ListGroups => read_roster.to_vec(),
+        Rpc::GetStudent | Rpc::ListStudentMemberships => {
+            [read_roster.as_slice(), &[Student, OwnGuardian]].concat()
+        }
+        Rpc::ListGuardianships => [read_roster.as_slice(), &[OwnGuardian]].concat(),
+        Rpc::CreateSubject
+        | Rpc::CreateClass
+        | Rpc::CreatePerson
+        | Rpc::EnrollStudent
+        | Rpc::LinkGuardian
+        | Rpc::SetCredentials
+        | Rpc::UpdatePerson
+        | Rpc::IssueAccessCode
+        | Rpc::ListAccessCodes
+        | Rpc::ListAuditEvents
+        | Rpc::ListVendorGrants
+        | Rpc::CreateGroup => manage.to_vec(),
+        Rpc::CheckReadSchool | Rpc::GetSchoolDirectory => [
+            read_roster.as_slice(),
+            &[OwnGuardian, OtherGuardian, Student, OtherStudent],
+        ]
+        .concat(),
+        Rpc::CheckReadClass => [
+            read_roster.as_slice(),
+            &[OwnGuardian, OtherGuardian, Student, OtherStudent],
+        ]
+        .concat(),
+        Rpc::CheckManageSchedule => vec![SchoolAdmin, DeputyHead],
+        Rpc::CheckClosePeriod => vec![DeputyHead],
+        Rpc::CheckTeachClass | Rpc::GetJournal | Rpc::RequestReopen | Rpc::SetLessonTopic => {
+            vec![SubjectTeacher, ClassTeacher, DeputyHead]
+        }
+        Rpc::GetMark
+        | Rpc::ListMarkRevisions
+        | Rpc::ListStudentAttendance
+        | Rpc::GetStudentWeekRecord
+        | Rpc::GetStudentAverages
+        | Rpc::ComputeWhatIf
+        | Rpc::ListFinalMarks
+        | Rpc::GetStudentWeek => read_record.to_vec(),
+        Rpc::UpdateMark | Rpc::DeleteMark | Rpc::SetAttendance | Rpc::SetFinalMark => {
+            vec![SubjectTeacher]
+        }
+        Rpc::MarkSeen => vec![Student, OwnGuardian],
+        Rpc::CreateGradingScale
+        | Rpc::CreateWorkType
+        | Rpc::UpdateJournalSettings
+        | Rpc::CreateCalculationPolicy
+        | Rpc::CreateTimetableEntry
+        | Rpc::GenerateLessons
+        | Rpc::CancelLesson => vec![SchoolAdmin, DeputyHead],
+        Rpc::ListGradingScales
+        | Rpc::ListWorkTypes
+        | Rpc::GetJournalSettings
+        | Rpc::GetCalculationPolicy
+        | Rpc::ListReportingPeriods
+        | Rpc::ListLessons
+        | Rpc::GetClass => [
+            read_roster.as_slice(),
+            &[OwnGuardian, OtherGuardian, Student, OtherStudent],
+        ]
+        .concat(),
+        Rpc::DecideReopen | Rpc::CloseReportingPeriod => vec![DeputyHead],
+        // Leadership sees every request, other staff their own; clients none.
+        Rpc::ListReopenRequests => vec![
+            SubjectTeacher,
+            OtherTeacher,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+            CityOperator,
+        ],
+        Rpc::ListGradebookChanges => vec![DeputyHead, CityOperator, GrantedVendor],
+        Rpc::ListScheduleChanges => read_roster.to_vec(),
+        Rpc::CheckActAsFamily => vec![Student, OwnGuardian],
+        Rpc::CheckReadSchoolRecords => vec![DeputyHead, CityOperator, GrantedVendor],
+        // The vendor API is for vendors alone; one without a grant learns
+        // only that it has none.
+        Rpc::ListGrantedSchools => vec![GrantedVendor, UngrantedVendor],
+        Rpc::ListRosterClasses
+        | Rpc::ListRosterGroups
+        | Rpc::ListRosterSubjects
+        | Rpc::ListRosterStudents
+        | Rpc::ListRosterTeachers
+        | Rpc::ListRosterEnrollments
+        | Rpc::ListRosterPeriods
+        | Rpc::ListRosterLessons
+        | Rpc::PutIdMappings
+        | Rpc::ListIdMappings
+        | Rpc::DeleteIdMappings
+        | Rpc::ListVendorChanges => vec![GrantedVendor],
+        // Pushed marks: a vendor without the grant gets NOT_GRANTED for the
+        // record, read here as absence.
+        Rpc::ApplyVendorRecords
+        | Rpc::ListVendorRecords
+        | Rpc::ListVendorRecordKeys
+        | Rpc::PushRecords
+        | Rpc::GetReceipts
+        | Rpc::ListRecords => vec![GrantedVendor],
+    };
+    set.into_iter().collect()
+}
