@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::grpc::access::StudentPlace;
 use otmetka_platform::outbox::{Change, ChangeKind};
 use otmetka_platform::{Error, Result};
@@ -38,7 +39,7 @@ struct Wanted {
 }
 
 fn unresolved(field: &'static str, message: &str) -> Failure {
-    Refusal::new("UNRESOLVED_REFERENCE", field, message).into()
+    Refusal::new(RecordRefusal::UnresolvedReference, field, message).into()
 }
 
 /// Checks the record's own fields: ids, and a status with its minutes.

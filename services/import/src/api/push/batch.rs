@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use otmetka_platform::Result;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::refusal::{RecordRefusal, not_granted_message};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::import::v1 as pb;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 
 use super::draft::{Draft, Slot, TimetablePlace, draft, fill};
 use super::receipts::receipt_of;
-use super::{NOT_GRANTED, record_error, write_scope};
+use super::{record_error, write_scope};
 use crate::api::ImportApi;
 use crate::resolver::{self, Reference};
 
@@ -49,12 +50,9 @@ impl ImportApi {
             });
             for (index, draft) in refused {
                 answers[index] = Some(Err(record_error(
-                    NOT_GRANTED,
+                    RecordRefusal::NotGranted,
                     "",
-                    format!(
-                        "the school has not granted this vendor {}",
-                        write_scope(draft.record_type())
-                    ),
+                    not_granted_message(write_scope(draft.record_type())),
                 )));
             }
             if drafts.is_empty() {
@@ -78,7 +76,7 @@ impl ImportApi {
                         Ok(id) => fill(&mut draft, slot, id),
                         Err(missing) => {
                             unresolved.get_or_insert_with(|| {
-                                record_error(missing.code(), slot.field(), missing.message())
+                                record_error(missing.refusal(), slot.field(), missing.message())
                             });
                         }
                     }
@@ -91,7 +89,7 @@ impl ImportApi {
                         Some(lesson_id) => fill(&mut draft, place.lesson, lesson_id),
                         None => {
                             unresolved = Some(record_error(
-                                resolver::UNRESOLVED_REFERENCE,
+                                RecordRefusal::UnresolvedReference,
                                 &place.field(),
                                 format!(
                                     "no lesson {} on {} in the timetable of that class or group",
@@ -138,7 +136,11 @@ impl ImportApi {
                 receipt_of(
                     operation,
                     answer.unwrap_or_else(|| {
-                        Err(record_error("INTERNAL", "", "no answer from the journal"))
+                        Err(record_error(
+                            RecordRefusal::Internal,
+                            "",
+                            "no answer from the journal",
+                        ))
                     }),
                 )
             })

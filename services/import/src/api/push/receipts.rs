@@ -8,7 +8,9 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::import::v1 as pb;
 
-use super::{MAX_RECEIPT_KEYS, record_error, write_scope};
+use otmetka_platform::refusal::{self, RecordRefusal};
+
+use super::{MAX_RECEIPT_KEYS, write_scope};
 use crate::api::ImportApi;
 
 /// Gradebook's name of a field, in the terms of the vendor's operation.
@@ -54,15 +56,22 @@ pub(super) fn receipt_of(
         _ => pb::ReceiptStatus::Rejected,
     }
     .into();
+    // Gradebook names a refusal both ways; one older than the enum sends
+    // only the string.
+    let refusal = match result.refusal() {
+        RecordRefusal::Unspecified => refusal::from_code(&result.error_code),
+        named => named,
+    };
     receipt.stored_revision = result.stored_revision;
     receipt.platform_id = result.platform_id;
     receipt.deleted = result.deleted;
     if !result.error_code.is_empty() {
-        receipt.errors = vec![record_error(
-            &result.error_code,
-            vendor_field(&result.error_field),
-            result.error_message,
-        )];
+        receipt.errors = vec![pb::RecordError {
+            field: vendor_field(&result.error_field).into(),
+            code: result.error_code,
+            message: result.error_message,
+            refusal: refusal.into(),
+        }];
     }
     receipt
 }
