@@ -814,6 +814,24 @@ async fn pushed_records_are_refused_with_the_refusal_named_both_ways_and_only_wi
         assert_eq!(errors, &refused[0]);
     }
 
+    // Records that name only platform ids go to gradebook, which refuses
+    // them alike.
+    let receipts = push(
+        &mut import,
+        &stranger,
+        vec![mark(
+            "m-by-id",
+            import::entity_ref::Reference::Id(students[1].clone()),
+            "4",
+        )],
+    )
+    .await;
+    assert_eq!(
+        refusal_of(&receipts[0]),
+        (RecordRefusal::NotGranted, "NOT_GRANTED", "")
+    );
+    assert_eq!(receipts[0].errors, refused[0]);
+
     // The receipts read back: the granted vendor's, and a stranger's
     // school as good as absent.
     let keys = |ids: &[&str]| import::GetReceiptsRequest {

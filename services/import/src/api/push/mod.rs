@@ -42,6 +42,15 @@ fn invalid(field: &str, message: impl Into<String>) -> pb::RecordError {
     record_error(RecordRefusal::InvalidField, field, message)
 }
 
+/// A record the school has not granted the vendor, in gradebook's words.
+fn not_granted(record_type: gradebook::VendorRecordType) -> pb::RecordError {
+    record_error(
+        RecordRefusal::NotGranted,
+        "",
+        refusal::not_granted_message(write_scope(record_type)),
+    )
+}
+
 /// The scope a vendor's token needs to push records of a type.
 fn write_scope(record_type: gradebook::VendorRecordType) -> &'static str {
     match record_type {
