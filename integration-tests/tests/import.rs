@@ -715,7 +715,11 @@ async fn push(
 /// The refusal of a rejected receipt, both ways: the enum and the string
 /// older clients read (and the field at fault).
 fn refusal_of(receipt: &import::Receipt) -> (RecordRefusal, &str, &str) {
-    assert_eq!(receipt.status(), import::ReceiptStatus::Rejected, "{receipt:?}");
+    assert_eq!(
+        receipt.status(),
+        import::ReceiptStatus::Rejected,
+        "{receipt:?}"
+    );
     let error = &receipt.errors[0];
     (error.refusal(), error.code.as_str(), error.field.as_str())
 }
@@ -751,8 +755,8 @@ async fn pushed_records_are_refused_with_the_refusal_named_both_ways_and_only_wi
         ))
         .await
         .unwrap();
-    let mark = |key: &str, student: import::entity_ref::Reference, value: &str| {
-        import::RecordOperation {
+    let mark =
+        |key: &str, student: import::entity_ref::Reference, value: &str| import::RecordOperation {
             school_id: school.clone(),
             record_type: import::RecordType::Mark.into(),
             vendor_record_id: key.into(),
@@ -774,8 +778,7 @@ async fn pushed_records_are_refused_with_the_refusal_named_both_ways_and_only_wi
                 },
             )),
             ..Default::default()
-        }
-    };
+        };
     let external = |id: &str| import::entity_ref::Reference::ExternalId(id.into());
     let by_id = import::entity_ref::Reference::Id(students[1].clone());
     let operations = vec![

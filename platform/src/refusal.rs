@@ -58,6 +58,9 @@ mod tests {
         assert_eq!(code(RecordRefusal::Unspecified), "");
         assert_eq!(from_code(""), RecordRefusal::Unspecified);
         assert_eq!(from_code("UNSPECIFIED"), RecordRefusal::Unspecified);
-        assert_eq!(from_code("platform_id_not_found"), RecordRefusal::Unspecified);
+        assert_eq!(
+            from_code("platform_id_not_found"),
+            RecordRefusal::Unspecified
+        );
     }
 }

@@ -111,7 +111,9 @@ impl IdentityApi {
         let db = &self.state.db;
         let id = parse_id("id", &request.id)?;
         let not_found = || Error::not_found("access code");
-        let code = store::access_codes::get(db, id).await?.ok_or_else(not_found)?;
+        let code = store::access_codes::get(db, id)
+            .await?
+            .ok_or_else(not_found)?;
         require_school(db, &ctx.principal, code.school_id, Action::ManageRoster)
             .await
             .map_err(|_| not_found())?;
@@ -149,7 +151,8 @@ impl IdentityApi {
         attempts::check(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
         attempts::check(db, attempts::CODE_PERSON, &person, now).await?;
         let spent =
-            store::access_codes::redeem(db, &access_codes::hash(&request.code), guardian_id, now).await?;
+            store::access_codes::redeem(db, &access_codes::hash(&request.code), guardian_id, now)
+                .await?;
         let Some(code) = spent else {
             attempts::fail(db, attempts::CODE_PERSON, &person, now).await?;
             attempts::fail(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
@@ -246,9 +249,14 @@ impl IdentityApi {
             disabled: false,
             created_at: now,
         };
-        let spent =
-            store::access_codes::register_guardian(db, &access_codes::hash(code), &guardian, sign_in, now)
-                .await?;
+        let spent = store::access_codes::register_guardian(
+            db,
+            &access_codes::hash(code),
+            &guardian,
+            sign_in,
+            now,
+        )
+        .await?;
         let Some(code) = spent else {
             attempts::fail(db, attempts::CODE_ADDRESS, &source, now).await?;
             audit::record(

@@ -270,7 +270,8 @@ impl IdentityApi {
         request: &pb::ListVendorGrantsRequest,
     ) -> Result<pb::ListVendorGrantsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
-        let mut grants = store::clients::grants_of_client(&self.state.db, ctx.principal.id, &page).await?;
+        let mut grants =
+            store::clients::grants_of_client(&self.state.db, ctx.principal.id, &page).await?;
         let next_page_token = page.finish(&mut grants, |(grant, _)| grant.school_id.to_string());
         Ok(pb::ListVendorGrantsResponse {
             grants: grants

@@ -2,9 +2,9 @@
 //! asked of identity.
 
 use otmetka_platform::Error;
-use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use uuid::Uuid;

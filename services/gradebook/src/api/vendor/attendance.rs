@@ -7,9 +7,9 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::grpc::access::StudentPlace;
 use otmetka_platform::outbox::{Change, ChangeKind};
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use prost::Message;

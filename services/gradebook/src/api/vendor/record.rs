@@ -2,8 +2,8 @@
 //! content hash, and how it is judged against its key's stored state.
 
 use otmetka_platform::Result;
-use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::time::{optional_id, parse_date, parse_id};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;

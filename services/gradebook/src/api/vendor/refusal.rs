@@ -104,9 +104,9 @@ pub(super) fn raced_meanwhile() -> Error {
 /// A push of the same key racing this one won; the vendor resends.
 pub(super) fn refused_race(error: Error) -> Failure {
     match error {
-        Error::FailedPrecondition(message) | Error::Aborted(message) => {
-            Failure::Refused(Refusal::new(RecordRefusal::VersionConflict, "revision", message))
-        }
+        Error::FailedPrecondition(message) | Error::Aborted(message) => Failure::Refused(
+            Refusal::new(RecordRefusal::VersionConflict, "revision", message),
+        ),
         other => Failure::Broken(other),
     }
 }
