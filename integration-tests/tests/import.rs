@@ -5,6 +5,7 @@ use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{
     SchoolBuilder, Term, vendor_client, violated_fields, with_token,
 };
+use otmetka_proto::common::v1::RecordRefusal;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1 as import;
@@ -688,5 +689,176 @@ async fn only_granted_vendors_with_the_scope_get_anything() {
         .unwrap_err();
     assert_eq!(refused.code(), Code::NotFound);
     assert_eq!(granted_count(&mut import, &token).await, Ok(0));
+    sandbox.stop().await.unwrap();
+}
+
+/// Pushes one message of `operations` as `token`: its receipts.
+async fn push(
+    import: &mut ImportServiceClient<Channel>,
+    token: &str,
+    operations: Vec<import::RecordOperation>,
+) -> Vec<import::Receipt> {
+    let message = import::PushRecordsRequest {
+        operations,
+        ..Default::default()
+    };
+    let mut stream = import
+        .push_records(with_token(token, tokio_stream::iter([message])))
+        .await
+        .unwrap()
+        .into_inner();
+    let receipts = stream.message().await.unwrap().expect("an answer").receipts;
+    assert!(stream.message().await.unwrap().is_none());
+    receipts
+}
+
+/// The refusal of a rejected receipt, both ways: the enum and the string
+/// older clients read (and the field at fault).
+fn refusal_of(receipt: &import::Receipt) -> (RecordRefusal, &str, &str) {
+    assert_eq!(
+        receipt.status(),
+        import::ReceiptStatus::Rejected,
+        "{receipt:?}"
+    );
+    let error = &receipt.errors[0];
+    (error.refusal(), error.code.as_str(), error.field.as_str())
+}
+
+#[tokio::test]
+async fn pushed_records_are_refused_with_the_refusal_named_both_ways_and_only_without_a_grant() {
+    let Fixture {
+        sandbox,
+        mut builder,
+        mut import,
+        students,
+        term,
+        ..
+    } = fixture().await;
+    let school = builder.school_id.clone();
+    let city = builder.city.clone();
+    let lesson = term.lesson_on_or_before(otmetka_integration_tests::SANDBOX_TODAY);
+    let scopes = ["roster.read", "marks.write"];
+    let (_, granted) = vendor(&mut builder.identity, &city, &scopes, Some(&school)).await;
+    let (_, stranger) = vendor(&mut builder.identity, &city, &scopes, None).await;
+    import
+        .put_id_mappings(with_token(
+            &granted,
+            import::PutIdMappingsRequest {
+                school_id: school.clone(),
+                mappings: vec![import::IdMapping {
+                    entity_type: import::EntityType::Student.into(),
+                    external_id: "S0".into(),
+                    platform_id: students[0].clone(),
+                    ..Default::default()
+                }],
+            },
+        ))
+        .await
+        .unwrap();
+    let mark =
+        |key: &str, student: import::entity_ref::Reference, value: &str| import::RecordOperation {
+            school_id: school.clone(),
+            record_type: import::RecordType::Mark.into(),
+            vendor_record_id: key.into(),
+            revision: 1,
+            action: import::RecordAction::Upsert.into(),
+            payload: Some(import::record_operation::Payload::Mark(
+                import::MarkRecord {
+                    student: Some(import::EntityRef {
+                        reference: Some(student),
+                    }),
+                    subject: Some(import::EntityRef {
+                        reference: Some(import::entity_ref::Reference::Id(
+                            lesson.subject_id.clone(),
+                        )),
+                    }),
+                    date: lesson.date.clone(),
+                    value: value.into(),
+                    ..Default::default()
+                },
+            )),
+            ..Default::default()
+        };
+    let external = |id: &str| import::entity_ref::Reference::ExternalId(id.into());
+    let by_id = import::entity_ref::Reference::Id(students[1].clone());
+    let operations = vec![
+        mark("m-mapped", external("S0"), "5"),
+        mark("m-by-id", by_id, "4"),
+        mark("m-off-scale", external("S0"), "9"),
+        mark("m-unmapped", external("nobody"), "5"),
+    ];
+
+    // Granted: each record is decided on its own, refusals named both ways.
+    let receipts = push(&mut import, &granted, operations.clone()).await;
+    assert_eq!(receipts[0].status(), import::ReceiptStatus::Accepted);
+    assert_eq!(receipts[1].status(), import::ReceiptStatus::Accepted);
+    assert_eq!(
+        refusal_of(&receipts[2]),
+        (RecordRefusal::OutOfScale, "OUT_OF_SCALE", "mark.value")
+    );
+    assert_eq!(
+        refusal_of(&receipts[3]),
+        (
+            RecordRefusal::UnresolvedReference,
+            "UNRESOLVED_REFERENCE",
+            "mark.student"
+        )
+    );
+
+    // Not granted: the same message is NOT_GRANTED throughout, in the same
+    // words, whichever service refused the record.
+    let receipts = push(&mut import, &stranger, operations).await;
+    let refused: Vec<_> = receipts.iter().map(|r| r.errors.clone()).collect();
+    for (receipt, errors) in receipts.iter().zip(&refused) {
+        assert_eq!(
+            refusal_of(receipt),
+            (RecordRefusal::NotGranted, "NOT_GRANTED", "")
+        );
+        assert_eq!(errors, &refused[0]);
+    }
+
+    // Records that name only platform ids go to gradebook, which refuses
+    // them alike.
+    let receipts = push(
+        &mut import,
+        &stranger,
+        vec![mark(
+            "m-by-id",
+            import::entity_ref::Reference::Id(students[1].clone()),
+            "4",
+        )],
+    )
+    .await;
+    assert_eq!(
+        refusal_of(&receipts[0]),
+        (RecordRefusal::NotGranted, "NOT_GRANTED", "")
+    );
+    assert_eq!(receipts[0].errors, refused[0]);
+
+    // The receipts read back: the granted vendor's, and a stranger's
+    // school as good as absent.
+    let keys = |ids: &[&str]| import::GetReceiptsRequest {
+        school_id: school.clone(),
+        keys: ids
+            .iter()
+            .map(|id| import::RecordKey {
+                record_type: import::RecordType::Mark.into(),
+                vendor_record_id: (*id).into(),
+            })
+            .collect(),
+    };
+    let stored = import
+        .get_receipts(with_token(&granted, keys(&["m-mapped", "m-unmapped"])))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.receipts.len(), 1);
+    assert_eq!(stored.receipts[0].vendor_record_id, "m-mapped");
+    assert_eq!(stored.not_found.len(), 1);
+    let refused = import
+        .get_receipts(with_token(&stranger, keys(&["m-mapped"])))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::NotFound);
     sandbox.stop().await.unwrap();
 }

@@ -14,6 +14,7 @@ pub mod memo;
 pub mod metrics;
 pub mod outbox;
 pub mod paging;
+pub mod refusal;
 pub mod shutdown;
 pub mod telemetry;
 pub mod time;

@@ -10,7 +10,7 @@ use otmetka_platform::{Error, Result};
 use uuid::Uuid;
 
 use crate::model::{Membership, PersonKind};
-use crate::{clients, store};
+use crate::store;
 
 /// A student the caller may act on, with where they study on the day.
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub struct StudentAccess {
 async fn school_relations(db: &Db, caller: &Principal, school_id: Uuid) -> Result<Relations> {
     if let Some(scopes) = &caller.client_scopes {
         return Ok(Relations {
-            vendor_granted_school: clients::is_granted(db, caller.id, school_id).await?,
+            vendor_granted_school: store::clients::is_granted(db, caller.id, school_id).await?,
             client_scopes: scopes.clone(),
             ..Relations::default()
         });

@@ -1,12 +1,15 @@
 //! Bounds on guessing: failed attempts are counted per key (a login, a
 //! person, a source address) in the database, so every replica sees them;
 //! past a limit within a window, further attempts are refused unchecked.
+//! Their queries are `store::attempts`.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result};
+
+use crate::store;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -49,9 +52,7 @@ fn window_start(limit: Limit, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 /// Refuses with RESOURCE_EXHAUSTED while `subject` is over `limit`.
 pub async fn check(db: &Db, limit: Limit, subject: &str, now: DateTime<Utc>) -> Result<()> {
     let since = window_start(limit, now)?;
-    let failures: i64 = with_db!(db, pool => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM failed_attempts WHERE scope = $1 AND subject = $2 AND attempted_at > $3")
-        .bind(limit.scope).bind(subject).bind(since).fetch_one(pool).await?);
+    let failures = store::attempts::failures_since(db, limit.scope, subject, since).await?;
     if failures >= limit.max_failures {
         return Err(Error::ResourceExhausted(format!(
             "too many failed attempts; try again in {} minutes",
@@ -64,18 +65,10 @@ pub async fn check(db: &Db, limit: Limit, subject: &str, now: DateTime<Utc>) -> 
 /// Counts a failure, and forgets this subject's failures older than the window.
 pub async fn fail(db: &Db, limit: Limit, subject: &str, now: DateTime<Utc>) -> Result<()> {
     let since = window_start(limit, now)?;
-    with_db!(db, pool => {
-        sqlx::query("DELETE FROM failed_attempts WHERE scope = $1 AND subject = $2 AND attempted_at <= $3")
-            .bind(limit.scope).bind(subject).bind(since).execute(pool).await?;
-        sqlx::query("INSERT INTO failed_attempts (scope, subject, attempted_at) VALUES ($1, $2, $3)")
-            .bind(limit.scope).bind(subject).bind(now).execute(pool).await?;
-    });
-    Ok(())
+    store::attempts::record_failure(db, limit.scope, subject, since, now).await
 }
 
 /// Forgets `subject`'s failures (after a success).
 pub async fn clear(db: &Db, limit: Limit, subject: &str) -> Result<()> {
-    with_db!(db, pool => { sqlx::query("DELETE FROM failed_attempts WHERE scope = $1 AND subject = $2")
-        .bind(limit.scope).bind(subject).execute(pool).await?; });
-    Ok(())
+    store::attempts::clear(db, limit.scope, subject).await
 }

@@ -1,12 +1,13 @@
 //! The audit trail: security events and staff reads of students' data, who
 //! did what to what, when and from where. School administrators read their
-//! school's trail.
+//! school's trail. Its queries are `store::audit`.
 
 use chrono::{DateTime, Utc};
+use otmetka_platform::Result;
 use otmetka_platform::db::Db;
-use otmetka_platform::paging::Page;
-use otmetka_platform::{Result, with_db};
 use uuid::Uuid;
+
+use crate::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditKind {
@@ -93,22 +94,5 @@ pub async fn record(db: &Db, event: AuditEvent) -> Result<()> {
         source = %event.source_address,
         "audit"
     );
-    with_db!(db, pool => { sqlx::query(
-        "INSERT INTO audit_events (id, school_id, actor_id, kind, object_id, source_address, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(Uuid::now_v7()).bind(event.school_id).bind(event.actor_id).bind(event.kind.as_str())
-        .bind(event.object_id).bind(&event.source_address).bind(Utc::now())
-        .execute(pool).await?; });
-    Ok(())
-}
-
-/// A school's events, newest first.
-pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredAuditEvent>> {
-    let before = page.after_id()?;
-    Ok(with_db!(db, pool => sqlx::query_as(
-        "SELECT id, school_id, actor_id, kind, object_id, source_address, created_at
-         FROM audit_events WHERE school_id = $1 AND ($2 IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3")
-        .bind(school_id).bind(before).bind(page.fetch_limit())
-        .fetch_all(pool).await?))
+    store::audit::insert(db, &event, Uuid::now_v7(), Utc::now()).await
 }

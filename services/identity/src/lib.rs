@@ -111,7 +111,7 @@ pub async fn run(
             created_at: Utc::now(),
             revoked_at: None,
         };
-        clients::upsert_service(&db, &client).await?;
+        store::clients::upsert_service(&db, &client).await?;
     }
     let keys = tokens::Keys::load_or_create(&db).await?;
     let verifier = TokenVerifier::new(keys.key_source());

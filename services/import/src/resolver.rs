@@ -7,13 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use otmetka_platform::Result;
 use otmetka_platform::db::Db;
+use otmetka_platform::refusal::RecordRefusal;
 use uuid::Uuid;
 
 use crate::model::EntityKind;
 use crate::store::{self, Scope};
-
-/// The error code of a record whose reference is not mapped.
-pub const UNRESOLVED_REFERENCE: &str = "UNRESOLVED_REFERENCE";
 
 /// A vendor's id of an entity of some kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -27,8 +25,9 @@ pub struct Reference {
 pub struct Unresolved(pub Reference);
 
 impl Unresolved {
-    pub fn code(&self) -> &'static str {
-        UNRESOLVED_REFERENCE
+    /// The refusal of a record whose reference is not mapped.
+    pub fn refusal(&self) -> RecordRefusal {
+        RecordRefusal::UnresolvedReference
     }
 
     pub fn message(&self) -> String {
@@ -128,7 +127,7 @@ mod tests {
         assert_eq!(answers[0], Ok(student));
         assert_eq!(answers[2], Ok(student));
         let missing = answers[1].clone().unwrap_err();
-        assert_eq!(missing.code(), "UNRESOLVED_REFERENCE");
+        assert_eq!(missing.refusal(), RecordRefusal::UnresolvedReference);
         assert_eq!(missing.0, reference(EntityKind::Teacher, "s1"));
         assert!(missing.message().contains("teacher"));
     }

@@ -16,7 +16,7 @@ use crate::access_codes::{self, AccessCode};
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::fields::{PersonNames, normalize_login};
 use crate::model::{Person, PersonKind};
-use crate::{attempts, convert, passwords};
+use crate::{attempts, convert, passwords, store};
 
 fn code_to_proto(code: &AccessCode) -> pb::AccessCode {
     let time = |t: Option<DateTime<Utc>>| t.map(to_timestamp);
@@ -63,7 +63,7 @@ impl IdentityApi {
             redeemed_by: None,
             revoked_at: None,
         };
-        access_codes::insert(db, &stored, &access_codes::hash(&code)).await?;
+        store::access_codes::insert(db, &stored, &access_codes::hash(&code)).await?;
         audit::record(
             db,
             AuditEvent {
@@ -95,7 +95,7 @@ impl IdentityApi {
                 &request.page_token,
             )
             .await?;
-        let mut codes = access_codes::list(&self.state.db, school_id, &page).await?;
+        let mut codes = store::access_codes::list(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut codes, |code| code.id.to_string());
         Ok(pb::ListAccessCodesResponse {
             access_codes: codes.iter().map(code_to_proto).collect(),
@@ -111,11 +111,13 @@ impl IdentityApi {
         let db = &self.state.db;
         let id = parse_id("id", &request.id)?;
         let not_found = || Error::not_found("access code");
-        let code = access_codes::get(db, id).await?.ok_or_else(not_found)?;
+        let code = store::access_codes::get(db, id)
+            .await?
+            .ok_or_else(not_found)?;
         require_school(db, &ctx.principal, code.school_id, Action::ManageRoster)
             .await
             .map_err(|_| not_found())?;
-        if !access_codes::revoke(db, id, Utc::now()).await? {
+        if !store::access_codes::revoke(db, id, Utc::now()).await? {
             return Err(Error::FailedPrecondition(
                 "the code was already used or revoked".into(),
             ));
@@ -149,7 +151,8 @@ impl IdentityApi {
         attempts::check(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
         attempts::check(db, attempts::CODE_PERSON, &person, now).await?;
         let spent =
-            access_codes::redeem(db, &access_codes::hash(&request.code), guardian_id, now).await?;
+            store::access_codes::redeem(db, &access_codes::hash(&request.code), guardian_id, now)
+                .await?;
         let Some(code) = spent else {
             attempts::fail(db, attempts::CODE_PERSON, &person, now).await?;
             attempts::fail(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
@@ -246,9 +249,14 @@ impl IdentityApi {
             disabled: false,
             created_at: now,
         };
-        let spent =
-            access_codes::register_guardian(db, &access_codes::hash(code), &guardian, sign_in, now)
-                .await?;
+        let spent = store::access_codes::register_guardian(
+            db,
+            &access_codes::hash(code),
+            &guardian,
+            sign_in,
+            now,
+        )
+        .await?;
         let Some(code) = spent else {
             attempts::fail(db, attempts::CODE_ADDRESS, &source, now).await?;
             audit::record(

@@ -8,7 +8,8 @@ use otmetka_proto::identity::v1 as pb;
 use uuid::Uuid;
 
 use super::IdentityApi;
-use crate::audit::{self, StoredAuditEvent};
+use crate::audit::StoredAuditEvent;
+use crate::store;
 
 fn event_to_proto(event: StoredAuditEvent) -> pb::AuditEvent {
     let id = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
@@ -38,7 +39,7 @@ impl IdentityApi {
                 &request.page_token,
             )
             .await?;
-        let mut events = audit::list(&self.state.db, school_id, &page).await?;
+        let mut events = store::audit::list(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut events, |event| event.id.to_string());
         Ok(pb::ListAuditEventsResponse {
             audit_events: events.into_iter().map(event_to_proto).collect(),

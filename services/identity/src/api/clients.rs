@@ -17,6 +17,7 @@ use crate::attempts;
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::clients::{self, Client, VendorGrant};
 use crate::fields::required_text;
+use crate::store;
 
 pub(crate) const VENDOR: &str = "vendor";
 pub(crate) const SERVICE: &str = "service";
@@ -85,7 +86,7 @@ impl IdentityApi {
             created_at: Utc::now(),
             revoked_at: None,
         };
-        clients::insert(&self.state.db, &client).await?;
+        store::clients::insert(&self.state.db, &client).await?;
         self.audit_city(&ctx, AuditKind::ClientCreated, client.id)
             .await?;
         Ok(pb::CreateClientResponse {
@@ -101,7 +102,7 @@ impl IdentityApi {
     ) -> Result<pb::ListClientsResponse> {
         require_city_operator(&ctx.principal)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        let mut rows = clients::list(&self.state.db, &page).await?;
+        let mut rows = store::clients::list(&self.state.db, &page).await?;
         let next_page_token = page.finish(&mut rows, |client| client.id.to_string());
         Ok(pb::ListClientsResponse {
             clients: rows.iter().map(client_to_proto).collect(),
@@ -116,7 +117,7 @@ impl IdentityApi {
     ) -> Result<pb::RevokeClientResponse> {
         require_city_operator(&ctx.principal)?;
         let id = parse_id("id", &request.id)?;
-        if !clients::revoke(&self.state.db, id, Utc::now()).await? {
+        if !store::clients::revoke(&self.state.db, id, Utc::now()).await? {
             return Err(Error::not_found("client"));
         }
         self.audit_city(&ctx, AuditKind::ClientRevoked, id).await?;
@@ -136,7 +137,7 @@ impl IdentityApi {
         attempts::check(db, attempts::LOGIN_ADDRESS, &source, now).await?;
         attempts::check(db, attempts::LOGIN, &request.client_id, now).await?;
         let client = match Uuid::parse_str(&request.client_id) {
-            Ok(id) => clients::get(db, id).await?,
+            Ok(id) => store::clients::get(db, id).await?,
             Err(_) => None,
         };
         let client = client.filter(|client| {
@@ -180,7 +181,7 @@ impl IdentityApi {
     /// A live vendor client named by a request field.
     async fn vendor_client(&self, client_id: &str) -> Result<Client> {
         let id = parse_id("client_id", client_id)?;
-        clients::get(&self.state.db, id)
+        store::clients::get(&self.state.db, id)
             .await?
             .filter(|client| client.kind == VENDOR && client.revoked_at.is_none())
             .ok_or_else(|| Error::invalid("client_id", "must be a registered vendor"))
@@ -206,7 +207,7 @@ impl IdentityApi {
             granted_by: ctx.person_id()?,
             created_at: Utc::now(),
         };
-        clients::grant(&self.state.db, &grant).await?;
+        store::clients::grant(&self.state.db, &grant).await?;
         self.audit(&ctx, AuditKind::VendorGranted, school_id, client.id)
             .await?;
         Ok(pb::GrantVendorAccessResponse {
@@ -228,7 +229,7 @@ impl IdentityApi {
         )
         .await?;
         let client_id = parse_id("client_id", &request.client_id)?;
-        if !clients::withdraw(&self.state.db, client_id, school_id).await? {
+        if !store::clients::withdraw(&self.state.db, client_id, school_id).await? {
             return Err(Error::not_found("vendor grant"));
         }
         self.audit(&ctx, AuditKind::VendorRevoked, school_id, client_id)
@@ -253,7 +254,7 @@ impl IdentityApi {
                 &request.page_token,
             )
             .await?;
-        let mut grants = clients::grants_of_school(&self.state.db, school_id, &page).await?;
+        let mut grants = store::clients::grants_of_school(&self.state.db, school_id, &page).await?;
         let next_page_token = page.finish(&mut grants, |grant| grant.client_id.to_string());
         Ok(pb::ListVendorGrantsResponse {
             grants: grants.into_iter().map(grant_to_proto).collect(),
@@ -269,7 +270,8 @@ impl IdentityApi {
         request: &pb::ListVendorGrantsRequest,
     ) -> Result<pb::ListVendorGrantsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
-        let mut grants = clients::grants_of_client(&self.state.db, ctx.principal.id, &page).await?;
+        let mut grants =
+            store::clients::grants_of_client(&self.state.db, ctx.principal.id, &page).await?;
         let next_page_token = page.finish(&mut grants, |(grant, _)| grant.school_id.to_string());
         Ok(pb::ListVendorGrantsResponse {
             grants: grants

@@ -4,8 +4,12 @@
 
 use otmetka_platform::Error;
 
+pub mod access_codes;
 mod assignments;
+pub mod attempts;
+pub mod audit;
 mod classes;
+pub mod clients;
 mod credentials;
 mod groups;
 mod guardians;

@@ -25,6 +25,8 @@ fn rejection(field: String, code: &str, message: impl Into<String>) -> pb::Recor
         field,
         code: code.into(),
         message: message.into(),
+        // Mapping codes are only strings: they are not record refusals.
+        refusal: 0,
     }
 }
 

@@ -4,6 +4,7 @@
 use otmetka_platform::Error;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use uuid::Uuid;
@@ -73,7 +74,7 @@ impl GradebookApi {
         };
         if place.school_id != batch.school_id {
             return Err(Refusal::new(
-                "UNRESOLVED_REFERENCE",
+                RecordRefusal::UnresolvedReference,
                 kind.student_field(),
                 "the student is not in this school",
             )

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
 use otmetka_platform::outbox::{Change, ChangeKind};
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use prost::Message;
@@ -38,7 +39,7 @@ struct Wanted {
 }
 
 fn unresolved(field: &'static str, message: &str) -> Failure {
-    Refusal::new("UNRESOLVED_REFERENCE", field, message).into()
+    Refusal::new(RecordRefusal::UnresolvedReference, field, message).into()
 }
 
 /// Checks the record's own fields: ids, and a status with its minutes.

@@ -115,8 +115,9 @@ impl GradebookApi {
                 Err(Failure::Refused(refusal)) => pb::VendorRecordResult {
                     outcome: pb::VendorRecordOutcome::Rejected.into(),
                     error_field: refusal.field.into(),
-                    error_code: refusal.code.into(),
+                    error_code: otmetka_platform::refusal::code(refusal.refusal).into(),
                     error_message: refusal.message,
+                    refusal: refusal.refusal.into(),
                     ..Default::default()
                 },
                 Err(Failure::Broken(error)) => return Err(error),

@@ -3,6 +3,7 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::time::{optional_id, parse_date, parse_id};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -30,7 +31,7 @@ pub(super) fn parse_mark(mark: &pb::VendorMark) -> Result<Wanted, Failure> {
     let id = |field, text: &str| {
         parse_id(field, text).map_err(|_| {
             Failure::Refused(Refusal::new(
-                "UNRESOLVED_REFERENCE",
+                RecordRefusal::UnresolvedReference,
                 field,
                 "must be a platform id",
             ))
@@ -43,7 +44,7 @@ pub(super) fn parse_mark(mark: &pb::VendorMark) -> Result<Wanted, Failure> {
             .map_err(|_| invalid("mark.lesson_date", "must be a date as YYYY-MM-DD"))?,
         lesson_id: optional_id("mark.lesson_id", &mark.lesson_id).map_err(|_| {
             Failure::Refused(Refusal::new(
-                "UNRESOLVED_REFERENCE",
+                RecordRefusal::UnresolvedReference,
                 "mark.lesson_id",
                 "must be a platform id",
             ))
@@ -157,12 +158,12 @@ pub(super) fn judge(
         ))),
         Verdict::Stale => Ok(Some(result_of(pb::VendorRecordOutcome::Stale, stored))),
         Verdict::Conflict { field, message } => {
-            Err(Refusal::new("VERSION_CONFLICT", field, message).into())
+            Err(Refusal::new(RecordRefusal::VersionConflict, field, message).into())
         }
         Verdict::Apply => match batch.valve_shut {
             Some(load) if record.delete && stored.is_some_and(|s| !s.deleted) => {
                 Err(Refusal::new(
-                    "DELETION_LIMIT",
+                    RecordRefusal::DeletionLimit,
                     "delete",
                     format!(
                         "this would withdraw {} of the vendor's {} records in the school within {DELETION_WINDOW_HOURS} h; send it again with confirm_deletions if that is meant",

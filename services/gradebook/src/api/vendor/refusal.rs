@@ -3,21 +3,26 @@
 
 use otmetka_platform::Error;
 use otmetka_platform::error::FieldViolation;
+use otmetka_platform::refusal::{RecordRefusal, not_granted_message};
 
 use super::record::RecordKind;
 
-/// Why a record was refused, in the vendor API's stable codes.
+/// Why a record was refused, in the vendor API's refusals.
 #[derive(Debug)]
 pub(super) struct Refusal {
-    pub(super) code: &'static str,
+    pub(super) refusal: RecordRefusal,
     pub(super) field: &'static str,
     pub(super) message: String,
 }
 
 impl Refusal {
-    pub(super) fn new(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(
+        refusal: RecordRefusal,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
-            code,
+            refusal,
             field,
             message: message.into(),
         }
@@ -25,24 +30,21 @@ impl Refusal {
 
     pub(super) fn not_granted(kind: RecordKind) -> Self {
         Self::new(
-            "NOT_GRANTED",
+            RecordRefusal::NotGranted,
             "",
-            format!(
-                "the school has not granted this vendor {}, or the student is not its",
-                kind.scope()
-            ),
+            not_granted_message(kind.scope()),
         )
     }
 
     /// A violation of the mark checks a teacher's mark goes through.
     fn of_violation(violation: &FieldViolation) -> Self {
         let (code, field) = match violation.field.as_str() {
-            "value" => ("OUT_OF_SCALE", "mark.value"),
-            "lesson_id" => ("UNRESOLVED_REFERENCE", "mark.lesson_id"),
-            "lesson_date" => ("INVALID_FIELD", "mark.lesson_date"),
-            "weight" => ("INVALID_FIELD", "mark.weight"),
-            "comment" => ("INVALID_FIELD", "mark.comment"),
-            _ => ("INVALID_FIELD", "mark"),
+            "value" => (RecordRefusal::OutOfScale, "mark.value"),
+            "lesson_id" => (RecordRefusal::UnresolvedReference, "mark.lesson_id"),
+            "lesson_date" => (RecordRefusal::InvalidField, "mark.lesson_date"),
+            "weight" => (RecordRefusal::InvalidField, "mark.weight"),
+            "comment" => (RecordRefusal::InvalidField, "mark.comment"),
+            _ => (RecordRefusal::InvalidField, "mark"),
         };
         Self::new(code, field, violation.description.clone())
     }
@@ -75,20 +77,20 @@ pub(super) fn refused(error: Error) -> Failure {
             Failure::Refused(Refusal::of_violation(&violations[0]))
         }
         Error::FailedPrecondition(message) => {
-            Failure::Refused(Refusal::new("PERIOD_CLOSED", "", message))
+            Failure::Refused(Refusal::new(RecordRefusal::PeriodClosed, "", message))
         }
         other => Failure::Broken(other),
     }
 }
 
 pub(super) fn invalid(field: &'static str, message: impl Into<String>) -> Failure {
-    Failure::Refused(Refusal::new("INVALID_FIELD", field, message))
+    Failure::Refused(Refusal::new(RecordRefusal::InvalidField, field, message))
 }
 
 /// A teacher's change stands against the vendor's.
 pub(super) fn overridden() -> Failure {
     Refusal::new(
-        "OVERRIDDEN_BY_TEACHER",
+        RecordRefusal::OverriddenByTeacher,
         "",
         "a teacher changed this record in the journal; it is no longer the vendor's",
     )
@@ -102,9 +104,9 @@ pub(super) fn raced_meanwhile() -> Error {
 /// A push of the same key racing this one won; the vendor resends.
 pub(super) fn refused_race(error: Error) -> Failure {
     match error {
-        Error::FailedPrecondition(message) | Error::Aborted(message) => {
-            Failure::Refused(Refusal::new("VERSION_CONFLICT", "revision", message))
-        }
+        Error::FailedPrecondition(message) | Error::Aborted(message) => Failure::Refused(
+            Refusal::new(RecordRefusal::VersionConflict, "revision", message),
+        ),
         other => Failure::Broken(other),
     }
 }

@@ -1,12 +1,16 @@
 //! One message of the stream: its operations drafted, refused where the
-//! school did not grant them, resolved, and sent to gradebook school by
-//! school.
+//! token lacks their scope, resolved, and sent to gradebook school by
+//! school. Gradebook asks identity whether the school granted the vendor
+//! each record it decides, so import asks only when it refuses a record
+//! itself (an id it cannot resolve): then a vendor without the grant reads
+//! NOT_GRANTED for it, as gradebook answers for the others.
 
 use std::collections::{BTreeMap, HashMap};
 
 use otmetka_platform::Result;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::import::v1 as pb;
@@ -15,7 +19,7 @@ use uuid::Uuid;
 
 use super::draft::{Draft, Slot, TimetablePlace, draft, fill};
 use super::receipts::receipt_of;
-use super::{NOT_GRANTED, record_error, write_scope};
+use super::{not_granted, record_error, write_scope};
 use crate::api::ImportApi;
 use crate::resolver::{self, Reference};
 
@@ -41,21 +45,11 @@ impl ImportApi {
             }
         }
         for (school_id, drafts) in schools {
-            // Asked before any mapping is read, so a vendor without the
-            // grant learns nothing about the school, not even what it mapped.
-            let granted = self.school_granted(ctx, school_id).await?;
-            let (drafts, refused): (Vec<_>, Vec<_>) = drafts.into_iter().partition(|(_, draft)| {
-                granted && ctx.principal.has_scope(write_scope(draft.record_type()))
-            });
+            let (drafts, refused): (Vec<_>, Vec<_>) = drafts
+                .into_iter()
+                .partition(|(_, draft)| ctx.principal.has_scope(write_scope(draft.record_type())));
             for (index, draft) in refused {
-                answers[index] = Some(Err(record_error(
-                    NOT_GRANTED,
-                    "",
-                    format!(
-                        "the school has not granted this vendor {}",
-                        write_scope(draft.record_type())
-                    ),
-                )));
+                answers[index] = Some(Err(not_granted(draft.record_type())));
             }
             if drafts.is_empty() {
                 continue;
@@ -69,6 +63,7 @@ impl ImportApi {
                 .into_iter();
             let mut indices = Vec::new();
             let mut records = Vec::new();
+            let mut unresolved_records = Vec::new();
             let mut timetable = Timetable::default();
             for (index, mut draft) in drafts {
                 let mut unresolved = None;
@@ -78,7 +73,7 @@ impl ImportApi {
                         Ok(id) => fill(&mut draft, slot, id),
                         Err(missing) => {
                             unresolved.get_or_insert_with(|| {
-                                record_error(missing.code(), slot.field(), missing.message())
+                                record_error(missing.refusal(), slot.field(), missing.message())
                             });
                         }
                     }
@@ -91,7 +86,7 @@ impl ImportApi {
                         Some(lesson_id) => fill(&mut draft, place.lesson, lesson_id),
                         None => {
                             unresolved = Some(record_error(
-                                resolver::UNRESOLVED_REFERENCE,
+                                RecordRefusal::UnresolvedReference,
                                 &place.field(),
                                 format!(
                                     "no lesson {} on {} in the timetable of that class or group",
@@ -102,12 +97,27 @@ impl ImportApi {
                     }
                 }
                 match unresolved {
-                    Some(error) => answers[index] = Some(Err(error)),
+                    Some(error) => unresolved_records.push((index, draft.record_type(), error)),
                     None => {
                         indices.push(index);
                         records.push(draft.record);
                     }
                 }
+            }
+            if !unresolved_records.is_empty() && !self.school_granted(ctx, school_id).await? {
+                // What the vendor mapped, and the school's timetable, are
+                // none of its business without the grant: every record of
+                // the school is NOT_GRANTED, as gradebook would answer.
+                for (index, record_type, _) in unresolved_records {
+                    answers[index] = Some(Err(not_granted(record_type)));
+                }
+                for (index, record) in indices.into_iter().zip(records) {
+                    answers[index] = Some(Err(not_granted(record.record_type())));
+                }
+                continue;
+            }
+            for (index, _, error) in unresolved_records {
+                answers[index] = Some(Err(error));
             }
             if records.is_empty() {
                 continue;
@@ -138,7 +148,11 @@ impl ImportApi {
                 receipt_of(
                     operation,
                     answer.unwrap_or_else(|| {
-                        Err(record_error("INTERNAL", "", "no answer from the journal"))
+                        Err(record_error(
+                            RecordRefusal::Internal,
+                            "",
+                            "no answer from the journal",
+                        ))
                     }),
                 )
             })
@@ -207,6 +221,8 @@ impl ImportApi {
 
     /// The school granted the vendor access (among the vendor's own grants,
     /// which identity lists to it alone) and its token may write something.
+    /// Asked only where import answers without gradebook, which asks
+    /// identity itself.
     pub(super) async fn school_granted(&self, ctx: &CallContext, school_id: Uuid) -> Result<bool> {
         if ![SCOPE_MARKS_WRITE, SCOPE_ATTENDANCE_WRITE]
             .iter()

@@ -1,6 +1,7 @@
 //! An operation's shape checked on its own and put in gradebook's terms,
 //! before any of the vendor's ids is resolved.
 
+use otmetka_platform::refusal::RecordRefusal;
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::import::v1 as pb;
 use uuid::Uuid;
@@ -9,7 +10,7 @@ use super::invalid;
 use super::payload::{vendor_attendance, vendor_mark};
 use super::record_error;
 use crate::model::EntityKind;
-use crate::resolver::{self, Reference};
+use crate::resolver::Reference;
 
 /// Where a resolved platform id goes: a field of the record sent to
 /// gradebook, or the class or group of a lesson named by its place in the
@@ -94,7 +95,7 @@ pub(super) fn entity(
             Ok(String::new())
         }
         Some(_) => Err(record_error(
-            resolver::UNRESOLVED_REFERENCE,
+            RecordRefusal::UnresolvedReference,
             slot.field(),
             "must be a platform id or an external id",
         )),
@@ -254,7 +255,6 @@ pub(super) fn fill(draft: &mut Draft, slot: Slot, id: Uuid) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::INVALID_FIELD;
     use super::*;
 
     fn operation(payload: Option<pb::record_operation::Payload>) -> pb::RecordOperation {
@@ -306,8 +306,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             (error.code.as_str(), error.field.as_str()),
-            (INVALID_FIELD, "mark.student")
+            ("INVALID_FIELD", "mark.student")
         );
+        assert_eq!(error.refusal(), RecordRefusal::InvalidField);
 
         let error = draft(&operation(None)).unwrap_err();
         assert_eq!(error.field, "mark");

@@ -14,6 +14,7 @@ mod receipts;
 mod stream;
 
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
+use otmetka_platform::refusal::{self, RecordRefusal};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::import::v1 as pb;
 
@@ -21,19 +22,33 @@ use otmetka_proto::import::v1 as pb;
 pub const MAX_OPERATIONS: usize = 500;
 /// Keys in one receipts lookup.
 pub const MAX_RECEIPT_KEYS: usize = 1000;
-const NOT_GRANTED: &str = "NOT_GRANTED";
-const INVALID_FIELD: &str = "INVALID_FIELD";
 
-fn record_error(code: &str, field: &str, message: impl Into<String>) -> pb::RecordError {
+/// A record refused, with the refusal and its string code both filled
+/// (the string stays for clients of this contract version).
+fn record_error(
+    refusal: RecordRefusal,
+    field: &str,
+    message: impl Into<String>,
+) -> pb::RecordError {
     pb::RecordError {
         field: field.into(),
-        code: code.into(),
+        code: refusal::code(refusal).into(),
         message: message.into(),
+        refusal: refusal.into(),
     }
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> pb::RecordError {
-    record_error(INVALID_FIELD, field, message)
+    record_error(RecordRefusal::InvalidField, field, message)
+}
+
+/// A record the school has not granted the vendor, in gradebook's words.
+fn not_granted(record_type: gradebook::VendorRecordType) -> pb::RecordError {
+    record_error(
+        RecordRefusal::NotGranted,
+        "",
+        refusal::not_granted_message(write_scope(record_type)),
+    )
 }
 
 /// The scope a vendor's token needs to push records of a type.

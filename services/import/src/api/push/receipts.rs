@@ -8,7 +8,9 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::import::v1 as pb;
 
-use super::{MAX_RECEIPT_KEYS, record_error, write_scope};
+use otmetka_platform::refusal::{self, RecordRefusal};
+
+use super::{MAX_RECEIPT_KEYS, write_scope};
 use crate::api::ImportApi;
 
 /// Gradebook's name of a field, in the terms of the vendor's operation.
@@ -54,15 +56,22 @@ pub(super) fn receipt_of(
         _ => pb::ReceiptStatus::Rejected,
     }
     .into();
+    // Gradebook names a refusal both ways; one older than the enum sends
+    // only the string.
+    let refusal = match result.refusal() {
+        RecordRefusal::Unspecified => refusal::from_code(&result.error_code),
+        named => named,
+    };
     receipt.stored_revision = result.stored_revision;
     receipt.platform_id = result.platform_id;
     receipt.deleted = result.deleted;
     if !result.error_code.is_empty() {
-        receipt.errors = vec![record_error(
-            &result.error_code,
-            vendor_field(&result.error_field),
-            result.error_message,
-        )];
+        receipt.errors = vec![pb::RecordError {
+            field: vendor_field(&result.error_field).into(),
+            code: result.error_code,
+            message: result.error_message,
+            refusal: refusal.into(),
+        }];
     }
     receipt
 }
@@ -85,9 +94,18 @@ impl ImportApi {
                 format!("must hold 1–{MAX_RECEIPT_KEYS} keys"),
             ));
         }
-        if !self.school_granted(&ctx, school_id).await? {
+        if ![
+            gradebook::VendorRecordType::Mark,
+            gradebook::VendorRecordType::Attendance,
+        ]
+        .into_iter()
+        .any(|kind| ctx.principal.has_scope(write_scope(kind)))
+        {
             return Err(Error::not_found("school"));
         }
+        // Gradebook asks identity whether the school granted the vendor
+        // before it reads any key, so import asks only when it reads none.
+        let mut asked_gradebook = false;
         let mut receipts = Vec::new();
         let mut found = Vec::new();
         for (record_type, kind) in [
@@ -106,7 +124,8 @@ impl ImportApi {
             if ids.is_empty() || !ctx.principal.has_scope(write_scope(kind)) {
                 continue;
             }
-            let stored = self
+            asked_gradebook = true;
+            let stored = match self
                 .gradebook
                 .clone()
                 .list_vendor_records(ctx.forward(gradebook::ListVendorRecordsRequest {
@@ -114,9 +133,14 @@ impl ImportApi {
                     vendor_record_ids: ids,
                     record_type: kind.into(),
                 })?)
-                .await?
-                .into_inner()
-                .records;
+                .await
+            {
+                Ok(reply) => reply.into_inner().records,
+                Err(status) if status.code() == tonic::Code::NotFound => {
+                    return Err(Error::not_found("school"));
+                }
+                Err(status) => return Err(status.into()),
+            };
             for state in stored {
                 found.push((i32::from(record_type), state.vendor_record_id.clone()));
                 receipts.push(pb::Receipt {
@@ -132,6 +156,9 @@ impl ImportApi {
                     process_time: state.update_time,
                 });
             }
+        }
+        if !asked_gradebook && !self.school_granted(&ctx, school_id).await? {
+            return Err(Error::not_found("school"));
         }
         let not_found = request
             .keys

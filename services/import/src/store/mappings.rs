@@ -1,8 +1,9 @@
-//! Every query of import: vendors' id mappings.
+//! Vendors' id mappings (`id_mappings`): one-to-one per vendor, school and
+//! entity type.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use otmetka_platform::db::{BeginWrite, Db, placeholders};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
@@ -191,18 +192,4 @@ async fn all_mappings(db: &Db, scope: Scope, filter: &MappingFilter) -> Result<V
         after: None,
     };
     list_mappings(db, scope, filter, &page).await
-}
-
-/// Adds to what the vendor pushed on `day`; returns the day's total.
-pub async fn add_pushed_records(
-    db: &Db,
-    vendor_id: Uuid,
-    day: NaiveDate,
-    records: i64,
-) -> Result<i64> {
-    Ok(with_db!(db, pool => sqlx::query_scalar(
-        "INSERT INTO push_usage (vendor_id, day, records) VALUES ($1, $2, $3)
-         ON CONFLICT (vendor_id, day) DO UPDATE SET records = push_usage.records + excluded.records
-         RETURNING records")
-        .bind(vendor_id).bind(day).bind(records).fetch_one(pool).await?))
 }
