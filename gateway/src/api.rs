@@ -115,6 +115,7 @@ pub struct RegistrationBody {
 /// `POST /api/v1/registrations`: a guardian with only an access code signs
 /// up, is linked to the child, and is signed in.
 #[utoipa::path(post, path = "/api/v1/registrations", tag = "session", security(()),
+    operation_id = "register_guardian",
     request_body = RegistrationBody,
     responses(
         (status = 201, description = "Registered, linked to the child and signed in", body = SessionView),

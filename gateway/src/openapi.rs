@@ -210,6 +210,23 @@ mod tests {
     /// fails here (the router and the document are built from the same
     /// declarations, so they cannot differ from each other).
     #[test]
+    fn operation_ids_are_unique() {
+        let document = serde_json::to_value(document(true)).unwrap();
+        let mut ids = Vec::new();
+        for item in document["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                if let Some(id) = operation["operationId"].as_str() {
+                    ids.push(id.to_owned());
+                }
+            }
+        }
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "{ids:?}");
+    }
+
+    #[test]
     fn every_route_is_documented() {
         let expected = [
             ("DELETE", "/api/v1/marks/{mark_id}"),

@@ -43,6 +43,7 @@ struct PendingLink {
 /// `POST /api/v1/oidc/registrations`: after a first external sign-in, the
 /// access code makes the person a guardian and signs them in.
 #[utoipa::path(post, path = "/api/v1/oidc/registrations", tag = "session", security(()),
+    operation_id = "register_external_guardian",
     request_body = LinkBody,
     responses(
         (status = 201, description = "Registered and signed in; the `otmetka_session` cookie is set"),
