@@ -4,8 +4,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::scale::ScaleKind;
+
 /// What a journal cell holds instead of, or as, a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum MarkStatus {
     Graded,
     Exempt,
@@ -14,29 +18,6 @@ pub enum MarkStatus {
     Pending,
 }
 
-impl MarkStatus {
-    pub const ALL: [MarkStatus; 5] = [
-        MarkStatus::Graded,
-        MarkStatus::Exempt,
-        MarkStatus::NotSubmitted,
-        MarkStatus::Absent,
-        MarkStatus::Pending,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MarkStatus::Graded => "graded",
-            MarkStatus::Exempt => "exempt",
-            MarkStatus::NotSubmitted => "not_submitted",
-            MarkStatus::Absent => "absent",
-            MarkStatus::Pending => "pending",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-}
 
 /// A mark, as stored and as kept in its history (JSON snapshots).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
@@ -49,9 +30,10 @@ pub struct Mark {
     pub class_id: Option<Uuid>,
     pub lesson_date: NaiveDate,
     pub lesson_id: Option<Uuid>,
-    pub scale: String,
+    #[sqlx(try_from = "String")]
+    pub scale: ScaleKind,
     pub value: String,
-    pub status: String,
+    pub status: MarkStatus,
     pub weight: i32,
     pub work_type_id: Option<Uuid>,
     pub comment: String,
@@ -91,7 +73,9 @@ pub struct WorkType {
 }
 
 /// Attendance kinds as the paper journal writes them: Н, Б, УП, ОП.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AttendanceKind {
     Present,
     Absent,
@@ -100,29 +84,6 @@ pub enum AttendanceKind {
     Late,
 }
 
-impl AttendanceKind {
-    pub const ALL: [AttendanceKind; 5] = [
-        AttendanceKind::Present,
-        AttendanceKind::Absent,
-        AttendanceKind::Ill,
-        AttendanceKind::Excused,
-        AttendanceKind::Late,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttendanceKind::Present => "present",
-            AttendanceKind::Absent => "absent",
-            AttendanceKind::Ill => "ill",
-            AttendanceKind::Excused => "excused",
-            AttendanceKind::Late => "late",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Attendance {
@@ -133,7 +94,7 @@ pub struct Attendance {
     pub lesson_id: Uuid,
     pub subject_id: Uuid,
     pub lesson_date: NaiveDate,
-    pub kind: String,
+    pub kind: AttendanceKind,
     pub late_minutes: i32,
     pub reason: String,
     pub author_id: Uuid,
@@ -155,7 +116,9 @@ pub struct FinalMark {
 }
 
 /// Where a teacher's request to reopen a locked journal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ReopenState {
     Pending,
     Approved,
@@ -170,12 +133,6 @@ impl ReopenState {
             ReopenState::Refused => "refused",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Refused]
-            .into_iter()
-            .find(|state| state.as_str() == text)
-    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -187,7 +144,7 @@ pub struct ReopenRequest {
     pub reporting_period_id: Uuid,
     pub requester_id: Uuid,
     pub reason: String,
-    pub state: String,
+    pub state: ReopenState,
     pub decider_id: Option<Uuid>,
     pub decision_comment: String,
     pub created_at: DateTime<Utc>,
@@ -199,14 +156,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip() {
-        for status in MarkStatus::ALL {
-            assert_eq!(MarkStatus::parse(status.as_str()), Some(status));
+    fn stored_names_are_the_snake_case_names() {
+        // sqlx and serde both write the variant's snake_case name: the text
+        // in the columns and in the mark history's snapshots.
+        let name = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        assert_eq!(name(serde_json::json!(MarkStatus::NotSubmitted)), "not_submitted");
+        assert_eq!(name(serde_json::json!(AttendanceKind::Ill)), "ill");
+        for state in [ReopenState::Pending, ReopenState::Approved, ReopenState::Refused] {
+            assert_eq!(name(serde_json::json!(state)), state.as_str());
         }
-        for kind in AttendanceKind::ALL {
-            assert_eq!(AttendanceKind::parse(kind.as_str()), Some(kind));
+        for kind in ScaleKind::ALL {
+            assert_eq!(name(serde_json::json!(kind)), kind.as_str());
         }
-        assert_eq!(ReopenState::parse("approved"), Some(ReopenState::Approved));
     }
 }
 

@@ -117,7 +117,7 @@ impl GradebookApi {
             lesson_id,
             subject_id,
             lesson_date,
-            kind: kind.as_str().into(),
+            kind,
             late_minutes: wanted.late_minutes,
             reason: wanted.reason.trim().to_owned(),
             author_id: ctx.person_id()?,

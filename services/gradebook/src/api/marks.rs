@@ -143,9 +143,9 @@ impl GradebookApi {
             class_id: place.class_id,
             lesson_date,
             lesson_id,
-            scale: scale.kind.as_str().into(),
+            scale: scale.kind,
             value: reading.value,
-            status: reading.status.as_str().into(),
+            status: reading.status,
             weight,
             work_type_id,
             comment: request.comment.trim().to_owned(),
@@ -246,8 +246,8 @@ impl GradebookApi {
         let reading = reading.expect("checked above");
         let mut after = before.clone();
         after.value = reading.value;
-        after.status = reading.status.as_str().into();
-        after.scale = scale.kind.as_str().into();
+        after.status = reading.status;
+        after.scale = scale.kind;
         after.weight = weight;
         after.comment = request.comment.trim().to_owned();
         if after == before {

@@ -43,7 +43,7 @@ impl GradebookApi {
             reporting_period_id: period_id,
             requester_id: ctx.person_id()?,
             reason,
-            state: ReopenState::Pending.as_str().into(),
+            state: ReopenState::Pending,
             decider_id: None,
             decision_comment: String::new(),
             created_at: self.clock.now(),
@@ -80,7 +80,7 @@ impl GradebookApi {
         } else {
             ReopenState::Refused
         };
-        reopen.state = state.as_str().into();
+        reopen.state = state;
         reopen.decider_id = Some(ctx.person_id()?);
         reopen.decision_comment = request.comment.trim().to_owned();
         reopen.decided_at = Some(self.clock.now());

@@ -28,7 +28,7 @@ pub(super) async fn put_attendance_row(
              kind = excluded.kind, late_minutes = excluded.late_minutes, reason = excluded.reason,
              author_id = excluded.author_id, updated_at = excluded.updated_at")
         .bind(record.id).bind(record.school_id).bind(record.student_id).bind(record.class_id)
-        .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(&record.kind)
+        .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(record.kind)
         .bind(record.late_minutes).bind(&record.reason).bind(record.author_id).bind(record.updated_at)
         .execute(&mut *conn).await?; });
     record_change(tx, change).await

@@ -31,8 +31,8 @@ pub(super) async fn insert_mark_rows(tx: &mut Tx, mark: &Mark, change: &Change) 
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
          ON CONFLICT (author_id, request_id) DO NOTHING")
         .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
-        .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(&mark.scale)
-        .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
+        .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(mark.scale.as_str())
+        .bind(&mark.value).bind(mark.status).bind(mark.weight).bind(mark.work_type_id)
         .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
         .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id).bind(mark.revised_by)
         .execute(&mut *conn).await?.rows_affected());
@@ -63,7 +63,7 @@ pub(super) async fn revise_mark_rows(
         "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
                           revision = $8, updated_at = $9, deleted_at = $10, revised_by = $11
          WHERE id = $1 AND revision = $2")
-        .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
+        .bind(after.id).bind(before.revision).bind(&after.value).bind(after.status)
         .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
         .bind(after.updated_at).bind(after.deleted_at).bind(after.revised_by)
         .execute(&mut *conn).await?.rows_affected());

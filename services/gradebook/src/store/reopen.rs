@@ -18,7 +18,7 @@ pub async fn insert_reopen_request(db: &Db, request: &ReopenRequest) -> Result<(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9)")
         .bind(request.id).bind(request.school_id).bind(request.class_id).bind(request.subject_id)
         .bind(request.reporting_period_id).bind(request.requester_id).bind(&request.reason)
-        .bind(&request.state).bind(request.created_at)
+        .bind(request.state).bind(request.created_at)
         .execute(pool).await?; });
     Ok(())
 }
@@ -36,7 +36,7 @@ pub async fn decide_reopen_request(db: &Db, request: &ReopenRequest) -> Result<b
     let updated = with_db!(db, pool => sqlx::query(
         "UPDATE reopen_requests SET state = $2, decider_id = $3, decision_comment = $4, decided_at = $5
          WHERE id = $1 AND state = 'pending'")
-        .bind(request.id).bind(&request.state).bind(request.decider_id)
+        .bind(request.id).bind(request.state).bind(request.decider_id)
         .bind(&request.decision_comment).bind(request.decided_at)
         .execute(pool).await?.rows_affected());
     Ok(updated == 1)

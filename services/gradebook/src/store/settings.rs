@@ -15,7 +15,8 @@ struct ScaleRow {
     id: Uuid,
     school_id: Uuid,
     subject_id: Option<Uuid>,
-    kind: String,
+    #[sqlx(try_from = "String")]
+    kind: ScaleKind,
     name: String,
     modifiers: bool,
     custom_values: String,
@@ -36,7 +37,6 @@ impl TryFrom<ScaleRow> for StoredScale {
 
     fn try_from(row: ScaleRow) -> Result<Self> {
         let corrupt = |what: &str| Error::Internal(anyhow::anyhow!("scale {}: bad {what}", row.id));
-        let kind = ScaleKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?;
         let custom: Vec<CustomValue> =
             serde_json::from_str(&row.custom_values).map_err(|_| corrupt("values"))?;
         Ok(StoredScale {
@@ -45,7 +45,7 @@ impl TryFrom<ScaleRow> for StoredScale {
             subject_id: row.subject_id,
             name: row.name,
             scale: Scale {
-                kind,
+                kind: row.kind,
                 modifiers: row.modifiers,
                 custom,
             },
@@ -158,7 +158,8 @@ pub async fn set_journal_settings(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PolicyRow {
     pub school_id: Uuid,
-    pub scale: String,
+    #[sqlx(try_from = "String")]
+    pub scale: ScaleKind,
     pub version: i64,
     pub thresholds: String,
     pub rounding: String,
@@ -172,12 +173,12 @@ pub async fn insert_policy(db: &Db, mut policy: PolicyRow, author_id: Uuid) -> R
     with_tx!(&mut tx, conn => {
         let latest: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(version) FROM calculation_policies WHERE school_id = $1 AND scale = $2")
-            .bind(policy.school_id).bind(&policy.scale).fetch_one(&mut *conn).await?;
+            .bind(policy.school_id).bind(policy.scale.as_str()).fetch_one(&mut *conn).await?;
         policy.version = latest.unwrap_or(0) + 1;
         sqlx::query(
             "INSERT INTO calculation_policies (school_id, scale, version, thresholds, rounding, author_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(policy.school_id).bind(&policy.scale).bind(policy.version).bind(&policy.thresholds)
+            .bind(policy.school_id).bind(policy.scale.as_str()).bind(policy.version).bind(&policy.thresholds)
             .bind(&policy.rounding).bind(author_id).bind(policy.created_at)
             .execute(&mut *conn).await?;
     });
@@ -189,12 +190,12 @@ pub async fn insert_policy(db: &Db, mut policy: PolicyRow, author_id: Uuid) -> R
 pub async fn policy(
     db: &Db,
     school_id: Uuid,
-    scale: &str,
+    scale: ScaleKind,
     version: i64,
 ) -> Result<Option<PolicyRow>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT school_id, scale, version, thresholds, rounding, created_at FROM calculation_policies
          WHERE school_id = $1 AND scale = $2 AND ($3 = 0 OR version = $3)
          ORDER BY version DESC LIMIT 1")
-        .bind(school_id).bind(scale).bind(version).fetch_optional(pool).await?))
+        .bind(school_id).bind(scale.as_str()).bind(version).fetch_optional(pool).await?))
 }

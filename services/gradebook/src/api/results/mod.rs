@@ -26,7 +26,7 @@ fn counted(marks: &[&Mark], scale: &Scale) -> Vec<CountedMark> {
     marks
         .iter()
         .filter(|mark| {
-            mark.status == MarkStatus::Graded.as_str() && mark.scale == scale.kind.as_str()
+            mark.status == MarkStatus::Graded && mark.scale == scale.kind
         })
         .filter_map(|mark| {
             let points = scale.grade(&mark.value).ok()?.points?;

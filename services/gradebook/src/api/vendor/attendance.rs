@@ -192,14 +192,14 @@ impl GradebookApi {
                     lesson_id: wanted.lesson_id,
                     subject_id: wanted.subject_id,
                     lesson_date: wanted.lesson_date,
-                    kind: wanted.kind.as_str().into(),
+                    kind: wanted.kind,
                     late_minutes: wanted.late_minutes,
                     reason: wanted.reason,
                     author_id: batch.vendor_id,
                     updated_at: now,
                 }
             }
-            (None, Some(row)) if row.kind != AttendanceKind::Present.as_str() => {
+            (None, Some(row)) if row.kind != AttendanceKind::Present => {
                 let place = self
                     .vendor_student(
                         ctx,
@@ -215,7 +215,7 @@ impl GradebookApi {
                     .await
                     .map_err(refused)?;
                 Attendance {
-                    kind: AttendanceKind::Present.as_str().into(),
+                    kind: AttendanceKind::Present,
                     late_minutes: 0,
                     reason: String::new(),
                     author_id: batch.vendor_id,

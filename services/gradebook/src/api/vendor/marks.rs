@@ -190,9 +190,9 @@ impl GradebookApi {
             class_id: place.class_id,
             lesson_date: parsed.lesson_date,
             lesson_id: parsed.lesson_id,
-            scale: scale.kind.as_str().into(),
+            scale: scale.kind,
             value: reading.value.clone(),
-            status: reading.status.as_str().into(),
+            status: reading.status,
             weight,
             work_type_id: None,
             comment: wanted.comment.trim().to_owned(),
@@ -266,8 +266,8 @@ impl GradebookApi {
             Some(before) => {
                 let mut after = before.clone();
                 after.value = reading.value.clone();
-                after.status = reading.status.as_str().into();
-                after.scale = scale.kind.as_str().into();
+                after.status = reading.status;
+                after.scale = scale.kind;
                 after.weight = weight;
                 after.comment = wanted.comment.trim().to_owned();
                 if after == before {
