@@ -1,5 +1,6 @@
 //! Between the gradebook's records and its contract.
 
+use otmetka_platform::ids::optional_text as optional_id;
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::gradebook::v1 as pb;
 
@@ -9,10 +10,6 @@ use crate::model::{
 };
 use crate::scale::{CustomValue, ScaleKind};
 use crate::store::StoredScale;
-
-fn optional_id(id: Option<uuid::Uuid>) -> String {
-    id.map(|id| id.to_string()).unwrap_or_default()
-}
 
 pub fn scale_kind(kind: ScaleKind) -> pb::ScaleKind {
     match kind {

@@ -1,10 +1,22 @@
 //! The journal as the gradebook keeps it.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::ids::{ClassId, LessonId, PeriodId, SchoolId, StudentId, SubjectId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::scale::ScaleKind;
+
+otmetka_platform::typed_id! {
+    /// A mark.
+    MarkId;
+    /// A student's attendance record of one lesson.
+    AttendanceId;
+    /// A school's kind of work a mark is given for (a test, homework).
+    WorkTypeId;
+    /// A student's final mark of a reporting period in a subject.
+    FinalMarkId;
+}
 
 /// What a journal cell holds instead of, or as, a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
@@ -18,24 +30,23 @@ pub enum MarkStatus {
     Pending,
 }
 
-
 /// A mark, as stored and as kept in its history (JSON snapshots).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Mark {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub subject_id: Uuid,
+    pub id: MarkId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub subject_id: SubjectId,
     /// The student's class when the mark was posted, if they had one.
-    pub class_id: Option<Uuid>,
+    pub class_id: Option<ClassId>,
     pub lesson_date: NaiveDate,
-    pub lesson_id: Option<Uuid>,
+    pub lesson_id: Option<LessonId>,
     #[sqlx(try_from = "String")]
     pub scale: ScaleKind,
     pub value: String,
     pub status: MarkStatus,
     pub weight: i32,
-    pub work_type_id: Option<Uuid>,
+    pub work_type_id: Option<WorkTypeId>,
     pub comment: String,
     pub author_id: Uuid,
     pub request_id: Option<String>,
@@ -55,7 +66,7 @@ pub struct Mark {
 /// One recorded change of a mark.
 #[derive(Debug, Clone)]
 pub struct MarkRevision {
-    pub mark_id: Uuid,
+    pub mark_id: MarkId,
     pub revision: i32,
     pub author_id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -66,8 +77,8 @@ pub struct MarkRevision {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorkType {
-    pub id: Uuid,
-    pub school_id: Uuid,
+    pub id: WorkTypeId,
+    pub school_id: SchoolId,
     pub name: String,
     pub weight: i32,
 }
@@ -84,15 +95,14 @@ pub enum AttendanceKind {
     Late,
 }
 
-
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Attendance {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub class_id: Option<Uuid>,
-    pub lesson_id: Uuid,
-    pub subject_id: Uuid,
+    pub id: AttendanceId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub class_id: Option<ClassId>,
+    pub lesson_id: LessonId,
+    pub subject_id: SubjectId,
     pub lesson_date: NaiveDate,
     pub kind: AttendanceKind,
     pub late_minutes: i32,
@@ -103,11 +113,11 @@ pub struct Attendance {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct FinalMark {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub subject_id: Uuid,
-    pub reporting_period_id: Uuid,
+    pub id: FinalMarkId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub subject_id: SubjectId,
+    pub reporting_period_id: PeriodId,
     pub value: String,
     pub policy_version: i64,
     pub author_id: Uuid,
@@ -160,9 +170,16 @@ mod tests {
         // sqlx and serde both write the variant's snake_case name: the text
         // in the columns and in the mark history's snapshots.
         let name = |value: serde_json::Value| value.as_str().unwrap().to_owned();
-        assert_eq!(name(serde_json::json!(MarkStatus::NotSubmitted)), "not_submitted");
+        assert_eq!(
+            name(serde_json::json!(MarkStatus::NotSubmitted)),
+            "not_submitted"
+        );
         assert_eq!(name(serde_json::json!(AttendanceKind::Ill)), "ill");
-        for state in [ReopenState::Pending, ReopenState::Approved, ReopenState::Refused] {
+        for state in [
+            ReopenState::Pending,
+            ReopenState::Approved,
+            ReopenState::Refused,
+        ] {
             assert_eq!(name(serde_json::json!(state)), state.as_str());
         }
         for kind in ScaleKind::ALL {

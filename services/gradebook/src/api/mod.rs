@@ -18,6 +18,7 @@ use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
+use otmetka_platform::ids::{ClassId, LessonId, PeriodId, StudentId, SubjectId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -85,8 +86,8 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         action: identity::Action,
-        student_id: Uuid,
-        subject_id: Option<Uuid>,
+        student_id: StudentId,
+        subject_id: Option<SubjectId>,
         date: Option<NaiveDate>,
     ) -> Result<StudentPlace> {
         let answer = self
@@ -176,7 +177,7 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         place: &StudentPlace,
-        subject_id: Uuid,
+        subject_id: SubjectId,
         date: NaiveDate,
     ) -> Result<()> {
         let window = store::edit_window_days(&self.db, place.school_id).await?;
@@ -189,7 +190,7 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         place: &StudentPlace,
-        subject_id: Uuid,
+        subject_id: SubjectId,
         date: NaiveDate,
         window: i32,
     ) -> Result<()> {
@@ -210,7 +211,8 @@ impl GradebookApi {
         let journal = closed.or_else(|| periods.iter().find(|period| !period.is_year));
         if let (Some(class_id), Some(period)) = (place.class_id, journal) {
             let since = self.clock.now() - chrono::Duration::days(REOPEN_LASTS_DAYS);
-            if store::journal_reopened(&self.db, class_id, subject_id, period.id, since).await? {
+            let (class_id, period_id) = (ClassId(class_id), PeriodId(period.id));
+            if store::journal_reopened(&self.db, class_id, subject_id, period_id, since).await? {
                 return Ok(());
             }
         }
@@ -226,8 +228,15 @@ impl GradebookApi {
     }
 
     /// A lesson the student attends, in the subject; NOT_FOUND otherwise.
-    async fn lesson_of(&self, place: &StudentPlace, lesson_id: Uuid) -> Result<schedule::Lesson> {
-        let lesson = self.calendar.lesson(place.school_id, lesson_id).await?;
+    async fn lesson_of(
+        &self,
+        place: &StudentPlace,
+        lesson_id: LessonId,
+    ) -> Result<schedule::Lesson> {
+        let lesson = self
+            .calendar
+            .lesson(place.school_id, lesson_id.uuid())
+            .await?;
         let attends = Some(lesson.class_id.as_str())
             == place.class_id.map(|c| c.to_string()).as_deref()
             && (lesson.group_id.is_empty()

@@ -2,6 +2,7 @@
 
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_platform::time::{optional_id, parse_id};
 use otmetka_platform::{Error, Result};
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 use super::GradebookApi;
 use crate::convert;
-use crate::model::WorkType;
+use crate::model::{WorkType, WorkTypeId};
 use crate::scale::{CustomValue, Scale, ScaleKind};
 use crate::store::{self, StoredScale};
 
@@ -115,8 +116,8 @@ impl GradebookApi {
         self.school(&ctx, identity::Action::ManageSchedule, school_id)
             .await?;
         let work_type = WorkType {
-            id: Uuid::now_v7(),
-            school_id,
+            id: WorkTypeId::generate(),
+            school_id: SchoolId(school_id),
             name: work_type_name,
             weight: wanted.weight,
         };

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{ClassId, PeriodId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
 use uuid::Uuid;
@@ -65,9 +66,9 @@ pub async fn list_reopen_requests(
 /// since `since`.
 pub async fn journal_reopened(
     db: &Db,
-    class_id: Uuid,
-    subject_id: Uuid,
-    period_id: Uuid,
+    class_id: ClassId,
+    subject_id: SubjectId,
+    period_id: PeriodId,
     since: DateTime<Utc>,
 ) -> Result<bool> {
     let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(

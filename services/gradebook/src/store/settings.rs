@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use crate::model::WorkType;
+use crate::model::{WorkType, WorkTypeId};
 use crate::scale::{CustomValue, Scale, ScaleKind};
 
 #[derive(sqlx::FromRow)]
@@ -81,7 +82,7 @@ pub async fn list_scales(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<St
 
 /// The scale marks in a subject are read on: the subject's own, else the
 /// school's, else the plain 5-point scale.
-pub async fn scale_for(db: &Db, school_id: Uuid, subject_id: Uuid) -> Result<Scale> {
+pub async fn scale_for(db: &Db, school_id: SchoolId, subject_id: SubjectId) -> Result<Scale> {
     let rows: Vec<ScaleRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, subject_id, kind, name, modifiers, custom_values FROM grading_scales
          WHERE school_id = $1 AND (subject_id = $2 OR subject_id IS NULL)
@@ -101,7 +102,7 @@ pub async fn insert_work_type(db: &Db, work_type: &WorkType) -> Result<()> {
     Ok(())
 }
 
-pub async fn get_work_type(db: &Db, id: Uuid) -> Result<Option<WorkType>> {
+pub async fn get_work_type(db: &Db, id: WorkTypeId) -> Result<Option<WorkType>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, name, weight FROM work_types WHERE id = $1")
         .bind(id).fetch_optional(pool).await?))
@@ -116,7 +117,7 @@ pub async fn list_work_types(db: &Db, school_id: Uuid, page: &Page) -> Result<Ve
 }
 
 /// A school's work type names by id.
-pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+pub async fn work_type_names(db: &Db, school_id: SchoolId) -> Result<Vec<(WorkTypeId, String)>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, name FROM work_types WHERE school_id = $1")
         .bind(school_id).fetch_all(pool).await?))

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::time::{optional_id, parse_id};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
@@ -29,7 +30,7 @@ impl GradebookApi {
     ) -> Result<pb::GetJournalResponse> {
         let class_id = parse_id("class_id", &request.class_id)?;
         let group_id = optional_id("group_id", &request.group_id)?;
-        let subject_id = parse_id("subject_id", &request.subject_id)?;
+        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
         let period_id = parse_id("reporting_period_id", &request.reporting_period_id)?;
         let school_id = self
             .class(
@@ -37,37 +38,37 @@ impl GradebookApi {
                 identity::Action::TeachClass,
                 class_id,
                 group_id,
-                Some(subject_id),
+                Some(subject_id.uuid()),
             )
             .await?;
         let period = self.calendar.period(school_id, period_id).await?;
+        let class = ClassId(class_id);
         let students = self
             .journal_students(&ctx, class_id, group_id, &period)
             .await?;
         let lessons = self
             .calendar
-            .journal_lessons(class_id, group_id, subject_id, &period)
+            .journal_lessons(class_id, group_id, subject_id.uuid(), &period)
             .await?;
         let marks =
-            store::class_subject_marks(&self.db, class_id, subject_id, period.start, period.end)
+            store::class_subject_marks(&self.db, class, subject_id, period.start, period.end)
                 .await?;
-        let attendance = store::class_subject_attendance(
-            &self.db,
-            class_id,
-            subject_id,
-            period.start,
-            period.end,
-        )
-        .await?;
+        let attendance =
+            store::class_subject_attendance(&self.db, class, subject_id, period.start, period.end)
+                .await?;
         let (scale, policy) = self
-            .rules(school_id, subject_id, &mut HashMap::new())
+            .rules(SchoolId(school_id), subject_id, &mut HashMap::new())
             .await?;
 
         let lesson_ids: Vec<String> = lessons.iter().map(|lesson| lesson.id.clone()).collect();
         let mut cells = Vec::new();
         let mut averages = Vec::new();
         for student in &students {
-            let own: Vec<&Mark> = marks.iter().filter(|m| m.student_id == *student).collect();
+            let student_id = StudentId(*student);
+            let own: Vec<&Mark> = marks
+                .iter()
+                .filter(|m| m.student_id == student_id)
+                .collect();
             for lesson in &lessons {
                 let lesson_marks: Vec<pb::Mark> = own
                     .iter()
@@ -80,7 +81,7 @@ impl GradebookApi {
                     .collect();
                 let record = attendance
                     .iter()
-                    .find(|a| a.student_id == *student && a.lesson_id.to_string() == lesson.id)
+                    .find(|a| a.student_id == student_id && a.lesson_id.to_string() == lesson.id)
                     .cloned()
                     .map(convert::attendance);
                 if !lesson_marks.is_empty() || record.is_some() {
@@ -93,7 +94,7 @@ impl GradebookApi {
                 }
             }
             let result = calc::average(&counted(&own, &scale), &policy);
-            averages.push(subject_average(*student, subject_id, period.id, result));
+            averages.push(subject_average(student_id, subject_id, period.id, result));
         }
         Ok(pb::GetJournalResponse {
             student_ids: students.iter().map(Uuid::to_string).collect(),

@@ -186,16 +186,15 @@ impl GradebookApi {
         }
         self.school(&ctx, identity::Action::ReadSchool, school_id)
             .await?;
-        let policy =
-            match store::policy(&self.db, school_id, kind, request.version).await? {
-                Some(row) => {
-                    policy_to_proto(school_id, kind, &policy_from(&row)?, Some(row.created_at))
-                }
-                None if request.version == 0 => {
-                    policy_to_proto(school_id, kind, &default_policy(kind), None)
-                }
-                None => return Err(Error::not_found("policy version")),
-            };
+        let policy = match store::policy(&self.db, school_id, kind, request.version).await? {
+            Some(row) => {
+                policy_to_proto(school_id, kind, &policy_from(&row)?, Some(row.created_at))
+            }
+            None if request.version == 0 => {
+                policy_to_proto(school_id, kind, &default_policy(kind), None)
+            }
+            None => return Err(Error::not_found("policy version")),
+        };
         Ok(pb::GetCalculationPolicyResponse {
             policy: Some(policy),
         })
