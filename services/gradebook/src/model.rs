@@ -1,7 +1,9 @@
 //! The journal as the gradebook keeps it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use otmetka_platform::ids::{ClassId, LessonId, PeriodId, SchoolId, StudentId, SubjectId};
+use otmetka_platform::ids::{
+    ClassId, LessonId, PeriodId, PersonId, SchoolId, StudentId, SubjectId,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,6 +18,10 @@ otmetka_platform::typed_id! {
     WorkTypeId;
     /// A student's final mark of a reporting period in a subject.
     FinalMarkId;
+    /// A teacher's request to reopen a locked journal.
+    ReopenRequestId;
+    /// A grading scale: a school's, or one subject's in it.
+    ScaleId;
 }
 
 /// What a journal cell holds instead of, or as, a value.
@@ -147,15 +153,15 @@ impl ReopenState {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReopenRequest {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub class_id: Uuid,
-    pub subject_id: Uuid,
-    pub reporting_period_id: Uuid,
-    pub requester_id: Uuid,
+    pub id: ReopenRequestId,
+    pub school_id: SchoolId,
+    pub class_id: ClassId,
+    pub subject_id: SubjectId,
+    pub reporting_period_id: PeriodId,
+    pub requester_id: PersonId,
     pub reason: String,
     pub state: ReopenState,
-    pub decider_id: Option<Uuid>,
+    pub decider_id: Option<PersonId>,
     pub decision_comment: String,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,

@@ -18,7 +18,7 @@ use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
-use otmetka_platform::ids::{ClassId, LessonId, PeriodId, StudentId, SubjectId};
+use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -132,10 +132,10 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         action: identity::Action,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Option<Uuid>,
-        subject_id: Option<Uuid>,
-    ) -> Result<Uuid> {
+        subject_id: Option<SubjectId>,
+    ) -> Result<SchoolId> {
         let answer = self
             .check(
                 ctx,
@@ -149,7 +149,9 @@ impl GradebookApi {
                 "class",
             )
             .await?;
-        Uuid::parse_str(&answer.school_id)
+        answer
+            .school_id
+            .parse()
             .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))
     }
 
@@ -157,8 +159,8 @@ impl GradebookApi {
     async fn periods_on(
         &self,
         ctx: &CallContext,
-        school_id: Uuid,
-        class_id: Uuid,
+        school_id: SchoolId,
+        class_id: ClassId,
         date: NaiveDate,
     ) -> Result<Vec<Period>> {
         let grade = self.calendar.grade_level(ctx, class_id).await?;
@@ -198,7 +200,7 @@ impl GradebookApi {
         let outside_window = date + Days::new(window.max(0) as u64) < today;
         let periods = match place.class_id {
             Some(class_id) => {
-                self.periods_on(ctx, place.school_id, class_id, date)
+                self.periods_on(ctx, SchoolId(place.school_id), ClassId(class_id), date)
                     .await?
             }
             None => Vec::new(),
@@ -211,8 +213,8 @@ impl GradebookApi {
         let journal = closed.or_else(|| periods.iter().find(|period| !period.is_year));
         if let (Some(class_id), Some(period)) = (place.class_id, journal) {
             let since = self.clock.now() - chrono::Duration::days(REOPEN_LASTS_DAYS);
-            let (class_id, period_id) = (ClassId(class_id), PeriodId(period.id));
-            if store::journal_reopened(&self.db, class_id, subject_id, period_id, since).await? {
+            let class_id = ClassId(class_id);
+            if store::journal_reopened(&self.db, class_id, subject_id, period.id, since).await? {
                 return Ok(());
             }
         }
@@ -235,7 +237,7 @@ impl GradebookApi {
     ) -> Result<schedule::Lesson> {
         let lesson = self
             .calendar
-            .lesson(place.school_id, lesson_id.uuid())
+            .lesson(SchoolId(place.school_id), lesson_id)
             .await?;
         let attends = Some(lesson.class_id.as_str())
             == place.class_id.map(|c| c.to_string()).as_deref()

@@ -2,12 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
-use otmetka_platform::ids::{ClassId, PeriodId, SubjectId};
+use otmetka_platform::ids::{ClassId, PeriodId, PersonId, SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
-use crate::model::ReopenRequest;
+use crate::model::{ReopenRequest, ReopenRequestId};
 
 const REOPEN_COLUMNS: &str = "id, school_id, class_id, subject_id, reporting_period_id, requester_id, reason, state, \
      decider_id, decision_comment, created_at, decided_at";
@@ -24,7 +23,7 @@ pub async fn insert_reopen_request(db: &Db, request: &ReopenRequest) -> Result<(
     Ok(())
 }
 
-pub async fn get_reopen_request(db: &Db, id: Uuid) -> Result<Option<ReopenRequest>> {
+pub async fn get_reopen_request(db: &Db, id: ReopenRequestId) -> Result<Option<ReopenRequest>> {
     let sql = format!("SELECT {REOPEN_COLUMNS} FROM reopen_requests WHERE id = $1");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -46,8 +45,8 @@ pub async fn decide_reopen_request(db: &Db, request: &ReopenRequest) -> Result<b
 /// A school's reopen requests (only `requester`'s, when given), oldest first.
 pub async fn list_reopen_requests(
     db: &Db,
-    school_id: Uuid,
-    requester: Option<Uuid>,
+    school_id: SchoolId,
+    requester: Option<PersonId>,
     page: &Page,
 ) -> Result<Vec<ReopenRequest>> {
     let after = page.after_id()?;
@@ -71,7 +70,7 @@ pub async fn journal_reopened(
     period_id: PeriodId,
     since: DateTime<Utc>,
 ) -> Result<bool> {
-    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+    let found: Option<ReopenRequestId> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT id FROM reopen_requests
          WHERE class_id = $1 AND subject_id = $2 AND reporting_period_id = $3 AND state = 'approved'
            AND decided_at >= $4

@@ -8,14 +8,14 @@ use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use crate::model::{WorkType, WorkTypeId};
+use crate::model::{ScaleId, WorkType, WorkTypeId};
 use crate::scale::{CustomValue, Scale, ScaleKind};
 
 #[derive(sqlx::FromRow)]
 struct ScaleRow {
-    id: Uuid,
-    school_id: Uuid,
-    subject_id: Option<Uuid>,
+    id: ScaleId,
+    school_id: SchoolId,
+    subject_id: Option<SubjectId>,
     #[sqlx(try_from = "String")]
     kind: ScaleKind,
     name: String,
@@ -26,9 +26,9 @@ struct ScaleRow {
 /// A scale as stored: where it applies, and the scale itself.
 #[derive(Debug, Clone)]
 pub struct StoredScale {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub subject_id: Option<Uuid>,
+    pub id: ScaleId,
+    pub school_id: SchoolId,
+    pub subject_id: Option<SubjectId>,
     pub name: String,
     pub scale: Scale,
 }
@@ -71,7 +71,7 @@ pub async fn insert_scale(db: &Db, scale: &StoredScale, now: DateTime<Utc>) -> R
     Ok(())
 }
 
-pub async fn list_scales(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredScale>> {
+pub async fn list_scales(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<StoredScale>> {
     let after = page.after_id()?;
     let rows: Vec<ScaleRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, subject_id, kind, name, modifiers, custom_values FROM grading_scales

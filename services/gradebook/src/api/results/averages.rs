@@ -5,9 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
-use otmetka_platform::ids::{SchoolId, StudentId, SubjectId};
+use otmetka_platform::ids::{PeriodId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -32,7 +31,7 @@ impl GradebookApi {
         period_id: &str,
     ) -> Result<(StudentId, StudentPlace, Period)> {
         let student_id = StudentId::parse("student_id", student_id)?;
-        let period_id = parse_id("reporting_period_id", period_id)?;
+        let period_id = PeriodId::parse("reporting_period_id", period_id)?;
         let place = self
             .student(
                 ctx,
@@ -42,7 +41,10 @@ impl GradebookApi {
                 None,
             )
             .await?;
-        let period = self.calendar.period(place.school_id, period_id).await?;
+        let period = self
+            .calendar
+            .period(SchoolId(place.school_id), period_id)
+            .await?;
         Ok((student_id, place, period))
     }
 

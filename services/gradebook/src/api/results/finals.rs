@@ -37,10 +37,7 @@ impl GradebookApi {
             .await?;
         let author_id = ctx.person_id()?;
         let school_id = SchoolId(place.school_id);
-        let period = self
-            .calendar
-            .period(place.school_id, period_id.uuid())
-            .await?;
+        let period = self.calendar.period(school_id, period_id).await?;
         let scale = store::scale_for(&self.db, school_id, subject_id).await?;
         let value = scale
             .grade(&request.value)

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::ids::{ClassId, SchoolId, StudentId, SubjectId};
-use otmetka_platform::time::{optional_id, parse_id};
+use otmetka_platform::ids::{ClassId, PeriodId, StudentId, SubjectId};
+use otmetka_platform::time::optional_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -28,36 +28,40 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::GetJournalRequest,
     ) -> Result<pb::GetJournalResponse> {
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let group_id = optional_id("group_id", &request.group_id)?;
         let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
-        let period_id = parse_id("reporting_period_id", &request.reporting_period_id)?;
+        let period_id = PeriodId::parse("reporting_period_id", &request.reporting_period_id)?;
         let school_id = self
             .class(
                 &ctx,
                 identity::Action::TeachClass,
                 class_id,
                 group_id,
-                Some(subject_id.uuid()),
+                Some(subject_id),
             )
             .await?;
         let period = self.calendar.period(school_id, period_id).await?;
-        let class = ClassId(class_id);
         let students = self
             .journal_students(&ctx, class_id, group_id, &period)
             .await?;
         let lessons = self
             .calendar
-            .journal_lessons(class_id, group_id, subject_id.uuid(), &period)
+            .journal_lessons(class_id, group_id, subject_id, &period)
             .await?;
         let marks =
-            store::class_subject_marks(&self.db, class, subject_id, period.start, period.end)
+            store::class_subject_marks(&self.db, class_id, subject_id, period.start, period.end)
                 .await?;
-        let attendance =
-            store::class_subject_attendance(&self.db, class, subject_id, period.start, period.end)
-                .await?;
+        let attendance = store::class_subject_attendance(
+            &self.db,
+            class_id,
+            subject_id,
+            period.start,
+            period.end,
+        )
+        .await?;
         let (scale, policy) = self
-            .rules(SchoolId(school_id), subject_id, &mut HashMap::new())
+            .rules(school_id, subject_id, &mut HashMap::new())
             .await?;
 
         let lesson_ids: Vec<String> = lessons.iter().map(|lesson| lesson.id.clone()).collect();
@@ -108,7 +112,7 @@ impl GradebookApi {
     async fn journal_students(
         &self,
         ctx: &CallContext,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Option<Uuid>,
         period: &Period,
     ) -> Result<Vec<Uuid>> {
@@ -148,7 +152,7 @@ impl GradebookApi {
     async fn group_members(
         &self,
         ctx: &CallContext,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Uuid,
     ) -> Result<Vec<Uuid>> {
         let mut page_token = String::new();

@@ -12,7 +12,7 @@ pub use finals::FINAL_MARK;
 use std::collections::HashMap;
 
 use otmetka_platform::Result;
-use otmetka_platform::ids::{SchoolId, StudentId, SubjectId};
+use otmetka_platform::ids::{PeriodId, SchoolId, StudentId, SubjectId};
 use otmetka_proto::gradebook::v1 as pb;
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ fn counted(marks: &[&Mark], scale: &Scale) -> Vec<CountedMark> {
 fn subject_average(
     student_id: StudentId,
     subject_id: SubjectId,
-    period_id: Uuid,
+    period_id: PeriodId,
     result: calc::Average,
 ) -> pb::SubjectAverage {
     pb::SubjectAverage {

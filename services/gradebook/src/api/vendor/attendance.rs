@@ -289,7 +289,7 @@ impl GradebookApi {
         let no_lesson = || unresolved("attendance.lesson_id", "is not a lesson of this school");
         let lesson = match self
             .calendar
-            .lesson(batch.school_id, lesson_id.uuid())
+            .lesson(SchoolId(batch.school_id), lesson_id)
             .await
         {
             Ok(lesson) => lesson,
