@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod feed;
 pub mod grpc;
+pub mod ids;
 pub mod memo;
 pub mod metrics;
 pub mod outbox;

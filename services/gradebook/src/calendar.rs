@@ -15,6 +15,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use otmetka_platform::feed::ConsumerHandle;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, LessonId, PeriodId, SchoolId, SubjectId};
 use otmetka_platform::memo::Memo;
 use otmetka_platform::time::parse_date;
 use otmetka_platform::{Error, Result, db::Db};
@@ -36,8 +37,8 @@ const CATCH_UP_WITHIN: Duration = Duration::from_secs(10);
 /// A reporting period as the journal uses it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Period {
-    pub id: Uuid,
-    pub school_id: Uuid,
+    pub id: PeriodId,
+    pub school_id: SchoolId,
     pub name: String,
     /// The whole year, as opposed to a quarter, trimester or half-year.
     pub is_year: bool,
@@ -56,8 +57,8 @@ impl Period {
 fn period_from(period: schedule::ReportingPeriod) -> Result<Period> {
     let bad = |_| Error::Internal(anyhow::anyhow!("schedule sent a malformed period"));
     Ok(Period {
-        id: Uuid::parse_str(&period.id).map_err(|_| bad(()))?,
-        school_id: Uuid::parse_str(&period.school_id).map_err(|_| bad(()))?,
+        id: period.id.parse().map_err(|_| bad(()))?,
+        school_id: period.school_id.parse().map_err(|_| bad(()))?,
         is_year: period.kind == schedule::ReportingPeriodKind::Year as i32,
         closed: period.state == schedule::ReportingPeriodState::Closed as i32,
         grade_levels: period.grade_levels,
@@ -71,7 +72,7 @@ pub struct Calendar {
     db: Db,
     feed: ConsumerHandle,
     identity: IdentityServiceClient<Channel>,
-    grade_levels: Memo<Uuid, i32>,
+    grade_levels: Memo<ClassId, i32>,
 }
 
 impl Calendar {
@@ -85,7 +86,7 @@ impl Calendar {
     }
 
     /// The grade level of a class (it never changes once the class exists).
-    pub async fn grade_level(&self, ctx: &CallContext, class_id: Uuid) -> Result<i32> {
+    pub async fn grade_level(&self, ctx: &CallContext, class_id: ClassId) -> Result<i32> {
         if let Some(grade) = self.grade_levels.get(&class_id) {
             return Ok(grade);
         }
@@ -105,8 +106,8 @@ impl Calendar {
     }
 
     /// The school's periods for a grade level.
-    pub async fn periods(&self, school_id: Uuid, grade_level: i32) -> Result<Vec<Period>> {
-        copy::periods(&self.db, school_id)
+    pub async fn periods(&self, school_id: SchoolId, grade_level: i32) -> Result<Vec<Period>> {
+        copy::periods(&self.db, school_id.uuid())
             .await?
             .into_iter()
             .filter(|period| period.grade_levels.contains(&grade_level))
@@ -115,7 +116,8 @@ impl Calendar {
     }
 
     /// One period of a school.
-    pub async fn period(&self, school_id: Uuid, id: Uuid) -> Result<Period> {
+    pub async fn period(&self, school_id: SchoolId, id: PeriodId) -> Result<Period> {
+        let (school_id, id) = (school_id.uuid(), id.uuid());
         let period = self
             .found_or_caught_up("reporting period", || copy::period(&self.db, school_id, id))
             .await?;
@@ -123,7 +125,8 @@ impl Calendar {
     }
 
     /// One lesson of a school.
-    pub async fn lesson(&self, school_id: Uuid, id: Uuid) -> Result<schedule::Lesson> {
+    pub async fn lesson(&self, school_id: SchoolId, id: LessonId) -> Result<schedule::Lesson> {
+        let (school_id, id) = (school_id.uuid(), id.uuid());
         self.found_or_caught_up("lesson", || copy::lesson(&self.db, school_id, id))
             .await
     }
@@ -131,16 +134,16 @@ impl Calendar {
     /// The subject's lessons of a class (or group) in a period, in order.
     pub async fn journal_lessons(
         &self,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Option<Uuid>,
-        subject_id: Uuid,
+        subject_id: SubjectId,
         period: &Period,
     ) -> Result<Vec<schedule::Lesson>> {
         copy::journal_lessons(
             &self.db,
-            class_id,
+            class_id.uuid(),
             group_id,
-            subject_id,
+            subject_id.uuid(),
             (period.start, period.end),
         )
         .await

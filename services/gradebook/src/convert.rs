@@ -1,5 +1,6 @@
 //! Between the gradebook's records and its contract.
 
+use otmetka_platform::ids::optional_text as optional_id;
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::gradebook::v1 as pb;
 
@@ -9,10 +10,6 @@ use crate::model::{
 };
 use crate::scale::{CustomValue, ScaleKind};
 use crate::store::StoredScale;
-
-fn optional_id(id: Option<uuid::Uuid>) -> String {
-    id.map(|id| id.to_string()).unwrap_or_default()
-}
 
 pub fn scale_kind(kind: ScaleKind) -> pb::ScaleKind {
     match kind {
@@ -58,8 +55,6 @@ pub fn mark_status_from(status: i32) -> Option<MarkStatus> {
 }
 
 pub fn mark(mark: Mark) -> pb::Mark {
-    let status = MarkStatus::parse(&mark.status).map_or(pb::MarkStatus::Unspecified, mark_status);
-    let scale = ScaleKind::parse(&mark.scale).map_or(pb::ScaleKind::Unspecified, scale_kind);
     pb::Mark {
         id: mark.id.to_string(),
         school_id: mark.school_id.to_string(),
@@ -67,9 +62,9 @@ pub fn mark(mark: Mark) -> pb::Mark {
         subject_id: mark.subject_id.to_string(),
         lesson_date: mark.lesson_date.to_string(),
         lesson_id: optional_id(mark.lesson_id),
-        scale: scale.into(),
+        scale: scale_kind(mark.scale).into(),
         value: mark.value,
-        status: status.into(),
+        status: mark_status(mark.status).into(),
         weight: mark.weight,
         work_type_id: optional_id(mark.work_type_id),
         comment: mark.comment,
@@ -144,8 +139,6 @@ pub fn attendance_kind_from(kind: i32) -> Option<AttendanceKind> {
 }
 
 pub fn attendance(record: Attendance) -> pb::AttendanceRecord {
-    let kind = AttendanceKind::parse(&record.kind)
-        .map_or(pb::AttendanceKind::Unspecified, attendance_kind);
     pb::AttendanceRecord {
         id: record.id.to_string(),
         school_id: record.school_id.to_string(),
@@ -153,7 +146,7 @@ pub fn attendance(record: Attendance) -> pb::AttendanceRecord {
         lesson_id: record.lesson_id.to_string(),
         subject_id: record.subject_id.to_string(),
         lesson_date: record.lesson_date.to_string(),
-        kind: kind.into(),
+        kind: attendance_kind(record.kind).into(),
         late_minutes: record.late_minutes,
         reason: record.reason,
         author_id: record.author_id.to_string(),
@@ -176,11 +169,10 @@ pub fn final_mark(mark: FinalMark) -> pb::FinalMark {
 }
 
 pub fn reopen_request(request: ReopenRequest) -> pb::ReopenRequest {
-    let state = match ReopenState::parse(&request.state) {
-        Some(ReopenState::Pending) => pb::ReopenState::Pending,
-        Some(ReopenState::Approved) => pb::ReopenState::Approved,
-        Some(ReopenState::Refused) => pb::ReopenState::Refused,
-        None => pb::ReopenState::Unspecified,
+    let state = match request.state {
+        ReopenState::Pending => pb::ReopenState::Pending,
+        ReopenState::Approved => pb::ReopenState::Approved,
+        ReopenState::Refused => pb::ReopenState::Refused,
     };
     pb::ReopenRequest {
         id: request.id.to_string(),

@@ -1,11 +1,33 @@
 //! The journal as the gradebook keeps it.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::ids::{
+    ClassId, LessonId, PeriodId, PersonId, SchoolId, StudentId, SubjectId,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::scale::ScaleKind;
+
+otmetka_platform::typed_id! {
+    /// A mark.
+    MarkId;
+    /// A student's attendance record of one lesson.
+    AttendanceId;
+    /// A school's kind of work a mark is given for (a test, homework).
+    WorkTypeId;
+    /// A student's final mark of a reporting period in a subject.
+    FinalMarkId;
+    /// A teacher's request to reopen a locked journal.
+    ReopenRequestId;
+    /// A grading scale: a school's, or one subject's in it.
+    ScaleId;
+}
+
 /// What a journal cell holds instead of, or as, a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum MarkStatus {
     Graded,
     Exempt,
@@ -14,46 +36,23 @@ pub enum MarkStatus {
     Pending,
 }
 
-impl MarkStatus {
-    pub const ALL: [MarkStatus; 5] = [
-        MarkStatus::Graded,
-        MarkStatus::Exempt,
-        MarkStatus::NotSubmitted,
-        MarkStatus::Absent,
-        MarkStatus::Pending,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MarkStatus::Graded => "graded",
-            MarkStatus::Exempt => "exempt",
-            MarkStatus::NotSubmitted => "not_submitted",
-            MarkStatus::Absent => "absent",
-            MarkStatus::Pending => "pending",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-}
-
 /// A mark, as stored and as kept in its history (JSON snapshots).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Mark {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub subject_id: Uuid,
+    pub id: MarkId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub subject_id: SubjectId,
     /// The student's class when the mark was posted, if they had one.
-    pub class_id: Option<Uuid>,
+    pub class_id: Option<ClassId>,
     pub lesson_date: NaiveDate,
-    pub lesson_id: Option<Uuid>,
-    pub scale: String,
+    pub lesson_id: Option<LessonId>,
+    #[sqlx(try_from = "String")]
+    pub scale: ScaleKind,
     pub value: String,
-    pub status: String,
+    pub status: MarkStatus,
     pub weight: i32,
-    pub work_type_id: Option<Uuid>,
+    pub work_type_id: Option<WorkTypeId>,
     pub comment: String,
     pub author_id: Uuid,
     pub request_id: Option<String>,
@@ -73,7 +72,7 @@ pub struct Mark {
 /// One recorded change of a mark.
 #[derive(Debug, Clone)]
 pub struct MarkRevision {
-    pub mark_id: Uuid,
+    pub mark_id: MarkId,
     pub revision: i32,
     pub author_id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -84,14 +83,16 @@ pub struct MarkRevision {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorkType {
-    pub id: Uuid,
-    pub school_id: Uuid,
+    pub id: WorkTypeId,
+    pub school_id: SchoolId,
     pub name: String,
     pub weight: i32,
 }
 
 /// Attendance kinds as the paper journal writes them: Н, Б, УП, ОП.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AttendanceKind {
     Present,
     Absent,
@@ -100,40 +101,16 @@ pub enum AttendanceKind {
     Late,
 }
 
-impl AttendanceKind {
-    pub const ALL: [AttendanceKind; 5] = [
-        AttendanceKind::Present,
-        AttendanceKind::Absent,
-        AttendanceKind::Ill,
-        AttendanceKind::Excused,
-        AttendanceKind::Late,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttendanceKind::Present => "present",
-            AttendanceKind::Absent => "absent",
-            AttendanceKind::Ill => "ill",
-            AttendanceKind::Excused => "excused",
-            AttendanceKind::Late => "late",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Attendance {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub class_id: Option<Uuid>,
-    pub lesson_id: Uuid,
-    pub subject_id: Uuid,
+    pub id: AttendanceId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub class_id: Option<ClassId>,
+    pub lesson_id: LessonId,
+    pub subject_id: SubjectId,
     pub lesson_date: NaiveDate,
-    pub kind: String,
+    pub kind: AttendanceKind,
     pub late_minutes: i32,
     pub reason: String,
     pub author_id: Uuid,
@@ -142,11 +119,11 @@ pub struct Attendance {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct FinalMark {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub subject_id: Uuid,
-    pub reporting_period_id: Uuid,
+    pub id: FinalMarkId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub subject_id: SubjectId,
+    pub reporting_period_id: PeriodId,
     pub value: String,
     pub policy_version: i64,
     pub author_id: Uuid,
@@ -155,7 +132,9 @@ pub struct FinalMark {
 }
 
 /// Where a teacher's request to reopen a locked journal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ReopenState {
     Pending,
     Approved,
@@ -170,25 +149,19 @@ impl ReopenState {
             ReopenState::Refused => "refused",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Refused]
-            .into_iter()
-            .find(|state| state.as_str() == text)
-    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReopenRequest {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub class_id: Uuid,
-    pub subject_id: Uuid,
-    pub reporting_period_id: Uuid,
-    pub requester_id: Uuid,
+    pub id: ReopenRequestId,
+    pub school_id: SchoolId,
+    pub class_id: ClassId,
+    pub subject_id: SubjectId,
+    pub reporting_period_id: PeriodId,
+    pub requester_id: PersonId,
     pub reason: String,
-    pub state: String,
-    pub decider_id: Option<Uuid>,
+    pub state: ReopenState,
+    pub decider_id: Option<PersonId>,
     pub decision_comment: String,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -199,14 +172,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip() {
-        for status in MarkStatus::ALL {
-            assert_eq!(MarkStatus::parse(status.as_str()), Some(status));
+    fn stored_names_are_the_snake_case_names() {
+        // sqlx and serde both write the variant's snake_case name: the text
+        // in the columns and in the mark history's snapshots.
+        let name = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        assert_eq!(
+            name(serde_json::json!(MarkStatus::NotSubmitted)),
+            "not_submitted"
+        );
+        assert_eq!(name(serde_json::json!(AttendanceKind::Ill)), "ill");
+        for state in [
+            ReopenState::Pending,
+            ReopenState::Approved,
+            ReopenState::Refused,
+        ] {
+            assert_eq!(name(serde_json::json!(state)), state.as_str());
         }
-        for kind in AttendanceKind::ALL {
-            assert_eq!(AttendanceKind::parse(kind.as_str()), Some(kind));
+        for kind in ScaleKind::ALL {
+            assert_eq!(name(serde_json::json!(kind)), kind.as_str());
         }
-        assert_eq!(ReopenState::parse("approved"), Some(ReopenState::Approved));
     }
 }
 

@@ -9,7 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 /// The kinds of scale a school may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ScaleKind {
     FivePoint,
     TenPoint,
@@ -39,6 +40,15 @@ impl ScaleKind {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// A kind as stored: its name, read once where the row is.
+impl TryFrom<String> for ScaleKind {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text).ok_or_else(|| format!("{text:?} is not a scale kind"))
     }
 }
 

@@ -2,18 +2,18 @@
 
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::outbox::{Change, ChangeKind};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::{optional_date, parse_date, parse_id};
+use otmetka_platform::time::{optional_date, parse_date};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use prost::Message;
-use uuid::Uuid;
 
 use super::{GradebookApi, MAX_REASON_CHARS};
 use crate::convert;
-use crate::model::{Attendance, AttendanceKind};
+use crate::model::{Attendance, AttendanceId, AttendanceKind};
 use crate::store;
 
 pub const ATTENDANCE: &str = "attendance";
@@ -31,15 +31,18 @@ impl GradebookApi {
         let mut violations = Violations::new();
         let student_id = violations.check(
             "record.student_id",
-            parse_id("student_id", &wanted.student_id).map_err(|_| "must be an id (UUID)".into()),
+            StudentId::parse("student_id", &wanted.student_id)
+                .map_err(|_| "must be an id (UUID)".into()),
         );
         let lesson_id = violations.check(
             "record.lesson_id",
-            parse_id("lesson_id", &wanted.lesson_id).map_err(|_| "must be an id (UUID)".into()),
+            LessonId::parse("lesson_id", &wanted.lesson_id)
+                .map_err(|_| "must be an id (UUID)".into()),
         );
         let subject_id = violations.check(
             "record.subject_id",
-            parse_id("subject_id", &wanted.subject_id).map_err(|_| "must be an id (UUID)".into()),
+            SubjectId::parse("subject_id", &wanted.subject_id)
+                .map_err(|_| "must be an id (UUID)".into()),
         );
         let lesson_date = violations.check(
             "record.lesson_date",
@@ -110,14 +113,14 @@ impl GradebookApi {
         let record = Attendance {
             id: earlier
                 .as_ref()
-                .map_or_else(Uuid::now_v7, |earlier| earlier.id),
-            school_id: place.school_id,
+                .map_or_else(AttendanceId::generate, |earlier| earlier.id),
+            school_id: SchoolId(place.school_id),
             student_id,
-            class_id: place.class_id,
+            class_id: place.class_id.map(ClassId),
             lesson_id,
             subject_id,
             lesson_date,
-            kind: kind.as_str().into(),
+            kind,
             late_minutes: wanted.late_minutes,
             reason: wanted.reason.trim().to_owned(),
             author_id: ctx.person_id()?,
@@ -130,9 +133,9 @@ impl GradebookApi {
         };
         let payload = convert::attendance(record.clone()).encode_to_vec();
         let change = Change::new(
-            record.school_id,
+            record.school_id.uuid(),
             ATTENDANCE,
-            record.id,
+            record.id.uuid(),
             change_kind,
             Some(payload),
         );
@@ -147,7 +150,7 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::ListStudentAttendanceRequest,
     ) -> Result<pb::ListStudentAttendanceResponse> {
-        let student_id = parse_id("student_id", &request.student_id)?;
+        let student_id = StudentId::parse("student_id", &request.student_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let from = optional_date("from_date", &request.from_date)?;
         let to = optional_date("to_date", &request.to_date)?;

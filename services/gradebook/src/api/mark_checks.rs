@@ -3,11 +3,11 @@
 
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::ids::{LessonId, SchoolId, SubjectId};
 use otmetka_platform::{Error, Result};
-use uuid::Uuid;
 
 use super::{GradebookApi, MAX_COMMENT_CHARS};
-use crate::model::MarkStatus;
+use crate::model::{MarkStatus, WorkTypeId};
 use crate::scale::Scale;
 use crate::store;
 
@@ -60,8 +60,8 @@ impl GradebookApi {
     /// The mark's weight: as given, else its work type's, else 1.
     pub(super) async fn weight_of(
         &self,
-        school_id: Uuid,
-        work_type_id: Option<Uuid>,
+        school_id: SchoolId,
+        work_type_id: Option<WorkTypeId>,
         requested: i32,
         violations: &mut Violations,
     ) -> Result<i32> {
@@ -85,8 +85,8 @@ impl GradebookApi {
     pub(super) async fn check_lesson(
         &self,
         place: &StudentPlace,
-        lesson_id: Uuid,
-        subject_id: Uuid,
+        lesson_id: LessonId,
+        subject_id: SubjectId,
         lesson_date: chrono::NaiveDate,
         violations: &mut Violations,
     ) -> Result<()> {

@@ -3,19 +3,19 @@
 use chrono::Days;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::outbox::{Change, ChangeKind};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::{optional_date, optional_id, parse_date, parse_id, to_timestamp};
+use otmetka_platform::time::{optional_date, parse_date, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use prost::Message;
-use uuid::Uuid;
 
 use super::mark_checks::{check_comment, check_weight, read_value};
 use super::{GradebookApi, reason};
 use crate::convert;
-use crate::model::Mark;
+use crate::model::{Mark, MarkId, WorkTypeId};
 use crate::scale::ScaleKind;
 use crate::store::{self, MarkFilter};
 use otmetka_platform::grpc::access::StudentPlace;
@@ -27,7 +27,13 @@ pub const MARK: &str = "mark";
 /// with who withdrew it and when).
 pub fn mark_change(mark: &Mark, kind: ChangeKind) -> Change {
     let payload = convert::mark(mark.clone()).encode_to_vec();
-    Change::new(mark.school_id, MARK, mark.id, kind, Some(payload))
+    Change::new(
+        mark.school_id.uuid(),
+        MARK,
+        mark.id.uuid(),
+        kind,
+        Some(payload),
+    )
 }
 
 impl GradebookApi {
@@ -39,11 +45,13 @@ impl GradebookApi {
         let mut violations = Violations::new();
         let student_id = violations.check(
             "student_id",
-            parse_id("student_id", &request.student_id).map_err(|_| "must be an id (UUID)".into()),
+            StudentId::parse("student_id", &request.student_id)
+                .map_err(|_| "must be an id (UUID)".into()),
         );
         let subject_id = violations.check(
             "subject_id",
-            parse_id("subject_id", &request.subject_id).map_err(|_| "must be an id (UUID)".into()),
+            SubjectId::parse("subject_id", &request.subject_id)
+                .map_err(|_| "must be an id (UUID)".into()),
         );
         // A day of slack: the school's local date may be ahead of UTC.
         let latest = self.clock.today_utc() + Days::new(1);
@@ -61,11 +69,12 @@ impl GradebookApi {
         );
         let lesson_id = violations.check(
             "lesson_id",
-            optional_id("lesson_id", &request.lesson_id).map_err(|_| "must be an id (UUID)".into()),
+            LessonId::parse_optional("lesson_id", &request.lesson_id)
+                .map_err(|_| "must be an id (UUID)".into()),
         );
         let work_type_id = violations.check(
             "work_type_id",
-            optional_id("work_type_id", &request.work_type_id)
+            WorkTypeId::parse_optional("work_type_id", &request.work_type_id)
                 .map_err(|_| "must be an id (UUID)".into()),
         );
         let requested_scale = convert::scale_kind_from(request.scale, ScaleKind::FivePoint);
@@ -108,7 +117,8 @@ impl GradebookApi {
             )
             .await?;
         let author_id = ctx.person_id()?;
-        let scale = store::scale_for(&self.db, place.school_id, subject_id).await?;
+        let school_id = SchoolId(place.school_id);
+        let scale = store::scale_for(&self.db, school_id, subject_id).await?;
         let mut violations = Violations::new();
         if request.scale != 0 && requested_scale != Some(scale.kind) {
             violations.add(
@@ -118,12 +128,7 @@ impl GradebookApi {
         }
         let reading = read_value(&scale, status, &request.value, &mut violations);
         let weight = self
-            .weight_of(
-                place.school_id,
-                work_type_id,
-                request.weight,
-                &mut violations,
-            )
+            .weight_of(school_id, work_type_id, request.weight, &mut violations)
             .await?;
         if let Some(lesson_id) = lesson_id {
             self.check_lesson(&place, lesson_id, subject_id, lesson_date, &mut violations)
@@ -136,16 +141,16 @@ impl GradebookApi {
 
         let now = self.clock.now();
         let mark = Mark {
-            id: Uuid::now_v7(),
-            school_id: place.school_id,
+            id: MarkId::generate(),
+            school_id,
             student_id,
             subject_id,
-            class_id: place.class_id,
+            class_id: place.class_id.map(ClassId),
             lesson_date,
             lesson_id,
-            scale: scale.kind.as_str().into(),
+            scale: scale.kind,
             value: reading.value,
-            status: reading.status.as_str().into(),
+            status: reading.status,
             weight,
             work_type_id,
             comment: request.comment.trim().to_owned(),
@@ -168,7 +173,7 @@ impl GradebookApi {
     }
 
     async fn readable_mark(&self, ctx: &CallContext, id: &str) -> Result<Mark> {
-        let id = parse_id("id", id)?;
+        let id = MarkId::parse("id", id)?;
         let mark = store::get_mark(&self.db, id)
             .await?
             .ok_or_else(|| Error::not_found(MARK))?;
@@ -188,7 +193,7 @@ impl GradebookApi {
     /// Only people change marks here; vendors' changes come through import.
     async fn writable_mark(&self, ctx: &CallContext, id: &str) -> Result<(Mark, StudentPlace)> {
         ctx.person_id()?;
-        let id = parse_id("id", id)?;
+        let id = MarkId::parse("id", id)?;
         let mark = store::get_mark(&self.db, id)
             .await?
             .ok_or_else(|| Error::not_found(MARK))?;
@@ -246,8 +251,8 @@ impl GradebookApi {
         let reading = reading.expect("checked above");
         let mut after = before.clone();
         after.value = reading.value;
-        after.status = reading.status.as_str().into();
-        after.scale = scale.kind.as_str().into();
+        after.status = reading.status;
+        after.scale = scale.kind;
         after.weight = weight;
         after.comment = request.comment.trim().to_owned();
         if after == before {
@@ -316,7 +321,7 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::MarkSeenRequest,
     ) -> Result<pb::MarkSeenResponse> {
-        let id = parse_id("mark_id", &request.mark_id)?;
+        let id = MarkId::parse("mark_id", &request.mark_id)?;
         let mark = store::get_mark(&self.db, id)
             .await?
             .ok_or_else(|| Error::not_found(MARK))?;
@@ -340,10 +345,10 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::ListStudentMarksRequest,
     ) -> Result<pb::ListStudentMarksResponse> {
-        let student_id = parse_id("student_id", &request.student_id)?;
+        let student_id = StudentId::parse("student_id", &request.student_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let filter = MarkFilter {
-            subject_id: optional_id("subject_id", &request.subject_id)?,
+            subject_id: SubjectId::parse_optional("subject_id", &request.subject_id)?,
             from: optional_date("from_date", &request.from_date)?,
             to: optional_date("to_date", &request.to_date)?,
         };

@@ -18,6 +18,7 @@ use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
+use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -85,8 +86,8 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         action: identity::Action,
-        student_id: Uuid,
-        subject_id: Option<Uuid>,
+        student_id: StudentId,
+        subject_id: Option<SubjectId>,
         date: Option<NaiveDate>,
     ) -> Result<StudentPlace> {
         let answer = self
@@ -131,10 +132,10 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         action: identity::Action,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Option<Uuid>,
-        subject_id: Option<Uuid>,
-    ) -> Result<Uuid> {
+        subject_id: Option<SubjectId>,
+    ) -> Result<SchoolId> {
         let answer = self
             .check(
                 ctx,
@@ -148,7 +149,9 @@ impl GradebookApi {
                 "class",
             )
             .await?;
-        Uuid::parse_str(&answer.school_id)
+        answer
+            .school_id
+            .parse()
             .map_err(|_| Error::Internal(anyhow::anyhow!("identity answered without a school")))
     }
 
@@ -156,8 +159,8 @@ impl GradebookApi {
     async fn periods_on(
         &self,
         ctx: &CallContext,
-        school_id: Uuid,
-        class_id: Uuid,
+        school_id: SchoolId,
+        class_id: ClassId,
         date: NaiveDate,
     ) -> Result<Vec<Period>> {
         let grade = self.calendar.grade_level(ctx, class_id).await?;
@@ -176,7 +179,7 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         place: &StudentPlace,
-        subject_id: Uuid,
+        subject_id: SubjectId,
         date: NaiveDate,
     ) -> Result<()> {
         let window = store::edit_window_days(&self.db, place.school_id).await?;
@@ -189,7 +192,7 @@ impl GradebookApi {
         &self,
         ctx: &CallContext,
         place: &StudentPlace,
-        subject_id: Uuid,
+        subject_id: SubjectId,
         date: NaiveDate,
         window: i32,
     ) -> Result<()> {
@@ -197,7 +200,7 @@ impl GradebookApi {
         let outside_window = date + Days::new(window.max(0) as u64) < today;
         let periods = match place.class_id {
             Some(class_id) => {
-                self.periods_on(ctx, place.school_id, class_id, date)
+                self.periods_on(ctx, SchoolId(place.school_id), ClassId(class_id), date)
                     .await?
             }
             None => Vec::new(),
@@ -210,6 +213,7 @@ impl GradebookApi {
         let journal = closed.or_else(|| periods.iter().find(|period| !period.is_year));
         if let (Some(class_id), Some(period)) = (place.class_id, journal) {
             let since = self.clock.now() - chrono::Duration::days(REOPEN_LASTS_DAYS);
+            let class_id = ClassId(class_id);
             if store::journal_reopened(&self.db, class_id, subject_id, period.id, since).await? {
                 return Ok(());
             }
@@ -226,8 +230,15 @@ impl GradebookApi {
     }
 
     /// A lesson the student attends, in the subject; NOT_FOUND otherwise.
-    async fn lesson_of(&self, place: &StudentPlace, lesson_id: Uuid) -> Result<schedule::Lesson> {
-        let lesson = self.calendar.lesson(place.school_id, lesson_id).await?;
+    async fn lesson_of(
+        &self,
+        place: &StudentPlace,
+        lesson_id: LessonId,
+    ) -> Result<schedule::Lesson> {
+        let lesson = self
+            .calendar
+            .lesson(SchoolId(place.school_id), lesson_id)
+            .await?;
         let attends = Some(lesson.class_id.as_str())
             == place.class_id.map(|c| c.to_string()).as_deref()
             && (lesson.group_id.is_empty()

@@ -2,16 +2,16 @@
 //! director) approves or refuses; both steps are kept with who, when and why.
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, PeriodId, PersonId, SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
-use uuid::Uuid;
 
 use super::{GradebookApi, MAX_REASON_CHARS, reason};
 use crate::convert;
-use crate::model::{ReopenRequest, ReopenState};
+use crate::model::{ReopenRequest, ReopenRequestId, ReopenState};
 use crate::store;
 
 impl GradebookApi {
@@ -20,9 +20,9 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::RequestReopenRequest,
     ) -> Result<pb::RequestReopenResponse> {
-        let class_id = parse_id("class_id", &request.class_id)?;
-        let subject_id = parse_id("subject_id", &request.subject_id)?;
-        let period_id = parse_id("reporting_period_id", &request.reporting_period_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
+        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
+        let period_id = PeriodId::parse("reporting_period_id", &request.reporting_period_id)?;
         let reason = reason("reason", &request.reason)?;
         let school_id = self
             .class(
@@ -36,14 +36,14 @@ impl GradebookApi {
         // The period must be the school's (and visible to the teacher).
         self.calendar.period(school_id, period_id).await?;
         let reopen = ReopenRequest {
-            id: Uuid::now_v7(),
+            id: ReopenRequestId::generate(),
             school_id,
             class_id,
             subject_id,
             reporting_period_id: period_id,
-            requester_id: ctx.person_id()?,
+            requester_id: PersonId(ctx.person_id()?),
             reason,
-            state: ReopenState::Pending.as_str().into(),
+            state: ReopenState::Pending,
             decider_id: None,
             decision_comment: String::new(),
             created_at: self.clock.now(),
@@ -61,7 +61,7 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::DecideReopenRequest,
     ) -> Result<pb::DecideReopenResponse> {
-        let id = parse_id("id", &request.id)?;
+        let id = ReopenRequestId::parse("id", &request.id)?;
         if request.comment.chars().count() > MAX_REASON_CHARS {
             return Err(Error::invalid(
                 "comment",
@@ -72,7 +72,7 @@ impl GradebookApi {
         let mut reopen = store::get_reopen_request(&self.db, id)
             .await?
             .ok_or_else(not_found)?;
-        self.school(&ctx, identity::Action::ClosePeriod, reopen.school_id)
+        self.school(&ctx, identity::Action::ClosePeriod, reopen.school_id.uuid())
             .await
             .map_err(|_| not_found())?;
         let state = if request.approve {
@@ -80,8 +80,8 @@ impl GradebookApi {
         } else {
             ReopenState::Refused
         };
-        reopen.state = state.as_str().into();
-        reopen.decider_id = Some(ctx.person_id()?);
+        reopen.state = state;
+        reopen.decider_id = Some(PersonId(ctx.person_id()?));
         reopen.decision_comment = request.comment.trim().to_owned();
         reopen.decided_at = Some(self.clock.now());
         if !store::decide_reopen_request(&self.db, &reopen).await? {
@@ -111,12 +111,12 @@ impl GradebookApi {
             Err(Error::NotFound(_)) => {
                 self.school(&ctx, identity::Action::ReadRoster, school_id)
                     .await?;
-                Some(ctx.person_id()?)
+                Some(PersonId(ctx.person_id()?))
             }
             Err(other) => return Err(other),
         };
         let mut requests =
-            store::list_reopen_requests(&self.db, school_id, requester, &page).await?;
+            store::list_reopen_requests(&self.db, SchoolId(school_id), requester, &page).await?;
         let next_page_token = page.finish(&mut requests, |r| r.id.to_string());
         Ok(pb::ListReopenRequestsResponse {
             reopen_requests: requests.into_iter().map(convert::reopen_request).collect(),

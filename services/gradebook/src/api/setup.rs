@@ -2,16 +2,16 @@
 
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::{optional_id, parse_id};
+use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
-use uuid::Uuid;
 
 use super::GradebookApi;
 use crate::convert;
-use crate::model::WorkType;
+use crate::model::{ScaleId, WorkType, WorkTypeId};
 use crate::scale::{CustomValue, Scale, ScaleKind};
 use crate::store::{self, StoredScale};
 
@@ -38,7 +38,7 @@ impl GradebookApi {
         let mut violations = Violations::new();
         let subject_id = violations.check(
             "grading_scale.subject_id",
-            optional_id("subject_id", &wanted.subject_id)
+            SubjectId::parse_optional("subject_id", &wanted.subject_id)
                 .map_err(|_| "must be an id (UUID)".into()),
         );
         let kind = match pb::ScaleKind::try_from(wanted.kind) {
@@ -68,8 +68,8 @@ impl GradebookApi {
         self.school(&ctx, identity::Action::ManageSchedule, school_id)
             .await?;
         let stored = StoredScale {
-            id: Uuid::now_v7(),
-            school_id,
+            id: ScaleId::generate(),
+            school_id: SchoolId(school_id),
             subject_id: subject_id.flatten(),
             name: scale_name,
             scale,
@@ -89,7 +89,7 @@ impl GradebookApi {
         let page = Page::parse(request.page_size, &request.page_token)?;
         self.school(&ctx, identity::Action::ReadSchool, school_id)
             .await?;
-        let mut scales = store::list_scales(&self.db, school_id, &page).await?;
+        let mut scales = store::list_scales(&self.db, SchoolId(school_id), &page).await?;
         let next_page_token = page.finish(&mut scales, |scale| scale.id.to_string());
         Ok(pb::ListGradingScalesResponse {
             grading_scales: scales.into_iter().map(convert::grading_scale).collect(),
@@ -115,8 +115,8 @@ impl GradebookApi {
         self.school(&ctx, identity::Action::ManageSchedule, school_id)
             .await?;
         let work_type = WorkType {
-            id: Uuid::now_v7(),
-            school_id,
+            id: WorkTypeId::generate(),
+            school_id: SchoolId(school_id),
             name: work_type_name,
             weight: wanted.weight,
         };

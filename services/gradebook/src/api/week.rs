@@ -13,11 +13,11 @@ use std::time::Duration;
 use chrono::{Datelike, Days, NaiveDate};
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{SchoolId, StudentId};
 use otmetka_platform::memo::ReadCache;
-use otmetka_platform::time::{parse_date, parse_id};
+use otmetka_platform::time::parse_date;
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
-use uuid::Uuid;
 
 use super::GradebookApi;
 use crate::{convert, store};
@@ -28,7 +28,7 @@ pub const WEEK_TTL: Duration = Duration::from_secs(2);
 const WEEKS_KEPT: usize = 50_000;
 
 /// Kept weeks, by student and Monday.
-pub type WeekCache = ReadCache<(Uuid, NaiveDate), Arc<pb::GetStudentWeekRecordResponse>>;
+pub type WeekCache = ReadCache<(StudentId, NaiveDate), Arc<pb::GetStudentWeekRecordResponse>>;
 
 pub fn week_cache() -> WeekCache {
     ReadCache::new(WEEK_TTL, WEEKS_KEPT)
@@ -45,7 +45,7 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::GetStudentWeekRecordRequest,
     ) -> Result<pb::GetStudentWeekRecordResponse> {
-        let student_id = parse_id("student_id", &request.student_id)?;
+        let student_id = StudentId::parse("student_id", &request.student_id)?;
         let monday = monday_of(parse_date("date", &request.date)?);
         let place = self
             .student(
@@ -65,7 +65,7 @@ impl GradebookApi {
         let (marks, attendance, work_types) = tokio::try_join!(
             store::student_subject_marks(&self.db, student_id, None, monday, sunday),
             store::student_attendance_between(&self.db, student_id, monday, sunday),
-            store::work_type_names(&self.db, place.school_id),
+            store::work_type_names(&self.db, SchoolId(place.school_id)),
         )?;
         let work_type_names = work_types
             .into_iter()

@@ -2,13 +2,13 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::db::{Db, Tx, placeholders};
+use otmetka_platform::ids::{ClassId, LessonId, StudentId, SubjectId};
 use otmetka_platform::outbox::Change;
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::record_change;
-use crate::model::Attendance;
+use crate::model::{Attendance, AttendanceId};
 
 const ATTENDANCE_COLUMNS: &str = "id, school_id, student_id, class_id, lesson_id, subject_id, lesson_date, kind, \
      late_minutes, reason, author_id, updated_at";
@@ -28,7 +28,7 @@ pub(super) async fn put_attendance_row(
              kind = excluded.kind, late_minutes = excluded.late_minutes, reason = excluded.reason,
              author_id = excluded.author_id, updated_at = excluded.updated_at")
         .bind(record.id).bind(record.school_id).bind(record.student_id).bind(record.class_id)
-        .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(&record.kind)
+        .bind(record.lesson_id).bind(record.subject_id).bind(record.lesson_date).bind(record.kind)
         .bind(record.late_minutes).bind(&record.reason).bind(record.author_id).bind(record.updated_at)
         .execute(&mut *conn).await?; });
     record_change(tx, change).await
@@ -36,8 +36,8 @@ pub(super) async fn put_attendance_row(
 
 pub async fn attendance_at(
     db: &Db,
-    student_id: Uuid,
-    lesson_id: Uuid,
+    student_id: StudentId,
+    lesson_id: LessonId,
 ) -> Result<Option<Attendance>> {
     let sql = format!(
         "SELECT {ATTENDANCE_COLUMNS} FROM attendance WHERE student_id = $1 AND lesson_id = $2"
@@ -60,7 +60,7 @@ pub async fn put_attendance(db: &Db, record: &Attendance, change: &Change) -> Re
 /// key is "date\0id".
 pub async fn student_attendance(
     db: &Db,
-    student_id: Uuid,
+    student_id: StudentId,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     page: &Page,
@@ -88,7 +88,7 @@ pub async fn student_attendance(
 /// Every attendance record of a student over a span of days, in lesson order.
 pub async fn student_attendance_between(
     db: &Db,
-    student_id: Uuid,
+    student_id: StudentId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Attendance>> {
@@ -105,8 +105,8 @@ pub async fn student_attendance_between(
 
 pub async fn class_subject_attendance(
     db: &Db,
-    class_id: Uuid,
-    subject_id: Uuid,
+    class_id: ClassId,
+    subject_id: SubjectId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Attendance>> {
@@ -122,7 +122,7 @@ pub async fn class_subject_attendance(
 }
 
 /// Attendance records by id, where they exist.
-pub async fn get_attendances(db: &Db, ids: &[Uuid]) -> Result<Vec<Attendance>> {
+pub async fn get_attendances(db: &Db, ids: &[AttendanceId]) -> Result<Vec<Attendance>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,10 +1,10 @@
 //! Final marks of reporting periods.
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{PeriodId, StudentId, SubjectId};
 use otmetka_platform::outbox::Change;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::record_change;
 use crate::model::FinalMark;
@@ -14,9 +14,9 @@ const FINAL_COLUMNS: &str = "id, school_id, student_id, subject_id, reporting_pe
 
 pub async fn final_mark(
     db: &Db,
-    student_id: Uuid,
-    subject_id: Uuid,
-    period_id: Uuid,
+    student_id: StudentId,
+    subject_id: SubjectId,
+    period_id: PeriodId,
 ) -> Result<Option<FinalMark>> {
     let sql = format!(
         "SELECT {FINAL_COLUMNS} FROM final_marks
@@ -47,7 +47,11 @@ pub async fn put_final_mark(db: &Db, mark: &FinalMark, change: &Change) -> Resul
     Ok(())
 }
 
-pub async fn student_final_marks(db: &Db, student_id: Uuid, page: &Page) -> Result<Vec<FinalMark>> {
+pub async fn student_final_marks(
+    db: &Db,
+    student_id: StudentId,
+    page: &Page,
+) -> Result<Vec<FinalMark>> {
     let after = page.after_id()?;
     let sql = format!(
         "SELECT {FINAL_COLUMNS} FROM final_marks

@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{Db, Tx, placeholders};
+use otmetka_platform::ids::{ClassId, StudentId, SubjectId};
 use otmetka_platform::outbox::Change;
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
 use super::record_change;
-use crate::model::{Mark, MarkRevision};
+use crate::model::{Mark, MarkId, MarkRevision};
 
 const MARK_COLUMNS: &str = "id, school_id, student_id, subject_id, class_id, lesson_date, lesson_id, scale, value, \
      status, weight, work_type_id, comment, author_id, request_id, revision, created_at, updated_at, deleted_at, seen_at, \
@@ -31,8 +32,8 @@ pub(super) async fn insert_mark_rows(tx: &mut Tx, mark: &Mark, change: &Change) 
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
          ON CONFLICT (author_id, request_id) DO NOTHING")
         .bind(mark.id).bind(mark.school_id).bind(mark.student_id).bind(mark.subject_id)
-        .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(&mark.scale)
-        .bind(&mark.value).bind(&mark.status).bind(mark.weight).bind(mark.work_type_id)
+        .bind(mark.class_id).bind(mark.lesson_date).bind(mark.lesson_id).bind(mark.scale.as_str())
+        .bind(&mark.value).bind(mark.status).bind(mark.weight).bind(mark.work_type_id)
         .bind(&mark.comment).bind(mark.author_id).bind(&mark.request_id).bind(mark.revision)
         .bind(mark.created_at).bind(mark.updated_at).bind(mark.source_vendor_id).bind(mark.revised_by)
         .execute(&mut *conn).await?.rows_affected());
@@ -63,7 +64,7 @@ pub(super) async fn revise_mark_rows(
         "UPDATE marks SET value = $3, status = $4, weight = $5, work_type_id = $6, comment = $7,
                           revision = $8, updated_at = $9, deleted_at = $10, revised_by = $11
          WHERE id = $1 AND revision = $2")
-        .bind(after.id).bind(before.revision).bind(&after.value).bind(&after.status)
+        .bind(after.id).bind(before.revision).bind(&after.value).bind(after.status)
         .bind(after.weight).bind(after.work_type_id).bind(&after.comment).bind(after.revision)
         .bind(after.updated_at).bind(after.deleted_at).bind(after.revised_by)
         .execute(&mut *conn).await?.rows_affected());
@@ -101,7 +102,7 @@ pub async fn insert_mark(db: &Db, mark: &Mark, change: &Change) -> Result<Mark> 
     Ok(earlier)
 }
 
-pub async fn get_mark(db: &Db, id: Uuid) -> Result<Option<Mark>> {
+pub async fn get_mark(db: &Db, id: MarkId) -> Result<Option<Mark>> {
     let sql = format!("SELECT {MARK_COLUMNS} FROM marks WHERE id = $1");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -132,7 +133,7 @@ pub async fn revise_mark(
 
 #[derive(sqlx::FromRow)]
 struct RevisionRow {
-    mark_id: Uuid,
+    mark_id: MarkId,
     revision: i32,
     author_id: Uuid,
     created_at: DateTime<Utc>,
@@ -146,7 +147,7 @@ fn parse_snapshot(json: &str) -> Result<Mark> {
 }
 
 /// A mark's history, oldest first; the page key is the revision.
-pub async fn mark_revisions(db: &Db, mark_id: Uuid, page: &Page) -> Result<Vec<MarkRevision>> {
+pub async fn mark_revisions(db: &Db, mark_id: MarkId, page: &Page) -> Result<Vec<MarkRevision>> {
     let after: i32 = match &page.after {
         Some(key) => key.parse().map_err(|_| bad_token())?,
         None => 0,
@@ -171,7 +172,7 @@ pub async fn mark_revisions(db: &Db, mark_id: Uuid, page: &Page) -> Result<Vec<M
 }
 
 /// Notes the first time a mark was seen; returns when that was.
-pub async fn mark_seen(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+pub async fn mark_seen(db: &Db, id: MarkId, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
     Ok(with_db!(db, pool => {
         sqlx::query("UPDATE marks SET seen_at = $2 WHERE id = $1 AND seen_at IS NULL")
             .bind(id).bind(now).execute(pool).await?;
@@ -183,7 +184,7 @@ pub async fn mark_seen(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<Option<D
 /// Filters of a student's mark list.
 #[derive(Debug, Default)]
 pub struct MarkFilter {
-    pub subject_id: Option<Uuid>,
+    pub subject_id: Option<SubjectId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -191,7 +192,7 @@ pub struct MarkFilter {
 /// A student's current marks, newest lesson first; the page key is "date\0id".
 pub async fn student_marks(
     db: &Db,
-    student_id: Uuid,
+    student_id: StudentId,
     filter: &MarkFilter,
     page: &Page,
 ) -> Result<Vec<Mark>> {
@@ -226,8 +227,8 @@ pub fn page_key(mark: &Mark) -> String {
 /// Every current mark of a student in a subject over a span of days.
 pub async fn student_subject_marks(
     db: &Db,
-    student_id: Uuid,
-    subject_id: Option<Uuid>,
+    student_id: StudentId,
+    subject_id: Option<SubjectId>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Mark>> {
@@ -247,8 +248,8 @@ pub async fn student_subject_marks(
 /// query for a whole journal grid.
 pub async fn class_subject_marks(
     db: &Db,
-    class_id: Uuid,
-    subject_id: Uuid,
+    class_id: ClassId,
+    subject_id: SubjectId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Mark>> {
@@ -265,7 +266,7 @@ pub async fn class_subject_marks(
 }
 
 /// Marks by id, where they exist.
-pub async fn get_marks(db: &Db, ids: &[Uuid]) -> Result<Vec<Mark>> {
+pub async fn get_marks(db: &Db, ids: &[MarkId]) -> Result<Vec<Mark>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

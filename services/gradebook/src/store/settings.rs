@@ -3,19 +3,21 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
-use crate::model::WorkType;
+use crate::model::{ScaleId, WorkType, WorkTypeId};
 use crate::scale::{CustomValue, Scale, ScaleKind};
 
 #[derive(sqlx::FromRow)]
 struct ScaleRow {
-    id: Uuid,
-    school_id: Uuid,
-    subject_id: Option<Uuid>,
-    kind: String,
+    id: ScaleId,
+    school_id: SchoolId,
+    subject_id: Option<SubjectId>,
+    #[sqlx(try_from = "String")]
+    kind: ScaleKind,
     name: String,
     modifiers: bool,
     custom_values: String,
@@ -24,9 +26,9 @@ struct ScaleRow {
 /// A scale as stored: where it applies, and the scale itself.
 #[derive(Debug, Clone)]
 pub struct StoredScale {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub subject_id: Option<Uuid>,
+    pub id: ScaleId,
+    pub school_id: SchoolId,
+    pub subject_id: Option<SubjectId>,
     pub name: String,
     pub scale: Scale,
 }
@@ -36,7 +38,6 @@ impl TryFrom<ScaleRow> for StoredScale {
 
     fn try_from(row: ScaleRow) -> Result<Self> {
         let corrupt = |what: &str| Error::Internal(anyhow::anyhow!("scale {}: bad {what}", row.id));
-        let kind = ScaleKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?;
         let custom: Vec<CustomValue> =
             serde_json::from_str(&row.custom_values).map_err(|_| corrupt("values"))?;
         Ok(StoredScale {
@@ -45,7 +46,7 @@ impl TryFrom<ScaleRow> for StoredScale {
             subject_id: row.subject_id,
             name: row.name,
             scale: Scale {
-                kind,
+                kind: row.kind,
                 modifiers: row.modifiers,
                 custom,
             },
@@ -70,7 +71,7 @@ pub async fn insert_scale(db: &Db, scale: &StoredScale, now: DateTime<Utc>) -> R
     Ok(())
 }
 
-pub async fn list_scales(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredScale>> {
+pub async fn list_scales(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<StoredScale>> {
     let after = page.after_id()?;
     let rows: Vec<ScaleRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, subject_id, kind, name, modifiers, custom_values FROM grading_scales
@@ -81,7 +82,7 @@ pub async fn list_scales(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<St
 
 /// The scale marks in a subject are read on: the subject's own, else the
 /// school's, else the plain 5-point scale.
-pub async fn scale_for(db: &Db, school_id: Uuid, subject_id: Uuid) -> Result<Scale> {
+pub async fn scale_for(db: &Db, school_id: SchoolId, subject_id: SubjectId) -> Result<Scale> {
     let rows: Vec<ScaleRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, subject_id, kind, name, modifiers, custom_values FROM grading_scales
          WHERE school_id = $1 AND (subject_id = $2 OR subject_id IS NULL)
@@ -101,7 +102,7 @@ pub async fn insert_work_type(db: &Db, work_type: &WorkType) -> Result<()> {
     Ok(())
 }
 
-pub async fn get_work_type(db: &Db, id: Uuid) -> Result<Option<WorkType>> {
+pub async fn get_work_type(db: &Db, id: WorkTypeId) -> Result<Option<WorkType>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, name, weight FROM work_types WHERE id = $1")
         .bind(id).fetch_optional(pool).await?))
@@ -116,7 +117,7 @@ pub async fn list_work_types(db: &Db, school_id: Uuid, page: &Page) -> Result<Ve
 }
 
 /// A school's work type names by id.
-pub async fn work_type_names(db: &Db, school_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+pub async fn work_type_names(db: &Db, school_id: SchoolId) -> Result<Vec<(WorkTypeId, String)>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, name FROM work_types WHERE school_id = $1")
         .bind(school_id).fetch_all(pool).await?))
@@ -158,7 +159,8 @@ pub async fn set_journal_settings(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PolicyRow {
     pub school_id: Uuid,
-    pub scale: String,
+    #[sqlx(try_from = "String")]
+    pub scale: ScaleKind,
     pub version: i64,
     pub thresholds: String,
     pub rounding: String,
@@ -172,12 +174,12 @@ pub async fn insert_policy(db: &Db, mut policy: PolicyRow, author_id: Uuid) -> R
     with_tx!(&mut tx, conn => {
         let latest: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(version) FROM calculation_policies WHERE school_id = $1 AND scale = $2")
-            .bind(policy.school_id).bind(&policy.scale).fetch_one(&mut *conn).await?;
+            .bind(policy.school_id).bind(policy.scale.as_str()).fetch_one(&mut *conn).await?;
         policy.version = latest.unwrap_or(0) + 1;
         sqlx::query(
             "INSERT INTO calculation_policies (school_id, scale, version, thresholds, rounding, author_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(policy.school_id).bind(&policy.scale).bind(policy.version).bind(&policy.thresholds)
+            .bind(policy.school_id).bind(policy.scale.as_str()).bind(policy.version).bind(&policy.thresholds)
             .bind(&policy.rounding).bind(author_id).bind(policy.created_at)
             .execute(&mut *conn).await?;
     });
@@ -189,12 +191,12 @@ pub async fn insert_policy(db: &Db, mut policy: PolicyRow, author_id: Uuid) -> R
 pub async fn policy(
     db: &Db,
     school_id: Uuid,
-    scale: &str,
+    scale: ScaleKind,
     version: i64,
 ) -> Result<Option<PolicyRow>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT school_id, scale, version, thresholds, rounding, created_at FROM calculation_policies
          WHERE school_id = $1 AND scale = $2 AND ($3 = 0 OR version = $3)
          ORDER BY version DESC LIMIT 1")
-        .bind(school_id).bind(scale).bind(version).fetch_optional(pool).await?))
+        .bind(school_id).bind(scale.as_str()).bind(version).fetch_optional(pool).await?))
 }

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::ids::{PeriodId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -29,9 +29,9 @@ impl GradebookApi {
         ctx: &CallContext,
         student_id: &str,
         period_id: &str,
-    ) -> Result<(Uuid, StudentPlace, Period)> {
-        let student_id = parse_id("student_id", student_id)?;
-        let period_id = parse_id("reporting_period_id", period_id)?;
+    ) -> Result<(StudentId, StudentPlace, Period)> {
+        let student_id = StudentId::parse("student_id", student_id)?;
+        let period_id = PeriodId::parse("reporting_period_id", period_id)?;
         let place = self
             .student(
                 ctx,
@@ -41,7 +41,10 @@ impl GradebookApi {
                 None,
             )
             .await?;
-        let period = self.calendar.period(place.school_id, period_id).await?;
+        let period = self
+            .calendar
+            .period(SchoolId(place.school_id), period_id)
+            .await?;
         Ok((student_id, place, period))
     }
 
@@ -56,14 +59,15 @@ impl GradebookApi {
         let marks =
             store::student_subject_marks(&self.db, student_id, None, period.start, period.end)
                 .await?;
-        let mut by_subject: BTreeMap<Uuid, Vec<&Mark>> = BTreeMap::new();
+        let mut by_subject: BTreeMap<SubjectId, Vec<&Mark>> = BTreeMap::new();
         for mark in &marks {
             by_subject.entry(mark.subject_id).or_default().push(mark);
         }
         let mut rules = HashMap::new();
         let mut averages = Vec::new();
         for (subject_id, marks) in by_subject {
-            let (scale, policy) = self.rules(place.school_id, subject_id, &mut rules).await?;
+            let school_id = SchoolId(place.school_id);
+            let (scale, policy) = self.rules(school_id, subject_id, &mut rules).await?;
             let result = calc::average(&counted(&marks, &scale), &policy);
             averages.push(subject_average(student_id, subject_id, period.id, result));
         }
@@ -75,7 +79,7 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::ComputeWhatIfRequest,
     ) -> Result<pb::ComputeWhatIfResponse> {
-        let subject_id = parse_id("subject_id", &request.subject_id)?;
+        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
         let (student_id, place, period) = self
             .student_period(&ctx, &request.student_id, &request.reporting_period_id)
             .await?;
@@ -88,7 +92,7 @@ impl GradebookApi {
         )
         .await?;
         let (scale, policy) = self
-            .rules(place.school_id, subject_id, &mut HashMap::new())
+            .rules(SchoolId(place.school_id), subject_id, &mut HashMap::new())
             .await?;
         let marks: Vec<&Mark> = marks.iter().collect();
         let candidates: Vec<Candidate> = scale

@@ -2,18 +2,17 @@
 //! suggested one.
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PeriodId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::outbox::{Change, ChangeKind};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use prost::Message;
-use uuid::Uuid;
 
 use crate::api::{GradebookApi, reason};
 use crate::convert;
-use crate::model::FinalMark;
+use crate::model::{FinalMark, FinalMarkId};
 use crate::store;
 
 pub const FINAL_MARK: &str = "final_mark";
@@ -24,9 +23,9 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::SetFinalMarkRequest,
     ) -> Result<pb::SetFinalMarkResponse> {
-        let student_id = parse_id("student_id", &request.student_id)?;
-        let subject_id = parse_id("subject_id", &request.subject_id)?;
-        let period_id = parse_id("reporting_period_id", &request.reporting_period_id)?;
+        let student_id = StudentId::parse("student_id", &request.student_id)?;
+        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
+        let period_id = PeriodId::parse("reporting_period_id", &request.reporting_period_id)?;
         let place = self
             .student(
                 &ctx,
@@ -37,8 +36,9 @@ impl GradebookApi {
             )
             .await?;
         let author_id = ctx.person_id()?;
-        let period = self.calendar.period(place.school_id, period_id).await?;
-        let scale = store::scale_for(&self.db, place.school_id, subject_id).await?;
+        let school_id = SchoolId(place.school_id);
+        let period = self.calendar.period(school_id, period_id).await?;
+        let scale = store::scale_for(&self.db, school_id, subject_id).await?;
         let value = scale
             .grade(&request.value)
             .map_err(|description| Error::invalid("value", description))?
@@ -60,8 +60,8 @@ impl GradebookApi {
         let mark = FinalMark {
             id: earlier
                 .as_ref()
-                .map_or_else(Uuid::now_v7, |earlier| earlier.id),
-            school_id: place.school_id,
+                .map_or_else(FinalMarkId::generate, |earlier| earlier.id),
+            school_id,
             student_id,
             subject_id,
             reporting_period_id: period_id,
@@ -77,7 +77,13 @@ impl GradebookApi {
             ChangeKind::Created
         };
         let payload = convert::final_mark(mark.clone()).encode_to_vec();
-        let change = Change::new(mark.school_id, FINAL_MARK, mark.id, kind, Some(payload));
+        let change = Change::new(
+            mark.school_id.uuid(),
+            FINAL_MARK,
+            mark.id.uuid(),
+            kind,
+            Some(payload),
+        );
         store::put_final_mark(&self.db, &mark, &change).await?;
         tracing::info!(final_mark_id = %mark.id, %student_id, %subject_id, "final mark set");
         Ok(pb::SetFinalMarkResponse {
@@ -90,7 +96,7 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::ListFinalMarksRequest,
     ) -> Result<pb::ListFinalMarksResponse> {
-        let student_id = parse_id("student_id", &request.student_id)?;
+        let student_id = StudentId::parse("student_id", &request.student_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         self.student(
             &ctx,

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{optional_id, parse_id};
+use otmetka_platform::ids::{ClassId, PeriodId, StudentId, SubjectId};
+use otmetka_platform::time::optional_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -27,10 +28,10 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::GetJournalRequest,
     ) -> Result<pb::GetJournalResponse> {
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let group_id = optional_id("group_id", &request.group_id)?;
-        let subject_id = parse_id("subject_id", &request.subject_id)?;
-        let period_id = parse_id("reporting_period_id", &request.reporting_period_id)?;
+        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
+        let period_id = PeriodId::parse("reporting_period_id", &request.reporting_period_id)?;
         let school_id = self
             .class(
                 &ctx,
@@ -67,7 +68,11 @@ impl GradebookApi {
         let mut cells = Vec::new();
         let mut averages = Vec::new();
         for student in &students {
-            let own: Vec<&Mark> = marks.iter().filter(|m| m.student_id == *student).collect();
+            let student_id = StudentId(*student);
+            let own: Vec<&Mark> = marks
+                .iter()
+                .filter(|m| m.student_id == student_id)
+                .collect();
             for lesson in &lessons {
                 let lesson_marks: Vec<pb::Mark> = own
                     .iter()
@@ -80,7 +85,7 @@ impl GradebookApi {
                     .collect();
                 let record = attendance
                     .iter()
-                    .find(|a| a.student_id == *student && a.lesson_id.to_string() == lesson.id)
+                    .find(|a| a.student_id == student_id && a.lesson_id.to_string() == lesson.id)
                     .cloned()
                     .map(convert::attendance);
                 if !lesson_marks.is_empty() || record.is_some() {
@@ -93,7 +98,7 @@ impl GradebookApi {
                 }
             }
             let result = calc::average(&counted(&own, &scale), &policy);
-            averages.push(subject_average(*student, subject_id, period.id, result));
+            averages.push(subject_average(student_id, subject_id, period.id, result));
         }
         Ok(pb::GetJournalResponse {
             student_ids: students.iter().map(Uuid::to_string).collect(),
@@ -107,7 +112,7 @@ impl GradebookApi {
     async fn journal_students(
         &self,
         ctx: &CallContext,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Option<Uuid>,
         period: &Period,
     ) -> Result<Vec<Uuid>> {
@@ -147,7 +152,7 @@ impl GradebookApi {
     async fn group_members(
         &self,
         ctx: &CallContext,
-        class_id: Uuid,
+        class_id: ClassId,
         group_id: Uuid,
     ) -> Result<Vec<Uuid>> {
         let mut page_token = String::new();

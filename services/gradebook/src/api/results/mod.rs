@@ -12,6 +12,7 @@ pub use finals::FINAL_MARK;
 use std::collections::HashMap;
 
 use otmetka_platform::Result;
+use otmetka_platform::ids::{PeriodId, SchoolId, StudentId, SubjectId};
 use otmetka_proto::gradebook::v1 as pb;
 use uuid::Uuid;
 
@@ -25,13 +26,11 @@ use crate::store;
 fn counted(marks: &[&Mark], scale: &Scale) -> Vec<CountedMark> {
     marks
         .iter()
-        .filter(|mark| {
-            mark.status == MarkStatus::Graded.as_str() && mark.scale == scale.kind.as_str()
-        })
+        .filter(|mark| mark.status == MarkStatus::Graded && mark.scale == scale.kind)
         .filter_map(|mark| {
             let points = scale.grade(&mark.value).ok()?.points?;
             Some(CountedMark {
-                id: mark.id,
+                id: mark.id.uuid(),
                 value: mark.value.clone(),
                 points,
                 weight: u32::try_from(mark.weight).unwrap_or(0),
@@ -41,9 +40,9 @@ fn counted(marks: &[&Mark], scale: &Scale) -> Vec<CountedMark> {
 }
 
 fn subject_average(
-    student_id: Uuid,
-    subject_id: Uuid,
-    period_id: Uuid,
+    student_id: StudentId,
+    subject_id: SubjectId,
+    period_id: PeriodId,
     result: calc::Average,
 ) -> pb::SubjectAverage {
     pb::SubjectAverage {
@@ -62,15 +61,15 @@ impl GradebookApi {
     /// A subject's scale and policy, looked up once per subject.
     async fn rules(
         &self,
-        school_id: Uuid,
-        subject_id: Uuid,
-        cache: &mut HashMap<Uuid, (Scale, Policy)>,
+        school_id: SchoolId,
+        subject_id: SubjectId,
+        cache: &mut HashMap<SubjectId, (Scale, Policy)>,
     ) -> Result<(Scale, Policy)> {
         if let Some(rules) = cache.get(&subject_id) {
             return Ok(rules.clone());
         }
         let scale = store::scale_for(&self.db, school_id, subject_id).await?;
-        let policy = self.current_policy(school_id, scale.kind).await?;
+        let policy = self.current_policy(school_id.uuid(), scale.kind).await?;
         cache.insert(subject_id, (scale.clone(), policy.clone()));
         Ok((scale, policy))
     }

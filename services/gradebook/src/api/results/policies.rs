@@ -104,7 +104,7 @@ impl GradebookApi {
     /// The newest policy of a school for a scale (the built-in one until
     /// the school publishes its own).
     pub(super) async fn current_policy(&self, school_id: Uuid, kind: ScaleKind) -> Result<Policy> {
-        match store::policy(&self.db, school_id, kind.as_str(), 0).await? {
+        match store::policy(&self.db, school_id, kind, 0).await? {
             Some(row) => policy_from(&row),
             None => Ok(default_policy(kind)),
         }
@@ -154,7 +154,7 @@ impl GradebookApi {
             .collect();
         let row = PolicyRow {
             school_id,
-            scale: kind.as_str().into(),
+            scale: kind,
             version: 0,
             thresholds: serde_json::to_string(&thresholds)
                 .map_err(|e| Error::Internal(e.into()))?,
@@ -186,16 +186,15 @@ impl GradebookApi {
         }
         self.school(&ctx, identity::Action::ReadSchool, school_id)
             .await?;
-        let policy =
-            match store::policy(&self.db, school_id, kind.as_str(), request.version).await? {
-                Some(row) => {
-                    policy_to_proto(school_id, kind, &policy_from(&row)?, Some(row.created_at))
-                }
-                None if request.version == 0 => {
-                    policy_to_proto(school_id, kind, &default_policy(kind), None)
-                }
-                None => return Err(Error::not_found("policy version")),
-            };
+        let policy = match store::policy(&self.db, school_id, kind, request.version).await? {
+            Some(row) => {
+                policy_to_proto(school_id, kind, &policy_from(&row)?, Some(row.created_at))
+            }
+            None if request.version == 0 => {
+                policy_to_proto(school_id, kind, &default_policy(kind), None)
+            }
+            None => return Err(Error::not_found("policy version")),
+        };
         Ok(pb::GetCalculationPolicyResponse {
             policy: Some(policy),
         })

@@ -4,6 +4,7 @@
 use otmetka_platform::Error;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::ids::{StudentId, SubjectId};
 use otmetka_platform::refusal::RecordRefusal;
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
@@ -29,7 +30,7 @@ impl GradebookApi {
         records: &[pb::VendorRecord],
     ) {
         use futures_util::StreamExt;
-        let mut questions: Vec<(Uuid, Uuid, chrono::NaiveDate)> = records
+        let mut questions: Vec<(StudentId, SubjectId, chrono::NaiveDate)> = records
             .iter()
             .filter(|r| !r.delete && RecordKind::of(r.record_type) == Some(RecordKind::Mark))
             .filter_map(|r| r.mark.as_ref())
@@ -58,8 +59,8 @@ impl GradebookApi {
         ctx: &CallContext,
         batch: Batch,
         kind: RecordKind,
-        student_id: Uuid,
-        subject_id: Uuid,
+        student_id: StudentId,
+        subject_id: SubjectId,
         date: chrono::NaiveDate,
     ) -> Result<StudentPlace, Failure> {
         let place = match self

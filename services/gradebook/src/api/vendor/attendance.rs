@@ -8,12 +8,12 @@
 use chrono::NaiveDate;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::outbox::{Change, ChangeKind};
 use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use prost::Message;
-use uuid::Uuid;
 
 use super::ledger::Ledger;
 use super::marks::put_key;
@@ -22,15 +22,15 @@ use super::refusal::{Failure, Refusal, invalid, overridden, refused};
 use crate::api::attendance::{ATTENDANCE, MAX_LATE_MINUTES};
 use crate::api::{GradebookApi, MAX_REASON_CHARS};
 use crate::convert;
-use crate::model::{Attendance, AttendanceKind, VendorRecord};
+use crate::model::{Attendance, AttendanceId, AttendanceKind, VendorRecord};
 use crate::store::{VendorChange, VendorWrite};
 
 /// A pushed attendance record's fields, parsed and placed: the lesson gives
 /// the subject and the date.
 struct Wanted {
-    student_id: Uuid,
-    lesson_id: Uuid,
-    subject_id: Uuid,
+    student_id: StudentId,
+    lesson_id: LessonId,
+    subject_id: SubjectId,
     lesson_date: NaiveDate,
     kind: AttendanceKind,
     late_minutes: i32,
@@ -45,10 +45,14 @@ fn unresolved(field: &'static str, message: &str) -> Failure {
 /// Checks the record's own fields: ids, and a status with its minutes.
 fn parse_fields(
     attendance: &pb::VendorAttendance,
-) -> Result<(Uuid, Uuid, AttendanceKind, i32, String), Failure> {
-    let student_id = Uuid::parse_str(&attendance.student_id)
+) -> Result<(StudentId, LessonId, AttendanceKind, i32, String), Failure> {
+    let student_id = attendance
+        .student_id
+        .parse::<StudentId>()
         .map_err(|_| unresolved("attendance.student_id", "must be a platform id"))?;
-    let lesson_id = Uuid::parse_str(&attendance.lesson_id)
+    let lesson_id = attendance
+        .lesson_id
+        .parse::<LessonId>()
         .map_err(|_| unresolved("attendance.lesson_id", "must be a platform id"))?;
     let kind = match convert::attendance_kind_from(attendance.kind) {
         None => return Err(invalid("attendance.kind", "is required")),
@@ -166,7 +170,7 @@ impl GradebookApi {
             vendor_record_id: record.vendor_record_id.clone(),
             revision: record.revision,
             content_hash: hash,
-            platform_id: row.as_ref().map(|r| r.id),
+            platform_id: row.as_ref().map(|r| r.id.uuid()),
             mark_revision: None,
             deleted: record.delete,
             updated_at: self.clock.now(),
@@ -186,21 +190,21 @@ impl GradebookApi {
                 .await
                 .map_err(refused)?;
                 Attendance {
-                    id: row.as_ref().map_or_else(Uuid::now_v7, |r| r.id),
-                    school_id: batch.school_id,
+                    id: row.as_ref().map_or_else(AttendanceId::generate, |r| r.id),
+                    school_id: SchoolId(batch.school_id),
                     student_id: wanted.student_id,
-                    class_id: wanted.place.class_id,
+                    class_id: wanted.place.class_id.map(ClassId),
                     lesson_id: wanted.lesson_id,
                     subject_id: wanted.subject_id,
                     lesson_date: wanted.lesson_date,
-                    kind: wanted.kind.as_str().into(),
+                    kind: wanted.kind,
                     late_minutes: wanted.late_minutes,
                     reason: wanted.reason,
                     author_id: batch.vendor_id,
                     updated_at: now,
                 }
             }
-            (None, Some(row)) if row.kind != AttendanceKind::Present.as_str() => {
+            (None, Some(row)) if row.kind != AttendanceKind::Present => {
                 let place = self
                     .vendor_student(
                         ctx,
@@ -216,7 +220,7 @@ impl GradebookApi {
                     .await
                     .map_err(refused)?;
                 Attendance {
-                    kind: AttendanceKind::Present.as_str().into(),
+                    kind: AttendanceKind::Present,
                     late_minutes: 0,
                     reason: String::new(),
                     author_id: batch.vendor_id,
@@ -242,7 +246,7 @@ impl GradebookApi {
         });
         // A dry run names no record it did not make.
         let next = VendorRecord {
-            platform_id: (row.is_some() || !batch.dry_run).then_some(after.id),
+            platform_id: (row.is_some() || !batch.dry_run).then_some(after.id.uuid()),
             ..next
         };
         if unchanged {
@@ -254,7 +258,8 @@ impl GradebookApi {
                 ChangeKind::Created
             };
             let payload = convert::attendance(after.clone()).encode_to_vec();
-            let change = Change::new(after.school_id, ATTENDANCE, after.id, kind, Some(payload));
+            let (school_id, id) = (after.school_id.uuid(), after.id.uuid());
+            let change = Change::new(school_id, ATTENDANCE, id, kind, Some(payload));
             ledger
                 .write(
                     &self.db,
@@ -283,12 +288,19 @@ impl GradebookApi {
     ) -> Result<Wanted, Failure> {
         let (student_id, lesson_id, kind, late_minutes, reason) = parse_fields(attendance)?;
         let no_lesson = || unresolved("attendance.lesson_id", "is not a lesson of this school");
-        let lesson = match self.calendar.lesson(batch.school_id, lesson_id).await {
+        let lesson = match self
+            .calendar
+            .lesson(SchoolId(batch.school_id), lesson_id)
+            .await
+        {
             Ok(lesson) => lesson,
             Err(Error::NotFound(_)) => return Err(no_lesson()),
             Err(other) => return Err(other.into()),
         };
-        let subject_id = Uuid::parse_str(&lesson.subject_id).map_err(|_| no_lesson())?;
+        let subject_id = lesson
+            .subject_id
+            .parse::<SubjectId>()
+            .map_err(|_| no_lesson())?;
         let lesson_date = lesson.date.parse::<NaiveDate>().map_err(|_| no_lesson())?;
         let place = self
             .vendor_student(

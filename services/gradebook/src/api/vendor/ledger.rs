@@ -11,13 +11,14 @@
 use std::collections::HashMap;
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use uuid::Uuid;
 
 use super::record::RecordKind;
 use super::refusal::{Failure, refused_race};
-use crate::model::{Attendance, Mark, VendorRecord};
+use crate::model::{Attendance, AttendanceId, Mark, MarkId, VendorRecord};
 use crate::scale::Scale;
 use crate::store::{self, VendorChange, VendorWrite};
 
@@ -36,9 +37,9 @@ pub(super) struct Ledger {
     mode: Mode,
     school_id: Uuid,
     keys: HashMap<(RecordKind, String), VendorRecord>,
-    marks: HashMap<Uuid, Mark>,
-    attendance: HashMap<Uuid, Attendance>,
-    scales: HashMap<Uuid, Scale>,
+    marks: HashMap<MarkId, Mark>,
+    attendance: HashMap<AttendanceId, Attendance>,
+    scales: HashMap<SubjectId, Scale>,
     vendors_override_teachers: Option<bool>,
     edit_window_days: Option<i32>,
     writes: Vec<VendorWrite>,
@@ -77,12 +78,17 @@ impl Ledger {
                 .filter_map(|(_, key)| key.platform_id)
                 .collect()
         };
-        let marks = store::get_marks(db, &held(RecordKind::Mark))
+        let mark_ids: Vec<MarkId> = held(RecordKind::Mark).into_iter().map(MarkId).collect();
+        let attendance_ids: Vec<AttendanceId> = held(RecordKind::Attendance)
+            .into_iter()
+            .map(AttendanceId)
+            .collect();
+        let marks = store::get_marks(db, &mark_ids)
             .await?
             .into_iter()
             .map(|mark| (mark.id, mark))
             .collect();
-        let attendance = store::get_attendances(db, &held(RecordKind::Attendance))
+        let attendance = store::get_attendances(db, &attendance_ids)
             .await?
             .into_iter()
             .map(|record| (record.id, record))
@@ -104,12 +110,14 @@ impl Ledger {
         self.keys.get(&(kind, vendor_record_id.to_owned())).cloned()
     }
 
-    pub(super) fn mark(&self, id: Uuid) -> Option<Mark> {
-        self.marks.get(&id).cloned()
+    /// The mark a key stands for (its platform id).
+    pub(super) fn mark(&self, platform_id: Uuid) -> Option<Mark> {
+        self.marks.get(&MarkId(platform_id)).cloned()
     }
 
-    pub(super) fn attendance(&self, id: Uuid) -> Option<Attendance> {
-        self.attendance.get(&id).cloned()
+    /// The attendance record a key stands for (its platform id).
+    pub(super) fn attendance(&self, platform_id: Uuid) -> Option<Attendance> {
+        self.attendance.get(&AttendanceId(platform_id)).cloned()
     }
 
     /// The attendance recorded for a student at a lesson: as this batch
@@ -117,8 +125,8 @@ impl Ledger {
     pub(super) async fn attendance_at(
         &self,
         db: &Db,
-        student_id: Uuid,
-        lesson_id: Uuid,
+        student_id: StudentId,
+        lesson_id: LessonId,
     ) -> Result<Option<Attendance>> {
         let in_batch = self
             .attendance
@@ -130,11 +138,11 @@ impl Ledger {
         }
     }
 
-    pub(super) async fn scale(&mut self, db: &Db, subject_id: Uuid) -> Result<Scale> {
+    pub(super) async fn scale(&mut self, db: &Db, subject_id: SubjectId) -> Result<Scale> {
         if let Some(scale) = self.scales.get(&subject_id) {
             return Ok(scale.clone());
         }
-        let scale = store::scale_for(db, self.school_id, subject_id).await?;
+        let scale = store::scale_for(db, SchoolId(self.school_id), subject_id).await?;
         self.scales.insert(subject_id, scale.clone());
         Ok(scale)
     }
@@ -205,7 +213,7 @@ impl Ledger {
         // theirs), so two batches of one vendor never wait on each other in
         // a circle; unless two keys of the batch write one student's
         // attendance at one lesson, where the order decides what stays.
-        let mut places: Vec<(Uuid, Uuid)> = self
+        let mut places: Vec<(StudentId, LessonId)> = self
             .writes
             .iter()
             .filter_map(|write| match &write.change {

@@ -4,9 +4,9 @@ use otmetka_platform::db::Db;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::StudentPlace;
+use otmetka_platform::ids::{ClassId, SchoolId};
 use otmetka_platform::outbox::ChangeKind;
 use otmetka_proto::gradebook::v1 as pb;
-use uuid::Uuid;
 
 use super::ledger::Ledger;
 use super::record::{
@@ -16,7 +16,7 @@ use super::refusal::{Failure, invalid, overridden, raced_meanwhile, refused, ref
 use crate::api::GradebookApi;
 use crate::api::mark_checks::{check_comment, check_weight, read_value};
 use crate::api::marks::mark_change;
-use crate::model::{Mark, MarkStatus, VendorRecord};
+use crate::model::{Mark, MarkId, MarkStatus, VendorRecord};
 use crate::store::{VendorChange, VendorWrite};
 
 /// Kept in a mark's history when the vendor gives no reason of its own.
@@ -97,7 +97,7 @@ impl GradebookApi {
             vendor_record_id: record.vendor_record_id.clone(),
             revision: record.revision,
             content_hash: hash,
-            platform_id: current.as_ref().map(|m| m.id),
+            platform_id: current.as_ref().map(|m| m.id.uuid()),
             mark_revision: current.as_ref().map(|m| m.revision),
             deleted: record.delete,
             updated_at: self.clock.now(),
@@ -183,16 +183,16 @@ impl GradebookApi {
         let reading = reading.expect("checked above");
         let now = self.clock.now();
         let new_mark = || Mark {
-            id: Uuid::now_v7(),
-            school_id: batch.school_id,
+            id: MarkId::generate(),
+            school_id: SchoolId(batch.school_id),
             student_id: parsed.student_id,
             subject_id: parsed.subject_id,
-            class_id: place.class_id,
+            class_id: place.class_id.map(ClassId),
             lesson_date: parsed.lesson_date,
             lesson_id: parsed.lesson_id,
-            scale: scale.kind.as_str().into(),
+            scale: scale.kind,
             value: reading.value.clone(),
-            status: reading.status.as_str().into(),
+            status: reading.status,
             weight,
             work_type_id: None,
             comment: wanted.comment.trim().to_owned(),
@@ -238,7 +238,7 @@ impl GradebookApi {
                 withdrawn.revised_by = batch.vendor_id;
                 let mark = new_mark();
                 let next = VendorRecord {
-                    platform_id: (!batch.dry_run).then_some(mark.id),
+                    platform_id: (!batch.dry_run).then_some(mark.id.uuid()),
                     mark_revision: Some(mark.revision),
                     ..next
                 };
@@ -266,8 +266,8 @@ impl GradebookApi {
             Some(before) => {
                 let mut after = before.clone();
                 after.value = reading.value.clone();
-                after.status = reading.status.as_str().into();
-                after.scale = scale.kind.as_str().into();
+                after.status = reading.status;
+                after.scale = scale.kind;
                 after.weight = weight;
                 after.comment = wanted.comment.trim().to_owned();
                 if after == before {
@@ -299,7 +299,7 @@ impl GradebookApi {
                 let mark = new_mark();
                 // A dry run names no mark it did not make.
                 let next = VendorRecord {
-                    platform_id: (!batch.dry_run).then_some(mark.id),
+                    platform_id: (!batch.dry_run).then_some(mark.id.uuid()),
                     mark_revision: Some(mark.revision),
                     ..next
                 };

@@ -3,6 +3,7 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
+use otmetka_platform::ids::{LessonId, StudentId, SubjectId};
 use otmetka_platform::refusal::RecordRefusal;
 use otmetka_platform::time::{optional_id, parse_date, parse_id};
 use otmetka_proto::gradebook::v1 as pb;
@@ -21,10 +22,10 @@ const RECORD_TYPE_ATTENDANCE: &str = "attendance";
 
 /// A pushed mark's fields, parsed.
 pub(super) struct Wanted {
-    pub(super) student_id: Uuid,
-    pub(super) subject_id: Uuid,
+    pub(super) student_id: StudentId,
+    pub(super) subject_id: SubjectId,
     pub(super) lesson_date: chrono::NaiveDate,
-    pub(super) lesson_id: Option<Uuid>,
+    pub(super) lesson_id: Option<LessonId>,
 }
 
 pub(super) fn parse_mark(mark: &pb::VendorMark) -> Result<Wanted, Failure> {
@@ -38,17 +39,19 @@ pub(super) fn parse_mark(mark: &pb::VendorMark) -> Result<Wanted, Failure> {
         })
     };
     Ok(Wanted {
-        student_id: id("mark.student_id", &mark.student_id)?,
-        subject_id: id("mark.subject_id", &mark.subject_id)?,
+        student_id: StudentId(id("mark.student_id", &mark.student_id)?),
+        subject_id: SubjectId(id("mark.subject_id", &mark.subject_id)?),
         lesson_date: parse_date("mark.lesson_date", &mark.lesson_date)
             .map_err(|_| invalid("mark.lesson_date", "must be a date as YYYY-MM-DD"))?,
-        lesson_id: optional_id("mark.lesson_id", &mark.lesson_id).map_err(|_| {
-            Failure::Refused(Refusal::new(
-                RecordRefusal::UnresolvedReference,
-                "mark.lesson_id",
-                "must be a platform id",
-            ))
-        })?,
+        lesson_id: optional_id("mark.lesson_id", &mark.lesson_id)
+            .map_err(|_| {
+                Failure::Refused(Refusal::new(
+                    RecordRefusal::UnresolvedReference,
+                    "mark.lesson_id",
+                    "must be a platform id",
+                ))
+            })?
+            .map(LessonId),
     })
 }
 
