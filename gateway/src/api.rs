@@ -22,7 +22,9 @@ use crate::session::{self, ActiveSession, LoginTokens, Session};
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
+    #[schema(max_length = 64)]
     login: String,
+    #[schema(max_length = 128)]
     password: String,
 }
 
@@ -103,12 +105,18 @@ async fn sign_in(
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegistrationBody {
+    #[schema(max_length = 32)]
     access_code: String,
+    #[schema(max_length = 100)]
     family_name: String,
+    #[schema(max_length = 100)]
     given_name: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     middle_name: String,
+    #[schema(max_length = 64)]
     login: String,
+    #[schema(max_length = 128)]
     password: String,
 }
 
@@ -248,7 +256,7 @@ pub async fn list_sessions(
 
 /// `DELETE /api/v1/sessions/{id}`: end one of one's own sessions (a lost phone).
 #[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "session",
-    params(("session_id" = String, Path, description = "The session's public id")),
+    params(("session_id" = String, Path, format = Uuid, description = "The session's public id")),
     responses((status = 204, description = "Ended")))]
 pub async fn end_session(
     State(state): State<AppState>,
@@ -267,7 +275,9 @@ pub async fn end_session(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordBody {
+    #[schema(max_length = 128)]
     current_password: String,
+    #[schema(min_length = 10, max_length = 128)]
     new_password: String,
 }
 
@@ -320,6 +330,7 @@ fn guardianship_view(link: identity::Guardianship) -> GuardianshipView {
 
 #[derive(Deserialize, ToSchema)]
 pub struct RedeemBody {
+    #[schema(max_length = 32)]
     access_code: String,
 }
 

@@ -77,9 +77,17 @@ impl Caller {
 /// An id in a path: anything that is not an id names nothing, which is the
 /// same answer as a refusal.
 pub fn path_id(what: &str, text: &str) -> Result<String> {
-    uuid::Uuid::parse_str(text)
+    hyphenated_uuid(text)
         .map(|id| id.to_string())
-        .map_err(|_| Error::not_found(what))
+        .ok_or_else(|| Error::not_found(what))
+}
+
+/// Only the form the API documents (`format: uuid`, RFC 4122 hyphenated),
+/// not the braced, URN or bare-hex forms a UUID parser also knows.
+fn hyphenated_uuid(text: &str) -> Option<uuid::Uuid> {
+    (text.len() == 36)
+        .then(|| uuid::Uuid::parse_str(text).ok())
+        .flatten()
 }
 
 /// Query parameters checked together, so a client learns every mistake at
@@ -94,7 +102,7 @@ impl Params {
 
     /// A required id.
     pub fn id(&mut self, name: &str, value: Option<&str>) -> String {
-        match value.map(str::trim) {
+        match value {
             None | Some("") => {
                 self.0.add(name, "is required");
                 String::new()
@@ -103,18 +111,19 @@ impl Params {
         }
     }
 
-    /// An optional id; empty when absent.
+    /// An optional id; empty when absent. Present, it must be an id: the
+    /// documented format is all that is accepted.
     pub fn optional_id(&mut self, name: &str, value: Option<&str>) -> String {
-        match value.map(str::trim) {
-            None | Some("") => String::new(),
+        match value {
+            None => String::new(),
             Some(text) => self.check_id(name, text),
         }
     }
 
     fn check_id(&mut self, name: &str, text: &str) -> String {
-        match uuid::Uuid::parse_str(text) {
-            Ok(id) => id.to_string(),
-            Err(_) => {
+        match hyphenated_uuid(text) {
+            Some(id) => id.to_string(),
+            None => {
                 self.0.add(name, "must be an id (UUID)");
                 String::new()
             }
@@ -123,7 +132,7 @@ impl Params {
 
     /// A required date, "YYYY-MM-DD".
     pub fn date(&mut self, name: &str, value: Option<&str>) -> String {
-        match value.map(str::trim) {
+        match value {
             None | Some("") => {
                 self.0.add(name, "is required");
                 String::new()
@@ -134,16 +143,19 @@ impl Params {
 
     /// An optional date; empty when absent.
     pub fn optional_date(&mut self, name: &str, value: Option<&str>) -> String {
-        match value.map(str::trim) {
-            None | Some("") => String::new(),
+        match value {
+            None => String::new(),
             Some(text) => self.check_date(name, text),
         }
     }
 
     fn check_date(&mut self, name: &str, text: &str) -> String {
-        match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => date.to_string(),
-            Err(_) => {
+        let parsed = (text.len() == 10)
+            .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+            .flatten();
+        match parsed {
+            Some(date) => date.to_string(),
+            None => {
                 self.0.add(name, "must be a date as YYYY-MM-DD");
                 String::new()
             }
@@ -173,8 +185,8 @@ impl Params {
         value: Option<&str>,
         range: std::ops::RangeInclusive<i32>,
     ) -> i32 {
-        match value.map(str::trim) {
-            None | Some("") => 0,
+        match value {
+            None => 0,
             Some(text) => match text.parse::<i32>() {
                 Ok(number) if range.contains(&number) => number,
                 _ => {
@@ -186,9 +198,33 @@ impl Params {
         }
     }
 
+    /// An optional whole number from a JSON body within `range`; 0 when
+    /// absent.
+    pub fn optional_number(
+        &mut self,
+        name: &str,
+        value: Option<i32>,
+        range: std::ops::RangeInclusive<i32>,
+    ) -> i32 {
+        match value {
+            None => 0,
+            Some(number) if range.contains(&number) => number,
+            Some(_) => {
+                let (low, high) = range.into_inner();
+                self.0.add(name, format!("must be a number {low}–{high}"));
+                0
+            }
+        }
+    }
+
     /// A page size, 1–500; 0 (the service's default) when absent.
     pub fn page_size(&mut self, value: Option<&str>) -> i32 {
         self.number("page_size", value, 1..=500)
+    }
+
+    /// Records that `name` is wrong, for checks of its own.
+    pub fn refuse(&mut self, name: &str, why: &str) {
+        self.0.add(name, why);
     }
 
     /// Records that `from` is after `to`, when both are set.

@@ -65,6 +65,7 @@ pub async fn place_of(caller: &Caller, student_id: &str, date: &str) -> Result<P
 #[into_params(parameter_in = Query)]
 pub struct AveragesQuery {
     /// The reporting period (see the student's periods).
+    #[param(required = true, format = Uuid)]
     period_id: Option<String>,
 }
 
@@ -76,7 +77,7 @@ pub struct AveragesView {
 /// `GET /api/v1/students/{student_id}/averages`: the weighted average of
 /// every subject in a period, how it was computed, and the suggested mark.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/averages", tag = "family",
-    params(("student_id" = String, Path, description = "The student"), AveragesQuery),
+    params(("student_id" = String, Path, format = Uuid, description = "The student"), AveragesQuery),
     responses((status = 200, description = "One average per subject with marks", body = AveragesView)))]
 pub async fn averages(
     caller: Caller,
@@ -115,9 +116,12 @@ const PERIOD_NAMES: &[(&str, &str)] = &[
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WhatIfQuery {
+    #[param(required = true, format = Uuid)]
     subject_id: Option<String>,
+    #[param(required = true, format = Uuid)]
     period_id: Option<String>,
     /// The period mark wanted, e.g. `5`; at most 8 characters.
+    #[param(required = true, max_length = 8)]
     target: Option<String>,
 }
 
@@ -141,7 +145,7 @@ pub struct WhatIfView {
 /// `GET /api/v1/students/{student_id}/what-if`: which further marks would
 /// reach `target` in a subject and period, by the school's own rules.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/what-if", tag = "family",
-    params(("student_id" = String, Path, description = "The student"), WhatIfQuery),
+    params(("student_id" = String, Path, format = Uuid, description = "The student"), WhatIfQuery),
     responses((status = 200, description = "What it takes", body = WhatIfView)))]
 pub async fn what_if(
     caller: Caller,
@@ -209,7 +213,7 @@ pub struct FinalMarksPage {
 
 /// `GET /api/v1/students/{student_id}/final-marks`.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/final-marks", tag = "family",
-    params(("student_id" = String, Path, description = "The student"), PageQuery),
+    params(("student_id" = String, Path, format = Uuid, description = "The student"), PageQuery),
     responses((status = 200, description = "A page of final marks", body = FinalMarksPage)))]
 pub async fn final_marks(
     caller: Caller,
@@ -256,11 +260,15 @@ pub async fn final_marks(
 #[into_params(parameter_in = Query)]
 pub struct AttendanceQuery {
     /// First lesson day, inclusive, "YYYY-MM-DD".
+    #[param(format = Date)]
     from: Option<String>,
     /// Last lesson day, inclusive, "YYYY-MM-DD".
+    #[param(format = Date)]
     to: Option<String>,
     /// 1–500.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
     page_size: Option<String>,
+    #[param(max_length = 1024)]
     page_token: Option<String>,
 }
 
@@ -273,7 +281,7 @@ pub struct AttendancePage {
 
 /// `GET /api/v1/students/{student_id}/attendance`: what was recorded, by lesson day.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/attendance", tag = "family",
-    params(("student_id" = String, Path, description = "The student"), AttendanceQuery),
+    params(("student_id" = String, Path, format = Uuid, description = "The student"), AttendanceQuery),
     responses((status = 200, description = "A page of attendance records", body = AttendancePage)))]
 pub async fn attendance(
     caller: Caller,
@@ -385,7 +393,7 @@ async fn periods(
 /// `GET /api/v1/students/{student_id}/periods`: the periods of the
 /// student's school for their grade level, to pick one for averages.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/periods", tag = "family",
-    params(("student_id" = String, Path, description = "The student")),
+    params(("student_id" = String, Path, format = Uuid, description = "The student")),
     responses((status = 200, description = "The periods of the student's school and grade level, by start date", body = PeriodsView)))]
 pub async fn student_periods(
     caller: Caller,
@@ -417,14 +425,16 @@ async fn grade_level(caller: &Caller, class_id: String) -> Result<i32> {
 #[into_params(parameter_in = Query)]
 pub struct SchoolPeriodsQuery {
     /// Only periods of this academic year.
+    #[param(format = Uuid)]
     academic_year_id: Option<String>,
     /// Only periods for this grade level (1–11).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 11)]
     grade_level: Option<String>,
 }
 
 /// `GET /api/v1/schools/{school_id}/periods`: anyone linked to the school.
 #[utoipa::path(get, path = "/api/v1/schools/{school_id}/periods", tag = "periods",
-    params(("school_id" = String, Path, description = "The school"), SchoolPeriodsQuery),
+    params(("school_id" = String, Path, format = Uuid, description = "The school"), SchoolPeriodsQuery),
     responses((status = 200, description = "The school's periods, by start date", body = PeriodsView)))]
 pub async fn school_periods(
     caller: Caller,

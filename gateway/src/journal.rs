@@ -16,10 +16,14 @@ use crate::views::{AttendanceKind, AttendanceView, AverageView, MarkView, Reopen
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JournalQuery {
+    #[param(required = true, format = Uuid)]
     class_id: Option<String>,
+    #[param(required = true, format = Uuid)]
     subject_id: Option<String>,
+    #[param(required = true, format = Uuid)]
     period_id: Option<String>,
     /// For a group's journal.
+    #[param(format = Uuid)]
     group_id: Option<String>,
 }
 
@@ -90,14 +94,18 @@ pub async fn journal(caller: Caller, ApiQuery(query): ApiQuery<JournalQuery>) ->
 #[derive(Deserialize, ToSchema)]
 pub struct AttendanceBody {
     /// The lesson's subject.
+    #[schema(format = Uuid)]
     subject_id: String,
     /// The lesson's date, "YYYY-MM-DD".
+    #[schema(format = Date)]
     lesson_date: String,
     kind: AttendanceKind,
     /// 1–240, only for `late`.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 240)]
     late_minutes: i32,
     #[serde(default)]
+    #[schema(max_length = 500)]
     reason: String,
 }
 
@@ -115,8 +123,8 @@ const ATTENDANCE_NAMES: &[(&str, &str)] = &[
 /// student's attendance at a lesson, replacing an earlier record.
 #[utoipa::path(put, path = "/api/v1/lessons/{lesson_id}/attendance/{student_id}", tag = "journal",
     params(
-        ("lesson_id" = String, Path, description = "The lesson"),
-        ("student_id" = String, Path, description = "The student"),
+        ("lesson_id" = String, Path, format = Uuid, description = "The lesson"),
+        ("student_id" = String, Path, format = Uuid, description = "The student"),
     ),
     request_body = AttendanceBody,
     responses(
@@ -190,10 +198,14 @@ impl From<gradebook::ReopenRequest> for ReopenView {
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReopenBody {
+    #[schema(format = Uuid)]
     class_id: String,
+    #[schema(format = Uuid)]
     subject_id: String,
+    #[schema(format = Uuid)]
     period_id: String,
     /// Why the journal must change.
+    #[schema(max_length = 500)]
     reason: String,
 }
 
@@ -229,9 +241,12 @@ pub async fn request_reopen(
 #[into_params(parameter_in = Query)]
 pub struct ReopenListQuery {
     /// The school.
+    #[param(required = true, format = Uuid)]
     school_id: Option<String>,
     /// 1–500.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
     page_size: Option<String>,
+    #[param(max_length = 1024)]
     page_token: Option<String>,
 }
 
@@ -283,13 +298,14 @@ pub async fn list_reopen_requests(
 pub struct DecisionBody {
     approve: bool,
     #[serde(default)]
+    #[schema(max_length = 500)]
     comment: String,
 }
 
 /// `POST /api/v1/journal/reopen-requests/{request_id}/decision`: the deputy
 /// head approves or refuses; a request is decided once.
 #[utoipa::path(post, path = "/api/v1/journal/reopen-requests/{request_id}/decision", tag = "journal",
-    params(("request_id" = String, Path, description = "The reopen request")),
+    params(("request_id" = String, Path, format = Uuid, description = "The reopen request")),
     request_body = DecisionBody,
     responses(
         (status = 200, description = "The decided request", body = ReopenView),

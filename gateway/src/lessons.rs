@@ -74,17 +74,24 @@ impl From<schedule::Lesson> for LessonView {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LessonsQuery {
+    #[param(required = true, format = Uuid)]
     class_id: Option<String>,
     /// First day, "YYYY-MM-DD".
+    #[param(required = true, format = Date)]
     from: Option<String>,
     /// Last day, inclusive; at most 62 days after `from`.
+    #[param(required = true, format = Date)]
     to: Option<String>,
     /// Only this group's lessons.
+    #[param(format = Uuid)]
     group_id: Option<String>,
     /// Only this subject's lessons.
+    #[param(format = Uuid)]
     subject_id: Option<String>,
     /// 1–500.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
     page_size: Option<String>,
+    #[param(max_length = 1024)]
     page_token: Option<String>,
 }
 
@@ -153,16 +160,17 @@ pub async fn list_lessons(
 #[derive(Deserialize, ToSchema)]
 pub struct TopicBody {
     /// The lesson's school (every lesson in a list names it).
+    #[schema(format = Uuid)]
     school_id: String,
     /// The topic; empty clears it.
-    #[schema(example = "Сложение дробей с разными знаменателями")]
+    #[schema(example = "Сложение дробей с разными знаменателями", max_length = 500)]
     topic: String,
 }
 
 /// `PUT /api/v1/lessons/{lesson_id}/topic`: the lesson's teacher (or
 /// substitute), the class teacher, deputy heads.
 #[utoipa::path(put, path = "/api/v1/lessons/{lesson_id}/topic", tag = "lessons",
-    params(("lesson_id" = String, Path, description = "The lesson")),
+    params(("lesson_id" = String, Path, format = Uuid, description = "The lesson")),
     request_body = TopicBody,
     responses((status = 200, description = "The lesson with its topic", body = LessonView)))]
 pub async fn set_topic(

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use otmetka_platform::{Error, Result};
+use otmetka_platform::Result;
 use otmetka_proto::gradebook::v1 as gradebook;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -35,14 +35,16 @@ impl MarkValueInput {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateMarkBody {
+    #[schema(format = Uuid)]
     student_id: String,
+    #[schema(format = Uuid)]
     subject_id: String,
     /// The school-local day of the lesson; not in the future.
-    #[schema(example = "2026-11-27")]
+    #[schema(example = "2026-11-27", format = Date)]
     lesson_date: String,
     /// The dated lesson, when the mark belongs to one (it must be on `lesson_date`).
-    #[serde(default)]
-    lesson_id: String,
+    #[schema(format = Uuid)]
+    lesson_id: Option<String>,
     /// Required when `status` is `graded` (the default).
     value: Option<MarkValueInput>,
     /// Defaults to `graded`.
@@ -50,15 +52,17 @@ pub struct CreateMarkBody {
     /// Defaults to the subject's scale; if given, it must be that scale.
     scale: Option<ScaleKind>,
     /// 1–10; defaults to the work type's weight, or 1.
-    #[serde(default)]
-    weight: i32,
-    #[serde(default)]
-    work_type_id: String,
+    #[schema(minimum = 1, maximum = 10)]
+    weight: Option<i32>,
+    #[schema(format = Uuid)]
+    work_type_id: Option<String>,
     /// Up to 1000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: String,
     /// A client key: posting again with the same key returns the first mark.
     #[serde(default)]
+    #[schema(max_length = 100)]
     request_id: String,
 }
 
@@ -75,19 +79,26 @@ pub async fn create_mark(
 ) -> impl IntoResponse {
     caller
         .answer(async {
+            // What the document allows and the service would read as
+            // "absent" (an empty id, a weight of 0) is refused here.
+            let mut params = Params::new();
+            let lesson_id = params.optional_id("lesson_id", body.lesson_id.as_deref());
+            let work_type_id = params.optional_id("work_type_id", body.work_type_id.as_deref());
+            let weight = params.optional_number("weight", body.weight, 1..=10);
+            params.finish()?;
             let message = gradebook::CreateMarkRequest {
                 student_id: body.student_id,
                 subject_id: body.subject_id,
                 lesson_date: body.lesson_date,
-                lesson_id: body.lesson_id,
+                lesson_id,
                 scale: body.scale.map_or(0, ScaleKind::to_proto),
                 value: body
                     .value
                     .map(MarkValueInput::into_text)
                     .unwrap_or_default(),
                 status: body.status.map_or(0, MarkStatus::to_proto),
-                weight: body.weight,
-                work_type_id: body.work_type_id,
+                weight,
+                work_type_id,
                 comment: body.comment,
                 request_id: body.request_id,
             };
@@ -112,7 +123,7 @@ async fn fetch(caller: &Caller, id: String) -> Result<gradebook::Mark> {
 
 /// `GET /api/v1/marks/{mark_id}`.
 #[utoipa::path(get, path = "/api/v1/marks/{mark_id}", tag = "marks",
-    params(("mark_id" = String, Path, description = "The mark")),
+    params(("mark_id" = String, Path, format = Uuid, description = "The mark")),
     responses((status = 200, description = "The mark", body = MarkView)))]
 pub async fn get_mark(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
@@ -129,10 +140,16 @@ pub struct UpdateMarkBody {
     value: Option<MarkValueInput>,
     status: Option<MarkStatus>,
     /// 1–10.
+    #[schema(minimum = 1, maximum = 10)]
     weight: Option<i32>,
+    #[schema(max_length = 1000)]
     comment: Option<String>,
     /// Why the mark changes; required and kept in the history.
-    #[schema(example = "Ошибка при вводе: ответ был на четвёрку")]
+    #[schema(
+        example = "Ошибка при вводе: ответ был на четвёрку",
+        min_length = 1,
+        max_length = 500
+    )]
     reason: String,
 }
 
@@ -161,7 +178,7 @@ fn corrected(current: gradebook::Mark, body: UpdateMarkBody) -> gradebook::Updat
 
 /// `PATCH /api/v1/marks/{mark_id}`: a teacher corrects a mark, with a reason.
 #[utoipa::path(patch, path = "/api/v1/marks/{mark_id}", tag = "journal",
-    params(("mark_id" = String, Path, description = "The mark")),
+    params(("mark_id" = String, Path, format = Uuid, description = "The mark")),
     request_body = UpdateMarkBody,
     responses(
         (status = 200, description = "The corrected mark", body = MarkView),
@@ -174,9 +191,12 @@ pub async fn update_mark(
 ) -> impl IntoResponse {
     caller
         .answer(async {
+            let mut params = Params::new();
             if body.reason.trim().is_empty() {
-                return Err(Error::invalid("reason", "is required"));
+                params.refuse("reason", "is required");
             }
+            params.optional_number("weight", body.weight, 1..=10);
+            params.finish()?;
             let current = fetch(&caller, path_id(MARK, &mark_id)?).await?;
             let message = corrected(current, body);
             let reply = caller
@@ -195,18 +215,20 @@ pub async fn update_mark(
 #[into_params(parameter_in = Query)]
 pub struct WithdrawQuery {
     /// Why the mark is withdrawn (or send `{"reason": …}` as the body).
+    #[param(max_length = 500)]
     reason: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct WithdrawBody {
+    #[schema(min_length = 1, max_length = 500)]
     reason: String,
 }
 
 /// `DELETE /api/v1/marks/{mark_id}`: withdraws a mark. Nothing is erased:
 /// the mark stays in the history with the reason.
 #[utoipa::path(delete, path = "/api/v1/marks/{mark_id}", tag = "journal",
-    params(("mark_id" = String, Path, description = "The mark"), WithdrawQuery),
+    params(("mark_id" = String, Path, format = Uuid, description = "The mark"), WithdrawQuery),
     request_body(content = Option<WithdrawBody>, description = "The reason, unless given as a parameter"),
     responses((status = 200, description = "The withdrawn mark, with `deleted_at`", body = MarkView)))]
 pub async fn delete_mark(
@@ -221,8 +243,7 @@ pub async fn delete_mark(
             let from_body = if body.is_empty() {
                 None
             } else {
-                let parsed: WithdrawBody = serde_json::from_slice(&body)
-                    .map_err(|error| Error::invalid("body", error.to_string()))?;
+                let parsed: WithdrawBody = crate::extract::decode_json(&body)?;
                 Some(parsed.reason)
             };
             let mut params = Params::new();
@@ -264,7 +285,9 @@ pub struct RevisionsPage {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1–500.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
     page_size: Option<String>,
+    #[param(max_length = 1024)]
     page_token: Option<String>,
 }
 
@@ -280,7 +303,7 @@ impl PageQuery {
 
 /// `GET /api/v1/marks/{mark_id}/revisions`: the mark's history, oldest first.
 #[utoipa::path(get, path = "/api/v1/marks/{mark_id}/revisions", tag = "marks",
-    params(("mark_id" = String, Path, description = "The mark"), PageQuery),
+    params(("mark_id" = String, Path, format = Uuid, description = "The mark"), PageQuery),
     responses((status = 200, description = "Every change of the mark", body = RevisionsPage)))]
 pub async fn list_revisions(
     caller: Caller,
@@ -331,7 +354,7 @@ pub struct SeenView {
 
 /// `POST /api/v1/marks/{mark_id}/seen`: the student or a guardian has seen the mark.
 #[utoipa::path(post, path = "/api/v1/marks/{mark_id}/seen", tag = "family",
-    params(("mark_id" = String, Path, description = "The mark")),
+    params(("mark_id" = String, Path, format = Uuid, description = "The mark")),
     responses((status = 200, description = "Recorded", body = SeenView)))]
 pub async fn mark_seen(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
@@ -356,13 +379,18 @@ pub async fn mark_seen(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> imp
 #[into_params(parameter_in = Query)]
 pub struct MarksQuery {
     /// Only this subject.
+    #[param(format = Uuid)]
     subject_id: Option<String>,
     /// First lesson day, inclusive, "YYYY-MM-DD".
+    #[param(format = Date)]
     from: Option<String>,
     /// Last lesson day, inclusive, "YYYY-MM-DD".
+    #[param(format = Date)]
     to: Option<String>,
     /// 1–500.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
     page_size: Option<String>,
+    #[param(max_length = 1024)]
     page_token: Option<String>,
 }
 
@@ -376,7 +404,7 @@ pub struct MarksPage {
 /// `GET /api/v1/students/{student_id}/marks`: newest lesson first. The
 /// student, their guardians, their teachers and the school's leadership.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/marks", tag = "family",
-    params(("student_id" = String, Path, description = "The student"), MarksQuery),
+    params(("student_id" = String, Path, format = Uuid, description = "The student"), MarksQuery),
     responses((status = 200, description = "A page of marks", body = MarksPage)))]
 pub async fn list_student_marks(
     caller: Caller,

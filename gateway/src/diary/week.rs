@@ -16,6 +16,7 @@ use crate::views::{DiaryAttendance, LessonStatus, MarkStatus, SubmissionStatus, 
 #[into_params(parameter_in = Query)]
 pub struct WeekQuery {
     /// Any day of the wanted week, "YYYY-MM-DD"; the current week when absent.
+    #[param(format = Date)]
     date: Option<String>,
 }
 
@@ -108,7 +109,7 @@ pub struct AttachmentView {
 /// `GET /api/v1/students/{student_id}/week`: the diary week. The student,
 /// their guardians, their class's teachers, deputy heads.
 #[utoipa::path(get, path = "/api/v1/students/{student_id}/week", tag = "family",
-    params(("student_id" = String, Path, description = "The student"), WeekQuery),
+    params(("student_id" = String, Path, format = Uuid, description = "The student"), WeekQuery),
     responses((status = 200, description = "The week", body = WeekView)))]
 pub async fn student_week(
     caller: Caller,

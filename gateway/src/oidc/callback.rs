@@ -29,9 +29,13 @@ use crate::session::{self, LoginTokens, Origin};
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
+    #[param(max_length = 2048)]
     code: Option<String>,
+    #[param(max_length = 256)]
     state: Option<String>,
+    #[param(max_length = 2048)]
     iss: Option<String>,
+    #[param(max_length = 256)]
     error: Option<String>,
 }
 
@@ -53,7 +57,7 @@ impl PendingLogin {
 
 /// `GET /api/v1/oidc/{provider}/callback`: back from the provider.
 #[utoipa::path(get, path = "/api/v1/oidc/{provider}/callback", tag = "session", security(()),
-    params(("provider" = String, Path, description = "The provider's id"), CallbackQuery),
+    params(("provider" = String, Path, max_length = 64, description = "The provider's id"), CallbackQuery),
     responses((status = 303, description = "Signed in (or asked for an access code): back to `return_to` with `oidc=<outcome>`")))]
 pub async fn callback(
     State(state): State<AppState>,

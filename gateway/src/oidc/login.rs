@@ -51,12 +51,13 @@ pub async fn providers(State(state): State<AppState>) -> Json<ProvidersView> {
 pub struct LoginQuery {
     /// A path of this site to come back to afterwards (`/path` or
     /// `/path?query`, at most 2048 characters); the home page when absent.
+    #[param(max_length = 2048)]
     return_to: Option<String>,
 }
 
 /// `GET /api/v1/oidc/{provider}/login`: off to the provider.
 #[utoipa::path(get, path = "/api/v1/oidc/{provider}/login", tag = "session", security(()),
-    params(("provider" = String, Path, description = "The provider's id"), LoginQuery),
+    params(("provider" = String, Path, max_length = 64, description = "The provider's id"), LoginQuery),
     responses((status = 303, description = "To the provider's sign-in page")))]
 pub async fn login(
     State(state): State<AppState>,
@@ -75,7 +76,7 @@ pub async fn login(
 /// `GET /api/v1/oidc/{provider}/link`: a signed-in person adds their
 /// account at the provider, to sign in with it from then on.
 #[utoipa::path(get, path = "/api/v1/oidc/{provider}/link", tag = "session",
-    params(("provider" = String, Path, description = "The provider's id"), LoginQuery),
+    params(("provider" = String, Path, max_length = 64, description = "The provider's id"), LoginQuery),
     responses((status = 303, description = "To the provider's sign-in page")))]
 pub async fn link_account(
     State(state): State<AppState>,

@@ -23,12 +23,16 @@ use crate::problem::Problem;
 
 #[derive(Deserialize, ToSchema)]
 pub struct LinkBody {
+    #[schema(max_length = 32)]
     access_code: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     family_name: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     given_name: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     middle_name: String,
 }
 
