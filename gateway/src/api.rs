@@ -211,6 +211,28 @@ async fn revoke_refresh_token(state: &AppState, refresh_token: String, client_ad
     }
 }
 
+/// The person proves again that they are at the keyboard: their password
+/// when they have one, else a sign-in at the provider minutes ago.
+async fn reauthenticate(state: &AppState, session: &Session, password: String) -> Result<()> {
+    let request = session.request(
+        identity::ConfirmPasswordRequest { password },
+        state.settings.upstream_timeout,
+    )?;
+    match state.identity.clone().confirm_password(request).await {
+        Ok(_) => Ok(()),
+        Err(status) if status.code() == tonic::Code::FailedPrecondition => {
+            if Utc::now() - session.created_at <= FRESH_SIGN_IN {
+                Ok(())
+            } else {
+                Err(Error::PermissionDenied(
+                    "sign in again at your identity provider first".into(),
+                ))
+            }
+        }
+        Err(status) => Err(Error::from(status)),
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ProviderLogout {
     /// Where the browser goes to sign out at the identity provider.
@@ -254,17 +276,41 @@ pub async fn list_sessions(
     Ok(Json(SessionsView { sessions: items }).into_response())
 }
 
-/// `DELETE /api/v1/sessions/{id}`: end one of one's own sessions (a lost phone).
+#[derive(Deserialize, ToSchema)]
+pub struct ReauthenticationBody {
+    /// The person's current password; people without one (who sign in at
+    /// an identity provider) send nothing and must have signed in within
+    /// the last 10 minutes.
+    #[serde(default)]
+    #[schema(max_length = 128)]
+    password: String,
+}
+
+/// How recent a sign-in without a password must be to count as entering
+/// one's credentials again.
+const FRESH_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
+
+/// `DELETE /api/v1/sessions/{id}`: end another of one's own sessions (a
+/// lost phone), after entering the password again.
 #[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "session",
     params(("session_id" = String, Path, format = Uuid, description = "The session's public id")),
-    responses((status = 204, description = "Ended")))]
+    request_body = ReauthenticationBody,
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 403, description = "Without a password: the sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
 pub async fn end_session(
     State(state): State<AppState>,
     session: Session,
     ApiPath(public_id): ApiPath<String>,
+    ApiJson(body): ApiJson<ReauthenticationBody>,
 ) -> Result<Response, Problem> {
     let not_found = || Problem::new(Error::not_found("session"));
-    let public_id = Uuid::parse_str(&public_id).map_err(|_| not_found())?;
+    let public_id = crate::caller::path_id("session", &public_id)
+        .ok()
+        .and_then(|id| Uuid::parse_str(&id).ok())
+        .ok_or_else(not_found)?;
+    reauthenticate(&state, &session, body.password).await?;
     let refresh_token = session::end_owned(&state, session.person_id, public_id)
         .await?
         .ok_or_else(not_found)?;

@@ -72,6 +72,7 @@ struct StoredSession {
     access_token: String,
     access_expires_at: DateTime<Utc>,
     refresh_token: String,
+    created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -82,6 +83,9 @@ pub struct Session {
     pub person_id: Uuid,
     pub public_id: Uuid,
     pub password_change_required: bool,
+    /// When the person signed in: a recent sign-in stands for entering
+    /// their credentials again.
+    pub created_at: DateTime<Utc>,
     token: BearerToken,
     id_hash: Vec<u8>,
     refresh_token: String,
@@ -260,7 +264,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
         None => {
             let stored: Option<StoredSession> = with_db!(&state.db, pool => sqlx::query_as(
                 "SELECT id_hash, public_id, password_change_required, person_id, access_token, access_expires_at,
-                        refresh_token, last_seen_at, expires_at
+                        refresh_token, created_at, last_seen_at, expires_at
                  FROM sessions WHERE id_hash = $1")
                 .bind(&id_hash).fetch_optional(pool).await?);
             stored.ok_or_else(missing)?
@@ -294,6 +298,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
         person_id: stored.person_id,
         public_id: stored.public_id,
         password_change_required: stored.password_change_required,
+        created_at: stored.created_at,
         token: BearerToken(Arc::from(stored.access_token.as_str())),
         id_hash: stored.id_hash,
         refresh_token: stored.refresh_token,

@@ -71,30 +71,50 @@ async fn owners_list_and_end_their_sessions() {
 
     // Someone else cannot end it, nor learn it exists.
     let (teacher, _) = sign_in_as(&sandbox, "School PC", "teacher", "uchitel-demo").await;
-    let end = |client: &reqwest::Client, id: &str| {
+    let end = |client: &reqwest::Client, id: &str, password: &str| {
         client
             .delete(format!("{}/api/v1/sessions/{id}", sandbox.gateway()))
+            .json(&json!({ "password": password }))
             .send()
     };
     assert_eq!(
-        end(&teacher, &phone_session).await.unwrap().status(),
+        end(&teacher, &phone_session, "uchitel-demo")
+            .await
+            .unwrap()
+            .status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(status_of(&phone, &sandbox).await, StatusCode::OK);
 
+    // Whoever holds the laptop must know the password to end the others.
+    let refused = end(&laptop, &phone_session, "a guess").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "password");
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::OK);
+
     // The owner ends the lost phone's session from the laptop.
     assert_eq!(
-        end(&laptop, &phone_session).await.unwrap().status(),
+        end(&laptop, &phone_session, "roditel-demo")
+            .await
+            .unwrap()
+            .status(),
         StatusCode::NO_CONTENT
     );
     assert_eq!(status_of(&phone, &sandbox).await, StatusCode::UNAUTHORIZED);
     assert_eq!(status_of(&laptop, &sandbox).await, StatusCode::OK);
     assert_eq!(
-        end(&laptop, &phone_session).await.unwrap().status(),
+        end(&laptop, &phone_session, "roditel-demo")
+            .await
+            .unwrap()
+            .status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        end(&laptop, "not-an-id").await.unwrap().status(),
+        end(&laptop, "not-an-id", "roditel-demo")
+            .await
+            .unwrap()
+            .status(),
         StatusCode::NOT_FOUND
     );
     sandbox.stop().await.unwrap();

@@ -203,9 +203,6 @@ impl IdentityApi {
     ) -> Result<pb::ChangePasswordResponse> {
         let db = &self.state.db;
         let person_id = ctx.person_id()?;
-        let subject = person_id.to_string();
-        let now = Utc::now();
-        attempts::check(db, attempts::LOGIN, &subject, now).await?;
         let mut violations = Violations::new();
         violations.check(
             "new_password",
@@ -215,21 +212,8 @@ impl IdentityApi {
             violations.add("new_password", "must differ from the current password");
         }
         violations.into_result()?;
-        let credential = store::credential_of(db, person_id).await?.ok_or_else(|| {
-            Error::FailedPrecondition("this account has no school-issued password".into())
-        })?;
-        let current = request.current_password;
-        let stored = credential.password_hash.clone();
-        let verified = tokio::task::spawn_blocking(move || passwords::verify(&current, &stored))
-            .await
-            .map_err(anyhow::Error::from)?;
-        if !verified {
-            attempts::fail(db, attempts::LOGIN, &subject, now).await?;
-            return Err(Error::invalid(
-                "current_password",
-                "is not the current password",
-            ));
-        }
+        self.verify_own_password(person_id, request.current_password, "current_password")
+            .await?;
         let hash = hash_password(request.new_password).await?;
         store::change_password(db, person_id, &hash).await?;
         let school_id = store::get_person(db, person_id)
@@ -247,5 +231,44 @@ impl IdentityApi {
         )
         .await?;
         Ok(pb::ChangePasswordResponse {})
+    }
+
+    /// The caller proves again that they are who their session says.
+    pub(super) async fn confirm_password(
+        &self,
+        ctx: CallContext,
+        request: pb::ConfirmPasswordRequest,
+    ) -> Result<pb::ConfirmPasswordResponse> {
+        let person_id = ctx.person_id()?;
+        self.verify_own_password(person_id, request.password, "password")
+            .await?;
+        Ok(pb::ConfirmPasswordResponse {})
+    }
+
+    /// Checks `password` against the person's own, counting a failure
+    /// against the person like a failed sign-in; a wrong one is refused
+    /// under `field`.
+    async fn verify_own_password(
+        &self,
+        person_id: uuid::Uuid,
+        password: String,
+        field: &str,
+    ) -> Result<()> {
+        let db = &self.state.db;
+        let subject = person_id.to_string();
+        let now = Utc::now();
+        attempts::check(db, attempts::LOGIN, &subject, now).await?;
+        let credential = store::credential_of(db, person_id).await?.ok_or_else(|| {
+            Error::FailedPrecondition("this account has no school-issued password".into())
+        })?;
+        let stored = credential.password_hash.clone();
+        let verified = tokio::task::spawn_blocking(move || passwords::verify(&password, &stored))
+            .await
+            .map_err(anyhow::Error::from)?;
+        if !verified {
+            attempts::fail(db, attempts::LOGIN, &subject, now).await?;
+            return Err(Error::invalid(field, "is not the current password"));
+        }
+        Ok(())
     }
 }

@@ -177,6 +177,12 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ChangePasswordResponse> {
         handle(req, |ctx, message| self.change_password(ctx, message)).await
     }
+    async fn confirm_password(
+        &self,
+        req: Request<pb::ConfirmPasswordRequest>,
+    ) -> Reply<pb::ConfirmPasswordResponse> {
+        handle(req, |ctx, message| self.confirm_password(ctx, message)).await
+    }
     async fn issue_access_code(
         &self,
         req: Request<pb::IssueAccessCodeRequest>,
