@@ -160,6 +160,18 @@ pub fn has_control_characters(text: &str) -> bool {
     text.chars().any(forbidden)
 }
 
+/// The most characters of a caller's value an error message quotes.
+pub const MAX_QUOTED_CHARS: usize = 40;
+
+/// `text` quoted for an error message: at most [`MAX_QUOTED_CHARS`]
+/// characters, control characters escaped, marked where it was cut.
+pub fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => format!("{text:?}"),
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +257,15 @@ mod tests {
             error.to_string(),
             "invalid argument: reason: must not contain control characters"
         );
+    }
+
+    #[test]
+    fn quotes_are_short_and_escaped() {
+        assert_eq!(quote("name"), "\"name\"");
+        assert_eq!(quote("a\0b"), "\"a\\0b\"");
+        let long = quote(&"Ж".repeat(10_000));
+        assert!(long.chars().count() <= MAX_QUOTED_CHARS + 3, "{long}");
+        assert!(long.ends_with('…'));
     }
 
     fn allowed_in_text(c: char) -> bool {

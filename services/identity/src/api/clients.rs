@@ -2,6 +2,7 @@
 //! and schools' grants to vendors.
 
 use chrono::Utc;
+use otmetka_platform::text::quote;
 use otmetka_platform::authz::{Action, SERVICE_SCOPES, VENDOR_SCOPES};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
@@ -16,7 +17,7 @@ use crate::access::{require_city_operator, require_school};
 use crate::attempts;
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::clients::{self, Client, VendorGrant};
-use crate::fields::required_text;
+use crate::fields::{MAX_SCHOOL_NAME_CHARS, required_text};
 use crate::store;
 
 pub(crate) const VENDOR: &str = "vendor";
@@ -56,7 +57,7 @@ impl IdentityApi {
     ) -> Result<pb::CreateClientResponse> {
         require_city_operator(&ctx.principal)?;
         let mut violations = Violations::new();
-        let name = required_text("name", &request.name, 200, &mut violations);
+        let name = required_text("name", &request.name, MAX_SCHOOL_NAME_CHARS, &mut violations);
         let kind = match pb::ClientKind::try_from(request.kind) {
             Ok(pb::ClientKind::Vendor) => VENDOR,
             Ok(pb::ClientKind::Service) => SERVICE,
@@ -72,7 +73,7 @@ impl IdentityApi {
         };
         for scope in &request.allowed_scopes {
             if !known.contains(&scope.as_str()) {
-                violations.add("allowed_scopes", format!("{scope:?} is not a {kind} scope"));
+                violations.add("allowed_scopes", format!("{} is not a {kind} scope", quote(scope)));
             }
         }
         violations.into_result()?;

@@ -1,6 +1,7 @@
 //! Enrollments: students into homerooms, a homeroom's class teacher, and
 //! the students and teachers of scheduled classes.
 
+use otmetka_platform::text::quote;
 use chrono::NaiveDate;
 use otmetka_platform::Result;
 
@@ -27,7 +28,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "classSourcedId",
-                format!("{:?} is not a class of this roster", row.class_sourced_id),
+                format!("{} is not a class of this roster", quote(&row.class_sourced_id)),
             );
             return Ok(());
         };
@@ -36,7 +37,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "userSourcedId",
-                format!("{:?} is not a user of this roster", row.user_sourced_id),
+                format!("{} is not a user of this roster", quote(&row.user_sourced_id)),
             );
             return Ok(());
         };
@@ -97,7 +98,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "role",
-                format!("{other:?} is not student or teacher"),
+                format!("{} is not student or teacher", quote(other)),
             ),
         }
         Ok(())
@@ -118,7 +119,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "userSourcedId",
-                format!("{:?} is not a user of this roster", row.user_sourced_id),
+                format!("{} is not a user of this roster", quote(&row.user_sourced_id)),
             );
             return Ok(());
         };
@@ -133,7 +134,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "role",
-                format!("{other:?} is not student or teacher"),
+                format!("{} is not student or teacher", quote(other)),
             ),
         }
         Ok(())
