@@ -17,6 +17,7 @@
 //! such as "4-" is worth are the caller's decisions; this module does not
 //! parse values.
 
+use otmetka_platform::text::quote;
 use std::fmt;
 
 use otmetka_platform::error::FieldViolation;
@@ -187,12 +188,15 @@ impl Policy {
             if mark.trim().is_empty() {
                 problem("thresholds", format!("threshold {} has no mark", i + 1));
             } else if self.thresholds[..i].iter().any(|t| t.mark == *mark) {
-                problem("thresholds", format!("{mark:?} appears twice"));
+                problem("thresholds", format!("{} appears twice", quote(&mark)));
             }
             let Some(min) = micro(threshold.min_average) else {
                 problem(
                     "thresholds",
-                    format!("{mark:?}: min_average must be a number within ±{MAX_POINTS}"),
+                    format!(
+                        "{}: min_average must be a number within ±{MAX_POINTS}",
+                        quote(&mark)
+                    ),
                 );
                 continue;
             };
