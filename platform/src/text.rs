@@ -191,7 +191,10 @@ mod tests {
             Err(TextProblem::TooLong { max_chars: 10 })
         );
         // trimmed before counting
-        assert_eq!(LINE.read(&format!("  {}  ", "x".repeat(10))).unwrap().len(), 10);
+        assert_eq!(
+            LINE.read(&format!("  {}  ", "x".repeat(10))).unwrap().len(),
+            10
+        );
     }
 
     #[test]
@@ -206,11 +209,26 @@ mod tests {
     #[test]
     fn control_characters_are_refused() {
         for bad in [
-            "a\0b", "a\u{1}b", "a\u{1b}b", "a\u{7f}b", "a\u{85}b", "a\u{9f}b", "a\u{2028}b",
-            "a\u{2029}b", "a\rb",
+            "a\0b",
+            "a\u{1}b",
+            "a\u{1b}b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "a\u{9f}b",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "a\rb",
         ] {
-            assert_eq!(LINE.read(bad), Err(TextProblem::ControlCharacters), "{bad:?}");
-            assert_eq!(TEXT.read(bad), Err(TextProblem::ControlCharacters), "{bad:?}");
+            assert_eq!(
+                LINE.read(bad),
+                Err(TextProblem::ControlCharacters),
+                "{bad:?}"
+            );
+            assert_eq!(
+                TEXT.read(bad),
+                Err(TextProblem::ControlCharacters),
+                "{bad:?}"
+            );
         }
         // at the edges too, where trimming might have hidden it
         assert_eq!(LINE.read("\0"), Err(TextProblem::ControlCharacters));
@@ -226,7 +244,10 @@ mod tests {
         // surrounding breaks are trimmed away, so a line may end with one
         assert_eq!(LINE.read("a\r\n"), Ok("a"));
         // other controls are refused even where trimming would drop them
-        assert_eq!(LINE.read("\u{2028}a\u{85}"), Err(TextProblem::ControlCharacters));
+        assert_eq!(
+            LINE.read("\u{2028}a\u{85}"),
+            Err(TextProblem::ControlCharacters)
+        );
     }
 
     #[test]

@@ -26,12 +26,16 @@ pub fn required_text(field: &str, text: &str, max: usize, violations: &mut Viola
 
 /// A trimmed line of at most `max` characters that may be empty.
 pub fn optional_text(field: &str, text: &str, max: usize, violations: &mut Violations) -> String {
-    TextRule::line(max).check(field, text, violations).to_owned()
+    TextRule::line(max)
+        .check(field, text, violations)
+        .to_owned()
 }
 
 /// A search text: at most [`MAX_QUERY_CHARS`] characters on one line, trimmed.
 pub fn query(field: &str, text: &str) -> otmetka_platform::Result<String> {
-    Ok(TextRule::line(MAX_QUERY_CHARS).parse(field, text)?.to_owned())
+    Ok(TextRule::line(MAX_QUERY_CHARS)
+        .parse(field, text)?
+        .to_owned())
 }
 
 /// Logins are case-insensitive: letters, digits, '.', '_' and '-'.

@@ -2,11 +2,11 @@
 //! and schools' grants to vendors.
 
 use chrono::Utc;
-use otmetka_platform::text::quote;
 use otmetka_platform::authz::{Action, SERVICE_SCOPES, VENDOR_SCOPES};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
+use otmetka_platform::text::quote;
 use otmetka_platform::time::{parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
@@ -57,7 +57,12 @@ impl IdentityApi {
     ) -> Result<pb::CreateClientResponse> {
         require_city_operator(&ctx.principal)?;
         let mut violations = Violations::new();
-        let name = required_text("name", &request.name, MAX_SCHOOL_NAME_CHARS, &mut violations);
+        let name = required_text(
+            "name",
+            &request.name,
+            MAX_SCHOOL_NAME_CHARS,
+            &mut violations,
+        );
         let kind = match pb::ClientKind::try_from(request.kind) {
             Ok(pb::ClientKind::Vendor) => VENDOR,
             Ok(pb::ClientKind::Service) => SERVICE,
@@ -73,7 +78,10 @@ impl IdentityApi {
         };
         for scope in &request.allowed_scopes {
             if !known.contains(&scope.as_str()) {
-                violations.add("allowed_scopes", format!("{} is not a {kind} scope", quote(scope)));
+                violations.add(
+                    "allowed_scopes",
+                    format!("{} is not a {kind} scope", quote(scope)),
+                );
             }
         }
         violations.into_result()?;

@@ -3,10 +3,10 @@
 //! only because it comes with the gateway's own client token carrying the
 //! `identity.external_login` scope.
 
-use otmetka_platform::text::TextRule;
 use otmetka_platform::authz::SCOPE_EXTERNAL_LOGIN;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::text::TextRule;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 

@@ -1,10 +1,10 @@
 //! Groups: the part of a class that learns a subject apart.
 
-use otmetka_platform::text::quote;
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
+use otmetka_platform::text::quote;
 use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;

@@ -1,9 +1,9 @@
 //! Homerooms of the roster, adopted by name when made by hand; scheduled
 //! classes are noted here and resolved once every enrollment is read.
 
-use otmetka_platform::text::TextRule;
 use chrono::{Datelike, Utc};
 use otmetka_platform::Result;
+use otmetka_platform::text::TextRule;
 use uuid::Uuid;
 
 use super::parse::{ClassRow, class_name};

@@ -1,9 +1,9 @@
 //! Enrollments: students into homerooms, a homeroom's class teacher, and
 //! the students and teachers of scheduled classes.
 
-use otmetka_platform::text::quote;
 use chrono::NaiveDate;
 use otmetka_platform::Result;
+use otmetka_platform::text::quote;
 
 use super::parse::EnrollmentRow;
 use super::{ENROLLMENTS, Loader, Outcome, Report};
@@ -28,7 +28,10 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "classSourcedId",
-                format!("{} is not a class of this roster", quote(&row.class_sourced_id)),
+                format!(
+                    "{} is not a class of this roster",
+                    quote(&row.class_sourced_id)
+                ),
             );
             return Ok(());
         };
@@ -37,7 +40,10 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "userSourcedId",
-                format!("{} is not a user of this roster", quote(&row.user_sourced_id)),
+                format!(
+                    "{} is not a user of this roster",
+                    quote(&row.user_sourced_id)
+                ),
             );
             return Ok(());
         };
@@ -119,7 +125,10 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "userSourcedId",
-                format!("{} is not a user of this roster", quote(&row.user_sourced_id)),
+                format!(
+                    "{} is not a user of this roster",
+                    quote(&row.user_sourced_id)
+                ),
             );
             return Ok(());
         };

@@ -1,9 +1,9 @@
 //! Reading OneRoster CSV files into rows, and the names and roles in them
 //! into what identity keeps.
 
-use otmetka_platform::text::TextRule;
 use otmetka_platform::Result;
 use otmetka_platform::authz::StaffRole;
+use otmetka_platform::text::TextRule;
 use serde::Deserialize;
 
 use super::Report;
