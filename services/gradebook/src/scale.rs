@@ -110,7 +110,8 @@ impl Scale {
                         points: None,
                     }),
                     _ => Err(format!(
-                        "{text:?} is not a value of a pass/fail subject («{PASS}» or «{FAIL}»)"
+                        "{} is not a value of a pass/fail subject («{PASS}» or «{FAIL}»)",
+                        quote(&text)
                     )),
                 }
             }
@@ -142,7 +143,8 @@ impl Scale {
                 )
             } else {
                 format!(
-                    "{text:?} is not a mark on the 5-point scale (1–5; this subject takes no + or -)"
+                    "{} is not a mark on the 5-point scale (1–5; this subject takes no + or -)",
+                    quote(&text)
                 )
             }
         };

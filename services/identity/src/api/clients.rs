@@ -165,7 +165,7 @@ impl IdentityApi {
             if let Some(extra) = request.scopes.iter().find(|scope| !allowed.contains(scope)) {
                 return Err(Error::invalid(
                     "scopes",
-                    format!("{extra:?} is not allowed for this client"),
+                    format!("{} is not allowed for this client", quote(extra)),
                 ));
             }
             request.scopes
