@@ -189,7 +189,10 @@ impl Policy {
             if mark.trim().is_empty() {
                 problem("thresholds", format!("threshold {} has no mark", i + 1));
             } else if let Err(why) = TextRule::line(20).read(mark) {
-                problem("thresholds", format!("the mark of threshold {} {why}", i + 1));
+                problem(
+                    "thresholds",
+                    format!("the mark of threshold {} {why}", i + 1),
+                );
             } else if self.thresholds[..i].iter().any(|t| t.mark == *mark) {
                 problem("thresholds", format!("{} appears twice", quote(mark)));
             }

@@ -111,7 +111,7 @@ impl Scale {
                     }),
                     _ => Err(format!(
                         "{} is not a value of a pass/fail subject («{PASS}» or «{FAIL}»)",
-                        quote(&text)
+                        quote(text)
                     )),
                 }
             }
@@ -127,7 +127,7 @@ impl Scale {
                     let allowed: Vec<&str> = self.custom.iter().map(|v| v.value.as_str()).collect();
                     format!(
                         "{} is not on this scale ({})",
-                        quote(&text),
+                        quote(text),
                         allowed.join(", ")
                     )
                 }),
@@ -139,12 +139,12 @@ impl Scale {
             if self.modifiers {
                 format!(
                     "{} is not a mark on the 5-point scale (1–5, optionally with + or -)",
-                    quote(&text)
+                    quote(text)
                 )
             } else {
                 format!(
                     "{} is not a mark on the 5-point scale (1–5; this subject takes no + or -)",
-                    quote(&text)
+                    quote(text)
                 )
             }
         };
@@ -195,7 +195,7 @@ impl Scale {
                         return Err(("values", format!("points of {text:?} must be 0–100")));
                     }
                     if self.custom[..index].iter().any(|v| v.value == value.value) {
-                        return Err(("values", format!("{} appears twice", quote(&text))));
+                        return Err(("values", format!("{} appears twice", quote(text))));
                     }
                 }
                 Ok(())
@@ -242,7 +242,7 @@ fn whole_number(text: &str, min: u32, max: u32) -> Result<Graded, String> {
             value: n.to_string(),
             points: Some(f64::from(n)),
         })
-        .ok_or_else(|| format!("{} is not a whole number {min}–{max}", quote(&text)))
+        .ok_or_else(|| format!("{} is not a whole number {min}–{max}", quote(text)))
 }
 
 #[cfg(test)]

@@ -49,7 +49,11 @@ impl fmt::Display for WhatIfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WhatIfError::UnknownTarget(target) => {
-                write!(f, "{} is not a mark of the calculation policy", quote(target))
+                write!(
+                    f,
+                    "{} is not a mark of the calculation policy",
+                    quote(target)
+                )
             }
             WhatIfError::InvalidPolicy(problems) => {
                 write!(f, "invalid calculation policy:")?;

@@ -62,7 +62,7 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(text, "%H:%M")
         .ok()
         .filter(|_| text.len() == 5)
-        .ok_or_else(|| format!("{} is not a time of day as HH:MM", quote(&text)))
+        .ok_or_else(|| format!("{} is not a time of day as HH:MM", quote(text)))
 }
 
 pub fn format_time(time: NaiveTime) -> String {
