@@ -18,6 +18,7 @@ pub mod paging;
 pub mod refusal;
 pub mod shutdown;
 pub mod telemetry;
+pub mod text;
 pub mod time;
 
 pub use error::{Error, Result};

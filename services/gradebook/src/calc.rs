@@ -17,6 +17,7 @@
 //! such as "4-" is worth are the caller's decisions; this module does not
 //! parse values.
 
+use otmetka_platform::text::{TextRule, quote};
 use std::fmt;
 
 use otmetka_platform::error::FieldViolation;
@@ -66,8 +67,9 @@ impl Rounding {
     pub fn parse(text: &str) -> Result<Self, String> {
         let refuse = || {
             format!(
-                "{text:?} is not a rounding rule (half_up_N, half_even_N or down_N, \
-                 N decimals 0–{MAX_DECIMALS})"
+                "{} is not a rounding rule (half_up_N, half_even_N or down_N, \
+                 N decimals 0–{MAX_DECIMALS})",
+                quote(text)
             )
         };
         let (mode, digits) = text.rsplit_once('_').ok_or_else(refuse)?;
@@ -186,13 +188,21 @@ impl Policy {
             let mark = &threshold.mark;
             if mark.trim().is_empty() {
                 problem("thresholds", format!("threshold {} has no mark", i + 1));
+            } else if let Err(why) = TextRule::line(20).read(mark) {
+                problem(
+                    "thresholds",
+                    format!("the mark of threshold {} {why}", i + 1),
+                );
             } else if self.thresholds[..i].iter().any(|t| t.mark == *mark) {
-                problem("thresholds", format!("{mark:?} appears twice"));
+                problem("thresholds", format!("{} appears twice", quote(mark)));
             }
             let Some(min) = micro(threshold.min_average) else {
                 problem(
                     "thresholds",
-                    format!("{mark:?}: min_average must be a number within ±{MAX_POINTS}"),
+                    format!(
+                        "{}: min_average must be a number within ±{MAX_POINTS}",
+                        quote(mark)
+                    ),
                 );
                 continue;
             };
@@ -203,8 +213,9 @@ impl Policy {
                 problem(
                     "thresholds",
                     format!(
-                        "{mark:?}: min_average must be below that of {:?} (best first)",
-                        previous.mark
+                        "{}: min_average must be below that of {} (best first)",
+                        quote(mark),
+                        quote(&previous.mark)
                     ),
                 );
             }

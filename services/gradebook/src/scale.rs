@@ -6,6 +6,7 @@
 //! is the teacher's nuance, not a different mark, which is how schools read
 //! the paper journal too. Pass/fail values never count in an average.
 
+use otmetka_platform::text::{TextRule, quote};
 use serde::{Deserialize, Serialize};
 
 /// The kinds of scale a school may use.
@@ -48,7 +49,7 @@ impl TryFrom<String> for ScaleKind {
     type Error = String;
 
     fn try_from(text: String) -> Result<Self, String> {
-        Self::parse(&text).ok_or_else(|| format!("{text:?} is not a scale kind"))
+        Self::parse(&text).ok_or_else(|| format!("{} is not a scale kind", quote(&text)))
     }
 }
 
@@ -109,7 +110,8 @@ impl Scale {
                         points: None,
                     }),
                     _ => Err(format!(
-                        "{text:?} is not a value of a pass/fail subject («{PASS}» or «{FAIL}»)"
+                        "{} is not a value of a pass/fail subject («{PASS}» or «{FAIL}»)",
+                        quote(text)
                     )),
                 }
             }
@@ -123,7 +125,11 @@ impl Scale {
                 })
                 .ok_or_else(|| {
                     let allowed: Vec<&str> = self.custom.iter().map(|v| v.value.as_str()).collect();
-                    format!("{text:?} is not on this scale ({})", allowed.join(", "))
+                    format!(
+                        "{} is not on this scale ({})",
+                        quote(text),
+                        allowed.join(", ")
+                    )
                 }),
         }
     }
@@ -131,10 +137,14 @@ impl Scale {
     fn five_point(&self, text: &str) -> Result<Graded, String> {
         let refuse = || {
             if self.modifiers {
-                format!("{text:?} is not a mark on the 5-point scale (1–5, optionally with + or -)")
+                format!(
+                    "{} is not a mark on the 5-point scale (1–5, optionally with + or -)",
+                    quote(text)
+                )
             } else {
                 format!(
-                    "{text:?} is not a mark on the 5-point scale (1–5; this subject takes no + or -)"
+                    "{} is not a mark on the 5-point scale (1–5; this subject takes no + or -)",
+                    quote(text)
                 )
             }
         };
@@ -171,11 +181,12 @@ impl Scale {
                 }
                 for (index, value) in self.custom.iter().enumerate() {
                     let text = value.value.trim();
-                    if text.is_empty() || text.chars().count() > 20 || text != value.value {
+                    let rule = TextRule::line(20).required().untrimmed();
+                    if rule.read(&value.value).is_err() || text != value.value {
                         return Err((
                             "values",
                             format!(
-                                "value {} must be 1–20 characters without surrounding spaces",
+                                "value {} must be 1–20 characters on one line, without surrounding spaces or control characters",
                                 index + 1
                             ),
                         ));
@@ -184,7 +195,7 @@ impl Scale {
                         return Err(("values", format!("points of {text:?} must be 0–100")));
                     }
                     if self.custom[..index].iter().any(|v| v.value == value.value) {
-                        return Err(("values", format!("{text:?} appears twice")));
+                        return Err(("values", format!("{} appears twice", quote(text))));
                     }
                 }
                 Ok(())
@@ -231,7 +242,7 @@ fn whole_number(text: &str, min: u32, max: u32) -> Result<Graded, String> {
             value: n.to_string(),
             points: Some(f64::from(n)),
         })
-        .ok_or_else(|| format!("{text:?} is not a whole number {min}–{max}"))
+        .ok_or_else(|| format!("{} is not a whole number {min}–{max}", quote(text)))
 }
 
 #[cfg(test)]

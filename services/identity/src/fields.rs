@@ -3,16 +3,39 @@
 //! form shows every mistake at once.
 
 use otmetka_platform::error::Violations;
+use otmetka_platform::text::TextRule;
 
-/// A trimmed, non-empty text of at most `max` characters.
+/// The longest family, given or middle name, in characters.
+pub const MAX_PERSON_NAME_CHARS: usize = 100;
+/// The longest name of a school or an API client, in characters.
+pub const MAX_SCHOOL_NAME_CHARS: usize = 200;
+/// The longest name of a subject or a group, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// The longest class letter ("А", "Б-2"), in characters.
+pub const MAX_CLASS_LETTER_CHARS: usize = 8;
+/// The longest search text, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A trimmed, non-empty line of at most `max` characters.
 pub fn required_text(field: &str, text: &str, max: usize, violations: &mut Violations) -> String {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        violations.add(field, "is required");
-    } else if trimmed.chars().count() > max {
-        violations.add(field, format!("must be at most {max} characters"));
-    }
-    trimmed.to_owned()
+    TextRule::line(max)
+        .required()
+        .check(field, text, violations)
+        .to_owned()
+}
+
+/// A trimmed line of at most `max` characters that may be empty.
+pub fn optional_text(field: &str, text: &str, max: usize, violations: &mut Violations) -> String {
+    TextRule::line(max)
+        .check(field, text, violations)
+        .to_owned()
+}
+
+/// A search text: at most [`MAX_QUERY_CHARS`] characters on one line, trimmed.
+pub fn query(field: &str, text: &str) -> otmetka_platform::Result<String> {
+    Ok(TextRule::line(MAX_QUERY_CHARS)
+        .parse(field, text)?
+        .to_owned())
 }
 
 /// Logins are case-insensitive: letters, digits, '.', '_' and '-'.
@@ -45,12 +68,9 @@ pub struct PersonNames {
 
 impl PersonNames {
     pub fn check(family: &str, given: &str, middle: &str, violations: &mut Violations) -> Self {
-        let family_name = required_text("family_name", family, 100, violations);
-        let given_name = required_text("given_name", given, 100, violations);
-        let middle_name = middle.trim().to_owned();
-        if middle_name.chars().count() > 100 {
-            violations.add("middle_name", "must be at most 100 characters");
-        }
+        let family_name = required_text("family_name", family, MAX_PERSON_NAME_CHARS, violations);
+        let given_name = required_text("given_name", given, MAX_PERSON_NAME_CHARS, violations);
+        let middle_name = optional_text("middle_name", middle, MAX_PERSON_NAME_CHARS, violations);
         Self {
             family_name,
             given_name,
@@ -70,6 +90,29 @@ mod tests {
         for bad in ["ab", "has space", "semi;colon", &"x".repeat(65)] {
             assert!(normalize_login(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_refuse_control_characters_and_overlong_text() {
+        let mut violations = Violations::new();
+        let names = PersonNames::check(" Иванова ", "Ма\0рия", &"x".repeat(101), &mut violations);
+        assert_eq!(names.family_name, "Иванова");
+        let Err(otmetka_platform::Error::InvalidArgument(found)) = violations.into_result() else {
+            panic!("refused");
+        };
+        let found: Vec<_> = found
+            .iter()
+            .map(|v| (v.field.as_str(), v.description.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("given_name", "must not contain control characters"),
+                ("middle_name", "must be at most 100 characters"),
+            ]
+        );
+        assert!(query("name_query", "Ив\0").is_err());
+        assert_eq!(query("name_query", " Ив ").unwrap(), "Ив");
     }
 
     #[test]

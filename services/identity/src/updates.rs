@@ -2,10 +2,13 @@
 //! may name, and the checks each new value passes.
 
 use otmetka_platform::error::Violations;
+use otmetka_platform::text::quote;
 use otmetka_platform::{Error, Result};
 use uuid::Uuid;
 
-use crate::fields::{required_text, timezone};
+use crate::fields::{
+    MAX_PERSON_NAME_CHARS, MAX_SCHOOL_NAME_CHARS, optional_text, required_text, timezone,
+};
 use crate::model::{Person, School};
 
 /// A person's new values; only the fields the mask names apply.
@@ -32,7 +35,7 @@ pub fn change_person(
                 person.family_name = required_text(
                     "person.family_name",
                     changes.family_name,
-                    100,
+                    MAX_PERSON_NAME_CHARS,
                     &mut violations,
                 )
             }
@@ -40,13 +43,20 @@ pub fn change_person(
                 person.given_name = required_text(
                     "person.given_name",
                     changes.given_name,
-                    100,
+                    MAX_PERSON_NAME_CHARS,
                     &mut violations,
                 )
             }
-            "middle_name" => person.middle_name = changes.middle_name.trim().to_owned(),
+            "middle_name" => {
+                person.middle_name = optional_text(
+                    "person.middle_name",
+                    changes.middle_name,
+                    MAX_PERSON_NAME_CHARS,
+                    &mut violations,
+                )
+            }
             "disabled" => person.disabled = changes.disabled,
-            other => violations.add("update_mask", format!("{other:?} cannot be changed")),
+            other => violations.add("update_mask", format!("{} cannot be changed", quote(other))),
         }
     }
     if person.id == caller && person.disabled {
@@ -68,14 +78,19 @@ pub fn change_school(school: &mut School, paths: &[String], changes: &SchoolChan
     for path in paths {
         match path.as_str() {
             "name" => {
-                school.name = required_text("school.name", changes.name, 200, &mut violations)
+                school.name = required_text(
+                    "school.name",
+                    changes.name,
+                    MAX_SCHOOL_NAME_CHARS,
+                    &mut violations,
+                )
             }
             "timezone" => {
                 if timezone("school.timezone", changes.timezone, &mut violations) {
                     school.timezone = changes.timezone.to_owned();
                 }
             }
-            other => violations.add("update_mask", format!("{other:?} cannot be changed")),
+            other => violations.add("update_mask", format!("{} cannot be changed", quote(other))),
         }
     }
     violations.into_result()

@@ -1,6 +1,7 @@
 //! What import keeps: vendors' id mappings, and the kinds of entity they map.
 
 use chrono::{DateTime, Utc};
+use otmetka_platform::text::TextRule;
 use otmetka_proto::import::v1 as pb;
 use uuid::Uuid;
 
@@ -98,19 +99,14 @@ pub const MAX_EXTERNAL_ID_CHARS: usize = 128;
 /// Checks a vendor's external id: non-empty, at most 128 characters, no
 /// control characters (they would only hide a mistake).
 pub fn check_external_id(text: &str) -> Result<(), String> {
-    if text.is_empty() {
-        return Err("is required".into());
-    }
-    if text.chars().count() > MAX_EXTERNAL_ID_CHARS {
-        return Err(format!(
-            "must be at most {MAX_EXTERNAL_ID_CHARS} characters"
-        ));
-    }
-    if text.chars().any(char::is_control) {
-        return Err("must not contain control characters".into());
-    }
-    Ok(())
+    EXTERNAL_ID
+        .read(text)
+        .map(|_| ())
+        .map_err(|problem| problem.to_string())
 }
+
+/// The rule of [`check_external_id`]: kept exactly as sent, one line.
+pub const EXTERNAL_ID: TextRule = TextRule::line(MAX_EXTERNAL_ID_CHARS).required().untrimmed();
 
 /// One stored mapping.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -11,7 +11,7 @@ use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use prost::Message;
 
-use super::{GradebookApi, MAX_REASON_CHARS};
+use super::{GradebookApi, REASON};
 use crate::convert;
 use crate::model::{Attendance, AttendanceId, AttendanceKind};
 use crate::store;
@@ -66,12 +66,7 @@ impl GradebookApi {
             }
             Some(_) => {}
         }
-        if wanted.reason.chars().count() > MAX_REASON_CHARS {
-            violations.add(
-                "record.reason",
-                format!("must be at most {MAX_REASON_CHARS} characters"),
-            );
-        }
+        REASON.check("record.reason", &wanted.reason, &mut violations);
         violations.into_result()?;
         let (Some(student_id), Some(lesson_id), Some(subject_id), Some(lesson_date), Some(kind)) =
             (student_id, lesson_id, subject_id, lesson_date, kind)

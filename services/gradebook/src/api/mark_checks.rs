@@ -6,7 +6,7 @@ use otmetka_platform::grpc::access::StudentPlace;
 use otmetka_platform::ids::{LessonId, SchoolId, SubjectId};
 use otmetka_platform::{Error, Result};
 
-use super::{GradebookApi, MAX_COMMENT_CHARS};
+use super::{COMMENT, GradebookApi};
 use crate::model::{MarkStatus, WorkTypeId};
 use crate::scale::Scale;
 use crate::store;
@@ -48,12 +48,7 @@ pub(super) fn check_weight(weight: i32, violations: &mut Violations) {
 }
 
 pub(super) fn check_comment(comment: &str, violations: &mut Violations) {
-    if comment.chars().count() > MAX_COMMENT_CHARS {
-        violations.add(
-            "comment",
-            format!("must be at most {MAX_COMMENT_CHARS} characters"),
-        );
-    }
+    COMMENT.check("comment", comment, violations);
 }
 
 impl GradebookApi {

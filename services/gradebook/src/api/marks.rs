@@ -6,6 +6,7 @@ use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::outbox::{Change, ChangeKind};
 use otmetka_platform::paging::Page;
+use otmetka_platform::text::TextRule;
 use otmetka_platform::time::{optional_date, parse_date, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
@@ -89,12 +90,11 @@ impl GradebookApi {
             check_weight(request.weight, &mut violations);
         }
         check_comment(&request.comment, &mut violations);
-        if request.request_id.chars().count() > MAX_REQUEST_ID_CHARS {
-            violations.add(
-                "request_id",
-                format!("must be at most {MAX_REQUEST_ID_CHARS} characters"),
-            );
-        }
+        TextRule::line(MAX_REQUEST_ID_CHARS).untrimmed().check(
+            "request_id",
+            &request.request_id,
+            &mut violations,
+        );
         violations.into_result()?;
         let (
             Some(student_id),

@@ -19,6 +19,7 @@ use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{AccessClient, StudentPlace};
 use otmetka_platform::ids::{ClassId, LessonId, SchoolId, StudentId, SubjectId};
+use otmetka_platform::text::TextRule;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -31,6 +32,10 @@ use crate::store;
 
 pub const MAX_COMMENT_CHARS: usize = 1000;
 pub const MAX_REASON_CHARS: usize = 500;
+/// A mark's comment or a decision's comment: text that may run to several lines.
+pub const COMMENT: TextRule = TextRule::text(MAX_COMMENT_CHARS);
+/// Why a mark, an attendance record or a journal changed.
+pub const REASON: TextRule = TextRule::text(MAX_REASON_CHARS);
 /// How long a deputy head's approval keeps a locked journal open.
 pub const REOPEN_LASTS_DAYS: i64 = 7;
 
@@ -259,12 +264,5 @@ impl GradebookApi {
 
 /// Requires a non-empty reason of bounded length.
 fn reason(field: &str, text: &str) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_REASON_CHARS {
-        return Err(Error::invalid(
-            field,
-            format!("is required (1–{MAX_REASON_CHARS} characters)"),
-        ));
-    }
-    Ok(text.to_owned())
+    Ok(REASON.required().parse(field, text)?.to_owned())
 }

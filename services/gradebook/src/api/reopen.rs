@@ -9,7 +9,7 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 
-use super::{GradebookApi, MAX_REASON_CHARS, reason};
+use super::{GradebookApi, REASON, reason};
 use crate::convert;
 use crate::model::{ReopenRequest, ReopenRequestId, ReopenState};
 use crate::store;
@@ -62,12 +62,7 @@ impl GradebookApi {
         request: pb::DecideReopenRequest,
     ) -> Result<pb::DecideReopenResponse> {
         let id = ReopenRequestId::parse("id", &request.id)?;
-        if request.comment.chars().count() > MAX_REASON_CHARS {
-            return Err(Error::invalid(
-                "comment",
-                format!("must be at most {MAX_REASON_CHARS} characters"),
-            ));
-        }
+        REASON.parse("comment", &request.comment)?;
         let not_found = || Error::not_found("reopen request");
         let mut reopen = store::get_reopen_request(&self.db, id)
             .await?

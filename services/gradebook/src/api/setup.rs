@@ -4,6 +4,7 @@ use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
+use otmetka_platform::text::TextRule;
 use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
@@ -18,11 +19,10 @@ use crate::store::{self, StoredScale};
 const MAX_NAME_CHARS: usize = 100;
 
 fn name(field: &str, text: &str, violations: &mut Violations) -> String {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_NAME_CHARS {
-        violations.add(field, format!("must be 1–{MAX_NAME_CHARS} characters"));
-    }
-    text.to_owned()
+    TextRule::line(MAX_NAME_CHARS)
+        .required()
+        .check(field, text, violations)
+        .to_owned()
 }
 
 impl GradebookApi {

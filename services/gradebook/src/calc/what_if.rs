@@ -2,6 +2,7 @@
 //! mark is the target or better. It decides every answer by calling
 //! [`average`] itself, so it always agrees with what a teacher sees.
 
+use otmetka_platform::text::quote;
 use std::fmt;
 
 use otmetka_platform::error::FieldViolation;
@@ -48,7 +49,11 @@ impl fmt::Display for WhatIfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WhatIfError::UnknownTarget(target) => {
-                write!(f, "{target:?} is not a mark of the calculation policy")
+                write!(
+                    f,
+                    "{} is not a mark of the calculation policy",
+                    quote(target)
+                )
             }
             WhatIfError::InvalidPolicy(problems) => {
                 write!(f, "invalid calculation policy:")?;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_class, require_school};
-use crate::fields::required_text;
+use crate::fields::{MAX_CLASS_LETTER_CHARS, required_text};
 use crate::model::Class;
 use crate::{convert, store};
 
@@ -28,7 +28,12 @@ impl IdentityApi {
         if !(0..=11).contains(&request.grade_level) {
             violations.add("grade_level", "must be 0–11");
         }
-        let letter = required_text("letter", &request.letter, 8, &mut violations);
+        let letter = required_text(
+            "letter",
+            &request.letter,
+            MAX_CLASS_LETTER_CHARS,
+            &mut violations,
+        );
         if !(2000..=2100).contains(&request.academic_year) {
             violations.add(
                 "academic_year",

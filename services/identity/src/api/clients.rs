@@ -6,6 +6,7 @@ use otmetka_platform::authz::{Action, SERVICE_SCOPES, VENDOR_SCOPES};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
+use otmetka_platform::text::quote;
 use otmetka_platform::time::{parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
@@ -16,7 +17,7 @@ use crate::access::{require_city_operator, require_school};
 use crate::attempts;
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::clients::{self, Client, VendorGrant};
-use crate::fields::required_text;
+use crate::fields::{MAX_SCHOOL_NAME_CHARS, required_text};
 use crate::store;
 
 pub(crate) const VENDOR: &str = "vendor";
@@ -56,7 +57,12 @@ impl IdentityApi {
     ) -> Result<pb::CreateClientResponse> {
         require_city_operator(&ctx.principal)?;
         let mut violations = Violations::new();
-        let name = required_text("name", &request.name, 200, &mut violations);
+        let name = required_text(
+            "name",
+            &request.name,
+            MAX_SCHOOL_NAME_CHARS,
+            &mut violations,
+        );
         let kind = match pb::ClientKind::try_from(request.kind) {
             Ok(pb::ClientKind::Vendor) => VENDOR,
             Ok(pb::ClientKind::Service) => SERVICE,
@@ -72,7 +78,10 @@ impl IdentityApi {
         };
         for scope in &request.allowed_scopes {
             if !known.contains(&scope.as_str()) {
-                violations.add("allowed_scopes", format!("{scope:?} is not a {kind} scope"));
+                violations.add(
+                    "allowed_scopes",
+                    format!("{} is not a {kind} scope", quote(scope)),
+                );
             }
         }
         violations.into_result()?;
@@ -156,7 +165,7 @@ impl IdentityApi {
             if let Some(extra) = request.scopes.iter().find(|scope| !allowed.contains(scope)) {
                 return Err(Error::invalid(
                     "scopes",
-                    format!("{extra:?} is not allowed for this client"),
+                    format!("{} is not allowed for this client", quote(extra)),
                 ));
             }
             request.scopes

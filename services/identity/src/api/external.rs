@@ -6,6 +6,7 @@
 use otmetka_platform::authz::SCOPE_EXTERNAL_LOGIN;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::text::TextRule;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
@@ -28,15 +29,15 @@ fn require_gateway(ctx: &CallContext) -> Result<()> {
 }
 
 fn check_identity(issuer: &str, subject: &str, violations: &mut Violations) {
-    if issuer.is_empty() || issuer.chars().count() > MAX_ISSUER_CHARS {
-        violations.add("issuer", format!("must be 1–{MAX_ISSUER_CHARS} characters"));
-    }
-    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS {
-        violations.add(
-            "subject",
-            format!("must be 1–{MAX_SUBJECT_CHARS} characters"),
-        );
-    }
+    // Kept as the identity provider sent them: another system's identifiers.
+    TextRule::line(MAX_ISSUER_CHARS)
+        .required()
+        .untrimmed()
+        .check("issuer", issuer, violations);
+    TextRule::line(MAX_SUBJECT_CHARS)
+        .required()
+        .untrimmed()
+        .check("subject", subject, violations);
 }
 
 impl IdentityApi {

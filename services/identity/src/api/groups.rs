@@ -4,6 +4,7 @@ use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
+use otmetka_platform::text::quote;
 use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_school, school_today};
-use crate::fields::required_text;
+use crate::fields::{MAX_NAME_CHARS, required_text};
 use crate::model::Group;
 use crate::{convert, store};
 
@@ -31,12 +32,12 @@ impl IdentityApi {
             .await
             .map_err(|_| not_found())?;
         let mut violations = Violations::new();
-        let name = required_text("name", &request.name, 100, &mut violations);
+        let name = required_text("name", &request.name, MAX_NAME_CHARS, &mut violations);
         let today = school_today(db, &self.state.settings.clock, class.school_id).await?;
         let mut student_ids = Vec::new();
         for text in &request.student_ids {
             let Ok(student_id) = parse_id("student_ids", text) else {
-                violations.add("student_ids", format!("{text:?} is not an id"));
+                violations.add("student_ids", format!("{} is not an id", quote(text)));
                 continue;
             };
             let in_class = store::membership_on(db, student_id, today)

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{IdentityApi, person_kind};
 use crate::access::require_school;
 use crate::audit::AuditKind;
-use crate::fields::PersonNames;
+use crate::fields::{PersonNames, query};
 use crate::model::{Person, PersonKind};
 use crate::updates::{PersonChanges, change_person};
 use crate::{convert, store};
@@ -96,7 +96,7 @@ impl IdentityApi {
             &self.state.db,
             school_id,
             kind,
-            request.name_query.trim(),
+            &query("name_query", &request.name_query)?,
             &page,
         )
         .await?;

@@ -1,5 +1,6 @@
 //! Loading a school's roster from OneRoster files.
 
+use otmetka_platform::text::quote;
 use std::collections::HashMap;
 
 use otmetka_platform::authz::Action;
@@ -27,7 +28,7 @@ impl IdentityApi {
             if files.insert(file.name.clone(), file.content).is_some() {
                 return Err(Error::invalid(
                     "files",
-                    format!("{:?} is given twice", file.name),
+                    format!("{} is given twice", quote(&file.name)),
                 ));
             }
         }

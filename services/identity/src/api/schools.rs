@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_city_operator, require_school};
-use crate::fields::{required_text, timezone};
+use crate::fields::{MAX_SCHOOL_NAME_CHARS, query, required_text, timezone};
 use crate::model::School;
 use crate::updates::{SchoolChanges, change_school};
 use crate::{convert, store};
@@ -26,7 +26,12 @@ impl IdentityApi {
         let db = &self.state.db;
         require_city_operator(&ctx.principal)?;
         let mut violations = Violations::new();
-        let name = required_text("name", &request.name, 200, &mut violations);
+        let name = required_text(
+            "name",
+            &request.name,
+            MAX_SCHOOL_NAME_CHARS,
+            &mut violations,
+        );
         timezone("timezone", &request.timezone, &mut violations);
         violations.into_result()?;
         let school = School {
@@ -64,8 +69,13 @@ impl IdentityApi {
     ) -> Result<pb::ListSchoolsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
         let member = (!ctx.principal.city_operator).then_some(ctx.principal.id);
-        let mut schools =
-            store::list_schools(&self.state.db, &page, request.name_query.trim(), member).await?;
+        let mut schools = store::list_schools(
+            &self.state.db,
+            &page,
+            &query("name_query", &request.name_query)?,
+            member,
+        )
+        .await?;
         let next_page_token = page.finish(&mut schools, |school| school.id.to_string());
         Ok(pb::ListSchoolsResponse {
             schools: schools.into_iter().map(convert::school).collect(),

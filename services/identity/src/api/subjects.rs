@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::require_school;
-use crate::fields::required_text;
+use crate::fields::{MAX_NAME_CHARS, required_text};
 use crate::model::Subject;
 use crate::{convert, store};
 
@@ -29,7 +29,7 @@ impl IdentityApi {
         )
         .await?;
         let mut violations = Violations::new();
-        let name = required_text("name", &request.name, 100, &mut violations);
+        let name = required_text("name", &request.name, MAX_NAME_CHARS, &mut violations);
         violations.into_result()?;
         let subject = Subject {
             id: Uuid::now_v7(),

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, Utc};
 use otmetka_platform::Result;
+use otmetka_platform::text::TextRule;
 use uuid::Uuid;
 
 use super::parse::{ClassRow, class_name};
@@ -25,7 +26,7 @@ impl Loader<'_> {
             "homeroom" => {}
             "scheduled" => {
                 let subject = row.subjects.split(',').next().unwrap_or("").trim();
-                if subject.is_empty() || subject.chars().count() > 100 {
+                if TextRule::line(100).required().read(subject).is_err() {
                     report.refuse(
                         CLASSES,
                         line,
@@ -35,8 +36,8 @@ impl Loader<'_> {
                     return Ok(());
                 }
                 let title = row.title.trim();
-                if title.is_empty() || title.chars().count() > 100 {
-                    report.refuse(CLASSES, line, "title", "must be 1–100 characters");
+                if let Err(problem) = TextRule::line(100).required().read(title) {
+                    report.refuse(CLASSES, line, "title", problem.to_string());
                     return Ok(());
                 }
                 self.scheduled.insert(

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::Result;
+use otmetka_platform::text::quote;
 
 use super::parse::EnrollmentRow;
 use super::{ENROLLMENTS, Loader, Outcome, Report};
@@ -27,7 +28,10 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "classSourcedId",
-                format!("{:?} is not a class of this roster", row.class_sourced_id),
+                format!(
+                    "{} is not a class of this roster",
+                    quote(&row.class_sourced_id)
+                ),
             );
             return Ok(());
         };
@@ -36,7 +40,10 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "userSourcedId",
-                format!("{:?} is not a user of this roster", row.user_sourced_id),
+                format!(
+                    "{} is not a user of this roster",
+                    quote(&row.user_sourced_id)
+                ),
             );
             return Ok(());
         };
@@ -97,7 +104,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "role",
-                format!("{other:?} is not student or teacher"),
+                format!("{} is not student or teacher", quote(other)),
             ),
         }
         Ok(())
@@ -118,7 +125,10 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "userSourcedId",
-                format!("{:?} is not a user of this roster", row.user_sourced_id),
+                format!(
+                    "{} is not a user of this roster",
+                    quote(&row.user_sourced_id)
+                ),
             );
             return Ok(());
         };
@@ -133,7 +143,7 @@ impl Loader<'_> {
                 ENROLLMENTS,
                 line,
                 "role",
-                format!("{other:?} is not student or teacher"),
+                format!("{} is not student or teacher", quote(other)),
             ),
         }
         Ok(())

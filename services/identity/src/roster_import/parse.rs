@@ -3,6 +3,7 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::authz::StaffRole;
+use otmetka_platform::text::TextRule;
 use serde::Deserialize;
 
 use super::Report;
@@ -154,7 +155,7 @@ pub(super) fn class_name(
         .trim_start_matches(|c: char| c.is_ascii_digit())
         .trim()
         .to_uppercase();
-    if letter.is_empty() || letter.chars().count() > 8 {
+    if TextRule::line(8).required().read(&letter).is_err() {
         return Err(("title", "must be the class name, e.g. \"5А\"".to_owned()));
     }
     Ok((grade, letter))

@@ -1,5 +1,8 @@
 //! People of the roster and the guardian links between them.
 
+use otmetka_platform::text::{TextRule, quote};
+
+use crate::fields::MAX_PERSON_NAME_CHARS;
 use chrono::Utc;
 use otmetka_platform::Result;
 use uuid::Uuid;
@@ -28,7 +31,7 @@ impl Loader<'_> {
                 USERS,
                 line,
                 "role",
-                format!("{:?} is not a role this roster knows", row.role),
+                format!("{} is not a role this roster knows", quote(&row.role)),
             );
             return Ok(());
         };
@@ -36,8 +39,8 @@ impl Loader<'_> {
             ("familyName", &row.family_name),
             ("givenName", &row.given_name),
         ] {
-            if value.is_empty() || value.chars().count() > 100 {
-                report.refuse(USERS, line, field, "must be 1–100 characters");
+            if let Err(problem) = TextRule::line(MAX_PERSON_NAME_CHARS).required().read(value) {
+                report.refuse(USERS, line, field, problem.to_string());
                 return Ok(());
             }
         }
@@ -118,7 +121,7 @@ impl Loader<'_> {
                     USERS,
                     line,
                     "agentSourcedIds",
-                    format!("{agent:?} is not a user of this roster"),
+                    format!("{} is not a user of this roster", quote(agent)),
                 );
                 continue;
             };
@@ -139,7 +142,7 @@ impl Loader<'_> {
                     USERS,
                     line,
                     "agentSourcedIds",
-                    format!("{agent:?} must link a guardian and a student"),
+                    format!("{} must link a guardian and a student", quote(agent)),
                 );
                 continue;
             }

@@ -241,6 +241,13 @@ impl ImportApi {
             false,
             &mut violations,
         );
+        if let Some(problem) = request
+            .external_ids
+            .iter()
+            .find_map(|id| check_external_id(id).err())
+        {
+            violations.add("external_ids", problem);
+        }
         check_batch(
             "platform_ids",
             request.platform_ids.len(),
@@ -294,6 +301,13 @@ impl ImportApi {
             true,
             &mut violations,
         );
+        if let Some(problem) = request
+            .external_ids
+            .iter()
+            .find_map(|id| check_external_id(id).err())
+        {
+            violations.add("external_ids", problem);
+        }
         violations.into_result()?;
         let kind = kind.ok_or_else(|| Error::invalid("entity_type", "is required"))?;
         self.require_granted(&ctx, scope).await?;

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::text::{TextRule, quote};
 use otmetka_platform::{Error, Result};
 use uuid::Uuid;
 
@@ -76,33 +77,24 @@ impl Input {
 
     /// A required display name on one line, trimmed.
     pub fn name(&mut self, field: &str, text: &str) -> String {
-        if text.trim().is_empty() {
-            self.refuse(field, "is required");
-        }
-        self.line(field, text, MAX_NAME_CHARS)
+        TextRule::line(MAX_NAME_CHARS)
+            .required()
+            .check(field, text, &mut self.0)
+            .to_owned()
     }
 
     /// One line of text that may be empty (a room, a reason), trimmed.
     pub fn line(&mut self, field: &str, text: &str, max_chars: usize) -> String {
-        if text.trim().contains(['\n', '\r', '\t']) {
-            self.refuse(field, "must be one line");
-        }
-        self.text(field, text, max_chars)
+        TextRule::line(max_chars)
+            .check(field, text, &mut self.0)
+            .to_owned()
     }
 
-    /// Free text that may be empty, trimmed.
+    /// Free text that may be empty and hold tabs and line breaks, trimmed.
     pub fn text(&mut self, field: &str, text: &str, max_chars: usize) -> String {
-        let text = text.trim();
-        if text.chars().count() > max_chars {
-            self.refuse(field, format!("must be at most {max_chars} characters"));
-        }
-        if text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            self.refuse(field, "must not hold control characters");
-        }
-        text.to_owned()
+        TextRule::text(max_chars)
+            .check(field, text, &mut self.0)
+            .to_owned()
     }
 
     /// The caller's idempotency key, if they sent one.
@@ -134,7 +126,8 @@ impl Input {
                 self.refuse(
                     "update_mask",
                     format!(
-                        "{path:?} cannot be changed; allowed: {}",
+                        "{} cannot be changed; allowed: {}",
+                        quote(path),
                         allowed.join(", ")
                     ),
                 );
@@ -196,6 +189,9 @@ mod tests {
         input.name("name", "   ");
         input.line("room", &"x".repeat(MAX_ROOM_CHARS + 1), MAX_ROOM_CHARS);
         input.mask(None, &["name"]);
+        input.line("topic", "a\0b", 10);
+        input.line("reason", "a\nb", 10);
+        input.text("text", "a\u{2028}b", 10);
         assert_eq!(
             fields(input),
             [
@@ -204,7 +200,10 @@ mod tests {
                 "start_date",
                 "name",
                 "room",
-                "update_mask"
+                "update_mask",
+                "topic",
+                "reason",
+                "text"
             ]
         );
     }
@@ -216,6 +215,10 @@ mod tests {
         assert_eq!(input.id("school_id", &id.to_string()), id);
         assert_eq!(input.optional_id("group_id", ""), None);
         assert_eq!(input.name("name", "  2026/2027 "), "2026/2027");
+        assert_eq!(
+            input.text("text", " §1\r\n\tупр. 5 ", 100),
+            "§1\r\n\tупр. 5"
+        );
         assert_eq!(
             input.optional_date("end_date", "2027-05-31"),
             NaiveDate::from_ymd_opt(2027, 5, 31)

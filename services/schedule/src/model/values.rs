@@ -2,6 +2,7 @@
 //! bell schedule's slots.
 
 use chrono::NaiveTime;
+use otmetka_platform::text::quote;
 
 /// Grade levels 1–11, kept sorted and without repeats. Stored as ",5,6," so
 /// that a `LIKE '%,5,%'` finds one level on either backend.
@@ -61,7 +62,7 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(text, "%H:%M")
         .ok()
         .filter(|_| text.len() == 5)
-        .ok_or_else(|| format!("{text:?} is not a time of day as HH:MM"))
+        .ok_or_else(|| format!("{} is not a time of day as HH:MM", quote(text)))
 }
 
 pub fn format_time(time: NaiveTime) -> String {

@@ -10,7 +10,7 @@ use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
 use prost::Message;
 
-use crate::api::{GradebookApi, reason};
+use crate::api::{GradebookApi, REASON, reason};
 use crate::convert;
 use crate::model::{FinalMark, FinalMarkId};
 use crate::store;
@@ -52,7 +52,7 @@ impl GradebookApi {
             }
             // Replacing a final mark needs a reason; the first one does not.
             Some(_) => reason("reason", &request.reason)?,
-            None => request.reason.trim().to_owned(),
+            None => REASON.parse("reason", &request.reason)?.to_owned(),
         };
         self.ensure_open(&ctx, &place, subject_id, period.end)
             .await?;

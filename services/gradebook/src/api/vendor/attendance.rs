@@ -20,7 +20,7 @@ use super::marks::put_key;
 use super::record::{Batch, RecordKind, content_hash, judge, result_of};
 use super::refusal::{Failure, Refusal, invalid, overridden, refused};
 use crate::api::attendance::{ATTENDANCE, MAX_LATE_MINUTES};
-use crate::api::{GradebookApi, MAX_REASON_CHARS};
+use crate::api::{GradebookApi, REASON};
 use crate::convert;
 use crate::model::{Attendance, AttendanceId, AttendanceKind, VendorRecord};
 use crate::store::{VendorChange, VendorWrite};
@@ -80,13 +80,9 @@ fn parse_fields(
         }
         _ => {}
     }
-    let reason = attendance.reason.trim();
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(invalid(
-            "attendance.reason",
-            format!("must be at most {MAX_REASON_CHARS} characters"),
-        ));
-    }
+    let reason = REASON
+        .read(&attendance.reason)
+        .map_err(|problem| invalid("attendance.reason", problem.to_string()))?;
     Ok((
         student_id,
         lesson_id,

@@ -34,6 +34,9 @@ impl GradebookApi {
                 format!("must hold 1–{MAX_LISTED_RECORDS} ids"),
             ));
         }
+        for id in &request.vendor_record_ids {
+            super::VENDOR_RECORD_ID.parse("vendor_record_ids", id)?;
+        }
         let kind = RecordKind::of(request.record_type).unwrap_or(RecordKind::Mark);
         if self.vendor_school(&ctx, school_id, kind).await.is_err() {
             return Err(Error::not_found("school"));

@@ -15,6 +15,7 @@ mod refusal;
 mod valve;
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::text::TextRule;
 use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
@@ -29,6 +30,10 @@ use crate::store;
 
 pub const MAX_VENDOR_RECORDS: usize = 500;
 pub const MAX_VENDOR_RECORD_ID_CHARS: usize = 128;
+/// A vendor's own id of a record: kept exactly as sent, one line.
+pub const VENDOR_RECORD_ID: TextRule = TextRule::line(MAX_VENDOR_RECORD_ID_CHARS)
+    .required()
+    .untrimmed();
 pub const MAX_LISTED_RECORDS: usize = 1000;
 
 impl GradebookApi {
@@ -173,13 +178,12 @@ impl GradebookApi {
         ledger: &mut Ledger,
         record: &pb::VendorRecord,
     ) -> Result<pb::VendorRecordResult, Failure> {
-        let id_chars = record.vendor_record_id.chars().count();
-        if !(1..=MAX_VENDOR_RECORD_ID_CHARS).contains(&id_chars) {
-            return Err(invalid(
-                "vendor_record_id",
-                format!("must be 1–{MAX_VENDOR_RECORD_ID_CHARS} characters"),
-            ));
-        }
+        VENDOR_RECORD_ID
+            .read(&record.vendor_record_id)
+            .map_err(|problem| invalid("vendor_record_id", problem.to_string()))?;
+        crate::api::REASON
+            .read(&record.reason)
+            .map_err(|problem| invalid("reason", problem.to_string()))?;
         if record.revision < 1 {
             return Err(invalid("revision", "must be at least 1"));
         }

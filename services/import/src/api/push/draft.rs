@@ -85,6 +85,8 @@ pub(super) fn entity(
     match reference.and_then(|r| r.reference.as_ref()) {
         Some(pb::entity_ref::Reference::Id(id)) if Uuid::parse_str(id).is_ok() => Ok(id.clone()),
         Some(pb::entity_ref::Reference::ExternalId(external_id)) if !external_id.is_empty() => {
+            crate::model::check_external_id(external_id)
+                .map_err(|problem| invalid(slot.field(), problem))?;
             references.push((
                 slot,
                 Reference {
