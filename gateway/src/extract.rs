@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use otmetka_platform::error::{Error, Result};
+use otmetka_platform::text::TextRule;
 use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
@@ -99,17 +100,15 @@ fn field_or_body(path: &str) -> &str {
     if path.is_empty() { "body" } else { path }
 }
 
-/// Line breaks and tabs have a meaning in a comment or a homework text;
-/// no other control character has one anywhere, and PostgreSQL text cannot
-/// hold U+0000 at all.
+/// The services' own rule for text, applied to every string before any
+/// service sees it: line breaks and tabs have a meaning in a comment or a
+/// homework text; no other control character has one anywhere, and
+/// PostgreSQL text cannot hold U+0000 at all. Lengths are the services'.
 pub fn check_text(field: &str, text: &str) -> Result<()> {
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
-    Ok(())
+    TextRule::text(usize::MAX)
+        .untrimmed()
+        .parse(field, text)
+        .map(|_| ())
 }
 
 /// A shape error, reworded for people who never saw the gateway's types:

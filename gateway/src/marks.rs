@@ -79,17 +79,20 @@ pub async fn create_mark(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            // What the document allows and the service would read as
-            // "absent" (an empty id, a weight of 0) is refused here.
+            // The documented forms, all checked at once; the service would
+            // read some outside them (an empty id, a weight of 0) as absent.
             let mut params = Params::new();
+            let student_id = params.id("student_id", Some(&body.student_id));
+            let subject_id = params.id("subject_id", Some(&body.subject_id));
+            let lesson_date = params.date("lesson_date", Some(&body.lesson_date));
             let lesson_id = params.optional_id("lesson_id", body.lesson_id.as_deref());
-            let work_type_id = params.optional_id("work_type_id", body.work_type_id.as_deref());
             let weight = params.optional_number("weight", body.weight, 1..=10);
+            let work_type_id = params.optional_id("work_type_id", body.work_type_id.as_deref());
             params.finish()?;
             let message = gradebook::CreateMarkRequest {
-                student_id: body.student_id,
-                subject_id: body.subject_id,
-                lesson_date: body.lesson_date,
+                student_id,
+                subject_id,
+                lesson_date,
                 lesson_id,
                 scale: body.scale.map_or(0, ScaleKind::to_proto),
                 value: body
