@@ -137,18 +137,18 @@ fn bad_cursor() -> Error {
     Error::invalid("cursor", "is not a cursor this feed handed out")
 }
 
-/// Whether changes after `cursor` have committed but wait for an older
-/// transaction to end before the feed may hand them out (PostgreSQL only:
-/// SQLite commits one writer at a time, in sequence order).
+/// Whether changes after `cursor` exist that a page ending there did not
+/// hand out: on PostgreSQL, committed changes wait while an older
+/// transaction is open, and a change may commit between reading a page and
+/// asking this. Either way the reader is not caught up. (SQLite commits one
+/// writer at a time, in sequence order, so a short page is the end.)
 pub async fn held_back(db: &Db, cursor: &str) -> Result<bool> {
     let Db::Postgres(pool) = db else {
         return Ok(false);
     };
     let (txid, seq) = postgres_position(cursor)?;
     let held: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM changes
-                        WHERE (txid, seq) > ($1::text::xid8, $2)
-                          AND txid >= pg_snapshot_xmin(pg_current_snapshot()))",
+        "SELECT EXISTS (SELECT 1 FROM changes WHERE (txid, seq) > ($1::text::xid8, $2))",
     )
     .bind(txid.to_string())
     .bind(seq)
