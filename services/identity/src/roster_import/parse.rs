@@ -9,7 +9,7 @@ use super::Report;
 use crate::model::PersonKind;
 
 #[derive(Debug, Deserialize)]
-pub(super) struct UserRow {
+pub struct UserRow {
     #[serde(rename = "sourcedId")]
     pub sourced_id: String,
     #[serde(default)]
@@ -26,7 +26,7 @@ pub(super) struct UserRow {
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct ClassRow {
+pub struct ClassRow {
     #[serde(rename = "sourcedId")]
     pub sourced_id: String,
     #[serde(default)]
@@ -40,7 +40,7 @@ pub(super) struct ClassRow {
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct EnrollmentRow {
+pub struct EnrollmentRow {
     #[serde(default)]
     pub status: String,
     #[serde(rename = "classSourcedId")]
@@ -56,7 +56,7 @@ pub(super) struct EnrollmentRow {
 
 /// The parsed rows of one file, with their line numbers. A file missing a
 /// `required` column is refused whole, once.
-pub(super) fn rows<T: for<'de> Deserialize<'de>>(
+pub fn rows<T: for<'de> Deserialize<'de>>(
     file: &'static str,
     content: &[u8],
     required: &[&str],
@@ -118,7 +118,7 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(
 }
 
 /// What a OneRoster user role makes of a person here.
-pub(super) fn person_kind(role: &str) -> Option<(PersonKind, Option<StaffRole>)> {
+pub fn person_kind(role: &str) -> Option<(PersonKind, Option<StaffRole>)> {
     match role {
         "student" => Some((PersonKind::Student, None)),
         "parent" | "guardian" | "relative" => Some((PersonKind::Guardian, None)),
@@ -130,10 +130,7 @@ pub(super) fn person_kind(role: &str) -> Option<(PersonKind, Option<StaffRole>)>
 }
 
 /// "5А" or "5 А" with grades "05" → (5, "А").
-pub(super) fn class_name(
-    title: &str,
-    grades: &str,
-) -> Result<(i32, String), (&'static str, String)> {
+pub fn class_name(title: &str, grades: &str) -> Result<(i32, String), (&'static str, String)> {
     let grade = grades
         .split(',')
         .next()
