@@ -163,7 +163,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
 pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T> {
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        check_text(&name, &value)?;
+        // A refusal names the parameter; the query as a whole when the
+        // name is empty or is itself at fault.
+        check_text("query", &name)?;
+        check_text(if name.is_empty() { "query" } else { &name }, &value)?;
     }
     let deserializer =
         serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
@@ -285,5 +288,16 @@ mod tests {
             decode_query::<Page>("page_size=5").unwrap().page_size,
             Some(5)
         );
+    }
+
+    #[test]
+    fn query_refusals_always_name_a_field() {
+        // Found by fuzzing: a value without a name was refused under an
+        // empty field, and a name's own control characters went through.
+        type Any = std::collections::BTreeMap<String, String>;
+        let (field, _) = field_of(decode_query::<Any>("=%01").unwrap_err());
+        assert_eq!(field, "query");
+        let (field, _) = field_of(decode_query::<Any>("a%00b=1").unwrap_err());
+        assert_eq!(field, "query");
     }
 }
