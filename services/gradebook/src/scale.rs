@@ -284,7 +284,8 @@ mod tests {
         assert!(pass_fail.grade("5").is_err());
         // Found by fuzzing: «незачёт» itself, however spelled, was refused,
         // so a stored fail did not read back.
-        for text in [FAIL, "незачет", "Незачёт", "НЕЗАЧЕТ", PASS, "ЗАЧЁТ"] {
+        for text in [FAIL, "незачет", "Незачёт", "НЕЗАЧЕТ", PASS, "ЗАЧЁТ"]
+        {
             let graded = pass_fail.grade(text).unwrap();
             assert_eq!(pass_fail.grade(&graded.value), Ok(graded));
         }
