@@ -82,6 +82,8 @@ fn refuse_control_characters(value: &serde_json::Value, path: &mut String) -> Re
             checked
         }),
         serde_json::Value::Object(fields) => fields.iter().try_for_each(|(name, item)| {
+            // A name at fault is refused under the object holding it.
+            check_text(field_or_body(path), name)?;
             let len = path.len();
             if !path.is_empty() {
                 path.push('.');
@@ -263,6 +265,11 @@ mod tests {
         );
         assert_eq!(field, "lines[0].comment");
         decode_json::<Mark>(br#"{"value":"5","lines":[{"comment":"two\nlines\ttab"}]}"#).unwrap();
+        // Found by fuzzing: names were not checked, only values.
+        let (field, _) = field_of(
+            decode_json::<serde_json::Value>(br#"{"lines":[{"a\u007fb":"5"}]}"#).unwrap_err(),
+        );
+        assert_eq!(field, "lines[0]");
     }
 
     #[test]
