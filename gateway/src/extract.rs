@@ -83,6 +83,8 @@ fn refuse_control_characters(value: &serde_json::Value, path: &mut String) -> Re
             checked
         }),
         serde_json::Value::Object(fields) => fields.iter().try_for_each(|(name, item)| {
+            // A name at fault is refused under the object holding it.
+            check_text(field_or_body(path), name)?;
             let len = path.len();
             if !path.is_empty() {
                 path.push('.');
@@ -162,7 +164,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
 pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T> {
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        check_text(&name, &value)?;
+        // A refusal names the parameter; the query as a whole when the
+        // name is empty or is itself at fault.
+        check_text("query", &name)?;
+        check_text(if name.is_empty() { "query" } else { &name }, &value)?;
     }
     let deserializer =
         serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
@@ -259,6 +264,11 @@ mod tests {
         );
         assert_eq!(field, "lines[0].comment");
         decode_json::<Mark>(br#"{"value":"5","lines":[{"comment":"two\nlines\ttab"}]}"#).unwrap();
+        // Found by fuzzing: names were not checked, only values.
+        let (field, _) = field_of(
+            decode_json::<serde_json::Value>(br#"{"lines":[{"a\u007fb":"5"}]}"#).unwrap_err(),
+        );
+        assert_eq!(field, "lines[0]");
     }
 
     #[test]
@@ -284,5 +294,16 @@ mod tests {
             decode_query::<Page>("page_size=5").unwrap().page_size,
             Some(5)
         );
+    }
+
+    #[test]
+    fn query_refusals_always_name_a_field() {
+        // Found by fuzzing: a value without a name was refused under an
+        // empty field, and a name's own control characters went through.
+        type Any = std::collections::BTreeMap<String, String>;
+        let (field, _) = field_of(decode_query::<Any>("=%01").unwrap_err());
+        assert_eq!(field, "query");
+        let (field, _) = field_of(decode_query::<Any>("a%00b=1").unwrap_err());
+        assert_eq!(field, "query");
     }
 }

@@ -21,6 +21,16 @@ mod session;
 mod sign_in_limits;
 mod views;
 
+/// The readers of what a browser sends (cookies, JSON bodies, query
+/// strings), for the fuzz targets in `fuzz/`. Not an API: it may change at
+/// any time.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::cookies::{name as cookie_name, read as read_cookie};
+    pub use crate::extract::{check_text, decode_json, decode_query};
+    pub use crate::session::COOKIE_NAME as SESSION_COOKIE;
+}
+
 use std::time::Duration;
 
 use axum::Router;

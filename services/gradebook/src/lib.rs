@@ -16,6 +16,14 @@ mod scale;
 mod store;
 mod verdict;
 
+/// The parsers and checks a stranger's input reaches without the database,
+/// for the fuzz targets in `fuzz/`. Not an API: it may change at any time.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::api::vendor::check_fields as check_vendor_record;
+    pub use crate::scale::{CustomValue, Graded, Scale, ScaleKind};
+}
+
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{ClientCredentials, ServerLimits};

@@ -99,13 +99,14 @@ impl Scale {
             ScaleKind::TenPoint => whole_number(text, 1, 10),
             ScaleKind::HundredPoint => whole_number(text, 0, 100),
             ScaleKind::PassFail => {
-                let lower = text.to_lowercase().replace('е', "ё");
+                // «ё» is often typed as «е»: compare both spelled with «е».
+                let lower = text.to_lowercase().replace('ё', "е");
                 match lower.as_str() {
-                    PASS | "pass" => Ok(Graded {
+                    "зачет" | "pass" => Ok(Graded {
                         value: PASS.into(),
                         points: None,
                     }),
-                    FAIL | "fail" => Ok(Graded {
+                    "незачет" | "fail" => Ok(Graded {
                         value: FAIL.into(),
                         points: None,
                     }),
@@ -292,6 +293,14 @@ mod tests {
         assert_eq!((pass.value.as_str(), pass.points), (PASS, None));
         assert_eq!(pass_fail.grade("fail").unwrap().value, FAIL);
         assert!(pass_fail.grade("5").is_err());
+        // Found by fuzzing: «незачёт» itself, however spelled, was refused,
+        // so a stored fail did not read back.
+        for text in [FAIL, "незачет", "Незачёт", "НЕЗАЧЕТ", PASS, "ЗАЧЁТ"]
+        {
+            let graded = pass_fail.grade(text).unwrap();
+            assert_eq!(pass_fail.grade(&graded.value), Ok(graded));
+        }
+        assert_eq!(pass_fail.grade("незачёт").unwrap().value, FAIL);
     }
 
     #[test]

@@ -12,6 +12,14 @@ mod model;
 pub mod resolver;
 mod store;
 
+/// The checks a stranger's input reaches without the database, for the
+/// fuzz targets in `fuzz/`. Not an API: it may change at any time.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::api::push::{MAX_OPERATIONS, check_operation};
+    pub use crate::model::check_external_id;
+}
+
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::config::{ServerLimits, ServerTls};
 use otmetka_platform::db::{Db, DbSettings, Migrations};

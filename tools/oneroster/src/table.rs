@@ -41,7 +41,8 @@ impl Table {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Line numbers from byte offsets: the CSV reader does not count the blank
-/// lines it skips, and people look rows up by the line their editor shows.
+/// lines it skips nor a lone `\r`, and people look rows up by the line
+/// their editor shows.
 struct Lines<'a> {
     bytes: &'a [u8],
     offset: usize,
@@ -62,9 +63,13 @@ impl Lines<'_> {
             self.offset = 0;
             self.line = 1;
         }
-        self.line += self.bytes[self.offset..to]
-            .iter()
-            .filter(|&&b| b == b'\n')
+        // `\n`, `\r\n` and a lone `\r` (old Mac exports) each end a line.
+        self.line += (self.offset..to)
+            .filter(|&i| match self.bytes[i] {
+                b'\n' => true,
+                b'\r' => self.bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            })
             .count() as u64;
         self.offset = to;
         self.line
@@ -275,5 +280,20 @@ mod tests {
         assert_eq!(codes(&rejects), [(4, "", "bad_row")]);
         let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 5, 7]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // Found by fuzzing: rows after a lone CR shared the line before it.
+        for (bytes, expected) in [
+            (&b"sourcedId,title\rc1,Math\rc2,Art\r"[..], [2, 3]),
+            (b"sourcedId,title\r\nc1,Math\r\n\r\nc2,Art\r\n", [2, 4]),
+            (b"sourcedId,title\nc1,Math\r\rc2,Art", [2, 4]),
+        ] {
+            let mut rejects = Vec::new();
+            let table = read("courses.csv", bytes, &["sourcedId"], &mut rejects).unwrap();
+            let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, expected, "{:?}", String::from_utf8_lossy(bytes));
+        }
     }
 }

@@ -10,7 +10,7 @@ mod reopen;
 mod results;
 mod service;
 mod setup;
-mod vendor;
+pub(crate) mod vendor;
 mod week;
 
 use chrono::{Days, NaiveDate};

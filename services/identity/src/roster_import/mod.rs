@@ -26,13 +26,18 @@ use scheduled::ScheduledClass;
 
 mod classes;
 mod enrollments;
-mod parse;
+pub(crate) mod parse;
 mod scheduled;
 mod users;
 
 pub const USERS: &str = "users.csv";
 pub const CLASSES: &str = "classes.csv";
 pub const ENROLLMENTS: &str = "enrollments.csv";
+
+/// The columns each file must have; a file without one is refused whole.
+pub const USER_COLUMNS: [&str; 4] = ["sourcedId", "role", "givenName", "familyName"];
+pub const CLASS_COLUMNS: [&str; 4] = ["sourcedId", "title", "grades", "classType"];
+pub const ENROLLMENT_COLUMNS: [&str; 3] = ["classSourcedId", "userSourcedId", "role"];
 
 /// One refused row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,12 +111,7 @@ pub async fn import(
         homerooms: HashMap::new(),
     };
     if let Some(content) = files.get(USERS) {
-        let users: Vec<(u64, UserRow)> = rows(
-            USERS,
-            content,
-            &["sourcedId", "role", "givenName", "familyName"],
-            &mut report,
-        );
+        let users: Vec<(u64, UserRow)> = rows(USERS, content, &USER_COLUMNS, &mut report);
         for (line, user) in &users {
             loader.user(*line, user, &mut report).await?;
         }
@@ -120,15 +120,13 @@ pub async fn import(
         }
     }
     if let Some(content) = files.get(CLASSES) {
-        let required = ["sourcedId", "title", "grades", "classType"];
-        for (line, class) in rows::<ClassRow>(CLASSES, content, &required, &mut report) {
+        for (line, class) in rows::<ClassRow>(CLASSES, content, &CLASS_COLUMNS, &mut report) {
             loader.class(line, &class, &mut report).await?;
         }
     }
     if let Some(content) = files.get(ENROLLMENTS) {
-        let required = ["classSourcedId", "userSourcedId", "role"];
         for (line, enrollment) in
-            rows::<EnrollmentRow>(ENROLLMENTS, content, &required, &mut report)
+            rows::<EnrollmentRow>(ENROLLMENTS, content, &ENROLLMENT_COLUMNS, &mut report)
         {
             loader.enrollment(line, &enrollment, &mut report).await?;
         }

@@ -10,7 +10,7 @@ use super::Report;
 use crate::model::PersonKind;
 
 #[derive(Debug, Deserialize)]
-pub(super) struct UserRow {
+pub struct UserRow {
     #[serde(rename = "sourcedId")]
     pub sourced_id: String,
     #[serde(default)]
@@ -27,7 +27,7 @@ pub(super) struct UserRow {
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct ClassRow {
+pub struct ClassRow {
     #[serde(rename = "sourcedId")]
     pub sourced_id: String,
     #[serde(default)]
@@ -41,7 +41,7 @@ pub(super) struct ClassRow {
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct EnrollmentRow {
+pub struct EnrollmentRow {
     #[serde(default)]
     pub status: String,
     #[serde(rename = "classSourcedId")]
@@ -57,7 +57,7 @@ pub(super) struct EnrollmentRow {
 
 /// The parsed rows of one file, with their line numbers. A file missing a
 /// `required` column is refused whole, once.
-pub(super) fn rows<T: for<'de> Deserialize<'de>>(
+pub fn rows<T: for<'de> Deserialize<'de>>(
     file: &'static str,
     content: &[u8],
     required: &[&str],
@@ -89,11 +89,16 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(
         }
         return Vec::new();
     }
+    let mut lines = Lines {
+        bytes: text.as_bytes(),
+        offset: 0,
+        line: 1,
+    };
     let mut parsed = Vec::new();
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record.position().map_or(0, |position| position.line());
+                let line = lines.at(record.position());
                 match record.deserialize::<T>(Some(&headers)) {
                     Ok(row) => parsed.push((line, row)),
                     Err(error) => {
@@ -110,7 +115,7 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(
                 }
             }
             Err(error) => {
-                let line = error.position().map_or(0, |position| position.line());
+                let line = lines.at(error.position());
                 report.refuse(file, line, "row", error.to_string());
             }
         }
@@ -118,8 +123,51 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(
     parsed
 }
 
+/// Line numbers as an editor shows them: `\n`, `\r\n` and a lone `\r`
+/// (old Mac exports) each end a line, where the CSV reader counts `\n`
+/// only. Records are numbered in file order, so counting goes on from the
+/// last one.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(position) = position else {
+            return 0;
+        };
+        let mut to = usize::try_from(position.byte())
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // A record's position is taken before the blank lines ahead of it.
+        while to < self.bytes.len() && matches!(self.bytes[to], b'\n' | b'\r') {
+            to += 1;
+        }
+        if to < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += line_breaks(self.bytes, self.offset, to);
+        self.offset = to;
+        self.line
+    }
+}
+
+/// The line breaks in `bytes[from..to]`.
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| match bytes[i] {
+            b'\n' => true,
+            b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count() as u64
+}
+
 /// What a OneRoster user role makes of a person here.
-pub(super) fn person_kind(role: &str) -> Option<(PersonKind, Option<StaffRole>)> {
+pub fn person_kind(role: &str) -> Option<(PersonKind, Option<StaffRole>)> {
     match role {
         "student" => Some((PersonKind::Student, None)),
         "parent" | "guardian" | "relative" => Some((PersonKind::Guardian, None)),
@@ -131,10 +179,7 @@ pub(super) fn person_kind(role: &str) -> Option<(PersonKind, Option<StaffRole>)>
 }
 
 /// "5А" or "5 А" with grades "05" → (5, "А").
-pub(super) fn class_name(
-    title: &str,
-    grades: &str,
-) -> Result<(i32, String), (&'static str, String)> {
+pub fn class_name(title: &str, grades: &str) -> Result<(i32, String), (&'static str, String)> {
     let grade = grades
         .split(',')
         .next()
@@ -164,7 +209,7 @@ pub(super) fn class_name(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roster_import::USERS;
+    use crate::roster_import::{ENROLLMENTS, USERS};
 
     #[test]
     fn class_names_come_from_title_and_grade() {
@@ -173,6 +218,28 @@ mod tests {
         assert_eq!(class_name("0 Б", "KG"), Ok((0, "Б".to_owned())));
         assert!(class_name("5А", "13").is_err());
         assert!(class_name("5", "05").is_err());
+    }
+
+    #[test]
+    fn lines_end_at_any_line_break() {
+        // Found by fuzzing: rows after a lone CR shared the line before it.
+        let required = ["classSourcedId", "userSourcedId", "role"];
+        for csv in [
+            "classSourcedId,userSourcedId,role\rc1,u1,student\rc1,u2,student\r",
+            "classSourcedId,userSourcedId,role\r\nc1,u1,student\r\n\r\nc1,u2,student\r\n",
+            "classSourcedId,userSourcedId,role\nc1,u1,student\r\nc1,u2,student",
+        ] {
+            let mut report = Report::default();
+            let parsed: Vec<(u64, EnrollmentRow)> =
+                rows(ENROLLMENTS, csv.as_bytes(), &required, &mut report);
+            let lines: Vec<u64> = parsed.iter().map(|(line, _)| *line).collect();
+            let expected: &[u64] = if csv.contains("\r\n\r\n") {
+                &[2, 4]
+            } else {
+                &[2, 3]
+            };
+            assert_eq!(lines, expected, "{csv:?}");
+        }
     }
 
     #[test]

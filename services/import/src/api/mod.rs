@@ -10,7 +10,7 @@ mod changes;
 mod enrollments;
 mod existing;
 mod mappings;
-mod push;
+pub(crate) mod push;
 mod records;
 mod roster;
 mod service;

@@ -43,7 +43,7 @@ fn unresolved(field: &'static str, message: &str) -> Failure {
 }
 
 /// Checks the record's own fields: ids, and a status with its minutes.
-fn parse_fields(
+pub(super) fn parse_fields(
     attendance: &pb::VendorAttendance,
 ) -> Result<(StudentId, LessonId, AttendanceKind, i32, String), Failure> {
     let student_id = attendance

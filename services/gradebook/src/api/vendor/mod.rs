@@ -178,20 +178,7 @@ impl GradebookApi {
         ledger: &mut Ledger,
         record: &pb::VendorRecord,
     ) -> Result<pb::VendorRecordResult, Failure> {
-        VENDOR_RECORD_ID
-            .read(&record.vendor_record_id)
-            .map_err(|problem| invalid("vendor_record_id", problem.to_string()))?;
-        crate::api::REASON
-            .read(&record.reason)
-            .map_err(|problem| invalid("reason", problem.to_string()))?;
-        if record.revision < 1 {
-            return Err(invalid("revision", "must be at least 1"));
-        }
-        if record.expected_revision.is_some_and(|e| e < 0) {
-            return Err(invalid("expected_revision", "must not be negative"));
-        }
-        let kind = RecordKind::of(record.record_type)
-            .ok_or_else(|| invalid("record_type", "is required"))?;
+        let kind = check_key(record)?;
         let stored = ledger.key(kind, &record.vendor_record_id);
         match kind {
             RecordKind::Mark => {
@@ -204,4 +191,42 @@ impl GradebookApi {
             }
         }
     }
+}
+
+/// A record's key, revisions and type, checked before anything is looked up.
+fn check_key(record: &pb::VendorRecord) -> Result<RecordKind, Failure> {
+    VENDOR_RECORD_ID
+        .read(&record.vendor_record_id)
+        .map_err(|problem| invalid("vendor_record_id", problem.to_string()))?;
+    crate::api::REASON
+        .read(&record.reason)
+        .map_err(|problem| invalid("reason", problem.to_string()))?;
+    if record.revision < 1 {
+        return Err(invalid("revision", "must be at least 1"));
+    }
+    if record.expected_revision.is_some_and(|e| e < 0) {
+        return Err(invalid("expected_revision", "must not be negative"));
+    }
+    RecordKind::of(record.record_type).ok_or_else(|| invalid("record_type", "is required"))
+}
+
+/// The checks of a record's own fields, in the order a push makes them and
+/// without the database: the refused field and why, or the failure's text
+/// with no field when the platform itself failed.
+pub fn check_fields(record: &pb::VendorRecord) -> std::result::Result<(), (&'static str, String)> {
+    let checked = check_key(record).and_then(|kind| match kind {
+        _ if record.delete => Ok(()),
+        RecordKind::Mark => match &record.mark {
+            Some(mark) => record::parse_mark(mark).map(|_| ()),
+            None => Err(invalid("mark", "is required unless deleting")),
+        },
+        RecordKind::Attendance => match &record.attendance {
+            Some(attendance) => attendance::parse_fields(attendance).map(|_| ()),
+            None => Err(invalid("attendance", "is required unless deleting")),
+        },
+    });
+    checked.map_err(|failure| match failure {
+        Failure::Refused(refusal) => (refusal.field, refusal.message),
+        Failure::Broken(error) => ("", error.to_string()),
+    })
 }

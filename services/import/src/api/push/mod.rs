@@ -17,6 +17,7 @@ use otmetka_platform::authz::{SCOPE_ATTENDANCE_WRITE, SCOPE_MARKS_WRITE};
 use otmetka_platform::refusal::{self, RecordRefusal};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::import::v1 as pb;
+use uuid::Uuid;
 
 /// Operations in one message of the stream.
 pub const MAX_OPERATIONS: usize = 500;
@@ -57,4 +58,19 @@ fn write_scope(record_type: gradebook::VendorRecordType) -> &'static str {
         gradebook::VendorRecordType::Attendance => SCOPE_ATTENDANCE_WRITE,
         _ => SCOPE_MARKS_WRITE,
     }
+}
+
+/// One operation checked on its own as the stream checks it, each of the
+/// vendor's ids taken as resolved to `resolved`: the record gradebook would
+/// be sent, or the operation's refusal.
+pub fn check_operation(
+    operation: &pb::RecordOperation,
+    resolved: Uuid,
+) -> Result<gradebook::VendorRecord, pb::RecordError> {
+    let mut checked = draft::draft(operation)?;
+    let slots: Vec<draft::Slot> = checked.references.iter().map(|(slot, _)| *slot).collect();
+    for slot in slots {
+        draft::fill(&mut checked, slot, resolved);
+    }
+    Ok(checked.record)
 }
