@@ -30,8 +30,8 @@ pub struct LoginBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct SessionView {
-    person_id: String,
-    password_change_required: bool,
+    pub(crate) person_id: String,
+    pub(crate) password_change_required: bool,
 }
 
 /// `POST /api/v1/session`: school-issued login and password → session cookie.
@@ -74,6 +74,24 @@ async fn sign_in(
     peer: ClientIp,
     headers: &HeaderMap,
 ) -> Result<Response> {
+    let (cookie, view) = start_session(state, login, password, peer, headers).await?;
+    Ok((
+        StatusCode::CREATED,
+        CookieJar::new().add(cookie),
+        Json(view),
+    )
+        .into_response())
+}
+
+/// Logs in at identity and starts a session, replacing the browser's
+/// earlier one: the cookie to set, whichever page or route asked.
+pub(crate) async fn start_session(
+    state: &AppState,
+    login: String,
+    password: String,
+    peer: ClientIp,
+    headers: &HeaderMap,
+) -> Result<(axum_extra::extract::cookie::Cookie<'static>, SessionView)> {
     let request = anonymous(state, identity::LoginRequest { login, password }, peer);
     let login = state.identity.clone().login(request).await?.into_inner();
     let tokens = LoginTokens {
@@ -95,12 +113,7 @@ async fn sign_in(
         person_id: person_id.to_string(),
         password_change_required: login.password_change_required,
     };
-    Ok((
-        StatusCode::CREATED,
-        CookieJar::new().add(cookie),
-        Json(view),
-    )
-        .into_response())
+    Ok((cookie, view))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -182,10 +195,7 @@ pub async fn delete_session(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, Problem> {
-    let address = session.client_address().to_owned();
-    let (refresh_token, provider_logout_url) = session.end(&state).await?;
-    revoke_refresh_token(&state, refresh_token, &address).await;
-    let clear = CookieJar::new().add(session::clear_cookie(&state));
+    let (clear, provider_logout_url) = end_session_here(&state, session).await?;
     Ok(match provider_logout_url {
         // Begun at an identity provider: the browser goes there to sign out too.
         Some(url) => (
@@ -198,6 +208,19 @@ pub async fn delete_session(
             .into_response(),
         None => (StatusCode::NO_CONTENT, clear).into_response(),
     })
+}
+
+/// Ends the browser's session here and at identity: the cookie that clears
+/// it, and where to sign out at the provider when it began there.
+pub(crate) async fn end_session_here(
+    state: &AppState,
+    session: Session,
+) -> Result<(CookieJar, Option<String>)> {
+    let address = session.client_address().to_owned();
+    let (refresh_token, provider_logout_url) = session.end(state).await?;
+    revoke_refresh_token(state, refresh_token, &address).await;
+    let clear = CookieJar::new().add(session::clear_cookie(state));
+    Ok((clear, provider_logout_url))
 }
 
 /// Revokes an ended session's refresh token at identity. Best effort: the

@@ -45,6 +45,15 @@ where
 }
 
 impl Caller {
+    /// The caller of a page, whose language the page already knows.
+    pub fn new(state: AppState, session: Session, english: bool) -> Self {
+        Self {
+            state,
+            session,
+            english,
+        }
+    }
+
     /// `message` as a call on the person's behalf: their token, the
     /// gateway's deadline, the trace and their address.
     pub fn request<T>(&self, message: T) -> Result<tonic::Request<T>> {

@@ -177,6 +177,40 @@ pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T> {
     })
 }
 
+/// A form a page posted (`application/x-www-form-urlencoded`), read with
+/// the same rules as a query string. The page decides how to show a
+/// mistake, so the decoding's outcome is handed over, not refused here.
+pub struct PageForm<T>(pub Result<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|kind| kind.to_str().ok())
+            .and_then(|kind| kind.split(';').next())
+            .is_some_and(|kind| {
+                kind.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection: BytesRejection| rejection.status().into_response())?;
+        if !is_form {
+            return Ok(Self(Err(Error::invalid(
+                "content-type",
+                "must be application/x-www-form-urlencoded",
+            ))));
+        }
+        let decoded = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::invalid("body", "must be UTF-8"))
+            .and_then(decode_query);
+        Ok(Self(decoded))
+    }
+}
+
 /// Path segments.
 pub struct ApiPath<T>(pub T);
 

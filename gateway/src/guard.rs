@@ -35,8 +35,10 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
-/// Headers that keep an API response from being framed, sniffed or leaked;
-/// and, served over HTTPS, that keep browsers from ever trying plain HTTP.
+/// Headers that keep a response from being framed, sniffed, cached or
+/// leaked; and, served over HTTPS, that keep browsers from ever trying plain
+/// HTTP. Each applies unless the response set its own: pages bring their
+/// own content policy, the web app's files their own caching.
 pub fn security_headers(public_url: &str) -> Vec<(HeaderName, HeaderValue)> {
     let mut headers = vec![
         (

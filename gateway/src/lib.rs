@@ -15,11 +15,13 @@ mod marks;
 mod observe;
 mod oidc;
 mod openapi;
+mod people;
 mod problem;
 mod revocations;
 mod session;
 mod sign_in_limits;
 mod views;
+mod web;
 
 /// The readers of what a browser sends (cookies, JSON bodies, query
 /// strings), for the fuzz targets in `fuzz/`. Not an API: it may change at
@@ -132,6 +134,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::current_session, api::delete_session))
         .routes(routes!(api::change_password))
         .routes(routes!(api::list_guardianships))
+        .routes(routes!(people::me))
         .routes(routes!(api::list_sessions))
         .routes(routes!(api::end_session))
         .routes(routes!(oidc::login::providers))
@@ -177,6 +180,7 @@ fn router(state: AppState) -> Router {
     let trusted_proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     let (routes, _) = routes().split_for_parts();
     let mut api = routes
+        .merge(web::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .with_state(state)
@@ -187,7 +191,7 @@ fn router(state: AppState) -> Router {
             guard::refuse_cross_site,
         ));
     for (name, value) in guard::security_headers(&state_public_url) {
-        api = api.layer(SetResponseHeaderLayer::overriding(name, value));
+        api = api.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
     let api = api.layer(axum::middleware::from_fn_with_state(
         trusted_proxies,

@@ -91,7 +91,7 @@ pub struct FieldError {
 }
 
 /// (HTTP status, problem type slug, Russian title, English title).
-fn describe(error: &Error) -> (StatusCode, &'static str, &'static str, &'static str) {
+pub(crate) fn describe(error: &Error) -> (StatusCode, &'static str, &'static str, &'static str) {
     match error {
         Error::InvalidArgument(_) => (
             StatusCode::BAD_REQUEST,

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -130,6 +131,15 @@ mirror! {
         Friday = Friday,
         Saturday = Saturday,
         Sunday = Sunday,
+    }
+}
+
+mirror! {
+    /// What a person is to the schools: a student, a guardian or staff.
+    PersonKind = identity::PersonKind {
+        Student = Student,
+        Guardian = Guardian,
+        Staff = Staff,
     }
 }
 

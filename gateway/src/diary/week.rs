@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::response::IntoResponse;
+use otmetka_platform::Result;
 use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,87 +24,87 @@ pub struct WeekQuery {
 /// A student's week, Monday to Sunday.
 #[derive(Serialize, ToSchema)]
 pub struct WeekView {
-    student_id: String,
+    pub student_id: String,
     /// The school whose timetable it is.
-    school_id: String,
+    pub school_id: String,
     /// Monday.
-    week_start_date: String,
+    pub week_start_date: String,
     /// Sunday.
-    week_end_date: String,
-    days: Vec<DayView>,
+    pub week_end_date: String,
+    pub days: Vec<DayView>,
     /// Marks and attendance could not be read in time; the rest is
     /// complete. Show a notice and try again later.
-    marks_unavailable: bool,
+    pub marks_unavailable: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct DayView {
-    date: String,
-    weekday: Option<Weekday>,
+    pub date: String,
+    pub weekday: Option<Weekday>,
     /// Set when there are no lessons because of a holiday or vacation.
-    holiday_name: String,
+    pub holiday_name: String,
     /// By lesson number.
-    lessons: Vec<DiaryLessonView>,
+    pub lessons: Vec<DiaryLessonView>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct DiaryLessonView {
-    lesson_id: String,
-    lesson_number: i32,
+    pub lesson_id: String,
+    pub lesson_number: i32,
     /// School-local "HH:MM".
-    start_time: String,
-    end_time: String,
-    subject_id: String,
-    subject_name: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub subject_id: String,
+    pub subject_name: String,
     /// Who gives it: the substitute when there is one.
-    teacher_id: String,
-    teacher_name: String,
-    substituted: bool,
-    room: String,
-    status: Option<LessonStatus>,
-    topic: String,
+    pub teacher_id: String,
+    pub teacher_name: String,
+    pub substituted: bool,
+    pub room: String,
+    pub status: Option<LessonStatus>,
+    pub topic: String,
     /// Homework due on this lesson.
-    homework_due: Vec<HomeworkView>,
+    pub homework_due: Vec<HomeworkView>,
     /// Homework set on this lesson, due later.
-    homework_set: Vec<HomeworkView>,
-    marks: Vec<DiaryMarkView>,
-    attendance: Option<DiaryAttendance>,
-    attendance_reason: String,
+    pub homework_set: Vec<HomeworkView>,
+    pub marks: Vec<DiaryMarkView>,
+    pub attendance: Option<DiaryAttendance>,
+    pub attendance_reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct DiaryMarkView {
-    mark_id: String,
+    pub mark_id: String,
     /// As displayed: "5", "4-", "зачёт"; empty for a status without a value.
-    value: String,
+    pub value: String,
     /// Absent when the diary does not say.
-    status: Option<MarkStatus>,
+    pub status: Option<MarkStatus>,
     /// The scale's code, e.g. `five_point`.
-    scale: String,
-    work_type_name: String,
-    weight: f64,
-    comment: String,
+    pub scale: String,
+    pub work_type_name: String,
+    pub weight: f64,
+    pub comment: String,
     /// The family has marked it seen.
-    seen: bool,
+    pub seen: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct HomeworkView {
-    homework_id: String,
-    text: String,
-    attachments: Vec<AttachmentView>,
-    set_on_lesson_id: String,
-    submission_required: bool,
+    pub homework_id: String,
+    pub text: String,
+    pub attachments: Vec<AttachmentView>,
+    pub set_on_lesson_id: String,
+    pub submission_required: bool,
     /// Absent until the student hands something in.
-    submission_status: Option<SubmissionStatus>,
+    pub submission_status: Option<SubmissionStatus>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct AttachmentView {
-    id: String,
-    file_name: String,
-    content_type: String,
-    size_bytes: i64,
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
 }
 
 /// `GET /api/v1/students/{student_id}/week`: the diary week. The student,
@@ -118,24 +119,32 @@ pub async fn student_week(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let student_id = path_id(STUDENT, &student_id)?;
-            let mut params = Params::new();
-            let date = params.optional_date("date", query.date.as_deref());
-            params.finish()?;
-            // Schedule finds the student's school itself.
-            let message = schedule::GetStudentWeekRequest {
-                school_id: String::new(),
-                student_id,
-                date,
-            };
-            let reply = caller
-                .schedule()
-                .get_student_week(caller.request(message)?)
-                .await?
-                .into_inner();
-            Ok(Json(week_view(reply)))
+            load(&caller, &student_id, query.date.as_deref())
+                .await
+                .map(Json)
         })
         .await
+}
+
+/// The week of `student_id` (a path segment) around `date` (the current
+/// week when absent), for whichever page or route shows it.
+pub async fn load(caller: &Caller, student_id: &str, date: Option<&str>) -> Result<WeekView> {
+    let student_id = path_id(STUDENT, student_id)?;
+    let mut params = Params::new();
+    let date = params.optional_date("date", date);
+    params.finish()?;
+    // Schedule finds the student's school itself.
+    let message = schedule::GetStudentWeekRequest {
+        school_id: String::new(),
+        student_id,
+        date,
+    };
+    let reply = caller
+        .schedule()
+        .get_student_week(caller.request(message)?)
+        .await?
+        .into_inner();
+    Ok(week_view(reply))
 }
 
 fn week_view(reply: schedule::GetStudentWeekResponse) -> WeekView {

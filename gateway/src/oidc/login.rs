@@ -25,11 +25,11 @@ use crate::problem::Problem;
 #[derive(Serialize, ToSchema)]
 pub struct ProviderView {
     #[schema(example = "mos")]
-    pub(super) id: String,
+    pub(crate) id: String,
     #[schema(example = "mos.ru")]
-    pub(super) title: String,
+    pub(crate) title: String,
     /// Where the browser goes to sign in.
-    pub(super) login_url: String,
+    pub(crate) login_url: String,
 }
 
 #[derive(Serialize, ToSchema)]

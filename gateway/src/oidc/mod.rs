@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::{AppState, cookies};
 
 pub use providers::{ProviderConfig, Providers, parse_providers};
-use return_to::ReturnTo;
+pub(crate) use return_to::ReturnTo;
 
 const STATE_COOKIE: &str = "otmetka_oidc";
 const LINK_COOKIE: &str = "otmetka_link";

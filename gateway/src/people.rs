@@ -1,0 +1,116 @@
+//! Who is signed in, by name, and the children a guardian may look after:
+//! what every page's header and child switcher show.
+
+use axum::Json;
+use axum::response::IntoResponse;
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1 as identity;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::caller::Caller;
+use crate::views::PersonKind;
+
+/// A person as others read their name.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct PersonName {
+    pub person_id: String,
+    pub family_name: String,
+    pub given_name: String,
+    /// Patronymic (отчество); empty when there is none.
+    pub middle_name: String,
+}
+
+impl PersonName {
+    /// "Иванова Мария" — family name first, as school lists write it.
+    pub fn short(&self) -> String {
+        [self.family_name.as_str(), self.given_name.as_str()]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl From<identity::Person> for PersonName {
+    fn from(person: identity::Person) -> Self {
+        Self {
+            person_id: person.id,
+            family_name: person.family_name,
+            given_name: person.given_name,
+            middle_name: person.middle_name,
+        }
+    }
+}
+
+/// The signed-in person.
+#[derive(Serialize, ToSchema)]
+pub struct MeView {
+    #[serde(flatten)]
+    pub name: PersonName,
+    pub kind: Option<PersonKind>,
+    /// A guardian's children, by family name; empty for anyone else.
+    pub children: Vec<PersonName>,
+}
+
+/// `GET /api/v1/me`: the signed-in person's name and kind, and a
+/// guardian's children by name.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, description = "The signed-in person", body = MeView)))]
+pub async fn me(caller: Caller) -> impl IntoResponse {
+    caller
+        .answer(async { load_me(&caller).await.map(Json) })
+        .await
+}
+
+pub async fn load_me(caller: &Caller) -> Result<MeView> {
+    let person_id = caller.session.person_id.to_string();
+    let me = person(caller, &person_id).await?;
+    let kind = PersonKind::from_proto(me.kind);
+    let children = if kind == Some(PersonKind::Guardian) {
+        children_of(caller, &person_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(MeView {
+        name: me.into(),
+        kind,
+        children,
+    })
+}
+
+async fn person(caller: &Caller, id: &str) -> Result<identity::Person> {
+    let message = identity::GetPersonRequest { id: id.to_owned() };
+    caller
+        .identity()
+        .get_person(caller.request(message)?)
+        .await?
+        .into_inner()
+        .person
+        .ok_or_else(|| Error::not_found("person"))
+}
+
+/// A guardian has a handful of children: one call each is cheaper than a
+/// batch RPC nobody else needs.
+async fn children_of(caller: &Caller, guardian_id: &str) -> Result<Vec<PersonName>> {
+    let message = identity::ListGuardianshipsRequest {
+        guardian_id: guardian_id.to_owned(),
+        page_size: 100,
+        page_token: String::new(),
+    };
+    let links = caller
+        .identity()
+        .list_guardianships(caller.request(message)?)
+        .await?
+        .into_inner()
+        .guardianships;
+    let mut children = Vec::with_capacity(links.len());
+    for link in links {
+        children.push(person(caller, &link.student_id).await?.into());
+    }
+    children.sort_by(|a: &PersonName, b| {
+        (&a.family_name, &a.given_name).cmp(&(&b.family_name, &b.given_name))
+    });
+    Ok(children)
+}

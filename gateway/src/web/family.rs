@@ -1,0 +1,278 @@
+//! The family's pages: where each person starts, and the diary week.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Days, NaiveDate};
+use serde::Deserialize;
+
+use super::i18n::{Lang, Texts};
+use super::page::{Shell, Visitor};
+use crate::diary::week::{self, DiaryLessonView, DiaryMarkView, HomeworkView, WeekView};
+use crate::extract::ApiQuery;
+use crate::people::{MeView, load_me};
+use crate::views::{DiaryAttendance, LessonStatus, PersonKind, SubmissionStatus};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    shell: Shell,
+    /// A guardian with no child linked yet.
+    no_children: bool,
+}
+
+/// `GET /`: a family member goes to a diary; others see their start page.
+pub async fn home(visitor: Visitor) -> Response {
+    let me = match load_me(&visitor.caller).await {
+        Ok(me) => me,
+        Err(error) => return super::PageError::new(error, visitor.lang, "/").into_response(),
+    };
+    let diary = match me.kind {
+        Some(PersonKind::Student) => Some(me.name.person_id.clone()),
+        Some(PersonKind::Guardian) => me.children.first().map(|c| c.person_id.clone()),
+        _ => None,
+    };
+    if let Some(student_id) = diary {
+        return Redirect::to(&format!("/diary/{student_id}")).into_response();
+    }
+    let page = HomePage {
+        shell: visitor.shell(me.name.short()),
+        no_children: me.kind == Some(PersonKind::Guardian),
+    };
+    super::render(axum::http::StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+pub struct WeekQuery {
+    date: Option<String>,
+}
+
+struct ChildLink {
+    url: String,
+    name: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "week.html")]
+struct WeekPage {
+    shell: Shell,
+    children: Vec<ChildLink>,
+    student_name: String,
+    /// "7–13 декабря 2026"
+    title: String,
+    previous_url: String,
+    next_url: String,
+    this_week_url: String,
+    days: Vec<DayCard>,
+    marks_unavailable: bool,
+}
+
+struct DayCard {
+    heading: String,
+    holiday: String,
+    lessons: Vec<LessonRow>,
+}
+
+struct LessonRow {
+    number: i32,
+    time: String,
+    subject: String,
+    teacher: String,
+    substituted: bool,
+    room: String,
+    cancelled: bool,
+    topic: String,
+    marks: Vec<MarkChip>,
+    attendance: &'static str,
+    attendance_reason: String,
+    homework_due: Vec<HomeworkItem>,
+    homework_set: Vec<HomeworkItem>,
+}
+
+struct MarkChip {
+    /// "5", "4-", "зачёт"; a status's letter when there is no value.
+    value: String,
+    /// `m5`, `m2`…: a colour that repeats what the text says.
+    tone: &'static str,
+    /// "вес 2, контрольная работа"
+    about: String,
+    comment: String,
+    new: bool,
+}
+
+struct HomeworkItem {
+    text: String,
+    files: Vec<String>,
+    status: &'static str,
+}
+
+/// `GET /diary/{student_id}?date=`: the week of one child.
+pub async fn week(
+    visitor: Visitor,
+    Path(student_id): Path<String>,
+    ApiQuery(query): ApiQuery<WeekQuery>,
+) -> Response {
+    visitor
+        .page(async {
+            let me = load_me(&visitor.caller).await?;
+            let week = week::load(&visitor.caller, &student_id, query.date.as_deref()).await?;
+            Ok(week_page(&visitor, &me, week))
+        })
+        .await
+}
+
+fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
+    let lang = visitor.lang;
+    let t = lang.texts();
+    let monday = NaiveDate::parse_from_str(&week.week_start_date, "%Y-%m-%d").ok();
+    let sunday = NaiveDate::parse_from_str(&week.week_end_date, "%Y-%m-%d").ok();
+    let shifted = |days: i64| {
+        monday
+            .and_then(|day| {
+                if days >= 0 {
+                    day.checked_add_days(Days::new(days as u64))
+                } else {
+                    day.checked_sub_days(Days::new(days.unsigned_abs()))
+                }
+            })
+            .map(|day| format!("/diary/{}?date={day}", week.student_id))
+            .unwrap_or_default()
+    };
+    let children = me
+        .children
+        .iter()
+        .map(|child| ChildLink {
+            url: format!("/diary/{}", child.person_id),
+            name: child.short(),
+            current: child.person_id == week.student_id,
+        })
+        .collect();
+    let student_name = if me.name.person_id == week.student_id {
+        me.name.short()
+    } else {
+        me.children
+            .iter()
+            .find(|child| child.person_id == week.student_id)
+            .map(|child| child.short())
+            .unwrap_or_default()
+    };
+    let title = match (monday, sunday) {
+        (Some(monday), Some(sunday)) => format!("{} – {}", lang.date(monday), lang.date(sunday)),
+        _ => String::new(),
+    };
+    let days = week
+        .days
+        .into_iter()
+        .filter_map(|day| {
+            let date = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").ok()?;
+            let rest_day = day.lessons.is_empty() && day.holiday_name.is_empty();
+            // Sunday without lessons is not worth a card on a phone.
+            if rest_day && date.format("%u").to_string() == "7" {
+                return None;
+            }
+            Some(DayCard {
+                heading: lang.day_heading(date),
+                holiday: day.holiday_name,
+                lessons: day
+                    .lessons
+                    .into_iter()
+                    .map(|lesson| lesson_row(t, lang, lesson))
+                    .collect(),
+            })
+        })
+        .collect();
+    WeekPage {
+        shell: visitor.shell(me.name.short()),
+        children,
+        student_name,
+        title,
+        previous_url: shifted(-7),
+        next_url: shifted(7),
+        this_week_url: format!("/diary/{}", week.student_id),
+        days,
+        marks_unavailable: week.marks_unavailable,
+    }
+}
+
+fn lesson_row(t: &'static Texts, lang: Lang, lesson: DiaryLessonView) -> LessonRow {
+    let attendance = match lesson.attendance {
+        Some(DiaryAttendance::Absent) => t.absent,
+        Some(DiaryAttendance::Ill) => t.ill,
+        Some(DiaryAttendance::Excused) => t.excused,
+        Some(DiaryAttendance::Late) => t.late,
+        Some(DiaryAttendance::Present) | None => "",
+    };
+    LessonRow {
+        number: lesson.lesson_number,
+        time: format!("{}–{}", lesson.start_time, lesson.end_time),
+        subject: lesson.subject_name,
+        teacher: lesson.teacher_name,
+        substituted: lesson.substituted,
+        room: lesson.room,
+        cancelled: lesson.status == Some(LessonStatus::Cancelled),
+        topic: lesson.topic,
+        marks: lesson
+            .marks
+            .into_iter()
+            .map(|mark| mark_chip(t, lang, mark))
+            .collect(),
+        attendance,
+        attendance_reason: lesson.attendance_reason,
+        homework_due: lesson
+            .homework_due
+            .into_iter()
+            .map(|homework| homework_item(t, homework))
+            .collect(),
+        homework_set: lesson
+            .homework_set
+            .into_iter()
+            .map(|homework| homework_item(t, homework))
+            .collect(),
+    }
+}
+
+fn mark_chip(t: &'static Texts, lang: Lang, mark: DiaryMarkView) -> MarkChip {
+    let tone = match mark.value.chars().next() {
+        Some('5') => "m5",
+        Some('4') => "m4",
+        Some('3') => "m3",
+        Some('2') | Some('1') => "m2",
+        _ => "mx",
+    };
+    let weight = if mark.weight.fract() == 0.0 {
+        format!("{}", mark.weight as i64)
+    } else {
+        lang.decimal(mark.weight)
+    };
+    let mut about = format!("{} {weight}", t.mark_weight);
+    if !mark.work_type_name.is_empty() {
+        about = format!("{}, {about}", mark.work_type_name);
+    }
+    MarkChip {
+        value: mark.value,
+        tone,
+        about,
+        comment: mark.comment,
+        new: !mark.seen,
+    }
+}
+
+fn homework_item(t: &'static Texts, homework: HomeworkView) -> HomeworkItem {
+    let status = match homework.submission_status {
+        Some(SubmissionStatus::Submitted) => t.submitted,
+        Some(SubmissionStatus::Returned) => t.returned,
+        Some(SubmissionStatus::Marked) => t.marked,
+        None if homework.submission_required => t.submission_required,
+        None => "",
+    };
+    HomeworkItem {
+        text: homework.text,
+        files: homework
+            .attachments
+            .into_iter()
+            .map(|file| file.file_name)
+            .collect(),
+        status,
+    }
+}

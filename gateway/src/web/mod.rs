@@ -1,0 +1,30 @@
+//! The web app: server-rendered pages over the same handler layer as the
+//! JSON API. A page loads what the matching JSON route loads (the same
+//! function, so the same checks and refusals) and renders it with an
+//! auto-escaping template checked at compile time. Pages work without
+//! JavaScript; the little script there is only helps the keyboard.
+
+mod assets;
+mod family;
+mod i18n;
+mod page;
+mod sign_in;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use page::{PageError, render};
+
+use crate::AppState;
+
+/// Every page and the files they use. Pages sit outside `/api/`, so the
+/// API's problem+json answers never mix with them.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(family::home))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/language", post(page::choose_language))
+        .route("/diary/{student_id}", get(family::week))
+        .route("/assets/{name}", get(assets::serve))
+}
