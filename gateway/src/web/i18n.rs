@@ -1,6 +1,8 @@
 //! The web app's two languages: Russian first, English by choice or by the
-//! browser's `Accept-Language`. Every word a page shows comes from [`Texts`],
-//! so a template cannot show a string that has no translation.
+//! browser's `Accept-Language`. Every word a page shows comes from a table
+//! made by [`texts!`]: the common words here, each area's beside its pages.
+//! Both languages of a word sit on neighbouring lines, and a table cannot
+//! compile with a word missing in either.
 
 use axum::http::HeaderMap;
 use chrono::{Datelike, NaiveDate};
@@ -58,24 +60,103 @@ impl Lang {
     }
 
     pub fn texts(self) -> &'static Texts {
-        match self {
-            Self::Ru => &RU,
-            Self::En => &EN,
-        }
+        Texts::of(self)
     }
 
     /// "7 декабря 2026" / "7 December 2026".
     pub fn date(self, date: NaiveDate) -> String {
-        let month = self.texts().months_of[date.month0() as usize];
+        let month = self.months_of()[date.month0() as usize];
         format!("{} {month} {}", date.day(), date.year())
+    }
+
+    /// "7–13 декабря 2026", "30 ноября – 6 декабря 2026",
+    /// "29 декабря 2026 – 4 января 2027".
+    pub fn date_range(self, first: NaiveDate, last: NaiveDate) -> String {
+        let month = |date: NaiveDate| self.months_of()[date.month0() as usize];
+        if first.year() != last.year() {
+            format!("{} – {}", self.date(first), self.date(last))
+        } else if first.month() != last.month() {
+            format!(
+                "{} {} – {} {} {}",
+                first.day(),
+                month(first),
+                last.day(),
+                month(last),
+                last.year()
+            )
+        } else {
+            format!(
+                "{}–{} {} {}",
+                first.day(),
+                last.day(),
+                month(last),
+                last.year()
+            )
+        }
     }
 
     /// "понедельник, 7 декабря" / "Monday, 7 December".
     pub fn day_heading(self, date: NaiveDate) -> String {
-        let texts = self.texts();
-        let weekday = texts.weekdays[date.weekday().num_days_from_monday() as usize];
-        let month = texts.months_of[date.month0() as usize];
+        let weekday = self.weekdays()[date.weekday().num_days_from_monday() as usize];
+        let month = self.months_of()[date.month0() as usize];
         format!("{weekday}, {} {month}", date.day())
+    }
+
+    fn weekdays(self) -> [&'static str; 7] {
+        match self {
+            Self::Ru => [
+                "понедельник",
+                "вторник",
+                "среда",
+                "четверг",
+                "пятница",
+                "суббота",
+                "воскресенье",
+            ],
+            Self::En => [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
+        }
+    }
+
+    /// Month names as they follow a day number ("7 декабря").
+    fn months_of(self) -> [&'static str; 12] {
+        match self {
+            Self::Ru => [
+                "января",
+                "февраля",
+                "марта",
+                "апреля",
+                "мая",
+                "июня",
+                "июля",
+                "августа",
+                "сентября",
+                "октября",
+                "ноября",
+                "декабря",
+            ],
+            Self::En => [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+        }
     }
 
     /// A decimal with two places, in the language's way: "4,57" / "4.57".
@@ -88,235 +169,74 @@ impl Lang {
     }
 }
 
-/// Every word of the web app, in one language.
-pub struct Texts {
-    pub app_name: &'static str,
-    pub skip_to_content: &'static str,
-    pub main_menu: &'static str,
-    pub switch_language: &'static str,
-    pub sign_out: &'static str,
-    pub sign_in: &'static str,
-    pub sign_in_title: &'static str,
-    pub sign_in_intro: &'static str,
-    pub login: &'static str,
-    pub password: &'static str,
-    pub sign_in_with: &'static str,
-    pub or: &'static str,
-    pub have_access_code: &'static str,
-    pub wrong_login: &'static str,
-    pub too_many_attempts: &'static str,
-    pub form_has_errors: &'static str,
-    pub diary: &'static str,
-    pub week_of: &'static str,
-    pub previous_week: &'static str,
-    pub next_week: &'static str,
-    pub this_week: &'static str,
-    pub choose_child: &'static str,
-    pub show: &'static str,
-    pub no_lessons: &'static str,
-    pub lesson: &'static str,
-    pub subject: &'static str,
-    pub teacher: &'static str,
-    pub substitute: &'static str,
-    pub room: &'static str,
-    pub topic: &'static str,
-    pub homework: &'static str,
-    pub homework_due: &'static str,
-    pub homework_set: &'static str,
-    pub marks: &'static str,
-    pub mark_weight: &'static str,
-    pub attendance: &'static str,
-    pub cancelled: &'static str,
-    pub new_mark: &'static str,
-    pub marks_unavailable: &'static str,
-    pub submission_required: &'static str,
-    pub submitted: &'static str,
-    pub returned: &'static str,
-    pub marked: &'static str,
-    pub absent: &'static str,
-    pub ill: &'static str,
-    pub excused: &'static str,
-    pub late: &'static str,
-    pub no_children: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_text: &'static str,
-    pub bad_request_title: &'static str,
-    pub forbidden_title: &'static str,
-    pub unavailable_title: &'static str,
-    pub unavailable_text: &'static str,
-    pub error_title: &'static str,
-    pub error_text: &'static str,
-    pub go_home: &'static str,
-    pub weekdays: [&'static str; 7],
-    /// Month names as they follow a day number ("7 декабря").
-    pub months_of: [&'static str; 12],
+/// A table of words in both languages: `name: "по-русски" / "in English",`.
+/// `Table::of(lang)` gives the words of one language.
+macro_rules! texts {
+    ($(#[$doc:meta])* $table:ident { $($word:ident: $ru:literal / $en:literal,)+ }) => {
+        $(#[$doc])*
+        pub struct $table {
+            $(pub $word: &'static str,)+
+        }
+
+        impl $table {
+            pub fn of(lang: $crate::web::i18n::Lang) -> &'static Self {
+                static RU: $table = $table { $($word: $ru,)+ };
+                static EN: $table = $table { $($word: $en,)+ };
+                match lang {
+                    $crate::web::i18n::Lang::Ru => &RU,
+                    $crate::web::i18n::Lang::En => &EN,
+                }
+            }
+        }
+    };
 }
+pub(crate) use texts;
 
-pub static RU: Texts = Texts {
-    app_name: "Отметка",
-    skip_to_content: "Перейти к содержанию",
-    main_menu: "Главное меню",
-    switch_language: "Язык",
-    sign_out: "Выйти",
-    sign_in: "Войти",
-    sign_in_title: "Вход в электронный дневник",
-    sign_in_intro: "Логин и пароль выдаёт школа. Родители могут войти через городской портал.",
-    login: "Логин",
-    password: "Пароль",
-    sign_in_with: "Войти через",
-    or: "или",
-    have_access_code: "У меня есть код доступа от школы",
-    wrong_login: "Неверный логин или пароль.",
-    too_many_attempts: "Слишком много попыток. Подождите немного и попробуйте снова.",
-    form_has_errors: "Проверьте поля формы:",
-    diary: "Дневник",
-    week_of: "Неделя",
-    previous_week: "Предыдущая неделя",
-    next_week: "Следующая неделя",
-    this_week: "Текущая неделя",
-    choose_child: "Ребёнок",
-    show: "Показать",
-    no_lessons: "Уроков нет",
-    lesson: "Урок",
-    subject: "Предмет",
-    teacher: "Учитель",
-    substitute: "замена",
-    room: "Кабинет",
-    topic: "Тема",
-    homework: "Домашнее задание",
-    homework_due: "Задано к уроку",
-    homework_set: "Задано на уроке",
-    marks: "Оценки",
-    mark_weight: "вес",
-    attendance: "Посещаемость",
-    cancelled: "Урок отменён",
-    new_mark: "новая",
-    marks_unavailable: "Оценки сейчас недоступны; расписание показано полностью. Обновите страницу позже.",
-    submission_required: "нужно сдать",
-    submitted: "сдано",
-    returned: "возвращено на доработку",
-    marked: "проверено",
-    absent: "Н — отсутствовал",
-    ill: "Б — болел",
-    excused: "УП — уважительная причина",
-    late: "ОП — опоздал",
-    no_children: "К вашей учётной записи пока не привязан ни один ребёнок. Введите код доступа, который выдала школа.",
-    not_found_title: "Страница не найдена",
-    not_found_text: "Такой страницы нет или у вас нет к ней доступа.",
-    bad_request_title: "Неверный запрос",
-    forbidden_title: "Доступ запрещён",
-    unavailable_title: "Сервис временно недоступен",
-    unavailable_text: "Попробуйте обновить страницу через минуту.",
-    error_title: "Что-то пошло не так",
-    error_text: "Мы уже знаем об ошибке. Попробуйте ещё раз позже.",
-    go_home: "На главную",
-    weekdays: [
-        "понедельник",
-        "вторник",
-        "среда",
-        "четверг",
-        "пятница",
-        "суббота",
-        "воскресенье",
-    ],
-    months_of: [
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ],
-};
-
-pub static EN: Texts = Texts {
-    app_name: "Otmetka",
-    skip_to_content: "Skip to content",
-    main_menu: "Main menu",
-    switch_language: "Language",
-    sign_out: "Sign out",
-    sign_in: "Sign in",
-    sign_in_title: "Sign in to the school diary",
-    sign_in_intro: "Your school gives you a login and password. Parents may sign in through the city portal.",
-    login: "Login",
-    password: "Password",
-    sign_in_with: "Sign in with",
-    or: "or",
-    have_access_code: "I have an access code from the school",
-    wrong_login: "Wrong login or password.",
-    too_many_attempts: "Too many attempts. Wait a little and try again.",
-    form_has_errors: "Please check these fields:",
-    diary: "Diary",
-    week_of: "Week",
-    previous_week: "Previous week",
-    next_week: "Next week",
-    this_week: "This week",
-    choose_child: "Child",
-    show: "Show",
-    no_lessons: "No lessons",
-    lesson: "Lesson",
-    subject: "Subject",
-    teacher: "Teacher",
-    substitute: "substitute",
-    room: "Room",
-    topic: "Topic",
-    homework: "Homework",
-    homework_due: "Due for this lesson",
-    homework_set: "Set in this lesson",
-    marks: "Marks",
-    mark_weight: "weight",
-    attendance: "Attendance",
-    cancelled: "Lesson cancelled",
-    new_mark: "new",
-    marks_unavailable: "Marks cannot be shown right now; the timetable is complete. Reload the page later.",
-    submission_required: "to hand in",
-    submitted: "handed in",
-    returned: "returned for rework",
-    marked: "marked",
-    absent: "Absent",
-    ill: "Ill",
-    excused: "Excused",
-    late: "Late",
-    no_children: "No child is linked to your account yet. Enter the access code your school gave you.",
-    not_found_title: "Page not found",
-    not_found_text: "There is no such page, or you have no access to it.",
-    bad_request_title: "Bad request",
-    forbidden_title: "Access denied",
-    unavailable_title: "Temporarily unavailable",
-    unavailable_text: "Please reload the page in a minute.",
-    error_title: "Something went wrong",
-    error_text: "The error has been recorded. Please try again later.",
-    go_home: "Home page",
-    weekdays: [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ],
-    months_of: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-};
+texts! {
+    /// The words every page may use: the frame, signing in, errors.
+    Texts {
+        app_name: "Отметка"
+            / "Otmetka",
+        skip_to_content: "Перейти к содержанию"
+            / "Skip to content",
+        sign_out: "Выйти"
+            / "Sign out",
+        sign_in: "Войти"
+            / "Sign in",
+        sign_in_title: "Вход в электронный дневник"
+            / "Sign in to the school diary",
+        sign_in_intro: "Логин и пароль выдаёт школа. Родители могут войти через городской портал."
+            / "Your school gives you a login and password. Parents may sign in through the city portal.",
+        login: "Логин"
+            / "Login",
+        password: "Пароль"
+            / "Password",
+        sign_in_with: "Войти через"
+            / "Sign in with",
+        or: "или"
+            / "or",
+        wrong_login: "Неверный логин или пароль."
+            / "Wrong login or password.",
+        too_many_attempts: "Слишком много попыток. Подождите немного и попробуйте снова."
+            / "Too many attempts. Wait a little and try again.",
+        not_found_title: "Страница не найдена"
+            / "Page not found",
+        not_found_text: "Такой страницы нет или у вас нет к ней доступа."
+            / "There is no such page, or you have no access to it.",
+        bad_request_title: "Неверный запрос"
+            / "Bad request",
+        unavailable_title: "Сервис временно недоступен"
+            / "Temporarily unavailable",
+        unavailable_text: "Попробуйте обновить страницу через минуту."
+            / "Please reload the page in a minute.",
+        error_title: "Что-то пошло не так"
+            / "Something went wrong",
+        error_text: "Мы уже знаем об ошибке. Попробуйте ещё раз позже."
+            / "The error has been recorded. Please try again later.",
+        go_home: "На главную"
+            / "Home page",
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -366,6 +286,21 @@ mod tests {
         assert_eq!(Lang::Ru.day_heading(day), "понедельник, 7 декабря");
         assert_eq!(Lang::En.day_heading(day), "Monday, 7 December");
         assert_eq!(Lang::Ru.decimal(4.5666), "4,57");
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let sunday = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        assert_eq!(
+            Lang::Ru.date_range(monday, sunday),
+            "30 ноября – 6 декабря 2026"
+        );
+        assert_eq!(
+            Lang::Ru.date_range(day, day + chrono::Days::new(6)),
+            "7–13 декабря 2026"
+        );
+        let new_year = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap();
+        assert_eq!(
+            Lang::En.date_range(NaiveDate::from_ymd_opt(2026, 12, 28).unwrap(), new_year),
+            "28 December 2026 – 3 January 2027"
+        );
         assert_eq!(Lang::En.decimal(4.5), "4.50");
     }
 }

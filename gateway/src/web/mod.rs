@@ -6,6 +6,7 @@
 
 mod assets;
 mod family;
+mod home;
 mod i18n;
 mod page;
 mod sign_in;
@@ -21,10 +22,10 @@ use crate::AppState;
 /// API's problem+json answers never mix with them.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(family::home))
+        .route("/", get(home::home))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/language", post(page::choose_language))
-        .route("/diary/{student_id}", get(family::week))
         .route("/assets/{name}", get(assets::serve))
+        .merge(family::routes())
 }

@@ -1,45 +1,27 @@
 //! The family's pages: where each person starts, and the diary week.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+use axum::routing::get;
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
-use super::i18n::{Lang, Texts};
+pub(super) mod texts;
+
+use texts::FamilyTexts;
+
+use super::i18n::Lang;
 use super::page::{Shell, Visitor};
+use crate::AppState;
 use crate::diary::week::{self, DiaryLessonView, DiaryMarkView, HomeworkView, WeekView};
 use crate::extract::ApiQuery;
 use crate::people::{MeView, load_me};
-use crate::views::{DiaryAttendance, LessonStatus, PersonKind, SubmissionStatus};
+use crate::views::{DiaryAttendance, LessonStatus, SubmissionStatus};
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    shell: Shell,
-    /// A guardian with no child linked yet.
-    no_children: bool,
-}
-
-/// `GET /`: a family member goes to a diary; others see their start page.
-pub async fn home(visitor: Visitor) -> Response {
-    let me = match load_me(&visitor.caller).await {
-        Ok(me) => me,
-        Err(error) => return super::PageError::new(error, visitor.lang, "/").into_response(),
-    };
-    let diary = match me.kind {
-        Some(PersonKind::Student) => Some(me.name.person_id.clone()),
-        Some(PersonKind::Guardian) => me.children.first().map(|c| c.person_id.clone()),
-        _ => None,
-    };
-    if let Some(student_id) = diary {
-        return Redirect::to(&format!("/diary/{student_id}")).into_response();
-    }
-    let page = HomePage {
-        shell: visitor.shell(me.name.short()),
-        no_children: me.kind == Some(PersonKind::Guardian),
-    };
-    super::render(axum::http::StatusCode::OK, &page)
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/diary/{student_id}", get(week))
 }
 
 #[derive(Deserialize)]
@@ -54,9 +36,10 @@ struct ChildLink {
 }
 
 #[derive(Template)]
-#[template(path = "week.html")]
+#[template(path = "family/week.html")]
 struct WeekPage {
     shell: Shell,
+    ft: &'static FamilyTexts,
     children: Vec<ChildLink>,
     student_name: String,
     /// "7–13 декабря 2026"
@@ -124,7 +107,7 @@ pub async fn week(
 
 fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
     let lang = visitor.lang;
-    let t = lang.texts();
+    let t = FamilyTexts::of(lang);
     let monday = NaiveDate::parse_from_str(&week.week_start_date, "%Y-%m-%d").ok();
     let sunday = NaiveDate::parse_from_str(&week.week_end_date, "%Y-%m-%d").ok();
     let shifted = |days: i64| {
@@ -158,7 +141,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
             .unwrap_or_default()
     };
     let title = match (monday, sunday) {
-        (Some(monday), Some(sunday)) => format!("{} – {}", lang.date(monday), lang.date(sunday)),
+        (Some(monday), Some(sunday)) => lang.date_range(monday, sunday),
         _ => String::new(),
     };
     let days = week
@@ -184,6 +167,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
         .collect();
     WeekPage {
         shell: visitor.shell(me.name.short()),
+        ft: t,
         children,
         student_name,
         title,
@@ -195,7 +179,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
     }
 }
 
-fn lesson_row(t: &'static Texts, lang: Lang, lesson: DiaryLessonView) -> LessonRow {
+fn lesson_row(t: &'static FamilyTexts, lang: Lang, lesson: DiaryLessonView) -> LessonRow {
     let attendance = match lesson.attendance {
         Some(DiaryAttendance::Absent) => t.absent,
         Some(DiaryAttendance::Ill) => t.ill,
@@ -232,7 +216,7 @@ fn lesson_row(t: &'static Texts, lang: Lang, lesson: DiaryLessonView) -> LessonR
     }
 }
 
-fn mark_chip(t: &'static Texts, lang: Lang, mark: DiaryMarkView) -> MarkChip {
+fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkChip {
     let tone = match mark.value.chars().next() {
         Some('5') => "m5",
         Some('4') => "m4",
@@ -258,7 +242,7 @@ fn mark_chip(t: &'static Texts, lang: Lang, mark: DiaryMarkView) -> MarkChip {
     }
 }
 
-fn homework_item(t: &'static Texts, homework: HomeworkView) -> HomeworkItem {
+fn homework_item(t: &'static FamilyTexts, homework: HomeworkView) -> HomeworkItem {
     let status = match homework.submission_status {
         Some(SubmissionStatus::Submitted) => t.submitted,
         Some(SubmissionStatus::Returned) => t.returned,

@@ -1,0 +1,65 @@
+//! The family's words.
+
+use crate::web::i18n::texts;
+
+texts! {
+    /// The diary and everything a guardian or student reads.
+    FamilyTexts {
+        diary: "Дневник"
+            / "Diary",
+        week_of: "Неделя"
+            / "Week",
+        previous_week: "Предыдущая неделя"
+            / "Previous week",
+        next_week: "Следующая неделя"
+            / "Next week",
+        this_week: "Текущая неделя"
+            / "This week",
+        choose_child: "Ребёнок"
+            / "Child",
+        no_lessons: "Уроков нет"
+            / "No lessons",
+        lesson: "Урок"
+            / "Lesson",
+        substitute: "замена"
+            / "substitute",
+        room: "Кабинет"
+            / "Room",
+        topic: "Тема"
+            / "Topic",
+        homework_due: "Задано к уроку"
+            / "Due for this lesson",
+        homework_set: "Задано на уроке"
+            / "Set in this lesson",
+        marks: "Оценки"
+            / "Marks",
+        mark_weight: "вес"
+            / "weight",
+        attendance: "Посещаемость"
+            / "Attendance",
+        cancelled: "Урок отменён"
+            / "Lesson cancelled",
+        new_mark: "новая"
+            / "new",
+        marks_unavailable: "Оценки сейчас недоступны; расписание показано полностью. Обновите страницу позже."
+            / "Marks cannot be shown right now; the timetable is complete. Reload the page later.",
+        submission_required: "нужно сдать"
+            / "to hand in",
+        submitted: "сдано"
+            / "handed in",
+        returned: "возвращено на доработку"
+            / "returned for rework",
+        marked: "проверено"
+            / "marked",
+        absent: "Н — отсутствовал"
+            / "Absent",
+        ill: "Б — болел"
+            / "Ill",
+        excused: "УП — уважительная причина"
+            / "Excused",
+        late: "ОП — опоздал"
+            / "Late",
+        no_children: "К вашей учётной записи пока не привязан ни один ребёнок. Введите код доступа, который выдала школа."
+            / "No child is linked to your account yet. Enter the access code your school gave you.",
+    }
+}
