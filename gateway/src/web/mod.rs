@@ -14,7 +14,7 @@ mod sign_in;
 use axum::Router;
 use axum::routing::{get, post};
 
-use page::{PageError, render};
+use page::PageError;
 
 use crate::AppState;
 
