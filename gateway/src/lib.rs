@@ -177,6 +177,7 @@ fn routes() -> OpenApiRouter<AppState> {
 fn router(state: AppState) -> Router {
     let own_origin: std::sync::Arc<str> = guard::origin_of(&state.settings.public_url).into();
     let state_public_url = state.settings.public_url.clone();
+    let cookie_secure = state.settings.cookie_secure;
     let trusted_proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     let (routes, _) = routes().split_for_parts();
     let mut api = routes
@@ -185,7 +186,10 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(problem::http_errors_as_problems))
+        .layer(axum::middleware::from_fn_with_state(
+            cookie_secure,
+            problem::http_errors_as_problems,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             own_origin,
             guard::refuse_cross_site,

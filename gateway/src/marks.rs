@@ -124,16 +124,20 @@ async fn fetch(caller: &Caller, id: String) -> Result<gradebook::Mark> {
     required(reply.into_inner().mark, MARK)
 }
 
+/// One mark (`mark_id` as a path segment), for the JSON route and the
+/// mark's page.
+pub async fn load_mark(caller: &Caller, mark_id: &str) -> Result<MarkView> {
+    let mark = fetch(caller, path_id(MARK, mark_id)?).await?;
+    Ok(MarkView::from(mark))
+}
+
 /// `GET /api/v1/marks/{mark_id}`.
 #[utoipa::path(get, path = "/api/v1/marks/{mark_id}", tag = "marks",
     params(("mark_id" = String, Path, format = Uuid, description = "The mark")),
     responses((status = 200, description = "The mark", body = MarkView)))]
 pub async fn get_mark(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mark = fetch(&caller, path_id(MARK, &mark_id)?).await?;
-            Ok(Json(MarkView::from(mark)))
-        })
+        .answer(async { load_mark(&caller, &mark_id).await.map(Json) })
         .await
 }
 
@@ -267,24 +271,24 @@ pub async fn delete_mark(
 /// One recorded change of a mark: who, when, before → after, why.
 #[derive(Serialize, ToSchema)]
 pub struct RevisionView {
-    mark_id: String,
-    revision: i32,
-    author_id: String,
-    created_at: Option<DateTime<Utc>>,
+    pub mark_id: String,
+    pub revision: i32,
+    pub author_id: String,
+    pub created_at: Option<DateTime<Utc>>,
     /// Absent for the first revision (the mark's posting).
-    before: Option<MarkView>,
-    after: Option<MarkView>,
-    reason: String,
+    pub before: Option<MarkView>,
+    pub after: Option<MarkView>,
+    pub reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct RevisionsPage {
-    revisions: Vec<RevisionView>,
+    pub revisions: Vec<RevisionView>,
     #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
+    pub next_page_token: String,
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1–500.
@@ -314,43 +318,51 @@ pub async fn list_revisions(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mark_id = path_id(MARK, &mark_id)?;
-            let (page_size, page_token) = query.checked()?;
-            let message = gradebook::ListMarkRevisionsRequest {
-                mark_id,
-                page_size,
-                page_token,
-            };
-            let page = caller
-                .gradebook()
-                .list_mark_revisions(caller.request(message)?)
-                .await?
-                .into_inner();
-            let revisions = page
-                .revisions
-                .into_iter()
-                .map(|revision| RevisionView {
-                    mark_id: revision.mark_id,
-                    revision: revision.revision,
-                    author_id: revision.author_id,
-                    created_at: timestamp(revision.create_time),
-                    before: revision.before.map(MarkView::from),
-                    after: revision.after.map(MarkView::from),
-                    reason: revision.reason,
-                })
-                .collect();
-            Ok(Json(RevisionsPage {
-                revisions,
-                next_page_token: page.next_page_token,
-            }))
-        })
+        .answer(async { load_revisions(&caller, &mark_id, query).await.map(Json) })
         .await
+}
+
+/// A mark's history (`mark_id` as a path segment), for the JSON route and
+/// the mark's page.
+pub async fn load_revisions(
+    caller: &Caller,
+    mark_id: &str,
+    query: PageQuery,
+) -> Result<RevisionsPage> {
+    let mark_id = path_id(MARK, mark_id)?;
+    let (page_size, page_token) = query.checked()?;
+    let message = gradebook::ListMarkRevisionsRequest {
+        mark_id,
+        page_size,
+        page_token,
+    };
+    let page = caller
+        .gradebook()
+        .list_mark_revisions(caller.request(message)?)
+        .await?
+        .into_inner();
+    let revisions = page
+        .revisions
+        .into_iter()
+        .map(|revision| RevisionView {
+            mark_id: revision.mark_id,
+            revision: revision.revision,
+            author_id: revision.author_id,
+            created_at: timestamp(revision.create_time),
+            before: revision.before.map(MarkView::from),
+            after: revision.after.map(MarkView::from),
+            reason: revision.reason,
+        })
+        .collect();
+    Ok(RevisionsPage {
+        revisions,
+        next_page_token: page.next_page_token,
+    })
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct SeenView {
-    mark_id: String,
+    pub mark_id: String,
     /// When the family first marked it seen (a repeat keeps the first time).
     seen_at: Option<DateTime<Utc>>,
 }
@@ -361,21 +373,24 @@ pub struct SeenView {
     responses((status = 200, description = "Recorded", body = SeenView)))]
 pub async fn mark_seen(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mark_id = path_id(MARK, &mark_id)?;
-            let message = gradebook::MarkSeenRequest {
-                mark_id: mark_id.clone(),
-            };
-            let reply = caller
-                .gradebook()
-                .mark_seen(caller.request(message)?)
-                .await?;
-            Ok(Json(SeenView {
-                mark_id,
-                seen_at: timestamp(reply.into_inner().seen_time),
-            }))
-        })
+        .answer(async { record_seen(&caller, &mark_id).await.map(Json) })
         .await
+}
+
+/// Records that the family has seen a mark (`mark_id` as a path segment).
+pub async fn record_seen(caller: &Caller, mark_id: &str) -> Result<SeenView> {
+    let mark_id = path_id(MARK, mark_id)?;
+    let message = gradebook::MarkSeenRequest {
+        mark_id: mark_id.clone(),
+    };
+    let reply = caller
+        .gradebook()
+        .mark_seen(caller.request(message)?)
+        .await?;
+    Ok(SeenView {
+        mark_id,
+        seen_at: timestamp(reply.into_inner().seen_time),
+    })
 }
 
 #[derive(Deserialize, IntoParams)]

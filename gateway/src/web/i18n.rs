@@ -69,6 +69,20 @@ impl Lang {
         format!("{} {month} {}", date.day(), date.year())
     }
 
+    /// "7 декабря 2026, 14:05" in the school's own time.
+    pub fn date_time(
+        self,
+        instant: chrono::DateTime<chrono::Utc>,
+        timezone: chrono_tz::Tz,
+    ) -> String {
+        let local = instant.with_timezone(&timezone);
+        format!(
+            "{}, {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
+    }
+
     /// "7–13 декабря 2026", "30 ноября – 6 декабря 2026",
     /// "29 декабря 2026 – 4 января 2027".
     pub fn date_range(self, first: NaiveDate, last: NaiveDate) -> String {
@@ -286,6 +300,13 @@ mod tests {
         assert_eq!(Lang::Ru.day_heading(day), "понедельник, 7 декабря");
         assert_eq!(Lang::En.day_heading(day), "Monday, 7 December");
         assert_eq!(Lang::Ru.decimal(4.5666), "4,57");
+        let instant = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:05:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            Lang::Ru.date_time(instant, chrono_tz::Asia::Yekaterinburg),
+            "7 декабря 2026, 14:05"
+        );
         let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let sunday = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
         assert_eq!(

@@ -14,7 +14,9 @@ mod sign_in;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use i18n::Lang;
 use page::PageError;
+pub use page::status_page;
 
 use crate::AppState;
 

@@ -241,3 +241,20 @@ pub async fn choose_language(
     );
     (CookieJar::new().add(cookie), Redirect::to(back.as_str())).into_response()
 }
+
+/// The error page for a status the HTTP layer answered by itself (no such
+/// page, a wrong method, a body too large).
+pub fn status_page(status: StatusCode, lang: Lang) -> Response {
+    let t = lang.texts();
+    let (title, text) = match status {
+        StatusCode::NOT_FOUND => (t.not_found_title, t.not_found_text),
+        _ if status.is_server_error() => (t.error_title, t.error_text),
+        _ => (t.bad_request_title, ""),
+    };
+    let page = ErrorPage {
+        shell: Shell::new(lang, "/"),
+        title,
+        text: text.to_owned(),
+    };
+    render(status, &page)
+}

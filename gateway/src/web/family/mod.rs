@@ -4,10 +4,11 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
+mod mark;
 pub(super) mod texts;
 
 use texts::FamilyTexts;
@@ -21,7 +22,10 @@ use crate::people::{MeView, load_me};
 use crate::views::{DiaryAttendance, LessonStatus, SubmissionStatus};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/diary/{student_id}", get(week))
+    Router::new()
+        .route("/diary/{student_id}", get(week))
+        .route("/marks/{mark_id}", get(mark::show))
+        .route("/marks/{mark_id}/seen", post(mark::seen))
 }
 
 #[derive(Deserialize)]
@@ -74,6 +78,7 @@ struct LessonRow {
 }
 
 struct MarkChip {
+    url: String,
     /// "5", "4-", "зачёт"; a status's letter when there is no value.
     value: String,
     /// `m5`, `m2`…: a colour that repeats what the text says.
@@ -217,13 +222,6 @@ fn lesson_row(t: &'static FamilyTexts, lang: Lang, lesson: DiaryLessonView) -> L
 }
 
 fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkChip {
-    let tone = match mark.value.chars().next() {
-        Some('5') => "m5",
-        Some('4') => "m4",
-        Some('3') => "m3",
-        Some('2') | Some('1') => "m2",
-        _ => "mx",
-    };
     let weight = if mark.weight.fract() == 0.0 {
         format!("{}", mark.weight as i64)
     } else {
@@ -234,11 +232,24 @@ fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkCh
         about = format!("{}, {about}", mark.work_type_name);
     }
     MarkChip {
+        url: format!("/marks/{}", mark.mark_id),
+        tone: tone(&mark.value),
         value: mark.value,
-        tone,
         about,
         comment: mark.comment,
         new: !mark.seen,
+    }
+}
+
+/// A mark's colour class (`m5`, `m2`…), which only repeats what its
+/// text says; other scales and statuses stay neutral.
+fn tone(value: &str) -> &'static str {
+    match value.chars().next() {
+        Some('5') => "m5",
+        Some('4') => "m4",
+        Some('3') => "m3",
+        Some('2') | Some('1') => "m2",
+        _ => "mx",
     }
 }
 

@@ -59,6 +59,42 @@ texts! {
             / "Excused",
         late: "ОП — опоздал"
             / "Late",
+        mark: "Оценка"
+            / "Mark",
+        lesson_date: "Дата урока"
+            / "Lesson date",
+        posted_by: "Выставил(а)"
+            / "Given by",
+        posted_at: "Выставлена"
+            / "Given on",
+        weight: "Вес"
+            / "Weight",
+        comment: "Комментарий"
+            / "Comment",
+        seen_at: "Просмотрена"
+            / "Seen on",
+        mark_as_seen: "Отметить как просмотренную"
+            / "Mark as seen",
+        history: "История изменений"
+            / "History of changes",
+        reason: "Причина"
+            / "Reason",
+        posted: "выставлена"
+            / "given",
+        withdrawn: "отменена"
+            / "withdrawn",
+        back_to_week: "К неделе"
+            / "Back to the week",
+        exempt: "освобождён"
+            / "exempt",
+        not_submitted: "не сдано"
+            / "not handed in",
+        absent_from_work: "отсутствовал(а)"
+            / "absent",
+        pending: "точка — оценка будет позже"
+            / "pending («точка»)",
+        no_changes: "Оценка не менялась."
+            / "The mark has not been changed.",
         no_children: "К вашей учётной записи пока не привязан ни один ребёнок. Введите код доступа, который выдала школа."
             / "No child is linked to your account yet. Enter the access code your school gave you.",
     }
