@@ -262,8 +262,8 @@ fn session_cookie() {
     replay("session_cookie");
 }
 
-/// Every cargo-fuzz target, every seed corpus and every test above name
-/// the same targets.
+/// Every cargo-fuzz target (its file and its `[[bin]]`), every seed corpus,
+/// `TARGETS` and the tests above name the same targets.
 #[test]
 fn every_target_is_replayed() {
     let names = |dir: &str, extension: Option<&str>| -> BTreeSet<String> {
@@ -288,10 +288,17 @@ fn every_target_is_replayed() {
     );
     assert_eq!(names("../corpus", None), listed, "fuzz/corpus/");
     let source = include_str!("replay.rs");
+    let fuzz_manifest = include_str!("../../Cargo.toml");
     for name in &listed {
         assert!(
             source.contains(&format!("replay(\"{name}\");")),
             "no replay test for {name}"
+        );
+        assert!(
+            fuzz_manifest.contains(&format!(
+                "name = \"{name}\"\npath = \"fuzz_targets/{name}.rs\""
+            )),
+            "no [[bin]] for {name} in fuzz/Cargo.toml"
         );
     }
 }
