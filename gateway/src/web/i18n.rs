@@ -173,6 +173,38 @@ impl Lang {
         }
     }
 
+    /// What a service said was wrong with a field, in this language: the
+    /// services word their refusals in English for programs, so the common
+    /// phrases are translated here and any other passes through as it is.
+    pub fn field_message(self, description: &str) -> String {
+        if self == Self::En {
+            return description.to_owned();
+        }
+        let limit = |prefix: &str| {
+            description
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(" characters"))
+                .and_then(|count| count.parse::<u32>().ok())
+        };
+        if let Some(count) = limit("must be at most ") {
+            return format!("не длиннее {count} символов");
+        }
+        if let Some(count) = limit("must be at least ") {
+            return format!("не короче {count} символов");
+        }
+        match description {
+            "is required" => "обязательное поле",
+            "is taken" => "уже занят, выберите другой",
+            "must be one line" => "должно быть одной строкой",
+            "must not contain control characters" => "не должно содержать служебных символов",
+            "is not a valid, unused access code" => {
+                "код не подошёл: проверьте его или попросите у школы новый"
+            }
+            other => other,
+        }
+        .to_owned()
+    }
+
     /// A decimal with two places, in the language's way: "4,57" / "4.57".
     pub fn decimal(self, value: f64) -> String {
         let text = format!("{value:.2}");
@@ -291,6 +323,17 @@ mod tests {
             (header::COOKIE.as_str(), "otmetka_lang=xx"),
         ]);
         assert_eq!(Lang::of(&nonsense, false), Lang::En);
+    }
+
+    #[test]
+    fn common_refusals_read_in_russian() {
+        assert_eq!(Lang::Ru.field_message("is required"), "обязательное поле");
+        assert_eq!(
+            Lang::Ru.field_message("must be at least 10 characters"),
+            "не короче 10 символов"
+        );
+        assert_eq!(Lang::Ru.field_message("must be 1–10"), "must be 1–10");
+        assert_eq!(Lang::En.field_message("is required"), "is required");
     }
 
     #[test]

@@ -61,14 +61,14 @@ impl Shell {
 pub struct FieldErrors(Vec<(String, String)>);
 
 impl FieldErrors {
-    /// The field violations of a refusal; any other refusal is put on
-    /// `field` with `message`, so a form never shows an error nowhere.
-    pub fn of(error: &Error, field: &str, message: &str) -> Self {
+    /// The field violations of a refusal in `lang`; any other refusal is
+    /// put on `field` with `message`, so a form never shows an error nowhere.
+    pub fn of(error: &Error, lang: Lang, field: &str, message: &str) -> Self {
         match error {
             Error::InvalidArgument(violations) => Self(
                 violations
                     .iter()
-                    .map(|v| (v.field.clone(), v.description.clone()))
+                    .map(|v| (v.field.clone(), lang.field_message(&v.description)))
                     .collect(),
             ),
             _ => Self(vec![(field.to_owned(), message.to_owned())]),

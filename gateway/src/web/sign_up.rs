@@ -135,7 +135,7 @@ impl SignUpPage {
             _ => return PageError::new(error, lang, self.action).into_response(),
         };
         // A wrong code reads the same whatever made it wrong.
-        self.errors = FieldErrors::of(&error, "access_code", self.st.code_refused);
+        self.errors = FieldErrors::of(&error, lang, "access_code", self.st.code_refused);
         self.form.password.clear();
         render(status, &self)
     }
