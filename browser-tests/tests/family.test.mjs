@@ -111,3 +111,25 @@ test('a new guardian signs up with the access code and sees the child', async ()
   assert.equal(await page.locator('.who').textContent(), 'Белова Анна');
   await context.close();
 });
+
+test('marks by subject: the average, how it is counted, and what it takes', async () => {
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.parent);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Оценки по предметам' }).click()]);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Оценки по предметам/ }).waitFor());
+  const cards = page.locator('section.card');
+  assert.ok(await cards.count() > 3, 'the demo has marks in several subjects');
+  assert.match(await cards.first().locator('.average').textContent(), /\d,\d\d/, 'a decimal comma');
+  await checkAccessibility(page, 'marks by subject');
+  await screenshot(page, 'family-subjects', WIDTHS[0]);
+
+  const second = cards.nth(1);
+  const subject = (await second.locator('h2').textContent()).trim();
+  await second.getByLabel('Что нужно, чтобы получить').selectOption('5');
+  await Promise.all([page.waitForNavigation(), second.getByRole('button', { name: 'Узнать' }).click()]);
+  const answered = page.locator('section.card', { has: page.getByRole('heading', { name: subject }) });
+  await assert.doesNotReject(answered.locator('.answer').waitFor());
+  assert.match(await answered.locator('.answer').textContent(), /«5»/);
+  await checkAccessibility(page, 'a what-if answer');
+  await context.close();
+});

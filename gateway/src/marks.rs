@@ -393,30 +393,30 @@ pub async fn record_seen(caller: &Caller, mark_id: &str) -> Result<SeenView> {
     })
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct MarksQuery {
     /// Only this subject.
     #[param(format = Uuid)]
-    subject_id: Option<String>,
+    pub subject_id: Option<String>,
     /// First lesson day, inclusive, "YYYY-MM-DD".
     #[param(format = Date)]
-    from: Option<String>,
+    pub from: Option<String>,
     /// Last lesson day, inclusive, "YYYY-MM-DD".
     #[param(format = Date)]
-    to: Option<String>,
+    pub to: Option<String>,
     /// 1–500.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
-    page_size: Option<String>,
+    pub page_size: Option<String>,
     #[param(max_length = 1024)]
-    page_token: Option<String>,
+    pub page_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct MarksPage {
-    marks: Vec<MarkView>,
+    pub marks: Vec<MarkView>,
     #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
+    pub next_page_token: String,
 }
 
 /// `GET /api/v1/students/{student_id}/marks`: newest lesson first. The
@@ -431,33 +431,44 @@ pub async fn list_student_marks(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let student_id = path_id("student", &student_id)?;
-            let mut params = Params::new();
-            let subject_id = params.optional_id("subject_id", query.subject_id.as_deref());
-            let from_date = params.optional_date("from", query.from.as_deref());
-            let to_date = params.optional_date("to", query.to.as_deref());
-            params.range(&from_date, &to_date, "to");
-            let page_size = params.page_size(query.page_size.as_deref());
-            params.finish()?;
-            let message = gradebook::ListStudentMarksRequest {
-                student_id,
-                subject_id,
-                from_date,
-                to_date,
-                page_size,
-                page_token: query.page_token.unwrap_or_default(),
-            };
-            let page = caller
-                .gradebook()
-                .list_student_marks(caller.request(message)?)
-                .await?
-                .into_inner();
-            Ok(Json(MarksPage {
-                marks: page.marks.into_iter().map(MarkView::from).collect(),
-                next_page_token: page.next_page_token,
-            }))
+            load_student_marks(&caller, &student_id, query)
+                .await
+                .map(Json)
         })
         .await
+}
+
+/// A page of a student's marks, for the JSON route and the family's pages.
+pub async fn load_student_marks(
+    caller: &Caller,
+    student_id: &str,
+    query: MarksQuery,
+) -> Result<MarksPage> {
+    let student_id = path_id("student", student_id)?;
+    let mut params = Params::new();
+    let subject_id = params.optional_id("subject_id", query.subject_id.as_deref());
+    let from_date = params.optional_date("from", query.from.as_deref());
+    let to_date = params.optional_date("to", query.to.as_deref());
+    params.range(&from_date, &to_date, "to");
+    let page_size = params.page_size(query.page_size.as_deref());
+    params.finish()?;
+    let message = gradebook::ListStudentMarksRequest {
+        student_id,
+        subject_id,
+        from_date,
+        to_date,
+        page_size,
+        page_token: query.page_token.unwrap_or_default(),
+    };
+    let page = caller
+        .gradebook()
+        .list_student_marks(caller.request(message)?)
+        .await?
+        .into_inner();
+    Ok(MarksPage {
+        marks: page.marks.into_iter().map(MarkView::from).collect(),
+        next_page_token: page.next_page_token,
+    })
 }
 
 #[cfg(test)]

@@ -251,21 +251,21 @@ impl From<gradebook::AttendanceRecord> for AttendanceView {
 /// A weighted average with how it was computed.
 #[derive(Serialize, ToSchema)]
 pub struct AverageView {
-    student_id: String,
-    subject_id: String,
-    period_id: String,
+    pub student_id: String,
+    pub subject_id: String,
+    pub period_id: String,
     /// On the scale, rounded to two decimals; 0 with no marks.
     #[schema(example = 4.57)]
-    average: f64,
+    pub average: f64,
     /// The period mark the school's policy suggests.
     #[schema(example = "5")]
-    suggested_mark: String,
+    pub suggested_mark: String,
     /// The marks that counted.
-    mark_ids: Vec<String>,
+    pub mark_ids: Vec<String>,
     /// The marks and weights used and the rule that made the mark.
-    explanation: String,
+    pub explanation: String,
     /// The calculation policy version applied.
-    policy_version: i64,
+    pub policy_version: i64,
 }
 
 impl From<gradebook::SubjectAverage> for AverageView {

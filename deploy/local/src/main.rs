@@ -97,9 +97,7 @@ async fn main() -> anyhow::Result<()> {
         push_limits: otmetka_import::PushLimits::default(),
         // Files stay in the data folder, whichever database holds the rest.
         files_dir: config.data_dir.join("attachments"),
-        clock: config
-            .today
-            .map_or_else(Clock::system, Clock::on_day),
+        clock: config.today.map_or_else(Clock::system, Clock::on_day),
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;

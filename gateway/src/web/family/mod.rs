@@ -9,6 +9,7 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
 mod mark;
+mod subjects;
 pub(super) mod texts;
 
 use texts::FamilyTexts;
@@ -24,8 +25,45 @@ use crate::views::{DiaryAttendance, LessonStatus, SubmissionStatus};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/diary/{student_id}", get(week))
+        .route("/diary/{student_id}/subjects", get(subjects::show))
         .route("/marks/{mark_id}", get(mark::show))
         .route("/marks/{mark_id}/seen", post(mark::seen))
+}
+
+/// The diary's sections, the same on each of its pages.
+#[derive(PartialEq, Eq)]
+enum Tab {
+    Week,
+    Subjects,
+}
+
+struct FamilyNav {
+    week_url: String,
+    subjects_url: String,
+    current: Tab,
+}
+
+impl FamilyNav {
+    fn new(student_id: &str, current: Tab) -> Self {
+        Self {
+            week_url: format!("/diary/{student_id}"),
+            subjects_url: format!("/diary/{student_id}/subjects"),
+            current,
+        }
+    }
+}
+
+/// The student's name as their family reads it: their own, or their
+/// guardian's child's; empty for anyone else.
+fn student_name(me: &MeView, student_id: &str) -> String {
+    if me.name.person_id == student_id {
+        return me.name.short();
+    }
+    me.children
+        .iter()
+        .find(|child| child.person_id == student_id)
+        .map(|child| child.short())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -44,6 +82,7 @@ struct ChildLink {
 struct WeekPage {
     shell: Shell,
     ft: &'static FamilyTexts,
+    nav: FamilyNav,
     children: Vec<ChildLink>,
     student_name: String,
     /// "7–13 декабря 2026"
@@ -136,15 +175,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
             current: child.person_id == week.student_id,
         })
         .collect();
-    let student_name = if me.name.person_id == week.student_id {
-        me.name.short()
-    } else {
-        me.children
-            .iter()
-            .find(|child| child.person_id == week.student_id)
-            .map(|child| child.short())
-            .unwrap_or_default()
-    };
+    let student_name = student_name(me, &week.student_id);
     let title = match (monday, sunday) {
         (Some(monday), Some(sunday)) => lang.date_range(monday, sunday),
         _ => String::new(),
@@ -173,6 +204,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
     WeekPage {
         shell: visitor.shell(me.name.short()),
         ft: t,
+        nav: FamilyNav::new(&week.student_id, Tab::Week),
         children,
         student_name,
         title,
