@@ -104,6 +104,14 @@ pub struct LoginTokens {
     pub refresh_token: String,
 }
 
+/// A fresh session id: 256 bits from `rand`'s thread generator (a CSPRNG
+/// seeded and reseeded from the operating system), URL-safe.
+fn new_id() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn hash_id(id: &str) -> Vec<u8> {
     Sha256::digest(id.as_bytes()).to_vec()
 }
@@ -147,9 +155,7 @@ pub async fn create(
         Some(old) => end_by_hash(state, &hash_id(&old)).await?,
         None => None,
     };
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let id = URL_SAFE_NO_PAD.encode(bytes);
+    let id = new_id();
     let now = Utc::now();
     let lifetime =
         chrono::Duration::from_std(state.settings.session_lifetime).map_err(anyhow::Error::from)?;
@@ -252,6 +258,12 @@ impl Session {
     }
 }
 
+/// Whether the session is over at `now`: its absolute lifetime is up, or it
+/// has been idle for `idle`. Either way only a new sign-in goes on.
+fn has_ended(stored: &StoredSession, idle: chrono::Duration, now: DateTime<Utc>) -> bool {
+    stored.expires_at <= now || stored.last_seen_at + idle <= now
+}
+
 async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> Result<Session> {
     let missing = || Error::Unauthenticated("sign in first".into());
     let id = cookie_value(state, headers).ok_or_else(missing)?;
@@ -273,7 +285,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     let now = Utc::now();
     let idle = chrono::Duration::from_std(state.settings.session_idle_timeout)
         .map_err(anyhow::Error::from)?;
-    if stored.expires_at <= now || stored.last_seen_at + idle <= now {
+    if has_ended(&stored, idle, now) {
         end_by_hash(state, &id_hash).await?;
         return Err(Error::Unauthenticated(
             "the session has ended; sign in again".into(),
@@ -402,4 +414,60 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
         with_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(Utc::now()).execute(pool).await?.rows_affected()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_in_at(at: DateTime<Utc>, lifetime: chrono::Duration) -> StoredSession {
+        StoredSession {
+            id_hash: hash_id("id"),
+            public_id: Uuid::nil(),
+            password_change_required: false,
+            person_id: Uuid::nil(),
+            access_token: String::new(),
+            access_expires_at: at,
+            refresh_token: String::new(),
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + lifetime,
+        }
+    }
+
+    #[test]
+    fn sessions_end_when_idle_and_at_their_lifetime_however_busy() {
+        let idle = chrono::Duration::minutes(30);
+        let lifetime = chrono::Duration::hours(12);
+        let start = Utc::now();
+        let mut session = signed_in_at(start, lifetime);
+        assert!(!has_ended(&session, idle, start));
+        assert!(!has_ended(
+            &session,
+            idle,
+            start + chrono::Duration::minutes(29)
+        ));
+        // Idle for the whole timeout: over.
+        assert!(has_ended(&session, idle, start + idle));
+        // In use every few minutes, it lives until its lifetime and no longer.
+        let end = start + lifetime;
+        session.last_seen_at = end - chrono::Duration::minutes(1);
+        assert!(!has_ended(
+            &session,
+            idle,
+            end - chrono::Duration::seconds(1)
+        ));
+        assert!(has_ended(&session, idle, end));
+    }
+
+    #[test]
+    fn session_ids_are_long_random_and_stored_hashed() {
+        // 32 random bytes: 256 bits, in 43 URL-safe characters.
+        let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| new_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.len() == 43));
+        let id = ids.iter().next().unwrap();
+        assert_ne!(hash_id(id), id.as_bytes());
+        assert_eq!(hash_id(id).len(), 32);
+    }
 }
