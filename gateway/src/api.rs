@@ -221,7 +221,7 @@ async fn reauthenticate(state: &AppState, session: &Session, password: String) -
     match state.identity.clone().confirm_password(request).await {
         Ok(_) => Ok(()),
         Err(status) if status.code() == tonic::Code::FailedPrecondition => {
-            if Utc::now() - session.created_at <= FRESH_SIGN_IN {
+            if session.signed_in_recently() {
                 Ok(())
             } else {
                 Err(Error::PermissionDenied(
@@ -285,10 +285,6 @@ pub struct ReauthenticationBody {
     #[schema(max_length = 128)]
     password: String,
 }
-
-/// How recent a sign-in without a password must be to count as entering
-/// one's credentials again.
-const FRESH_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
 
 /// `DELETE /api/v1/sessions/{id}`: end another of one's own sessions (a
 /// lost phone), after entering the password again.

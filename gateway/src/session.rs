@@ -36,6 +36,9 @@ pub const COOKIE_NAME: &str = "otmetka_session";
 
 /// Refresh the access token when less than this is left of it.
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
+/// How recent a sign-in must be to count as entering one's credentials
+/// again, where a password cannot be asked for.
+pub const FRESH_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
 /// Record activity at most this often, so reads don't all become writes.
 const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -227,6 +230,11 @@ pub fn clear_cookie(state: &AppState) -> Cookie<'static> {
 }
 
 impl Session {
+    /// Whether the person signed in within [`FRESH_SIGN_IN`].
+    pub fn signed_in_recently(&self) -> bool {
+        Utc::now() - self.created_at <= FRESH_SIGN_IN
+    }
+
     /// Where this request came from.
     pub fn client_address(&self) -> &str {
         &self.client_address
