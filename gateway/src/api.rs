@@ -315,6 +315,28 @@ pub async fn end_session(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `DELETE /api/v1/sessions`: end all one's other sessions at once (signed
+/// in somewhere one does not remember), after entering the password again.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "session",
+    request_body = ReauthenticationBody,
+    responses(
+        (status = 204, description = "Every other session of the person has ended; this one goes on"),
+        (status = 403, description = "Without a password: the sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(body): ApiJson<ReauthenticationBody>,
+) -> Result<Response, Problem> {
+    reauthenticate(&state, &session, body.password).await?;
+    let ended = session.end_others(&state).await?;
+    tracing::info!(person_id = %session.person_id, ended = ended.len(), "other sessions ended by their owner");
+    for refresh_token in ended {
+        revoke_refresh_token(&state, refresh_token, session.client_address()).await;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordBody {
     #[schema(max_length = 128)]

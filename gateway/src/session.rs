@@ -376,6 +376,16 @@ where
 }
 
 impl Session {
+    /// Ends the person's sessions other than this one; returns their
+    /// refresh tokens, to revoke at identity.
+    pub async fn end_others(&self, state: &AppState) -> Result<Vec<String>> {
+        let ended: Vec<String> = with_db!(&state.db, pool => sqlx::query_scalar(
+            "DELETE FROM sessions WHERE person_id = $1 AND id_hash <> $2 RETURNING refresh_token")
+            .bind(self.person_id).bind(&self.id_hash).fetch_all(pool).await?);
+        state.sessions.forget();
+        Ok(ended)
+    }
+
     /// Records that the person has chosen their own password, and ends
     /// their other sessions: whoever knew the old password is signed out
     /// everywhere but here. Returns the ended sessions' refresh tokens, to

@@ -1,5 +1,6 @@
-//! Sessions belong to their owner: listed, ended one by one, renewed at
-//! every sign-in; disabling a person or reissuing their password ends them.
+//! Sessions belong to their owner: listed, ended one by one or all the
+//! others at once, renewed at every sign-in; disabling a person or
+//! reissuing their password ends them.
 
 use otmetka_integration_tests::Sandbox;
 use reqwest::StatusCode;
@@ -117,6 +118,49 @@ async fn owners_list_and_end_their_sessions() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    sandbox.stop().await.unwrap();
+}
+
+/// Signed in on devices one no longer has: the owner ends all the other
+/// sessions at once, after entering the password again.
+#[tokio::test]
+async fn owners_end_all_their_other_sessions_at_once() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (laptop, _) = sign_in_as(&sandbox, "Laptop", "parent", "roditel-demo").await;
+    let (phone, _) = sign_in_as(&sandbox, "Phone", "parent", "roditel-demo").await;
+    let (tablet, _) = sign_in_as(&sandbox, "Tablet", "parent", "roditel-demo").await;
+    let (teacher, _) = sign_in_as(&sandbox, "PC", "teacher", "uchitel-demo").await;
+    let end_others = |password: &str| {
+        laptop
+            .delete(format!("{}/api/v1/sessions", sandbox.gateway()))
+            .json(&json!({ "password": password }))
+            .send()
+    };
+
+    let refused = end_others("a guess").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "password");
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::OK);
+
+    assert_eq!(
+        end_others("roditel-demo").await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status_of(&tablet, &sandbox).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status_of(&laptop, &sandbox).await, StatusCode::OK);
+    // Another person's sessions are not the owner's to end.
+    assert_eq!(status_of(&teacher, &sandbox).await, StatusCode::OK);
+    let listed: Value = laptop
+        .get(format!("{}/api/v1/sessions", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["sessions"].as_array().unwrap().len(), 1);
     sandbox.stop().await.unwrap();
 }
 
