@@ -262,7 +262,7 @@ async fn reauthenticate(state: &AppState, session: &Session, password: String) -
     match state.identity.clone().confirm_password(request).await {
         Ok(_) => Ok(()),
         Err(status) if status.code() == tonic::Code::FailedPrecondition => {
-            if Utc::now() - session.created_at <= FRESH_SIGN_IN {
+            if session.signed_in_recently() {
                 Ok(())
             } else {
                 Err(Error::PermissionDenied(
@@ -327,10 +327,6 @@ pub struct ReauthenticationBody {
     password: String,
 }
 
-/// How recent a sign-in without a password must be to count as entering
-/// one's credentials again.
-const FRESH_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
-
 /// `DELETE /api/v1/sessions/{id}`: end another of one's own sessions (a
 /// lost phone), after entering the password again.
 #[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "session",
@@ -357,6 +353,28 @@ pub async fn end_session(
         .ok_or_else(not_found)?;
     revoke_refresh_token(&state, refresh_token, session.client_address()).await;
     tracing::info!(person_id = %session.person_id, session = %public_id, "session ended by its owner");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `DELETE /api/v1/sessions`: end all one's other sessions at once (signed
+/// in somewhere one does not remember), after entering the password again.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "session",
+    request_body = ReauthenticationBody,
+    responses(
+        (status = 204, description = "Every other session of the person has ended; this one goes on"),
+        (status = 403, description = "Without a password: the sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(body): ApiJson<ReauthenticationBody>,
+) -> Result<Response, Problem> {
+    reauthenticate(&state, &session, body.password).await?;
+    let ended = session.end_others(&state).await?;
+    tracing::info!(person_id = %session.person_id, ended = ended.len(), "other sessions ended by their owner");
+    for refresh_token in ended {
+        revoke_refresh_token(&state, refresh_token, session.client_address()).await;
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -135,7 +135,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::change_password))
         .routes(routes!(api::list_guardianships))
         .routes(routes!(people::me))
-        .routes(routes!(api::list_sessions))
+        .routes(routes!(api::list_sessions, api::end_other_sessions))
         .routes(routes!(api::end_session))
         .routes(routes!(oidc::login::providers))
         .routes(routes!(oidc::login::login))

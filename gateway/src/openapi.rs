@@ -290,6 +290,7 @@ mod tests {
         let expected = [
             ("DELETE", "/api/v1/marks/{mark_id}"),
             ("DELETE", "/api/v1/session"),
+            ("DELETE", "/api/v1/sessions"),
             ("DELETE", "/api/v1/sessions/{session_id}"),
             ("GET", "/api/v1/guardianships"),
             ("GET", "/api/v1/journal"),

@@ -22,7 +22,8 @@ use crate::session::Session;
 /// Pages load their own styles and scripts and nothing else; forms post
 /// only here; no page may be framed.
 const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-     img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+     img-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'none'";
 
 /// The frame every page is drawn in.
 pub struct Shell {
