@@ -5,18 +5,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use chrono::{DateTime, Utc};
 use otmetka_platform::grpc::context::set_client_address;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::caller::{renamed, timestamp};
 use crate::client_ip::ClientIp;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::ApiJson;
 use crate::problem::Problem;
 use crate::session::{self, ActiveSession, LoginTokens, Session};
 
@@ -243,7 +241,11 @@ pub(crate) async fn end_session_here(
 
 /// Revokes an ended session's refresh token at identity. Best effort: the
 /// session is gone already, and the token dies with its lifetime anyway.
-async fn revoke_refresh_token(state: &AppState, refresh_token: String, client_address: &str) {
+pub(crate) async fn revoke_refresh_token(
+    state: &AppState,
+    refresh_token: String,
+    client_address: &str,
+) {
     let mut request = tonic::Request::new(identity::RevokeRefreshTokenRequest { refresh_token });
     request.set_timeout(state.settings.upstream_timeout);
     set_client_address(&mut request, client_address);
@@ -252,167 +254,10 @@ async fn revoke_refresh_token(state: &AppState, refresh_token: String, client_ad
     }
 }
 
-/// The person proves again that they are at the keyboard: their password
-/// when they have one, else a sign-in at the provider minutes ago.
-async fn reauthenticate(state: &AppState, session: &Session, password: String) -> Result<()> {
-    let request = session.request(
-        identity::ConfirmPasswordRequest { password },
-        state.settings.upstream_timeout,
-    )?;
-    match state.identity.clone().confirm_password(request).await {
-        Ok(_) => Ok(()),
-        Err(status) if status.code() == tonic::Code::FailedPrecondition => {
-            if session.signed_in_recently() {
-                Ok(())
-            } else {
-                Err(Error::PermissionDenied(
-                    "sign in again at your identity provider first".into(),
-                ))
-            }
-        }
-        Err(status) => Err(Error::from(status)),
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ProviderLogout {
     /// Where the browser goes to sign out at the identity provider.
     provider_logout_url: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SessionsView {
-    sessions: Vec<SessionListItem>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SessionListItem {
-    id: String,
-    created_at: DateTime<Utc>,
-    last_seen_at: DateTime<Utc>,
-    user_agent: String,
-    client_address: String,
-    current: bool,
-}
-
-/// `GET /api/v1/sessions`: the signed-in person's sessions, this one marked.
-#[utoipa::path(get, path = "/api/v1/sessions", tag = "session",
-    responses((status = 200, description = "The person's live sessions, newest first", body = SessionsView)))]
-pub async fn list_sessions(
-    State(state): State<AppState>,
-    session: Session,
-) -> Result<Response, Problem> {
-    let sessions = session::list_for(&state.db, session.person_id).await?;
-    let items: Vec<_> = sessions
-        .into_iter()
-        .map(|item| SessionListItem {
-            id: item.public_id.to_string(),
-            current: item.public_id == session.public_id,
-            created_at: item.created_at,
-            last_seen_at: item.last_seen_at,
-            user_agent: item.user_agent,
-            client_address: item.client_address,
-        })
-        .collect();
-    Ok(Json(SessionsView { sessions: items }).into_response())
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ReauthenticationBody {
-    /// The person's current password; people without one (who sign in at
-    /// an identity provider) send nothing and must have signed in within
-    /// the last 10 minutes.
-    #[serde(default)]
-    #[schema(max_length = 128)]
-    password: String,
-}
-
-/// `DELETE /api/v1/sessions/{id}`: end another of one's own sessions (a
-/// lost phone), after entering the password again.
-#[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "session",
-    params(("session_id" = String, Path, format = Uuid, description = "The session's public id")),
-    request_body = ReauthenticationBody,
-    responses(
-        (status = 204, description = "Ended"),
-        (status = 403, description = "Without a password: the sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
-    ))]
-pub async fn end_session(
-    State(state): State<AppState>,
-    session: Session,
-    ApiPath(public_id): ApiPath<String>,
-    ApiJson(body): ApiJson<ReauthenticationBody>,
-) -> Result<Response, Problem> {
-    let not_found = || Problem::new(Error::not_found("session"));
-    let public_id = crate::caller::path_id("session", &public_id)
-        .ok()
-        .and_then(|id| Uuid::parse_str(&id).ok())
-        .ok_or_else(not_found)?;
-    reauthenticate(&state, &session, body.password).await?;
-    let refresh_token = session::end_owned(&state, session.person_id, public_id)
-        .await?
-        .ok_or_else(not_found)?;
-    revoke_refresh_token(&state, refresh_token, session.client_address()).await;
-    tracing::info!(person_id = %session.person_id, session = %public_id, "session ended by its owner");
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// `DELETE /api/v1/sessions`: end all one's other sessions at once (signed
-/// in somewhere one does not remember), after entering the password again.
-#[utoipa::path(delete, path = "/api/v1/sessions", tag = "session",
-    request_body = ReauthenticationBody,
-    responses(
-        (status = 204, description = "Every other session of the person has ended; this one goes on"),
-        (status = 403, description = "Without a password: the sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
-    ))]
-pub async fn end_other_sessions(
-    State(state): State<AppState>,
-    session: Session,
-    ApiJson(body): ApiJson<ReauthenticationBody>,
-) -> Result<Response, Problem> {
-    reauthenticate(&state, &session, body.password).await?;
-    let ended = session.end_others(&state).await?;
-    tracing::info!(person_id = %session.person_id, ended = ended.len(), "other sessions ended by their owner");
-    for refresh_token in ended {
-        revoke_refresh_token(&state, refresh_token, session.client_address()).await;
-    }
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ChangePasswordBody {
-    #[schema(max_length = 128)]
-    current_password: String,
-    #[schema(min_length = 10, max_length = 128)]
-    new_password: String,
-}
-
-/// `POST /api/v1/session/password`: the signed-in person sets their own
-/// password; their other sessions end.
-#[utoipa::path(post, path = "/api/v1/session/password", tag = "session",
-    request_body = ChangePasswordBody,
-    responses((status = 204, description = "Changed; the person's other sessions have ended")))]
-pub async fn change_password(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    ApiJson(body): ApiJson<ChangePasswordBody>,
-) -> Response {
-    let message = identity::ChangePasswordRequest {
-        current_password: body.current_password,
-        new_password: body.new_password,
-    };
-    let result: Result<Response> = async {
-        let request = session.request(message, state.settings.upstream_timeout)?;
-        state.identity.clone().change_password(request).await?;
-        let ended = session.password_changed(&state).await?;
-        tracing::info!(person_id = %session.person_id, ended = ended.len(), "password changed; other sessions ended");
-        for refresh_token in ended {
-            revoke_refresh_token(&state, refresh_token, session.client_address()).await;
-        }
-        Ok(StatusCode::NO_CONTENT.into_response())
-    }
-    .await;
-    result.unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
 }
 
 #[derive(Serialize, ToSchema)]

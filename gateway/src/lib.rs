@@ -2,6 +2,7 @@
 //! keeps their sessions, and turns JSON requests into gRPC calls to the
 //! services, carrying the person's token, a deadline and the trace.
 
+mod account;
 mod api;
 mod caller;
 mod client_ip;
@@ -132,11 +133,11 @@ fn sign_in_routes() -> OpenApiRouter<AppState> {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(api::current_session, api::delete_session))
-        .routes(routes!(api::change_password))
+        .routes(routes!(account::change_password))
         .routes(routes!(api::list_guardianships))
         .routes(routes!(people::me))
-        .routes(routes!(api::list_sessions, api::end_other_sessions))
-        .routes(routes!(api::end_session))
+        .routes(routes!(account::list_sessions, account::end_other_sessions))
+        .routes(routes!(account::end_session))
         .routes(routes!(oidc::login::providers))
         .routes(routes!(oidc::login::login))
         .routes(routes!(oidc::callback::callback))

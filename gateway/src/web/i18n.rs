@@ -195,6 +195,7 @@ impl Lang {
         match description {
             "is required" => "обязательное поле",
             "is taken" => "уже занят, выберите другой",
+            "is not the current password" => "неверный пароль",
             "must be one line" => "должно быть одной строкой",
             "must not contain control characters" => "не должно содержать служебных символов",
             "is not a valid, unused access code" => {
@@ -247,6 +248,8 @@ texts! {
             / "Skip to content",
         sign_out: "Выйти"
             / "Sign out",
+        my_account: "Учётная запись"
+            / "My account",
         sign_in: "Войти"
             / "Sign in",
         sign_in_title: "Вход в электронный дневник"

@@ -4,6 +4,7 @@
 //! auto-escaping template checked at compile time. Pages work without
 //! JavaScript; the little script there is only helps the keyboard.
 
+mod account;
 mod assets;
 mod family;
 mod home;
@@ -38,6 +39,13 @@ pub fn routes() -> Router<AppState> {
             get(sign_up::another_child_form).post(sign_up::another_child),
         )
         .route("/language", post(page::choose_language))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/account/sessions/{session_id}/end",
+            post(account::end_session),
+        )
+        .route("/account/sessions/end-others", post(account::end_others))
         .route("/assets/{name}", get(assets::serve))
         .merge(family::routes())
 }

@@ -149,6 +149,10 @@ where
         let Ok(session) = Session::from_request_parts(parts, state).await else {
             return Err(sign_in_first(&here));
         };
+        // A school-issued password opens nothing but the page to change it.
+        if session.password_change_required && !parts.uri.path().starts_with("/account") {
+            return Err(Redirect::to("/account").into_response());
+        }
         Ok(Self {
             caller: Caller::new(app, session, lang == Lang::En),
             lang,
