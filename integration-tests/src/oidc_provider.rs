@@ -71,6 +71,11 @@ struct Inner {
     codes: HashMap<String, Grant>,
     tamper: Tamper,
     announce_issuer: bool,
+    /// Names only at UserInfo, as node-oidc-provider gives them in the
+    /// code flow; the ID token carries none.
+    names_only_at_userinfo: bool,
+    /// Access tokens handed out, with the subject each is for.
+    access_tokens: HashMap<String, String>,
     key: Key,
     foreign_key: Key,
 }
@@ -98,6 +103,8 @@ impl ProviderDouble {
             codes: HashMap::new(),
             tamper: Tamper::None,
             announce_issuer: false,
+            names_only_at_userinfo: false,
+            access_tokens: HashMap::new(),
             key: Key::generate(),
             foreign_key: Key::generate(),
         }));
@@ -107,6 +114,7 @@ impl ProviderDouble {
             .route("/authorize", get(authorize))
             .route("/token", post(token))
             .route("/logout", get(logout))
+            .route("/userinfo", get(userinfo))
             .with_state(inner.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -135,6 +143,11 @@ impl ProviderDouble {
     }
 
     /// Add `iss` to authorization responses (RFC 9207).
+    /// Puts the names only behind the UserInfo endpoint.
+    pub fn names_only_at_userinfo(&self, on: bool) {
+        self.with(|inner| inner.names_only_at_userinfo = on);
+    }
+
     pub fn announce_issuer(&self, on: bool) {
         self.with(|inner| inner.announce_issuer = on);
     }
@@ -160,6 +173,7 @@ async fn discovery(State(inner): Shared) -> Json<serde_json::Value> {
         "token_endpoint_auth_methods_supported": ["client_secret_basic"],
         "code_challenge_methods_supported": ["S256"],
         "end_session_endpoint": format!("{issuer}/logout"),
+        "userinfo_endpoint": format!("{issuer}/userinfo"),
     }))
 }
 
@@ -292,8 +306,15 @@ async fn token(State(inner): Shared, headers: HeaderMap, Form(form): Form<TokenF
     let mut claims = serde_json::json!({
         "iss": inner.issuer, "sub": grant.subject, "aud": inner.client_id,
         "iat": now, "exp": now + 300, "nonce": grant.nonce,
-        "family_name": family, "given_name": given,
     });
+    if !inner.names_only_at_userinfo {
+        claims["family_name"] = family.into();
+        claims["given_name"] = given.into();
+    }
+    let access_token = format!("access-{}", form.code);
+    inner
+        .access_tokens
+        .insert(access_token.clone(), grant.subject.clone());
     match inner.tamper {
         Tamper::WrongIssuer => claims["iss"] = "https://impostor.example".into(),
         Tamper::WrongAudience => claims["aud"] = "someone-else".into(),
@@ -322,8 +343,24 @@ async fn token(State(inner): Shared, headers: HeaderMap, Form(form): Form<TokenF
         }
     };
     Json(serde_json::json!({
-        "access_token": "provider-access-token", "token_type": "Bearer",
+        "access_token": access_token, "token_type": "Bearer",
         "expires_in": 300, "id_token": id_token,
     }))
     .into_response()
+}
+
+/// The signed-in user's profile, for the bearer of an access token this
+/// provider handed out.
+async fn userinfo(State(inner): Shared, headers: HeaderMap) -> Response {
+    let inner = inner.lock().expect("not poisoned");
+    let bearer = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    let Some(subject) = bearer.and_then(|token| inner.access_tokens.get(token)) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let (_, family, given) = inner.user.clone().unwrap_or_default();
+    Json(serde_json::json!({ "sub": subject, "family_name": family, "given_name": given }))
+        .into_response()
 }

@@ -87,6 +87,78 @@ async fn signed_in(world: &World, browser: &reqwest::Client) -> Option<String> {
     session["person_id"].as_str().map(str::to_owned)
 }
 
+/// A provider that shares names only through UserInfo (as certified
+/// providers do in the code flow) still registers the guardian by name;
+/// one that shares them nowhere leaves them for the person to type.
+#[tokio::test]
+async fn names_come_from_userinfo_when_the_id_token_has_none() {
+    let world = world().await;
+    let mut admin = world.sandbox.admin().await.unwrap();
+    let mut code_for = async |student: &str| {
+        admin
+            .identity
+            .issue_access_code(admin.request(identity::IssueAccessCodeRequest {
+                student_id: student.to_owned(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .code
+    };
+    let first_code = code_for(&world.sandbox.demo.student_ids[1]).await;
+    let second_code = code_for(&world.sandbox.demo.student_ids[2]).await;
+    // Registers with the code alone; the person's names as identity keeps
+    // them, or the refused fields.
+    let register = async |provider: &str, code: &str| -> Result<(Value, Value), Value> {
+        let browser = new_browser();
+        let callback = callback_url(&world, &browser, provider).await;
+        let response = browser.get(callback).send().await.unwrap();
+        assert_eq!(location(&response), "/diary?oidc=access_code_required");
+        let registered = browser
+            .post(format!(
+                "{}/api/v1/oidc/registrations",
+                world.sandbox.gateway()
+            ))
+            .json(&json!({ "access_code": code }))
+            .send()
+            .await
+            .unwrap();
+        if registered.status() != StatusCode::CREATED {
+            let problem: Value = registered.json().await.unwrap();
+            return Err(problem["errors"].clone());
+        }
+        let me: Value = browser
+            .get(format!("{}/api/v1/me", world.sandbox.gateway()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Ok((me["family_name"].clone(), me["given_name"].clone()))
+    };
+
+    world.mos.sign_in_as("mos-userinfo-1", "Фролова", "Дарья");
+    world.mos.names_only_at_userinfo(true);
+    assert_eq!(
+        register("mos", &first_code).await,
+        Ok((json!("Фролова"), json!("Дарья")))
+    );
+
+    // A provider with no names anywhere: the person must type them.
+    world.esia.sign_in_as("esia-nameless-1", "", "");
+    world.esia.names_only_at_userinfo(true);
+    let refused = register("esia", &second_code).await.unwrap_err();
+    let fields: Vec<&str> = refused
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|error| error["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"family_name"), "{refused}");
+    world.sandbox.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_first_external_sign_in_asks_for_the_access_code_then_signs_in_directly() {
     let world = world().await;

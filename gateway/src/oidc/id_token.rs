@@ -1,10 +1,13 @@
 //! The code exchange and the ID token's checks. Keys are re-read once when
 //! a signature fails, as providers rotate them without notice.
 
-use openidconnect::core::{CoreClient, CoreIdToken, CoreIdTokenVerifier, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreClient, CoreIdToken, CoreIdTokenVerifier, CoreProviderMetadata, CoreUserInfoClaims,
+};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, EndpointMaybeSet, EndpointNotSet, EndpointSet,
-    Nonce, PkceCodeVerifier, RedirectUrl, TokenResponse,
+    AccessToken, AuthorizationCode, ClientId, ClientSecret, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, Nonce, OAuth2TokenResponse, PkceCodeVerifier, RedirectUrl, SubjectIdentifier,
+    TokenResponse,
 };
 use otmetka_platform::{Error, Result};
 
@@ -108,13 +111,54 @@ pub(super) async fn verified_identity(
         tracing::info!(provider = %config.id, error = %error, "ID token rejected");
         Error::invalid("id_token", format!("rejected: {error}"))
     };
-    match verify(id_token, config, &metadata, &nonce) {
-        Ok(identity) => Ok(identity),
+    let mut identity = match verify(id_token, config, &metadata, &nonce) {
+        Ok(identity) => identity,
         // The provider may have rotated its keys: re-read them once.
         Err(openidconnect::ClaimsVerificationError::SignatureVerification(_)) => {
             let metadata = state.oidc.metadata(&config.id, true).await?;
-            verify(id_token, config, &metadata, &nonce).map_err(rejected)
+            verify(id_token, config, &metadata, &nonce).map_err(rejected)?
         }
-        Err(error) => Err(rejected(error)),
+        Err(error) => return Err(rejected(error)),
+    };
+    // Many providers put the profile only behind UserInfo in the code flow.
+    if identity.family_name.is_empty() && identity.given_name.is_empty() {
+        let asked = names_from_userinfo(state, config, &client, tokens.access_token(), &identity);
+        if let Some((family_name, given_name)) = asked.await {
+            identity.family_name = family_name;
+            identity.given_name = given_name;
+        }
     }
+    Ok(identity)
+}
+
+/// The person's names from the provider's UserInfo endpoint, for the same
+/// subject as the ID token. Best effort: without names the person types
+/// them, so a provider that has no endpoint or fails leaves them empty.
+async fn names_from_userinfo(
+    state: &AppState,
+    config: &ProviderConfig,
+    client: &DiscoveredClient,
+    access_token: &AccessToken,
+    identity: &ExternalIdentity,
+) -> Option<(String, String)> {
+    let subject = SubjectIdentifier::new(identity.subject.clone());
+    let request = client.user_info(access_token.clone(), Some(subject)).ok()?;
+    let claims: CoreUserInfoClaims = request
+        .request_async(&state.oidc.http)
+        .await
+        .map_err(|error| {
+            tracing::info!(provider = %config.id, error = %error, "UserInfo refused");
+        })
+        .ok()?;
+    let family_name = claims
+        .family_name()
+        .and_then(|name| name.get(None))
+        .map(|name| name.to_string())
+        .unwrap_or_default();
+    let given_name = claims
+        .given_name()
+        .and_then(|name| name.get(None))
+        .map(|name| name.to_string())
+        .unwrap_or_default();
+    Some((family_name, given_name))
 }
