@@ -222,16 +222,19 @@ fn respond(
 /// Answers the errors the HTTP layer makes by itself (an unknown route, a
 /// wrong method, a body too large, a request it cannot read) as
 /// problem+json too, so a client parses one kind of error. Their own text
-/// is dropped: it is meant for developers and may name internals.
+/// is dropped: it is meant for developers and may name internals. A page
+/// that answers with an error (a form shown again with its mistakes, a
+/// page that is not there) is already worded for people and goes as it is.
 pub async fn http_errors_as_problems(request: Request, next: Next) -> Response {
     let english = prefers_english(request.headers());
     let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
+    let worded = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| kind == "application/problem+json");
-    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        .and_then(|kind| kind.to_str().ok())
+        .is_some_and(|kind| kind == "application/problem+json" || kind.starts_with("text/html"));
+    if worded || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
     let (slug, russian, english_title, detail) = match status {

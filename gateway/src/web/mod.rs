@@ -4,7 +4,9 @@
 //! auto-escaping template checked at compile time. Pages work without
 //! JavaScript; the little script there is only helps the keyboard.
 
+mod admin;
 mod assets;
+mod city;
 mod family;
 mod home;
 mod i18n;
@@ -28,4 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(page::choose_language))
         .route("/assets/{name}", get(assets::serve))
         .merge(family::routes())
+        .merge(admin::routes())
+        .merge(city::routes())
 }

@@ -17,6 +17,7 @@ pub(super) enum Rpc {
     ListTeachingAssignments,
     GetStudent,
     ListGuardianships,
+    ListStaffRoles,
     CreateSubject,
     CreateClass,
     CreatePerson,
@@ -103,7 +104,7 @@ pub(super) enum Rpc {
     DeleteIdMappings,
 }
 
-pub(super) const RPCS: [Rpc; 96] = [
+pub(super) const RPCS: [Rpc; 97] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -116,6 +117,7 @@ pub(super) const RPCS: [Rpc; 96] = [
     Rpc::ListTeachingAssignments,
     Rpc::GetStudent,
     Rpc::ListGuardianships,
+    Rpc::ListStaffRoles,
     Rpc::CreateSubject,
     Rpc::CreateClass,
     Rpc::CreatePerson,
@@ -244,6 +246,8 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
             [read_roster.as_slice(), &[Student, OwnGuardian]].concat()
         }
         Rpc::ListGuardianships => [read_roster.as_slice(), &[OwnGuardian]].concat(),
+        // Of the subject teacher: themself, and who manages their school.
+        Rpc::ListStaffRoles => [manage.as_slice(), &[SubjectTeacher]].concat(),
         Rpc::CreateSubject
         | Rpc::CreateClass
         | Rpc::CreatePerson
