@@ -315,6 +315,7 @@ mod tests {
             ("GET", "/api/v1/lessons"),
             ("GET", "/api/v1/marks/{mark_id}"),
             ("GET", "/api/v1/marks/{mark_id}/revisions"),
+            ("GET", "/api/v1/me"),
             ("GET", "/api/v1/oidc/providers"),
             ("GET", "/api/v1/oidc/{provider}/callback"),
             ("GET", "/api/v1/oidc/{provider}/link"),
