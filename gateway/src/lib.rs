@@ -3,6 +3,7 @@
 //! services, carrying the person's token, a deadline and the trace.
 
 mod account;
+mod access_codes;
 mod api;
 mod caller;
 mod client_ip;
@@ -19,8 +20,11 @@ mod openapi;
 mod people;
 mod problem;
 mod revocations;
+mod roster;
+mod schools;
 mod session;
 mod sign_in_limits;
+mod vendors;
 mod views;
 mod web;
 
@@ -167,6 +171,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(journal::set_attendance))
         .routes(routes!(lessons::list_lessons))
         .routes(routes!(lessons::set_topic))
+        .routes(routes!(roster::list_classes, roster::create_class))
+        .routes(routes!(roster::list_class_students, roster::enrol_student))
+        .routes(routes!(access_codes::issue_access_code))
+        .routes(routes!(access_codes::issue_class_codes))
+        .routes(routes!(access_codes::list_access_codes))
+        .routes(routes!(access_codes::revoke_access_code))
+        .routes(routes!(schools::list_schools, schools::create_school))
+        .routes(routes!(schools::get_school, schools::update_school))
+        .routes(routes!(vendors::list_clients, vendors::create_vendor))
+        .routes(routes!(vendors::revoke_client))
+        .routes(routes!(vendors::rotate_signing_key))
         .routes(routes!(openapi::serve))
 }
 

@@ -1,5 +1,6 @@
-//! Who is signed in, by name, and the children a guardian may look after:
-//! what every page's header and child switcher show.
+//! Who is signed in, by name, the children a guardian may look after and
+//! the roles a member of staff holds: what every page's header, child
+//! switcher and staff start page show.
 
 use axum::Json;
 use axum::response::IntoResponse;
@@ -9,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::caller::Caller;
-use crate::views::PersonKind;
+use crate::views::{PersonKind, StaffRole};
 
 /// A person as others read their name.
 #[derive(Serialize, ToSchema, Clone)]
@@ -52,10 +53,22 @@ pub struct MeView {
     pub kind: Option<PersonKind>,
     /// A guardian's children, by family name; empty for anyone else.
     pub children: Vec<PersonName>,
+    /// A member of staff's roles, by school name; empty for anyone else.
+    pub roles: Vec<StaffRoleView>,
+    /// The person administers the city's schools.
+    pub city_operator: bool,
 }
 
-/// `GET /api/v1/me`: the signed-in person's name and kind, and a
-/// guardian's children by name.
+/// A staff role held in one school.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct StaffRoleView {
+    pub school_id: String,
+    pub school_name: String,
+    pub role: StaffRole,
+}
+
+/// `GET /api/v1/me`: the signed-in person's name and kind, a guardian's
+/// children by name, a member of staff's roles by school.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
     responses((status = 200, description = "The signed-in person", body = MeView)))]
 pub async fn me(caller: Caller) -> impl IntoResponse {
@@ -73,11 +86,41 @@ pub async fn load_me(caller: &Caller) -> Result<MeView> {
     } else {
         Vec::new()
     };
+    let (roles, city_operator) = if kind == Some(PersonKind::Staff) {
+        staff_roles(caller, &person_id).await?
+    } else {
+        (Vec::new(), false)
+    };
     Ok(MeView {
         name: me.into(),
         kind,
         children,
+        roles,
+        city_operator,
     })
+}
+
+async fn staff_roles(caller: &Caller, person_id: &str) -> Result<(Vec<StaffRoleView>, bool)> {
+    let message = identity::ListStaffRolesRequest {
+        person_id: person_id.to_owned(),
+    };
+    let reply = caller
+        .identity()
+        .list_staff_roles(caller.request(message)?)
+        .await?
+        .into_inner();
+    let roles = reply
+        .roles
+        .into_iter()
+        .filter_map(|grant| {
+            Some(StaffRoleView {
+                role: StaffRole::from_proto(grant.role)?,
+                school_id: grant.school_id,
+                school_name: grant.school_name,
+            })
+        })
+        .collect();
+    Ok((roles, reply.city_operator))
 }
 
 async fn person(caller: &Caller, id: &str) -> Result<identity::Person> {

@@ -144,6 +144,16 @@ mirror! {
 }
 
 mirror! {
+    /// A staff role within one school.
+    StaffRole = identity::StaffRole {
+        Teacher = Teacher,
+        DeputyHead = DeputyHead,
+        Director = Director,
+        SchoolAdmin = SchoolAdmin,
+    }
+}
+
+mirror! {
     /// A homework submission's state.
     SubmissionStatus = schedule::SubmissionStatus {
         Submitted = Submitted,

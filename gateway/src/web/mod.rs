@@ -5,7 +5,9 @@
 //! JavaScript; the little script there is only helps the keyboard.
 
 mod account;
+mod admin;
 mod assets;
+mod city;
 mod family;
 mod home;
 mod i18n;
@@ -48,4 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/sessions/end-others", post(account::end_others))
         .route("/assets/{name}", get(assets::serve))
         .merge(family::routes())
+        .merge(admin::routes())
+        .merge(city::routes())
 }

@@ -170,6 +170,15 @@ pub(super) async fn call_identity(
                 },
             ))
             .await),
+        Rpc::ListStaffRoles => ok(f
+            .identity
+            .list_staff_roles(with_token(
+                token,
+                identity::ListStaffRolesRequest {
+                    person_id: f.subject_teacher.clone(),
+                },
+            ))
+            .await),
         Rpc::CreateSubject => ok(f
             .identity
             .create_subject(with_token(

@@ -17,6 +17,7 @@ pub(super) enum Rpc {
     ListTeachingAssignments,
     GetStudent,
     ListGuardianships,
+    ListStaffRoles,
     CreateSubject,
     CreateClass,
     CreatePerson,
@@ -105,7 +106,7 @@ pub(super) enum Rpc {
     ChangePassword,
 }
 
-pub(super) const RPCS: [Rpc; 98] = [
+pub(super) const RPCS: [Rpc; 99] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -118,6 +119,7 @@ pub(super) const RPCS: [Rpc; 98] = [
     Rpc::ListTeachingAssignments,
     Rpc::GetStudent,
     Rpc::ListGuardianships,
+    Rpc::ListStaffRoles,
     Rpc::CreateSubject,
     Rpc::CreateClass,
     Rpc::CreatePerson,
@@ -248,6 +250,8 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
             [read_roster.as_slice(), &[Student, OwnGuardian]].concat()
         }
         Rpc::ListGuardianships => [read_roster.as_slice(), &[OwnGuardian]].concat(),
+        // Of the subject teacher: themself, and who manages their school.
+        Rpc::ListStaffRoles => [manage.as_slice(), &[SubjectTeacher]].concat(),
         Rpc::CreateSubject
         | Rpc::CreateClass
         | Rpc::CreatePerson

@@ -134,6 +134,12 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::RevokeStaffRoleResponse> {
         handle(req, |ctx, message| self.revoke_staff_role(ctx, message)).await
     }
+    async fn list_staff_roles(
+        &self,
+        req: Request<pb::ListStaffRolesRequest>,
+    ) -> Reply<pb::ListStaffRolesResponse> {
+        handle(req, |ctx, message| self.list_staff_roles(ctx, message)).await
+    }
     async fn create_teaching_assignment(
         &self,
         req: Request<pb::CreateTeachingAssignmentRequest>,

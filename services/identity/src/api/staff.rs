@@ -46,6 +46,50 @@ impl IdentityApi {
         Ok(pb::RevokeStaffRoleResponse {})
     }
 
+    /// A person's roles: asked by themself (every page's start), by the
+    /// administrators of their school, or by a city operator. Anyone else
+    /// learns nothing, not even that the person exists.
+    pub(super) async fn list_staff_roles(
+        &self,
+        ctx: CallContext,
+        request: pb::ListStaffRolesRequest,
+    ) -> Result<pb::ListStaffRolesResponse> {
+        let db = &self.state.db;
+        let person_id = parse_id("person_id", &request.person_id)?;
+        let not_found = || Error::not_found("person");
+        let person = store::get_person(db, person_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let allowed = ctx.principal.id == person.id
+            || ctx.principal.city_operator
+            || match person.school_id {
+                Some(school_id) => {
+                    require_school(db, &ctx.principal, school_id, Action::ManageRoster)
+                        .await
+                        .is_ok()
+                }
+                None => false,
+            };
+        if !allowed {
+            return Err(not_found());
+        }
+        let roles = store::roles_of(db, person.id)
+            .await?
+            .into_iter()
+            .filter_map(|(school_id, school_name, role)| {
+                Some(pb::StaffRoleGrant {
+                    school_id: school_id.to_string(),
+                    school_name,
+                    role: contract_role(StaffRole::parse(&role)?).into(),
+                })
+            })
+            .collect();
+        Ok(pb::ListStaffRolesResponse {
+            roles,
+            city_operator: store::is_city_operator(db, person.id).await?,
+        })
+    }
+
     pub(super) async fn change_staff_role(
         &self,
         ctx: CallContext,
@@ -71,13 +115,10 @@ impl IdentityApi {
                 "must be staff registered by this school",
             ));
         }
-        let role = match pb::StaffRole::try_from(role) {
-            Ok(pb::StaffRole::Teacher) => StaffRole::Teacher,
-            Ok(pb::StaffRole::DeputyHead) => StaffRole::DeputyHead,
-            Ok(pb::StaffRole::Director) => StaffRole::Director,
-            Ok(pb::StaffRole::SchoolAdmin) => StaffRole::SchoolAdmin,
-            _ => return Err(Error::invalid("role", "must be a staff role")),
-        };
+        let role = StaffRole::ALL
+            .into_iter()
+            .find(|known| i32::from(contract_role(*known)) == role)
+            .ok_or_else(|| Error::invalid("role", "must be a staff role"))?;
         if grant {
             store::grant_staff_role(&self.state.db, person.id, school_id, role.as_str()).await?;
         } else {
@@ -105,5 +146,14 @@ impl IdentityApi {
         } else {
             Err(Error::invalid(field, "must be a teacher of this school"))
         }
+    }
+}
+
+fn contract_role(role: StaffRole) -> pb::StaffRole {
+    match role {
+        StaffRole::Teacher => pb::StaffRole::Teacher,
+        StaffRole::DeputyHead => pb::StaffRole::DeputyHead,
+        StaffRole::Director => pb::StaffRole::Director,
+        StaffRole::SchoolAdmin => pb::StaffRole::SchoolAdmin,
     }
 }

@@ -11,6 +11,15 @@ pub async fn staff_roles(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<Ve
         .bind(person_id).bind(school_id).fetch_all(pool).await?))
 }
 
+/// Every staff role of a person with its school's id and name, by school
+/// name, then role.
+pub async fn roles_of(db: &Db, person_id: Uuid) -> Result<Vec<(Uuid, String, String)>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT s.id, s.name, r.role FROM staff_roles r JOIN schools s ON s.id = r.school_id
+         WHERE r.person_id = $1 ORDER BY s.name, r.role")
+        .bind(person_id).fetch_all(pool).await?))
+}
+
 pub async fn grant_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &str) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO staff_roles (school_id, person_id, role) VALUES ($1, $2, $3)

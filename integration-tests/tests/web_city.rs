@@ -1,0 +1,179 @@
+//! The city operator's page: schools opened through the form, a vendor
+//! client whose secret is shown once and never again, a refused rotation
+//! without confirmation; a teacher meets none of it.
+
+use otmetka_integration_tests::{ADMIN_LOGIN, ADMIN_PASSWORD, Sandbox};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn browser(sandbox: &Sandbox, login: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let signed_in = client
+        .post(format!("{}/api/v1/session", sandbox.gateway()))
+        .json(&json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::CREATED, "{login}");
+    client
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    sandbox: &Sandbox,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let response = client
+        .post(format!("{}{path}", sandbox.gateway()))
+        .header("origin", sandbox.gateway())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(fields)
+                .finish(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, response.text().await.unwrap())
+}
+
+async fn get(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_city_operator_keeps_schools_and_vendors() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let gateway = sandbox.gateway().to_owned();
+    let city = browser(&sandbox, ADMIN_LOGIN, ADMIN_PASSWORD).await;
+    let teacher = browser(&sandbox, "teacher", "uchitel-demo").await;
+    let page = format!("{gateway}/city");
+
+    let (status, html) = get(&city, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("/school/{}/admin", sandbox.demo.school_id)));
+    assert_eq!(get(&teacher, &page).await.0, StatusCode::NOT_FOUND);
+
+    // A school: a bad timezone is named, then the school is made.
+    let (status, _, html) = submit(
+        &city,
+        &sandbox,
+        "/city/schools",
+        &[("name", "Школа № 7"), ("timezone", "Марс/Олимп")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"school-timezone-error\""), "{html}");
+    assert!(html.contains("value=\"Школа № 7\""));
+    let fields = [("name", "Школа № 7"), ("timezone", "Europe/Moscow")];
+    let (status, _, _) = submit(&teacher, &sandbox, "/city/schools", &fields).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a teacher opens no school");
+    let (status, location, _) = submit(&city, &sandbox, "/city/schools", &fields).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/city")
+    );
+    assert!(get(&city, &page).await.1.contains("Школа № 7"));
+
+    // A vendor: no name is named; then its secret shows once.
+    let (status, _, html) = submit(
+        &city,
+        &sandbox,
+        "/city/vendors",
+        &[("name", ""), ("scope_roster", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"vendor-name-error\""), "{html}");
+    let vendor = [
+        ("name", "Электронный дневник Плюс"),
+        ("scope_roster", "on"),
+        ("scope_marks", "on"),
+    ];
+    let (status, _, _) = submit(&teacher, &sandbox, "/city/vendors", &vendor).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, html) = submit(&city, &sandbox, "/city/vendors", &vendor).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let secret = html
+        .split("<code class=\"secret-value\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the secret on the page")
+        .to_owned();
+    assert!(secret.len() >= 16, "{secret}");
+    let (_, again) = get(&city, &page).await;
+    assert!(again.contains("Электронный дневник Плюс"));
+    assert!(!again.contains(&secret), "the secret is shown once");
+    assert!(!again.contains("secret-value"));
+
+    // The JSON route lists it, without the secret, and revokes it.
+    let clients: Value = city
+        .get(format!("{gateway}/api/v1/clients"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!clients.to_string().contains(&secret));
+    let made = clients["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|client| client["name"] == "Электронный дневник Плюс")
+        .expect("listed");
+    assert_eq!(
+        made["allowed_scopes"],
+        json!(["roster.read", "marks.write"])
+    );
+    let id = made["id"].as_str().unwrap();
+    let revoke = format!("/city/vendors/{id}/revoke");
+    assert_eq!(
+        submit(&teacher, &sandbox, &revoke, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        submit(&city, &sandbox, &revoke, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+
+    // The signing key rotates only once confirmed.
+    let (status, _, html) = submit(&city, &sandbox, "/city/signing-key", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"confirm-error\""));
+    let confirm = [("confirm", "yes")];
+    assert_eq!(
+        submit(&teacher, &sandbox, "/city/signing-key", &confirm)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _, _) = submit(&city, &sandbox, "/city/signing-key", &confirm).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A field-named refusal from the JSON route.
+    let bad = city
+        .post(format!("{gateway}/api/v1/schools"))
+        .header("origin", &gateway)
+        .json(&json!({ "name": "", "timezone": "Europe/Moscow" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
+    sandbox.stop().await.unwrap();
+}
