@@ -38,7 +38,9 @@ static ALLOCATOR: otmetka_platform::Allocator = otmetka_platform::Allocator;
 /// What the week-view load goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Via {
-    /// `GET /api/v1/students/{id}/week` on the gateway, with a session cookie.
+    /// `GET /api/v1/students/{id}/week` on the gateway, with a session
+    /// cookie, and beside it the web app's page of the same week
+    /// (`GET /diary/{id}`): the HTML's cost, by difference.
     Gateway,
     /// schedule's `GetStudentWeek` over gRPC with the guardian's token,
     /// skipping the gateway: what the gateway adds, by difference.
@@ -101,6 +103,7 @@ struct Args {
 
 const STATIC: &str = "static /healthz";
 const WEEK_GATEWAY: &str = "week view (gateway)";
+const WEEK_PAGE: &str = "week page (gateway HTML)";
 const WEEK_GRPC: &str = "week view (schedule gRPC)";
 
 pub fn progress(message: &str) {
@@ -239,8 +242,17 @@ async fn measure(
             families.len(),
             started.elapsed().as_secs_f64()
         );
+        let pages: Vec<Call> = asked
+            .iter()
+            .map(|(family, day)| Call::Http {
+                path: format!("/diary/{}?date={day}", family.student_id),
+                cookie: Some(cookie_of[family.student_id.as_str()].clone()),
+            })
+            .collect();
         probe(gateway, &calls[0]).await?;
+        probe(gateway, &pages[0]).await?;
         loads.push((WEEK_GATEWAY, Arc::new(calls)));
+        loads.push((WEEK_PAGE, Arc::new(pages)));
     }
     if matches!(args.target, Via::Grpc | Via::Both) {
         let started = Instant::now();
@@ -314,7 +326,7 @@ async fn measure(
     println!();
     print_table(&rows);
     println!();
-    for week in [WEEK_GATEWAY, WEEK_GRPC] {
+    for week in [WEEK_GATEWAY, WEEK_PAGE, WEEK_GRPC] {
         if loads.iter().any(|(name, _)| *name == week) {
             print_verdict(&rows, week);
         }

@@ -217,6 +217,9 @@ fn router(state: AppState) -> Router {
         trusted_proxies,
         client_ip::resolve,
     ));
+    // Pages and JSON travel gzipped to browsers that ask: a phone on a
+    // weak network gets the week in a few kilobytes.
+    let api = api.layer(tower_http::compression::CompressionLayer::new());
     // Outermost, so that every answer (refusals included) is traced and counted.
     api.layer(axum::middleware::from_fn(observe::observe))
 }

@@ -74,8 +74,10 @@ pub async fn show(
     Path(student_id): Path<String>,
     ApiQuery(query): ApiQuery<SubjectsQuery>,
 ) -> Response {
+    // The week of loaders joined below makes a large future: it lives on
+    // the heap rather than on the worker's stack.
     visitor
-        .page(async {
+        .page(Box::pin(async {
             let caller = &visitor.caller;
             let (me, periods) =
                 tokio::try_join!(load_me(caller), load_student_periods(caller, &student_id))?;

@@ -123,6 +123,8 @@ texts! {
             / "No marks in this period yet.",
         no_periods: "Периоды ещё не заданы школой."
             / "The school has not set its periods yet.",
+        enter_code: "Ввести код доступа"
+            / "Enter an access code",
         no_children: "К вашей учётной записи пока не привязан ни один ребёнок. Введите код доступа, который выдала школа."
             / "No child is linked to your account yet. Enter the access code your school gave you.",
     }

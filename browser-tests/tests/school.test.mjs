@@ -1,0 +1,74 @@
+// The school's side: the administrator prints a class's access codes, and
+// a new guardian signs up with one of them and reads that child's diary.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { LOGINS, startSuite } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+
+let suite;
+let browser;
+
+before(async () => {
+  suite = await startSuite();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await suite?.stop();
+});
+
+test('an administrator prints a class\'s access codes and a new guardian uses one', async () => {
+  const admin = await open(browser, WIDTHS[1]);
+  const page = admin.page;
+  await signIn(page, suite.url, LOGINS.admin);
+  await checkAccessibility(page, 'the staff start page');
+  await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
+  await checkAccessibility(page, 'the city page');
+  await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin"]').first().click()]);
+  assert.match(new URL(page.url()).pathname, /^\/school\/[0-9a-f-]{36}\/admin$/);
+  await checkAccessibility(page, 'the school administration');
+  await Promise.all([page.waitForNavigation(), page.locator('main a[href*="/admin/classes/"]').first().click()]);
+  await checkAccessibility(page, 'a class');
+  await screenshot(page, 'admin-class', WIDTHS[1]);
+  await Promise.all([page.waitForNavigation(), page.locator('form[action$="/codes"] button').click()]);
+  const cards = page.locator('.code-card');
+  assert.ok(await cards.count() >= 20, 'a card per student of the class');
+  await checkAccessibility(page, 'the sheet of codes');
+  await screenshot(page, 'admin-codes', WIDTHS[1]);
+  const student = (await cards.first().locator('.card-student').textContent()).trim();
+  const code = (await cards.first().locator('.code').textContent()).trim();
+  await admin.context.close();
+
+  const guardian = await open(browser, WIDTHS[0]);
+  await guardian.page.goto(`${suite.url}/sign-up`);
+  await guardian.page.getByLabel('Код доступа').fill(code);
+  await guardian.page.getByLabel('Фамилия').fill('Орлова');
+  await guardian.page.getByLabel('Имя', { exact: true }).fill('Вера');
+  await guardian.page.getByLabel('Придумайте логин').fill('orlova');
+  await guardian.page.getByLabel(/Придумайте пароль/).fill('orlova-own-password');
+  await Promise.all([
+    guardian.page.waitForNavigation(),
+    guardian.page.getByRole('button', { name: 'Зарегистрироваться' }).click(),
+  ]);
+  assert.match(new URL(guardian.page.url()).pathname, /^\/diary\/[0-9a-f-]{36}$/);
+  const heading = await guardian.page.locator('h1').textContent();
+  const family = student.split(' ')[0];
+  assert.ok(heading.includes(family), `${heading} names ${student}`);
+  await guardian.context.close();
+});
+
+test('a teacher is refused the administration, which the administrator opens', async () => {
+  const admin = await open(browser, WIDTHS[0]);
+  await signIn(admin.page, suite.url, LOGINS.admin);
+  await admin.page.goto(`${suite.url}/city`);
+  const schoolAdmin = await admin.page.locator('a[href$="/admin"]').first().getAttribute('href');
+  assert.equal((await admin.page.goto(`${suite.url}${schoolAdmin}`)).status(), 200);
+  await admin.context.close();
+
+  const teacher = await open(browser, WIDTHS[0]);
+  await signIn(teacher.page, suite.url, LOGINS.teacher);
+  assert.equal((await teacher.page.goto(`${suite.url}${schoolAdmin}`)).status(), 404);
+  assert.equal((await teacher.page.goto(`${suite.url}/city`)).status(), 404);
+  await teacher.context.close();
+});
