@@ -3,12 +3,14 @@
 //! services, carrying the person's token, a deadline and the trace.
 
 mod api;
+mod attachments;
 mod caller;
 mod client_ip;
 mod cookies;
 mod diary;
 mod extract;
 mod guard;
+mod homework;
 mod journal;
 mod lessons;
 mod marks;
@@ -20,6 +22,7 @@ mod problem;
 mod revocations;
 mod session;
 mod sign_in_limits;
+mod teaching;
 mod views;
 mod web;
 
@@ -166,6 +169,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(journal::set_attendance))
         .routes(routes!(lessons::list_lessons))
         .routes(routes!(lessons::set_topic))
+        .routes(routes!(teaching::my_lessons))
+        .routes(routes!(teaching::my_journals))
+        .routes(routes!(teaching::lesson::my_lesson))
+        .routes(routes!(
+            homework::create_homework,
+            homework::lesson_homework
+        ))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
         .routes(routes!(openapi::serve))
 }
 

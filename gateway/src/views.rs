@@ -155,36 +155,36 @@ mirror! {
 /// A mark in the journal.
 #[derive(Serialize, ToSchema)]
 pub struct MarkView {
-    id: String,
-    school_id: String,
-    student_id: String,
-    subject_id: String,
+    pub id: String,
+    pub school_id: String,
+    pub student_id: String,
+    pub subject_id: String,
     /// The school-local day of the lesson.
     #[schema(example = "2026-11-27")]
-    lesson_date: String,
+    pub lesson_date: String,
     /// The dated lesson; empty when the mark names only a day.
-    lesson_id: String,
-    scale: Option<ScaleKind>,
+    pub lesson_id: String,
+    pub scale: Option<ScaleKind>,
     /// As written on the scale: "5", "4-", "87", "зачёт"; empty unless graded.
     #[schema(example = "4-")]
-    value: String,
-    status: Option<MarkStatus>,
+    pub value: String,
+    pub status: Option<MarkStatus>,
     /// 1–10; counts in weighted averages.
-    weight: i32,
-    work_type_id: String,
-    comment: String,
+    pub weight: i32,
+    pub work_type_id: String,
+    pub comment: String,
     /// The teacher who posted it.
-    author_id: String,
-    created_at: Option<DateTime<Utc>>,
-    updated_at: Option<DateTime<Utc>>,
+    pub author_id: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
     /// Set when the mark was withdrawn.
-    deleted_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
     /// When a guardian (or the student) first marked it seen.
-    seen_at: Option<DateTime<Utc>>,
+    pub seen_at: Option<DateTime<Utc>>,
     /// Counts the mark's changes from 1; the revisions list has each.
-    revision: i32,
+    pub revision: i32,
     /// The vendor client whose journal pushed it; empty for a teacher's.
-    source_vendor_id: String,
+    pub source_vendor_id: String,
 }
 
 impl From<gradebook::Mark> for MarkView {
@@ -216,18 +216,18 @@ impl From<gradebook::Mark> for MarkView {
 /// A student's attendance at one lesson.
 #[derive(Serialize, ToSchema)]
 pub struct AttendanceView {
-    id: String,
-    school_id: String,
-    student_id: String,
-    lesson_id: String,
-    subject_id: String,
-    lesson_date: String,
-    kind: Option<AttendanceKind>,
+    pub id: String,
+    pub school_id: String,
+    pub student_id: String,
+    pub lesson_id: String,
+    pub subject_id: String,
+    pub lesson_date: String,
+    pub kind: Option<AttendanceKind>,
     /// For `late`.
-    late_minutes: i32,
-    reason: String,
-    author_id: String,
-    updated_at: Option<DateTime<Utc>>,
+    pub late_minutes: i32,
+    pub reason: String,
+    pub author_id: String,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl From<gradebook::AttendanceRecord> for AttendanceView {
@@ -251,21 +251,21 @@ impl From<gradebook::AttendanceRecord> for AttendanceView {
 /// A weighted average with how it was computed.
 #[derive(Serialize, ToSchema)]
 pub struct AverageView {
-    student_id: String,
-    subject_id: String,
-    period_id: String,
+    pub student_id: String,
+    pub subject_id: String,
+    pub period_id: String,
     /// On the scale, rounded to two decimals; 0 with no marks.
     #[schema(example = 4.57)]
-    average: f64,
+    pub average: f64,
     /// The period mark the school's policy suggests.
     #[schema(example = "5")]
-    suggested_mark: String,
+    pub suggested_mark: String,
     /// The marks that counted.
-    mark_ids: Vec<String>,
+    pub mark_ids: Vec<String>,
     /// The marks and weights used and the rule that made the mark.
-    explanation: String,
+    pub explanation: String,
     /// The calculation policy version applied.
-    policy_version: i64,
+    pub policy_version: i64,
 }
 
 impl From<gradebook::SubjectAverage> for AverageView {

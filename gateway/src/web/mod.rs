@@ -10,6 +10,7 @@ mod home;
 mod i18n;
 mod page;
 mod sign_in;
+mod teaching;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -28,4 +29,5 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(page::choose_language))
         .route("/assets/{name}", get(assets::serve))
         .merge(family::routes())
+        .merge(teaching::routes())
 }
