@@ -119,18 +119,18 @@ pub(crate) async fn start_session(
 #[derive(Deserialize, ToSchema)]
 pub struct RegistrationBody {
     #[schema(max_length = 32)]
-    access_code: String,
+    pub(crate) access_code: String,
     #[schema(max_length = 100)]
-    family_name: String,
+    pub(crate) family_name: String,
     #[schema(max_length = 100)]
-    given_name: String,
+    pub(crate) given_name: String,
     #[serde(default)]
     #[schema(max_length = 100)]
-    middle_name: String,
+    pub(crate) middle_name: String,
     #[schema(max_length = 64)]
-    login: String,
+    pub(crate) login: String,
     #[schema(max_length = 128)]
-    password: String,
+    pub(crate) password: String,
 }
 
 /// `POST /api/v1/registrations`: a guardian with only an access code signs
@@ -148,7 +148,27 @@ pub async fn register(
     peer: ClientIp,
     ApiJson(body): ApiJson<RegistrationBody>,
 ) -> Response {
-    let result: Result<Response> = async {
+    match register_guardian(&state, &headers, peer, body).await {
+        Ok((cookie, view)) => (
+            StatusCode::CREATED,
+            CookieJar::new().add(cookie),
+            Json(view),
+        )
+            .into_response(),
+        Err(error) => Problem::for_request(error, &headers).into_response(),
+    }
+}
+
+/// A new guardian with only an access code: registered, linked to the
+/// child and signed in. The session cookie to set, whichever page or
+/// route asked.
+pub(crate) async fn register_guardian(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: ClientIp,
+    body: RegistrationBody,
+) -> Result<(axum_extra::extract::cookie::Cookie<'static>, SessionView)> {
+    let work = async {
         state.sign_in_limits.admit(peer.0, &body.login)?;
         let message = identity::RegisterGuardianRequest {
             code: body.access_code,
@@ -161,14 +181,12 @@ pub async fn register(
         state
             .identity
             .clone()
-            .register_guardian(anonymous(&state, message, peer))
+            .register_guardian(anonymous(state, message, peer))
             .await?;
-        sign_in(&state, body.login, body.password, peer, &headers).await
-    }
-    .await;
-    result.unwrap_or_else(|error| {
-        Problem::for_request(renamed(error, &[("code", "access_code")]), &headers).into_response()
-    })
+        start_session(state, body.login, body.password, peer, headers).await
+    };
+    work.await
+        .map_err(|error| renamed(error, &[("code", "access_code")]))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -244,7 +262,7 @@ async fn reauthenticate(state: &AppState, session: &Session, password: String) -
     match state.identity.clone().confirm_password(request).await {
         Ok(_) => Ok(()),
         Err(status) if status.code() == tonic::Code::FailedPrecondition => {
-            if Utc::now() - session.created_at <= FRESH_SIGN_IN {
+            if session.signed_in_recently() {
                 Ok(())
             } else {
                 Err(Error::PermissionDenied(
@@ -309,10 +327,6 @@ pub struct ReauthenticationBody {
     password: String,
 }
 
-/// How recent a sign-in without a password must be to count as entering
-/// one's credentials again.
-const FRESH_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
-
 /// `DELETE /api/v1/sessions/{id}`: end another of one's own sessions (a
 /// lost phone), after entering the password again.
 #[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "session",
@@ -339,6 +353,28 @@ pub async fn end_session(
         .ok_or_else(not_found)?;
     revoke_refresh_token(&state, refresh_token, session.client_address()).await;
     tracing::info!(person_id = %session.person_id, session = %public_id, "session ended by its owner");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `DELETE /api/v1/sessions`: end all one's other sessions at once (signed
+/// in somewhere one does not remember), after entering the password again.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "session",
+    request_body = ReauthenticationBody,
+    responses(
+        (status = 204, description = "Every other session of the person has ended; this one goes on"),
+        (status = 403, description = "Without a password: the sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(body): ApiJson<ReauthenticationBody>,
+) -> Result<Response, Problem> {
+    reauthenticate(&state, &session, body.password).await?;
+    let ended = session.end_others(&state).await?;
+    tracing::info!(person_id = %session.person_id, ended = ended.len(), "other sessions ended by their owner");
+    for refresh_token in ended {
+        revoke_refresh_token(&state, refresh_token, session.client_address()).await;
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -381,8 +417,8 @@ pub async fn change_password(
 
 #[derive(Serialize, ToSchema)]
 pub struct GuardianshipView {
-    student_id: String,
-    school_id: String,
+    pub(crate) student_id: String,
+    pub(crate) school_id: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -418,12 +454,24 @@ pub async fn redeem_access_code(
     ActiveSession(session): ActiveSession,
     ApiJson(body): ApiJson<RedeemBody>,
 ) -> Response {
-    let result: Result<Response> = async {
-        let person = session.person_id.to_string();
-        state.sign_in_limits.admit(peer.0, &person)?;
-        let message = identity::RedeemAccessCodeRequest {
-            code: body.access_code,
-        };
+    match redeem(&state, peer, &session, body.access_code).await {
+        Ok(link) => (StatusCode::CREATED, Json(link)).into_response(),
+        Err(error) => Problem::for_request(error, &headers).into_response(),
+    }
+}
+
+/// Links the signed-in person to a child with the school's access code.
+pub(crate) async fn redeem(
+    state: &AppState,
+    peer: ClientIp,
+    session: &Session,
+    code: String,
+) -> Result<GuardianshipView> {
+    let work = async {
+        state
+            .sign_in_limits
+            .admit(peer.0, &session.person_id.to_string())?;
+        let message = identity::RedeemAccessCodeRequest { code };
         let request = session.request(message, state.settings.upstream_timeout)?;
         let link = state
             .identity
@@ -432,14 +480,11 @@ pub async fn redeem_access_code(
             .await?
             .into_inner()
             .guardianship;
-        let link =
-            link.ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no guardianship")))?;
-        Ok((StatusCode::CREATED, Json(guardianship_view(link))).into_response())
-    }
-    .await;
-    result.unwrap_or_else(|error| {
-        Problem::for_request(renamed(error, &[("code", "access_code")]), &headers).into_response()
-    })
+        link.map(guardianship_view)
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no guardianship")))
+    };
+    work.await
+        .map_err(|error| renamed(error, &[("code", "access_code")]))
 }
 
 /// `GET /api/v1/guardianships`: the signed-in person's children.

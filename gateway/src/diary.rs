@@ -71,7 +71,7 @@ pub struct AveragesQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct AveragesView {
-    averages: Vec<AverageView>,
+    pub averages: Vec<AverageView>,
 }
 
 /// `GET /api/v1/students/{student_id}/averages`: the weighted average of
@@ -86,26 +86,38 @@ pub async fn averages(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let student_id = path_id(STUDENT, &student_id)?;
-            let mut params = Params::new();
-            let reporting_period_id = params.id("period_id", query.period_id.as_deref());
-            params.finish()?;
-            let message = gradebook::GetStudentAveragesRequest {
-                student_id,
-                reporting_period_id,
-            };
-            let averages = caller
-                .gradebook()
-                .get_student_averages(caller.request(message)?)
+            load_averages(&caller, &student_id, query.period_id.as_deref())
                 .await
-                .map_err(|status| renamed(status.into(), PERIOD_NAMES))?
-                .into_inner()
-                .averages;
-            Ok(Json(AveragesView {
-                averages: averages.into_iter().map(AverageView::from).collect(),
-            }))
+                .map(Json)
         })
         .await
+}
+
+/// A student's averages in a period, for the JSON route and the page of
+/// subjects.
+pub async fn load_averages(
+    caller: &Caller,
+    student_id: &str,
+    period_id: Option<&str>,
+) -> Result<AveragesView> {
+    let student_id = path_id(STUDENT, student_id)?;
+    let mut params = Params::new();
+    let reporting_period_id = params.id("period_id", period_id);
+    params.finish()?;
+    let message = gradebook::GetStudentAveragesRequest {
+        student_id,
+        reporting_period_id,
+    };
+    let averages = caller
+        .gradebook()
+        .get_student_averages(caller.request(message)?)
+        .await
+        .map_err(|status| renamed(status.into(), PERIOD_NAMES))?
+        .into_inner()
+        .averages;
+    Ok(AveragesView {
+        averages: averages.into_iter().map(AverageView::from).collect(),
+    })
 }
 
 const PERIOD_NAMES: &[(&str, &str)] = &[
@@ -113,33 +125,33 @@ const PERIOD_NAMES: &[(&str, &str)] = &[
     ("target_mark", "target"),
 ];
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct WhatIfQuery {
     #[param(required = true, format = Uuid)]
-    subject_id: Option<String>,
+    pub subject_id: Option<String>,
     #[param(required = true, format = Uuid)]
-    period_id: Option<String>,
+    pub period_id: Option<String>,
     /// The period mark wanted, e.g. `5`; at most 8 characters.
     #[param(required = true, max_length = 8)]
-    target: Option<String>,
+    pub target: Option<String>,
 }
 
 /// Further marks of one value and weight.
 #[derive(Serialize, ToSchema)]
 pub struct HypotheticalMarkView {
     #[schema(example = "5")]
-    value: String,
-    weight: i32,
-    count: i32,
+    pub value: String,
+    pub weight: i32,
+    pub count: i32,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct WhatIfView {
-    reachable: bool,
+    pub reachable: bool,
     /// The smallest sets of further marks that reach the target.
-    marks_needed: Vec<HypotheticalMarkView>,
-    explanation: String,
+    pub marks_needed: Vec<HypotheticalMarkView>,
+    pub explanation: String,
 }
 
 /// `GET /api/v1/students/{student_id}/what-if`: which further marks would
@@ -153,41 +165,48 @@ pub async fn what_if(
     ApiQuery(query): ApiQuery<WhatIfQuery>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let student_id = path_id(STUDENT, &student_id)?;
-            let mut params = Params::new();
-            let subject_id = params.id("subject_id", query.subject_id.as_deref());
-            let reporting_period_id = params.id("period_id", query.period_id.as_deref());
-            let target_mark = params.text("target", query.target.as_deref(), 8);
-            params.finish()?;
-            let message = gradebook::ComputeWhatIfRequest {
-                student_id,
-                subject_id,
-                reporting_period_id,
-                target_mark,
-            };
-            let answer = caller
-                .gradebook()
-                .compute_what_if(caller.request(message)?)
-                .await
-                .map_err(|status| renamed(status.into(), PERIOD_NAMES))?
-                .into_inner();
-            let marks_needed = answer
-                .marks_needed
-                .into_iter()
-                .map(|mark| HypotheticalMarkView {
-                    value: mark.value,
-                    weight: mark.weight,
-                    count: mark.count,
-                })
-                .collect();
-            Ok(Json(WhatIfView {
-                reachable: answer.reachable,
-                marks_needed,
-                explanation: answer.explanation,
-            }))
-        })
+        .answer(async { load_what_if(&caller, &student_id, query).await.map(Json) })
         .await
+}
+
+/// Which further marks reach a target, for the JSON route and the page.
+pub async fn load_what_if(
+    caller: &Caller,
+    student_id: &str,
+    query: WhatIfQuery,
+) -> Result<WhatIfView> {
+    let student_id = path_id(STUDENT, student_id)?;
+    let mut params = Params::new();
+    let subject_id = params.id("subject_id", query.subject_id.as_deref());
+    let reporting_period_id = params.id("period_id", query.period_id.as_deref());
+    let target_mark = params.text("target", query.target.as_deref(), 8);
+    params.finish()?;
+    let message = gradebook::ComputeWhatIfRequest {
+        student_id,
+        subject_id,
+        reporting_period_id,
+        target_mark,
+    };
+    let answer = caller
+        .gradebook()
+        .compute_what_if(caller.request(message)?)
+        .await
+        .map_err(|status| renamed(status.into(), PERIOD_NAMES))?
+        .into_inner();
+    let marks_needed = answer
+        .marks_needed
+        .into_iter()
+        .map(|mark| HypotheticalMarkView {
+            value: mark.value,
+            weight: mark.weight,
+            count: mark.count,
+        })
+        .collect();
+    Ok(WhatIfView {
+        reachable: answer.reachable,
+        marks_needed,
+        explanation: answer.explanation,
+    })
 }
 
 /// A final mark for a reporting period or the year.
@@ -320,20 +339,20 @@ pub async fn attendance(
 /// A reporting period: a quarter, trimester, half-year or the year.
 #[derive(Serialize, ToSchema)]
 pub struct PeriodView {
-    id: String,
-    school_id: String,
-    academic_year_id: String,
-    kind: Option<PeriodKind>,
+    pub id: String,
+    pub school_id: String,
+    pub academic_year_id: String,
+    pub kind: Option<PeriodKind>,
     /// Ordinal within the year and kind, from 1.
-    number: i32,
+    pub number: i32,
     #[schema(example = "II четверть")]
-    name: String,
-    grade_levels: Vec<i32>,
-    start_date: String,
+    pub name: String,
+    pub grade_levels: Vec<i32>,
+    pub start_date: String,
     /// Inclusive.
-    end_date: String,
-    state: Option<PeriodState>,
-    closed_at: Option<DateTime<Utc>>,
+    pub end_date: String,
+    pub state: Option<PeriodState>,
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl From<schedule::ReportingPeriod> for PeriodView {
@@ -356,7 +375,7 @@ impl From<schedule::ReportingPeriod> for PeriodView {
 
 #[derive(Serialize, ToSchema)]
 pub struct PeriodsView {
-    periods: Vec<PeriodView>,
+    pub periods: Vec<PeriodView>,
 }
 
 /// Every period of a school that matches, by start date.
@@ -400,15 +419,17 @@ pub async fn student_periods(
     ApiPath(student_id): ApiPath<String>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let student_id = path_id(STUDENT, &student_id)?;
-            let place = place_of(&caller, &student_id, "").await?;
-            let grade_level = grade_level(&caller, place.class_id).await?;
-            Ok(Json(
-                periods(&caller, place.school_id, String::new(), grade_level).await?,
-            ))
-        })
+        .answer(async { load_student_periods(&caller, &student_id).await.map(Json) })
         .await
+}
+
+/// The periods a student's marks are counted in, for the JSON route and
+/// the page of subjects.
+pub async fn load_student_periods(caller: &Caller, student_id: &str) -> Result<PeriodsView> {
+    let student_id = path_id(STUDENT, student_id)?;
+    let place = place_of(caller, &student_id, "").await?;
+    let grade_level = grade_level(caller, place.class_id).await?;
+    periods(caller, place.school_id, String::new(), grade_level).await
 }
 
 /// The class's grade level.

@@ -138,7 +138,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::change_password))
         .routes(routes!(api::list_guardianships))
         .routes(routes!(people::me))
-        .routes(routes!(api::list_sessions))
+        .routes(routes!(api::list_sessions, api::end_other_sessions))
         .routes(routes!(api::end_session))
         .routes(routes!(oidc::login::providers))
         .routes(routes!(oidc::login::login))
@@ -189,6 +189,7 @@ fn routes() -> OpenApiRouter<AppState> {
 fn router(state: AppState) -> Router {
     let own_origin: std::sync::Arc<str> = guard::origin_of(&state.settings.public_url).into();
     let state_public_url = state.settings.public_url.clone();
+    let cookie_secure = state.settings.cookie_secure;
     let trusted_proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     let (routes, _) = routes().split_for_parts();
     let mut api = routes
@@ -197,7 +198,10 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(problem::http_errors_as_problems))
+        .layer(axum::middleware::from_fn_with_state(
+            cookie_secure,
+            problem::http_errors_as_problems,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             own_origin,
             guard::refuse_cross_site,

@@ -129,16 +129,20 @@ async fn fetch(caller: &Caller, id: String) -> Result<gradebook::Mark> {
     required(reply.into_inner().mark, MARK)
 }
 
+/// One mark (`mark_id` as a path segment), for the JSON route and the
+/// mark's page.
+pub async fn load_mark(caller: &Caller, mark_id: &str) -> Result<MarkView> {
+    let mark = fetch(caller, path_id(MARK, mark_id)?).await?;
+    Ok(MarkView::from(mark))
+}
+
 /// `GET /api/v1/marks/{mark_id}`.
 #[utoipa::path(get, path = "/api/v1/marks/{mark_id}", tag = "marks",
     params(("mark_id" = String, Path, format = Uuid, description = "The mark")),
     responses((status = 200, description = "The mark", body = MarkView)))]
 pub async fn get_mark(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mark = fetch(&caller, path_id(MARK, &mark_id)?).await?;
-            Ok(Json(MarkView::from(mark)))
-        })
+        .answer(async { load_mark(&caller, &mark_id).await.map(Json) })
         .await
 }
 
@@ -272,24 +276,24 @@ pub async fn delete_mark(
 /// One recorded change of a mark: who, when, before → after, why.
 #[derive(Serialize, ToSchema)]
 pub struct RevisionView {
-    mark_id: String,
-    revision: i32,
-    author_id: String,
-    created_at: Option<DateTime<Utc>>,
+    pub mark_id: String,
+    pub revision: i32,
+    pub author_id: String,
+    pub created_at: Option<DateTime<Utc>>,
     /// Absent for the first revision (the mark's posting).
-    before: Option<MarkView>,
-    after: Option<MarkView>,
-    reason: String,
+    pub before: Option<MarkView>,
+    pub after: Option<MarkView>,
+    pub reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct RevisionsPage {
-    revisions: Vec<RevisionView>,
+    pub revisions: Vec<RevisionView>,
     #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
+    pub next_page_token: String,
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1–500.
@@ -319,43 +323,51 @@ pub async fn list_revisions(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mark_id = path_id(MARK, &mark_id)?;
-            let (page_size, page_token) = query.checked()?;
-            let message = gradebook::ListMarkRevisionsRequest {
-                mark_id,
-                page_size,
-                page_token,
-            };
-            let page = caller
-                .gradebook()
-                .list_mark_revisions(caller.request(message)?)
-                .await?
-                .into_inner();
-            let revisions = page
-                .revisions
-                .into_iter()
-                .map(|revision| RevisionView {
-                    mark_id: revision.mark_id,
-                    revision: revision.revision,
-                    author_id: revision.author_id,
-                    created_at: timestamp(revision.create_time),
-                    before: revision.before.map(MarkView::from),
-                    after: revision.after.map(MarkView::from),
-                    reason: revision.reason,
-                })
-                .collect();
-            Ok(Json(RevisionsPage {
-                revisions,
-                next_page_token: page.next_page_token,
-            }))
-        })
+        .answer(async { load_revisions(&caller, &mark_id, query).await.map(Json) })
         .await
+}
+
+/// A mark's history (`mark_id` as a path segment), for the JSON route and
+/// the mark's page.
+pub async fn load_revisions(
+    caller: &Caller,
+    mark_id: &str,
+    query: PageQuery,
+) -> Result<RevisionsPage> {
+    let mark_id = path_id(MARK, mark_id)?;
+    let (page_size, page_token) = query.checked()?;
+    let message = gradebook::ListMarkRevisionsRequest {
+        mark_id,
+        page_size,
+        page_token,
+    };
+    let page = caller
+        .gradebook()
+        .list_mark_revisions(caller.request(message)?)
+        .await?
+        .into_inner();
+    let revisions = page
+        .revisions
+        .into_iter()
+        .map(|revision| RevisionView {
+            mark_id: revision.mark_id,
+            revision: revision.revision,
+            author_id: revision.author_id,
+            created_at: timestamp(revision.create_time),
+            before: revision.before.map(MarkView::from),
+            after: revision.after.map(MarkView::from),
+            reason: revision.reason,
+        })
+        .collect();
+    Ok(RevisionsPage {
+        revisions,
+        next_page_token: page.next_page_token,
+    })
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct SeenView {
-    mark_id: String,
+    pub mark_id: String,
     /// When the family first marked it seen (a repeat keeps the first time).
     seen_at: Option<DateTime<Utc>>,
 }
@@ -366,47 +378,50 @@ pub struct SeenView {
     responses((status = 200, description = "Recorded", body = SeenView)))]
 pub async fn mark_seen(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mark_id = path_id(MARK, &mark_id)?;
-            let message = gradebook::MarkSeenRequest {
-                mark_id: mark_id.clone(),
-            };
-            let reply = caller
-                .gradebook()
-                .mark_seen(caller.request(message)?)
-                .await?;
-            Ok(Json(SeenView {
-                mark_id,
-                seen_at: timestamp(reply.into_inner().seen_time),
-            }))
-        })
+        .answer(async { record_seen(&caller, &mark_id).await.map(Json) })
         .await
 }
 
-#[derive(Deserialize, IntoParams)]
+/// Records that the family has seen a mark (`mark_id` as a path segment).
+pub async fn record_seen(caller: &Caller, mark_id: &str) -> Result<SeenView> {
+    let mark_id = path_id(MARK, mark_id)?;
+    let message = gradebook::MarkSeenRequest {
+        mark_id: mark_id.clone(),
+    };
+    let reply = caller
+        .gradebook()
+        .mark_seen(caller.request(message)?)
+        .await?;
+    Ok(SeenView {
+        mark_id,
+        seen_at: timestamp(reply.into_inner().seen_time),
+    })
+}
+
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct MarksQuery {
     /// Only this subject.
     #[param(format = Uuid)]
-    subject_id: Option<String>,
+    pub subject_id: Option<String>,
     /// First lesson day, inclusive, "YYYY-MM-DD".
     #[param(format = Date)]
-    from: Option<String>,
+    pub from: Option<String>,
     /// Last lesson day, inclusive, "YYYY-MM-DD".
     #[param(format = Date)]
-    to: Option<String>,
+    pub to: Option<String>,
     /// 1–500.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
-    page_size: Option<String>,
+    pub page_size: Option<String>,
     #[param(max_length = 1024)]
-    page_token: Option<String>,
+    pub page_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct MarksPage {
-    marks: Vec<MarkView>,
+    pub marks: Vec<MarkView>,
     #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
+    pub next_page_token: String,
 }
 
 /// `GET /api/v1/students/{student_id}/marks`: newest lesson first. The
@@ -421,33 +436,44 @@ pub async fn list_student_marks(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let student_id = path_id("student", &student_id)?;
-            let mut params = Params::new();
-            let subject_id = params.optional_id("subject_id", query.subject_id.as_deref());
-            let from_date = params.optional_date("from", query.from.as_deref());
-            let to_date = params.optional_date("to", query.to.as_deref());
-            params.range(&from_date, &to_date, "to");
-            let page_size = params.page_size(query.page_size.as_deref());
-            params.finish()?;
-            let message = gradebook::ListStudentMarksRequest {
-                student_id,
-                subject_id,
-                from_date,
-                to_date,
-                page_size,
-                page_token: query.page_token.unwrap_or_default(),
-            };
-            let page = caller
-                .gradebook()
-                .list_student_marks(caller.request(message)?)
-                .await?
-                .into_inner();
-            Ok(Json(MarksPage {
-                marks: page.marks.into_iter().map(MarkView::from).collect(),
-                next_page_token: page.next_page_token,
-            }))
+            load_student_marks(&caller, &student_id, query)
+                .await
+                .map(Json)
         })
         .await
+}
+
+/// A page of a student's marks, for the JSON route and the family's pages.
+pub async fn load_student_marks(
+    caller: &Caller,
+    student_id: &str,
+    query: MarksQuery,
+) -> Result<MarksPage> {
+    let student_id = path_id("student", student_id)?;
+    let mut params = Params::new();
+    let subject_id = params.optional_id("subject_id", query.subject_id.as_deref());
+    let from_date = params.optional_date("from", query.from.as_deref());
+    let to_date = params.optional_date("to", query.to.as_deref());
+    params.range(&from_date, &to_date, "to");
+    let page_size = params.page_size(query.page_size.as_deref());
+    params.finish()?;
+    let message = gradebook::ListStudentMarksRequest {
+        student_id,
+        subject_id,
+        from_date,
+        to_date,
+        page_size,
+        page_token: query.page_token.unwrap_or_default(),
+    };
+    let page = caller
+        .gradebook()
+        .list_student_marks(caller.request(message)?)
+        .await?
+        .into_inner();
+    Ok(MarksPage {
+        marks: page.marks.into_iter().map(MarkView::from).collect(),
+        next_page_token: page.next_page_token,
+    })
 }
 
 #[cfg(test)]

@@ -291,6 +291,7 @@ mod tests {
         let expected = [
             ("DELETE", "/api/v1/marks/{mark_id}"),
             ("DELETE", "/api/v1/session"),
+            ("DELETE", "/api/v1/sessions"),
             ("DELETE", "/api/v1/sessions/{session_id}"),
             ("GET", "/api/v1/attachments/{attachment_id}"),
             ("GET", "/api/v1/guardianships"),
@@ -300,6 +301,7 @@ mod tests {
             ("GET", "/api/v1/lessons/{lesson_id}/homework"),
             ("GET", "/api/v1/marks/{mark_id}"),
             ("GET", "/api/v1/marks/{mark_id}/revisions"),
+            ("GET", "/api/v1/me"),
             ("GET", "/api/v1/oidc/providers"),
             ("GET", "/api/v1/oidc/{provider}/callback"),
             ("GET", "/api/v1/oidc/{provider}/link"),

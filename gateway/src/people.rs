@@ -114,3 +114,58 @@ async fn children_of(caller: &Caller, guardian_id: &str) -> Result<Vec<PersonNam
     });
     Ok(children)
 }
+
+/// A school's names as its families read them: staff and subjects by id,
+/// and the school's timezone for writing times of day.
+pub struct SchoolNames {
+    pub timezone: chrono_tz::Tz,
+    staff: std::collections::HashMap<String, String>,
+    subjects: std::collections::HashMap<String, String>,
+}
+
+impl SchoolNames {
+    /// A staff member's name, "Соколова Елена Викторовна"; empty if unknown.
+    pub fn staff(&self, person_id: &str) -> &str {
+        self.staff.get(person_id).map_or("", String::as_str)
+    }
+
+    pub fn subject(&self, subject_id: &str) -> &str {
+        self.subjects.get(subject_id).map_or("", String::as_str)
+    }
+}
+
+/// Whoever may read the school (identity decides) learns its names.
+pub async fn school_names(caller: &Caller, school_id: &str) -> Result<SchoolNames> {
+    let message = identity::GetSchoolDirectoryRequest {
+        school_id: school_id.to_owned(),
+    };
+    let directory = caller
+        .identity()
+        .get_school_directory(caller.request(message)?)
+        .await?
+        .into_inner();
+    let full_name = |entry: &identity::DirectoryEntry| {
+        [&entry.family_name, &entry.given_name, &entry.middle_name]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .map(|part| part.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    Ok(SchoolNames {
+        timezone: directory
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Moscow),
+        staff: directory
+            .staff
+            .iter()
+            .map(|entry| (entry.person_id.clone(), full_name(entry)))
+            .collect(),
+        subjects: directory
+            .subjects
+            .into_iter()
+            .map(|subject| (subject.id, subject.name))
+            .collect(),
+    })
+}

@@ -222,17 +222,29 @@ fn respond(
 /// Answers the errors the HTTP layer makes by itself (an unknown route, a
 /// wrong method, a body too large, a request it cannot read) as
 /// problem+json too, so a client parses one kind of error. Their own text
-/// is dropped: it is meant for developers and may name internals.
-pub async fn http_errors_as_problems(request: Request, next: Next) -> Response {
+/// is dropped: it is meant for developers and may name internals. A browser
+/// asking for a page outside the API gets the web app's error page instead.
+pub async fn http_errors_as_problems(
+    axum::extract::State(secure_cookies): axum::extract::State<bool>,
+    request: Request,
+    next: Next,
+) -> Response {
     let english = prefers_english(request.headers());
+    let page_lang =
+        wants_page(&request).then(|| crate::web::Lang::of(request.headers(), secure_cookies));
     let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
+    let answered = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| kind == "application/problem+json");
-    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        .is_some_and(|kind| {
+            kind == "application/problem+json" || kind.as_bytes().starts_with(b"text/html")
+        });
+    if answered || !(status.is_client_error() || status.is_server_error()) {
         return response;
+    }
+    if let Some(lang) = page_lang {
+        return crate::web::status_page(status, lang);
     }
     let (slug, russian, english_title, detail) = match status {
         StatusCode::NOT_FOUND => ("not-found", "Не найдено", "Not found", "no such resource"),
@@ -273,6 +285,16 @@ pub async fn http_errors_as_problems(request: Request, next: Next) -> Response {
         problem.headers_mut().insert(header::ALLOW, allow.clone());
     }
     problem
+}
+
+/// A browser navigating to a page, not a program calling the API.
+fn wants_page(request: &Request) -> bool {
+    let accepts_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    accepts_html && !request.uri().path().starts_with("/api/")
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Ends the sessions of people identity has disabled, within seconds: the
-//! gateway follows identity's list of session revocations.
+//! Ends the sessions of people identity has disabled or issued a new
+//! password, within seconds: the gateway follows identity's list of session
+//! revocations.
 
 use std::time::Duration;
 
@@ -61,7 +62,7 @@ async fn poll(state: &AppState, cursor: Option<String>) -> Result<Option<String>
             .bind(person_id).bind(revoked_at).execute(pool).await?.rows_affected());
         state.sessions.forget();
         if ended > 0 {
-            tracing::info!(%person_id, ended, "sessions ended: the person was disabled");
+            tracing::info!(%person_id, ended, "sessions ended: identity revoked them");
         }
         settled &= revoked_at < settled_before;
         if settled {

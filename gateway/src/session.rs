@@ -36,6 +36,9 @@ pub const COOKIE_NAME: &str = "otmetka_session";
 
 /// Refresh the access token when less than this is left of it.
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::seconds(60);
+/// How recent a sign-in must be to count as entering one's credentials
+/// again, where a password cannot be asked for.
+pub const FRESH_SIGN_IN: chrono::Duration = chrono::Duration::minutes(10);
 /// Record activity at most this often, so reads don't all become writes.
 const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -104,6 +107,14 @@ pub struct LoginTokens {
     pub refresh_token: String,
 }
 
+/// A fresh session id: 256 bits from `rand`'s thread generator (a CSPRNG
+/// seeded and reseeded from the operating system), URL-safe.
+fn new_id() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn hash_id(id: &str) -> Vec<u8> {
     Sha256::digest(id.as_bytes()).to_vec()
 }
@@ -147,9 +158,7 @@ pub async fn create(
         Some(old) => end_by_hash(state, &hash_id(&old)).await?,
         None => None,
     };
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let id = URL_SAFE_NO_PAD.encode(bytes);
+    let id = new_id();
     let now = Utc::now();
     let lifetime =
         chrono::Duration::from_std(state.settings.session_lifetime).map_err(anyhow::Error::from)?;
@@ -221,6 +230,11 @@ pub fn clear_cookie(state: &AppState) -> Cookie<'static> {
 }
 
 impl Session {
+    /// Whether the person signed in within [`FRESH_SIGN_IN`].
+    pub fn signed_in_recently(&self) -> bool {
+        Utc::now() - self.created_at <= FRESH_SIGN_IN
+    }
+
     /// Where this request came from.
     pub fn client_address(&self) -> &str {
         &self.client_address
@@ -252,6 +266,12 @@ impl Session {
     }
 }
 
+/// Whether the session is over at `now`: its absolute lifetime is up, or it
+/// has been idle for `idle`. Either way only a new sign-in goes on.
+fn has_ended(stored: &StoredSession, idle: chrono::Duration, now: DateTime<Utc>) -> bool {
+    stored.expires_at <= now || stored.last_seen_at + idle <= now
+}
+
 async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> Result<Session> {
     let missing = || Error::Unauthenticated("sign in first".into());
     let id = cookie_value(state, headers).ok_or_else(missing)?;
@@ -273,7 +293,7 @@ async fn load(state: &AppState, headers: &HeaderMap, client_address: String) -> 
     let now = Utc::now();
     let idle = chrono::Duration::from_std(state.settings.session_idle_timeout)
         .map_err(anyhow::Error::from)?;
-    if stored.expires_at <= now || stored.last_seen_at + idle <= now {
+    if has_ended(&stored, idle, now) {
         end_by_hash(state, &id_hash).await?;
         return Err(Error::Unauthenticated(
             "the session has ended; sign in again".into(),
@@ -356,6 +376,16 @@ where
 }
 
 impl Session {
+    /// Ends the person's sessions other than this one; returns their
+    /// refresh tokens, to revoke at identity.
+    pub async fn end_others(&self, state: &AppState) -> Result<Vec<String>> {
+        let ended: Vec<String> = with_db!(&state.db, pool => sqlx::query_scalar(
+            "DELETE FROM sessions WHERE person_id = $1 AND id_hash <> $2 RETURNING refresh_token")
+            .bind(self.person_id).bind(&self.id_hash).fetch_all(pool).await?);
+        state.sessions.forget();
+        Ok(ended)
+    }
+
     /// Records that the person has chosen their own password, and ends
     /// their other sessions: whoever knew the old password is signed out
     /// everywhere but here. Returns the ended sessions' refresh tokens, to
@@ -402,4 +432,60 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
         with_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(Utc::now()).execute(pool).await?.rows_affected()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_in_at(at: DateTime<Utc>, lifetime: chrono::Duration) -> StoredSession {
+        StoredSession {
+            id_hash: hash_id("id"),
+            public_id: Uuid::nil(),
+            password_change_required: false,
+            person_id: Uuid::nil(),
+            access_token: String::new(),
+            access_expires_at: at,
+            refresh_token: String::new(),
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + lifetime,
+        }
+    }
+
+    #[test]
+    fn sessions_end_when_idle_and_at_their_lifetime_however_busy() {
+        let idle = chrono::Duration::minutes(30);
+        let lifetime = chrono::Duration::hours(12);
+        let start = Utc::now();
+        let mut session = signed_in_at(start, lifetime);
+        assert!(!has_ended(&session, idle, start));
+        assert!(!has_ended(
+            &session,
+            idle,
+            start + chrono::Duration::minutes(29)
+        ));
+        // Idle for the whole timeout: over.
+        assert!(has_ended(&session, idle, start + idle));
+        // In use every few minutes, it lives until its lifetime and no longer.
+        let end = start + lifetime;
+        session.last_seen_at = end - chrono::Duration::minutes(1);
+        assert!(!has_ended(
+            &session,
+            idle,
+            end - chrono::Duration::seconds(1)
+        ));
+        assert!(has_ended(&session, idle, end));
+    }
+
+    #[test]
+    fn session_ids_are_long_random_and_stored_hashed() {
+        // 32 random bytes: 256 bits, in 43 URL-safe characters.
+        let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| new_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.len() == 43));
+        let id = ids.iter().next().unwrap();
+        assert_ne!(hash_id(id), id.as_bytes());
+        assert_eq!(hash_id(id).len(), 32);
+    }
 }

@@ -54,6 +54,9 @@ pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
         .collect()
 }
 
+/// The password [`SchoolBuilder::token_of`] gives everyone it signs in.
+pub const PERSON_PASSWORD: &str = "test-password-1";
+
 /// The city operator building one school.
 pub struct SchoolBuilder {
     pub identity: IdentityServiceClient<Channel>,
@@ -203,7 +206,7 @@ impl SchoolBuilder {
 
     /// Gives `person` a login and signs in: their access token.
     pub async fn token_of(&mut self, person: &str, login: &str) -> String {
-        let password = "test-password-1";
+        let password = PERSON_PASSWORD;
         let request = identity::SetCredentialsRequest {
             person_id: person.into(),
             login: login.into(),

@@ -1,7 +1,8 @@
 //! The HTTP layer against a careless client and an attacker: long and odd
 //! values are refused by name, every error is problem+json, browsing never
 //! uses up sign-in, a school behind one address signs in together, and a
-//! new password ends the other sessions.
+//! new password ends the other sessions; every answer carries the browser
+//! headers, and what another site could send unasked changes nothing.
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, with_token};
@@ -255,5 +256,120 @@ async fn a_new_password_ends_the_other_sessions() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(send(session_status(&other_person)).await.0, StatusCode::OK);
+    sandbox.stop().await.unwrap();
+}
+
+/// Every answer, refusals included, carries the headers that keep a
+/// browser from sniffing, framing or leaking it; none lets another origin
+/// read it.
+#[tokio::test]
+async fn every_answer_carries_the_browser_headers_and_grants_no_origin() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let gateway = sandbox.gateway().to_owned();
+    let browser = reqwest::Client::new();
+    let answers = [
+        browser.get(format!("{gateway}/healthz")),
+        browser.get(format!("{gateway}/api/v1/openapi.json")),
+        browser.get(format!("{gateway}/nowhere")),
+        browser
+            .get(format!("{gateway}/api/v1/session"))
+            .header("origin", "https://evil.example"),
+        browser
+            .delete(format!("{gateway}/api/v1/session"))
+            .header("origin", "https://evil.example"),
+        browser
+            .request(reqwest::Method::OPTIONS, format!("{gateway}/api/v1/marks"))
+            .header("origin", "https://evil.example")
+            .header("access-control-request-method", "POST"),
+    ];
+    for request in answers {
+        let response = request.send().await.expect("request");
+        let url = response.url().to_string();
+        let headers = response.headers();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .map(|value| value.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{url}"
+        );
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{url}");
+        assert_eq!(
+            header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{url}"
+        );
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("no-store"),
+            "{url}"
+        );
+        let policy = header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{url}: {policy}");
+        }
+        assert!(
+            header("access-control-allow-origin").is_none(),
+            "{url}: granted an origin"
+        );
+    }
+    sandbox.stop().await.unwrap();
+}
+
+/// What a page of another site can send without a preflight (a form post,
+/// `text/plain`) never reaches sign-in or a change, even without `Origin`.
+#[tokio::test]
+async fn requests_a_foreign_page_could_send_unasked_change_nothing() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let gateway = sandbox.gateway().to_owned();
+    let teacher = sandbox.sign_in_demo("teacher").await.unwrap();
+    let credentials = r#"{"login":"teacher","password":"uchitel-demo"}"#;
+    for kind in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let (status, problem_kind, problem) = send(
+            reqwest::Client::new()
+                .post(format!("{gateway}/api/v1/session"))
+                .header("content-type", kind)
+                .body(credentials),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {problem:#}");
+        assert!(is_problem(&problem_kind));
+        assert_eq!(fields(&problem), ["content-type"], "{kind}");
+        let (status, _, problem) = send(
+            teacher
+                .post(format!("{gateway}/api/v1/marks"))
+                .header("content-type", kind)
+                .body("{}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {problem:#}");
+        assert_eq!(fields(&problem), ["content-type"], "{kind}");
+    }
+    // A browser's own word that the page is another site's suffices.
+    let (status, _, _) = send(
+        teacher
+            .delete(format!("{gateway}/api/v1/session"))
+            .header("sec-fetch-site", "cross-site"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(teacher.get(format!("{gateway}/api/v1/session"))).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the refused sign-out ended the session"
+    );
     sandbox.stop().await.unwrap();
 }

@@ -3,9 +3,11 @@
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::oidc_provider::{ProviderDouble, Tamper};
+use otmetka_local::Storage;
 use otmetka_proto::identity::v1 as identity;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use sqlx::Connection;
 
 const CLIENT_ID: &str = "otmetka-city";
 const CLIENT_SECRET: &str = "provider-issued-secret";
@@ -430,5 +432,76 @@ async fn a_signed_in_teacher_links_an_external_account_and_signs_in_with_it() {
     let back = parent.get(location(&start)).send().await.unwrap();
     let refused = parent.get(location(&back)).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::CONFLICT);
+    world.sandbox.stop().await.unwrap();
+}
+
+/// Moves the start of every session in the gateway's store `by` into the
+/// past, as if everyone had signed in that much earlier.
+async fn sign_ins_long_ago(sandbox: &Sandbox, by: chrono::Duration) {
+    let at = chrono::Utc::now() - by;
+    match sandbox.suite_storage() {
+        Storage::Postgres(url) => {
+            let mut connection = sqlx::PgConnection::connect(url.expose()).await.unwrap();
+            sqlx::query("UPDATE gateway.sessions SET created_at = $1")
+                .bind(at)
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            connection.close().await.unwrap();
+        }
+        Storage::Sqlite(folder) => {
+            let options =
+                sqlx::sqlite::SqliteConnectOptions::new().filename(folder.join("gateway.db"));
+            let mut connection = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE sessions SET created_at = $1")
+                .bind(at)
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            connection.close().await.unwrap();
+        }
+    }
+    // The gateway trusts a session it read for 2 s.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+}
+
+/// A new way to sign in is added only right after signing in: whoever
+/// takes over an older session cannot plant their own account in it.
+#[tokio::test]
+async fn linking_an_account_needs_a_recent_sign_in() {
+    let world = world().await;
+    world.mos.sign_in_as("mos-intruder", "Чужой", "Человек");
+    let browser = new_browser();
+    let sign_in = || {
+        browser
+            .post(format!("{}/api/v1/session", world.sandbox.gateway()))
+            .json(&json!({ "login": "teacher", "password": "uchitel-demo" }))
+            .send()
+    };
+    assert_eq!(sign_in().await.unwrap().status(), StatusCode::CREATED);
+    sign_ins_long_ago(&world.sandbox, chrono::Duration::minutes(11)).await;
+    assert!(
+        signed_in(&world, &browser).await.is_some(),
+        "still signed in"
+    );
+
+    let link = || {
+        browser
+            .get(format!("{}/api/v1/oidc/mos/link", world.sandbox.gateway()))
+            .send()
+    };
+    let refused = link().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    // Signing in again opens the way.
+    assert_eq!(sign_in().await.unwrap().status(), StatusCode::CREATED);
+    let start = link().await.unwrap();
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
     world.sandbox.stop().await.unwrap();
 }

@@ -1,5 +1,6 @@
-//! Sessions belong to their owner: listed, ended one by one, renewed at
-//! every sign-in.
+//! Sessions belong to their owner: listed, ended one by one or all the
+//! others at once, renewed at every sign-in; disabling a person or
+//! reissuing their password ends them.
 
 use otmetka_integration_tests::Sandbox;
 use reqwest::StatusCode;
@@ -120,6 +121,49 @@ async fn owners_list_and_end_their_sessions() {
     sandbox.stop().await.unwrap();
 }
 
+/// Signed in on devices one no longer has: the owner ends all the other
+/// sessions at once, after entering the password again.
+#[tokio::test]
+async fn owners_end_all_their_other_sessions_at_once() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let (laptop, _) = sign_in_as(&sandbox, "Laptop", "parent", "roditel-demo").await;
+    let (phone, _) = sign_in_as(&sandbox, "Phone", "parent", "roditel-demo").await;
+    let (tablet, _) = sign_in_as(&sandbox, "Tablet", "parent", "roditel-demo").await;
+    let (teacher, _) = sign_in_as(&sandbox, "PC", "teacher", "uchitel-demo").await;
+    let end_others = |password: &str| {
+        laptop
+            .delete(format!("{}/api/v1/sessions", sandbox.gateway()))
+            .json(&json!({ "password": password }))
+            .send()
+    };
+
+    let refused = end_others("a guess").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "password");
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::OK);
+
+    assert_eq!(
+        end_others("roditel-demo").await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(status_of(&phone, &sandbox).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status_of(&tablet, &sandbox).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status_of(&laptop, &sandbox).await, StatusCode::OK);
+    // Another person's sessions are not the owner's to end.
+    assert_eq!(status_of(&teacher, &sandbox).await, StatusCode::OK);
+    let listed: Value = laptop
+        .get(format!("{}/api/v1/sessions", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["sessions"].as_array().unwrap().len(), 1);
+    sandbox.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn signing_in_again_replaces_the_session_id() {
     let sandbox = Sandbox::start().await.expect("sandbox");
@@ -208,6 +252,60 @@ async fn disabling_a_person_ends_their_sessions_at_once() {
     );
     // Others are untouched.
     let (teacher, _) = sign_in_as(&sandbox, "PC", "teacher", "uchitel-demo").await;
+    assert_eq!(status_of(&teacher, &sandbox).await, StatusCode::OK);
+    sandbox.stop().await.unwrap();
+}
+
+/// The school issues a new password (the old one was lost or leaked):
+/// whoever signed in with the old one is signed out everywhere.
+#[tokio::test]
+async fn a_reissued_password_ends_the_persons_sessions() {
+    // Long-lived tokens: the sessions must end through the revocation feed,
+    // not through a refused token refresh.
+    let options = otmetka_integration_tests::Options {
+        access_token_ttl: Some(std::time::Duration::from_secs(15 * 60)),
+        ..Default::default()
+    };
+    let sandbox = Sandbox::start_with(options).await.expect("sandbox");
+    let (laptop, _) = sign_in_as(&sandbox, "Laptop", "parent", "roditel-demo").await;
+    let (phone, _) = sign_in_as(&sandbox, "Phone", "parent", "roditel-demo").await;
+    let (teacher, _) = sign_in_as(&sandbox, "PC", "teacher", "uchitel-demo").await;
+    let session: Value = laptop
+        .get(format!("{}/api/v1/session", sandbox.gateway()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let person_id = session["person_id"].as_str().unwrap().to_owned();
+
+    let mut admin = sandbox.admin().await.unwrap();
+    let reissue = otmetka_proto::identity::v1::SetCredentialsRequest {
+        person_id,
+        login: "parent".into(),
+        password: "reissued-by-school".into(),
+    };
+    admin
+        .identity
+        .set_credentials(admin.request(reissue))
+        .await
+        .unwrap();
+
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    for browser in [&laptop, &phone] {
+        while status_of(browser, &sandbox).await == StatusCode::OK {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "a session outlived the password it began with"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(status_of(browser, &sandbox).await, StatusCode::UNAUTHORIZED);
+    }
+    // The new password signs in; others are untouched.
+    let (fresh, _) = sign_in_as(&sandbox, "Laptop", "parent", "reissued-by-school").await;
+    assert_eq!(status_of(&fresh, &sandbox).await, StatusCode::OK);
     assert_eq!(status_of(&teacher, &sandbox).await, StatusCode::OK);
     sandbox.stop().await.unwrap();
 }

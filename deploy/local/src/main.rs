@@ -13,6 +13,7 @@ use otmetka_local::{
     DEMO_LOGINS, DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
     seed_demo_school,
 };
+use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use otmetka_platform::telemetry::TelemetryArgs;
 
@@ -55,6 +56,11 @@ struct Config {
     /// Skip creating the demo school.
     #[arg(long)]
     no_demo: bool,
+    /// Run as if today were this date ("YYYY-MM-DD"): the demo term and
+    /// every date rule follow it, so a demonstration or a browser test
+    /// looks the same on any day. Unset: the real date.
+    #[arg(long, env = "OTMETKA_TODAY")]
+    today: Option<chrono::NaiveDate>,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -91,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
         push_limits: otmetka_import::PushLimits::default(),
         // Files stay in the data folder, whichever database holds the rest.
         files_dir: config.data_dir.join("attachments"),
-        clock: otmetka_platform::clock::Clock::system(),
+        clock: config.today.map_or_else(Clock::system, Clock::on_day),
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;

@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{CsrfToken, Nonce, PkceCodeChallenge, Scope};
-use otmetka_platform::{Result, with_db};
+use otmetka_platform::{Error, Result, with_db};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -74,10 +74,15 @@ pub async fn login(
 }
 
 /// `GET /api/v1/oidc/{provider}/link`: a signed-in person adds their
-/// account at the provider, to sign in with it from then on.
+/// account at the provider, to sign in with it from then on. A new way to
+/// sign in is added only by someone who signed in minutes ago: a session
+/// taken over later cannot plant its own account.
 #[utoipa::path(get, path = "/api/v1/oidc/{provider}/link", tag = "session",
     params(("provider" = String, Path, max_length = 64, description = "The provider's id"), LoginQuery),
-    responses((status = 303, description = "To the provider's sign-in page")))]
+    responses(
+        (status = 303, description = "To the provider's sign-in page"),
+        (status = 403, description = "The sign-in is older than 10 minutes; sign in again first", body = crate::problem::Body, content_type = "application/problem+json"),
+    ))]
 pub async fn link_account(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -87,6 +92,12 @@ pub async fn link_account(
 ) -> Response {
     let work = async {
         let return_to = ReturnTo::parse(&state.settings.public_url, query.return_to.as_deref())?;
+        if !session.signed_in_recently() {
+            return Err(Error::PermissionDenied(
+                "sign in again first: linking an account needs a sign-in within the last 10 minutes"
+                    .into(),
+            ));
+        }
         start(&state, &provider, return_to, Some(session.person_id)).await
     };
     work.await

@@ -34,8 +34,15 @@ pub(crate) use return_to::ReturnTo;
 
 const STATE_COOKIE: &str = "otmetka_oidc";
 const LINK_COOKIE: &str = "otmetka_link";
-/// The flow's cookies go only to its own endpoints.
-const COOKIE_PATH: &str = "/api/v1/oidc";
+/// The flow's cookies go only to its own endpoints; the link waits for the
+/// web app's access-code page as well, so it goes everywhere.
+fn cookie_path(name: &str) -> &'static str {
+    if name == LINK_COOKIE {
+        "/"
+    } else {
+        "/api/v1/oidc"
+    }
+}
 /// Time a person may spend at the provider.
 const FLOW_LIFETIME: chrono::Duration = chrono::Duration::minutes(10);
 /// Time a person may take to find their access code.
@@ -63,7 +70,7 @@ fn flow_cookie(
     cookies::issued(
         name,
         value,
-        COOKIE_PATH,
+        cookie_path(name),
         lifetime,
         state.settings.cookie_secure,
     )
@@ -74,11 +81,16 @@ fn flow_cookie_value(
     headers: &axum::http::HeaderMap,
     name: &str,
 ) -> Option<String> {
-    cookies::read(headers, name, COOKIE_PATH, state.settings.cookie_secure)
+    cookies::read(
+        headers,
+        name,
+        cookie_path(name),
+        state.settings.cookie_secure,
+    )
 }
 
 fn spent(state: &AppState, name: &'static str) -> Cookie<'static> {
-    cookies::expired(name, COOKIE_PATH, state.settings.cookie_secure)
+    cookies::expired(name, cookie_path(name), state.settings.cookie_secure)
 }
 
 fn redirect(to: &str, cookies: CookieJar) -> Response {

@@ -24,16 +24,16 @@ use crate::problem::Problem;
 #[derive(Deserialize, ToSchema)]
 pub struct LinkBody {
     #[schema(max_length = 32)]
-    access_code: String,
+    pub(crate) access_code: String,
     #[serde(default)]
     #[schema(max_length = 100)]
-    family_name: String,
+    pub(crate) family_name: String,
     #[serde(default)]
     #[schema(max_length = 100)]
-    given_name: String,
+    pub(crate) given_name: String,
     #[serde(default)]
     #[schema(max_length = 100)]
-    middle_name: String,
+    pub(crate) middle_name: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -59,17 +59,21 @@ pub async fn register(
     peer: ClientIp,
     ApiJson(body): ApiJson<LinkBody>,
 ) -> Response {
-    link(&state, &headers, peer, body)
-        .await
-        .unwrap_or_else(|error| Problem::for_request(error, &headers).into_response())
+    match link(&state, &headers, peer, body).await {
+        Ok(cookies) => (StatusCode::CREATED, cookies).into_response(),
+        Err(error) => Problem::for_request(error, &headers).into_response(),
+    }
 }
 
-async fn link(
+/// Registers the pending external account as a guardian with the access
+/// code and signs them in: the cookies to set (the session, and the spent
+/// link), whichever page or route asked.
+pub(crate) async fn link(
     state: &AppState,
     headers: &HeaderMap,
     peer: ClientIp,
     body: LinkBody,
-) -> Result<Response> {
+) -> Result<CookieJar> {
     state.sign_in_limits.admit(peer.0, "")?;
     let missing = || Error::Unauthenticated("sign in with an identity provider first".into());
     let link_id = flow_cookie_value(state, headers, LINK_COOKIE).ok_or_else(missing)?;
@@ -112,8 +116,7 @@ async fn link(
         .login
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("no login")))?;
     let session_cookie = start_session(state, headers, peer, login, None).await?;
-    let cookies = CookieJar::new()
+    Ok(CookieJar::new()
         .add(session_cookie)
-        .add(spent(state, LINK_COOKIE));
-    Ok((StatusCode::CREATED, cookies).into_response())
+        .add(spent(state, LINK_COOKIE)))
 }

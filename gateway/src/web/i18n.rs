@@ -69,6 +69,20 @@ impl Lang {
         format!("{} {month} {}", date.day(), date.year())
     }
 
+    /// "7 декабря 2026, 14:05" in the school's own time.
+    pub fn date_time(
+        self,
+        instant: chrono::DateTime<chrono::Utc>,
+        timezone: chrono_tz::Tz,
+    ) -> String {
+        let local = instant.with_timezone(&timezone);
+        format!(
+            "{}, {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
+    }
+
     /// "7–13 декабря 2026", "30 ноября – 6 декабря 2026",
     /// "29 декабря 2026 – 4 января 2027".
     pub fn date_range(self, first: NaiveDate, last: NaiveDate) -> String {
@@ -157,6 +171,38 @@ impl Lang {
                 "December",
             ],
         }
+    }
+
+    /// What a service said was wrong with a field, in this language: the
+    /// services word their refusals in English for programs, so the common
+    /// phrases are translated here and any other passes through as it is.
+    pub fn field_message(self, description: &str) -> String {
+        if self == Self::En {
+            return description.to_owned();
+        }
+        let limit = |prefix: &str| {
+            description
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(" characters"))
+                .and_then(|count| count.parse::<u32>().ok())
+        };
+        if let Some(count) = limit("must be at most ") {
+            return format!("не длиннее {count} символов");
+        }
+        if let Some(count) = limit("must be at least ") {
+            return format!("не короче {count} символов");
+        }
+        match description {
+            "is required" => "обязательное поле",
+            "is taken" => "уже занят, выберите другой",
+            "must be one line" => "должно быть одной строкой",
+            "must not contain control characters" => "не должно содержать служебных символов",
+            "is not a valid, unused access code" => {
+                "код не подошёл: проверьте его или попросите у школы новый"
+            }
+            other => other,
+        }
+        .to_owned()
     }
 
     /// A decimal with two places, in the language's way: "4,57" / "4.57".
@@ -280,12 +326,30 @@ mod tests {
     }
 
     #[test]
+    fn common_refusals_read_in_russian() {
+        assert_eq!(Lang::Ru.field_message("is required"), "обязательное поле");
+        assert_eq!(
+            Lang::Ru.field_message("must be at least 10 characters"),
+            "не короче 10 символов"
+        );
+        assert_eq!(Lang::Ru.field_message("must be 1–10"), "must be 1–10");
+        assert_eq!(Lang::En.field_message("is required"), "is required");
+    }
+
+    #[test]
     fn dates_and_decimals_the_russian_way() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         assert_eq!(Lang::Ru.date(day), "7 декабря 2026");
         assert_eq!(Lang::Ru.day_heading(day), "понедельник, 7 декабря");
         assert_eq!(Lang::En.day_heading(day), "Monday, 7 December");
         assert_eq!(Lang::Ru.decimal(4.5666), "4,57");
+        let instant = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:05:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            Lang::Ru.date_time(instant, chrono_tz::Asia::Yekaterinburg),
+            "7 декабря 2026, 14:05"
+        );
         let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let sunday = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
         assert_eq!(

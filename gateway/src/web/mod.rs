@@ -10,12 +10,15 @@ mod home;
 mod i18n;
 mod page;
 mod sign_in;
+mod sign_up;
 mod teaching;
 
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use i18n::Lang;
 use page::PageError;
+pub use page::status_page;
 
 use crate::AppState;
 
@@ -26,6 +29,15 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/sign-up", get(sign_up::form).post(sign_up::sign_up))
+        .route(
+            "/sign-up/provider",
+            get(sign_up::form).post(sign_up::provider),
+        )
+        .route(
+            "/children/link",
+            get(sign_up::another_child_form).post(sign_up::another_child),
+        )
         .route("/language", post(page::choose_language))
         .route("/assets/{name}", get(assets::serve))
         .merge(family::routes())

@@ -22,13 +22,15 @@ use crate::session::Session;
 /// Pages load their own styles and scripts and nothing else; forms post
 /// only here; no page may be framed.
 const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-     img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+     img-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'none'";
 
 /// The frame every page is drawn in.
 pub struct Shell {
     pub lang: Lang,
     pub t: &'static Texts,
-    /// Empty when nobody is signed in.
+    pub signed_in: bool,
+    /// Shown in the header; may be empty even when signed in.
     pub person_name: String,
     /// This page's path and query, to come back to after switching language.
     pub here: String,
@@ -40,6 +42,7 @@ impl Shell {
         Self {
             lang,
             t: lang.texts(),
+            signed_in: false,
             person_name: String::new(),
             here: here.to_owned(),
             stylesheet: assets::stylesheet(),
@@ -47,8 +50,47 @@ impl Shell {
     }
 
     pub fn signed_in(mut self, person_name: String) -> Self {
+        self.signed_in = true;
         self.person_name = person_name;
         self
+    }
+}
+
+/// What was wrong with a form, by field, to show beside each field and in a
+/// summary at the top.
+#[derive(Default)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    /// The field violations of a refusal in `lang`; any other refusal is
+    /// put on `field` with `message`, so a form never shows an error nowhere.
+    pub fn of(error: &Error, lang: Lang, field: &str, message: &str) -> Self {
+        match error {
+            Error::InvalidArgument(violations) => Self(
+                violations
+                    .iter()
+                    .map(|v| (v.field.clone(), lang.field_message(&v.description)))
+                    .collect(),
+            ),
+            _ => Self(vec![(field.to_owned(), message.to_owned())]),
+        }
+    }
+
+    /// The error of one field; empty when it is fine.
+    pub fn get(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(name, _)| name == field)
+            .map_or("", |(_, message)| message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// (field, message) in the order the service named them.
+    pub fn all(&self) -> &[(String, String)] {
+        &self.0
     }
 }
 
@@ -132,10 +174,35 @@ impl Visitor {
     }
 }
 
-/// Off to the sign-in page, to come back to `here` afterwards.
+/// Off to the sign-in page, to come back to `here` afterwards. A first
+/// sign-in at an identity provider comes back marked
+/// `oidc=access_code_required`: that person goes to enter their access code.
 fn sign_in_first(here: &str) -> Response {
-    let query = serde_urlencoded::to_string([("return_to", here)]).unwrap_or_default();
-    Redirect::to(&format!("/sign-in?{query}")).into_response()
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let mut code_required = false;
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, value)| {
+            let outcome = name == "oidc";
+            code_required |= outcome && value == "access_code_required";
+            !outcome
+        })
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let back = if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&kept).unwrap_or_default()
+        )
+    };
+    let to = if code_required {
+        "/sign-up/provider"
+    } else {
+        "/sign-in"
+    };
+    let query = serde_urlencoded::to_string([("return_to", back)]).unwrap_or_default();
+    Redirect::to(&format!("{to}?{query}")).into_response()
 }
 
 /// An error on its way to becoming a page.
@@ -240,4 +307,50 @@ pub async fn choose_language(
         secure,
     );
     (CookieJar::new().add(cookie), Redirect::to(back.as_str())).into_response()
+}
+
+/// The error page for a status the HTTP layer answered by itself (no such
+/// page, a wrong method, a body too large).
+pub fn status_page(status: StatusCode, lang: Lang) -> Response {
+    let t = lang.texts();
+    let (title, text) = match status {
+        StatusCode::NOT_FOUND => (t.not_found_title, t.not_found_text),
+        _ if status.is_server_error() => (t.error_title, t.error_text),
+        _ => (t.bad_request_title, ""),
+    };
+    let page = ErrorPage {
+        shell: Shell::new(lang, "/"),
+        title,
+        text: text.to_owned(),
+    };
+    render(status, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(response: &Response) -> &str {
+        response.headers()[header::LOCATION].to_str().unwrap()
+    }
+
+    #[test]
+    fn nobody_signed_in_comes_back_after_signing_in() {
+        assert_eq!(
+            location(&sign_in_first("/diary/x?date=2026-12-07")),
+            "/sign-in?return_to=%2Fdiary%2Fx%3Fdate%3D2026-12-07"
+        );
+    }
+
+    #[test]
+    fn a_first_provider_sign_in_asks_for_the_access_code() {
+        assert_eq!(
+            location(&sign_in_first("/?oidc=access_code_required")),
+            "/sign-up/provider?return_to=%2F"
+        );
+        assert_eq!(
+            location(&sign_in_first("/diary?a=1&oidc=access_code_required")),
+            "/sign-up/provider?return_to=%2Fdiary%3Fa%3D1"
+        );
+    }
 }

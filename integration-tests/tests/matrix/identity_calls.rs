@@ -411,3 +411,40 @@ pub(super) async fn call_identity(
         other => unreachable!("{other:?} is not an identity call"),
     }
 }
+
+/// The caller's own password, which is `password`: confirmed, or changed
+/// and changed back, so that the rest of the matrix signs in as before.
+pub(super) async fn call_own_password(
+    f: &mut Fixture,
+    rpc: Rpc,
+    token: &str,
+    password: &str,
+) -> Result<(), Code> {
+    match rpc {
+        Rpc::ConfirmPassword => ok(f
+            .identity
+            .confirm_password(with_token(
+                token,
+                identity::ConfirmPasswordRequest {
+                    password: password.into(),
+                },
+            ))
+            .await),
+        Rpc::ChangePassword => {
+            let interim = "a matrix password for a moment";
+            let change = |current: &str, new: &str| identity::ChangePasswordRequest {
+                current_password: current.into(),
+                new_password: new.into(),
+            };
+            ok(f.identity
+                .change_password(with_token(token, change(password, interim)))
+                .await)?;
+            f.identity
+                .change_password(with_token(token, change(interim, password)))
+                .await
+                .expect("the password changes back");
+            Ok(())
+        }
+        other => unreachable!("{other:?} is not a call on one's own password"),
+    }
+}

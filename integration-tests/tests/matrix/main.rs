@@ -26,7 +26,7 @@ mod rpcs;
 mod schedule_calls;
 
 use gradebook_calls::call_gradebook;
-use identity_calls::call_identity;
+use identity_calls::{call_identity, call_own_password};
 use import_calls::call_import;
 use rpcs::{RPCS, Rpc, allowed};
 use schedule_calls::call_schedule;
@@ -401,6 +401,13 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::GetReceipts
         | Rpc::ListRecords
         | Rpc::ListVendorChanges) => call_import(f, rpc, &token, &unique).await,
+        rpc @ (Rpc::ConfirmPassword | Rpc::ChangePassword) => {
+            let password = match who {
+                Who::CityOperator => otmetka_integration_tests::ADMIN_PASSWORD,
+                _ => otmetka_integration_tests::school::PERSON_PASSWORD,
+            };
+            call_own_password(f, rpc, &token, password).await
+        }
         rpc => call_identity(f, rpc, &token, unique, serial).await,
     }
 }

@@ -101,9 +101,11 @@ pub(super) enum Rpc {
     PutIdMappings,
     ListIdMappings,
     DeleteIdMappings,
+    ConfirmPassword,
+    ChangePassword,
 }
 
-pub(super) const RPCS: [Rpc; 96] = [
+pub(super) const RPCS: [Rpc; 98] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -200,6 +202,8 @@ pub(super) const RPCS: [Rpc; 96] = [
     Rpc::PutIdMappings,
     Rpc::ListIdMappings,
     Rpc::DeleteIdMappings,
+    Rpc::ConfirmPassword,
+    Rpc::ChangePassword,
 ];
 
 /// Who may make each call.
@@ -283,6 +287,20 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
             vec![SubjectTeacher]
         }
         Rpc::MarkSeen => vec![Student, OwnGuardian],
+        // Self-service on one's own password: every person, no client.
+        Rpc::ConfirmPassword | Rpc::ChangePassword => vec![
+            OwnGuardian,
+            OtherGuardian,
+            Student,
+            OtherStudent,
+            SubjectTeacher,
+            OtherTeacher,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+            OtherSchoolAdmin,
+            CityOperator,
+        ],
         Rpc::CreateGradingScale
         | Rpc::CreateWorkType
         | Rpc::UpdateJournalSettings

@@ -49,13 +49,32 @@ pub struct PushLimits {
     pub messages_per_stream: u64,
     /// The deletion safety valve: the share (0–1) of a school's live records
     /// from a vendor that its deletions may withdraw within an hour unless
-    /// it confirms them; 0 turns the valve off.
-    #[arg(long, env = "OTMETKA_IMPORT_MAX_DELETION_SHARE", default_value_t = 0.1)]
+    /// it confirms them; 0 turns the valve off. NaN, infinities and shares
+    /// outside 0–1 are refused at start: each would open the valve unseen.
+    #[arg(
+        long,
+        env = "OTMETKA_IMPORT_MAX_DELETION_SHARE",
+        default_value_t = 0.1,
+        value_parser = deletion_share
+    )]
     pub max_deletion_share: f64,
     /// Deletions within an hour that never trip the valve, however few
     /// records the school has from the vendor.
     #[arg(long, env = "OTMETKA_IMPORT_DELETION_ALLOWANCE", default_value_t = 100)]
     pub deletion_allowance: i32,
+}
+
+/// Reads a deletion share: a number from 0 to 1.
+fn deletion_share(text: &str) -> std::result::Result<f64, String> {
+    let share: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if share.is_finite() && (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(format!("{text:?} is not a share from 0 to 1"))
+    }
 }
 
 impl Default for PushLimits {
@@ -218,6 +237,39 @@ mod tests {
 
     fn limiter(limits: PushLimits) -> Limiter {
         Limiter::new(limits, 500)
+    }
+
+    #[derive(clap::Parser)]
+    struct Command {
+        #[command(flatten)]
+        limits: PushLimits,
+    }
+
+    #[test]
+    fn deletion_shares_outside_0_to_1_are_refused_at_start() {
+        use clap::Parser;
+        let parsed = |share: &str| {
+            let argument = format!("--max-deletion-share={share}");
+            Command::try_parse_from(["import", argument.as_str()])
+                .map(|command| command.limits.max_deletion_share)
+        };
+        assert_eq!(parsed("0").unwrap(), 0.0);
+        assert_eq!(parsed("0.25").unwrap(), 0.25);
+        assert_eq!(parsed("1").unwrap(), 1.0);
+        for share in ["NaN", "nan", "inf", "-inf", "-0.1", "1.5", "a tenth"] {
+            let error = parsed(share).expect_err(share);
+            assert!(
+                error.to_string().contains("max-deletion-share"),
+                "{share}: {error}"
+            );
+        }
+        assert_eq!(
+            Command::try_parse_from(["import"])
+                .unwrap()
+                .limits
+                .max_deletion_share,
+            0.1
+        );
     }
 
     #[test]

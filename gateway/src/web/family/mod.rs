@@ -4,10 +4,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
+mod mark;
+mod subjects;
 pub(super) mod texts;
 
 use texts::FamilyTexts;
@@ -21,7 +23,47 @@ use crate::people::{MeView, load_me};
 use crate::views::{DiaryAttendance, LessonStatus, SubmissionStatus};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/diary/{student_id}", get(week))
+    Router::new()
+        .route("/diary/{student_id}", get(week))
+        .route("/diary/{student_id}/subjects", get(subjects::show))
+        .route("/marks/{mark_id}", get(mark::show))
+        .route("/marks/{mark_id}/seen", post(mark::seen))
+}
+
+/// The diary's sections, the same on each of its pages.
+#[derive(PartialEq, Eq)]
+enum Tab {
+    Week,
+    Subjects,
+}
+
+struct FamilyNav {
+    week_url: String,
+    subjects_url: String,
+    current: Tab,
+}
+
+impl FamilyNav {
+    fn new(student_id: &str, current: Tab) -> Self {
+        Self {
+            week_url: format!("/diary/{student_id}"),
+            subjects_url: format!("/diary/{student_id}/subjects"),
+            current,
+        }
+    }
+}
+
+/// The student's name as their family reads it: their own, or their
+/// guardian's child's; empty for anyone else.
+fn student_name(me: &MeView, student_id: &str) -> String {
+    if me.name.person_id == student_id {
+        return me.name.short();
+    }
+    me.children
+        .iter()
+        .find(|child| child.person_id == student_id)
+        .map(|child| child.short())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -40,6 +82,7 @@ struct ChildLink {
 struct WeekPage {
     shell: Shell,
     ft: &'static FamilyTexts,
+    nav: FamilyNav,
     children: Vec<ChildLink>,
     student_name: String,
     /// "7–13 декабря 2026"
@@ -74,6 +117,7 @@ struct LessonRow {
 }
 
 struct MarkChip {
+    url: String,
     /// "5", "4-", "зачёт"; a status's letter when there is no value.
     value: String,
     /// `m5`, `m2`…: a colour that repeats what the text says.
@@ -131,15 +175,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
             current: child.person_id == week.student_id,
         })
         .collect();
-    let student_name = if me.name.person_id == week.student_id {
-        me.name.short()
-    } else {
-        me.children
-            .iter()
-            .find(|child| child.person_id == week.student_id)
-            .map(|child| child.short())
-            .unwrap_or_default()
-    };
+    let student_name = student_name(me, &week.student_id);
     let title = match (monday, sunday) {
         (Some(monday), Some(sunday)) => lang.date_range(monday, sunday),
         _ => String::new(),
@@ -168,6 +204,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
     WeekPage {
         shell: visitor.shell(me.name.short()),
         ft: t,
+        nav: FamilyNav::new(&week.student_id, Tab::Week),
         children,
         student_name,
         title,
@@ -217,13 +254,6 @@ fn lesson_row(t: &'static FamilyTexts, lang: Lang, lesson: DiaryLessonView) -> L
 }
 
 fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkChip {
-    let tone = match mark.value.chars().next() {
-        Some('5') => "m5",
-        Some('4') => "m4",
-        Some('3') => "m3",
-        Some('2') | Some('1') => "m2",
-        _ => "mx",
-    };
     let weight = if mark.weight.fract() == 0.0 {
         format!("{}", mark.weight as i64)
     } else {
@@ -234,11 +264,24 @@ fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkCh
         about = format!("{}, {about}", mark.work_type_name);
     }
     MarkChip {
+        url: format!("/marks/{}", mark.mark_id),
+        tone: tone(&mark.value),
         value: mark.value,
-        tone,
         about,
         comment: mark.comment,
         new: !mark.seen,
+    }
+}
+
+/// A mark's colour class (`m5`, `m2`…), which only repeats what its
+/// text says; other scales and statuses stay neutral.
+fn tone(value: &str) -> &'static str {
+    match value.chars().next() {
+        Some('5') => "m5",
+        Some('4') => "m4",
+        Some('3') => "m3",
+        Some('2') | Some('1') => "m2",
+        _ => "mx",
     }
 }
 

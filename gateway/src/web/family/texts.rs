@@ -59,6 +59,70 @@ texts! {
             / "Excused",
         late: "ОП — опоздал"
             / "Late",
+        mark: "Оценка"
+            / "Mark",
+        lesson_date: "Дата урока"
+            / "Lesson date",
+        posted_by: "Выставил(а)"
+            / "Given by",
+        posted_at: "Выставлена"
+            / "Given on",
+        weight: "Вес"
+            / "Weight",
+        comment: "Комментарий"
+            / "Comment",
+        seen_at: "Просмотрена"
+            / "Seen on",
+        mark_as_seen: "Отметить как просмотренную"
+            / "Mark as seen",
+        history: "История изменений"
+            / "History of changes",
+        reason: "Причина"
+            / "Reason",
+        posted: "выставлена"
+            / "given",
+        withdrawn: "отменена"
+            / "withdrawn",
+        back_to_week: "К неделе"
+            / "Back to the week",
+        exempt: "освобождён"
+            / "exempt",
+        not_submitted: "не сдано"
+            / "not handed in",
+        absent_from_work: "отсутствовал(а)"
+            / "absent",
+        pending: "точка — оценка будет позже"
+            / "pending («точка»)",
+        no_changes: "Оценка не менялась."
+            / "The mark has not been changed.",
+        tab_week: "Неделя"
+            / "Week",
+        tab_subjects: "Оценки по предметам"
+            / "Marks by subject",
+        diary_sections: "Разделы дневника"
+            / "Diary sections",
+        period: "Период"
+            / "Period",
+        show: "Показать"
+            / "Show",
+        average: "Средний балл"
+            / "Average",
+        suggested: "предлагается"
+            / "suggested",
+        how_counted: "Как посчитано"
+            / "How it is counted",
+        what_it_takes: "Что нужно, чтобы получить"
+            / "What it takes to get",
+        find_out: "Узнать"
+            / "Find out",
+        reachable_with: "Достаточно получить ещё:"
+            / "It takes:",
+        unreachable: "В этом периоде уже не получится."
+            / "Not reachable in this period any more.",
+        no_marks_in_period: "В этом периоде оценок пока нет."
+            / "No marks in this period yet.",
+        no_periods: "Периоды ещё не заданы школой."
+            / "The school has not set its periods yet.",
         no_children: "К вашей учётной записи пока не привязан ни один ребёнок. Введите код доступа, который выдала школа."
             / "No child is linked to your account yet. Enter the access code your school gave you.",
     }

@@ -120,9 +120,14 @@ impl IdentityApi {
         let db = &self.state.db;
         let school_id = parse_id("school_id", &request.school_id)?;
         require_school(db, &ctx.principal, school_id, Action::ReadSchool).await?;
+        let school = store::get_school(db, school_id)
+            .await?
+            .ok_or_else(|| Error::not_found("school"))?;
         let staff = store::school_staff(db, school_id).await?;
         let subjects = store::school_subjects(db, school_id).await?;
         Ok(pb::GetSchoolDirectoryResponse {
+            school_name: school.name,
+            timezone: school.timezone,
             staff: staff
                 .into_iter()
                 .map(|person| pb::DirectoryEntry {

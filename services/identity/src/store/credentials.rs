@@ -2,12 +2,16 @@
 
 use chrono::Utc;
 use otmetka_platform::db::Db;
-use otmetka_platform::{Error, Result, with_db};
+use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
 use super::exists;
 use crate::model::Credential;
 
+/// Issues a login and password. One that replaces an earlier password (a
+/// reset, as after a lost or leaked one) also revokes the person's refresh
+/// tokens and records a session revocation, in the same transaction: whoever
+/// signed in with the old password is signed out everywhere.
 pub async fn set_credentials(
     db: &Db,
     person_id: Uuid,
@@ -15,14 +19,28 @@ pub async fn set_credentials(
     password_hash: &str,
     must_change: bool,
 ) -> Result<()> {
-    with_db!(db, pool => { sqlx::query(
-        "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (person_id) DO UPDATE SET login = excluded.login,
-             password_hash = excluded.password_hash, must_change = excluded.must_change,
-             updated_at = excluded.updated_at")
-        .bind(person_id).bind(login).bind(password_hash).bind(must_change).bind(Utc::now())
-        .execute(pool).await.map_err(exists("login"))?; });
+    let now = Utc::now();
+    let mut tx = db.begin_write().await?;
+    with_tx!(&mut tx, conn => {
+        let replaced: Option<Uuid> = sqlx::query_scalar(
+            "SELECT person_id FROM credentials WHERE person_id = $1")
+            .bind(person_id).fetch_optional(&mut *conn).await?;
+        sqlx::query(
+            "INSERT INTO credentials (person_id, login, password_hash, must_change, updated_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (person_id) DO UPDATE SET login = excluded.login,
+                 password_hash = excluded.password_hash, must_change = excluded.must_change,
+                 updated_at = excluded.updated_at")
+            .bind(person_id).bind(login).bind(password_hash).bind(must_change).bind(now)
+            .execute(&mut *conn).await.map_err(exists("login"))?;
+        if replaced.is_some() {
+            sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+                .bind(person_id).bind(now).execute(&mut *conn).await?;
+            sqlx::query("INSERT INTO session_revocations (id, person_id, created_at) VALUES ($1, $2, $3)")
+                .bind(Uuid::now_v7()).bind(person_id).bind(now).execute(&mut *conn).await?;
+        }
+    });
+    tx.commit().await?;
     Ok(())
 }
 

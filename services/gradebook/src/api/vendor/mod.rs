@@ -24,7 +24,9 @@ use uuid::Uuid;
 use self::ledger::{Ledger, Mode};
 use self::record::{Batch, RecordKind};
 use self::refusal::{Failure, invalid};
-use self::valve::{DELETION_WINDOW_HOURS, DeletionLoad, exceeds_deletion_limit};
+use self::valve::{
+    DELETION_WINDOW_HOURS, DeletionLoad, check_deletion_share, exceeds_deletion_limit,
+};
 use super::GradebookApi;
 use crate::store;
 
@@ -54,6 +56,7 @@ impl GradebookApi {
                 format!("must hold 1–{MAX_VENDOR_RECORDS} records"),
             ));
         }
+        check_deletion_share(request.max_deletion_share)?;
         // Teachers' writes come first: a vendor's batch waits for a place.
         let _place = self
             .vendor_batches

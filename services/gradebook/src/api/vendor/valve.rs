@@ -3,6 +3,8 @@
 //! confirms it. Kept apart from the calls and the queries so that the rule
 //! alone is what its tests exercise.
 
+use otmetka_platform::{Error, Result};
+
 /// How far back a vendor's deletions count towards the safety valve.
 pub(super) const DELETION_WINDOW_HOURS: i64 = 1;
 
@@ -24,6 +26,20 @@ pub(super) fn exceeds_deletion_limit(load: DeletionLoad, share: f64, allowance: 
     load.withdrawn > allowance && load.withdrawn as f64 > share * load.base as f64
 }
 
+/// A share the valve can weigh: a number from 0 (valve off) to 1. NaN
+/// would compare false with everything and so silently open the valve, as
+/// would infinities and shares above 1; they are refused by name.
+pub(super) fn check_deletion_share(share: f64) -> Result<()> {
+    if share.is_finite() && (0.0..=1.0).contains(&share) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "max_deletion_share",
+            "must be a number from 0 to 1",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +58,22 @@ mod tests {
         // A large school: the share decides.
         assert!(!exceeds_deletion_limit(load(900, 10_000), 0.1, 100));
         assert!(exceeds_deletion_limit(load(1001, 10_000), 0.1, 100));
+    }
+
+    #[test]
+    fn deletion_shares_must_be_numbers_from_0_to_1() {
+        for share in [0.0, 0.1, 0.5, 1.0] {
+            assert!(check_deletion_share(share).is_ok(), "{share}");
+        }
+        for share in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.1, 1.5] {
+            match check_deletion_share(share) {
+                Err(Error::InvalidArgument(violations)) => {
+                    assert_eq!(violations.len(), 1);
+                    assert_eq!(violations[0].field, "max_deletion_share");
+                }
+                other => panic!("{share}: expected INVALID_ARGUMENT, got {other:?}"),
+            }
+        }
     }
 
     proptest::proptest! {
