@@ -239,7 +239,7 @@ mod tests {
     fn names_travel_in_both_forms() {
         assert_eq!(
             disposition("задача 1.pdf"),
-            "attachment; filename=\"_____ 1.pdf\"; filename*=UTF-8''%D0%B7%D0%B0%D0%B4%D0%B0%D1%87%D0%B0%201.pdf"
+            "attachment; filename=\"______ 1.pdf\"; filename*=UTF-8''%D0%B7%D0%B0%D0%B4%D0%B0%D1%87%D0%B0%201.pdf"
         );
         assert_eq!(
             disposition("a\"b.txt"),

@@ -193,11 +193,15 @@ pub async fn load_journals(caller: &Caller, query: &JournalsQuery) -> Result<Tea
             )
             .await?
             .grade_level;
-        if !periods.contains_key(&grade) {
-            let period = names::period_on(caller, &school_id, grade, today).await?;
-            periods.insert(grade, period);
+        let period = match periods.get(&grade) {
+            Some(period) => Option::clone(period),
+            None => {
+                let period = names::period_on(caller, &school_id, grade, today).await?;
+                periods.insert(grade, period.clone());
+                period
+            }
         }
-        let period = periods.get(&grade).cloned().flatten().unwrap_or_default();
+        .unwrap_or_default();
         journals.push(JournalLinkView {
             class_name: names.class(&assignment.class_id),
             group_name: names.group(&assignment.group_id),
