@@ -11,83 +11,23 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::views::{AttendanceKind, AttendanceView, AverageView, MarkView, ReopenState};
+use crate::views::{AttendanceKind, AttendanceView, ReopenState};
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct JournalQuery {
-    #[param(required = true, format = Uuid)]
-    class_id: Option<String>,
-    #[param(required = true, format = Uuid)]
-    subject_id: Option<String>,
-    #[param(required = true, format = Uuid)]
-    period_id: Option<String>,
-    /// For a group's journal.
-    #[param(format = Uuid)]
-    group_id: Option<String>,
-}
-
-/// The journal grid: students × lessons; only cells with records are listed.
-#[derive(Serialize, ToSchema)]
-pub struct JournalView {
-    /// The rows, in roster order.
-    student_ids: Vec<String>,
-    /// The columns, by date and lesson number.
-    lesson_ids: Vec<String>,
-    cells: Vec<CellView>,
-    /// Each student's average in the subject and period.
-    averages: Vec<AverageView>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CellView {
-    student_id: String,
-    lesson_id: String,
-    marks: Vec<MarkView>,
-    attendance: Option<AttendanceView>,
-}
+mod grid;
 
 const JOURNAL_NAMES: &[(&str, &str)] = &[("reporting_period_id", "period_id")];
 
+pub use grid::{JournalLessonView, JournalQuery, JournalView, load as load_journal};
+
 /// `GET /api/v1/journal`: the class's (or group's) journal of a subject in
-/// a period. Its teacher of the subject, the class teacher, deputy heads.
+/// a period, with the students' names and the lessons' dates. Its teacher
+/// of the subject, the class teacher, deputy heads.
 #[utoipa::path(get, path = "/api/v1/journal", tag = "journal",
     params(JournalQuery),
     responses((status = 200, description = "The grid", body = JournalView)))]
 pub async fn journal(caller: Caller, ApiQuery(query): ApiQuery<JournalQuery>) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mut params = Params::new();
-            let message = gradebook::GetJournalRequest {
-                class_id: params.id("class_id", query.class_id.as_deref()),
-                group_id: params.optional_id("group_id", query.group_id.as_deref()),
-                subject_id: params.id("subject_id", query.subject_id.as_deref()),
-                reporting_period_id: params.id("period_id", query.period_id.as_deref()),
-            };
-            params.finish()?;
-            let grid = caller
-                .gradebook()
-                .get_journal(caller.request(message)?)
-                .await
-                .map_err(|status| renamed(status.into(), JOURNAL_NAMES))?
-                .into_inner();
-            let cells = grid
-                .cells
-                .into_iter()
-                .map(|cell| CellView {
-                    student_id: cell.student_id,
-                    lesson_id: cell.lesson_id,
-                    marks: cell.marks.into_iter().map(MarkView::from).collect(),
-                    attendance: cell.attendance.map(AttendanceView::from),
-                })
-                .collect();
-            Ok(Json(JournalView {
-                student_ids: grid.student_ids,
-                lesson_ids: grid.lesson_ids,
-                cells,
-                averages: grid.averages.into_iter().map(AverageView::from).collect(),
-            }))
-        })
+        .answer(async { load_journal(&caller, &query).await.map(Json) })
         .await
 }
 
@@ -95,18 +35,18 @@ pub async fn journal(caller: Caller, ApiQuery(query): ApiQuery<JournalQuery>) ->
 pub struct AttendanceBody {
     /// The lesson's subject.
     #[schema(format = Uuid)]
-    subject_id: String,
+    pub subject_id: String,
     /// The lesson's date, "YYYY-MM-DD".
     #[schema(format = Date)]
-    lesson_date: String,
-    kind: AttendanceKind,
+    pub lesson_date: String,
+    pub kind: AttendanceKind,
     /// 1–240, only for `late`.
     #[serde(default)]
     #[schema(minimum = 0, maximum = 240)]
-    late_minutes: i32,
+    pub late_minutes: i32,
     #[serde(default)]
     #[schema(max_length = 500)]
-    reason: String,
+    pub reason: String,
 }
 
 const ATTENDANCE_NAMES: &[(&str, &str)] = &[
@@ -138,28 +78,41 @@ pub async fn set_attendance(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let record = gradebook::AttendanceRecord {
-                lesson_id: path_id("lesson", &lesson_id)?,
-                student_id: path_id("student", &student_id)?,
-                subject_id: body.subject_id,
-                lesson_date: body.lesson_date,
-                kind: body.kind.to_proto(),
-                late_minutes: body.late_minutes,
-                reason: body.reason,
-                ..Default::default()
-            };
-            let message = gradebook::SetAttendanceRequest {
-                record: Some(record),
-            };
-            let reply = caller
-                .gradebook()
-                .set_attendance(caller.request(message)?)
+            record_attendance(&caller, &lesson_id, &student_id, body)
                 .await
-                .map_err(|status| renamed(status.into(), ATTENDANCE_NAMES))?;
-            let record = required(reply.into_inner().record, "attendance record")?;
-            Ok(Json(AttendanceView::from(record)))
+                .map(Json)
         })
         .await
+}
+
+/// Records attendance for the route and the lesson page alike; the ids are
+/// path segments.
+pub async fn record_attendance(
+    caller: &Caller,
+    lesson_id: &str,
+    student_id: &str,
+    body: AttendanceBody,
+) -> otmetka_platform::Result<AttendanceView> {
+    let record = gradebook::AttendanceRecord {
+        lesson_id: path_id("lesson", lesson_id)?,
+        student_id: path_id("student", student_id)?,
+        subject_id: body.subject_id,
+        lesson_date: body.lesson_date,
+        kind: body.kind.to_proto(),
+        late_minutes: body.late_minutes,
+        reason: body.reason,
+        ..Default::default()
+    };
+    let message = gradebook::SetAttendanceRequest {
+        record: Some(record),
+    };
+    let reply = caller
+        .gradebook()
+        .set_attendance(caller.request(message)?)
+        .await
+        .map_err(|status| renamed(status.into(), ATTENDANCE_NAMES))?;
+    let record = required(reply.into_inner().record, "attendance record")?;
+    Ok(AttendanceView::from(record))
 }
 
 /// A teacher's request to reopen a locked journal.

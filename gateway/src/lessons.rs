@@ -15,32 +15,32 @@ use crate::views::LessonStatus;
 /// A lesson: one dated occurrence for a class or a group of it.
 #[derive(Serialize, ToSchema)]
 pub struct LessonView {
-    id: String,
-    school_id: String,
-    academic_year_id: String,
-    class_id: String,
+    pub id: String,
+    pub school_id: String,
+    pub academic_year_id: String,
+    pub class_id: String,
     /// Set when only a group of the class attends.
-    group_id: String,
-    subject_id: String,
+    pub group_id: String,
+    pub subject_id: String,
     #[schema(example = "2026-11-27")]
-    date: String,
-    lesson_number: i32,
+    pub date: String,
+    pub lesson_number: i32,
     /// School-local "HH:MM".
-    start_time: String,
-    end_time: String,
-    starts_at: Option<DateTime<Utc>>,
-    ends_at: Option<DateTime<Utc>>,
+    pub start_time: String,
+    pub end_time: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
     /// The planned teacher.
-    teacher_id: String,
+    pub teacher_id: String,
     /// Set when someone substitutes.
-    substitute_teacher_id: String,
-    room: String,
-    topic: String,
-    status: Option<LessonStatus>,
-    cancel_reason: String,
-    has_marks: bool,
-    has_attendance: bool,
-    has_homework: bool,
+    pub substitute_teacher_id: String,
+    pub room: String,
+    pub topic: String,
+    pub status: Option<LessonStatus>,
+    pub cancel_reason: String,
+    pub has_marks: bool,
+    pub has_attendance: bool,
+    pub has_homework: bool,
 }
 
 impl From<schedule::Lesson> for LessonView {
@@ -161,10 +161,10 @@ pub async fn list_lessons(
 pub struct TopicBody {
     /// The lesson's school (every lesson in a list names it).
     #[schema(format = Uuid)]
-    school_id: String,
+    pub school_id: String,
     /// The topic; empty clears it.
     #[schema(example = "Сложение дробей с разными знаменателями", max_length = 500)]
-    topic: String,
+    pub topic: String,
 }
 
 /// `PUT /api/v1/lessons/{lesson_id}/topic`: the lesson's teacher (or
@@ -179,24 +179,32 @@ pub async fn set_topic(
     ApiJson(body): ApiJson<TopicBody>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let lesson_id = path_id("lesson", &lesson_id)?;
-            let mut params = Params::new();
-            let school_id = params.id("school_id", Some(&body.school_id));
-            params.finish()?;
-            let message = schedule::SetLessonTopicRequest {
-                school_id,
-                lesson_id,
-                topic: body.topic,
-            };
-            let reply = caller
-                .schedule()
-                .set_lesson_topic(caller.request(message)?)
-                .await?;
-            Ok(Json(LessonView::from(required(
-                reply.into_inner().lesson,
-                "lesson",
-            )?)))
-        })
+        .answer(async { save_topic(&caller, &lesson_id, body).await.map(Json) })
         .await
+}
+
+/// Sets a lesson's topic for the route and the lesson page alike;
+/// `lesson_id` is a path segment.
+pub async fn save_topic(
+    caller: &Caller,
+    lesson_id: &str,
+    body: TopicBody,
+) -> otmetka_platform::Result<LessonView> {
+    let lesson_id = path_id("lesson", lesson_id)?;
+    let mut params = Params::new();
+    let school_id = params.id("school_id", Some(&body.school_id));
+    params.finish()?;
+    let message = schedule::SetLessonTopicRequest {
+        school_id,
+        lesson_id,
+        topic: body.topic,
+    };
+    let reply = caller
+        .schedule()
+        .set_lesson_topic(caller.request(message)?)
+        .await?;
+    Ok(LessonView::from(required(
+        reply.into_inner().lesson,
+        "lesson",
+    )?))
 }

@@ -2,15 +2,17 @@
 //! keeps their sessions, and turns JSON requests into gRPC calls to the
 //! services, carrying the person's token, a deadline and the trace.
 
-mod account;
 mod access_codes;
+mod account;
 mod api;
+mod attachments;
 mod caller;
 mod client_ip;
 mod cookies;
 mod diary;
 mod extract;
 mod guard;
+mod homework;
 mod journal;
 mod lessons;
 mod marks;
@@ -24,6 +26,7 @@ mod roster;
 mod schools;
 mod session;
 mod sign_in_limits;
+mod teaching;
 mod vendors;
 mod views;
 mod web;
@@ -182,6 +185,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(vendors::list_clients, vendors::create_vendor))
         .routes(routes!(vendors::revoke_client))
         .routes(routes!(vendors::rotate_signing_key))
+        .routes(routes!(teaching::my_lessons))
+        .routes(routes!(teaching::my_journals))
+        .routes(routes!(teaching::lesson::my_lesson))
+        .routes(routes!(
+            homework::create_homework,
+            homework::lesson_homework
+        ))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
         .routes(routes!(openapi::serve))
 }
 

@@ -36,34 +36,34 @@ impl MarkValueInput {
 #[derive(Deserialize, ToSchema)]
 pub struct CreateMarkBody {
     #[schema(format = Uuid)]
-    student_id: String,
+    pub student_id: String,
     #[schema(format = Uuid)]
-    subject_id: String,
+    pub subject_id: String,
     /// The school-local day of the lesson; not in the future.
     #[schema(example = "2026-11-27", format = Date)]
-    lesson_date: String,
+    pub lesson_date: String,
     /// The dated lesson, when the mark belongs to one (it must be on `lesson_date`).
     #[schema(format = Uuid)]
-    lesson_id: Option<String>,
+    pub lesson_id: Option<String>,
     /// Required when `status` is `graded` (the default).
-    value: Option<MarkValueInput>,
+    pub value: Option<MarkValueInput>,
     /// Defaults to `graded`.
-    status: Option<MarkStatus>,
+    pub status: Option<MarkStatus>,
     /// Defaults to the subject's scale; if given, it must be that scale.
-    scale: Option<ScaleKind>,
+    pub scale: Option<ScaleKind>,
     /// 1–10; defaults to the work type's weight, or 1.
     #[schema(minimum = 1, maximum = 10)]
-    weight: Option<i32>,
+    pub weight: Option<i32>,
     #[schema(format = Uuid)]
-    work_type_id: Option<String>,
+    pub work_type_id: Option<String>,
     /// Up to 1000 characters.
     #[serde(default)]
     #[schema(max_length = 1000)]
-    comment: String,
+    pub comment: String,
     /// A client key: posting again with the same key returns the first mark.
     #[serde(default)]
     #[schema(max_length = 100)]
-    request_id: String,
+    pub request_id: String,
 }
 
 /// `POST /api/v1/marks`: a teacher posts a mark.
@@ -79,40 +79,45 @@ pub async fn create_mark(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            // The documented forms, all checked at once; the service would
-            // read some outside them (an empty id, a weight of 0) as absent.
-            let mut params = Params::new();
-            let student_id = params.id("student_id", Some(&body.student_id));
-            let subject_id = params.id("subject_id", Some(&body.subject_id));
-            let lesson_date = params.date("lesson_date", Some(&body.lesson_date));
-            let lesson_id = params.optional_id("lesson_id", body.lesson_id.as_deref());
-            let weight = params.optional_number("weight", body.weight, 1..=10);
-            let work_type_id = params.optional_id("work_type_id", body.work_type_id.as_deref());
-            params.finish()?;
-            let message = gradebook::CreateMarkRequest {
-                student_id,
-                subject_id,
-                lesson_date,
-                lesson_id,
-                scale: body.scale.map_or(0, ScaleKind::to_proto),
-                value: body
-                    .value
-                    .map(MarkValueInput::into_text)
-                    .unwrap_or_default(),
-                status: body.status.map_or(0, MarkStatus::to_proto),
-                weight,
-                work_type_id,
-                comment: body.comment,
-                request_id: body.request_id,
-            };
-            let reply = caller
-                .gradebook()
-                .create_mark(caller.request(message)?)
-                .await?;
-            let mark = required(reply.into_inner().mark, MARK)?;
-            Ok((StatusCode::CREATED, Json(MarkView::from(mark))))
+            let mark = post_mark(&caller, body).await?;
+            Ok((StatusCode::CREATED, Json(mark)))
         })
         .await
+}
+
+/// Posts a mark for the route and the pages alike.
+pub async fn post_mark(caller: &Caller, body: CreateMarkBody) -> Result<MarkView> {
+    // The documented forms, all checked at once; the service would read
+    // some outside them (an empty id, a weight of 0) as absent.
+    let mut params = Params::new();
+    let student_id = params.id("student_id", Some(&body.student_id));
+    let subject_id = params.id("subject_id", Some(&body.subject_id));
+    let lesson_date = params.date("lesson_date", Some(&body.lesson_date));
+    let lesson_id = params.optional_id("lesson_id", body.lesson_id.as_deref());
+    let weight = params.optional_number("weight", body.weight, 1..=10);
+    let work_type_id = params.optional_id("work_type_id", body.work_type_id.as_deref());
+    params.finish()?;
+    let message = gradebook::CreateMarkRequest {
+        student_id,
+        subject_id,
+        lesson_date,
+        lesson_id,
+        scale: body.scale.map_or(0, ScaleKind::to_proto),
+        value: body
+            .value
+            .map(MarkValueInput::into_text)
+            .unwrap_or_default(),
+        status: body.status.map_or(0, MarkStatus::to_proto),
+        weight,
+        work_type_id,
+        comment: body.comment,
+        request_id: body.request_id,
+    };
+    let reply = caller
+        .gradebook()
+        .create_mark(caller.request(message)?)
+        .await?;
+    Ok(MarkView::from(required(reply.into_inner().mark, MARK)?))
 }
 
 /// Reads one mark the caller may see.

@@ -226,18 +226,18 @@ impl From<gradebook::Mark> for MarkView {
 /// A student's attendance at one lesson.
 #[derive(Serialize, ToSchema)]
 pub struct AttendanceView {
-    id: String,
-    school_id: String,
-    student_id: String,
-    lesson_id: String,
-    subject_id: String,
-    lesson_date: String,
-    kind: Option<AttendanceKind>,
+    pub id: String,
+    pub school_id: String,
+    pub student_id: String,
+    pub lesson_id: String,
+    pub subject_id: String,
+    pub lesson_date: String,
+    pub kind: Option<AttendanceKind>,
     /// For `late`.
-    late_minutes: i32,
-    reason: String,
-    author_id: String,
-    updated_at: Option<DateTime<Utc>>,
+    pub late_minutes: i32,
+    pub reason: String,
+    pub author_id: String,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl From<gradebook::AttendanceRecord> for AttendanceView {

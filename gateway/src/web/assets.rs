@@ -31,18 +31,31 @@ impl Asset {
     }
 }
 
-static ASSETS: LazyLock<[Asset; 1]> = LazyLock::new(|| {
-    [Asset::new(
-        "app",
-        "css",
-        "text/css; charset=utf-8",
-        include_str!("../../static/app.css"),
-    )]
+static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
+    [
+        Asset::new(
+            "app",
+            "css",
+            "text/css; charset=utf-8",
+            include_str!("../../static/app.css"),
+        ),
+        Asset::new(
+            "grid",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_str!("../../static/grid.js"),
+        ),
+    ]
 });
 
 /// The stylesheet's address.
 pub fn stylesheet() -> &'static str {
     &ASSETS[0].url
+}
+
+/// The journal grid's keyboard entry.
+pub fn grid_script() -> &'static str {
+    &ASSETS[1].url
 }
 
 /// `GET /assets/{name}`: a file by its hashed name.

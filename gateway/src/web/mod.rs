@@ -14,6 +14,7 @@ mod i18n;
 mod page;
 mod sign_in;
 mod sign_up;
+mod teaching;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -52,4 +53,5 @@ pub fn routes() -> Router<AppState> {
         .merge(family::routes())
         .merge(admin::routes())
         .merge(city::routes())
+        .merge(teaching::routes())
 }

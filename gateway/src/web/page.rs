@@ -19,11 +19,12 @@ use crate::extract::PageForm;
 use crate::oidc::ReturnTo;
 use crate::session::Session;
 
-/// Pages load their own styles and scripts and nothing else; forms post
-/// only here; no page may be framed.
+/// Pages load their own styles and scripts and nothing else; scripts talk
+/// only to this origin's API (the journal grid saves marks); forms post only
+/// here; no page may be framed.
 const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-     img-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
-     frame-ancestors 'none'";
+     connect-src 'self'; img-src 'self'; form-action 'self'; object-src 'none'; \
+     base-uri 'none'; frame-ancestors 'none'";
 
 /// The frame every page is drawn in.
 pub struct Shell {

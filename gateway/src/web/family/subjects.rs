@@ -141,7 +141,7 @@ pub async fn show(
                 &period_id,
                 subjects,
             ))
-        })
+        }))
         .await
 }
 
