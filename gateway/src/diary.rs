@@ -320,20 +320,20 @@ pub async fn attendance(
 /// A reporting period: a quarter, trimester, half-year or the year.
 #[derive(Serialize, ToSchema)]
 pub struct PeriodView {
-    id: String,
-    school_id: String,
-    academic_year_id: String,
-    kind: Option<PeriodKind>,
+    pub id: String,
+    pub school_id: String,
+    pub academic_year_id: String,
+    pub kind: Option<PeriodKind>,
     /// Ordinal within the year and kind, from 1.
-    number: i32,
+    pub number: i32,
     #[schema(example = "II четверть")]
-    name: String,
-    grade_levels: Vec<i32>,
-    start_date: String,
+    pub name: String,
+    pub grade_levels: Vec<i32>,
+    pub start_date: String,
     /// Inclusive.
-    end_date: String,
-    state: Option<PeriodState>,
-    closed_at: Option<DateTime<Utc>>,
+    pub end_date: String,
+    pub state: Option<PeriodState>,
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl From<schedule::ReportingPeriod> for PeriodView {
@@ -356,11 +356,11 @@ impl From<schedule::ReportingPeriod> for PeriodView {
 
 #[derive(Serialize, ToSchema)]
 pub struct PeriodsView {
-    periods: Vec<PeriodView>,
+    pub periods: Vec<PeriodView>,
 }
 
 /// Every period of a school that matches, by start date.
-async fn periods(
+pub(crate) async fn periods(
     caller: &Caller,
     school_id: String,
     academic_year_id: String,

@@ -16,8 +16,11 @@ mod observe;
 mod oidc;
 mod openapi;
 mod people;
+mod periods;
 mod problem;
 mod revocations;
+mod school_journals;
+mod school_names;
 mod session;
 mod sign_in_limits;
 mod views;
@@ -166,6 +169,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(journal::set_attendance))
         .routes(routes!(lessons::list_lessons))
         .routes(routes!(lessons::set_topic))
+        .routes(routes!(periods::list_academic_years))
+        .routes(routes!(school_journals::school_journals))
+        .routes(routes!(periods::close_period))
+        .routes(routes!(periods::reopen_period))
         .routes(routes!(openapi::serve))
 }
 

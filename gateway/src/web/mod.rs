@@ -8,6 +8,7 @@ mod assets;
 mod family;
 mod home;
 mod i18n;
+mod leadership;
 mod page;
 mod sign_in;
 mod sign_up;
@@ -40,4 +41,5 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(page::choose_language))
         .route("/assets/{name}", get(assets::serve))
         .merge(family::routes())
+        .merge(leadership::routes())
 }

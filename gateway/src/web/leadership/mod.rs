@@ -1,0 +1,142 @@
+//! The school leadership's pages: deciding teachers' requests to reopen a
+//! journal, closing and reopening reporting periods, and every journal of
+//! the school to read. Each reads and acts through the JSON routes' own
+//! functions; the services decide who may.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use otmetka_platform::Error;
+
+mod journals;
+mod periods;
+mod reopen;
+pub(super) mod texts;
+
+use texts::LeadTexts;
+
+use super::page::{PageError, Shell, Visitor};
+use crate::AppState;
+use crate::caller::path_id;
+use crate::people::load_me;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/school/{school_id}/leadership", get(index))
+        .route("/school/{school_id}/reopen-requests", get(reopen::list))
+        .route(
+            "/school/{school_id}/reopen-requests/{request_id}",
+            post(reopen::decide),
+        )
+        .route("/school/{school_id}/periods", get(periods::list))
+        .route(
+            "/school/{school_id}/periods/{period_id}/close",
+            get(periods::close_form).post(periods::close),
+        )
+        .route(
+            "/school/{school_id}/periods/{period_id}/reopen",
+            get(periods::reopen_form).post(periods::reopen),
+        )
+        .route("/school/{school_id}/journals", get(journals::list))
+}
+
+struct Link {
+    url: String,
+    title: &'static str,
+    about: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "leadership/index.html")]
+struct IndexPage {
+    shell: Shell,
+    lt: &'static LeadTexts,
+    links: Vec<Link>,
+}
+
+/// `GET /school/{school_id}/leadership`: the leadership's pages.
+async fn index(visitor: Visitor, Path(school_id): Path<String>) -> Response {
+    visitor
+        .page(async {
+            let school_id = path_id("school", &school_id)?;
+            // Reading the school's years asks schedule whether the visitor
+            // may read the school at all: a stranger gets "not found".
+            let (me, _) = tokio::try_join!(
+                load_me(&visitor.caller),
+                crate::periods::load_years(&visitor.caller, &school_id)
+            )?;
+            let lt = LeadTexts::of(visitor.lang);
+            let link = |path: &str, title, about| Link {
+                url: school_url(&school_id, path),
+                title,
+                about,
+            };
+            Ok(IndexPage {
+                shell: visitor.shell(me.name.short()),
+                lt,
+                links: vec![
+                    link(
+                        "reopen-requests",
+                        lt.reopen_requests,
+                        lt.reopen_requests_about,
+                    ),
+                    link("periods", lt.periods, lt.periods_about),
+                    link("journals", lt.journals, lt.journals_about),
+                ],
+            })
+        })
+        .await
+}
+
+/// A refusal a form shows beside its fields, with its status; anything
+/// else (a refusal of the object itself, an outage) becomes an error page.
+fn form_refusal(
+    visitor: &Visitor,
+    error: Error,
+    conflict: &'static str,
+) -> Result<(StatusCode, String), Response> {
+    let lt = LeadTexts::of(visitor.lang);
+    match error {
+        Error::InvalidArgument(violations) => {
+            let text = violations
+                .iter()
+                .map(|violation| {
+                    let field = match violation.field.as_str() {
+                        "reason" => lt.field_reason,
+                        "comment" => lt.field_comment,
+                        other => other,
+                    };
+                    let why = if violation.description == "is required" {
+                        lt.required
+                    } else if violation.description.starts_with("must be at most") {
+                        lt.too_long
+                    } else {
+                        violation.description.as_str()
+                    };
+                    format!("{field}: {why}")
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            Ok((StatusCode::BAD_REQUEST, text))
+        }
+        Error::FailedPrecondition(_) | Error::AlreadyExists(_) => {
+            Ok((StatusCode::CONFLICT, conflict.to_owned()))
+        }
+        other => Err(PageError::new(other, visitor.lang, &visitor.here).into_response()),
+    }
+}
+
+/// "7 декабря 2026" from "2026-12-07"; the text itself if it is no date.
+fn day(visitor: &Visitor, date: &str) -> String {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|date| visitor.lang.date(date))
+        .unwrap_or_else(|_| date.to_owned())
+}
+
+/// A page of the school's leadership area.
+fn school_url(school_id: &str, page: &str) -> String {
+    format!("/school/{school_id}/{page}")
+}
