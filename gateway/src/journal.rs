@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::school_names::SchoolNames;
+use crate::school_names::RosterNames;
 use crate::views::{AttendanceKind, AttendanceView, AverageView, MarkView, ReopenState};
 
 #[derive(Deserialize, IntoParams)]
@@ -190,7 +190,7 @@ pub struct ReopenView {
 }
 
 impl ReopenView {
-    fn named(request: gradebook::ReopenRequest, names: &SchoolNames) -> Self {
+    fn named(request: gradebook::ReopenRequest, names: &RosterNames) -> Self {
         Self {
             state: ReopenState::from_proto(request.state),
             created_at: timestamp(request.create_time),
@@ -248,7 +248,7 @@ pub async fn request_reopen(
                 .await
                 .map_err(|status| renamed(status.into(), JOURNAL_NAMES))?;
             let request = required(reply.into_inner().reopen_request, "reopen request")?;
-            let names = SchoolNames::load(&caller, &request.school_id).await?;
+            let names = RosterNames::load(&caller, &request.school_id).await?;
             Ok((
                 StatusCode::CREATED,
                 Json(ReopenView::named(request, &names)),
@@ -307,7 +307,7 @@ pub async fn load_reopen_requests(caller: &Caller, query: ReopenListQuery) -> Re
         .list_reopen_requests(caller.request(message)?)
         .await?
         .into_inner();
-    let names = SchoolNames::load(caller, &school_id).await?;
+    let names = RosterNames::load(caller, &school_id).await?;
     Ok(ReopenPage {
         reopen_requests: page
             .reopen_requests
@@ -357,6 +357,6 @@ pub async fn decide(caller: &Caller, request_id: &str, body: DecisionBody) -> Re
         .decide_reopen(caller.request(message)?)
         .await?;
     let request = required(reply.into_inner().reopen_request, "reopen request")?;
-    let names = SchoolNames::load(caller, &request.school_id).await?;
+    let names = RosterNames::load(caller, &request.school_id).await?;
     Ok(ReopenView::named(request, &names))
 }

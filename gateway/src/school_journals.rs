@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::caller::{Caller, path_id};
 use crate::extract::ApiPath;
-use crate::school_names::{SchoolNames, assignments};
+use crate::school_names::{RosterNames, assignments};
 
 /// One class's journal of one subject.
 #[derive(Serialize, ToSchema)]
@@ -54,10 +54,10 @@ pub async fn school_journals(
 }
 
 /// The journals, and the names read for them (the page shows the periods).
-pub async fn load(caller: &Caller, school_id: &str) -> Result<(SchoolJournalsView, SchoolNames)> {
+pub async fn load(caller: &Caller, school_id: &str) -> Result<(SchoolJournalsView, RosterNames)> {
     let school_id = path_id("school", school_id)?;
     let (names, assignments) = tokio::try_join!(
-        SchoolNames::load(caller, &school_id),
+        RosterNames::load(caller, &school_id),
         assignments(caller, &school_id)
     )?;
     let class_order = |id: &str| names.classes.iter().position(|class| class.id == id);

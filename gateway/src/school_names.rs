@@ -1,18 +1,16 @@
-//! The names of a school's staff, classes, subjects and periods, read once
-//! per view, so that views which carry ids carry the names people read.
-
-use std::collections::HashMap;
+//! The names of a school's classes and periods beside its staff and
+//! subjects (`people::school_names`), read once per view, so that views
+//! which carry ids carry the names people read.
 
 use otmetka_platform::Result;
 use otmetka_proto::identity::v1 as identity;
 
 use crate::caller::Caller;
 use crate::diary::{PeriodView, periods};
-use crate::people::PersonName;
+use crate::people::{SchoolNames, school_names};
 
-pub struct SchoolNames {
-    staff: HashMap<String, PersonName>,
-    subjects: HashMap<String, String>,
+pub struct RosterNames {
+    pub school: SchoolNames,
     /// By grade level and letter.
     pub classes: Vec<ClassName>,
     /// By start date.
@@ -26,49 +24,29 @@ pub struct ClassName {
     pub grade_level: i32,
 }
 
-impl SchoolNames {
+impl RosterNames {
     /// Identity's directory and classes and schedule's periods, read
     /// concurrently as the caller.
     pub async fn load(caller: &Caller, school_id: &str) -> Result<Self> {
-        let (directory, classes, periods) = tokio::try_join!(
-            directory(caller, school_id),
+        let (school, classes, periods) = tokio::try_join!(
+            school_names(caller, school_id),
             classes(caller, school_id),
             periods(caller, school_id.to_owned(), String::new(), 0),
         )?;
         Ok(Self {
-            staff: directory
-                .staff
-                .into_iter()
-                .map(|entry| {
-                    let name = PersonName {
-                        person_id: entry.person_id.clone(),
-                        family_name: entry.family_name,
-                        given_name: entry.given_name,
-                        middle_name: entry.middle_name,
-                    };
-                    (entry.person_id, name)
-                })
-                .collect(),
-            subjects: directory
-                .subjects
-                .into_iter()
-                .map(|subject| (subject.id, subject.name))
-                .collect(),
+            school,
             classes,
             periods: periods.periods,
         })
     }
 
-    /// "Иванова Мария"; empty for nobody or someone no longer on staff.
+    /// "Соколова Елена Викторовна"; empty for nobody or someone no longer on staff.
     pub fn person(&self, id: &str) -> String {
-        self.staff
-            .get(id)
-            .map(PersonName::short)
-            .unwrap_or_default()
+        self.school.staff(id).to_owned()
     }
 
     pub fn subject(&self, id: &str) -> String {
-        self.subjects.get(id).cloned().unwrap_or_default()
+        self.school.subject(id).to_owned()
     }
 
     pub fn class(&self, id: &str) -> String {
@@ -86,20 +64,6 @@ impl SchoolNames {
             .map(|period| period.name.clone())
             .unwrap_or_default()
     }
-}
-
-async fn directory(
-    caller: &Caller,
-    school_id: &str,
-) -> Result<identity::GetSchoolDirectoryResponse> {
-    let message = identity::GetSchoolDirectoryRequest {
-        school_id: school_id.to_owned(),
-    };
-    Ok(caller
-        .identity()
-        .get_school_directory(caller.request(message)?)
-        .await?
-        .into_inner())
 }
 
 async fn classes(caller: &Caller, school_id: &str) -> Result<Vec<ClassName>> {

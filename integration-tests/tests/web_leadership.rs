@@ -213,7 +213,10 @@ async fn the_deputy_head_decides_a_reopen_request_on_the_page() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(html.contains("decision:"), "{html}");
+    assert!(
+        html.contains("решение: must be approve or refuse"),
+        "{html}"
+    );
     assert!(
         html.contains(">Хм</textarea>"),
         "the comment is kept: {html}"
@@ -351,7 +354,7 @@ async fn periods_close_and_reopen_by_json_and_by_form() {
         "{html}"
     );
     let link = format!(
-        "/teaching/journal?class_id={}&amp;subject_id={}&amp;period_id={period}",
+        "/teaching/journal?class_id={}&#38;subject_id={}&#38;period_id={period}",
         s.class, s.mathematics
     );
     assert!(html.contains(&link), "{link} in {html}");

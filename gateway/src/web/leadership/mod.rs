@@ -18,7 +18,7 @@ pub(super) mod texts;
 
 use texts::LeadTexts;
 
-use super::page::{PageError, Shell, Visitor};
+use super::page::{FieldErrors, PageError, Shell, Visitor};
 use crate::AppState;
 use crate::caller::path_id;
 use crate::people::load_me;
@@ -91,41 +91,46 @@ async fn index(visitor: Visitor, Path(school_id): Path<String>) -> Response {
         .await
 }
 
-/// A refusal a form shows beside its fields, with its status; anything
-/// else (a refusal of the object itself, an outage) becomes an error page.
+/// A refusal a form shows beside its fields, with its status: field
+/// violations by field, a conflict on `field`. Anything else (a refusal of
+/// the object itself, an outage) becomes an error page.
 fn form_refusal(
     visitor: &Visitor,
     error: Error,
-    conflict: &'static str,
-) -> Result<(StatusCode, String), Response> {
+    field: &str,
+    conflict: &str,
+) -> Result<(StatusCode, FieldErrors), Response> {
     let lt = LeadTexts::of(visitor.lang);
-    match error {
-        Error::InvalidArgument(violations) => {
-            let text = violations
-                .iter()
-                .map(|violation| {
-                    let field = match violation.field.as_str() {
-                        "reason" => lt.field_reason,
-                        "comment" => lt.field_comment,
-                        other => other,
-                    };
-                    let why = if violation.description == "is required" {
-                        lt.required
-                    } else if violation.description.starts_with("must be at most") {
-                        lt.too_long
-                    } else {
-                        violation.description.as_str()
-                    };
-                    format!("{field}: {why}")
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            Ok((StatusCode::BAD_REQUEST, text))
+    let status = match &error {
+        Error::InvalidArgument(_) => StatusCode::BAD_REQUEST,
+        Error::FailedPrecondition(_) | Error::AlreadyExists(_) => StatusCode::CONFLICT,
+        _ => return Err(PageError::new(error, visitor.lang, &visitor.here).into_response()),
+    };
+    // The services' descriptions are English; the common ones are said in
+    // the page's language.
+    let error = match error {
+        Error::InvalidArgument(mut violations) => {
+            for violation in &mut violations {
+                if violation.description == "is required" {
+                    violation.description = lt.required.to_owned();
+                } else if violation.description.starts_with("must be at most") {
+                    violation.description = lt.too_long.to_owned();
+                }
+            }
+            Error::InvalidArgument(violations)
         }
-        Error::FailedPrecondition(_) | Error::AlreadyExists(_) => {
-            Ok((StatusCode::CONFLICT, conflict.to_owned()))
-        }
-        other => Err(PageError::new(other, visitor.lang, &visitor.here).into_response()),
+        other => other,
+    };
+    Ok((status, FieldErrors::of(&error, field, conflict)))
+}
+
+/// A form field's name as the page calls it.
+fn field_label<'a>(lt: &'static LeadTexts, field: &'a str) -> &'a str {
+    match field {
+        "reason" => lt.field_reason,
+        "comment" => lt.field_comment,
+        "decision" => lt.field_decision,
+        other => other,
     }
 }
 

@@ -8,14 +8,14 @@ use otmetka_platform::{Error, Result};
 use serde::Deserialize;
 
 use super::texts::LeadTexts;
-use super::{day, form_refusal, school_url};
+use super::{day, field_label, form_refusal, school_url};
 use crate::caller::path_id;
 use crate::diary::{PeriodView, periods};
 use crate::extract::{ApiQuery, PageForm};
 use crate::people::load_me;
 use crate::periods::{self as api, ReopenPeriodBody, load_years};
 use crate::views::PeriodState;
-use crate::web::page::{PageError, Shell, Visitor, render};
+use crate::web::page::{FieldErrors, PageError, Shell, Visitor, render};
 
 #[derive(Deserialize)]
 pub struct YearQuery {
@@ -149,7 +149,9 @@ struct ConfirmPage {
     dates: String,
     grades: String,
     reason: String,
-    error: String,
+    errors: FieldErrors,
+    /// "причина: обязательное поле", each error once with its field.
+    summary: Vec<String>,
 }
 
 async fn confirm_page(
@@ -183,7 +185,8 @@ async fn confirm_page(
         grades: grades(&period),
         name: period.name,
         reason: String::new(),
-        error: String::new(),
+        errors: FieldErrors::default(),
+        summary: Vec::new(),
     })
 }
 
@@ -264,14 +267,19 @@ async fn answer(
         Err(error) => error,
     };
     let lt = LeadTexts::of(visitor.lang);
-    let (status, message) = match form_refusal(&visitor, error, lt.failed) {
+    let (status, errors) = match form_refusal(&visitor, error, "reason", lt.failed) {
         Ok(refusal) => refusal,
         Err(page) => return page,
     };
     match confirm_page(&visitor, school_id, period_id, reopening).await {
         Ok(mut page) => {
             page.reason = reason;
-            page.error = message;
+            page.summary = errors
+                .all()
+                .iter()
+                .map(|(field, why)| format!("{}: {why}", field_label(lt, field)))
+                .collect();
+            page.errors = errors;
             render(status, &page)
         }
         Err(error) => PageError::new(error, visitor.lang, &visitor.here).into_response(),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::texts::LeadTexts;
-use super::{form_refusal, school_url};
+use super::{field_label, form_refusal, school_url};
 use crate::caller::path_id;
 use crate::extract::PageForm;
 use crate::journal::{self, DecisionBody, ReopenListQuery, ReopenView};
@@ -25,6 +25,8 @@ struct ReopenPage {
     index_url: String,
     pending: Vec<Row>,
     decided: Vec<Row>,
+    /// Why a decision on a request no longer pending was not saved.
+    notice: String,
 }
 
 struct Row {
@@ -108,11 +110,20 @@ async fn reopen_page(
         }
         row
     };
+    let pending: Vec<Row> = pending.into_iter().map(row).collect();
+    let notice = match &refused {
+        Some((id, error, _)) if !pending.iter().any(|row| row.id == *id) => error.clone(),
+        _ => String::new(),
+    };
     Ok(ReopenPage {
-        shell: visitor.shell(me.name.short()),
+        // After a refused decision the address is the form's; the language
+        // switch must come back to the list.
+        shell: Shell::new(visitor.lang, &school_url(&school_id, "reopen-requests"))
+            .signed_in(me.name.short()),
         lt,
         index_url: school_url(&school_id, "leadership"),
-        pending: pending.into_iter().map(row).collect(),
+        pending,
+        notice,
         decided: decided.into_iter().map(row).collect(),
     })
 }
@@ -161,10 +172,16 @@ pub async fn decide(
         Ok(next) => return Redirect::to(&next).into_response(),
         Err(error) => error,
     };
-    let (status, message) = match form_refusal(&visitor, error, lt.decided_already) {
+    let (status, errors) = match form_refusal(&visitor, error, "decision", lt.decided_already) {
         Ok(refusal) => refusal,
         Err(page) => return page,
     };
+    let message = errors
+        .all()
+        .iter()
+        .map(|(field, why)| format!("{}: {why}", field_label(lt, field)))
+        .collect::<Vec<_>>()
+        .join("; ");
     match reopen_page(&visitor, &school_id, Some((&request_id, message, comment))).await {
         Ok(page) => render(status, &page),
         Err(error) => PageError::new(error, visitor.lang, &visitor.here).into_response(),

@@ -85,6 +85,8 @@ texts! {
             / "reason",
         field_comment: "комментарий"
             / "comment",
+        field_decision: "решение"
+            / "decision",
         required: "обязательное поле"
             / "is required",
         too_long: "слишком длинный текст"
