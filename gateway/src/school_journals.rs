@@ -57,8 +57,8 @@ pub async fn school_journals(
 pub async fn load(caller: &Caller, school_id: &str) -> Result<(SchoolJournalsView, RosterNames)> {
     let school_id = path_id("school", school_id)?;
     let (names, assignments) = tokio::try_join!(
-        RosterNames::load(caller, &school_id),
-        assignments(caller, &school_id)
+        Box::pin(RosterNames::load(caller, &school_id)),
+        Box::pin(assignments(caller, &school_id))
     )?;
     let class_order = |id: &str| names.classes.iter().position(|class| class.id == id);
     let mut journals: BTreeMap<(Option<usize>, String, String, String), SchoolJournalView> =

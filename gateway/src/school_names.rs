@@ -28,10 +28,11 @@ impl RosterNames {
     /// Identity's directory and classes and schedule's periods, read
     /// concurrently as the caller.
     pub async fn load(caller: &Caller, school_id: &str) -> Result<Self> {
+        // Boxed: the three calls' states would make every caller's future large.
         let (school, classes, periods) = tokio::try_join!(
-            school_names(caller, school_id),
-            classes(caller, school_id),
-            periods(caller, school_id.to_owned(), String::new(), 0),
+            Box::pin(school_names(caller, school_id)),
+            Box::pin(classes(caller, school_id)),
+            Box::pin(periods(caller, school_id.to_owned(), String::new(), 0)),
         )?;
         Ok(Self {
             school,

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use otmetka_platform::Error;
 
@@ -99,12 +99,12 @@ fn form_refusal(
     error: Error,
     field: &str,
     conflict: &str,
-) -> Result<(StatusCode, FieldErrors), Response> {
+) -> Result<(StatusCode, FieldErrors), PageError> {
     let lt = LeadTexts::of(visitor.lang);
     let status = match &error {
         Error::InvalidArgument(_) => StatusCode::BAD_REQUEST,
         Error::FailedPrecondition(_) | Error::AlreadyExists(_) => StatusCode::CONFLICT,
-        _ => return Err(PageError::new(error, visitor.lang, &visitor.here).into_response()),
+        _ => return Err(PageError::new(error, visitor.lang, &visitor.here)),
     };
     // The services' descriptions are English; the common ones are said in
     // the page's language.

@@ -269,7 +269,7 @@ async fn answer(
     let lt = LeadTexts::of(visitor.lang);
     let (status, errors) = match form_refusal(&visitor, error, "reason", lt.failed) {
         Ok(refusal) => refusal,
-        Err(page) => return page,
+        Err(page) => return page.into_response(),
     };
     match confirm_page(&visitor, school_id, period_id, reopening).await {
         Ok(mut page) => {

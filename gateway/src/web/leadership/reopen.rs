@@ -174,7 +174,7 @@ pub async fn decide(
     };
     let (status, errors) = match form_refusal(&visitor, error, "decision", lt.decided_already) {
         Ok(refusal) => refusal,
-        Err(page) => return page,
+        Err(page) => return page.into_response(),
     };
     let message = errors
         .all()
