@@ -134,13 +134,6 @@ fn field_label<'a>(lt: &'static LeadTexts, field: &'a str) -> &'a str {
     }
 }
 
-/// "7 декабря 2026" from "2026-12-07"; the text itself if it is no date.
-fn day(visitor: &Visitor, date: &str) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|date| visitor.lang.date(date))
-        .unwrap_or_else(|_| date.to_owned())
-}
-
 /// A page of the school's leadership area.
 fn school_url(school_id: &str, page: &str) -> String {
     format!("/school/{school_id}/{page}")

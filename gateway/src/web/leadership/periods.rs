@@ -8,7 +8,7 @@ use otmetka_platform::{Error, Result};
 use serde::Deserialize;
 
 use super::texts::LeadTexts;
-use super::{day, field_label, form_refusal, school_url};
+use super::{field_label, form_refusal, school_url};
 use crate::caller::path_id;
 use crate::diary::{PeriodView, periods};
 use crate::extract::{ApiQuery, PageForm};
@@ -119,12 +119,13 @@ pub async fn list(
         .await
 }
 
+/// "1 сентября – 24 октября 2026"
 fn dates(visitor: &Visitor, period: &PeriodView) -> String {
-    format!(
-        "{} – {}",
-        day(visitor, &period.start_date),
-        day(visitor, &period.end_date)
-    )
+    let parse = |date: &str| chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
+    match (parse(&period.start_date), parse(&period.end_date)) {
+        (Some(first), Some(last)) => visitor.lang.date_range(first, last),
+        _ => format!("{} – {}", period.start_date, period.end_date),
+    }
 }
 
 fn grades(period: &PeriodView) -> String {

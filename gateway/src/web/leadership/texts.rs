@@ -61,7 +61,7 @@ texts! {
             / "Open",
         closed: "Закрыт"
             / "Closed",
-        grades: "Классы (параллели)"
+        grades: "Параллели"
             / "Grade levels",
         close: "Закрыть период"
             / "Close the period",
