@@ -10,6 +10,7 @@ mod diary;
 mod extract;
 mod guard;
 mod journal;
+mod lesson_changes;
 mod lessons;
 mod marks;
 mod observe;
@@ -171,6 +172,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lessons::set_topic))
         .routes(routes!(periods::list_academic_years))
         .routes(routes!(school_journals::school_journals))
+        .routes(routes!(lesson_changes::substitute_teacher))
+        .routes(routes!(lesson_changes::cancel_lesson))
+        .routes(routes!(lesson_changes::restore_lesson))
+        .routes(routes!(lesson_changes::change_room))
         .routes(routes!(periods::close_period))
         .routes(routes!(periods::reopen_period))
         .routes(routes!(openapi::serve))

@@ -334,10 +334,26 @@ mod tests {
                 "POST",
                 "/api/v1/schools/{school_id}/periods/{period_id}/reopen",
             ),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/cancel",
+            ),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/restore",
+            ),
             ("POST", "/api/v1/session"),
             ("POST", "/api/v1/session/password"),
             ("PUT", "/api/v1/lessons/{lesson_id}/attendance/{student_id}"),
             ("PUT", "/api/v1/lessons/{lesson_id}/topic"),
+            (
+                "PUT",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/room",
+            ),
+            (
+                "PUT",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/substitute",
+            ),
         ];
         let mut expected: Vec<(String, String)> = expected
             .iter()

@@ -1,8 +1,9 @@
 //! The school leadership's pages and the JSON routes behind them: the
 //! deputy head decides a teacher's request to reopen a journal on the page,
 //! closes and reopens a reporting period through JSON and through the
-//! confirmation forms, and opens any journal of the school; a teacher is
-//! refused each of those actions.
+//! confirmation forms, opens any journal of the school, and gives a lesson
+//! a substitute, another room or cancels it, which the family's week shows;
+//! a teacher is refused each of those actions.
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, Term};
@@ -21,8 +22,10 @@ struct School {
     class: String,
     mathematics: String,
     term: Term,
+    student: String,
     teacher: reqwest::Client,
     deputy: reqwest::Client,
+    family: reqwest::Client,
 }
 
 const OWN_PASSWORD: &str = "own-password-1";
@@ -64,12 +67,13 @@ async fn school(sandbox: &Sandbox, logins: &str) -> School {
     let deputy = b.staff("Соколова", identity::StaffRole::DeputyHead).await;
     let admin = b.staff("Админова", identity::StaffRole::SchoolAdmin).await;
     let class = b.class(5, "Б", &teacher).await;
-    b.student_in(&class, "Иванов").await;
+    let student = b.student_in(&class, "Иванов").await;
     let mathematics = b.subject("Математика").await;
     b.teach(&teacher, &class, &mathematics).await;
     let manager = b.token_of(&admin, &format!("{logins}-admin")).await;
     b.token_of(&teacher, &format!("{logins}-teacher")).await;
     b.token_of(&deputy, &format!("{logins}-deputy")).await;
+    b.token_of(&student, &format!("{logins}-student")).await;
     let term = b
         .term(&manager, &class, &mathematics, &teacher)
         .await
@@ -80,8 +84,10 @@ async fn school(sandbox: &Sandbox, logins: &str) -> School {
         class,
         mathematics,
         term,
+        student,
         teacher: browser(sandbox, &format!("{logins}-teacher")).await,
         deputy: browser(sandbox, &format!("{logins}-deputy")).await,
+        family: browser(sandbox, &format!("{logins}-student")).await,
     }
 }
 
@@ -367,4 +373,120 @@ async fn periods_close_and_reopen_by_json_and_by_form() {
     assert_eq!(status, StatusCode::OK, "{journals:#}");
     assert_eq!(journals["journals"][0]["subject_name"], "Математика");
     sandbox.stop().await.expect("stop");
+}
+
+#[tokio::test]
+async fn substituted_and_cancelled_lessons_show_in_the_family_week() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let s = school(&sandbox, "changes").await;
+    let lesson = s.term.lesson_on_or_before(sandbox.today()).clone();
+    let earlier = s
+        .term
+        .lessons
+        .iter()
+        .rev()
+        .find(|other| other.date < lesson.date && other.date >= week_start(&lesson.date))
+        .cloned()
+        .expect("an earlier lesson the same week (the sandbox's day is a Wednesday)");
+    let path = |lesson_id: &str, change: &str| {
+        s.url(&format!(
+            "/api/v1/schools/{}/lessons/{lesson_id}/{change}",
+            s.school
+        ))
+    };
+    // Bad input names its field; the teacher may not change the timetable.
+    let (status, problem) = s
+        .json(
+            s.deputy
+                .put(path(&lesson.id, "substitute"))
+                .json(&json!({ "teacher_id": "someone" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem:#}");
+    assert_eq!(problem["errors"][0]["field"], "teacher_id", "{problem:#}");
+    let (status, problem) = s
+        .json(
+            s.deputy
+                .post(path(&lesson.id, "cancel"))
+                .json(&json!({ "reason": "" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem:#}");
+    assert_eq!(problem["errors"][0]["field"], "reason", "{problem:#}");
+    let deputy_id = deputy_id(&s).await;
+    let substitute = json!({ "teacher_id": deputy_id, "reason": "Болезнь учителя" });
+    let (status, problem) = s
+        .json(
+            s.teacher
+                .put(path(&lesson.id, "substitute"))
+                .json(&substitute),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:#}");
+    let (status, changed) = s
+        .json(
+            s.deputy
+                .put(path(&lesson.id, "substitute"))
+                .json(&substitute),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed:#}");
+    let (status, changed) = s
+        .json(
+            s.deputy
+                .put(path(&lesson.id, "room"))
+                .json(&json!({ "room": "215" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed:#}");
+    let (status, cancelled) = s
+        .json(
+            s.deputy
+                .post(path(&earlier.id, "cancel"))
+                .json(&json!({ "reason": "Карантин" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cancelled:#}");
+
+    let (status, week) = s
+        .json(s.family.get(s.url(&format!(
+            "/api/v1/students/{}/week?date={}",
+            s.student, lesson.date
+        ))))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{week:#}");
+    let lessons: Vec<&Value> = week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|day| day["lessons"].as_array().unwrap())
+        .collect();
+    let find = |id: &str| {
+        *lessons
+            .iter()
+            .find(|lesson| lesson["lesson_id"] == id)
+            .expect("the lesson in the week")
+    };
+    let given = find(&lesson.id);
+    assert_eq!(given["substituted"], true, "{given:#}");
+    assert_eq!(given["teacher_name"], "Соколова Тест", "{given:#}");
+    assert_eq!(given["room"], "215", "{given:#}");
+    assert_eq!(find(&earlier.id)["status"], "cancelled", "{week:#}");
+    let (status, restored) = s.json(s.deputy.post(path(&earlier.id, "restore"))).await;
+    assert_eq!(status, StatusCode::OK, "{restored:#}");
+    sandbox.stop().await.expect("stop");
+}
+
+/// The Monday of the week of `date` ("YYYY-MM-DD").
+fn week_start(date: &str) -> String {
+    use chrono::Datelike;
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a date");
+    (day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))).to_string()
+}
+
+/// The deputy head's own person id.
+async fn deputy_id(s: &School) -> String {
+    let (status, me) = s.json(s.deputy.get(s.url("/api/v1/me"))).await;
+    assert_eq!(status, StatusCode::OK, "{me:#}");
+    me["person_id"].as_str().expect("an id").to_owned()
 }
