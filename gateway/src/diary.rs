@@ -379,7 +379,7 @@ pub struct PeriodsView {
 }
 
 /// Every period of a school that matches, by start date.
-async fn periods(
+pub(crate) async fn periods(
     caller: &Caller,
     school_id: String,
     academic_year_id: String,

@@ -5,12 +5,14 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
+use otmetka_platform::Result;
 use otmetka_proto::gradebook::v1 as gradebook;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::school_names::RosterNames;
 use crate::views::{AttendanceKind, AttendanceView, ReopenState};
 
 mod grid;
@@ -115,28 +117,42 @@ pub async fn record_attendance(
     Ok(AttendanceView::from(record))
 }
 
-/// A teacher's request to reopen a locked journal.
+/// A teacher's request to reopen a locked journal, with the names people
+/// read beside the ids.
 #[derive(Serialize, ToSchema)]
 pub struct ReopenView {
-    id: String,
-    school_id: String,
-    class_id: String,
-    subject_id: String,
-    period_id: String,
-    requester_id: String,
-    reason: String,
-    state: Option<ReopenState>,
-    decider_id: String,
-    created_at: Option<DateTime<Utc>>,
-    decided_at: Option<DateTime<Utc>>,
+    pub id: String,
+    pub school_id: String,
+    pub class_id: String,
+    /// "5А"
+    pub class_name: String,
+    pub subject_id: String,
+    pub subject_name: String,
+    pub period_id: String,
+    pub period_name: String,
+    pub requester_id: String,
+    /// "Иванова Мария"
+    pub requester_name: String,
+    pub reason: String,
+    pub state: Option<ReopenState>,
+    pub decider_id: String,
+    /// Empty until decided.
+    pub decider_name: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
-impl From<gradebook::ReopenRequest> for ReopenView {
-    fn from(request: gradebook::ReopenRequest) -> Self {
+impl ReopenView {
+    fn named(request: gradebook::ReopenRequest, names: &RosterNames) -> Self {
         Self {
             state: ReopenState::from_proto(request.state),
             created_at: timestamp(request.create_time),
             decided_at: timestamp(request.decide_time),
+            class_name: names.class(&request.class_id),
+            subject_name: names.subject(&request.subject_id),
+            period_name: names.period(&request.reporting_period_id),
+            requester_name: names.person(&request.requester_id),
+            decider_name: names.person(&request.decider_id),
             id: request.id,
             school_id: request.school_id,
             class_id: request.class_id,
@@ -185,7 +201,11 @@ pub async fn request_reopen(
                 .await
                 .map_err(|status| renamed(status.into(), JOURNAL_NAMES))?;
             let request = required(reply.into_inner().reopen_request, "reopen request")?;
-            Ok((StatusCode::CREATED, Json(ReopenView::from(request))))
+            let names = RosterNames::load(&caller, &request.school_id).await?;
+            Ok((
+                StatusCode::CREATED,
+                Json(ReopenView::named(request, &names)),
+            ))
         })
         .await
 }
@@ -195,19 +215,19 @@ pub async fn request_reopen(
 pub struct ReopenListQuery {
     /// The school.
     #[param(required = true, format = Uuid)]
-    school_id: Option<String>,
+    pub school_id: Option<String>,
     /// 1–500.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
-    page_size: Option<String>,
+    pub page_size: Option<String>,
     #[param(max_length = 1024)]
-    page_token: Option<String>,
+    pub page_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ReopenPage {
-    reopen_requests: Vec<ReopenView>,
+    pub reopen_requests: Vec<ReopenView>,
     #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
+    pub next_page_token: String,
 }
 
 /// `GET /api/v1/journal/reopen-requests`: a deputy head sees the school's
@@ -220,39 +240,43 @@ pub async fn list_reopen_requests(
     ApiQuery(query): ApiQuery<ReopenListQuery>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mut params = Params::new();
-            let school_id = params.id("school_id", query.school_id.as_deref());
-            let page_size = params.page_size(query.page_size.as_deref());
-            params.finish()?;
-            let message = gradebook::ListReopenRequestsRequest {
-                school_id,
-                page_size,
-                page_token: query.page_token.unwrap_or_default(),
-            };
-            let page = caller
-                .gradebook()
-                .list_reopen_requests(caller.request(message)?)
-                .await?
-                .into_inner();
-            Ok(Json(ReopenPage {
-                reopen_requests: page
-                    .reopen_requests
-                    .into_iter()
-                    .map(ReopenView::from)
-                    .collect(),
-                next_page_token: page.next_page_token,
-            }))
-        })
+        .answer(async { Ok(Json(load_reopen_requests(&caller, query).await?)) })
         .await
+}
+
+/// A page of the school's reopen requests, named.
+pub async fn load_reopen_requests(caller: &Caller, query: ReopenListQuery) -> Result<ReopenPage> {
+    let mut params = Params::new();
+    let school_id = params.id("school_id", query.school_id.as_deref());
+    let page_size = params.page_size(query.page_size.as_deref());
+    params.finish()?;
+    let message = gradebook::ListReopenRequestsRequest {
+        school_id: school_id.clone(),
+        page_size,
+        page_token: query.page_token.unwrap_or_default(),
+    };
+    let page = caller
+        .gradebook()
+        .list_reopen_requests(caller.request(message)?)
+        .await?
+        .into_inner();
+    let names = RosterNames::load(caller, &school_id).await?;
+    Ok(ReopenPage {
+        reopen_requests: page
+            .reopen_requests
+            .into_iter()
+            .map(|request| ReopenView::named(request, &names))
+            .collect(),
+        next_page_token: page.next_page_token,
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct DecisionBody {
-    approve: bool,
+    pub approve: bool,
     #[serde(default)]
     #[schema(max_length = 500)]
-    comment: String,
+    pub comment: String,
 }
 
 /// `POST /api/v1/journal/reopen-requests/{request_id}/decision`: the deputy
@@ -270,18 +294,22 @@ pub async fn decide_reopen(
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let message = gradebook::DecideReopenRequest {
-                id: path_id("reopen request", &request_id)?,
-                approve: body.approve,
-                comment: body.comment,
-            };
-            let reply = caller
-                .gradebook()
-                .decide_reopen(caller.request(message)?)
-                .await?;
-            let request = required(reply.into_inner().reopen_request, "reopen request")?;
-            Ok(Json(ReopenView::from(request)))
-        })
+        .answer(async { Ok(Json(decide(&caller, &request_id, body).await?)) })
         .await
+}
+
+/// Approves or refuses one request, as the caller.
+pub async fn decide(caller: &Caller, request_id: &str, body: DecisionBody) -> Result<ReopenView> {
+    let message = gradebook::DecideReopenRequest {
+        id: path_id("reopen request", request_id)?,
+        approve: body.approve,
+        comment: body.comment,
+    };
+    let reply = caller
+        .gradebook()
+        .decide_reopen(caller.request(message)?)
+        .await?;
+    let request = required(reply.into_inner().reopen_request, "reopen request")?;
+    let names = RosterNames::load(caller, &request.school_id).await?;
+    Ok(ReopenView::named(request, &names))
 }

@@ -14,15 +14,19 @@ mod extract;
 mod guard;
 mod homework;
 mod journal;
+mod lesson_changes;
 mod lessons;
 mod marks;
 mod observe;
 mod oidc;
 mod openapi;
 mod people;
+mod periods;
 mod problem;
 mod revocations;
 mod roster;
+mod school_journals;
+mod school_names;
 mod schools;
 mod session;
 mod sign_in_limits;
@@ -194,6 +198,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
+        .routes(routes!(periods::list_academic_years))
+        .routes(routes!(school_journals::school_journals))
+        .routes(routes!(lesson_changes::substitute_teacher))
+        .routes(routes!(lesson_changes::cancel_lesson))
+        .routes(routes!(lesson_changes::restore_lesson))
+        .routes(routes!(lesson_changes::change_room))
+        .routes(routes!(periods::close_period))
+        .routes(routes!(periods::reopen_period))
         .routes(routes!(openapi::serve))
 }
 

@@ -325,6 +325,8 @@ mod tests {
             ("GET", "/api/v1/oidc/{provider}/link"),
             ("GET", "/api/v1/oidc/{provider}/login"),
             ("GET", "/api/v1/openapi.json"),
+            ("GET", "/api/v1/schools/{school_id}/academic-years"),
+            ("GET", "/api/v1/schools/{school_id}/journals"),
             ("GET", "/api/v1/schools/{school_id}/periods"),
             ("GET", "/api/v1/session"),
             ("GET", "/api/v1/sessions"),
@@ -351,10 +353,34 @@ mod tests {
             ("POST", "/api/v1/marks/{mark_id}/seen"),
             ("POST", "/api/v1/oidc/registrations"),
             ("POST", "/api/v1/registrations"),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/periods/{period_id}/close",
+            ),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/periods/{period_id}/reopen",
+            ),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/cancel",
+            ),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/restore",
+            ),
             ("POST", "/api/v1/session"),
             ("POST", "/api/v1/session/password"),
             ("PUT", "/api/v1/lessons/{lesson_id}/attendance/{student_id}"),
             ("PUT", "/api/v1/lessons/{lesson_id}/topic"),
+            (
+                "PUT",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/room",
+            ),
+            (
+                "PUT",
+                "/api/v1/schools/{school_id}/lessons/{lesson_id}/substitute",
+            ),
         ];
         let mut expected: Vec<(String, String)> = expected
             .iter()

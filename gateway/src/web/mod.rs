@@ -11,6 +11,7 @@ mod city;
 mod family;
 mod home;
 mod i18n;
+mod leadership;
 mod page;
 mod sign_in;
 mod sign_up;
@@ -54,4 +55,5 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(city::routes())
         .merge(teaching::routes())
+        .merge(leadership::routes())
 }
