@@ -99,6 +99,9 @@ pub struct Settings {
     /// The gateway's own client credentials at identity (needed for
     /// sign-in by external identities).
     pub service_client: Option<(uuid::Uuid, otmetka_platform::config::Secret)>,
+    /// Where the pages read today from (a teacher's day, the period it
+    /// falls in): the services' clock, so a pinned date is one date.
+    pub clock: otmetka_platform::clock::Clock,
 }
 
 #[derive(Clone)]

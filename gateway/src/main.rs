@@ -118,6 +118,7 @@ async fn main() -> anyhow::Result<()> {
             oidc_providers: otmetka_gateway::parse_providers(&config.oidc_providers)?,
             service_client: config.client_id.zip(config.client_secret),
             trusted_proxies: config.trusted_proxies,
+            clock: otmetka_platform::clock::Clock::system(),
         };
         otmetka_gateway::run(settings, listener, shutdown).await
     })

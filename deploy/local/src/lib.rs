@@ -232,6 +232,7 @@ impl RunningSuite {
             oidc_providers: config.oidc_providers.clone(),
             service_client: Some((gateway_client.id, gateway_client.secret)),
             trusted_proxies: config.trusted_proxies.clone(),
+            clock: config.clock,
         };
         tasks.spawn(named(
             "gateway",

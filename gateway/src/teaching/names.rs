@@ -47,7 +47,7 @@ pub async fn today(caller: &Caller, school_id: &str) -> Result<NaiveDate> {
         .timezone
         .parse()
         .unwrap_or(chrono_tz::Europe::Moscow);
-    Ok(chrono::Utc::now().with_timezone(&zone).date_naive())
+    Ok(caller.state.settings.clock.today_in(&zone))
 }
 
 /// "5А": how a school writes a class.

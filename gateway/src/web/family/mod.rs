@@ -128,9 +128,15 @@ struct MarkChip {
     new: bool,
 }
 
+/// A homework file, downloaded through the JSON route that streams it.
+struct FileLink {
+    url: String,
+    name: String,
+}
+
 struct HomeworkItem {
     text: String,
-    files: Vec<String>,
+    files: Vec<FileLink>,
     status: &'static str,
 }
 
@@ -180,6 +186,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
         (Some(monday), Some(sunday)) => lang.date_range(monday, sunday),
         _ => String::new(),
     };
+    let school_id = week.school_id.clone();
     let days = week
         .days
         .into_iter()
@@ -196,7 +203,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
                 lessons: day
                     .lessons
                     .into_iter()
-                    .map(|lesson| lesson_row(t, lang, lesson))
+                    .map(|lesson| lesson_row(t, lang, &school_id, lesson))
                     .collect(),
             })
         })
@@ -216,7 +223,12 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
     }
 }
 
-fn lesson_row(t: &'static FamilyTexts, lang: Lang, lesson: DiaryLessonView) -> LessonRow {
+fn lesson_row(
+    t: &'static FamilyTexts,
+    lang: Lang,
+    school_id: &str,
+    lesson: DiaryLessonView,
+) -> LessonRow {
     let attendance = match lesson.attendance {
         Some(DiaryAttendance::Absent) => t.absent,
         Some(DiaryAttendance::Ill) => t.ill,
@@ -243,12 +255,12 @@ fn lesson_row(t: &'static FamilyTexts, lang: Lang, lesson: DiaryLessonView) -> L
         homework_due: lesson
             .homework_due
             .into_iter()
-            .map(|homework| homework_item(t, homework))
+            .map(|homework| homework_item(t, school_id, homework))
             .collect(),
         homework_set: lesson
             .homework_set
             .into_iter()
-            .map(|homework| homework_item(t, homework))
+            .map(|homework| homework_item(t, school_id, homework))
             .collect(),
     }
 }
@@ -285,7 +297,7 @@ fn tone(value: &str) -> &'static str {
     }
 }
 
-fn homework_item(t: &'static FamilyTexts, homework: HomeworkView) -> HomeworkItem {
+fn homework_item(t: &'static FamilyTexts, school_id: &str, homework: HomeworkView) -> HomeworkItem {
     let status = match homework.submission_status {
         Some(SubmissionStatus::Submitted) => t.submitted,
         Some(SubmissionStatus::Returned) => t.returned,
@@ -298,7 +310,10 @@ fn homework_item(t: &'static FamilyTexts, homework: HomeworkView) -> HomeworkIte
         files: homework
             .attachments
             .into_iter()
-            .map(|file| file.file_name)
+            .map(|file| FileLink {
+                url: format!("/api/v1/attachments/{}?school_id={school_id}", file.id),
+                name: file.file_name,
+            })
             .collect(),
         status,
     }

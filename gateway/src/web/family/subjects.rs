@@ -81,7 +81,8 @@ pub async fn show(
             let caller = &visitor.caller;
             let (me, periods) =
                 tokio::try_join!(load_me(caller), load_student_periods(caller, &student_id))?;
-            let Some(period) = chosen(&periods.periods, query.period_id.as_deref()) else {
+            let today = caller.state.settings.clock.today_utc().to_string();
+            let Some(period) = chosen(&periods.periods, query.period_id.as_deref(), &today) else {
                 return Ok(page(
                     &visitor,
                     &me,
@@ -145,14 +146,25 @@ pub async fn show(
         .await
 }
 
-/// The period asked for; else the first still open; else the last.
-fn chosen<'a>(periods: &'a [PeriodView], asked: Option<&str>) -> Option<&'a PeriodView> {
+/// The period asked for; else the shortest holding today (the quarter, not
+/// the year); else the first still open; else the last.
+fn chosen<'a>(
+    periods: &'a [PeriodView],
+    asked: Option<&str>,
+    today: &str,
+) -> Option<&'a PeriodView> {
     if let Some(asked) = asked {
         return periods.iter().find(|period| period.id == asked);
     }
     periods
         .iter()
-        .find(|period| period.state == Some(PeriodState::Open))
+        .filter(|period| period.start_date.as_str() <= today && today <= period.end_date.as_str())
+        .min_by(|a, b| a.end_date.cmp(&b.end_date))
+        .or_else(|| {
+            periods
+                .iter()
+                .find(|period| period.state == Some(PeriodState::Open))
+        })
         .or(periods.last())
 }
 

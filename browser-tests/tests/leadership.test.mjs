@@ -1,0 +1,68 @@
+// The deputy head decides a teacher's request to reopen a journal and
+// closes a reporting period.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { LOGINS, startSuite } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+
+let suite;
+let browser;
+
+before(async () => {
+  suite = await startSuite();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await suite?.stop();
+});
+
+test('the deputy head closes a period and decides a reopen request', async () => {
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.deputy);
+  await checkAccessibility(page, 'the deputy head\'s start page');
+  await Promise.all([page.waitForNavigation(), page.locator('a.area[href$="/leadership"]').click()]);
+  await checkAccessibility(page, 'leadership');
+  const school = new URL(page.url()).pathname.split('/')[2];
+
+  await page.goto(`${suite.url}/school/${school}/periods`);
+  await checkAccessibility(page, 'the periods');
+  await screenshot(page, 'leadership-periods', WIDTHS[0]);
+  const close = page.locator('a[href$="/close"]').first();
+  await Promise.all([page.waitForNavigation(), close.click()]);
+  await checkAccessibility(page, 'the confirmation');
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[type=submit]').click()]);
+  assert.equal(new URL(page.url()).pathname, `/school/${school}/periods`);
+  assert.ok(await page.locator('a[href$="/reopen"]').count() > 0, 'a closed period offers reopening');
+
+  // A teacher asks to reopen that period's journal (the JSON route, from the
+  // teacher's own signed-in browser).
+  const teacher = await open(browser, WIDTHS[1]);
+  await signIn(teacher.page, suite.url, LOGINS.teacher);
+  const asked = await teacher.page.evaluate(async (schoolId) => {
+    const journals = await (await fetch(`/api/v1/teaching/journals?school_id=${schoolId}`)).json();
+    const first = journals.journals[0];
+    const periods = await (await fetch(`/api/v1/schools/${schoolId}/periods`)).json();
+    const closed = periods.periods.find((period) => period.state === 'closed');
+    const response = await fetch('/api/v1/journal/reopen-requests', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        class_id: first.class_id, subject_id: first.subject_id, period_id: closed.id,
+        reason: 'Исправить оценку за контрольную',
+      }),
+    });
+    return response.status;
+  }, school);
+  assert.equal(asked, 201);
+  await teacher.context.close();
+
+  await page.goto(`${suite.url}/school/${school}/reopen-requests`);
+  await assert.doesNotReject(page.getByText('Исправить оценку за контрольную').waitFor());
+  await checkAccessibility(page, 'the reopen requests');
+  await screenshot(page, 'leadership-reopen', WIDTHS[0]);
+  await Promise.all([page.waitForNavigation(), page.locator('main form button[value=approve]').first().click()]);
+  assert.equal(new URL(page.url()).pathname, `/school/${school}/reopen-requests`);
+  await context.close();
+});
