@@ -46,6 +46,7 @@ pub struct UploadQuery {
 
 /// `POST /api/v1/attachments`: stores a file, to be named by a homework.
 #[utoipa::path(post, path = "/api/v1/attachments", tag = "homework",
+    operation_id = "upload_attachment",
     params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
         description = "The file itself; `Content-Type` names its type, one of schedule's allowed types (PDF, images, office documents, plain text). At most 20 MiB."),
@@ -139,6 +140,7 @@ pub struct DownloadQuery {
 /// `GET /api/v1/attachments/{attachment_id}`: the file, as a download.
 /// Whoever may read the homework or submission it belongs to.
 #[utoipa::path(get, path = "/api/v1/attachments/{attachment_id}", tag = "homework",
+    operation_id = "download_attachment",
     params(("attachment_id" = String, Path, format = Uuid, description = "The file"), DownloadQuery),
     responses((status = 200, description = "The file's bytes, with its own media type", content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn download(
