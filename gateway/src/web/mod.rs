@@ -57,3 +57,16 @@ pub fn routes() -> Router<AppState> {
         .merge(teaching::routes())
         .merge(leadership::routes())
 }
+
+/// A mark's colour class (`m5`, `m2`…), which only repeats what its text
+/// says; other scales and statuses stay neutral. (`grid.js` repeats the
+/// rule for marks it has just saved.)
+pub(crate) fn mark_tone(value: &str) -> &'static str {
+    match value.chars().next() {
+        Some('5') => "m5",
+        Some('4') => "m4",
+        Some('3') => "m3",
+        Some('2') | Some('1') => "m2",
+        _ => "mx",
+    }
+}

@@ -15,6 +15,7 @@ pub(super) mod texts;
 use texts::FamilyTexts;
 
 use super::i18n::Lang;
+use super::mark_tone as tone;
 use super::page::{Shell, Visitor};
 use crate::AppState;
 use crate::diary::week::{self, DiaryLessonView, DiaryMarkView, HomeworkView, WeekView};
@@ -282,18 +283,6 @@ fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkCh
         about,
         comment: mark.comment,
         new: !mark.seen,
-    }
-}
-
-/// A mark's colour class (`m5`, `m2`…), which only repeats what its
-/// text says; other scales and statuses stay neutral.
-fn tone(value: &str) -> &'static str {
-    match value.chars().next() {
-        Some('5') => "m5",
-        Some('4') => "m4",
-        Some('3') => "m3",
-        Some('2') | Some('1') => "m2",
-        _ => "mx",
     }
 }
 

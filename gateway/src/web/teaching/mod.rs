@@ -115,13 +115,7 @@ impl MarkChip {
         } else {
             mark.value.clone()
         };
-        let tone = match mark.value.chars().next() {
-            Some('5') => "m5",
-            Some('4') => "m4",
-            Some('3') => "m3",
-            Some('2') | Some('1') => "m2",
-            _ => "mx",
-        };
+        let tone = crate::web::mark_tone(&mark.value);
         let mut about = format!("{} {}", t.mark_weight, mark.weight);
         if !mark.comment.is_empty() {
             about = format!("{about}, {}", mark.comment);
