@@ -180,35 +180,7 @@ pub async fn sign_up(
     peer: ClientIp,
     PageForm(form): PageForm<SignUpForm>,
 ) -> Response {
-    let lang = Lang::of(&headers, state.settings.cookie_secure);
-    let shell = Shell::new(lang, "/sign-up");
-    let form = match form {
-        Ok(form) => form,
-        Err(error) => {
-            return SignUpPage::new(
-                shell,
-                Way::Password,
-                SignUpForm::default(),
-                &ReturnTo::home(),
-            )
-            .refused(error, lang);
-        }
-    };
-    let back = return_to(&state, form.return_to.as_deref());
-    let body = RegistrationBody {
-        access_code: form.access_code.clone(),
-        family_name: form.family_name.clone(),
-        given_name: form.given_name.clone(),
-        middle_name: form.middle_name.clone(),
-        login: form.login.clone(),
-        password: form.password.clone(),
-    };
-    match register_guardian(&state, &headers, peer, body).await {
-        Ok((cookie, _)) => {
-            (CookieJar::new().add(cookie), Redirect::to(back.as_str())).into_response()
-        }
-        Err(error) => SignUpPage::new(shell, Way::Password, form, &back).refused(error, lang),
-    }
+    submit(&state, &headers, peer, form, Way::Password).await
 }
 
 /// `POST /sign-up/provider`: the account met at the provider becomes a
@@ -219,30 +191,57 @@ pub async fn provider(
     peer: ClientIp,
     PageForm(form): PageForm<SignUpForm>,
 ) -> Response {
-    let lang = Lang::of(&headers, state.settings.cookie_secure);
-    let shell = Shell::new(lang, "/sign-up/provider");
+    submit(&state, &headers, peer, form, Way::Provider).await
+}
+
+/// Either way of signing up: the cookies and off to where the person was
+/// going, or the form again with what was wrong.
+async fn submit(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: ClientIp,
+    form: otmetka_platform::Result<SignUpForm>,
+    way: Way,
+) -> Response {
+    let lang = Lang::of(headers, state.settings.cookie_secure);
+    let path = if way == Way::Provider {
+        "/sign-up/provider"
+    } else {
+        "/sign-up"
+    };
+    let shell = Shell::new(lang, path);
     let form = match form {
         Ok(form) => form,
         Err(error) => {
-            return SignUpPage::new(
-                shell,
-                Way::Provider,
-                SignUpForm::default(),
-                &ReturnTo::home(),
-            )
-            .refused(error, lang);
+            return SignUpPage::new(shell, way, SignUpForm::default(), &ReturnTo::home())
+                .refused(error, lang);
         }
     };
-    let back = return_to(&state, form.return_to.as_deref());
-    let body = LinkBody {
-        access_code: form.access_code.clone(),
-        family_name: form.family_name.clone(),
-        given_name: form.given_name.clone(),
-        middle_name: form.middle_name.clone(),
+    let back = return_to(state, form.return_to.as_deref());
+    let signed_up = if way == Way::Provider {
+        let body = LinkBody {
+            access_code: form.access_code.clone(),
+            family_name: form.family_name.clone(),
+            given_name: form.given_name.clone(),
+            middle_name: form.middle_name.clone(),
+        };
+        link(state, headers, peer, body).await
+    } else {
+        let body = RegistrationBody {
+            access_code: form.access_code.clone(),
+            family_name: form.family_name.clone(),
+            given_name: form.given_name.clone(),
+            middle_name: form.middle_name.clone(),
+            login: form.login.clone(),
+            password: form.password.clone(),
+        };
+        register_guardian(state, headers, peer, body)
+            .await
+            .map(|(cookie, _)| CookieJar::new().add(cookie))
     };
-    match link(&state, &headers, peer, body).await {
+    match signed_up {
         Ok(cookies) => (cookies, Redirect::to(back.as_str())).into_response(),
-        Err(error) => SignUpPage::new(shell, Way::Provider, form, &back).refused(error, lang),
+        Err(error) => SignUpPage::new(shell, way, form, &back).refused(error, lang),
     }
 }
 
