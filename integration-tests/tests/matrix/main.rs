@@ -433,7 +433,7 @@ async fn every_rpc_against_every_kind_of_caller() {
             match (should, outcome) {
                 (true, Ok(())) => {}
                 // A refusal reads as absence or a plain "no": nothing leaks.
-                (false, Err(Code::NotFound | Code::PermissionDenied | Code::InvalidArgument)) => {}
+                (false, Err(Code::NotFound | Code::PermissionDenied)) => {}
                 (should, outcome) => wrong.push(format!(
                     "{rpc:?} × {who:?}: expected {}, got {outcome:?}",
                     if should { "allowed" } else { "denied" }

@@ -109,28 +109,29 @@ impl IdentityApi {
         let person = store::get_person(&self.state.db, id)
             .await?
             .filter(|person| person.kind() == Some(kind))
-            .ok_or_else(|| {
-                Error::invalid(
-                    field,
-                    format!("must be a {} of a school you manage", kind.as_str()),
-                )
-            })?;
+            .ok_or_else(|| Error::not_found(kind.as_str()))?;
         let school_id = person
             .school_id
-            .ok_or_else(|| Error::invalid(field, "belongs to no school"))?;
-        require_school(
+            .ok_or_else(|| Error::not_found(kind.as_str()))?;
+        let managed = require_school(
             &self.state.db,
             &ctx.principal,
             school_id,
             Action::ManageRoster,
         )
-        .await
-        .map_err(|_| {
-            Error::invalid(
-                field,
-                format!("must be a {} of a school you manage", kind.as_str()),
-            )
-        })?;
+        .await;
+        if managed.is_err() {
+            // A person the caller may not even see reads as no person at
+            // all, so a refusal never tells a stranger that someone exists.
+            return Err(if self.may_see(ctx, &person).await? {
+                Error::PermissionDenied(format!(
+                    "you do not manage the roster of this {}",
+                    kind.as_str()
+                ))
+            } else {
+                Error::not_found(kind.as_str())
+            });
+        }
         Ok(person)
     }
 
