@@ -13,13 +13,12 @@
 //! a run's kill points (each run prints its seed).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::Days;
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{SchoolBuilder, map_students, vendor_client, with_token};
+use otmetka_local::host::HostedService;
 use otmetka_platform::db::Db;
 use otmetka_platform::with_db;
 use otmetka_proto::identity::v1 as identity;
@@ -29,9 +28,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
-use tonic_health::pb::HealthCheckRequest;
-use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
 use uuid::Uuid;
 
 const MESSAGE: usize = 200;
@@ -42,99 +38,6 @@ fn setting(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(default)
-}
-
-/// One service in a process of its own (the `service_host` binary), always
-/// on the same address, so that its callers find it again after a restart.
-struct Hosted {
-    service: &'static str,
-    listen: SocketAddr,
-    env: Vec<(&'static str, String)>,
-    child: Option<Child>,
-}
-
-fn free_address() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("an address")
-}
-
-impl Hosted {
-    fn new(service: &'static str, env: Vec<(&'static str, String)>) -> Self {
-        Self {
-            service,
-            listen: free_address(),
-            env,
-            child: None,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.listen)
-    }
-
-    /// Starts the process and waits until it serves.
-    async fn start(&mut self) {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_service_host"));
-        command
-            .arg(self.service)
-            .env("OTMETKA_HOST_LISTEN", self.listen.to_string())
-            // Closed when this test ends, however it ends: the host then exits.
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null());
-        for (name, value) in &self.env {
-            command.env(name, value);
-        }
-        self.child = Some(command.spawn().expect("the service host starts"));
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while !serving(&self.url()).await {
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
-                panic!("{} exited at start: {status}", self.service);
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} did not start",
-                self.service
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// SIGKILL: no drain, no goodbye.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().expect("killed");
-            child.wait().expect("reaped");
-        }
-    }
-}
-
-impl Drop for Hosted {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-async fn serving(url: &str) -> bool {
-    let Ok(endpoint) = tonic::transport::Endpoint::from_shared(url.to_owned()) else {
-        return false;
-    };
-    let Ok(channel) = endpoint
-        .connect_timeout(Duration::from_secs(1))
-        .connect()
-        .await
-    else {
-        return false;
-    };
-    HealthClient::new(channel)
-        .check(HealthCheckRequest {
-            service: String::new(),
-        })
-        .await
-        .is_ok_and(|response| response.into_inner().status == ServingStatus::Serving as i32)
 }
 
 /// A vendor granted the school with marks.write: its id and credentials.
@@ -165,8 +68,8 @@ struct Fixture {
     school: String,
     subject: String,
     vendor: Vendor,
-    gradebook: Hosted,
-    import: Hosted,
+    gradebook: HostedService,
+    import: HostedService,
     db: Db,
 }
 
@@ -207,47 +110,39 @@ async fn fixture() -> Fixture {
     let storage = sandbox.suite_storage();
     let suite = sandbox.suite();
     let database_url = |service: &str| storage.database(service).url.expose().to_owned();
-    let mut gradebook = Hosted::new(
+    let host = env!("CARGO_BIN_EXE_service_host");
+    let mut gradebook = HostedService::new(
         "gradebook",
-        vec![
-            ("OTMETKA_HOST_DATABASE_URL", database_url("gradebook")),
-            ("OTMETKA_HOST_TODAY", sandbox.today().to_string()),
+        host,
+        &["gradebook"],
+        &[
+            ("DATABASE_URL", database_url("gradebook")),
+            ("TODAY", sandbox.today().to_string()),
+            ("CLIENT_ID", suite.gradebook_credentials.id.to_string()),
             (
-                "OTMETKA_HOST_CLIENT_ID",
-                suite.gradebook_credentials.id.to_string(),
-            ),
-            (
-                "OTMETKA_HOST_CLIENT_SECRET",
+                "CLIENT_SECRET",
                 suite.gradebook_credentials.secret.expose().to_owned(),
             ),
-            (
-                "OTMETKA_HOST_IDENTITY_URL",
-                suite.url_of("identity").unwrap().into(),
-            ),
-            (
-                "OTMETKA_HOST_SCHEDULE_URL",
-                suite.url_of("schedule").unwrap().into(),
-            ),
+            ("IDENTITY_URL", suite.url_of("identity").unwrap().into()),
+            ("SCHEDULE_URL", suite.url_of("schedule").unwrap().into()),
         ],
-    );
-    gradebook.start().await;
-    let mut import = Hosted::new(
+    )
+    .unwrap();
+    gradebook.start().await.unwrap();
+    let mut import = HostedService::new(
         "import",
-        vec![
-            ("OTMETKA_HOST_DATABASE_URL", database_url("import")),
-            ("OTMETKA_HOST_TODAY", sandbox.today().to_string()),
-            (
-                "OTMETKA_HOST_IDENTITY_URL",
-                suite.url_of("identity").unwrap().into(),
-            ),
-            (
-                "OTMETKA_HOST_SCHEDULE_URL",
-                suite.url_of("schedule").unwrap().into(),
-            ),
-            ("OTMETKA_HOST_GRADEBOOK_URL", gradebook.url()),
+        host,
+        &["import"],
+        &[
+            ("DATABASE_URL", database_url("import")),
+            ("TODAY", sandbox.today().to_string()),
+            ("IDENTITY_URL", suite.url_of("identity").unwrap().into()),
+            ("SCHEDULE_URL", suite.url_of("schedule").unwrap().into()),
+            ("GRADEBOOK_URL", gradebook.url()),
         ],
-    );
-    import.start().await;
+    )
+    .unwrap();
+    import.start().await.unwrap();
 
     let token = vendor.token().await;
     let mut client = import_client(&import);
@@ -269,7 +164,7 @@ async fn fixture() -> Fixture {
     }
 }
 
-fn import_client(import: &Hosted) -> ImportServiceClient<Channel> {
+fn import_client(import: &HostedService) -> ImportServiceClient<Channel> {
     ImportServiceClient::new(otmetka_platform::grpc::client::lazy_channel(&import.url()).unwrap())
 }
 
@@ -314,7 +209,7 @@ impl Fixture {
             .collect()
     }
 
-    fn victim(&mut self, victim: Victim) -> &mut Hosted {
+    fn victim(&mut self, victim: Victim) -> &mut HostedService {
         match victim {
             Victim::Import => &mut self.import,
             Victim::Gradebook => &mut self.gradebook,
@@ -383,8 +278,8 @@ impl Fixture {
                             // Into the next message's work, somewhere.
                             tokio::time::sleep(kill_delay).await;
                             let hosted = self.victim(victim);
-                            hosted.kill();
-                            hosted.start().await;
+                            hosted.kill().unwrap();
+                            hosted.start().await.unwrap();
                         }
                     }
                     Ok(None) => break,
@@ -541,8 +436,8 @@ async fn crash_test(victim: Victim) {
         );
         f.check_stored(&prefix, &operations, &receipts).await;
     }
-    f.import.kill();
-    f.gradebook.kill();
+    f.import.kill().unwrap();
+    f.gradebook.kill().unwrap();
     f.db.close().await;
     f.sandbox.stop().await.unwrap();
 }

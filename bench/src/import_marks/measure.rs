@@ -24,14 +24,14 @@ pub(crate) async fn measure(
     url: &str,
     city_password: &str,
 ) -> anyhow::Result<()> {
-    let (gradebook_b, import_b) = start_pair(suite, url, args.pool, "gradebook").await?;
+    let (mut gradebook_b, mut import_b) = start_pair(suite, url, args.pool, "gradebook").await?;
     println!("## Seeding (over the public gRPC APIs)");
     let started = Instant::now();
     let endpoints = seed::Endpoints {
         identity: suite.url_of("identity").context("identity")?,
         schedule: suite.url_of("schedule").context("schedule")?,
-        gradebook: &gradebook_b.url,
-        import: &import_b.url,
+        gradebook: &gradebook_b.url(),
+        import: &import_b.url(),
     };
     let shape = seed::Shape {
         students: args.students,
@@ -72,7 +72,7 @@ pub(crate) async fn measure(
     let pair = (&import_b, &gradebook_b);
     let sample = Sample::take(&mut db, Some(pair)).await?;
     let full = push(
-        &import_b.url,
+        &import_b.url(),
         &token,
         &rows.prefixed("b"),
         0..args.rows,
@@ -90,15 +90,18 @@ pub(crate) async fn measure(
         full.statuses,
         full.failures()
     ));
-    let rss_b = (import_b.peak_rss_mib(), gradebook_b.peak_rss_mib());
+    let rss_b = (
+        crate::host::peak_rss_mib(&import_b),
+        crate::host::peak_rss_mib(&gradebook_b),
+    );
 
     // (c) The same, gradebook's access checks off.
-    let (gradebook_c, import_c) = start_pair(suite, url, args.pool, "gradebook-unchecked").await?;
+    let (mut gradebook_c, mut import_c) = start_pair(suite, url, args.pool, "gradebook-unchecked").await?;
     let token = seed::client_token(&identity, &school).await?;
     let pair_c = (&import_c, &gradebook_c);
     let sample = Sample::take(&mut db, Some(pair_c)).await?;
     let unchecked = push(
-        &import_c.url,
+        &import_c.url(),
         &token,
         &rows.prefixed("c"),
         0..args.rows,
@@ -116,23 +119,29 @@ pub(crate) async fn measure(
         unchecked.statuses,
         unchecked.failures()
     ));
-    let rss_c = (import_c.peak_rss_mib(), gradebook_c.peak_rss_mib());
-    import_c.stop()?;
-    gradebook_c.stop()?;
+    let rss_c = (
+        crate::host::peak_rss_mib(&import_c),
+        crate::host::peak_rss_mib(&gradebook_c),
+    );
+    import_c.kill()?;
+    gradebook_c.kill()?;
 
     // Teachers' marks, quiet and under a vendor's flood.
     let (flood, rss_flood) = if args.flood_seconds > 0 {
         // The vendor floods through an import with production's rate limit.
-        let import_f = start_import(suite, url, args.pool, &gradebook_b, None).await?;
+        let mut import_f = start_import(suite, url, args.pool, &gradebook_b, None).await?;
         let flood =
             flood_comparison(args, &school, &identity, &rows, &import_f, &gradebook_b).await?;
-        let rss = import_f.peak_rss_mib();
-        import_f.stop()?;
+        let rss = crate::host::peak_rss_mib(&import_f);
+        import_f.kill()?;
         (Some(flood), Some(rss))
     } else {
         (None, None)
     };
-    let rss_end = (import_b.peak_rss_mib(), gradebook_b.peak_rss_mib());
+    let rss_end = (
+        crate::host::peak_rss_mib(&import_b),
+        crate::host::peak_rss_mib(&gradebook_b),
+    );
 
     println!();
     println!("## Results");
@@ -254,8 +263,8 @@ pub(crate) async fn measure(
     }
     println!();
     println!("load average after: {}", load_average());
-    import_b.stop()?;
-    gradebook_b.stop()?;
+    import_b.kill()?;
+    gradebook_b.kill()?;
     db.close().await?;
     Ok(())
 }

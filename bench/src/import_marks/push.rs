@@ -17,11 +17,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
 
 use crate::Args;
-use crate::host::Hosted;
 use crate::progress;
 use crate::rows::Rows;
 use crate::seed::{self, School};
 use crate::with_token;
+use otmetka_local::host::HostedService;
 
 /// What a push came to.
 #[derive(Debug, Default)]
@@ -267,14 +267,14 @@ pub(crate) async fn flood_comparison(
     school: &School,
     identity: &IdentityServiceClient<Channel>,
     rows: &Rows,
-    import: &Hosted,
-    gradebook: &Hosted,
+    import: &HostedService,
+    gradebook: &HostedService,
 ) -> anyhow::Result<Flood> {
     let mut tokens = Vec::new();
     for login in &school.teachers {
         tokens.push(seed::login(identity, login, seed::PASSWORD).await?);
     }
-    let quiet = teachers_post(&gradebook.url, school, &tokens, args).await?;
+    let quiet = teachers_post(&gradebook.url(), school, &tokens, args).await?;
     progress(&format!(
         "teachers, nobody pushing: p50 {:.2} ms, p99 {:.2} ms",
         quiet.ms(0.5),
@@ -284,7 +284,7 @@ pub(crate) async fn flood_comparison(
     // The flood runs from a second before the teachers start until they end.
     let until = Instant::now() + Duration::from_secs(args.flood_seconds + 3);
     let flood_rows = rows.prefixed("f");
-    let import_url = import.url.clone();
+    let import_url = import.url();
     let (batch, streams) = (args.batch, args.streams);
     let vendor = tokio::spawn(async move {
         push(
@@ -299,7 +299,7 @@ pub(crate) async fn flood_comparison(
         .await
     });
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let flooded = teachers_post(&gradebook.url, school, &tokens, args).await?;
+    let flooded = teachers_post(&gradebook.url(), school, &tokens, args).await?;
     let vendor = vendor.await??;
     progress(&format!(
         "teachers, the vendor flooding at {:.0} rows/s: p50 {:.2} ms, p99 {:.2} ms{}",

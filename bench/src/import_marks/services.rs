@@ -4,7 +4,7 @@
 use anyhow::Context;
 use otmetka_local::RunningSuite;
 
-use crate::host::Hosted;
+use otmetka_local::host::HostedService;
 
 /// Starts gradebook (`gradebook` or `gradebook-unchecked`) and an import
 /// in front of it, each in a process of its own; the import takes any
@@ -14,8 +14,8 @@ pub(crate) async fn start_pair(
     url: &str,
     pool: u32,
     gradebook_service: &str,
-) -> anyhow::Result<(Hosted, Hosted)> {
-    let gradebook = Hosted::start(
+) -> anyhow::Result<(HostedService, HostedService)> {
+    let gradebook = crate::host::start(
         "gradebook",
         gradebook_service,
         &common_env(suite, url, pool)?,
@@ -34,15 +34,15 @@ pub(crate) async fn start_import(
     suite: &RunningSuite,
     url: &str,
     pool: u32,
-    gradebook: &Hosted,
+    gradebook: &HostedService,
     rate: Option<&str>,
-) -> anyhow::Result<Hosted> {
+) -> anyhow::Result<HostedService> {
     let mut env = common_env(suite, url, pool)?;
-    env.push(("GRADEBOOK_URL", gradebook.url.clone()));
+    env.push(("GRADEBOOK_URL", gradebook.url()));
     if let Some(rate) = rate {
         env.push(("RECORDS_PER_SECOND", rate.to_owned()));
     }
-    Hosted::start("import", "import", &env).await
+    crate::host::start("import", "import", &env).await
 }
 
 pub(crate) fn common_env(

@@ -1,8 +1,8 @@
 //! What the processes under test used: CPU ticks from `/proc`, and the
 //! machine the run was on.
 
-use crate::host::Hosted;
 use crate::proc_stats::{TICKS_PER_SECOND, cpu, cpu_ticks_of, postgres_ticks, transactions};
+use otmetka_local::host::HostedService;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sample {
@@ -25,12 +25,12 @@ pub(crate) struct Usage {
 impl Sample {
     pub(crate) async fn take(
         db: &mut sqlx::PgConnection,
-        pair: Option<(&Hosted, &Hosted)>,
+        pair: Option<(&HostedService, &HostedService)>,
     ) -> anyhow::Result<Self> {
         let transactions = transactions(db).await?;
         Ok(Self {
-            import: pair.map(|(import, _)| import.cpu_ticks()),
-            gradebook: pair.map(|(_, gradebook)| gradebook.cpu_ticks()),
+            import: pair.map(|(import, _)| crate::host::cpu_ticks(import)),
+            gradebook: pair.map(|(_, gradebook)| crate::host::cpu_ticks(gradebook)),
             this: cpu_ticks_of("/proc/self/stat"),
             postgres: postgres_ticks(),
             transactions,

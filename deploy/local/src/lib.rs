@@ -3,6 +3,7 @@
 //! the end-to-end tests both start it from here.
 
 mod demo_term;
+pub mod host;
 mod seed;
 
 use std::net::SocketAddr;
