@@ -20,11 +20,7 @@ impl Page {
     /// From a request's `page_size` (0 = default; larger than the maximum is
     /// capped) and `page_token` (empty = first page).
     pub fn parse(page_size: i32, page_token: &str) -> Result<Self> {
-        let size = match page_size {
-            0 => DEFAULT_PAGE_SIZE,
-            n if n < 0 => return Err(Error::invalid("page_size", "must not be negative")),
-            n => (n as u32).min(MAX_PAGE_SIZE),
-        };
+        let size = bounded_page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
         let after = if page_token.is_empty() {
             None
         } else {
@@ -76,6 +72,18 @@ impl Page {
     }
 }
 
+/// A request's `page_size` within a list's own bounds: 0 means `default`,
+/// more than `max` is capped, a negative size is refused. Lists that page
+/// with tokens of their own (the change feeds' cursors) take their sizes
+/// from here too.
+pub fn bounded_page_size(page_size: i32, default: u32, max: u32) -> Result<u32> {
+    match page_size {
+        0 => Ok(default),
+        n if n < 0 => Err(Error::invalid("page_size", "must not be negative")),
+        n => Ok(n.unsigned_abs().min(max)),
+    }
+}
+
 /// The token a list hands out after the row with sort key `key`. A service
 /// that pages through another's list (both paging with this module) resumes
 /// it after a row of its own choosing with it.
@@ -120,6 +128,10 @@ mod tests {
         assert_eq!(Page::parse(0, "").unwrap().size, DEFAULT_PAGE_SIZE);
         assert_eq!(Page::parse(10_000, "").unwrap().size, MAX_PAGE_SIZE);
         assert!(Page::parse(-1, "").is_err());
+        assert_eq!(bounded_page_size(0, 100, 1000).unwrap(), 100);
+        assert_eq!(bounded_page_size(7, 100, 1000).unwrap(), 7);
+        assert_eq!(bounded_page_size(i32::MAX, 100, 1000).unwrap(), 1000);
+        assert!(bounded_page_size(i32::MIN, 100, 1000).is_err());
     }
 
     #[test]

@@ -96,7 +96,8 @@ pub(crate) async fn measure(
     );
 
     // (c) The same, gradebook's access checks off.
-    let (mut gradebook_c, mut import_c) = start_pair(suite, url, args.pool, "gradebook-unchecked").await?;
+    let (mut gradebook_c, mut import_c) =
+        start_pair(suite, url, args.pool, "gradebook-unchecked").await?;
     let token = seed::client_token(&identity, &school).await?;
     let pair_c = (&import_c, &gradebook_c);
     let sample = Sample::take(&mut db, Some(pair_c)).await?;

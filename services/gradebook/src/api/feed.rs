@@ -4,6 +4,7 @@
 
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::outbox::{self, ChangeKind, FeedEntry};
+use otmetka_platform::paging::bounded_page_size;
 use otmetka_platform::time::{parse_id, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
@@ -17,8 +18,8 @@ use super::marks::MARK;
 use super::results::FINAL_MARK;
 use crate::store;
 
-const DEFAULT_PAGE: i64 = 100;
-const MAX_PAGE: i64 = 1000;
+const DEFAULT_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
 
 fn change(entry: FeedEntry) -> Result<pb::Change> {
     let FeedEntry { cursor, change } = entry;
@@ -69,15 +70,11 @@ impl GradebookApi {
         request: pb::ListChangesRequest,
     ) -> Result<pb::ListChangesResponse> {
         let school_id = parse_id("school_id", &request.school_id)?;
-        let limit = match i64::from(request.page_size) {
-            0 => DEFAULT_PAGE,
-            size if size < 0 => return Err(Error::invalid("page_size", "must not be negative")),
-            size => size.min(MAX_PAGE),
-        };
+        let limit = bounded_page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)?;
         self.school(&ctx, identity::Action::ReadSchoolRecords, school_id)
             .await?;
         let (entries, next_cursor) =
-            outbox::list(&self.db, &request.cursor, Some(school_id), limit).await?;
+            outbox::list(&self.db, &request.cursor, Some(school_id), i64::from(limit)).await?;
         let mut changes: Vec<pb::Change> =
             entries.into_iter().map(change).collect::<Result<_>>()?;
         self.mark_vendor_changes(&ctx, school_id, &mut changes)

@@ -6,7 +6,7 @@
 
 use otmetka_platform::authz::SCOPE_CHANGES_READ;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::paging::{Page, bad_token, token_after};
+use otmetka_platform::paging::{Page, bad_token, bounded_page_size, token_after};
 use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
@@ -14,8 +14,8 @@ use otmetka_proto::import::v1 as pb;
 
 use super::ImportApi;
 
-const DEFAULT_PAGE: i32 = 100;
-const MAX_PAGE: i32 = 1000;
+const DEFAULT_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
 const MARK: &str = "mark";
 const ATTENDANCE: &str = "attendance";
 
@@ -199,11 +199,7 @@ impl ImportApi {
             )));
         }
         let school_id = parse_id("school_id", &request.school_id)?.to_string();
-        let page_size = match request.page_size {
-            0 => DEFAULT_PAGE,
-            size if size < 0 => return Err(Error::invalid("page_size", "must not be negative")),
-            size => size.min(MAX_PAGE),
-        };
+        let page_size = bounded_page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)?;
         let filters = Filters::of(&request)?;
         let cursor = cursor_of(&request.page_token, &school_id, &filters)?;
         let page = self
@@ -211,7 +207,7 @@ impl ImportApi {
             .clone()
             .list_changes(ctx.forward(gradebook::ListChangesRequest {
                 cursor: cursor.clone(),
-                page_size,
+                page_size: page_size as i32,
                 school_id: school_id.clone(),
             })?)
             .await?
