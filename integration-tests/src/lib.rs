@@ -280,6 +280,45 @@ impl Sandbox {
         Ok(client)
     }
 
+    /// A client of the web pages as a browser is one: it keeps its session
+    /// cookie and shows redirects instead of following them. Signed in as
+    /// `login`, past a school-issued password (changed to `{password}-own`)
+    /// when there is one.
+    pub async fn browser(&self, login: &str, password: &str) -> anyhow::Result<reqwest::Client> {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let gateway = self.gateway();
+        let response = client
+            .post(format!("{gateway}/api/v1/session"))
+            .json(&serde_json::json!({ "login": login, "password": password }))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status() == reqwest::StatusCode::CREATED,
+            "sign-in as {login}: {}",
+            response.status()
+        );
+        let session: serde_json::Value = response.json().await?;
+        if session["password_change_required"] == serde_json::json!(true) {
+            let changed = client
+                .post(format!("{gateway}/api/v1/session/password"))
+                .json(&serde_json::json!({
+                    "current_password": password,
+                    "new_password": format!("{password}-own"),
+                }))
+                .send()
+                .await?;
+            anyhow::ensure!(
+                changed.status() == reqwest::StatusCode::NO_CONTENT,
+                "a password of {login}'s own: {}",
+                changed.status()
+            );
+        }
+        Ok(client)
+    }
+
     /// Signs in with the demo login of `login`.
     pub async fn sign_in_demo(&self, login: &str) -> anyhow::Result<reqwest::Client> {
         let demo = DEMO_LOGINS

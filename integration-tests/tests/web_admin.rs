@@ -10,35 +10,6 @@ use otmetka_proto::identity::v1 as identity;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// A browser that does not follow redirects, signed in as `login`, past a
-/// school-issued password when there is one.
-async fn browser(sandbox: &Sandbox, login: &str, password: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let gateway = sandbox.gateway();
-    let signed_in = client
-        .post(format!("{gateway}/api/v1/session"))
-        .json(&json!({ "login": login, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::CREATED, "{login}");
-    let session: Value = signed_in.json().await.unwrap();
-    if session["password_change_required"] == json!(true) {
-        let changed = client
-            .post(format!("{gateway}/api/v1/session/password"))
-            .json(&json!({ "current_password": password, "new_password": format!("{password}-own-1") }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(changed.status(), StatusCode::NO_CONTENT, "{login}");
-    }
-    client
-}
-
 async fn page(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
     let response = client.get(url).send().await.unwrap();
     let status = response.status();
@@ -158,7 +129,7 @@ async fn staff_roles_and_the_start_page() {
 
     let gateway = sandbox.gateway();
     // The demo teacher: the teacher's journal, nothing else.
-    let teacher = browser(&sandbox, "teacher", "uchitel-demo").await;
+    let teacher = sandbox.browser("teacher", "uchitel-demo").await.unwrap();
     let (status, html) = page(&teacher, &format!("{gateway}/")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("href=\"/teaching\""), "{html}");
@@ -176,14 +147,14 @@ async fn staff_roles_and_the_start_page() {
     assert_eq!(me["city_operator"], false);
 
     // The demo deputy head: the school's leadership.
-    let deputy = browser(&sandbox, "zavuch", "zavuch-demo").await;
+    let deputy = sandbox.browser("zavuch", "zavuch-demo").await.unwrap();
     let (_, html) = page(&deputy, &format!("{gateway}/")).await;
     let leadership = format!("href=\"/school/{}/leadership\"", sandbox.demo.school_id);
     assert!(html.contains(&leadership), "{html}");
     assert!(!html.contains("/admin\"") && !html.contains("href=\"/teaching\""));
 
     // A school administrator: the administration of their school.
-    let admin = browser(&sandbox, "roles-admin", ISSUED).await;
+    let admin = sandbox.browser("roles-admin", ISSUED).await.unwrap();
     let (_, html) = page(&admin, &format!("{gateway}/")).await;
     assert!(
         html.contains(&format!("href=\"/school/{school_id}/admin\"")),
@@ -193,7 +164,7 @@ async fn staff_roles_and_the_start_page() {
     assert!(!html.contains("/leadership") && !html.contains("href=\"/city\""));
 
     // The city operator: the city's page.
-    let city = browser(&sandbox, ADMIN_LOGIN, ADMIN_PASSWORD).await;
+    let city = sandbox.browser(ADMIN_LOGIN, ADMIN_PASSWORD).await.unwrap();
     let (_, html) = page(&city, &format!("{gateway}/")).await;
     assert!(html.contains("href=\"/city\""), "{html}");
     sandbox.stop().await.unwrap();
@@ -214,8 +185,8 @@ async fn an_administrator_hands_out_access_codes() {
     let school = staffed(&sandbox, "Школа кодов", "codes").await;
     let school_id = school.builder.school_id.clone();
     let gateway = sandbox.gateway().to_owned();
-    let admin = browser(&sandbox, "codes-admin", ISSUED).await;
-    let teacher = browser(&sandbox, "codes-teacher", ISSUED).await;
+    let admin = sandbox.browser("codes-admin", ISSUED).await.unwrap();
+    let teacher = sandbox.browser("codes-teacher", ISSUED).await.unwrap();
     let admin_page = format!("{gateway}/school/{school_id}/admin");
 
     // The administration is the administrator's; a teacher of the school

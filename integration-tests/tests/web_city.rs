@@ -6,22 +6,6 @@ use otmetka_integration_tests::{ADMIN_LOGIN, ADMIN_PASSWORD, Sandbox};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn browser(sandbox: &Sandbox, login: &str, password: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let signed_in = client
-        .post(format!("{}/api/v1/session", sandbox.gateway()))
-        .json(&json!({ "login": login, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::CREATED, "{login}");
-    client
-}
-
 async fn submit(
     client: &reqwest::Client,
     sandbox: &Sandbox,
@@ -58,8 +42,8 @@ async fn get(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
 async fn the_city_operator_keeps_schools_and_vendors() {
     let sandbox = Sandbox::start().await.unwrap();
     let gateway = sandbox.gateway().to_owned();
-    let city = browser(&sandbox, ADMIN_LOGIN, ADMIN_PASSWORD).await;
-    let teacher = browser(&sandbox, "teacher", "uchitel-demo").await;
+    let city = sandbox.browser(ADMIN_LOGIN, ADMIN_PASSWORD).await.unwrap();
+    let teacher = sandbox.browser("teacher", "uchitel-demo").await.unwrap();
     let page = format!("{gateway}/city");
 
     let (status, html) = get(&city, &page).await;

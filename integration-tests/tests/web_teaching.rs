@@ -4,37 +4,11 @@
 //! and those who may not keep the journal refused.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::EnglishClass;
+use otmetka_integration_tests::school::{EnglishClass, PERSON_PASSWORD};
 use otmetka_proto::identity::v1 as identity;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::{Value, json};
-
-/// A browser signed in as `login` (whose password the school issued),
-/// past the forced password change; it shows redirects instead of
-/// following them.
-async fn browser(sandbox: &Sandbox, login: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let signed_in = client
-        .post(format!("{}/api/v1/session", sandbox.gateway()))
-        .json(&json!({ "login": login, "password": "test-password-1" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::CREATED);
-    let changed = client
-        .post(format!("{}/api/v1/session/password", sandbox.gateway()))
-        .json(&json!({ "current_password": "test-password-1", "new_password": "a password of one's own" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
-    client
-}
 
 struct Fixture {
     gateway: String,
@@ -65,9 +39,18 @@ impl Fixture {
         let lesson = school.term.lesson_on_or_before(sandbox.today()).clone();
         Self {
             gateway: sandbox.gateway().to_owned(),
-            teacher: browser(sandbox, "web7-teacher").await,
-            other_teacher: browser(sandbox, "web7-other").await,
-            guardian: browser(sandbox, "web7-parent").await,
+            teacher: sandbox
+                .browser("web7-teacher", PERSON_PASSWORD)
+                .await
+                .unwrap(),
+            other_teacher: sandbox
+                .browser("web7-other", PERSON_PASSWORD)
+                .await
+                .unwrap(),
+            guardian: sandbox
+                .browser("web7-parent", PERSON_PASSWORD)
+                .await
+                .unwrap(),
             lesson: lesson.id,
             date: lesson.date,
             school,
