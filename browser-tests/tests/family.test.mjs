@@ -115,7 +115,7 @@ test('a new guardian signs up with the access code and sees the child', async ()
 test('marks by subject: the average, how it is counted, and what it takes', async () => {
   const { context, page } = await open(browser, WIDTHS[0]);
   await signIn(page, suite.url, LOGINS.parent);
-  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Оценки по предметам' }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Предметы', exact: true }).click()]);
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Оценки по предметам/ }).waitFor());
   const cards = page.locator('section.card');
   assert.ok(await cards.count() > 3, 'the demo has marks in several subjects');
@@ -131,5 +131,22 @@ test('marks by subject: the average, how it is counted, and what it takes', asyn
   await assert.doesNotReject(answered.locator('.answer').waitFor());
   assert.match(await answered.locator('.answer').textContent(), /«5»/);
   await checkAccessibility(page, 'a what-if answer');
+  await context.close();
+});
+
+test('attendance and final marks of the period, on a phone', async () => {
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.parent);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Посещаемость' }).click()]);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Посещаемость/ }).waitFor());
+  assert.ok(await page.locator('ol.absences li').count() > 0, 'the demo child missed a lesson or came late');
+  assert.match(await page.locator('ol.absences li strong').first().textContent(), /^\d{1,2} [а-я]+ \d{4}$/, 'a Russian date');
+  await checkAccessibility(page, 'attendance');
+  await screenshot(page, 'family-attendance', WIDTHS[0]);
+
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Итоговые' }).click()]);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Итоговые/ }).waitFor());
+  await checkAccessibility(page, 'final marks');
+  await screenshot(page, 'family-finals', WIDTHS[0]);
   await context.close();
 });

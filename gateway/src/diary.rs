@@ -14,9 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
 use crate::extract::{ApiPath, ApiQuery};
-use crate::marks::PageQuery;
-use crate::views::{AttendanceView, AverageView, PeriodKind, PeriodState};
+use crate::views::{AverageView, PeriodKind, PeriodState};
 
+pub mod records;
 pub mod week;
 
 const STUDENT: &str = "student";
@@ -207,133 +207,6 @@ pub async fn load_what_if(
         marks_needed,
         explanation: answer.explanation,
     })
-}
-
-/// A final mark for a reporting period or the year.
-#[derive(Serialize, ToSchema)]
-pub struct FinalMarkView {
-    id: String,
-    student_id: String,
-    subject_id: String,
-    period_id: String,
-    value: String,
-    /// The calculation policy version in force when it was set.
-    policy_version: i64,
-    author_id: String,
-    updated_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct FinalMarksPage {
-    final_marks: Vec<FinalMarkView>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
-}
-
-/// `GET /api/v1/students/{student_id}/final-marks`.
-#[utoipa::path(get, path = "/api/v1/students/{student_id}/final-marks", tag = "family",
-    params(("student_id" = String, Path, format = Uuid, description = "The student"), PageQuery),
-    responses((status = 200, description = "A page of final marks", body = FinalMarksPage)))]
-pub async fn final_marks(
-    caller: Caller,
-    ApiPath(student_id): ApiPath<String>,
-    ApiQuery(query): ApiQuery<PageQuery>,
-) -> impl IntoResponse {
-    caller
-        .answer(async {
-            let student_id = path_id(STUDENT, &student_id)?;
-            let (page_size, page_token) = query.checked()?;
-            let message = gradebook::ListFinalMarksRequest {
-                student_id,
-                page_size,
-                page_token,
-            };
-            let page = caller
-                .gradebook()
-                .list_final_marks(caller.request(message)?)
-                .await?
-                .into_inner();
-            let final_marks = page
-                .final_marks
-                .into_iter()
-                .map(|mark| FinalMarkView {
-                    id: mark.id,
-                    student_id: mark.student_id,
-                    subject_id: mark.subject_id,
-                    period_id: mark.reporting_period_id,
-                    value: mark.value,
-                    policy_version: mark.policy_version,
-                    author_id: mark.author_id,
-                    updated_at: timestamp(mark.update_time),
-                })
-                .collect();
-            Ok(Json(FinalMarksPage {
-                final_marks,
-                next_page_token: page.next_page_token,
-            }))
-        })
-        .await
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AttendanceQuery {
-    /// First lesson day, inclusive, "YYYY-MM-DD".
-    #[param(format = Date)]
-    from: Option<String>,
-    /// Last lesson day, inclusive, "YYYY-MM-DD".
-    #[param(format = Date)]
-    to: Option<String>,
-    /// 1–500.
-    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
-    page_size: Option<String>,
-    #[param(max_length = 1024)]
-    page_token: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AttendancePage {
-    records: Vec<AttendanceView>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    next_page_token: String,
-}
-
-/// `GET /api/v1/students/{student_id}/attendance`: what was recorded, by lesson day.
-#[utoipa::path(get, path = "/api/v1/students/{student_id}/attendance", tag = "family",
-    params(("student_id" = String, Path, format = Uuid, description = "The student"), AttendanceQuery),
-    responses((status = 200, description = "A page of attendance records", body = AttendancePage)))]
-pub async fn attendance(
-    caller: Caller,
-    ApiPath(student_id): ApiPath<String>,
-    ApiQuery(query): ApiQuery<AttendanceQuery>,
-) -> impl IntoResponse {
-    caller
-        .answer(async {
-            let student_id = path_id(STUDENT, &student_id)?;
-            let mut params = Params::new();
-            let from_date = params.optional_date("from", query.from.as_deref());
-            let to_date = params.optional_date("to", query.to.as_deref());
-            params.range(&from_date, &to_date, "to");
-            let page_size = params.page_size(query.page_size.as_deref());
-            params.finish()?;
-            let message = gradebook::ListStudentAttendanceRequest {
-                student_id,
-                from_date,
-                to_date,
-                page_size,
-                page_token: query.page_token.unwrap_or_default(),
-            };
-            let page = caller
-                .gradebook()
-                .list_student_attendance(caller.request(message)?)
-                .await?
-                .into_inner();
-            Ok(Json(AttendancePage {
-                records: page.records.into_iter().map(AttendanceView::from).collect(),
-                next_page_token: page.next_page_token,
-            }))
-        })
-        .await
 }
 
 /// A reporting period: a quarter, trimester, half-year or the year.

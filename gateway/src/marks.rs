@@ -298,9 +298,9 @@ pub struct RevisionsPage {
 pub struct PageQuery {
     /// 1–500.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
-    page_size: Option<String>,
+    pub page_size: Option<String>,
     #[param(max_length = 1024)]
-    page_token: Option<String>,
+    pub page_token: Option<String>,
 }
 
 impl PageQuery {

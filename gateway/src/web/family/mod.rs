@@ -8,7 +8,10 @@ use axum::routing::{get, post};
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
+mod attendance;
+mod finals;
 mod mark;
+mod periods;
 mod subjects;
 pub(super) mod texts;
 
@@ -27,6 +30,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/diary/{student_id}", get(week))
         .route("/diary/{student_id}/subjects", get(subjects::show))
+        .route("/diary/{student_id}/finals", get(finals::show))
+        .route("/diary/{student_id}/attendance", get(attendance::show))
         .route("/marks/{mark_id}", get(mark::show))
         .route("/marks/{mark_id}/seen", post(mark::seen))
 }
@@ -36,11 +41,15 @@ pub fn routes() -> Router<AppState> {
 enum Tab {
     Week,
     Subjects,
+    Finals,
+    Attendance,
 }
 
 struct FamilyNav {
     week_url: String,
     subjects_url: String,
+    finals_url: String,
+    attendance_url: String,
     current: Tab,
 }
 
@@ -49,6 +58,8 @@ impl FamilyNav {
         Self {
             week_url: format!("/diary/{student_id}"),
             subjects_url: format!("/diary/{student_id}/subjects"),
+            finals_url: format!("/diary/{student_id}/finals"),
+            attendance_url: format!("/diary/{student_id}/attendance"),
             current,
         }
     }

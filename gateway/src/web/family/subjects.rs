@@ -7,6 +7,7 @@ use axum::extract::Path;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::periods::{PeriodChoice, chosen, period_choices};
 use super::texts::FamilyTexts;
 use super::{FamilyNav, Tab, tone};
 use crate::diary::{
@@ -15,13 +16,13 @@ use crate::diary::{
 use crate::extract::ApiQuery;
 use crate::marks::{MarksQuery, load_student_marks};
 use crate::people::{load_me, school_names};
-use crate::views::{AverageView, MarkView, PeriodState};
+use crate::views::{AverageView, MarkView};
 use crate::web::i18n::Lang;
 use crate::web::page::{Shell, Visitor};
 
 #[derive(Deserialize)]
 pub struct SubjectsQuery {
-    period_id: Option<String>,
+    pub period_id: Option<String>,
     /// The subject whose what-if to show, with `target`.
     subject_id: Option<String>,
     target: Option<String>,
@@ -37,12 +38,6 @@ struct SubjectsPage {
     periods: Vec<PeriodChoice>,
     period_id: String,
     subjects: Vec<SubjectCard>,
-}
-
-struct PeriodChoice {
-    id: String,
-    name: String,
-    selected: bool,
 }
 
 struct SubjectCard {
@@ -146,28 +141,6 @@ pub async fn show(
         .await
 }
 
-/// The period asked for; else the shortest holding today (the quarter, not
-/// the year); else the first still open; else the last.
-fn chosen<'a>(
-    periods: &'a [PeriodView],
-    asked: Option<&str>,
-    today: &str,
-) -> Option<&'a PeriodView> {
-    if let Some(asked) = asked {
-        return periods.iter().find(|period| period.id == asked);
-    }
-    periods
-        .iter()
-        .filter(|period| period.start_date.as_str() <= today && today <= period.end_date.as_str())
-        .min_by(|a, b| a.end_date.cmp(&b.end_date))
-        .or_else(|| {
-            periods
-                .iter()
-                .find(|period| period.state == Some(PeriodState::Open))
-        })
-        .or(periods.last())
-}
-
 fn page(
     visitor: &Visitor,
     me: &crate::people::MeView,
@@ -181,14 +154,7 @@ fn page(
         ft: FamilyTexts::of(visitor.lang),
         nav: FamilyNav::new(student_id, Tab::Subjects),
         student_name: super::student_name(me, student_id),
-        periods: periods
-            .iter()
-            .map(|period| PeriodChoice {
-                id: period.id.clone(),
-                name: period.name.clone(),
-                selected: period.id == period_id,
-            })
-            .collect(),
+        periods: period_choices(periods, Some(period_id)),
         period_id: period_id.to_owned(),
         subjects,
     }

@@ -99,6 +99,26 @@ texts! {
             / "Week",
         tab_subjects: "Оценки по предметам"
             / "Marks by subject",
+        tab_subjects_short: "Предметы"
+            / "Subjects",
+        tab_finals: "Итоговые"
+            / "Final marks",
+        tab_attendance: "Посещаемость"
+            / "Attendance",
+        finals_caption: "Итоговые оценки за периоды и год"
+            / "Final marks of the periods and the year",
+        no_finals: "Итоговых оценок пока нет."
+            / "No final marks yet.",
+        subject: "Предмет"
+            / "Subject",
+        no_absences: "В этом периоде пропусков и опозданий нет."
+            / "No absences or lateness in this period.",
+        missed_in_period: "Пропуски за период (уроков)"
+            / "Missed in the period (lessons)",
+        absences_by_day: "Пропуски и опоздания по дням"
+            / "Absences and lateness by day",
+        minutes: "мин"
+            / "min",
         diary_sections: "Разделы дневника"
             / "Diary sections",
         period: "Период"
