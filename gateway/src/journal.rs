@@ -15,6 +15,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::school_names::RosterNames;
 use crate::views::{AttendanceKind, AttendanceView, ReopenState};
 
+pub mod finals;
 mod grid;
 
 const JOURNAL_NAMES: &[(&str, &str)] = &[("reporting_period_id", "period_id")];

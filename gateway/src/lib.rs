@@ -179,6 +179,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(journal::decide_reopen))
         .routes(routes!(journal::set_attendance))
+        .routes(routes!(journal::finals::set_final_mark))
         .routes(routes!(lessons::list_lessons))
         .routes(routes!(lessons::set_topic))
         .routes(routes!(roster::list_classes, roster::create_class))

@@ -319,3 +319,32 @@ mod tests {
         );
     }
 }
+
+/// A final mark for a reporting period or the year.
+#[derive(Serialize, ToSchema)]
+pub struct FinalMarkView {
+    pub id: String,
+    pub student_id: String,
+    pub subject_id: String,
+    pub period_id: String,
+    pub value: String,
+    /// The calculation policy version in force when it was set.
+    pub policy_version: i64,
+    pub author_id: String,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<gradebook::FinalMark> for FinalMarkView {
+    fn from(mark: gradebook::FinalMark) -> Self {
+        Self {
+            id: mark.id,
+            student_id: mark.student_id,
+            subject_id: mark.subject_id,
+            period_id: mark.reporting_period_id,
+            value: mark.value,
+            policy_version: mark.policy_version,
+            author_id: mark.author_id,
+            updated_at: timestamp(mark.update_time),
+        }
+    }
+}

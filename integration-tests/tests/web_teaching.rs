@@ -466,3 +466,101 @@ async fn homework_with_a_file_is_set_and_downloaded_by_those_who_may() {
     assert!(response.text().await.unwrap().contains("text:"));
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn final_marks_are_set_beside_the_suggested_mark_and_changed_with_a_reason() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let f = Fixture::new(&sandbox).await;
+    let student = f.school.students[0].clone();
+    for value in ["4", "5", "4"] {
+        let (status, mark) = json_of(f.teacher.post(f.url("/api/v1/marks")).json(&json!({
+            "student_id": student,
+            "subject_id": f.school.english,
+            "lesson_date": f.date,
+            "value": value,
+        })))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{mark:#}");
+    }
+    let finals = format!("/teaching/journal/finals?{}", f.journal_query());
+    let (status, page) = page_of(f.teacher.get(f.url(&finals))).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("4,33"), "the average: {page}");
+    assert!(page.contains("не выставлена"), "{page}");
+    // The suggested mark is offered in the form.
+    assert!(page.contains(r#"name="value" value="4""#), "{page}");
+
+    // Set on the page; the grid and the JSON journal show it.
+    let set = |body: String| f.form(&f.teacher, &finals, &body).send();
+    let response = set(format!("student_id={student}&value=4")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        response.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .ends_with(&format!("#s-{student}"))
+    );
+    let (_, journal) = json_of(
+        f.teacher
+            .get(f.url(&format!("/api/v1/journal?{}", f.journal_query()))),
+    )
+    .await;
+    assert_eq!(journal["final_marks"][0]["student_id"], json!(student));
+    assert_eq!(journal["final_marks"][0]["value"], json!("4"));
+    let grid = f.url(&format!("/teaching/journal?{}", f.journal_query()));
+    let (_, page) = page_of(f.teacher.get(&grid)).await;
+    assert!(
+        page.contains(r#"<td class="cell final"><span class="mark m4">4</span>"#),
+        "{page}"
+    );
+
+    // Changing it needs a reason, asked for beside the row; then it takes.
+    let response = set(format!("student_id={student}&value=5")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"aria-invalid="true""#), "{page}");
+    assert!(page.contains("reason"), "{page}");
+    assert!(
+        page.contains(r#"name="value" value="5""#),
+        "what was typed is kept"
+    );
+    let response = set(format!(
+        "student_id={student}&value=5&reason=%D0%98%D1%81%D0%BF%D1%80%D0%B0%D0%B2%D0%BB%D0%B5%D0%BD%D0%B0+%D0%BE%D1%88%D0%B8%D0%B1%D0%BA%D0%B0"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // A value off the scale is refused naming the field.
+    let body = json!({
+        "student_id": student,
+        "subject_id": f.school.english,
+        "period_id": f.school.term.period.id,
+        "value": "7",
+    });
+    let (status, problem) = json_of(f.teacher.post(f.url("/api/v1/final-marks")).json(&body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem:#}");
+    assert_eq!(fields(&problem), ["value"]);
+
+    // Another teacher and the family may not set it; its teacher may.
+    let body = json!({
+        "student_id": f.school.students[1],
+        "subject_id": f.school.english,
+        "period_id": f.school.term.period.id,
+        "value": "3",
+    });
+    for stranger in [&f.other_teacher, &f.guardian] {
+        let (status, problem) =
+            json_of(stranger.post(f.url("/api/v1/final-marks")).json(&body)).await;
+        assert!(
+            [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&status),
+            "{status}: {problem:#}"
+        );
+        let (status, _) = page_of(stranger.get(f.url(&finals))).await;
+        assert!([StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&status));
+    }
+    let (status, kept) = json_of(f.teacher.post(f.url("/api/v1/final-marks")).json(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{kept:#}");
+    assert_eq!(kept["value"], json!("3"));
+    sandbox.stop().await.unwrap();
+}

@@ -4,46 +4,16 @@
 
 use axum::Json;
 use axum::response::IntoResponse;
-use chrono::{DateTime, Utc};
 use otmetka_platform::Result;
 use otmetka_proto::gradebook::v1 as gradebook;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::STUDENT;
-use crate::caller::{Caller, Params, path_id, timestamp};
+use crate::caller::{Caller, Params, path_id};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::marks::PageQuery;
-use crate::views::AttendanceView;
-
-/// A final mark for a reporting period or the year.
-#[derive(Serialize, ToSchema)]
-pub struct FinalMarkView {
-    pub id: String,
-    pub student_id: String,
-    pub subject_id: String,
-    pub period_id: String,
-    pub value: String,
-    /// The calculation policy version in force when it was set.
-    pub policy_version: i64,
-    pub author_id: String,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-impl From<gradebook::FinalMark> for FinalMarkView {
-    fn from(mark: gradebook::FinalMark) -> Self {
-        Self {
-            id: mark.id,
-            student_id: mark.student_id,
-            subject_id: mark.subject_id,
-            period_id: mark.reporting_period_id,
-            value: mark.value,
-            policy_version: mark.policy_version,
-            author_id: mark.author_id,
-            updated_at: timestamp(mark.update_time),
-        }
-    }
-}
+use crate::views::{AttendanceView, FinalMarkView};
 
 #[derive(Serialize, ToSchema)]
 pub struct FinalMarksPage {

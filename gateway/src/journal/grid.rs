@@ -13,7 +13,9 @@ use super::JOURNAL_NAMES;
 use crate::caller::{Caller, Params, renamed, required};
 use crate::people::PersonName;
 use crate::teaching::names::{self, Directory};
-use crate::views::{AttendanceView, AverageView, LessonStatus, MarkView, PeriodState};
+use crate::views::{
+    AttendanceView, AverageView, FinalMarkView, LessonStatus, MarkView, PeriodState,
+};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -56,6 +58,8 @@ pub struct JournalView {
     pub cells: Vec<CellView>,
     /// Each student's average in the subject and period.
     pub averages: Vec<AverageView>,
+    /// The period's final marks set so far.
+    pub final_marks: Vec<FinalMarkView>,
 }
 
 /// A column of the grid.
@@ -168,6 +172,11 @@ pub async fn load(caller: &Caller, query: &JournalQuery) -> Result<JournalView> 
             })
             .collect(),
         averages: grid.averages.into_iter().map(AverageView::from).collect(),
+        final_marks: grid
+            .final_marks
+            .into_iter()
+            .map(FinalMarkView::from)
+            .collect(),
     })
 }
 

@@ -7,10 +7,11 @@ use axum::response::Response;
 
 use super::texts::FamilyTexts;
 use super::{FamilyNav, Tab, tone};
-use crate::diary::records::{FinalMarkView, load_final_marks};
+use crate::diary::records::load_final_marks;
 use crate::diary::{PeriodView, load_student_periods};
 use crate::marks::PageQuery;
 use crate::people::{SchoolNames, load_me, school_names};
+use crate::views::FinalMarkView;
 use crate::web::page::Shell;
 use crate::web::page::Visitor;
 

@@ -5,12 +5,13 @@ use askama::Template;
 use axum::response::Response;
 
 use super::texts::TeachingTexts;
-use super::{MarkChip, SIGNS, attendance_letter, parse_day};
+use super::{MarkChip, SIGNS, attendance_letter, finals_url, parse_day};
 use crate::extract::ApiQuery;
 use crate::journal::{JournalQuery, JournalView, load_journal};
 use crate::people::load_me;
 use crate::views::{LessonStatus, PeriodState};
 use crate::web::i18n::Lang;
+use crate::web::mark_tone;
 use crate::web::page::{Shell, Visitor};
 
 #[derive(Template)]
@@ -24,6 +25,7 @@ struct JournalPage {
     period: String,
     closed: bool,
     subject_id: String,
+    finals_url: String,
     columns: Vec<Column>,
     rows: Vec<Row>,
     signs: Vec<SignLine>,
@@ -46,6 +48,8 @@ struct Row {
     name: String,
     cells: Vec<Cell>,
     average: String,
+    final_mark: String,
+    final_tone: &'static str,
 }
 
 struct Cell {
@@ -139,11 +143,19 @@ fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
                 .find(|average| average.student_id == student.person_id)
                 .filter(|average| !average.mark_ids.is_empty())
                 .map_or_else(|| "—".to_owned(), |average| lang.decimal(average.average));
+            let final_mark = journal
+                .final_marks
+                .iter()
+                .find(|mark| mark.student_id == student.person_id)
+                .map(|mark| mark.value.clone())
+                .unwrap_or_default();
             Row {
                 student_id: student.person_id.clone(),
                 name: student.short(),
                 cells,
                 average,
+                final_tone: mark_tone(&final_mark),
+                final_mark,
             }
         })
         .collect();
@@ -159,6 +171,12 @@ fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
         title,
         period,
         closed: journal.period_state == Some(PeriodState::Closed),
+        finals_url: finals_url(
+            &journal.class_id,
+            &journal.subject_id,
+            &journal.period_id,
+            &journal.group_id,
+        ),
         subject_id: journal.subject_id,
         columns,
         rows,

@@ -239,7 +239,13 @@ pub(super) fn shown(error: &Error, visitor: &Visitor) -> Option<(StatusCode, Str
     let text = match error {
         Error::InvalidArgument(violations) => violations
             .iter()
-            .map(|v| format!("{}: {}", v.field, v.description))
+            .map(|v| {
+                format!(
+                    "{}: {}",
+                    v.field,
+                    visitor.lang.field_message(&v.description)
+                )
+            })
             .collect::<Vec<_>>()
             .join("; "),
         Error::NotFound(_) | Error::PermissionDenied(_) | Error::Unauthenticated(_) => {

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{Days, NaiveDate};
 
+mod finals;
 mod homework;
 mod journal;
 mod lesson;
@@ -31,6 +32,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/teaching", get(day))
         .route("/teaching/journal", get(journal::grid))
+        .route(
+            "/teaching/journal/finals",
+            get(finals::show).post(finals::set),
+        )
         .route("/teaching/lessons/{lesson_id}", get(lesson::show))
         .route("/teaching/lessons/{lesson_id}/topic", post(lesson::topic))
         .route(
@@ -141,6 +146,21 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 
 /// The journal page of a class's subject in a period.
 pub fn journal_url(class_id: &str, subject_id: &str, period_id: &str, group_id: &str) -> String {
+    format!(
+        "/teaching/journal?{}",
+        journal_query(class_id, subject_id, period_id, group_id)
+    )
+}
+
+/// The page of the final marks of the same journal.
+pub fn finals_url(class_id: &str, subject_id: &str, period_id: &str, group_id: &str) -> String {
+    format!(
+        "/teaching/journal/finals?{}",
+        journal_query(class_id, subject_id, period_id, group_id)
+    )
+}
+
+fn journal_query(class_id: &str, subject_id: &str, period_id: &str, group_id: &str) -> String {
     let mut pairs = vec![
         ("class_id", class_id),
         ("subject_id", subject_id),
@@ -149,10 +169,7 @@ pub fn journal_url(class_id: &str, subject_id: &str, period_id: &str, group_id: 
     if !group_id.is_empty() {
         pairs.push(("group_id", group_id));
     }
-    format!(
-        "/teaching/journal?{}",
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
-    )
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
 #[derive(Template)]

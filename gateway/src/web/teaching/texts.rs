@@ -131,5 +131,21 @@ texts! {
             / "PDF, images, documents, text; up to 20 MB each.",
         mark_weight: "вес"
             / "weight",
+        finals: "Итоговые оценки"
+            / "Final marks",
+        finals_hint: "Средний балл и предлагаемая оценка посчитаны по правилам школы; итоговую выставляет учитель. Чтобы исправить выставленную, укажите причину."
+            / "The average and the suggested mark follow the school's rules; the teacher sets the final mark. Changing one that is set needs a reason.",
+        suggested: "предлагается"
+            / "suggested",
+        final_mark: "Итоговая"
+            / "Final",
+        not_set: "не выставлена"
+            / "not set",
+        reason_for_change: "Причина исправления"
+            / "Reason for the change",
+        set_final: "Выставить"
+            / "Set",
+        change_final: "Исправить"
+            / "Change",
     }
 }

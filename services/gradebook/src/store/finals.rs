@@ -28,6 +28,21 @@ pub async fn final_mark(
     )
 }
 
+/// The final marks of a period in a subject (a school's, as the period is).
+pub async fn period_final_marks(
+    db: &Db,
+    period_id: PeriodId,
+    subject_id: SubjectId,
+) -> Result<Vec<FinalMark>> {
+    let sql = format!(
+        "SELECT {FINAL_COLUMNS} FROM final_marks WHERE reporting_period_id = $1 AND subject_id = $2"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(period_id).bind(subject_id).fetch_all(pool).await?),
+    )
+}
+
 /// Sets a final mark, replacing an earlier one of the same period.
 pub async fn put_final_mark(db: &Db, mark: &FinalMark, change: &Change) -> Result<()> {
     let mut tx = db.begin_write().await?;

@@ -60,6 +60,7 @@ impl GradebookApi {
             period.end,
         )
         .await?;
+        let finals = store::period_final_marks(&self.db, period_id, subject_id).await?;
         let (scale, policy) = self
             .rules(school_id, subject_id, &mut HashMap::new())
             .await?;
@@ -100,11 +101,17 @@ impl GradebookApi {
             let result = calc::average(&counted(&own, &scale), &policy);
             averages.push(subject_average(student_id, subject_id, period.id, result));
         }
+        let final_marks = finals
+            .into_iter()
+            .filter(|mark| students.contains(&mark.student_id.uuid()))
+            .map(convert::final_mark)
+            .collect();
         Ok(pb::GetJournalResponse {
             student_ids: students.iter().map(Uuid::to_string).collect(),
             lesson_ids,
             cells,
             averages,
+            final_marks,
         })
     }
 
