@@ -116,7 +116,8 @@ impl Lang {
         format!("{weekday}, {} {month}", date.day())
     }
 
-    fn weekdays(self) -> [&'static str; 7] {
+    /// Monday first, as a school's week runs: "понедельник" / "Monday".
+    pub fn weekdays(self) -> [&'static str; 7] {
         match self {
             Self::Ru => [
                 "понедельник",
