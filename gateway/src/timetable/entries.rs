@@ -187,7 +187,7 @@ pub struct TimetableEntryBody {
 }
 
 /// The entry as the contract carries it, its fields checked on `params`.
-fn checked(params: &mut Params, body: TimetableEntryBody) -> schedule::TimetableEntry {
+fn checked(params: &mut Params, body: &TimetableEntryBody) -> schedule::TimetableEntry {
     let start_date = params.optional_date("start_date", body.start_date.as_deref());
     let end_date = params.optional_date("end_date", body.end_date.as_deref());
     params.range(&start_date, &end_date, "end_date");
@@ -245,7 +245,7 @@ pub async fn add_entry(
     let mut params = Params::new();
     let academic_year_id = params.id("academic_year_id", body.academic_year_id.as_deref());
     let request_id = params.optional_id("request_id", body.request_id.as_deref());
-    let entry = checked(&mut params, body);
+    let entry = checked(&mut params, &body);
     params.finish()?;
     let message = schedule::CreateTimetableEntryRequest {
         timetable_entry: Some(schedule::TimetableEntry {
@@ -298,7 +298,7 @@ pub async fn change_entry(
     let school_id = path_id("school", school_id)?;
     let id = path_id("timetable entry", entry_id)?;
     let mut params = Params::new();
-    let entry = checked(&mut params, body);
+    let entry = checked(&mut params, &body);
     params.finish()?;
     let paths = [
         "class_id",

@@ -41,7 +41,7 @@ async fn bells_timetable_and_holidays_by_form() {
         "Суббота",
         "Математика",
         "Петрова Т.",
-        "каб. 101",
+        "каб.&nbsp;101",
         "08:30–09:15",
     ] {
         assert!(html.contains(text), "{text} in {html}");
@@ -91,9 +91,9 @@ async fn bells_timetable_and_holidays_by_form() {
     assert_eq!(status, StatusCode::CONFLICT, "{html}");
     assert!(html.contains("Занято"), "{html}");
     let (_, html) = s.page(&s.deputy, &location).await;
-    assert!(html.contains("каб. 204"), "{html}");
+    assert!(html.contains("каб.&nbsp;204"), "{html}");
     // The Saturday lesson's link is the last one before its room.
-    let before = html.split("каб. 204").next().unwrap_or_default();
+    let before = html.split("каб.&nbsp;204").next().unwrap_or_default();
     let link = before.rfind("/timetable/").expect("a lesson's link") + "/timetable/".len();
     let entry = before[link..link + 36].to_owned();
     let (status, html) = s.page(&s.deputy, &at(&format!("timetable/{entry}"))).await;
@@ -170,7 +170,7 @@ async fn bells_timetable_and_holidays_by_form() {
     let (status, _, _) = s.form(&s.deputy, &delete, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, html) = s.page(&s.deputy, &at("timetable")).await;
-    assert!(!html.contains("каб. 204"), "{html}");
+    assert!(!html.contains("каб.&nbsp;204"), "{html}");
     sandbox.stop().await.expect("stop");
 }
 

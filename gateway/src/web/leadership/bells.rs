@@ -269,7 +269,14 @@ async fn answer(
         return Redirect::to(&school_url(school_id, "bells")).into_response();
     };
     let st = ScheduleTexts::of(visitor.lang);
-    let (status, errors) = match form_refusal(&visitor, error, "delete", st.in_use) {
+    // Only a deletion has a conflict of its own: a timetable entry uses
+    // the schedule.
+    let (field, conflict) = if fields.is_empty() {
+        ("delete", st.in_use)
+    } else {
+        ("name", st.failed)
+    };
+    let (status, errors) = match form_refusal(&visitor, error, field, conflict) {
         Ok(refusal) => refusal,
         Err(page) => return page.into_response(),
     };

@@ -128,11 +128,12 @@ async fn entry_page(
     form: EntryForm,
 ) -> Result<EntryPage> {
     let caller = &visitor.caller;
+    // Boxed: the calls' states would make the page's future large.
     let (me, classes, names, bells) = tokio::try_join!(
-        load_me(caller),
-        load_classes(caller, school_id),
-        school_names(caller, school_id),
-        load_bells(caller, school_id),
+        Box::pin(load_me(caller)),
+        Box::pin(load_classes(caller, school_id)),
+        Box::pin(school_names(caller, school_id)),
+        Box::pin(load_bells(caller, school_id)),
     )?;
     let st = ScheduleTexts::of(visitor.lang);
     let with_blank = |listed: Vec<(String, String)>, blank: &str, current: &str| {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::schedule_texts::ScheduleTexts;
 use super::texts::LeadTexts;
-use super::{Choice, form_refusal, numeric_date, refusal_lines, school_url};
+use super::{Choice, form_refusal, refusal_lines, school_url};
 use crate::caller::path_id;
 use crate::extract::PageForm;
 use crate::people::load_me;
@@ -94,8 +94,8 @@ pub async fn list(visitor: Visitor, Path(school_id): Path<String>) -> Response {
                         kind: kind_name(st, holiday.kind),
                         dates: format!(
                             "{} – {}",
-                            numeric_date(&holiday.start_date),
-                            numeric_date(&holiday.end_date)
+                            visitor.lang.numeric_date(&holiday.start_date),
+                            visitor.lang.numeric_date(&holiday.end_date)
                         ),
                         grades: holiday
                             .grade_levels

@@ -193,14 +193,6 @@ fn refusal_lines(errors: &FieldErrors, label: impl Fn(&str) -> String) -> Vec<St
         .collect()
 }
 
-/// "07.12.2026", as a Russian school writes a day; what is not a date
-/// stays as it is.
-fn numeric_date(date: &str) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|day| day.format("%d.%m.%Y").to_string())
-        .unwrap_or_else(|_| date.to_owned())
-}
-
 /// A form's optional value: empty means not given.
 fn given(value: &str) -> Option<String> {
     let value = value.trim();

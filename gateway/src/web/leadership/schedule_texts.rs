@@ -154,8 +154,10 @@ texts! {
             / "Substitute",
         no_substitute: "— без замены —"
             / "— no substitute —",
-        reason: "Причина"
-            / "Reason",
+        substitution_reason: "Причина замены"
+            / "Why someone substitutes",
+        cancel_reason: "Причина отмены"
+            / "Why it is cancelled",
         set_substitute: "Назначить замену"
             / "Set the substitute",
         cancel_lesson: "Отменить урок"

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::schedule_texts::ScheduleTexts;
 use super::texts::LeadTexts;
-use super::{Choice, form_refusal, given, numeric_date, school_url};
+use super::{Choice, form_refusal, given, school_url};
 use crate::caller::{Params, path_id};
 use crate::extract::{ApiQuery, PageForm};
 use crate::lesson_changes::{self as api, CancelBody, RoomBody, SubstituteBody};
@@ -113,11 +113,12 @@ async fn day_page(
         None => today(caller, &school_id).await?,
     };
     let day = date.to_string();
+    // Boxed: the calls' states would make the page's future large.
     let (me, lessons, classes, names) = tokio::try_join!(
-        load_me(caller),
-        load_school_day(caller, &school_id, Some(&day)),
-        load_classes(caller, &school_id),
-        school_names(caller, &school_id),
+        Box::pin(load_me(caller)),
+        Box::pin(load_school_day(caller, &school_id, Some(&day))),
+        Box::pin(load_classes(caller, &school_id)),
+        Box::pin(school_names(caller, &school_id)),
     )?;
     let st = ScheduleTexts::of(visitor.lang);
     let staff = names.staff_by_name();
@@ -145,7 +146,7 @@ async fn day_page(
         st,
         index_url: school_url(&school_id, "leadership"),
         action_url: school_url(&school_id, "substitutions"),
-        day: format!("{}, {weekday}", numeric_date(&day)),
+        day: format!("{}, {weekday}", visitor.lang.numeric_date(&day)),
         previous_url: page_of(date - Days::new(1)),
         next_url: page_of(date + Days::new(1)),
         date: day,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::schedule_texts::ScheduleTexts;
 use super::texts::LeadTexts;
-use super::{Choice, numeric_date, school_url};
+use super::{Choice, school_url};
 use crate::caller::path_id;
 use crate::extract::ApiQuery;
 use crate::people::{load_me, school_names};
@@ -18,6 +18,7 @@ use crate::roster::load_classes;
 use crate::timetable::bells::load_bells;
 use crate::timetable::entries::{EntriesQuery, TimetableEntryView, load_entries};
 use crate::views::{WeekPeriodicity, Weekday};
+use crate::web::i18n::Lang;
 use crate::web::page::{Shell, Visitor};
 
 #[derive(Deserialize)]
@@ -116,12 +117,13 @@ pub async fn grid(
 async fn grid_page(visitor: &Visitor, school_id: &str, query: GridQuery) -> Result<GridPage> {
     let school_id = path_id("school", school_id)?;
     let caller = &visitor.caller;
+    // Boxed: the calls' states would make the page's future large.
     let (me, years, classes, names, bells) = tokio::try_join!(
-        load_me(caller),
-        load_years(caller, &school_id),
-        load_classes(caller, &school_id),
-        school_names(caller, &school_id),
-        load_bells(caller, &school_id),
+        Box::pin(load_me(caller)),
+        Box::pin(load_years(caller, &school_id)),
+        Box::pin(load_classes(caller, &school_id)),
+        Box::pin(school_names(caller, &school_id)),
+        Box::pin(load_bells(caller, &school_id)),
     )?;
     let lt = LeadTexts::of(visitor.lang);
     let st = ScheduleTexts::of(visitor.lang);
@@ -196,7 +198,7 @@ async fn grid_page(visitor: &Visitor, school_id: &str, query: GridQuery) -> Resu
                             subject: names.subject(&entry.subject_id).to_owned(),
                             teacher: initials(names.staff(&entry.teacher_id)),
                             room: entry.room.clone(),
-                            note: note(st, entry),
+                            note: note(st, visitor.lang, entry),
                             edit_url: school_url(&school_id, &format!("timetable/{}", entry.id)),
                         })
                         .collect(),
@@ -243,7 +245,7 @@ fn capitalised(word: &str) -> String {
 }
 
 /// Which weeks and dates an entry keeps to, when not all of them.
-fn note(st: &ScheduleTexts, entry: &TimetableEntryView) -> String {
+fn note(st: &ScheduleTexts, lang: Lang, entry: &TimetableEntryView) -> String {
     let mut parts = Vec::new();
     match entry.periodicity {
         Some(WeekPeriodicity::OddWeeks) => parts.push(st.odd_weeks.to_owned()),
@@ -251,10 +253,14 @@ fn note(st: &ScheduleTexts, entry: &TimetableEntryView) -> String {
         _ => {}
     }
     if !entry.start_date.is_empty() {
-        parts.push(format!("{} {}", st.from, numeric_date(&entry.start_date)));
+        parts.push(format!(
+            "{} {}",
+            st.from,
+            lang.numeric_date(&entry.start_date)
+        ));
     }
     if !entry.end_date.is_empty() {
-        parts.push(format!("{} {}", st.to, numeric_date(&entry.end_date)));
+        parts.push(format!("{} {}", st.to, lang.numeric_date(&entry.end_date)));
     }
     parts.join(", ")
 }
