@@ -66,3 +66,43 @@ test('the deputy head closes a period and decides a reopen request', async () =>
   assert.equal(new URL(page.url()).pathname, `/school/${school}/reopen-requests`);
   await context.close();
 });
+
+test('the deputy head adds a lesson to a class\'s timetable and cancels one of the day', async () => {
+  for (const width of WIDTHS) {
+    const { context, page } = await open(browser, width);
+    await signIn(page, suite.url, LOGINS.deputy);
+    await Promise.all([page.waitForNavigation(), page.locator('a.area[href$="/leadership"]').click()]);
+    const school = new URL(page.url()).pathname.split('/')[2];
+    await Promise.all([page.waitForNavigation(), page.locator(`a[href="/school/${school}/timetable"]`).click()]);
+    await checkAccessibility(page, 'the timetable');
+    await screenshot(page, 'leadership-timetable', width);
+    await context.close();
+  }
+
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.deputy);
+  await Promise.all([page.waitForNavigation(), page.locator('a.area[href$="/leadership"]').click()]);
+  const school = new URL(page.url()).pathname.split('/')[2];
+  await page.goto(`${suite.url}/school/${school}/timetable`);
+  const lessons = await page.locator('.tt-item').count();
+  await Promise.all([page.waitForNavigation(), page.locator('a.tt-add').first().click()]);
+  await checkAccessibility(page, 'a new timetable lesson');
+  await page.selectOption('#subject_id', { index: 1 });
+  await page.selectOption('#teacher_id', { index: 1 });
+  await page.getByLabel('Кабинет').fill('305');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Сохранить' }).click()]);
+  assert.equal(new URL(page.url()).pathname, `/school/${school}/timetable`);
+  assert.equal(await page.locator('.tt-item').count(), lessons + 1);
+
+  await page.goto(`${suite.url}/school/${school}/substitutions`);
+  await checkAccessibility(page, 'the day\'s substitutions');
+  const card = page.locator('article.tt-lesson').first();
+  await card.locator('summary').click();
+  await checkAccessibility(page, 'a lesson\'s changes');
+  await screenshot(page, 'leadership-substitutions', WIDTHS[0]);
+  await card.getByLabel('Причина отмены').fill('Экскурсия');
+  await Promise.all([page.waitForNavigation(), card.getByRole('button', { name: 'Отменить урок' }).click()]);
+  assert.equal(new URL(page.url()).pathname, `/school/${school}/substitutions`);
+  await assert.doesNotReject(page.getByText('Экскурсия').first().waitFor());
+  await context.close();
+});

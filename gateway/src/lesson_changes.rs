@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::response::IntoResponse;
+use otmetka_platform::Result;
 use otmetka_proto::schedule::v1 as schedule;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -13,6 +14,11 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::lessons::LessonView;
 
 const NAMES: &[(&str, &str)] = &[("substitute_teacher_id", "teacher_id")];
+
+/// The lesson a change answers with.
+fn changed(lesson: Option<schedule::Lesson>) -> Result<LessonView> {
+    Ok(LessonView::from(required(lesson, "lesson")?))
+}
 
 #[derive(Deserialize, ToSchema)]
 pub struct SubstituteBody {
@@ -42,26 +48,34 @@ pub async fn substitute_teacher(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let mut params = Params::new();
-            let teacher = params.optional_id("teacher_id", body.teacher_id.as_deref());
-            params.finish()?;
-            let message = schedule::SubstituteLessonTeacherRequest {
-                school_id: path_id("school", &school_id)?,
-                lesson_id: path_id("lesson", &lesson_id)?,
-                substitute_teacher_id: teacher,
-                reason: body.reason,
-            };
-            let reply = caller
-                .schedule()
-                .substitute_lesson_teacher(caller.request(message)?)
-                .await
-                .map_err(|status| crate::caller::renamed(status.into(), NAMES))?;
-            Ok(Json(LessonView::from(required(
-                reply.into_inner().lesson,
-                "lesson",
-            )?)))
+            Ok(Json(
+                substitute(&caller, &school_id, &lesson_id, body).await?,
+            ))
         })
         .await
+}
+
+pub async fn substitute(
+    caller: &Caller,
+    school_id: &str,
+    lesson_id: &str,
+    body: SubstituteBody,
+) -> Result<LessonView> {
+    let mut params = Params::new();
+    let teacher = params.optional_id("teacher_id", body.teacher_id.as_deref());
+    params.finish()?;
+    let message = schedule::SubstituteLessonTeacherRequest {
+        school_id: path_id("school", school_id)?,
+        lesson_id: path_id("lesson", lesson_id)?,
+        substitute_teacher_id: teacher,
+        reason: body.reason,
+    };
+    let reply = caller
+        .schedule()
+        .substitute_lesson_teacher(caller.request(message)?)
+        .await
+        .map_err(|status| crate::caller::renamed(status.into(), NAMES))?;
+    changed(reply.into_inner().lesson)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -86,25 +100,29 @@ pub async fn cancel_lesson(
     ApiJson(body): ApiJson<CancelBody>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mut params = Params::new();
-            let reason = params.text("reason", Some(&body.reason), 500);
-            params.finish()?;
-            let message = schedule::CancelLessonRequest {
-                school_id: path_id("school", &school_id)?,
-                lesson_id: path_id("lesson", &lesson_id)?,
-                reason,
-            };
-            let reply = caller
-                .schedule()
-                .cancel_lesson(caller.request(message)?)
-                .await?;
-            Ok(Json(LessonView::from(required(
-                reply.into_inner().lesson,
-                "lesson",
-            )?)))
-        })
+        .answer(async { Ok(Json(cancel(&caller, &school_id, &lesson_id, body).await?)) })
         .await
+}
+
+pub async fn cancel(
+    caller: &Caller,
+    school_id: &str,
+    lesson_id: &str,
+    body: CancelBody,
+) -> Result<LessonView> {
+    let mut params = Params::new();
+    let reason = params.text("reason", Some(&body.reason), 500);
+    params.finish()?;
+    let message = schedule::CancelLessonRequest {
+        school_id: path_id("school", school_id)?,
+        lesson_id: path_id("lesson", lesson_id)?,
+        reason,
+    };
+    let reply = caller
+        .schedule()
+        .cancel_lesson(caller.request(message)?)
+        .await?;
+    changed(reply.into_inner().lesson)
 }
 
 /// `POST /api/v1/schools/{school_id}/lessons/{lesson_id}/restore`: a
@@ -120,21 +138,20 @@ pub async fn restore_lesson(
     ApiPath((school_id, lesson_id)): ApiPath<(String, String)>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let message = schedule::RestoreLessonRequest {
-                school_id: path_id("school", &school_id)?,
-                lesson_id: path_id("lesson", &lesson_id)?,
-            };
-            let reply = caller
-                .schedule()
-                .restore_lesson(caller.request(message)?)
-                .await?;
-            Ok(Json(LessonView::from(required(
-                reply.into_inner().lesson,
-                "lesson",
-            )?)))
-        })
+        .answer(async { Ok(Json(restore(&caller, &school_id, &lesson_id).await?)) })
         .await
+}
+
+pub async fn restore(caller: &Caller, school_id: &str, lesson_id: &str) -> Result<LessonView> {
+    let message = schedule::RestoreLessonRequest {
+        school_id: path_id("school", school_id)?,
+        lesson_id: path_id("lesson", lesson_id)?,
+    };
+    let reply = caller
+        .schedule()
+        .restore_lesson(caller.request(message)?)
+        .await?;
+    changed(reply.into_inner().lesson)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -161,19 +178,27 @@ pub async fn change_room(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let message = schedule::ChangeLessonRoomRequest {
-                school_id: path_id("school", &school_id)?,
-                lesson_id: path_id("lesson", &lesson_id)?,
-                room: body.room,
-            };
-            let reply = caller
-                .schedule()
-                .change_lesson_room(caller.request(message)?)
-                .await?;
-            Ok(Json(LessonView::from(required(
-                reply.into_inner().lesson,
-                "lesson",
-            )?)))
+            Ok(Json(
+                move_room(&caller, &school_id, &lesson_id, body).await?,
+            ))
         })
         .await
+}
+
+pub async fn move_room(
+    caller: &Caller,
+    school_id: &str,
+    lesson_id: &str,
+    body: RoomBody,
+) -> Result<LessonView> {
+    let message = schedule::ChangeLessonRoomRequest {
+        school_id: path_id("school", school_id)?,
+        lesson_id: path_id("lesson", lesson_id)?,
+        room: body.room,
+    };
+    let reply = caller
+        .schedule()
+        .change_lesson_room(caller.request(message)?)
+        .await?;
+    changed(reply.into_inner().lesson)
 }

@@ -34,6 +34,11 @@ pub struct LessonView {
     pub teacher_id: String,
     /// Set when someone substitutes.
     pub substitute_teacher_id: String,
+    /// Why someone substitutes; may be empty.
+    pub substitution_reason: String,
+    /// The room the timetable plans.
+    pub planned_room: String,
+    /// Where it takes place: the planned room unless it was moved.
     pub room: String,
     pub topic: String,
     pub status: Option<LessonStatus>,
@@ -61,6 +66,8 @@ impl From<schedule::Lesson> for LessonView {
             end_time: lesson.end_time,
             teacher_id: lesson.teacher_id,
             substitute_teacher_id: lesson.substitute_teacher_id,
+            substitution_reason: lesson.substitution_reason,
+            planned_room: lesson.planned_room,
             room: lesson.room,
             topic: lesson.topic,
             cancel_reason: lesson.cancel_reason,
@@ -155,6 +162,72 @@ pub async fn list_lessons(
             }))
         })
         .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SchoolDayQuery {
+    #[param(required = true, format = Date)]
+    pub date: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SchoolDayView {
+    /// By lesson number, then class.
+    pub lessons: Vec<LessonView>,
+}
+
+/// `GET /api/v1/schools/{school_id}/lessons?date`: every lesson of the
+/// school on a day, to arrange substitutions. The school's staff.
+#[utoipa::path(get, path = "/api/v1/schools/{school_id}/lessons", tag = "lessons",
+    params(("school_id" = String, Path, format = Uuid, description = "The school"), SchoolDayQuery),
+    responses((status = 200, description = "The day's lessons", body = SchoolDayView)))]
+pub async fn school_day(
+    caller: Caller,
+    ApiPath(school_id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SchoolDayQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async {
+            let lessons = load_school_day(&caller, &school_id, query.date.as_deref()).await?;
+            Ok(Json(SchoolDayView { lessons }))
+        })
+        .await
+}
+
+/// The school's lessons on `date` ("YYYY-MM-DD").
+pub async fn load_school_day(
+    caller: &Caller,
+    school_id: &str,
+    date: Option<&str>,
+) -> otmetka_platform::Result<Vec<LessonView>> {
+    let school_id = path_id("school", school_id)?;
+    let mut params = Params::new();
+    let date = params.date("date", date);
+    params.finish()?;
+    let mut lessons = Vec::new();
+    let mut page_token = String::new();
+    for _ in 0..crate::roster::MAX_PAGES {
+        let message = schedule::ListLessonsRequest {
+            school_id: school_id.clone(),
+            from_date: date.clone(),
+            to_date: date.clone(),
+            page_size: 500,
+            page_token,
+            ..Default::default()
+        };
+        let page = caller
+            .schedule()
+            .list_lessons(caller.request(message)?)
+            .await?
+            .into_inner();
+        lessons.extend(page.lessons.into_iter().map(LessonView::from));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    Ok(lessons)
 }
 
 #[derive(Deserialize, ToSchema)]

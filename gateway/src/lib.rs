@@ -31,6 +31,7 @@ mod schools;
 mod session;
 mod sign_in_limits;
 mod teaching;
+mod timetable;
 mod vendors;
 mod views;
 mod web;
@@ -204,12 +205,38 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::download))
         .routes(routes!(periods::list_academic_years))
         .routes(routes!(school_journals::school_journals))
+        .routes(routes!(lessons::school_day))
         .routes(routes!(lesson_changes::substitute_teacher))
         .routes(routes!(lesson_changes::cancel_lesson))
         .routes(routes!(lesson_changes::restore_lesson))
         .routes(routes!(lesson_changes::change_room))
         .routes(routes!(periods::close_period))
         .routes(routes!(periods::reopen_period))
+        .routes(routes!(
+            timetable::bells::list_bell_schedules,
+            timetable::bells::create_bell_schedule
+        ))
+        .routes(routes!(
+            timetable::bells::update_bell_schedule,
+            timetable::bells::delete_bell_schedule
+        ))
+        .routes(routes!(
+            timetable::entries::list_timetable_entries,
+            timetable::entries::create_timetable_entry
+        ))
+        .routes(routes!(
+            timetable::entries::update_timetable_entry,
+            timetable::entries::delete_timetable_entry
+        ))
+        .routes(routes!(
+            timetable::holidays::list_holidays,
+            timetable::holidays::create_holiday
+        ))
+        .routes(routes!(
+            timetable::holidays::update_holiday,
+            timetable::holidays::delete_holiday
+        ))
+        .routes(routes!(timetable::generation::generate_lessons))
         .routes(routes!(openapi::serve))
 }
 

@@ -175,6 +175,25 @@ impl SchoolNames {
     pub fn subject(&self, subject_id: &str) -> &str {
         self.subjects.get(subject_id).map_or("", String::as_str)
     }
+
+    /// (id, name) of every staff member, by name: what a form offers.
+    pub fn staff_by_name(&self) -> Vec<(String, String)> {
+        by_name(&self.staff)
+    }
+
+    /// (id, name) of every subject, by name.
+    pub fn subjects_by_name(&self) -> Vec<(String, String)> {
+        by_name(&self.subjects)
+    }
+}
+
+fn by_name(names: &std::collections::HashMap<String, String>) -> Vec<(String, String)> {
+    let mut listed: Vec<(String, String)> = names
+        .iter()
+        .map(|(id, name)| (id.clone(), name.clone()))
+        .collect();
+    listed.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    listed
 }
 
 /// Whoever may read the school (identity decides) learns its names.

@@ -135,6 +135,25 @@ mirror! {
 }
 
 mirror! {
+    /// Which weeks a timetable entry applies to; weeks are numbered from the
+    /// one holding the academic year's first day.
+    WeekPeriodicity = schedule::WeekPeriodicity {
+        EveryWeek = EveryWeek,
+        OddWeeks = OddWeeks,
+        EvenWeeks = EvenWeeks,
+    }
+}
+
+mirror! {
+    /// A public holiday, a vacation (каникулы), or other days without lessons.
+    HolidayKind = schedule::HolidayKind {
+        PublicHoliday = PublicHoliday,
+        Vacation = Vacation,
+        NoLessons = NoLessons,
+    }
+}
+
+mirror! {
     /// What a person is to the schools: a student, a guardian or staff.
     PersonKind = identity::PersonKind {
         Student = Student,

@@ -69,6 +69,19 @@ impl Lang {
         format!("{} {month} {}", date.day(), date.year())
     }
 
+    /// "07.12.2026" / "07/12/2026": a day in a table or a list, where the
+    /// words of [`Lang::date`] take too much room. What is not a
+    /// "YYYY-MM-DD" day stays as it is.
+    pub fn numeric_date(self, date: &str) -> String {
+        let format = match self {
+            Self::Ru => "%d.%m.%Y",
+            Self::En => "%d/%m/%Y",
+        };
+        NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .map(|day| day.format(format).to_string())
+            .unwrap_or_else(|_| date.to_owned())
+    }
+
     /// "7 декабря 2026, 14:05" in the school's own time.
     pub fn date_time(
         self,
@@ -116,7 +129,8 @@ impl Lang {
         format!("{weekday}, {} {month}", date.day())
     }
 
-    fn weekdays(self) -> [&'static str; 7] {
+    /// Monday first, as a school's week runs: "понедельник" / "Monday".
+    pub fn weekdays(self) -> [&'static str; 7] {
         match self {
             Self::Ru => [
                 "понедельник",
@@ -346,6 +360,8 @@ mod tests {
         assert_eq!(Lang::Ru.day_heading(day), "понедельник, 7 декабря");
         assert_eq!(Lang::En.day_heading(day), "Monday, 7 December");
         assert_eq!(Lang::Ru.decimal(4.5666), "4,57");
+        assert_eq!(Lang::Ru.numeric_date("2026-12-07"), "07.12.2026");
+        assert_eq!(Lang::En.numeric_date("2026-12-07"), "07/12/2026");
         let instant = chrono::DateTime::parse_from_rfc3339("2026-12-07T09:05:00Z")
             .unwrap()
             .to_utc();

@@ -1,7 +1,8 @@
 //! The school leadership's pages: deciding teachers' requests to reopen a
-//! journal, closing and reopening reporting periods, and every journal of
-//! the school to read. Each reads and acts through the JSON routes' own
-//! functions; the services decide who may.
+//! journal, closing and reopening reporting periods, every journal of the
+//! school to read, and keeping the timetable (bells, the weekly timetable,
+//! holidays, building lessons, substitutions). Each reads and acts through
+//! the JSON routes' own functions; the services decide who may.
 
 use askama::Template;
 use axum::Router;
@@ -11,11 +12,19 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use otmetka_platform::Error;
 
+mod bells;
+mod entry_form;
+mod generation;
+mod holidays;
 mod journals;
 mod periods;
 mod reopen;
+mod schedule_texts;
+mod substitutions;
 pub(super) mod texts;
+mod timetable;
 
+use schedule_texts::ScheduleTexts;
 use texts::LeadTexts;
 
 use super::page::{FieldErrors, PageError, Shell, Visitor};
@@ -41,6 +50,54 @@ pub fn routes() -> Router<AppState> {
             get(periods::reopen_form).post(periods::reopen),
         )
         .route("/school/{school_id}/journals", get(journals::list))
+        .route("/school/{school_id}/bells", get(bells::list))
+        .route(
+            "/school/{school_id}/bells/new",
+            get(bells::new_form).post(bells::create),
+        )
+        .route(
+            "/school/{school_id}/bells/{bells_id}",
+            get(bells::edit_form).post(bells::update),
+        )
+        .route(
+            "/school/{school_id}/bells/{bells_id}/delete",
+            post(bells::delete),
+        )
+        .route("/school/{school_id}/timetable", get(timetable::grid))
+        .route(
+            "/school/{school_id}/timetable/new",
+            get(entry_form::new_form).post(entry_form::create),
+        )
+        .route(
+            "/school/{school_id}/timetable/{entry_id}",
+            get(entry_form::edit_form).post(entry_form::update),
+        )
+        .route(
+            "/school/{school_id}/timetable/{entry_id}/delete",
+            post(entry_form::delete),
+        )
+        .route("/school/{school_id}/holidays", get(holidays::list))
+        .route(
+            "/school/{school_id}/holidays/new",
+            get(holidays::new_form).post(holidays::create),
+        )
+        .route(
+            "/school/{school_id}/holidays/{holiday_id}",
+            get(holidays::edit_form).post(holidays::update),
+        )
+        .route(
+            "/school/{school_id}/holidays/{holiday_id}/delete",
+            post(holidays::delete),
+        )
+        .route(
+            "/school/{school_id}/generation",
+            get(generation::form).post(generation::run),
+        )
+        .route("/school/{school_id}/substitutions", get(substitutions::day))
+        .route(
+            "/school/{school_id}/substitutions/{lesson_id}/{change}",
+            post(substitutions::change),
+        )
 }
 
 struct Link {
@@ -69,6 +126,7 @@ async fn index(visitor: Visitor, Path(school_id): Path<String>) -> Response {
                 crate::periods::load_years(&visitor.caller, &school_id)
             )?;
             let lt = LeadTexts::of(visitor.lang);
+            let st = ScheduleTexts::of(visitor.lang);
             let link = |path: &str, title, about| Link {
                 url: school_url(&school_id, path),
                 title,
@@ -85,6 +143,11 @@ async fn index(visitor: Visitor, Path(school_id): Path<String>) -> Response {
                     ),
                     link("periods", lt.periods, lt.periods_about),
                     link("journals", lt.journals, lt.journals_about),
+                    link("substitutions", st.substitutions, st.substitutions_about),
+                    link("timetable", st.timetable, st.timetable_about),
+                    link("bells", st.bells, st.bells_about),
+                    link("holidays", st.holidays, st.holidays_about),
+                    link("generation", st.generation, st.generation_about),
                 ],
             })
         })
@@ -118,6 +181,38 @@ fn field_label<'a>(lt: &'static LeadTexts, field: &'a str) -> &'a str {
         "comment" => lt.field_comment,
         "decision" => lt.field_decision,
         other => other,
+    }
+}
+
+/// "поле: причина" for each refusal, to sum a form's errors up at its top.
+fn refusal_lines(errors: &FieldErrors, label: impl Fn(&str) -> String) -> Vec<String> {
+    errors
+        .all()
+        .iter()
+        .map(|(field, why)| format!("{}: {why}", label(field)))
+        .collect()
+}
+
+/// A form's optional value: empty means not given.
+fn given(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// An option of a select.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+impl Choice {
+    fn new(value: &str, label: &str, current: &str) -> Self {
+        Self {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: value == current,
+        }
     }
 }
 
