@@ -1,13 +1,10 @@
 //! A school to try the leadership's pages on, and a browser's ways with them.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{SchoolBuilder, Term};
+use otmetka_integration_tests::school::{PERSON_PASSWORD, SchoolBuilder, Term};
 use otmetka_proto::identity::v1 as identity;
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-use serde_json::{Value, json};
-
-const PASSWORD: &str = "test-password-1";
+use serde_json::Value;
 
 /// Class 5Б whose mathematics Петрова teaches, a deputy head (Соколова),
 /// and a quarter of daily lessons around today.
@@ -25,35 +22,13 @@ pub struct School {
     pub family: reqwest::Client,
 }
 
-const OWN_PASSWORD: &str = "own-password-1";
 
-/// A browser that keeps its cookie and shows redirects instead of
-/// following them, signed in as `login` once the school-issued password
-/// has been changed.
+/// A browser signed in as `login`, past the school-issued password.
 pub async fn browser(sandbox: &Sandbox, login: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .expect("a client");
-    let sign_in = |password: &str| {
-        client
-            .post(format!("{}/api/v1/session", sandbox.gateway()))
-            .json(&json!({ "login": login, "password": password }))
-            .send()
-    };
-    let response = sign_in(PASSWORD).await.expect("sign-in");
-    assert_eq!(response.status(), StatusCode::CREATED, "sign-in as {login}");
-    let response = client
-        .post(format!("{}/api/v1/session/password", sandbox.gateway()))
-        .json(&json!({ "current_password": PASSWORD, "new_password": OWN_PASSWORD }))
-        .send()
+    sandbox
+        .browser(login, PERSON_PASSWORD)
         .await
-        .expect("a new password");
-    assert_eq!(response.status(), StatusCode::NO_CONTENT, "{login}");
-    let response = sign_in(OWN_PASSWORD).await.expect("sign-in");
-    assert_eq!(response.status(), StatusCode::CREATED, "sign-in as {login}");
-    client
+        .expect("a signed-in browser")
 }
 
 pub async fn school(sandbox: &Sandbox, logins: &str) -> School {
