@@ -122,6 +122,7 @@ mod tests {
             id
         );
         assert_eq!(LessonId::parse_optional("lesson_id", "").unwrap(), None);
+        assert_eq!(PersonId::from(id).uuid(), uuid);
         assert_eq!(optional_text(None::<LessonId>), "");
     }
 
