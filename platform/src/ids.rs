@@ -82,10 +82,20 @@ typed_id! {
     ClassId;
     /// A subject (identity's).
     SubjectId;
+    /// A group within a class, such as one half for languages (identity's).
+    GroupId;
     /// A lesson (schedule's).
     LessonId;
     /// A reporting period: a term, a half-year or the year (schedule's).
     PeriodId;
+}
+
+/// A student is a person: what they do (upload a file, hand in work) is
+/// recorded as a person's.
+impl From<StudentId> for PersonId {
+    fn from(id: StudentId) -> Self {
+        Self(id.0)
+    }
 }
 
 /// The text of an optional id, empty for none, as the contracts write it.
@@ -112,6 +122,7 @@ mod tests {
             id
         );
         assert_eq!(LessonId::parse_optional("lesson_id", "").unwrap(), None);
+        assert_eq!(PersonId::from(id).uuid(), uuid);
         assert_eq!(optional_text(None::<LessonId>), "");
     }
 

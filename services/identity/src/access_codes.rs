@@ -4,9 +4,11 @@
 //! are `store::access_codes`.
 
 use chrono::{DateTime, Utc};
+use otmetka_platform::ids::{PersonId, SchoolId, StudentId};
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
+
+use crate::model::AccessCodeId;
 
 /// No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed from paper.
 const ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
@@ -15,14 +17,14 @@ const GROUP_LEN: usize = 5;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccessCode {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub student_id: Uuid,
-    pub issued_by: Uuid,
+    pub id: AccessCodeId,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub issued_by: PersonId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub redeemed_at: Option<DateTime<Utc>>,
-    pub redeemed_by: Option<Uuid>,
+    pub redeemed_by: Option<PersonId>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

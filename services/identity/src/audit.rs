@@ -5,8 +5,10 @@
 use chrono::{DateTime, Utc};
 use otmetka_platform::Result;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::SchoolId;
 use uuid::Uuid;
 
+use crate::model::AuditEventId;
 use crate::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,16 +68,18 @@ impl AuditKind {
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
     pub kind: AuditKind,
-    pub school_id: Option<Uuid>,
+    pub school_id: Option<SchoolId>,
+    /// Any principal: a person, or a vendor client.
     pub actor_id: Option<Uuid>,
+    /// Whatever the event is about: a person, a class, a client, a code.
     pub object_id: Option<Uuid>,
     pub source_address: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredAuditEvent {
-    pub id: Uuid,
-    pub school_id: Option<Uuid>,
+    pub id: AuditEventId,
+    pub school_id: Option<SchoolId>,
     pub actor_id: Option<Uuid>,
     pub kind: String,
     pub object_id: Option<Uuid>,
@@ -94,5 +98,5 @@ pub async fn record(db: &Db, event: AuditEvent) -> Result<()> {
         source = %event.source_address,
         "audit"
     );
-    store::audit::insert(db, &event, Uuid::now_v7(), Utc::now()).await
+    store::audit::insert(db, &event, AuditEventId::generate(), Utc::now()).await
 }

@@ -6,13 +6,15 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use otmetka_platform::ids::{PersonId, SchoolId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
+
+use crate::model::ClientId;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Client {
-    pub id: Uuid,
+    pub id: ClientId,
     pub name: String,
     pub kind: String,
     pub secret_hash: Vec<u8>,
@@ -32,9 +34,9 @@ impl Client {
 
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct VendorGrant {
-    pub client_id: Uuid,
-    pub school_id: Uuid,
-    pub granted_by: Uuid,
+    pub client_id: ClientId,
+    pub school_id: SchoolId,
+    pub granted_by: PersonId,
     pub created_at: DateTime<Utc>,
 }
 

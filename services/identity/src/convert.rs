@@ -2,10 +2,10 @@
 
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use crate::model::{
-    Class, Group, Guardianship, Membership, Person, PersonKind, School, Subject, TeachingAssignment,
+    Class, Group, Guardianship, Membership, MembershipId, Person, PersonKind, School, Subject,
+    TeachingAssignment,
 };
 
 pub fn school(school: School) -> pb::School {
@@ -65,7 +65,7 @@ pub fn person(person: Person) -> pb::Person {
     }
 }
 
-pub fn membership(id: Uuid, membership: Membership) -> pb::ClassMembership {
+pub fn membership(id: MembershipId, membership: Membership) -> pb::ClassMembership {
     pb::ClassMembership {
         id: id.to_string(),
         student_id: membership.student_id.to_string(),

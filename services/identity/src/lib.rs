@@ -40,10 +40,12 @@ use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{ClientCredentials, Secret, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
 use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_platform::ids::PersonId;
 use otmetka_proto::identity::v1::identity_service_server::IdentityServiceServer;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
+
+use crate::model::ClientId;
 
 pub const MIGRATIONS: Migrations = Migrations {
     postgres: &sqlx::migrate!("migrations/postgres"),
@@ -117,7 +119,7 @@ pub async fn run(
         .map(|(name, client)| (*name, client, &FEED_READER_SCOPES[..]));
     for (name, credentials, scopes) in gateway.chain(feed_readers) {
         let client = clients::Client {
-            id: credentials.id,
+            id: ClientId(credentials.id),
             name: name.into(),
             kind: api::SERVICE_KIND.into(),
             secret_hash: clients::hash_secret(credentials.secret.expose()),
@@ -201,7 +203,7 @@ async fn ensure_initial_admin(db: &Db, admin: &InitialAdmin) -> anyhow::Result<(
     let password = admin.password.clone();
     let hash = tokio::task::spawn_blocking(move || passwords::hash(password.expose())).await??;
     let person = model::Person {
-        id: Uuid::now_v7(),
+        id: PersonId::generate(),
         school_id: None,
         kind: model::PersonKind::Staff.as_str().into(),
         family_name: "Оператор".into(),

@@ -17,11 +17,13 @@ use ed25519_dalek::pkcs8::EncodePrivateKey;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use otmetka_platform::auth::{Claims, KeySource, ROLE_CITY_OPERATOR, TOKEN_AUDIENCE, TOKEN_ISSUER};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::PersonId;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
+use crate::model::ClientId;
 use crate::store;
 
 /// A key that signs new tokens.
@@ -140,7 +142,7 @@ impl Keys {
     /// Signs an access token for `person_id`, valid for `ttl`.
     pub async fn issue_access_token(
         &self,
-        person_id: Uuid,
+        person_id: PersonId,
         city_operator: bool,
         ttl: Duration,
         now: DateTime<Utc>,
@@ -156,7 +158,7 @@ impl Keys {
     /// Signs an access token for a machine client with `scopes`.
     pub async fn issue_client_token(
         &self,
-        client_id: Uuid,
+        client_id: ClientId,
         scopes: &[String],
         ttl: Duration,
         now: DateTime<Utc>,
@@ -165,9 +167,11 @@ impl Keys {
             .await
     }
 
+    /// `subject` is the principal: a person or a client, whose ids the
+    /// token carries alike.
     async fn sign(
         &self,
-        subject: Uuid,
+        subject: impl Into<Uuid>,
         roles: Vec<String>,
         client_scope: Option<String>,
         ttl: Duration,
@@ -177,7 +181,7 @@ impl Keys {
         let claims = Claims {
             iss: TOKEN_ISSUER.into(),
             aud: TOKEN_AUDIENCE.into(),
-            sub: subject.to_string(),
+            sub: subject.into().to_string(),
             exp: expires.timestamp(),
             iat: now.timestamp(),
             jti: Uuid::now_v7().to_string(),
@@ -259,7 +263,7 @@ mod tests {
     #[tokio::test]
     async fn issued_tokens_verify_through_the_published_jwks() {
         let keys = fresh_keys();
-        let person = Uuid::now_v7();
+        let person = PersonId::generate();
         let (token, _) = keys
             .issue_access_token(person, true, Duration::from_secs(60), Utc::now())
             .await
@@ -267,7 +271,7 @@ mod tests {
         let published = parse_jwks(&keys.jwks_json().await).unwrap();
         let verifier = TokenVerifier::new(KeySource::Local(Arc::new(RwLock::new(published))));
         let principal = verifier.verify(&token).await.unwrap();
-        assert_eq!(principal.id, person);
+        assert_eq!(principal.id, person.uuid());
         assert!(principal.city_operator);
         assert!(!principal.is_client());
     }
@@ -277,8 +281,9 @@ mod tests {
         let keys = fresh_keys();
         let verifier = TokenVerifier::new(keys.key_source());
         let scopes = ["roster.read".to_owned(), "marks.write".to_owned()];
+        let client = ClientId::generate();
         let (token, _) = keys
-            .issue_client_token(Uuid::now_v7(), &scopes, Duration::from_secs(60), Utc::now())
+            .issue_client_token(client, &scopes, Duration::from_secs(60), Utc::now())
             .await
             .unwrap();
         let principal = verifier.verify(&token).await.unwrap();
@@ -292,21 +297,22 @@ mod tests {
         let keys = fresh_keys();
         let verifier = TokenVerifier::new(keys.key_source());
         let long_ago = Utc::now() - chrono::Duration::hours(2);
+        let person = PersonId::generate();
         let (expired, _) = keys
-            .issue_access_token(Uuid::now_v7(), false, Duration::from_secs(60), long_ago)
+            .issue_access_token(person, false, Duration::from_secs(60), long_ago)
             .await
             .unwrap();
         assert!(verifier.verify(&expired).await.is_err());
 
         let stranger = fresh_keys();
         let (foreign, _) = stranger
-            .issue_access_token(Uuid::now_v7(), false, Duration::from_secs(60), Utc::now())
+            .issue_access_token(person, false, Duration::from_secs(60), Utc::now())
             .await
             .unwrap();
         assert!(verifier.verify(&foreign).await.is_err());
 
         let (good, _) = keys
-            .issue_access_token(Uuid::now_v7(), false, Duration::from_secs(60), Utc::now())
+            .issue_access_token(person, false, Duration::from_secs(60), Utc::now())
             .await
             .unwrap();
         let mut tampered = good.clone();
@@ -326,7 +332,7 @@ mod tests {
 
         let start = Utc::now();
         let (old_token, _) = keys
-            .issue_access_token(Uuid::now_v7(), false, ttl, start)
+            .issue_access_token(PersonId::generate(), false, ttl, start)
             .await
             .unwrap();
         let new_key = Keys::rotate(&db, start, Duration::from_secs(120))
@@ -336,7 +342,7 @@ mod tests {
         // Published at once, but not signing yet.
         assert_eq!(published(keys.jwks_json().await), 2);
         let (still_old, _) = keys
-            .issue_access_token(Uuid::now_v7(), false, ttl, start)
+            .issue_access_token(PersonId::generate(), false, ttl, start)
             .await
             .unwrap();
         assert_eq!(kid_of(&still_old), kid_of(&old_token));
@@ -345,7 +351,7 @@ mod tests {
         let later = start + chrono::Duration::minutes(3);
         keys.reload(&db, later).await.unwrap();
         let (fresh, _) = keys
-            .issue_access_token(Uuid::now_v7(), false, ttl, later)
+            .issue_access_token(PersonId::generate(), false, ttl, later)
             .await
             .unwrap();
         assert_eq!(kid_of(&fresh), new_key.kid);

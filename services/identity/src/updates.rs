@@ -59,7 +59,7 @@ pub fn change_person(
             other => violations.add("update_mask", format!("{} cannot be changed", quote(other))),
         }
     }
-    if person.id == caller && person.disabled {
+    if person.id.uuid() == caller && person.disabled {
         violations.add("person.disabled", "you cannot disable yourself");
     }
     violations.into_result()
@@ -110,13 +110,14 @@ fn require_paths(paths: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
+    use otmetka_platform::ids::{PersonId, SchoolId};
 
     use super::*;
 
     fn person() -> Person {
         Person {
-            id: Uuid::now_v7(),
-            school_id: Some(Uuid::now_v7()),
+            id: PersonId::generate(),
+            school_id: Some(SchoolId::generate()),
             kind: "staff".into(),
             family_name: "Петрова".into(),
             given_name: "Анна".into(),
@@ -159,7 +160,7 @@ mod tests {
     #[test]
     fn nobody_disables_themselves() {
         let mut me = person();
-        let caller = me.id;
+        let caller = me.id.uuid();
         assert!(change_person(&mut me, &paths(&["disabled"]), &DISABLE, caller).is_err());
         let mut other = person();
         change_person(&mut other, &paths(&["disabled"]), &DISABLE, caller).unwrap();
@@ -169,7 +170,7 @@ mod tests {
     #[test]
     fn a_mask_names_known_fields() {
         let mut school = School {
-            id: Uuid::now_v7(),
+            id: SchoolId::generate(),
             name: "Школа № 1".into(),
             timezone: "Europe/Moscow".into(),
             created_at: Utc::now(),

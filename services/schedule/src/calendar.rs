@@ -9,9 +9,9 @@
 use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use otmetka_platform::clock::Clock;
-use uuid::Uuid;
+use otmetka_platform::ids::{ClassId, GroupId, PersonId};
 
-use crate::model::{PeriodKind, Periodicity, ReportingPeriod};
+use crate::model::{PeriodKind, Periodicity, ReportingPeriod, TimetableEntryId};
 
 /// Days from `start` to `end`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,10 +101,10 @@ impl Periodicity {
 /// What a timetable entry occupies, for the clash rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
-    pub entry_id: Uuid,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
-    pub teacher_id: Uuid,
+    pub entry_id: TimetableEntryId,
+    pub class_id: ClassId,
+    pub group_id: Option<GroupId>,
+    pub teacher_id: PersonId,
     pub room: String,
     pub weekday: i32,
     pub lesson_number: i32,

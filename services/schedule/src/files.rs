@@ -13,8 +13,10 @@ use std::pin::Pin;
 
 use anyhow::Context;
 use futures_util::{Stream, StreamExt};
+use otmetka_platform::ids::SchoolId;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
-use uuid::Uuid;
+
+use crate::model::AttachmentId;
 
 /// Bytes read from a store, in order.
 pub type ByteStream = Pin<Box<dyn Stream<Item = anyhow::Result<Vec<u8>>> + Send>>;
@@ -28,8 +30,8 @@ pub const READ_CHUNK: usize = 256 * 1024;
 /// A file's place in a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileKey {
-    pub school_id: Uuid,
-    pub id: Uuid,
+    pub school_id: SchoolId,
+    pub id: AttachmentId,
 }
 
 #[async_trait::async_trait]
@@ -286,8 +288,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalDir::new(dir.path()).unwrap();
         let key = FileKey {
-            school_id: Uuid::now_v7(),
-            id: Uuid::now_v7(),
+            school_id: SchoolId::generate(),
+            id: AttachmentId::generate(),
         };
         let chunks: Vec<otmetka_platform::Result<Vec<u8>>> =
             vec![Ok(b"hello ".to_vec()), Ok(b"world".to_vec())];
@@ -306,7 +308,7 @@ mod tests {
         assert_eq!(read, b"world");
 
         let broken = FileKey {
-            id: Uuid::now_v7(),
+            id: AttachmentId::generate(),
             ..key
         };
         let chunks: Vec<otmetka_platform::Result<Vec<u8>>> = vec![

@@ -13,21 +13,24 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
-use uuid::Uuid;
+use otmetka_platform::ids::{ClassId, GroupId, LessonId, PersonId, SchoolId, SubjectId};
 
 use crate::calendar::{DateRange, local_instant, week_number};
-use crate::model::{BellSlots, Holiday, Lesson, Origin, TimetableEntry, format_time};
+use crate::model::{
+    AcademicYearId, BellScheduleId, BellSlots, Holiday, Lesson, Origin, TimetableEntry,
+    TimetableEntryId, format_time,
+};
 
 /// What the timetable asks of one lesson.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
-    pub entry_id: Uuid,
+    pub entry_id: TimetableEntryId,
     pub date: NaiveDate,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
+    pub class_id: ClassId,
+    pub group_id: Option<GroupId>,
     pub grade_level: i32,
-    pub subject_id: Uuid,
-    pub teacher_id: Uuid,
+    pub subject_id: SubjectId,
+    pub teacher_id: PersonId,
     pub lesson_number: i32,
     pub start_time: String,
     pub end_time: String,
@@ -39,8 +42,8 @@ pub struct Planned {
 /// The bell schedules an entry may name, and the school's default.
 #[derive(Debug, Default)]
 pub struct Bells {
-    pub default: Option<Uuid>,
-    pub by_id: HashMap<Uuid, BellSlots>,
+    pub default: Option<BellScheduleId>,
+    pub by_id: HashMap<BellScheduleId, BellSlots>,
 }
 
 impl Bells {
@@ -152,7 +155,7 @@ impl Plan {
 /// timetable asks for in it. `existing` must be every timetable lesson of
 /// the scope; manual lessons are never passed here.
 pub fn plan(existing: Vec<Lesson>, desired: Vec<Planned>, context: &NewLessons) -> Plan {
-    let mut wanted: HashMap<(Uuid, NaiveDate), Planned> = desired
+    let mut wanted: HashMap<(TimetableEntryId, NaiveDate), Planned> = desired
         .into_iter()
         .map(|planned| ((planned.entry_id, planned.date), planned))
         .collect();
@@ -217,15 +220,15 @@ fn follow(lesson: &Lesson, planned: &Planned, now: DateTime<Utc>) -> Lesson {
 /// How new lessons of a run are made.
 #[derive(Debug, Clone)]
 pub struct NewLessons {
-    pub school_id: Uuid,
-    pub academic_year_id: Uuid,
+    pub school_id: SchoolId,
+    pub academic_year_id: AcademicYearId,
     pub now: DateTime<Utc>,
 }
 
 impl NewLessons {
     fn lesson(&self, planned: Planned) -> Lesson {
         Lesson {
-            id: Uuid::now_v7(),
+            id: LessonId::generate(),
             school_id: self.school_id,
             academic_year_id: self.academic_year_id,
             timetable_entry_id: Some(planned.entry_id),

@@ -4,15 +4,35 @@ mod names;
 mod values;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_platform::ids::{
+    ClassId, GroupId, LessonId, PeriodId, PersonId, SchoolId, StudentId, SubjectId,
+};
 use uuid::Uuid;
 
 pub use names::*;
 pub use values::*;
 
+otmetka_platform::typed_id! {
+    /// A school's academic year.
+    AcademicYearId;
+    /// A bell schedule: the times of a day's lessons.
+    BellScheduleId;
+    /// A holiday or a break.
+    HolidayId;
+    /// A weekly timetable entry, from which dated lessons are made.
+    TimetableEntryId;
+    /// Homework set at one lesson, due at another.
+    HomeworkId;
+    /// A student's answer to homework.
+    SubmissionId;
+    /// A stored file, of homework or of a submission.
+    AttachmentId;
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AcademicYear {
-    pub id: Uuid,
-    pub school_id: Uuid,
+    pub id: AcademicYearId,
+    pub school_id: SchoolId,
     pub name: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
@@ -31,9 +51,9 @@ impl AcademicYear {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportingPeriod {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub academic_year_id: Uuid,
+    pub id: PeriodId,
+    pub school_id: SchoolId,
+    pub academic_year_id: AcademicYearId,
     pub kind: String,
     pub number: i32,
     pub name: String,
@@ -42,9 +62,9 @@ pub struct ReportingPeriod {
     pub end_date: NaiveDate,
     pub closed: bool,
     pub closed_at: Option<DateTime<Utc>>,
-    pub closed_by: Option<Uuid>,
+    pub closed_by: Option<PersonId>,
     pub reopened_at: Option<DateTime<Utc>>,
-    pub reopened_by: Option<Uuid>,
+    pub reopened_by: Option<PersonId>,
     pub reopen_reason: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -62,8 +82,8 @@ impl ReportingPeriod {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BellSchedule {
-    pub id: Uuid,
-    pub school_id: Uuid,
+    pub id: BellScheduleId,
+    pub school_id: SchoolId,
     pub name: String,
     pub slots: String,
     pub is_default: bool,
@@ -73,9 +93,9 @@ pub struct BellSchedule {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Holiday {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub academic_year_id: Uuid,
+    pub id: HolidayId,
+    pub school_id: SchoolId,
+    pub academic_year_id: AcademicYearId,
     pub kind: String,
     pub name: String,
     pub start_date: NaiveDate,
@@ -97,22 +117,22 @@ impl Holiday {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TimetableEntry {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub academic_year_id: Uuid,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
+    pub id: TimetableEntryId,
+    pub school_id: SchoolId,
+    pub academic_year_id: AcademicYearId,
+    pub class_id: ClassId,
+    pub group_id: Option<GroupId>,
     pub grade_level: i32,
     /// ISO weekday, Monday 1 to Sunday 7.
     pub weekday: i32,
     pub lesson_number: i32,
-    pub subject_id: Uuid,
-    pub teacher_id: Uuid,
+    pub subject_id: SubjectId,
+    pub teacher_id: PersonId,
     pub room: String,
     pub periodicity: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
-    pub bell_schedule_id: Option<Uuid>,
+    pub bell_schedule_id: Option<BellScheduleId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -125,23 +145,23 @@ impl TimetableEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Lesson {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub academic_year_id: Uuid,
-    pub timetable_entry_id: Option<Uuid>,
+    pub id: LessonId,
+    pub school_id: SchoolId,
+    pub academic_year_id: AcademicYearId,
+    pub timetable_entry_id: Option<TimetableEntryId>,
     pub origin: String,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
+    pub class_id: ClassId,
+    pub group_id: Option<GroupId>,
     pub grade_level: i32,
-    pub subject_id: Uuid,
+    pub subject_id: SubjectId,
     pub date: NaiveDate,
     pub lesson_number: i32,
     pub start_time: String,
     pub end_time: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    pub teacher_id: Uuid,
-    pub substitute_teacher_id: Option<Uuid>,
+    pub teacher_id: PersonId,
+    pub substitute_teacher_id: Option<PersonId>,
     pub substitution_reason: String,
     pub planned_room: String,
     pub room_override: Option<String>,
@@ -168,42 +188,43 @@ impl Lesson {
     }
 
     /// Who gives it: the substitute when there is one.
-    pub fn acting_teacher(&self) -> Uuid {
+    pub fn acting_teacher(&self) -> PersonId {
         self.substitute_teacher_id.unwrap_or(self.teacher_id)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Homework {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub lesson_id: Uuid,
-    pub due_lesson_id: Uuid,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
-    pub subject_id: Uuid,
+    pub id: HomeworkId,
+    pub school_id: SchoolId,
+    pub lesson_id: LessonId,
+    pub due_lesson_id: LessonId,
+    pub class_id: ClassId,
+    pub group_id: Option<GroupId>,
+    pub subject_id: SubjectId,
     pub set_date: NaiveDate,
     pub due_date: NaiveDate,
     pub text: String,
     pub submission_required: bool,
-    pub author_id: Uuid,
+    pub author_id: PersonId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Submission {
-    pub id: Uuid,
-    pub school_id: Uuid,
-    pub homework_id: Uuid,
-    pub student_id: Uuid,
+    pub id: SubmissionId,
+    pub school_id: SchoolId,
+    pub homework_id: HomeworkId,
+    pub student_id: StudentId,
     pub text: String,
     pub status: String,
     pub submitted_at: DateTime<Utc>,
     pub late: bool,
     pub teacher_comment: String,
+    /// Gradebook's mark, whose id type is gradebook's own.
     pub mark_id: Option<Uuid>,
-    pub reviewed_by: Option<Uuid>,
+    pub reviewed_by: Option<PersonId>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -218,16 +239,16 @@ impl Submission {
 /// A stored file, as the database knows it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attachment {
-    pub id: Uuid,
-    pub school_id: Uuid,
+    pub id: AttachmentId,
+    pub school_id: SchoolId,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
-    pub uploaded_by: Uuid,
+    pub uploaded_by: PersonId,
     pub created_at: DateTime<Utc>,
-    pub homework_id: Option<Uuid>,
-    pub submission_id: Option<Uuid>,
+    pub homework_id: Option<HomeworkId>,
+    pub submission_id: Option<SubmissionId>,
 }
 
 impl Attachment {

@@ -66,11 +66,11 @@ pub async fn run(db: Db, files: Arc<dyn FileStore>, clock: Clock, shutdown: Canc
 mod tests {
     use otmetka_platform::config::SecretUrl;
     use otmetka_platform::db::DbSettings;
-    use uuid::Uuid;
+    use otmetka_platform::ids::{PersonId, SchoolId};
 
     use super::*;
     use crate::files::LocalDir;
-    use crate::model::Attachment;
+    use crate::model::{Attachment, AttachmentId};
 
     #[tokio::test]
     async fn files_nobody_attached_go_after_a_day() {
@@ -83,17 +83,17 @@ mod tests {
         let db = Db::open(&settings, crate::MIGRATIONS).await.unwrap();
         let files = LocalDir::new(dir.path().join("files")).unwrap();
         let now = Utc::now();
-        let school_id = Uuid::now_v7();
+        let school_id = SchoolId::generate();
         let mut kept = Vec::new();
         for age in [chrono::TimeDelta::hours(25), chrono::TimeDelta::hours(2)] {
             let file = Attachment {
-                id: Uuid::now_v7(),
+                id: AttachmentId::generate(),
                 school_id,
                 file_name: "задача.txt".into(),
                 content_type: "text/plain".into(),
                 size_bytes: 2,
                 sha256: String::new(),
-                uploaded_by: Uuid::now_v7(),
+                uploaded_by: PersonId::generate(),
                 created_at: now - age,
                 homework_id: None,
                 submission_id: None,

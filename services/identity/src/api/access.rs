@@ -3,10 +3,10 @@
 use chrono::NaiveDate;
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{optional_id, parse_date, parse_id};
+use otmetka_platform::ids::{ClassId, GroupId, SchoolId, StudentId, SubjectId};
+use otmetka_platform::time::parse_date;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_class, require_school, require_student};
@@ -24,7 +24,8 @@ impl IdentityApi {
         } else {
             Some(parse_date("date", &request.date)?)
         };
-        let subject = || parse_id("subject_id", &request.subject_id);
+        // The shared policy compares subjects as bare UUIDs.
+        let subject = || SubjectId::parse("subject_id", &request.subject_id).map(SubjectId::uuid);
         let action = match pb::Action::try_from(request.action) {
             Ok(pb::Action::ReadStudentRecord) => Action::ReadStudentRecord,
             Ok(pb::Action::WriteMark) => Action::WriteMark {
@@ -56,8 +57,8 @@ impl IdentityApi {
                     .await
             }
             Action::TeachClass { .. } | Action::ReadClass => {
-                let class_id = parse_id("class_id", &request.class_id)?;
-                let group_id = optional_id("group_id", &request.group_id)?;
+                let class_id = ClassId::parse("class_id", &request.class_id)?;
+                let group_id = GroupId::parse_optional("group_id", &request.group_id)?;
                 let school_id = require_class(
                     &self.state.db,
                     &self.state.settings.clock,
@@ -75,7 +76,7 @@ impl IdentityApi {
                 })
             }
             _ => {
-                let school_id = parse_id("school_id", &request.school_id)?;
+                let school_id = SchoolId::parse("school_id", &request.school_id)?;
                 require_school(&self.state.db, &ctx.principal, school_id, action).await?;
                 Ok(pb::CheckAccessResponse {
                     school_id: school_id.to_string(),
@@ -92,7 +93,7 @@ impl IdentityApi {
         date: Option<NaiveDate>,
         action: Action,
     ) -> Result<pb::CheckAccessResponse> {
-        let student_id = parse_id("student_id", student_id)?;
+        let student_id = StudentId::parse("student_id", student_id)?;
         let access = require_student(
             &self.state.db,
             &self.state.settings.clock,
@@ -120,7 +121,7 @@ impl IdentityApi {
         let group_ids = store::student_groups(&self.state.db, student_id, membership.class_id)
             .await?
             .iter()
-            .map(Uuid::to_string)
+            .map(GroupId::to_string)
             .collect();
         Ok(pb::CheckAccessResponse {
             school_id: access.school_id.to_string(),

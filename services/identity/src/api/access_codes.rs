@@ -5,17 +5,17 @@ use chrono::{DateTime, Utc};
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::ids::PersonId;
+use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::require_school;
 use crate::access_codes::{self, AccessCode};
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::fields::{PersonNames, normalize_login};
-use crate::model::{Person, PersonKind};
+use crate::model::{AccessCodeId, Person, PersonKind};
 use crate::{attempts, convert, passwords, store};
 
 fn code_to_proto(code: &AccessCode) -> pb::AccessCode {
@@ -51,10 +51,10 @@ impl IdentityApi {
         let now = Utc::now();
         let code = access_codes::generate();
         let stored = AccessCode {
-            id: Uuid::now_v7(),
+            id: AccessCodeId::generate(),
             school_id,
-            student_id: student.id,
-            issued_by: ctx.person_id()?,
+            student_id: student.as_student(),
+            issued_by: PersonId(ctx.person_id()?),
             created_at: now,
             expires_at: now
                 + chrono::Duration::from_std(self.state.settings.access_code_ttl)
@@ -70,7 +70,7 @@ impl IdentityApi {
                 kind: AuditKind::AccessCodeIssued,
                 school_id: Some(school_id),
                 actor_id: Some(ctx.principal.id),
-                object_id: Some(student.id),
+                object_id: Some(student.id.into()),
                 source_address: ctx.client_address,
             },
         )
@@ -109,7 +109,7 @@ impl IdentityApi {
         request: pb::RevokeAccessCodeRequest,
     ) -> Result<pb::RevokeAccessCodeResponse> {
         let db = &self.state.db;
-        let id = parse_id("id", &request.id)?;
+        let id = AccessCodeId::parse("id", &request.id)?;
         let not_found = || Error::not_found("access code");
         let code = store::access_codes::get(db, id)
             .await?
@@ -128,7 +128,7 @@ impl IdentityApi {
                 kind: AuditKind::AccessCodeRevoked,
                 school_id: Some(code.school_id),
                 actor_id: Some(ctx.principal.id),
-                object_id: Some(code.student_id),
+                object_id: Some(code.student_id.into()),
                 source_address: ctx.client_address,
             },
         )
@@ -145,7 +145,7 @@ impl IdentityApi {
         request: pb::RedeemAccessCodeRequest,
     ) -> Result<pb::RedeemAccessCodeResponse> {
         let db = &self.state.db;
-        let guardian_id = ctx.person_id()?;
+        let guardian_id = PersonId(ctx.person_id()?);
         let person = guardian_id.to_string();
         let now = Utc::now();
         attempts::check(db, attempts::CODE_ADDRESS, &ctx.client_address, now).await?;
@@ -176,7 +176,7 @@ impl IdentityApi {
                 kind: AuditKind::AccessCodeRedeemed,
                 school_id: Some(code.school_id),
                 actor_id: Some(ctx.principal.id),
-                object_id: Some(code.student_id),
+                object_id: Some(code.student_id.into()),
                 source_address: ctx.client_address,
             },
         )
@@ -240,7 +240,7 @@ impl IdentityApi {
         let now = Utc::now();
         attempts::check(db, attempts::CODE_ADDRESS, &source, now).await?;
         let guardian = Person {
-            id: Uuid::now_v7(),
+            id: PersonId::generate(),
             school_id: None,
             kind: PersonKind::Guardian.as_str().into(),
             family_name: names.family_name,
@@ -277,8 +277,8 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::AccessCodeRedeemed,
                 school_id: Some(code.school_id),
-                actor_id: Some(guardian.id),
-                object_id: Some(code.student_id),
+                actor_id: Some(guardian.id.into()),
+                object_id: Some(code.student_id.into()),
                 source_address: source,
             },
         )

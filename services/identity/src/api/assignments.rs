@@ -2,14 +2,13 @@
 
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{optional_id, parse_id};
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SubjectId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::require_school;
-use crate::model::TeachingAssignment;
+use crate::model::{TeachingAssignment, TeachingAssignmentId};
 use crate::{convert, store};
 
 impl IdentityApi {
@@ -19,23 +18,23 @@ impl IdentityApi {
         request: pb::CreateTeachingAssignmentRequest,
     ) -> Result<pb::CreateTeachingAssignmentResponse> {
         let db = &self.state.db;
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let class = store::get_class(db, class_id)
             .await?
             .ok_or_else(|| Error::not_found("class"))?;
         require_school(db, &ctx.principal, class.school_id, Action::ManageRoster)
             .await
             .map_err(|_| Error::not_found("class"))?;
-        let group_id = optional_id("group_id", &request.group_id)?;
+        let group_id = GroupId::parse_optional("group_id", &request.group_id)?;
         if let Some(group_id) = group_id
             && store::group_class(db, group_id).await? != Some(class_id)
         {
             return Err(Error::invalid("group_id", "must be a group of the class"));
         }
-        let teacher_id = parse_id("teacher_id", &request.teacher_id)?;
+        let teacher_id = PersonId::parse("teacher_id", &request.teacher_id)?;
         self.require_staff(class.school_id, teacher_id, "teacher_id")
             .await?;
-        let subject_id = parse_id("subject_id", &request.subject_id)?;
+        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
         store::get_subject(db, subject_id)
             .await?
             .filter(|subject| subject.school_id == class.school_id)
@@ -43,7 +42,7 @@ impl IdentityApi {
                 Error::invalid("subject_id", "must be a subject of the class's school")
             })?;
         let assignment = TeachingAssignment {
-            id: Uuid::now_v7(),
+            id: TeachingAssignmentId::generate(),
             school_id: class.school_id,
             teacher_id,
             class_id,
@@ -70,8 +69,8 @@ impl IdentityApi {
                 &request.page_token,
             )
             .await?;
-        let class_id = optional_id("class_id", &request.class_id)?;
-        let teacher_id = optional_id("teacher_id", &request.teacher_id)?;
+        let class_id = ClassId::parse_optional("class_id", &request.class_id)?;
+        let teacher_id = PersonId::parse_optional("teacher_id", &request.teacher_id)?;
         let mut rows =
             store::list_assignments(&self.state.db, school_id, class_id, teacher_id, &page).await?;
         let next_page_token = page.finish(&mut rows, |row| row.id.to_string());
@@ -86,7 +85,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::DeleteTeachingAssignmentRequest,
     ) -> Result<pb::DeleteTeachingAssignmentResponse> {
-        let id = parse_id("id", &request.id)?;
+        let id = TeachingAssignmentId::parse("id", &request.id)?;
         let not_found = || Error::not_found("teaching assignment");
         let assignment = store::get_assignment(&self.state.db, id)
             .await?

@@ -3,22 +3,21 @@
 use otmetka_platform::Result;
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::optional_text;
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::audit::StoredAuditEvent;
 use crate::store;
 
 fn event_to_proto(event: StoredAuditEvent) -> pb::AuditEvent {
-    let id = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
     pb::AuditEvent {
         id: event.id.to_string(),
-        school_id: id(event.school_id),
-        actor_id: id(event.actor_id),
+        school_id: optional_text(event.school_id),
+        actor_id: optional_text(event.actor_id),
         kind: event.kind,
-        object_id: id(event.object_id),
+        object_id: optional_text(event.object_id),
         source_address: event.source_address,
         create_time: Some(to_timestamp(event.created_at)),
     }

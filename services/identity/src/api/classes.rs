@@ -4,10 +4,9 @@ use chrono::Utc;
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{optional_id, parse_id};
+use otmetka_platform::ids::{ClassId, PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_class, require_school};
@@ -22,7 +21,7 @@ impl IdentityApi {
         request: pb::CreateClassRequest,
     ) -> Result<pb::CreateClassResponse> {
         let db = &self.state.db;
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(db, &ctx.principal, school_id, Action::ManageRoster).await?;
         let mut violations = Violations::new();
         if !(0..=11).contains(&request.grade_level) {
@@ -42,7 +41,8 @@ impl IdentityApi {
         }
         let class_teacher_id = violations.check(
             "class_teacher_id",
-            optional_id("class_teacher_id", &request.class_teacher_id).map_err(|e| e.to_string()),
+            PersonId::parse_optional("class_teacher_id", &request.class_teacher_id)
+                .map_err(|e| e.to_string()),
         );
         violations.into_result()?;
         let class_teacher_id = class_teacher_id.flatten();
@@ -51,7 +51,7 @@ impl IdentityApi {
                 .await?;
         }
         let class = Class {
-            id: Uuid::now_v7(),
+            id: ClassId::generate(),
             school_id,
             grade_level: request.grade_level,
             letter: letter.to_uppercase(),
@@ -70,7 +70,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::GetClassRequest,
     ) -> Result<pb::GetClassResponse> {
-        let id = parse_id("id", &request.id)?;
+        let id = ClassId::parse("id", &request.id)?;
         let class = store::get_class(&self.state.db, id)
             .await?
             .ok_or_else(|| Error::not_found("class"))?;

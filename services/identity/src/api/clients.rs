@@ -5,9 +5,10 @@ use chrono::Utc;
 use otmetka_platform::authz::{Action, SERVICE_SCOPES, VENDOR_SCOPES};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::text::quote;
-use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use uuid::Uuid;
@@ -18,6 +19,7 @@ use crate::attempts;
 use crate::audit::{self, AuditEvent, AuditKind};
 use crate::clients::{self, Client, VendorGrant};
 use crate::fields::{MAX_SCHOOL_NAME_CHARS, required_text};
+use crate::model::ClientId;
 use crate::store;
 
 pub(crate) const VENDOR: &str = "vendor";
@@ -87,7 +89,7 @@ impl IdentityApi {
         violations.into_result()?;
         let (secret, secret_hash) = clients::new_secret();
         let client = Client {
-            id: Uuid::now_v7(),
+            id: ClientId::generate(),
             name,
             kind: kind.into(),
             secret_hash,
@@ -125,7 +127,7 @@ impl IdentityApi {
         request: pb::RevokeClientRequest,
     ) -> Result<pb::RevokeClientResponse> {
         require_city_operator(&ctx.principal)?;
-        let id = parse_id("id", &request.id)?;
+        let id = ClientId::parse("id", &request.id)?;
         if !store::clients::revoke(&self.state.db, id, Utc::now()).await? {
             return Err(Error::not_found("client"));
         }
@@ -145,7 +147,7 @@ impl IdentityApi {
         let now = Utc::now();
         attempts::check(db, attempts::LOGIN_ADDRESS, &source, now).await?;
         attempts::check(db, attempts::LOGIN, &request.client_id, now).await?;
-        let client = match Uuid::parse_str(&request.client_id) {
+        let client = match request.client_id.parse::<ClientId>() {
             Ok(id) => store::clients::get(db, id).await?,
             Err(_) => None,
         };
@@ -189,7 +191,7 @@ impl IdentityApi {
 
     /// A live vendor client named by a request field.
     async fn vendor_client(&self, client_id: &str) -> Result<Client> {
-        let id = parse_id("client_id", client_id)?;
+        let id = ClientId::parse("client_id", client_id)?;
         store::clients::get(&self.state.db, id)
             .await?
             .filter(|client| client.kind == VENDOR && client.revoked_at.is_none())
@@ -201,7 +203,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::GrantVendorAccessRequest,
     ) -> Result<pb::GrantVendorAccessResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(
             &self.state.db,
             &ctx.principal,
@@ -213,7 +215,7 @@ impl IdentityApi {
         let grant = VendorGrant {
             client_id: client.id,
             school_id,
-            granted_by: ctx.person_id()?,
+            granted_by: PersonId(ctx.person_id()?),
             created_at: Utc::now(),
         };
         store::clients::grant(&self.state.db, &grant).await?;
@@ -229,7 +231,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::RevokeVendorAccessRequest,
     ) -> Result<pb::RevokeVendorAccessResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(
             &self.state.db,
             &ctx.principal,
@@ -237,7 +239,7 @@ impl IdentityApi {
             Action::ManageRoster,
         )
         .await?;
-        let client_id = parse_id("client_id", &request.client_id)?;
+        let client_id = ClientId::parse("client_id", &request.client_id)?;
         if !store::clients::withdraw(&self.state.db, client_id, school_id).await? {
             return Err(Error::not_found("vendor grant"));
         }
@@ -280,7 +282,8 @@ impl IdentityApi {
     ) -> Result<pb::ListVendorGrantsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
         let mut grants =
-            store::clients::grants_of_client(&self.state.db, ctx.principal.id, &page).await?;
+            store::clients::grants_of_client(&self.state.db, ClientId(ctx.principal.id), &page)
+                .await?;
         let next_page_token = page.finish(&mut grants, |(grant, _)| grant.school_id.to_string());
         Ok(pb::ListVendorGrantsResponse {
             grants: grants
@@ -295,14 +298,19 @@ impl IdentityApi {
     }
 
     /// Records a city-level action (no school) on `object_id`.
-    async fn audit_city(&self, ctx: &CallContext, kind: AuditKind, object_id: Uuid) -> Result<()> {
+    async fn audit_city(
+        &self,
+        ctx: &CallContext,
+        kind: AuditKind,
+        object_id: impl Into<Uuid>,
+    ) -> Result<()> {
         audit::record(
             &self.state.db,
             AuditEvent {
                 kind,
                 school_id: None,
                 actor_id: Some(ctx.principal.id),
-                object_id: Some(object_id),
+                object_id: Some(object_id.into()),
                 source_address: ctx.client_address.clone(),
             },
         )

@@ -4,7 +4,8 @@ use chrono::Utc;
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::ids::PersonId;
+use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
@@ -29,7 +30,7 @@ impl IdentityApi {
         request: pb::SetCredentialsRequest,
     ) -> Result<pb::SetCredentialsResponse> {
         let db = &self.state.db;
-        let person_id = parse_id("person_id", &request.person_id)?;
+        let person_id = PersonId::parse("person_id", &request.person_id)?;
         let not_found = || Error::not_found("person");
         let person = store::get_person(db, person_id)
             .await?
@@ -51,7 +52,7 @@ impl IdentityApi {
                 kind: AuditKind::CredentialsIssued,
                 school_id: Some(school_id),
                 actor_id: Some(ctx.principal.id),
-                object_id: Some(person_id),
+                object_id: Some(person_id.into()),
                 source_address: ctx.client_address,
             },
         )
@@ -145,7 +146,7 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::Login,
                 school_id: person.school_id,
-                actor_id: Some(person.id),
+                actor_id: Some(person.id.into()),
                 object_id: None,
                 source_address: source,
             },
@@ -202,7 +203,7 @@ impl IdentityApi {
         request: pb::ChangePasswordRequest,
     ) -> Result<pb::ChangePasswordResponse> {
         let db = &self.state.db;
-        let person_id = ctx.person_id()?;
+        let person_id = PersonId(ctx.person_id()?);
         let mut violations = Violations::new();
         violations.check(
             "new_password",
@@ -224,8 +225,8 @@ impl IdentityApi {
             AuditEvent {
                 kind: AuditKind::PasswordChanged,
                 school_id,
-                actor_id: Some(person_id),
-                object_id: Some(person_id),
+                actor_id: Some(person_id.into()),
+                object_id: Some(person_id.into()),
                 source_address: ctx.client_address,
             },
         )
@@ -239,7 +240,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ConfirmPasswordRequest,
     ) -> Result<pb::ConfirmPasswordResponse> {
-        let person_id = ctx.person_id()?;
+        let person_id = PersonId(ctx.person_id()?);
         self.verify_own_password(person_id, request.password, "password")
             .await?;
         Ok(pb::ConfirmPasswordResponse {})
@@ -250,7 +251,7 @@ impl IdentityApi {
     /// under `field`.
     async fn verify_own_password(
         &self,
-        person_id: uuid::Uuid,
+        person_id: PersonId,
         password: String,
         field: &str,
     ) -> Result<()> {

@@ -6,6 +6,7 @@
 use otmetka_platform::authz::SCOPE_EXTERNAL_LOGIN;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::PersonId;
 use otmetka_platform::text::TextRule;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
@@ -75,7 +76,7 @@ impl IdentityApi {
         check_identity(&request.issuer, &request.subject, &mut violations);
         let person_id = violations.check(
             "person_id",
-            otmetka_platform::time::parse_id("person_id", &request.person_id)
+            PersonId::parse("person_id", &request.person_id)
                 .map_err(|_| "must be an id (UUID)".to_owned()),
         );
         violations.into_result()?;
@@ -96,8 +97,8 @@ impl IdentityApi {
             crate::audit::AuditEvent {
                 kind: crate::audit::AuditKind::ExternalIdentityLinked,
                 school_id: person.school_id,
-                actor_id: Some(person_id),
-                object_id: Some(person_id),
+                actor_id: Some(person_id.into()),
+                object_id: Some(person_id.into()),
                 source_address: ctx.client_address,
             },
         )

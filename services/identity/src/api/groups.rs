@@ -3,12 +3,11 @@
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, GroupId, StudentId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::text::quote;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_school, school_today};
@@ -23,7 +22,7 @@ impl IdentityApi {
         request: pb::CreateGroupRequest,
     ) -> Result<pb::CreateGroupResponse> {
         let db = &self.state.db;
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let not_found = || Error::not_found("class");
         let class = store::get_class(db, class_id)
             .await?
@@ -36,7 +35,7 @@ impl IdentityApi {
         let today = school_today(db, &self.state.settings.clock, class.school_id).await?;
         let mut student_ids = Vec::new();
         for text in &request.student_ids {
-            let Ok(student_id) = parse_id("student_ids", text) else {
+            let Ok(student_id) = StudentId::parse("student_ids", text) else {
                 violations.add("student_ids", format!("{} is not an id", quote(text)));
                 continue;
             };
@@ -54,7 +53,7 @@ impl IdentityApi {
         }
         violations.into_result()?;
         let group = Group {
-            id: Uuid::now_v7(),
+            id: GroupId::generate(),
             school_id: class.school_id,
             class_id,
             name,
@@ -72,7 +71,7 @@ impl IdentityApi {
         request: pb::ListGroupsRequest,
     ) -> Result<pb::ListGroupsResponse> {
         let db = &self.state.db;
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let not_found = || Error::not_found("class");
         let class = store::get_class(db, class_id)

@@ -3,8 +3,8 @@
 use chrono::Utc;
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::PersonId;
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
@@ -23,7 +23,7 @@ impl IdentityApi {
         let student = self
             .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
             .await?;
-        let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
+        let guardian_id = PersonId::parse("guardian_id", &request.guardian_id)?;
         let guardian = store::get_person(&self.state.db, guardian_id)
             .await?
             .filter(|person| {
@@ -37,7 +37,7 @@ impl IdentityApi {
             })?;
         let link = Guardianship {
             guardian_id: guardian.id,
-            student_id: student.id,
+            student_id: student.as_student(),
             school_id: student.school_id.unwrap_or_default(),
             created_at: Utc::now(),
         };
@@ -62,8 +62,8 @@ impl IdentityApi {
         let student = self
             .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
             .await?;
-        let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
-        if !store::unlink_guardian(&self.state.db, guardian_id, student.id).await? {
+        let guardian_id = PersonId::parse("guardian_id", &request.guardian_id)?;
+        if !store::unlink_guardian(&self.state.db, guardian_id, student.as_student()).await? {
             return Err(Error::not_found("guardianship"));
         }
         let school_id = student.school_id.unwrap_or_default();
@@ -77,9 +77,9 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListGuardianshipsRequest,
     ) -> Result<pb::ListGuardianshipsResponse> {
-        let guardian_id = parse_id("guardian_id", &request.guardian_id)?;
+        let guardian_id = PersonId::parse("guardian_id", &request.guardian_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
-        if guardian_id != ctx.principal.id {
+        if guardian_id.uuid() != ctx.principal.id {
             let guardian = store::get_person(&self.state.db, guardian_id).await?;
             let school_id = guardian
                 .and_then(|g| g.school_id)

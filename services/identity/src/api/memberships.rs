@@ -2,8 +2,9 @@
 
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, StudentId};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::{parse_date, parse_id};
+use otmetka_platform::time::parse_date;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
@@ -22,14 +23,14 @@ impl IdentityApi {
         let student = self
             .managed_person(&ctx, "student_id", &request.student_id, PersonKind::Student)
             .await?;
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let start_date = parse_date("start_date", &request.start_date)?;
         let class = store::get_class(db, class_id)
             .await?
             .filter(|class| Some(class.school_id) == student.school_id)
             .ok_or_else(|| Error::invalid("class_id", "must be a class of the student's school"))?;
         let membership = Membership {
-            student_id: student.id,
+            student_id: student.as_student(),
             class_id,
             school_id: class.school_id,
             start_date,
@@ -47,10 +48,10 @@ impl IdentityApi {
         request: pb::ListStudentMembershipsRequest,
     ) -> Result<pb::ListStudentMembershipsResponse> {
         let db = &self.state.db;
-        let student_id = parse_id("student_id", &request.student_id)?;
+        let student_id = StudentId::parse("student_id", &request.student_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let not_found = || Error::not_found("student");
-        let student = store::get_person(db, student_id)
+        let student = store::get_person(db, student_id.into())
             .await?
             .filter(|person| person.kind() == Some(PersonKind::Student))
             .ok_or_else(not_found)?;
@@ -76,7 +77,7 @@ impl IdentityApi {
         request: pb::ListClassStudentsRequest,
     ) -> Result<pb::ListClassStudentsResponse> {
         let db = &self.state.db;
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let class = store::get_class(db, class_id)
             .await?
@@ -103,7 +104,7 @@ impl IdentityApi {
         request: pb::ListClassMembershipsRequest,
     ) -> Result<pb::ListClassMembershipsResponse> {
         let db = &self.state.db;
-        let class_id = parse_id("class_id", &request.class_id)?;
+        let class_id = ClassId::parse("class_id", &request.class_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         let class = store::get_class(db, class_id)
             .await?

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId, StudentId};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 use uuid::Uuid;
@@ -69,8 +69,8 @@ impl IdentityApi {
         school_id: &str,
         page_size: i32,
         page_token: &str,
-    ) -> Result<(Uuid, Page)> {
-        let school_id = parse_id("school_id", school_id)?;
+    ) -> Result<(SchoolId, Page)> {
+        let school_id = SchoolId::parse("school_id", school_id)?;
         let page = Page::parse(page_size, page_token)?;
         require_school(&self.state.db, &ctx.principal, school_id, action).await?;
         Ok((school_id, page))
@@ -81,8 +81,8 @@ impl IdentityApi {
         &self,
         ctx: &CallContext,
         kind: AuditKind,
-        school_id: Uuid,
-        object_id: Uuid,
+        school_id: SchoolId,
+        object_id: impl Into<Uuid>,
     ) -> Result<()> {
         audit::record(
             &self.state.db,
@@ -90,7 +90,7 @@ impl IdentityApi {
                 kind,
                 school_id: Some(school_id),
                 actor_id: Some(ctx.principal.id),
-                object_id: Some(object_id),
+                object_id: Some(object_id.into()),
                 source_address: ctx.client_address.clone(),
             },
         )
@@ -105,7 +105,7 @@ impl IdentityApi {
         id: &str,
         kind: PersonKind,
     ) -> Result<Person> {
-        let id = parse_id(field, id)?;
+        let id = PersonId::parse(field, id)?;
         let person = store::get_person(&self.state.db, id)
             .await?
             .filter(|person| person.kind() == Some(kind))
@@ -139,9 +139,10 @@ impl IdentityApi {
     /// of a school whose roster they read, anyone for a city operator.
     pub(super) async fn may_see(&self, ctx: &CallContext, person: &Person) -> Result<bool> {
         let db = &self.state.db;
-        Ok(ctx.principal.id == person.id
+        Ok(ctx.principal.id == person.id.uuid()
             || ctx.principal.city_operator
-            || store::is_guardian(db, ctx.principal.id, person.id).await?
+            || store::is_guardian(db, PersonId(ctx.principal.id), StudentId(person.id.uuid()))
+                .await?
             || match person.school_id {
                 Some(school_id) => {
                     require_school(db, &ctx.principal, school_id, Action::ReadRoster)

@@ -5,10 +5,9 @@ use chrono::Utc;
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::parse_id;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::{IdentityApi, person_kind};
 use crate::access::require_school;
@@ -24,7 +23,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::CreatePersonRequest,
     ) -> Result<pb::CreatePersonResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(
             &self.state.db,
             &ctx.principal,
@@ -45,7 +44,7 @@ impl IdentityApi {
         );
         violations.into_result()?;
         let person = Person {
-            id: Uuid::now_v7(),
+            id: PersonId::generate(),
             school_id: Some(school_id),
             kind: kind.map(PersonKind::as_str).unwrap_or_default().to_owned(),
             family_name: names.family_name,
@@ -66,7 +65,7 @@ impl IdentityApi {
         request: pb::GetPersonRequest,
     ) -> Result<pb::GetPersonResponse> {
         let db = &self.state.db;
-        let id = parse_id("id", &request.id)?;
+        let id = PersonId::parse("id", &request.id)?;
         let not_found = || Error::not_found("person");
         let person = store::get_person(db, id).await?.ok_or_else(not_found)?;
         if !self.may_see(&ctx, &person).await? {
@@ -120,7 +119,7 @@ impl IdentityApi {
         let changes = request
             .person
             .ok_or_else(|| Error::invalid("person", "is required"))?;
-        let id = parse_id("person.id", &changes.id)?;
+        let id = PersonId::parse("person.id", &changes.id)?;
         let not_found = || Error::not_found("person");
         let mut person = store::get_person(db, id).await?.ok_or_else(not_found)?;
         let school_id = person.school_id.ok_or_else(not_found)?;

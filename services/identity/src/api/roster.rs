@@ -1,11 +1,11 @@
 //! Loading a school's roster from OneRoster files.
 
-use otmetka_platform::text::quote;
 use std::collections::HashMap;
 
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::parse_id;
+use otmetka_platform::ids::SchoolId;
+use otmetka_platform::text::quote;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
@@ -21,7 +21,7 @@ impl IdentityApi {
         request: pb::ImportRosterRequest,
     ) -> Result<pb::ImportRosterResponse> {
         let db = &self.state.db;
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(db, &ctx.principal, school_id, Action::ManageRoster).await?;
         let mut files = HashMap::new();
         for file in request.files {

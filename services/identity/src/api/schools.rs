@@ -4,11 +4,10 @@ use chrono::Utc;
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::Page;
-use otmetka_platform::time::parse_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_city_operator, require_school};
@@ -35,7 +34,7 @@ impl IdentityApi {
         timezone("timezone", &request.timezone, &mut violations);
         violations.into_result()?;
         let school = School {
-            id: Uuid::now_v7(),
+            id: SchoolId::generate(),
             name,
             timezone: request.timezone,
             created_at: Utc::now(),
@@ -52,7 +51,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::GetSchoolRequest,
     ) -> Result<pb::GetSchoolResponse> {
-        let id = parse_id("id", &request.id)?;
+        let id = SchoolId::parse("id", &request.id)?;
         require_school(&self.state.db, &ctx.principal, id, Action::ReadRoster).await?;
         let school = store::get_school(&self.state.db, id)
             .await?
@@ -68,7 +67,8 @@ impl IdentityApi {
         request: pb::ListSchoolsRequest,
     ) -> Result<pb::ListSchoolsResponse> {
         let page = Page::parse(request.page_size, &request.page_token)?;
-        let member = (!ctx.principal.city_operator).then_some(ctx.principal.id);
+        // A client holds no staff role, so its schools are none, as before.
+        let member = (!ctx.principal.city_operator).then_some(PersonId(ctx.principal.id));
         let mut schools = store::list_schools(
             &self.state.db,
             &page,
@@ -93,7 +93,7 @@ impl IdentityApi {
         let changes = request
             .school
             .ok_or_else(|| Error::invalid("school", "is required"))?;
-        let id = parse_id("school.id", &changes.id)?;
+        let id = SchoolId::parse("school.id", &changes.id)?;
         let mut school = store::get_school(db, id)
             .await?
             .ok_or_else(|| Error::not_found("school"))?;
@@ -118,7 +118,7 @@ impl IdentityApi {
         request: pb::GetSchoolDirectoryRequest,
     ) -> Result<pb::GetSchoolDirectoryResponse> {
         let db = &self.state.db;
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(db, &ctx.principal, school_id, Action::ReadSchool).await?;
         let school = store::get_school(db, school_id)
             .await?

@@ -4,12 +4,13 @@
 use chrono::Utc;
 use otmetka_platform::authz::SCOPE_SESSIONS_READ;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::{parse_id, to_timestamp};
+use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
 use crate::audit::{self, AuditEvent, AuditKind};
+use crate::model::SessionRevocationId;
 use crate::{store, tokens};
 
 const MAX_REVOCATIONS_PAGE: i32 = 500;
@@ -32,8 +33,8 @@ impl IdentityApi {
             let event = AuditEvent {
                 kind: AuditKind::SessionEnded,
                 school_id,
-                actor_id: Some(person_id),
-                object_id: Some(person_id),
+                actor_id: Some(person_id.into()),
+                object_id: Some(person_id.into()),
                 source_address: source,
             };
             audit::record(db, event).await?;
@@ -54,7 +55,7 @@ impl IdentityApi {
         let after = if request.after_id.is_empty() {
             None
         } else {
-            Some(parse_id("after_id", &request.after_id)?)
+            Some(SessionRevocationId::parse("after_id", &request.after_id)?)
         };
         let limit = match request.page_size {
             0 => MAX_REVOCATIONS_PAGE,

@@ -2,10 +2,9 @@
 
 use otmetka_platform::authz::{Action, StaffRole};
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::parse_id;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::require_school;
@@ -55,12 +54,12 @@ impl IdentityApi {
         request: pb::ListStaffRolesRequest,
     ) -> Result<pb::ListStaffRolesResponse> {
         let db = &self.state.db;
-        let person_id = parse_id("person_id", &request.person_id)?;
+        let person_id = PersonId::parse("person_id", &request.person_id)?;
         let not_found = || Error::not_found("person");
         let person = store::get_person(db, person_id)
             .await?
             .ok_or_else(not_found)?;
-        let allowed = ctx.principal.id == person.id
+        let allowed = ctx.principal.id == person.id.uuid()
             || ctx.principal.city_operator
             || match person.school_id {
                 Some(school_id) => {
@@ -98,7 +97,7 @@ impl IdentityApi {
         role: i32,
         grant: bool,
     ) -> Result<()> {
-        let school_id = parse_id("school_id", school_id)?;
+        let school_id = SchoolId::parse("school_id", school_id)?;
         require_school(
             &self.state.db,
             &ctx.principal,
@@ -136,8 +135,8 @@ impl IdentityApi {
     /// Checks that `person_id` holds a teacher role in the school, for a field.
     pub(super) async fn require_staff(
         &self,
-        school_id: Uuid,
-        person_id: Uuid,
+        school_id: SchoolId,
+        person_id: PersonId,
         field: &str,
     ) -> Result<()> {
         let roles = store::staff_roles(&self.state.db, person_id, school_id).await?;

@@ -4,9 +4,8 @@ use otmetka_platform::Result;
 use otmetka_platform::authz::Action;
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::time::parse_id;
+use otmetka_platform::ids::{SchoolId, SubjectId};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::require_school;
@@ -20,7 +19,7 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::CreateSubjectRequest,
     ) -> Result<pb::CreateSubjectResponse> {
-        let school_id = parse_id("school_id", &request.school_id)?;
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
         require_school(
             &self.state.db,
             &ctx.principal,
@@ -32,7 +31,7 @@ impl IdentityApi {
         let name = required_text("name", &request.name, MAX_NAME_CHARS, &mut violations);
         violations.into_result()?;
         let subject = Subject {
-            id: Uuid::now_v7(),
+            id: SubjectId::generate(),
             school_id,
             name,
         };

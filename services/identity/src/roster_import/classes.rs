@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, Utc};
 use otmetka_platform::Result;
+use otmetka_platform::ids::ClassId;
 use otmetka_platform::text::TextRule;
-use uuid::Uuid;
 
 use super::parse::{ClassRow, class_name};
 use super::scheduled::ScheduledClass;
@@ -85,7 +85,7 @@ impl Loader<'_> {
             Some(id) => id,
             None => {
                 let class = Class {
-                    id: Uuid::now_v7(),
+                    id: ClassId::generate(),
                     school_id: self.school_id,
                     grade_level,
                     letter,

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::Result;
+use otmetka_platform::ids::{PersonId, StudentId};
 use otmetka_platform::text::quote;
 
 use super::parse::EnrollmentRow;
@@ -35,7 +36,7 @@ impl Loader<'_> {
             );
             return Ok(());
         };
-        let Some(person_id) = self.known("user", &row.user_sourced_id) else {
+        let Some(person_id) = self.known::<PersonId>("user", &row.user_sourced_id) else {
             report.refuse(
                 ENROLLMENTS,
                 line,
@@ -65,15 +66,16 @@ impl Loader<'_> {
         };
         match row.role.as_str() {
             "student" => {
-                self.homerooms.insert(person_id, class_id);
-                let current = store::membership_on(self.db, person_id, start).await?;
+                let student_id = StudentId(person_id.uuid());
+                self.homerooms.insert(student_id, class_id);
+                let current = store::membership_on(self.db, student_id, start).await?;
                 if current.is_some_and(|m| m.class_id == class_id && m.start_date == start) {
                     report.count(Outcome::Unchanged);
                     return Ok(());
                 }
                 if !self.dry_run {
                     let membership = Membership {
-                        student_id: person_id,
+                        student_id,
                         class_id,
                         school_id: self.school_id,
                         start_date: start,
@@ -120,7 +122,7 @@ impl Loader<'_> {
         row: &EnrollmentRow,
         report: &mut Report,
     ) -> Result<()> {
-        let Some(person_id) = self.known("user", &row.user_sourced_id) else {
+        let Some(person_id) = self.known::<PersonId>("user", &row.user_sourced_id) else {
             report.refuse(
                 ENROLLMENTS,
                 line,
@@ -137,7 +139,7 @@ impl Loader<'_> {
             .get_mut(&row.class_sourced_id)
             .expect("a scheduled class of this file");
         match row.role.as_str() {
-            "student" => class.students.push((line, person_id)),
+            "student" => class.students.push((line, StudentId(person_id.uuid()))),
             "teacher" => class.teachers.push((line, person_id)),
             other => report.refuse(
                 ENROLLMENTS,

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use otmetka_platform::Result;
 use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{ClassId, SchoolId, StudentId};
 use uuid::Uuid;
 
 use crate::store;
@@ -26,6 +27,7 @@ use scheduled::ScheduledClass;
 
 mod classes;
 mod enrollments;
+
 pub(crate) mod parse;
 mod scheduled;
 mod users;
@@ -96,7 +98,7 @@ impl Report {
 pub async fn import(
     db: &Db,
     clock: &Clock,
-    school_id: Uuid,
+    school_id: SchoolId,
     files: &HashMap<String, Vec<u8>>,
     dry_run: bool,
 ) -> Result<Report> {
@@ -153,26 +155,28 @@ pub async fn import(
 struct Loader<'a> {
     db: &'a Db,
     clock: &'a Clock,
-    school_id: Uuid,
+    school_id: SchoolId,
     dry_run: bool,
-    /// (kind, sourcedId) → platform id, for this school.
+    /// (kind, sourcedId) → platform id, for this school: the kind says
+    /// whose id it is.
     sources: HashMap<(String, String), Uuid>,
     /// The file's scheduled classes by sourcedId, resolved once every
     /// enrollment is read.
     scheduled: HashMap<String, ScheduledClass>,
     /// Homerooms this load puts students in (so that a dry run resolves
     /// scheduled classes as the load would).
-    homerooms: HashMap<Uuid, Uuid>,
+    homerooms: HashMap<StudentId, ClassId>,
 }
 
 impl Loader<'_> {
-    fn known(&self, kind: &str, sourced_id: &str) -> Option<Uuid> {
+    fn known<Id: From<Uuid>>(&self, kind: &str, sourced_id: &str) -> Option<Id> {
         self.sources
             .get(&(kind.to_owned(), sourced_id.to_owned()))
-            .copied()
+            .map(|id| Id::from(*id))
     }
 
-    async fn remember(&mut self, kind: &str, sourced_id: &str, id: Uuid) -> Result<()> {
+    async fn remember(&mut self, kind: &str, sourced_id: &str, id: impl Into<Uuid>) -> Result<()> {
+        let id = id.into();
         if !self.dry_run {
             store::remember_roster_source(self.db, self.school_id, kind, sourced_id, id).await?;
         }

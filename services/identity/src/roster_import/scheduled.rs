@@ -2,10 +2,10 @@
 //! applied as teaching assignments of the whole class or of a group.
 
 use otmetka_platform::Result;
-use uuid::Uuid;
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, StudentId, SubjectId};
 
 use super::{CLASSES, Loader, Outcome, Report};
-use crate::model::{Group, Subject, TeachingAssignment};
+use crate::model::{Group, Subject, TeachingAssignment, TeachingAssignmentId};
 use crate::store;
 
 /// A scheduled class of the file and who enrolled in it.
@@ -15,9 +15,9 @@ pub(super) struct ScheduledClass {
     pub title: String,
     pub subject: String,
     /// Student enrollments: (line, person).
-    pub students: Vec<(u64, Uuid)>,
+    pub students: Vec<(u64, StudentId)>,
     /// Teacher enrollments: (line, person).
-    pub teachers: Vec<(u64, Uuid)>,
+    pub teachers: Vec<(u64, PersonId)>,
 }
 
 impl Loader<'_> {
@@ -71,7 +71,7 @@ impl Loader<'_> {
             Some(id) => id,
             None => {
                 let subject = Subject {
-                    id: Uuid::now_v7(),
+                    id: SubjectId::generate(),
                     school_id: self.school_id,
                     name: class.subject.clone(),
                 };
@@ -82,7 +82,7 @@ impl Loader<'_> {
                 subject.id
             }
         };
-        let mut students: Vec<Uuid> = class.students.iter().map(|(_, id)| *id).collect();
+        let mut students: Vec<StudentId> = class.students.iter().map(|(_, id)| *id).collect();
         students.sort();
         students.dedup();
         let mut homeroom_students = store::class_student_ids(self.db, homeroom, today).await?;
@@ -106,7 +106,7 @@ impl Loader<'_> {
         report.count(outcome);
         for (_, teacher_id) in &class.teachers {
             let assignment = TeachingAssignment {
-                id: Uuid::now_v7(),
+                id: TeachingAssignmentId::generate(),
                 school_id: self.school_id,
                 teacher_id: *teacher_id,
                 class_id: homeroom,
@@ -131,14 +131,14 @@ impl Loader<'_> {
     /// completed so that it holds the class's students.
     async fn group_of(
         &mut self,
-        homeroom: Uuid,
+        homeroom: ClassId,
         class: &ScheduledClass,
-        students: &[Uuid],
+        students: &[StudentId],
         outcome: &mut Outcome,
-    ) -> Result<Uuid> {
+    ) -> Result<GroupId> {
         if let Some(id) = store::find_group(self.db, homeroom, &class.title).await? {
             let members = store::group_students(self.db, id).await?;
-            let missing: Vec<Uuid> = students
+            let missing: Vec<StudentId> = students
                 .iter()
                 .filter(|student| !members.contains(student))
                 .copied()
@@ -152,7 +152,7 @@ impl Loader<'_> {
             return Ok(id);
         }
         let group = Group {
-            id: Uuid::now_v7(),
+            id: GroupId::generate(),
             school_id: self.school_id,
             class_id: homeroom,
             name: class.title.clone(),

@@ -1,11 +1,11 @@
 //! People of the roster and the guardian links between them.
 
+use otmetka_platform::ids::{PersonId, StudentId};
 use otmetka_platform::text::{TextRule, quote};
 
 use crate::fields::MAX_PERSON_NAME_CHARS;
 use chrono::Utc;
 use otmetka_platform::Result;
-use uuid::Uuid;
 
 use super::parse::{UserRow, person_kind};
 use super::{Loader, Outcome, Report, USERS};
@@ -76,7 +76,7 @@ impl Loader<'_> {
             }
             None => {
                 let person = Person {
-                    id: Uuid::now_v7(),
+                    id: PersonId::generate(),
                     school_id: Some(self.school_id),
                     kind: kind.as_str().into(),
                     family_name: row.family_name.clone(),
@@ -107,7 +107,7 @@ impl Loader<'_> {
         row: &UserRow,
         report: &mut Report,
     ) -> Result<()> {
-        let Some(me) = self.known("user", &row.sourced_id) else {
+        let Some(me) = self.known::<PersonId>("user", &row.sourced_id) else {
             return Ok(());
         };
         for agent in row
@@ -116,7 +116,7 @@ impl Loader<'_> {
             .map(str::trim)
             .filter(|agent| !agent.is_empty())
         {
-            let Some(other) = self.known("user", agent) else {
+            let Some(other) = self.known::<PersonId>("user", agent) else {
                 report.refuse(
                     USERS,
                     line,
@@ -146,6 +146,8 @@ impl Loader<'_> {
                 );
                 continue;
             }
+            // Outside a dry run (which goes no further) the kinds were checked above.
+            let student = StudentId(student.uuid());
             if self.dry_run || store::is_guardian(self.db, guardian, student).await? {
                 continue;
             }

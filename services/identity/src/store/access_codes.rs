@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::{BeginWrite, Db};
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db};
-use uuid::Uuid;
 
 use crate::access_codes::{AccessCode, SignIn};
+use crate::model::AccessCodeId;
 
 const COLUMNS: &str = "id, school_id, student_id, issued_by, created_at, expires_at, redeemed_at, redeemed_by, revoked_at";
 
@@ -21,14 +22,14 @@ pub async fn insert(db: &Db, code: &AccessCode, code_hash: &[u8]) -> Result<()> 
     Ok(())
 }
 
-pub async fn get(db: &Db, id: Uuid) -> Result<Option<AccessCode>> {
+pub async fn get(db: &Db, id: AccessCodeId) -> Result<Option<AccessCode>> {
     let sql = format!("SELECT {COLUMNS} FROM access_codes WHERE id = $1");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
     )
 }
 
-pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<AccessCode>> {
+pub async fn list(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<AccessCode>> {
     let after = page.after_id()?;
     let sql = format!(
         "SELECT {COLUMNS} FROM access_codes WHERE school_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
@@ -39,7 +40,7 @@ pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<AccessCod
     )
 }
 
-pub async fn revoke(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+pub async fn revoke(db: &Db, id: AccessCodeId, now: DateTime<Utc>) -> Result<bool> {
     let changed = with_db!(db, pool => sqlx::query(
         "UPDATE access_codes SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL AND redeemed_at IS NULL")
         .bind(id).bind(now).execute(pool).await?.rows_affected());
@@ -52,7 +53,7 @@ pub async fn revoke(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
 pub async fn redeem(
     db: &Db,
     code_hash: &[u8],
-    guardian_id: Uuid,
+    guardian_id: PersonId,
     now: DateTime<Utc>,
 ) -> Result<Option<AccessCode>> {
     let select = format!(
@@ -161,14 +162,14 @@ mod tests {
         let db = crate::test_db().await;
         let now = Utc::now();
         let school = School {
-            id: Uuid::now_v7(),
+            id: SchoolId::generate(),
             name: "Школа".into(),
             timezone: "Europe/Moscow".into(),
             created_at: now,
         };
         crate::store::insert_school(&db, &school).await.unwrap();
         let person = |kind: &str| Person {
-            id: Uuid::now_v7(),
+            id: PersonId::generate(),
             school_id: Some(school.id),
             kind: kind.into(),
             family_name: "Иванов".into(),
@@ -182,9 +183,9 @@ mod tests {
             crate::store::insert_person(&db, p).await.unwrap();
         }
         let issue = |expires_in: chrono::Duration| AccessCode {
-            id: Uuid::now_v7(),
+            id: AccessCodeId::generate(),
             school_id: school.id,
-            student_id: student.id,
+            student_id: student.as_student(),
             issued_by: admin.id,
             created_at: now,
             expires_at: now + expires_in,
@@ -236,7 +237,7 @@ mod tests {
             "a spent code cannot be revoked"
         );
         assert!(
-            crate::store::is_guardian(&db, guardian.id, student.id)
+            crate::store::is_guardian(&db, guardian.id, student.as_student())
                 .await
                 .unwrap()
         );

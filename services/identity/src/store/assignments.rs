@@ -2,12 +2,12 @@
 
 use chrono::Utc;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
 use super::exists;
-use crate::model::TeachingAssignment;
+use crate::model::{TeachingAssignment, TeachingAssignmentId};
 
 pub async fn insert_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
@@ -19,13 +19,16 @@ pub async fn insert_assignment(db: &Db, assignment: &TeachingAssignment) -> Resu
     Ok(())
 }
 
-pub async fn get_assignment(db: &Db, id: Uuid) -> Result<Option<TeachingAssignment>> {
+pub async fn get_assignment(
+    db: &Db,
+    id: TeachingAssignmentId,
+) -> Result<Option<TeachingAssignment>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, teacher_id, class_id, subject_id, group_id FROM teaching_assignments WHERE id = $1")
         .bind(id).fetch_optional(pool).await?))
 }
 
-pub async fn delete_assignment(db: &Db, id: Uuid) -> Result<()> {
+pub async fn delete_assignment(db: &Db, id: TeachingAssignmentId) -> Result<()> {
     with_db!(db, pool => { sqlx::query("DELETE FROM teaching_assignments WHERE id = $1")
         .bind(id).execute(pool).await?; });
     Ok(())
@@ -33,9 +36,9 @@ pub async fn delete_assignment(db: &Db, id: Uuid) -> Result<()> {
 
 pub async fn list_assignments(
     db: &Db,
-    school_id: Uuid,
-    class_id: Option<Uuid>,
-    teacher_id: Option<Uuid>,
+    school_id: SchoolId,
+    class_id: Option<ClassId>,
+    teacher_id: Option<PersonId>,
     page: &Page,
 ) -> Result<Vec<TeachingAssignment>> {
     let after = page.after_id()?;
@@ -49,7 +52,7 @@ pub async fn list_assignments(
 }
 
 pub async fn has_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<bool> {
-    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+    let found: Option<TeachingAssignmentId> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT id FROM teaching_assignments
          WHERE teacher_id = $1 AND class_id = $2 AND subject_id = $3
            AND (group_id = $4 OR (group_id IS NULL AND $4 IS NULL))")
@@ -62,10 +65,10 @@ pub async fn has_assignment(db: &Db, assignment: &TeachingAssignment) -> Result<
 /// class, or a group the student is in.
 pub async fn taught_subjects(
     db: &Db,
-    teacher_id: Uuid,
-    class_id: Uuid,
-    student_id: Uuid,
-) -> Result<Vec<Uuid>> {
+    teacher_id: PersonId,
+    class_id: ClassId,
+    student_id: StudentId,
+) -> Result<Vec<SubjectId>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT subject_id FROM teaching_assignments
          WHERE teacher_id = $1 AND class_id = $2
@@ -77,10 +80,10 @@ pub async fn taught_subjects(
 /// whole-class assignment covers its groups too.
 pub async fn subjects_taught_in_class(
     db: &Db,
-    teacher_id: Uuid,
-    class_id: Uuid,
-    group_id: Option<Uuid>,
-) -> Result<Vec<Uuid>> {
+    teacher_id: PersonId,
+    class_id: ClassId,
+    group_id: Option<GroupId>,
+) -> Result<Vec<SubjectId>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT subject_id FROM teaching_assignments
          WHERE teacher_id = $1 AND class_id = $2 AND (group_id IS NULL OR group_id = $3)")

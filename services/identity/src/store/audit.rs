@@ -2,14 +2,20 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
 use crate::audit::{AuditEvent, StoredAuditEvent};
+use crate::model::AuditEventId;
 
 /// Stores `event` as `id`, happened at `at`.
-pub async fn insert(db: &Db, event: &AuditEvent, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+pub async fn insert(
+    db: &Db,
+    event: &AuditEvent,
+    id: AuditEventId,
+    at: DateTime<Utc>,
+) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO audit_events (id, school_id, actor_id, kind, object_id, source_address, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -20,7 +26,7 @@ pub async fn insert(db: &Db, event: &AuditEvent, id: Uuid, at: DateTime<Utc>) ->
 }
 
 /// A school's events, newest first.
-pub async fn list(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<StoredAuditEvent>> {
+pub async fn list(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<StoredAuditEvent>> {
     let before = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, actor_id, kind, object_id, source_address, created_at

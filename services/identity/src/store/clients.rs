@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
 use crate::clients::{Client, VendorGrant};
-use crate::model::School;
+use crate::model::{ClientId, School};
 
 pub async fn insert(db: &Db, client: &Client) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
@@ -31,7 +31,7 @@ pub async fn upsert_service(db: &Db, client: &Client) -> Result<()> {
     Ok(())
 }
 
-pub async fn get(db: &Db, id: Uuid) -> Result<Option<Client>> {
+pub async fn get(db: &Db, id: ClientId) -> Result<Option<Client>> {
     Ok(
         with_db!(db, pool => sqlx::query_as("SELECT * FROM clients WHERE id = $1")
         .bind(id).fetch_optional(pool).await?),
@@ -45,7 +45,7 @@ pub async fn list(db: &Db, page: &Page) -> Result<Vec<Client>> {
         .bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
 }
 
-pub async fn revoke(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+pub async fn revoke(db: &Db, id: ClientId, now: DateTime<Utc>) -> Result<bool> {
     let changed = with_db!(db, pool => sqlx::query(
         "UPDATE clients SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
         .bind(id).bind(now).execute(pool).await?.rows_affected());
@@ -61,14 +61,18 @@ pub async fn grant(db: &Db, grant: &VendorGrant) -> Result<()> {
     Ok(())
 }
 
-pub async fn withdraw(db: &Db, client_id: Uuid, school_id: Uuid) -> Result<bool> {
+pub async fn withdraw(db: &Db, client_id: ClientId, school_id: SchoolId) -> Result<bool> {
     let changed = with_db!(db, pool => sqlx::query(
         "DELETE FROM vendor_grants WHERE client_id = $1 AND school_id = $2")
         .bind(client_id).bind(school_id).execute(pool).await?.rows_affected());
     Ok(changed == 1)
 }
 
-pub async fn grants_of_school(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<VendorGrant>> {
+pub async fn grants_of_school(
+    db: &Db,
+    school_id: SchoolId,
+    page: &Page,
+) -> Result<Vec<VendorGrant>> {
     let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT client_id, school_id, granted_by, created_at FROM vendor_grants
@@ -79,7 +83,7 @@ pub async fn grants_of_school(db: &Db, school_id: Uuid, page: &Page) -> Result<V
 /// A live vendor client's grants with their schools, in school id order.
 pub async fn grants_of_client(
     db: &Db,
-    client_id: Uuid,
+    client_id: ClientId,
     page: &Page,
 ) -> Result<Vec<(VendorGrant, School)>> {
     #[derive(sqlx::FromRow)]
@@ -114,8 +118,8 @@ pub async fn grants_of_client(
 }
 
 /// Whether a live vendor client holds a grant for the school.
-pub async fn is_granted(db: &Db, client_id: Uuid, school_id: Uuid) -> Result<bool> {
-    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+pub async fn is_granted(db: &Db, client_id: ClientId, school_id: SchoolId) -> Result<bool> {
+    let found: Option<ClientId> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT g.client_id FROM vendor_grants g JOIN clients c ON c.id = g.client_id
          WHERE g.client_id = $1 AND g.school_id = $2 AND c.revoked_at IS NULL AND c.kind = 'vendor'")
         .bind(client_id).bind(school_id).fetch_optional(pool).await?);

@@ -2,11 +2,11 @@
 
 use chrono::Utc;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::PersonId;
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::exists;
-use crate::model::Credential;
+use crate::model::{Credential, SessionRevocationId};
 
 /// Issues a login and password. One that replaces an earlier password (a
 /// reset, as after a lost or leaked one) also revokes the person's refresh
@@ -14,7 +14,7 @@ use crate::model::Credential;
 /// signed in with the old password is signed out everywhere.
 pub async fn set_credentials(
     db: &Db,
-    person_id: Uuid,
+    person_id: PersonId,
     login: &str,
     password_hash: &str,
     must_change: bool,
@@ -22,7 +22,7 @@ pub async fn set_credentials(
     let now = Utc::now();
     let mut tx = db.begin_write().await?;
     with_tx!(&mut tx, conn => {
-        let replaced: Option<Uuid> = sqlx::query_scalar(
+        let replaced: Option<PersonId> = sqlx::query_scalar(
             "SELECT person_id FROM credentials WHERE person_id = $1")
             .bind(person_id).fetch_optional(&mut *conn).await?;
         sqlx::query(
@@ -37,7 +37,7 @@ pub async fn set_credentials(
             sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
                 .bind(person_id).bind(now).execute(&mut *conn).await?;
             sqlx::query("INSERT INTO session_revocations (id, person_id, created_at) VALUES ($1, $2, $3)")
-                .bind(Uuid::now_v7()).bind(person_id).bind(now).execute(&mut *conn).await?;
+                .bind(SessionRevocationId::generate()).bind(person_id).bind(now).execute(&mut *conn).await?;
         }
     });
     tx.commit().await?;
@@ -50,14 +50,14 @@ pub async fn credential_by_login(db: &Db, login: &str) -> Result<Option<Credenti
         .bind(login).fetch_optional(pool).await?))
 }
 
-pub async fn credential_of(db: &Db, person_id: Uuid) -> Result<Option<Credential>> {
+pub async fn credential_of(db: &Db, person_id: PersonId) -> Result<Option<Credential>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT person_id, password_hash, must_change FROM credentials WHERE person_id = $1")
         .bind(person_id).fetch_optional(pool).await?))
 }
 
 /// Replaces a person's password with one they chose themselves.
-pub async fn change_password(db: &Db, person_id: Uuid, password_hash: &str) -> Result<()> {
+pub async fn change_password(db: &Db, person_id: PersonId, password_hash: &str) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "UPDATE credentials SET password_hash = $2, must_change = $3, updated_at = $4 WHERE person_id = $1")
         .bind(person_id).bind(password_hash).bind(false).bind(Utc::now())
@@ -69,7 +69,7 @@ pub async fn person_of_external_identity(
     db: &Db,
     issuer: &str,
     subject: &str,
-) -> Result<Option<Uuid>> {
+) -> Result<Option<PersonId>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT person_id FROM external_identities WHERE issuer = $1 AND subject = $2")
         .bind(issuer).bind(subject).fetch_optional(pool).await?))
@@ -79,7 +79,7 @@ pub async fn link_external_identity(
     db: &Db,
     issuer: &str,
     subject: &str,
-    person_id: Uuid,
+    person_id: PersonId,
 ) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO external_identities (issuer, subject, person_id, created_at) VALUES ($1, $2, $3, $4)")

@@ -1,9 +1,9 @@
 //! Guardianships between a school's guardians and students.
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{PersonId, StudentId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
 use super::exists;
 use crate::model::Guardianship;
@@ -16,15 +16,19 @@ pub async fn link_guardian(db: &Db, link: &Guardianship) -> Result<()> {
     Ok(())
 }
 
-pub async fn unlink_guardian(db: &Db, guardian_id: Uuid, student_id: Uuid) -> Result<bool> {
+pub async fn unlink_guardian(
+    db: &Db,
+    guardian_id: PersonId,
+    student_id: StudentId,
+) -> Result<bool> {
     let result = with_db!(db, pool => sqlx::query(
         "DELETE FROM guardianships WHERE guardian_id = $1 AND student_id = $2")
         .bind(guardian_id).bind(student_id).execute(pool).await?.rows_affected());
     Ok(result > 0)
 }
 
-pub async fn is_guardian(db: &Db, guardian_id: Uuid, student_id: Uuid) -> Result<bool> {
-    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+pub async fn is_guardian(db: &Db, guardian_id: PersonId, student_id: StudentId) -> Result<bool> {
+    let found: Option<PersonId> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT guardian_id FROM guardianships WHERE guardian_id = $1 AND student_id = $2")
         .bind(guardian_id).bind(student_id).fetch_optional(pool).await?);
     Ok(found.is_some())
@@ -32,7 +36,7 @@ pub async fn is_guardian(db: &Db, guardian_id: Uuid, student_id: Uuid) -> Result
 
 pub async fn guardianships_of(
     db: &Db,
-    guardian_id: Uuid,
+    guardian_id: PersonId,
     page: &Page,
 ) -> Result<Vec<Guardianship>> {
     let after = page.after_id()?;

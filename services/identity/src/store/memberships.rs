@@ -3,18 +3,18 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, StudentId};
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::people::PERSON_COLUMNS;
-use crate::model::{Membership, Person};
+use crate::model::{Membership, MembershipId, Person};
 
 /// Moves a student into a class from the membership's start: one open then
 /// ends there and any starting later is replaced, so history is kept and
 /// memberships never overlap. Returns the new membership's id.
-pub async fn enroll(db: &Db, membership: &Membership) -> Result<Uuid> {
-    let id = Uuid::now_v7();
+pub async fn enroll(db: &Db, membership: &Membership) -> Result<MembershipId> {
+    let id = MembershipId::generate();
     let mut tx = db.begin_write().await?;
     with_tx!(&mut tx, conn => {
         sqlx::query(
@@ -39,7 +39,7 @@ pub async fn enroll(db: &Db, membership: &Membership) -> Result<Uuid> {
 
 pub async fn membership_on(
     db: &Db,
-    student_id: Uuid,
+    student_id: StudentId,
     date: NaiveDate,
 ) -> Result<Option<Membership>> {
     Ok(with_db!(db, pool => sqlx::query_as(
@@ -50,13 +50,17 @@ pub async fn membership_on(
 
 #[derive(sqlx::FromRow)]
 pub struct MembershipRow {
-    pub id: Uuid,
+    pub id: MembershipId,
     #[sqlx(flatten)]
     pub membership: Membership,
 }
 
 /// A student's memberships in start order, a page at a time.
-pub async fn memberships_of(db: &Db, student_id: Uuid, page: &Page) -> Result<Vec<MembershipRow>> {
+pub async fn memberships_of(
+    db: &Db,
+    student_id: StudentId,
+    page: &Page,
+) -> Result<Vec<MembershipRow>> {
     let (after_start, after_id) = match page.after_pair()? {
         Some((start, id)) => (
             Some(NaiveDate::parse_from_str(start, "%Y-%m-%d").map_err(|_| bad_token())?),
@@ -73,7 +77,11 @@ pub async fn memberships_of(db: &Db, student_id: Uuid, page: &Page) -> Result<Ve
 }
 
 /// A class's memberships in id order, a page at a time.
-pub async fn class_memberships(db: &Db, class_id: Uuid, page: &Page) -> Result<Vec<MembershipRow>> {
+pub async fn class_memberships(
+    db: &Db,
+    class_id: ClassId,
+    page: &Page,
+) -> Result<Vec<MembershipRow>> {
     let after = page.after_id()?;
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, student_id, class_id, school_id, start_date, end_date FROM class_memberships
@@ -84,7 +92,7 @@ pub async fn class_memberships(db: &Db, class_id: Uuid, page: &Page) -> Result<V
 
 pub async fn class_students(
     db: &Db,
-    class_id: Uuid,
+    class_id: ClassId,
     date: NaiveDate,
     page: &Page,
 ) -> Result<Vec<Person>> {
@@ -102,7 +110,11 @@ pub async fn class_students(
 }
 
 /// Every student of the class on `date`, in id order.
-pub async fn class_student_ids(db: &Db, class_id: Uuid, date: NaiveDate) -> Result<Vec<Uuid>> {
+pub async fn class_student_ids(
+    db: &Db,
+    class_id: ClassId,
+    date: NaiveDate,
+) -> Result<Vec<StudentId>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT student_id FROM class_memberships
          WHERE class_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2)
@@ -114,9 +126,9 @@ pub async fn class_student_ids(db: &Db, class_id: Uuid, date: NaiveDate) -> Resu
 /// or is a guardian of a student who does.
 pub async fn is_class_member(
     db: &Db,
-    person_id: Uuid,
-    class_id: Uuid,
-    group_id: Option<Uuid>,
+    person_id: PersonId,
+    class_id: ClassId,
+    group_id: Option<GroupId>,
     date: NaiveDate,
 ) -> Result<bool> {
     let found: Option<i32> = with_db!(db, pool => sqlx::query_scalar(

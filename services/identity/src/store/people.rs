@@ -2,12 +2,12 @@
 
 use chrono::Utc;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::contains_pattern;
-use crate::model::{Person, PersonKind};
+use crate::model::{Person, PersonKind, SessionRevocationId};
 
 pub async fn insert_person(db: &Db, person: &Person) -> Result<()> {
     let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
@@ -24,7 +24,7 @@ pub async fn insert_person(db: &Db, person: &Person) -> Result<()> {
 pub(super) const PERSON_COLUMNS: &str =
     "id, school_id, kind, family_name, given_name, middle_name, disabled, created_at";
 
-pub async fn get_person(db: &Db, id: Uuid) -> Result<Option<Person>> {
+pub async fn get_person(db: &Db, id: PersonId) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -35,7 +35,7 @@ pub async fn get_person(db: &Db, id: Uuid) -> Result<Option<Person>> {
 /// People of a school in name order; the page key is "search_name\0id".
 pub async fn list_persons(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     kind: Option<PersonKind>,
     name_query: &str,
     page: &Page,
@@ -86,7 +86,7 @@ pub async fn update_person(db: &Db, person: &Person, newly_disabled: bool) -> Re
             sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
                 .bind(person.id).bind(now).execute(&mut *conn).await?;
             sqlx::query("INSERT INTO session_revocations (id, person_id, created_at) VALUES ($1, $2, $3)")
-                .bind(Uuid::now_v7()).bind(person.id).bind(now).execute(&mut *conn).await?;
+                .bind(SessionRevocationId::generate()).bind(person.id).bind(now).execute(&mut *conn).await?;
         }
     });
     tx.commit().await?;
@@ -94,7 +94,7 @@ pub async fn update_person(db: &Db, person: &Person, newly_disabled: bool) -> Re
 }
 
 /// A school's active staff (anyone with a role there), by name.
-pub async fn school_staff(db: &Db, school_id: Uuid) -> Result<Vec<Person>> {
+pub async fn school_staff(db: &Db, school_id: SchoolId) -> Result<Vec<Person>> {
     let sql = format!(
         "SELECT {PERSON_COLUMNS} FROM persons
          WHERE disabled = $2 AND id IN (SELECT person_id FROM staff_roles WHERE school_id = $1)
@@ -106,8 +106,8 @@ pub async fn school_staff(db: &Db, school_id: Uuid) -> Result<Vec<Person>> {
     )
 }
 
-pub async fn is_city_operator(db: &Db, person_id: Uuid) -> Result<bool> {
-    let found: Option<Uuid> = with_db!(db, pool => sqlx::query_scalar(
+pub async fn is_city_operator(db: &Db, person_id: PersonId) -> Result<bool> {
+    let found: Option<PersonId> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT person_id FROM city_operators WHERE person_id = $1")
         .bind(person_id).fetch_optional(pool).await?);
     Ok(found.is_some())

@@ -4,10 +4,14 @@
 use std::collections::HashMap;
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::{Result, with_db};
 use uuid::Uuid;
 
-pub async fn roster_sources(db: &Db, school_id: Uuid) -> Result<HashMap<(String, String), Uuid>> {
+pub async fn roster_sources(
+    db: &Db,
+    school_id: SchoolId,
+) -> Result<HashMap<(String, String), Uuid>> {
     let rows: Vec<(String, String, Uuid)> = with_db!(db, pool => sqlx::query_as(
         "SELECT kind, source_id, platform_id FROM roster_sources WHERE school_id = $1")
         .bind(school_id).fetch_all(pool).await?);
@@ -19,9 +23,10 @@ pub async fn roster_sources(db: &Db, school_id: Uuid) -> Result<HashMap<(String,
 
 pub async fn remember_roster_source(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     kind: &str,
     source_id: &str,
+    // A person's, a class's, a group's or a subject's: one table for all.
     platform_id: Uuid,
 ) -> Result<()> {
     with_db!(db, pool => { sqlx::query(

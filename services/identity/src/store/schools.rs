@@ -1,9 +1,9 @@
 //! Schools, found by a case-insensitive part of their name.
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
 use super::{contains_pattern, exists};
 use crate::model::School;
@@ -17,7 +17,7 @@ pub async fn insert_school(db: &Db, school: &School) -> Result<()> {
     Ok(())
 }
 
-pub async fn get_school(db: &Db, id: Uuid) -> Result<Option<School>> {
+pub async fn get_school(db: &Db, id: SchoolId) -> Result<Option<School>> {
     Ok(
         with_db!(db, pool => sqlx::query_as("SELECT id, name, timezone, created_at FROM schools WHERE id = $1")
         .bind(id).fetch_optional(pool).await?),
@@ -29,7 +29,7 @@ pub async fn list_schools(
     db: &Db,
     page: &Page,
     name_query: &str,
-    member: Option<Uuid>,
+    member: Option<PersonId>,
 ) -> Result<Vec<School>> {
     let after = page.after_id()?;
     let pattern = contains_pattern(name_query);

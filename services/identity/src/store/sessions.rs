@@ -2,13 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::PersonId;
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
+
+use crate::model::SessionRevocationId;
 
 pub async fn insert_refresh_token(
     db: &Db,
     hash: &[u8],
-    person_id: Uuid,
+    person_id: PersonId,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
 ) -> Result<()> {
@@ -19,7 +21,11 @@ pub async fn insert_refresh_token(
 }
 
 /// The person holding a live refresh token, if it is live.
-pub async fn refresh_token_owner(db: &Db, hash: &[u8], now: DateTime<Utc>) -> Result<Option<Uuid>> {
+pub async fn refresh_token_owner(
+    db: &Db,
+    hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<PersonId>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT person_id FROM refresh_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
@@ -35,14 +41,14 @@ pub async fn revoke_refresh_token(db: &Db, hash: &[u8], now: DateTime<Utc>) -> R
 
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct SessionRevocation {
-    pub id: Uuid,
-    pub person_id: Uuid,
+    pub id: SessionRevocationId,
+    pub person_id: PersonId,
     pub created_at: DateTime<Utc>,
 }
 
 pub async fn session_revocations(
     db: &Db,
-    after: Option<Uuid>,
+    after: Option<SessionRevocationId>,
     since: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<SessionRevocation>> {

@@ -2,10 +2,10 @@
 //! lets them read a school's public face.
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Result, with_db};
-use uuid::Uuid;
 
-pub async fn staff_roles(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<Vec<String>> {
+pub async fn staff_roles(db: &Db, person_id: PersonId, school_id: SchoolId) -> Result<Vec<String>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT role FROM staff_roles WHERE person_id = $1 AND school_id = $2 ORDER BY role")
         .bind(person_id).bind(school_id).fetch_all(pool).await?))
@@ -13,14 +13,19 @@ pub async fn staff_roles(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<Ve
 
 /// Every staff role of a person with its school's id and name, by school
 /// name, then role.
-pub async fn roles_of(db: &Db, person_id: Uuid) -> Result<Vec<(Uuid, String, String)>> {
+pub async fn roles_of(db: &Db, person_id: PersonId) -> Result<Vec<(SchoolId, String, String)>> {
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT s.id, s.name, r.role FROM staff_roles r JOIN schools s ON s.id = r.school_id
          WHERE r.person_id = $1 ORDER BY s.name, r.role")
         .bind(person_id).fetch_all(pool).await?))
 }
 
-pub async fn grant_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &str) -> Result<()> {
+pub async fn grant_staff_role(
+    db: &Db,
+    person_id: PersonId,
+    school_id: SchoolId,
+    role: &str,
+) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
         "INSERT INTO staff_roles (school_id, person_id, role) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING")
@@ -30,8 +35,8 @@ pub async fn grant_staff_role(db: &Db, person_id: Uuid, school_id: Uuid, role: &
 
 pub async fn revoke_staff_role(
     db: &Db,
-    person_id: Uuid,
-    school_id: Uuid,
+    person_id: PersonId,
+    school_id: SchoolId,
     role: &str,
 ) -> Result<()> {
     with_db!(db, pool => { sqlx::query(
@@ -41,7 +46,7 @@ pub async fn revoke_staff_role(
 }
 
 /// The person studies at the school, or is a guardian of one of its students.
-pub async fn is_school_member(db: &Db, person_id: Uuid, school_id: Uuid) -> Result<bool> {
+pub async fn is_school_member(db: &Db, person_id: PersonId, school_id: SchoolId) -> Result<bool> {
     let found: Option<i32> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT 1 FROM persons WHERE id = $1 AND school_id = $2 AND kind = 'student'
          UNION ALL

@@ -11,12 +11,12 @@ use chrono_tz::Tz;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::{self, AccessClient};
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::memo::Memo;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use tonic::transport::Channel;
-use uuid::Uuid;
 
 use crate::store;
 
@@ -32,15 +32,15 @@ const SCHOOLS_KEPT: usize = 10_000;
 /// The names a diary shows: staff by person id, subjects by id.
 #[derive(Debug, Default)]
 pub struct SchoolNames {
-    pub staff: HashMap<Uuid, String>,
-    pub subjects: HashMap<Uuid, String>,
+    pub staff: HashMap<PersonId, String>,
+    pub subjects: HashMap<SubjectId, String>,
 }
 
 /// Where a student is on a day.
 #[derive(Debug, Clone)]
 pub struct StudentPlace {
-    pub class_id: Uuid,
-    pub group_ids: Vec<Uuid>,
+    pub class_id: ClassId,
+    pub group_ids: Vec<GroupId>,
 }
 
 /// A class as the timetable needs it.
@@ -53,8 +53,8 @@ pub struct ClassFacts {
 pub struct Identity {
     client: IdentityServiceClient<Channel>,
     access: AccessClient,
-    timezones: Memo<Uuid, Tz>,
-    directories: Memo<Uuid, Arc<SchoolNames>>,
+    timezones: Memo<SchoolId, Tz>,
+    directories: Memo<SchoolId, Arc<SchoolNames>>,
 }
 
 impl Identity {
@@ -79,7 +79,12 @@ impl Identity {
     /// Whether the caller may take `action` on the school. A caller who may
     /// not even read the school learns nothing of it (NOT_FOUND); one who
     /// may read it is told plainly that this is not theirs to do.
-    pub async fn school(&self, ctx: &CallContext, action: Action, school_id: Uuid) -> Result<()> {
+    pub async fn school(
+        &self,
+        ctx: &CallContext,
+        action: Action,
+        school_id: SchoolId,
+    ) -> Result<()> {
         let question = |action: Action| identity::CheckAccessRequest {
             action: action.into(),
             school_id: school_id.to_string(),
@@ -109,10 +114,10 @@ impl Identity {
         &self,
         ctx: &CallContext,
         action: Action,
-        school_id: Uuid,
-        class_id: Uuid,
-        group_id: Option<Uuid>,
-        subject_id: Option<Uuid>,
+        school_id: SchoolId,
+        class_id: ClassId,
+        group_id: Option<GroupId>,
+        subject_id: Option<SubjectId>,
         date: Option<NaiveDate>,
         what: &str,
     ) -> Result<()> {
@@ -141,8 +146,8 @@ impl Identity {
     pub async fn student(
         &self,
         ctx: &CallContext,
-        school_id: Uuid,
-        student_id: Uuid,
+        school_id: SchoolId,
+        student_id: StudentId,
         date: NaiveDate,
     ) -> Result<StudentPlace> {
         let (found_in, place) = self.student_anywhere(ctx, student_id, Some(date)).await?;
@@ -159,9 +164,9 @@ impl Identity {
     pub async fn student_anywhere(
         &self,
         ctx: &CallContext,
-        student_id: Uuid,
+        student_id: StudentId,
         date: Option<NaiveDate>,
-    ) -> Result<(Uuid, StudentPlace)> {
+    ) -> Result<(SchoolId, StudentPlace)> {
         let answer = self
             .ask(
                 ctx,
@@ -179,10 +184,10 @@ impl Identity {
             .class_id
             .ok_or_else(|| Error::FailedPrecondition("the student is in no class then".into()))?;
         Ok((
-            place.school_id,
+            SchoolId(place.school_id),
             StudentPlace {
-                class_id,
-                group_ids: place.group_ids,
+                class_id: ClassId(class_id),
+                group_ids: place.group_ids.into_iter().map(GroupId).collect(),
             },
         ))
     }
@@ -192,9 +197,9 @@ impl Identity {
     pub async fn class_facts(
         &self,
         ctx: &CallContext,
-        school_id: Uuid,
-        class_id: Uuid,
-        group_id: Option<Uuid>,
+        school_id: SchoolId,
+        class_id: ClassId,
+        group_id: Option<GroupId>,
     ) -> Result<ClassFacts> {
         let class = self
             .client
@@ -238,7 +243,7 @@ impl Identity {
         &self,
         ctx: &CallContext,
         field: &str,
-        person_id: Uuid,
+        person_id: PersonId,
     ) -> Result<()> {
         let person = self
             .client
@@ -264,8 +269,8 @@ impl Identity {
     pub async fn require_subject(
         &self,
         ctx: &CallContext,
-        school_id: Uuid,
-        subject_id: Uuid,
+        school_id: SchoolId,
+        subject_id: SubjectId,
     ) -> Result<()> {
         let mut page_token = String::new();
         loop {
@@ -298,7 +303,7 @@ impl Identity {
     /// callers identity would not tell (students and guardians may not read
     /// the roster). Only a school that nobody with roster rights has worked
     /// on yet has none; then its days are UTC days.
-    pub async fn timezone(&self, ctx: &CallContext, db: &Db, school_id: Uuid) -> Result<Tz> {
+    pub async fn timezone(&self, ctx: &CallContext, db: &Db, school_id: SchoolId) -> Result<Tz> {
         if let Some(timezone) = self.timezones.get(&school_id) {
             return Ok(timezone);
         }
@@ -342,7 +347,11 @@ impl Identity {
     /// The school's staff and subject names, asked of identity (with the
     /// caller's token: anyone linked to the school may) at most once a
     /// minute per school and replica.
-    pub async fn directory(&self, ctx: &CallContext, school_id: Uuid) -> Result<Arc<SchoolNames>> {
+    pub async fn directory(
+        &self,
+        ctx: &CallContext,
+        school_id: SchoolId,
+    ) -> Result<Arc<SchoolNames>> {
         if let Some(names) = self.directories.get(&school_id) {
             return Ok(names);
         }
@@ -366,16 +375,12 @@ impl Identity {
             staff: answer
                 .staff
                 .iter()
-                .filter_map(|entry| {
-                    Some((Uuid::parse_str(&entry.person_id).ok()?, full_name(entry)))
-                })
+                .filter_map(|entry| Some((entry.person_id.parse().ok()?, full_name(entry))))
                 .collect(),
             subjects: answer
                 .subjects
                 .iter()
-                .filter_map(|subject| {
-                    Some((Uuid::parse_str(&subject.id).ok()?, subject.name.clone()))
-                })
+                .filter_map(|subject| Some((subject.id.parse().ok()?, subject.name.clone())))
                 .collect(),
         });
         self.directories.insert(school_id, names.clone());

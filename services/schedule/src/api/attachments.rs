@@ -6,6 +6,7 @@ use std::pin::Pin;
 
 use futures_util::{Stream, StreamExt};
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId, StudentId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
 use pb::upload_attachment_request::Part;
@@ -17,7 +18,7 @@ use super::access::Action;
 use super::input::Input;
 use super::{ScheduleApi, convert, created_id, stored};
 use crate::files::{self, FileKey, SNIFF_BYTES, Upload};
-use crate::model::Attachment;
+use crate::model::{Attachment, AttachmentId};
 use crate::store::{self, Created, Owner, RequestKey, found};
 
 /// Longest file name kept.
@@ -128,28 +129,29 @@ fn checked<'a>(
 }
 
 /// Staff of the school, and its students, may upload; guardians may not.
-async fn may_upload(api: &ScheduleApi, ctx: &CallContext, school_id: Uuid) -> Result<()> {
-    let person = ctx.person_id()?;
+/// Returns the uploader.
+async fn may_upload(api: &ScheduleApi, ctx: &CallContext, school_id: SchoolId) -> Result<PersonId> {
+    let person = PersonId(ctx.person_id()?);
     if api
         .identity
         .school(ctx, Action::ReadRoster, school_id)
         .await
         .is_ok()
     {
-        return Ok(());
+        return Ok(person);
     }
     api.identity
         .student(
             ctx,
             school_id,
-            person,
+            StudentId(person.uuid()),
             crate::calendar::school_today(
                 &api.clock,
                 api.identity.timezone(ctx, &api.db, school_id).await?,
             ),
         )
         .await
-        .map(drop)
+        .map(|_| person)
         .map_err(|_| Error::not_found("school"))
 }
 
@@ -200,7 +202,7 @@ pub async fn upload(
         })
     };
     input.finish()?;
-    may_upload(api, &ctx, school_id).await?;
+    let uploader = may_upload(api, &ctx, school_id).await?;
     if let Some(key) = &key
         && let Some(earlier) = store::earlier_upload(&api.db, key, school_id).await?
     {
@@ -210,7 +212,7 @@ pub async fn upload(
         });
     }
 
-    let id = Uuid::now_v7();
+    let id = AttachmentId::generate();
     let file_key = FileKey { school_id, id };
     let mut received = Received {
         content_type,
@@ -239,7 +241,7 @@ pub async fn upload(
         content_type: content_type.to_owned(),
         size_bytes: size as i64,
         sha256: digest,
-        uploaded_by: ctx.principal.id,
+        uploaded_by: uploader,
         created_at: api.clock.now(),
         homework_id: None,
         submission_id: None,
@@ -271,7 +273,7 @@ async fn may_read(api: &ScheduleApi, ctx: &CallContext, file: &Attachment) -> Re
         (None, None) => None,
     };
     let allowed = match owner {
-        None => file.uploaded_by == ctx.principal.id,
+        None => file.uploaded_by.uuid() == ctx.principal.id,
         Some(owner) => super::homework::may_read_owner(api, ctx, file.school_id, owner)
             .await
             .is_ok(),

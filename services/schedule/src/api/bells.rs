@@ -2,6 +2,7 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
@@ -11,7 +12,7 @@ use super::access::Action;
 use super::calendar::{changeable, listed_school, readable};
 use super::input::{Input, masked};
 use super::{ScheduleApi, change, convert, created_id, stored};
-use crate::model::{BellSchedule, BellSlot, BellSlots, ChangeType, parse_time};
+use crate::model::{BellSchedule, BellScheduleId, BellSlot, BellSlots, ChangeType, parse_time};
 use crate::store::{self, found};
 
 fn bell_slots(input: &mut Input, slots: &[pb::BellSlot]) -> BellSlots {
@@ -88,7 +89,7 @@ pub async fn create_bells(
         .await?;
     let now = api.clock.now();
     let bells = BellSchedule {
-        id: Uuid::now_v7(),
+        id: BellScheduleId::generate(),
         school_id,
         name,
         slots: slots.to_column(),
@@ -109,7 +110,11 @@ pub async fn create_bells(
     })
 }
 
-async fn bells_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<BellSchedule> {
+async fn bells_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: BellScheduleId,
+) -> Result<BellSchedule> {
     found(
         store::get_bells(&api.db, school_id, id).await?,
         "bell schedule",

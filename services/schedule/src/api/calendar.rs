@@ -3,13 +3,14 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::SchoolId;
 use uuid::Uuid;
 
 use super::ScheduleApi;
 use super::access::Action;
 use super::input::Input;
 use crate::calendar::DateRange;
-use crate::model::AcademicYear;
+use crate::model::{AcademicYear, AcademicYearId};
 use crate::store::{self, found};
 
 /// Reads a date range from two fields, naming `end_field` when it is backwards.
@@ -28,7 +29,11 @@ pub(super) fn dates(input: &mut Input, start: (&str, &str), end: (&str, &str)) -
 }
 
 /// The school's academic year, or "academic year not found".
-pub async fn year_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<AcademicYear> {
+pub async fn year_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: AcademicYearId,
+) -> Result<AcademicYear> {
     found(
         store::get_year(&api.db, school_id, id).await?,
         "academic year",
@@ -49,12 +54,12 @@ pub(super) fn within_year(input: &mut Input, year: &AcademicYear, dates: DateRan
 }
 
 /// Reads a school id and an object id, then checks the caller may read the school.
-pub(super) async fn readable(
+pub(super) async fn readable<Id: From<Uuid> + Default>(
     api: &ScheduleApi,
     ctx: &CallContext,
     school_id: &str,
     id: &str,
-) -> Result<(Uuid, Uuid)> {
+) -> Result<(SchoolId, Id)> {
     let mut input = Input::new();
     let school_id = input.id("school_id", school_id);
     let id = input.id("id", id);
@@ -66,13 +71,13 @@ pub(super) async fn readable(
 }
 
 /// Reads a school id and an object id, then checks the caller may take `action`.
-pub async fn changeable(
+pub async fn changeable<Id: From<Uuid> + Default>(
     api: &ScheduleApi,
     ctx: &CallContext,
     action: Action,
     school_id: &str,
     id: &str,
-) -> Result<(Uuid, Uuid)> {
+) -> Result<(SchoolId, Id)> {
     let mut input = Input::new();
     let school_id = input.id("school_id", school_id);
     let id = input.id("id", id);
@@ -86,7 +91,7 @@ pub(super) async fn listed_school(
     api: &ScheduleApi,
     ctx: &CallContext,
     school_id: &str,
-) -> Result<Uuid> {
+) -> Result<SchoolId> {
     let mut input = Input::new();
     let school_id = input.id("school_id", school_id);
     input.finish()?;

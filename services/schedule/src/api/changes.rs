@@ -2,6 +2,7 @@
 
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::outbox::{self, ChangeKind, FeedEntry};
 use otmetka_platform::paging::Page;
 use otmetka_platform::time::to_timestamp;
@@ -58,7 +59,7 @@ pub async fn list_changes(
 ) -> Result<pb::ListChangesResponse> {
     let page = Page::parse(request.page_size, "")?;
     let mut input = Input::new();
-    let school_id = input.optional_id("school_id", &request.school_id);
+    let school_id = input.optional_id::<SchoolId>("school_id", &request.school_id);
     input.finish()?;
     let Some(school_id) = school_id else {
         // Every school's feed is for platform services, and none reads it yet.
@@ -72,7 +73,7 @@ pub async fn list_changes(
     let (mut entries, _) = outbox::list(
         &api.db,
         &request.page_token,
-        Some(school_id),
+        Some(school_id.uuid()),
         page.fetch_limit(),
     )
     .await

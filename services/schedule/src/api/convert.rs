@@ -1,18 +1,14 @@
 //! Stored rows as the contract shows them.
 
+use otmetka_platform::ids::optional_text;
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::schedule::v1 as pb;
-use uuid::Uuid;
 
 use crate::model::{
     AcademicYear, Attachment, BellSchedule, BellSlots, GradeLevels, Holiday, HolidayKind, Homework,
     Lesson, Origin, PeriodKind, Periodicity, ReportingPeriod, Submission, SubmissionStatus,
     TimetableEntry, format_time,
 };
-
-fn id_or_empty(id: Option<Uuid>) -> String {
-    id.map(|id| id.to_string()).unwrap_or_default()
-}
 
 pub fn year(year: &AcademicYear) -> pb::AcademicYear {
     pb::AcademicYear {
@@ -63,7 +59,7 @@ pub fn period(period: &ReportingPeriod) -> pb::ReportingPeriod {
         end_date: period.end_date.to_string(),
         state: state.into(),
         close_time: period.closed_at.map(to_timestamp),
-        closed_by_id: id_or_empty(period.closed_by),
+        closed_by_id: optional_text(period.closed_by),
         create_time: Some(to_timestamp(period.created_at)),
         update_time: Some(to_timestamp(period.updated_at)),
     }
@@ -145,7 +141,7 @@ pub fn entry(entry: &TimetableEntry) -> pb::TimetableEntry {
         school_id: entry.school_id.to_string(),
         academic_year_id: entry.academic_year_id.to_string(),
         class_id: entry.class_id.to_string(),
-        group_id: id_or_empty(entry.group_id),
+        group_id: optional_text(entry.group_id),
         weekday: entry.weekday,
         lesson_number: entry.lesson_number,
         subject_id: entry.subject_id.to_string(),
@@ -157,7 +153,7 @@ pub fn entry(entry: &TimetableEntry) -> pb::TimetableEntry {
             .into(),
         start_date: entry.start_date.map(|d| d.to_string()).unwrap_or_default(),
         end_date: entry.end_date.map(|d| d.to_string()).unwrap_or_default(),
-        bell_schedule_id: id_or_empty(entry.bell_schedule_id),
+        bell_schedule_id: optional_text(entry.bell_schedule_id),
         create_time: Some(to_timestamp(entry.created_at)),
         update_time: Some(to_timestamp(entry.updated_at)),
     }
@@ -178,10 +174,10 @@ pub fn lesson(lesson: &Lesson) -> pb::Lesson {
         id: lesson.id.to_string(),
         school_id: lesson.school_id.to_string(),
         academic_year_id: lesson.academic_year_id.to_string(),
-        timetable_entry_id: id_or_empty(lesson.timetable_entry_id),
+        timetable_entry_id: optional_text(lesson.timetable_entry_id),
         origin: origin.into(),
         class_id: lesson.class_id.to_string(),
-        group_id: id_or_empty(lesson.group_id),
+        group_id: optional_text(lesson.group_id),
         subject_id: lesson.subject_id.to_string(),
         date: lesson.date.to_string(),
         lesson_number: lesson.lesson_number,
@@ -190,7 +186,7 @@ pub fn lesson(lesson: &Lesson) -> pb::Lesson {
         starts_at: Some(to_timestamp(lesson.starts_at)),
         ends_at: Some(to_timestamp(lesson.ends_at)),
         teacher_id: lesson.teacher_id.to_string(),
-        substitute_teacher_id: id_or_empty(lesson.substitute_teacher_id),
+        substitute_teacher_id: optional_text(lesson.substitute_teacher_id),
         substitution_reason: lesson.substitution_reason.clone(),
         planned_room: lesson.planned_room.clone(),
         room: lesson.room().to_owned(),
@@ -232,7 +228,7 @@ pub fn homework(homework: &Homework, files: &[Attachment]) -> pb::Homework {
         due_lesson_id: homework.due_lesson_id.to_string(),
         due_date: homework.due_date.to_string(),
         class_id: homework.class_id.to_string(),
-        group_id: id_or_empty(homework.group_id),
+        group_id: optional_text(homework.group_id),
         subject_id: homework.subject_id.to_string(),
         text: homework.text.clone(),
         attachment_ids: own.iter().map(|file| file.id.to_string()).collect(),
@@ -271,8 +267,8 @@ pub fn submission(submission: &Submission, files: &[Attachment]) -> pb::Submissi
         submit_time: Some(to_timestamp(submission.submitted_at)),
         late: submission.late,
         teacher_comment: submission.teacher_comment.clone(),
-        mark_id: id_or_empty(submission.mark_id),
-        reviewed_by_id: id_or_empty(submission.reviewed_by),
+        mark_id: optional_text(submission.mark_id),
+        reviewed_by_id: optional_text(submission.reviewed_by),
         review_time: submission.reviewed_at.map(to_timestamp),
         create_time: Some(to_timestamp(submission.created_at)),
         update_time: Some(to_timestamp(submission.updated_at)),

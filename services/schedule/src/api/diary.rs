@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use chrono::{Datelike, Days, NaiveDate};
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, GroupId, LessonId, SchoolId, StudentId};
 use otmetka_platform::memo::ReadCache;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
-use uuid::Uuid;
 
 use record::{Record, attendance_status, diary_mark, lesson_for, read_record};
 
@@ -27,7 +27,7 @@ use super::access::SchoolNames;
 use super::input::Input;
 use super::{ScheduleApi, convert};
 use crate::calendar::{DateRange, school_today, week_of};
-use crate::model::{Attachment, Holiday, Homework, Lesson, Submission};
+use crate::model::{Attachment, Holiday, Homework, HomeworkId, Lesson, Submission};
 use crate::store::{self, OwnerKind};
 
 /// How long the week waits for gradebook before showing itself without
@@ -49,7 +49,7 @@ pub struct ClassWeek {
 /// for [`CLASS_WEEK_TTL`]; every write this process serves forgets all
 /// kept weeks (a read that began before it is never kept), and writes
 /// through another replica show within the TTL.
-pub type ClassWeeks = ReadCache<(Uuid, Uuid, NaiveDate), Arc<ClassWeek>>;
+pub type ClassWeeks = ReadCache<(SchoolId, ClassId, NaiveDate), Arc<ClassWeek>>;
 
 /// How long a class week is served from memory.
 const CLASS_WEEK_TTL: Duration = Duration::from_secs(2);
@@ -62,8 +62,8 @@ pub fn class_weeks() -> ClassWeeks {
 
 async fn class_week(
     api: &ScheduleApi,
-    school_id: Uuid,
-    class_id: Uuid,
+    school_id: SchoolId,
+    class_id: ClassId,
     week: DateRange,
 ) -> Result<Arc<ClassWeek>> {
     let key = (school_id, class_id, week.start);
@@ -76,7 +76,7 @@ async fn class_week(
         store::holidays_within(&api.db, school_id, week),
         store::week_homework(&api.db, school_id, class_id, week),
     )?;
-    let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
+    let ids: Vec<HomeworkId> = homework.iter().map(|h| h.id).collect();
     let files = store::files_of(&api.db, school_id, OwnerKind::Homework, &ids).await?;
     let read = Arc::new(ClassWeek {
         lessons,
@@ -92,7 +92,7 @@ async fn class_week(
 struct WeekHomework<'a> {
     homework: Vec<&'a Homework>,
     files: &'a [Attachment],
-    submissions: HashMap<Uuid, Submission>,
+    submissions: HashMap<HomeworkId, Submission>,
 }
 
 impl WeekHomework<'_> {
@@ -120,17 +120,17 @@ impl WeekHomework<'_> {
 
 async fn week_homework<'a>(
     api: &ScheduleApi,
-    school_id: Uuid,
-    student_id: Uuid,
+    school_id: SchoolId,
+    student_id: StudentId,
     class_week: &'a ClassWeek,
-    group_ids: &[Uuid],
+    group_ids: &[GroupId],
 ) -> Result<WeekHomework<'a>> {
     let homework: Vec<&Homework> = class_week
         .homework
         .iter()
         .filter(|h| h.group_id.is_none_or(|group| group_ids.contains(&group)))
         .collect();
-    let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
+    let ids: Vec<HomeworkId> = homework.iter().map(|h| h.id).collect();
     let submissions = store::student_submissions(&api.db, school_id, student_id, &ids).await?;
     Ok(WeekHomework {
         homework,
@@ -147,7 +147,7 @@ fn diary_lesson(
     names: &SchoolNames,
     homework: &WeekHomework,
     record: Option<&Record>,
-    matched: &HashMap<Uuid, (Vec<usize>, Option<usize>)>,
+    matched: &HashMap<LessonId, (Vec<usize>, Option<usize>)>,
 ) -> pb::DiaryLesson {
     let status = if lesson.cancelled {
         pb::LessonStatus::Cancelled
@@ -212,7 +212,7 @@ pub async fn student_week(
     request: pb::GetStudentWeekRequest,
 ) -> Result<pb::GetStudentWeekResponse> {
     let mut input = Input::new();
-    let named_school = input.optional_id("school_id", &request.school_id);
+    let named_school = input.optional_id::<SchoolId>("school_id", &request.school_id);
     let student_id = input.id("student_id", &request.student_id);
     let asked_date = input.optional_date("date", &request.date);
     input.finish()?;
@@ -271,7 +271,7 @@ pub async fn student_week(
         .collect();
 
     // Marks and attendance, by lesson.
-    let mut matched: HashMap<Uuid, (Vec<usize>, Option<usize>)> = HashMap::new();
+    let mut matched: HashMap<LessonId, (Vec<usize>, Option<usize>)> = HashMap::new();
     if let Some(record) = &record {
         for (i, mark) in record.marks.iter().enumerate() {
             if let Some(lesson) = lesson_for(

@@ -2,17 +2,17 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::{changeable, dates, listed_school, readable, within_year, year_of};
 use super::input::{Input, masked};
 use super::{ScheduleApi, change, convert, created_id, stored};
 use crate::calendar::DateRange;
-use crate::model::{ChangeType, GradeLevels, Holiday};
+use crate::model::{ChangeType, GradeLevels, Holiday, HolidayId};
 use crate::store::{self, HolidayFilter, found};
 
 /// The fields of a holiday a caller may set, read and checked.
@@ -74,7 +74,7 @@ pub async fn create_holiday(
     input.finish()?;
     let now = api.clock.now();
     let holiday = Holiday {
-        id: Uuid::now_v7(),
+        id: HolidayId::generate(),
         school_id,
         academic_year_id: year.id,
         kind: fields.kind.into(),
@@ -101,7 +101,7 @@ pub async fn create_holiday(
     })
 }
 
-async fn holiday_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Holiday> {
+async fn holiday_of(api: &ScheduleApi, school_id: SchoolId, id: HolidayId) -> Result<Holiday> {
     found(store::get_holiday(&api.db, school_id, id).await?, "holiday")
 }
 

@@ -3,16 +3,16 @@
 //! the class's (or group's) students and their guardians.
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::input::{Input, masked};
 use super::lessons::{encode_lesson, lesson_of};
 use super::{ScheduleApi, change, convert, created_id, stored};
-use crate::model::{ChangeType, Homework, Lesson};
+use crate::model::{AttachmentId, ChangeType, Homework, HomeworkId, Lesson};
 use crate::store::{self, HomeworkWrite, Owner, OwnerKind, found};
 
 /// Longest homework text.
@@ -21,11 +21,11 @@ pub const MAX_HOMEWORK_CHARS: usize = 10_000;
 pub const MAX_FILES: usize = 20;
 
 /// The file ids of a request, checked.
-pub fn file_ids(input: &mut Input, field: &str, ids: &[String]) -> Vec<Uuid> {
+pub fn file_ids(input: &mut Input, field: &str, ids: &[String]) -> Vec<AttachmentId> {
     if ids.len() > MAX_FILES {
         input.refuse(field, format!("at most {MAX_FILES} files"));
     }
-    let mut parsed: Vec<Uuid> = ids
+    let mut parsed: Vec<AttachmentId> = ids
         .iter()
         .filter_map(|id| input.optional_id(field, id))
         .collect();
@@ -37,7 +37,11 @@ pub fn file_ids(input: &mut Input, field: &str, ids: &[String]) -> Vec<Uuid> {
     parsed
 }
 
-pub async fn homework_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Homework> {
+pub async fn homework_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: HomeworkId,
+) -> Result<Homework> {
     found(
         store::get_homework(&api.db, school_id, id).await?,
         "homework",
@@ -65,7 +69,7 @@ pub async fn may_read(api: &ScheduleApi, ctx: &CallContext, homework: &Homework)
 /// schedule), its teacher of the subject, the class teacher, deputy heads.
 /// Those who may read it are told no; others that it does not exist.
 pub async fn may_teach(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) -> Result<()> {
-    if lesson.substitute_teacher_id == Some(ctx.person_id()?) {
+    if lesson.substitute_teacher_id == Some(PersonId(ctx.person_id()?)) {
         return Ok(());
     }
     let teaches = api
@@ -107,7 +111,7 @@ pub async fn may_teach(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesson) ->
 pub async fn may_read_owner(
     api: &ScheduleApi,
     ctx: &CallContext,
-    school_id: Uuid,
+    school_id: SchoolId,
     owner: Owner,
 ) -> Result<()> {
     match owner {
@@ -140,13 +144,13 @@ fn check_due(input: &mut Input, lesson: &Lesson, due: Option<&Lesson>) {
 
 /// The outbox row of a homework change, naming the files it has after it.
 fn encode(
-    actor_id: Uuid,
+    actor_id: PersonId,
     homework: &Homework,
-    files: &[Uuid],
+    files: &[AttachmentId],
     change_type: ChangeType,
 ) -> store::Change {
     let shown = pb::Homework {
-        attachment_ids: files.iter().map(Uuid::to_string).collect(),
+        attachment_ids: files.iter().map(AttachmentId::to_string).collect(),
         ..convert::homework(homework, &[])
     };
     change(
@@ -191,7 +195,7 @@ pub async fn create_homework(
         input.refuse("homework.text", "is required when no file is attached");
     }
     input.finish()?;
-    let author = ctx.person_id()?;
+    let author = PersonId(ctx.person_id()?);
     let lesson = lesson_of(api, school_id, lesson_id).await?;
     may_teach(api, &ctx, &lesson).await?;
     let due = store::get_lesson(&api.db, school_id, due_lesson_id).await?;
@@ -201,7 +205,7 @@ pub async fn create_homework(
     let due = due.expect("checked above");
     let now = api.clock.now();
     let homework = Homework {
-        id: Uuid::now_v7(),
+        id: HomeworkId::generate(),
         school_id,
         lesson_id,
         due_lesson_id,
@@ -280,7 +284,7 @@ pub async fn update_homework(
     let files = masked(&paths, "attachment_ids")
         .then(|| file_ids(&mut input, "homework.attachment_ids", &given.attachment_ids));
     input.finish()?;
-    let caller = ctx.person_id()?;
+    let caller = PersonId(ctx.person_id()?);
     let old = homework_of(api, school_id, id).await?;
     let lesson = lesson_of(api, school_id, old.lesson_id).await?;
     may_teach(api, &ctx, &lesson).await?;
@@ -339,11 +343,11 @@ pub async fn delete_homework(
     let school_id = input.id("school_id", &request.school_id);
     let id = input.id("id", &request.id);
     input.finish()?;
-    let caller = ctx.person_id()?;
+    let caller = PersonId(ctx.person_id()?);
     let homework = homework_of(api, school_id, id).await?;
     let lesson = lesson_of(api, school_id, homework.lesson_id).await?;
     may_teach(api, &ctx, &lesson).await?;
-    let files: Vec<Uuid> = store::files_of(&api.db, school_id, OwnerKind::Homework, &[id])
+    let files: Vec<AttachmentId> = store::files_of(&api.db, school_id, OwnerKind::Homework, &[id])
         .await?
         .iter()
         .map(|file| file.id)

@@ -5,13 +5,13 @@ use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_proto::schedule::v1 as pb;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::input::Input;
 use super::lessons::lesson_of;
 use super::{ScheduleApi, convert};
 use crate::calendar::school_today;
+use crate::model::HomeworkId;
 use crate::store::{self, HomeworkScope, OwnerKind};
 
 pub async fn list_homework(
@@ -28,8 +28,15 @@ pub async fn list_homework(
     let student_id = input.optional_id("student_id", &request.student_id);
     let from = input.optional_date("due_from_date", &request.due_from_date);
     let to = input.optional_date("due_to_date", &request.due_to_date);
-    let named = [lesson_id, group_id, student_id].iter().flatten().count()
-        + usize::from(class_id.is_some() && group_id.is_none());
+    let named = [
+        lesson_id.is_some(),
+        group_id.is_some(),
+        student_id.is_some(),
+        class_id.is_some() && group_id.is_none(),
+    ]
+    .into_iter()
+    .filter(|named| *named)
+    .count();
     if named != 1 {
         input.refuse(
             "lesson_id",
@@ -108,7 +115,7 @@ pub async fn list_homework(
     };
     let mut homework = store::list_homework(&api.db, school_id, &scope, (from, to), &page).await?;
     let next_page_token = page.finish(&mut homework, store::homework_key);
-    let ids: Vec<Uuid> = homework.iter().map(|h| h.id).collect();
+    let ids: Vec<HomeworkId> = homework.iter().map(|h| h.id).collect();
     let files = store::files_of(&api.db, school_id, OwnerKind::Homework, &ids).await?;
     Ok(pb::ListHomeworkResponse {
         homework: homework

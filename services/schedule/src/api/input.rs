@@ -33,20 +33,20 @@ impl Input {
         self.0.into_result()
     }
 
-    pub fn id(&mut self, field: &str, text: &str) -> Uuid {
+    pub fn id<Id: From<Uuid> + Default>(&mut self, field: &str, text: &str) -> Id {
         if text.is_empty() {
             self.refuse(field, "is required");
-            return Uuid::nil();
+            return Id::default();
         }
         self.optional_id(field, text).unwrap_or_default()
     }
 
-    pub fn optional_id(&mut self, field: &str, text: &str) -> Option<Uuid> {
+    pub fn optional_id<Id: From<Uuid>>(&mut self, field: &str, text: &str) -> Option<Id> {
         if text.is_empty() {
             return None;
         }
         match Uuid::parse_str(text) {
-            Ok(id) => Some(id),
+            Ok(id) => Some(Id::from(id)),
             Err(_) => {
                 self.refuse(field, "must be an id (UUID)");
                 None
@@ -170,6 +170,7 @@ pub fn prefix_fields(error: Error, prefix: &str) -> Error {
 mod tests {
     use super::*;
     use otmetka_platform::Error;
+    use otmetka_platform::ids::{ClassId, GroupId, SchoolId};
 
     fn fields(input: Input) -> Vec<String> {
         match input.finish() {
@@ -183,8 +184,8 @@ mod tests {
     #[test]
     fn every_bad_field_is_named() {
         let mut input = Input::new();
-        input.id("school_id", "");
-        input.id("class_id", "5А");
+        input.id::<SchoolId>("school_id", "");
+        input.id::<ClassId>("class_id", "5А");
         input.date("start_date", "01.09.2026");
         input.name("name", "   ");
         input.line("room", &"x".repeat(MAX_ROOM_CHARS + 1), MAX_ROOM_CHARS);
@@ -211,9 +212,9 @@ mod tests {
     #[test]
     fn good_input_passes() {
         let mut input = Input::new();
-        let id = Uuid::now_v7();
-        assert_eq!(input.id("school_id", &id.to_string()), id);
-        assert_eq!(input.optional_id("group_id", ""), None);
+        let id = SchoolId::generate();
+        assert_eq!(input.id::<SchoolId>("school_id", &id.to_string()), id);
+        assert_eq!(input.optional_id::<GroupId>("group_id", ""), None);
         assert_eq!(input.name("name", "  2026/2027 "), "2026/2027");
         assert_eq!(
             input.text("text", " §1\r\n\tупр. 5 ", 100),

@@ -2,9 +2,9 @@
 //! cancelling and restoring it, another room.
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{LessonId, PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::input::{Input, MAX_ROOM_CHARS};
@@ -13,7 +13,7 @@ use super::{ScheduleApi, convert};
 use crate::model::{ChangeType, Lesson};
 use crate::store::{self};
 
-fn ids(input: &mut Input, school_id: &str, lesson_id: &str) -> (Uuid, Uuid) {
+fn ids(input: &mut Input, school_id: &str, lesson_id: &str) -> (SchoolId, LessonId) {
     (
         input.id("school_id", school_id),
         input.id("lesson_id", lesson_id),
@@ -48,7 +48,7 @@ pub async fn set_topic(
     let (school_id, lesson_id) = ids(&mut input, &request.school_id, &request.lesson_id);
     let topic = input.line("topic", &request.topic, MAX_NOTE_CHARS);
     input.finish()?;
-    let caller = ctx.person_id()?;
+    let caller = PersonId(ctx.person_id()?);
     let old = lesson_of(api, school_id, lesson_id).await?;
     // The substitute is a fact of the schedule, not of identity: the
     // lesson itself lets them set its topic.

@@ -1,6 +1,7 @@
 //! Dated lessons: reading them, extra lessons made by hand, deleting them.
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{LessonId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
@@ -20,7 +21,11 @@ const MAX_LIST_DAYS: i64 = 63;
 /// Longest topic, substitution or cancellation reason.
 pub(super) const MAX_NOTE_CHARS: usize = 500;
 
-pub(super) async fn lesson_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Lesson> {
+pub(super) async fn lesson_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: LessonId,
+) -> Result<Lesson> {
     found(store::get_lesson(&api.db, school_id, id).await?, "lesson")
 }
 
@@ -54,8 +59,8 @@ pub(super) async fn refusal(api: &ScheduleApi, ctx: &CallContext, lesson: &Lesso
 pub(super) async fn managed(
     api: &ScheduleApi,
     ctx: &CallContext,
-    school_id: Uuid,
-    lesson_id: Uuid,
+    school_id: SchoolId,
+    lesson_id: LessonId,
 ) -> Result<Lesson> {
     api.identity
         .school(ctx, Action::ManageSchedule, school_id)
@@ -64,7 +69,8 @@ pub(super) async fn managed(
 }
 
 /// The outbox row of a lesson changed by `actor_id`.
-pub fn encode_lesson(actor_id: Uuid) -> impl Fn(&Lesson, ChangeType) -> store::Change {
+pub fn encode_lesson(actor_id: impl Into<Uuid>) -> impl Fn(&Lesson, ChangeType) -> store::Change {
+    let actor_id = actor_id.into();
     move |lesson, change_type| {
         change(
             actor_id,
@@ -194,7 +200,7 @@ pub async fn create_lesson(
     let timezone = api.identity.timezone(&ctx, &api.db, school_id).await?;
     let now = api.clock.now();
     let lesson = Lesson {
-        id: Uuid::now_v7(),
+        id: LessonId::generate(),
         school_id,
         academic_year_id: year.id,
         timetable_entry_id: None,

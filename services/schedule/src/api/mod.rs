@@ -28,6 +28,7 @@ use chrono::{DateTime, Utc};
 use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::feed::ConsumerHandle;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -106,10 +107,10 @@ const FLAGS_CATCH_UP_WITHIN: std::time::Duration = std::time::Duration::from_sec
 /// column for: the event id, the actor and the resource itself (as it was
 /// before, for deletions).
 pub fn change(
-    actor_id: Uuid,
-    school_id: Uuid,
+    actor_id: impl Into<Uuid>,
+    school_id: SchoolId,
     change_type: ChangeType,
-    resource_id: Uuid,
+    resource_id: impl Into<Uuid>,
     resource: pb::change::Resource,
     at: DateTime<Utc>,
 ) -> Change {
@@ -125,7 +126,7 @@ pub fn change(
     };
     let payload = pb::Change {
         id: Uuid::now_v7().to_string(),
-        actor_id: actor_id.to_string(),
+        actor_id: actor_id.into().to_string(),
         resource: Some(resource),
         ..Default::default()
     }
@@ -133,9 +134,9 @@ pub fn change(
     Change {
         created_at: at,
         ..Change::new(
-            school_id,
+            school_id.uuid(),
             kind.as_str(),
-            resource_id,
+            resource_id.into(),
             change_type.outbox_kind(),
             Some(payload),
         )
@@ -144,10 +145,10 @@ pub fn change(
 
 /// The id a create ends with: the new one, or the one an earlier request
 /// with the same key made.
-pub fn created_id(created: Created, new: Uuid) -> Uuid {
+pub fn created_id<Id: From<Uuid>>(created: Created, new: Id) -> Id {
     match created {
         Created::New => new,
-        Created::Earlier(id) => id,
+        Created::Earlier(id) => Id::from(id),
     }
 }
 

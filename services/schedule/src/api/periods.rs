@@ -2,11 +2,11 @@
 //! their marks are final.
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PeriodId, PersonId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::{changeable, dates, listed_school, readable, within_year, year_of};
@@ -88,7 +88,7 @@ pub async fn create_period(
     input.finish()?;
     let now = api.clock.now();
     let period = ReportingPeriod {
-        id: Uuid::now_v7(),
+        id: PeriodId::generate(),
         school_id,
         academic_year_id: year.id,
         kind: kind.map(|kind| kind.as_str()).unwrap_or_default().into(),
@@ -122,7 +122,11 @@ pub async fn create_period(
     })
 }
 
-async fn period_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<ReportingPeriod> {
+async fn period_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: PeriodId,
+) -> Result<ReportingPeriod> {
     found(
         store::get_period(&api.db, school_id, id).await?,
         "reporting period",
@@ -327,7 +331,7 @@ pub async fn close_period(
     let period = ReportingPeriod {
         closed: true,
         closed_at: Some(now),
-        closed_by: Some(ctx.person_id()?),
+        closed_by: Some(PersonId(ctx.person_id()?)),
         updated_at: now,
         ..old
     };
@@ -367,7 +371,7 @@ pub async fn reopen_period(
     let period = ReportingPeriod {
         closed: false,
         reopened_at: Some(now),
-        reopened_by: Some(ctx.person_id()?),
+        reopened_by: Some(PersonId(ctx.person_id()?)),
         reopen_reason: reason,
         updated_at: now,
         ..old

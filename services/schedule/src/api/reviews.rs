@@ -2,10 +2,10 @@
 //! marking it (the mark is posted to gradebook).
 
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::schedule::v1 as pb;
-use uuid::Uuid;
 
 use super::homework::homework_of;
 use super::input::Input;
@@ -13,7 +13,7 @@ use super::submissions::{
     MAX_COMMENT_CHARS, encode, file_ids_of, may_read, may_review, shown, submission_of,
 };
 use super::{ScheduleApi, stored};
-use crate::model::{ChangeType, Homework, Submission, SubmissionStatus};
+use crate::model::{ChangeType, Homework, Submission, SubmissionId, SubmissionStatus};
 use crate::store::{self};
 
 /// The submission and its homework, if the caller teaches the homework;
@@ -22,8 +22,8 @@ use crate::store::{self};
 async fn reviewed(
     api: &ScheduleApi,
     ctx: &CallContext,
-    school_id: Uuid,
-    id: Uuid,
+    school_id: SchoolId,
+    id: SubmissionId,
 ) -> Result<(Submission, Homework)> {
     let old = submission_of(api, school_id, id).await?;
     let homework = homework_of(api, school_id, old.homework_id).await?;
@@ -41,7 +41,7 @@ async fn review(
     (old, homework): (Submission, Homework),
     decide: impl FnOnce(&Submission, &Homework) -> Result<Option<Submission>>,
 ) -> Result<pb::Submission> {
-    let caller = ctx.person_id()?;
+    let caller = PersonId(ctx.person_id()?);
     let Some(reviewed) = decide(&old, &homework)? else {
         return shown(api, &old).await;
     };

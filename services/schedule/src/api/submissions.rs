@@ -4,22 +4,28 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId, StudentId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
-use uuid::Uuid;
 
 use super::homework::{MAX_HOMEWORK_CHARS, file_ids, homework_of, may_teach};
 use super::input::{Input, masked};
 use super::{ScheduleApi, change, convert, created_id, stored};
-use crate::model::{ChangeType, Homework, Submission, SubmissionStatus};
+use crate::model::{
+    AttachmentId, ChangeType, Homework, Submission, SubmissionId, SubmissionStatus,
+};
 use crate::store::{self, OwnerKind, SubmissionFilter, found};
 
 /// Longest teacher's comment.
 pub(super) const MAX_COMMENT_CHARS: usize = 2000;
 
-pub async fn submission_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<Submission> {
+pub async fn submission_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: SubmissionId,
+) -> Result<Submission> {
     found(
         store::get_submission(&api.db, school_id, id).await?,
         "submission",
@@ -62,13 +68,13 @@ async fn late(api: &ScheduleApi, homework: &Homework, at: DateTime<Utc>) -> Resu
 }
 
 pub(super) fn encode(
-    actor_id: Uuid,
+    actor_id: PersonId,
     submission: &Submission,
-    files: &[Uuid],
+    files: &[AttachmentId],
     kind: ChangeType,
 ) -> store::Change {
     let shown = pb::Submission {
-        attachment_ids: files.iter().map(Uuid::to_string).collect(),
+        attachment_ids: files.iter().map(AttachmentId::to_string).collect(),
         ..convert::submission(submission, &[])
     };
     change(
@@ -81,7 +87,10 @@ pub(super) fn encode(
     )
 }
 
-pub(super) async fn file_ids_of(api: &ScheduleApi, submission: &Submission) -> Result<Vec<Uuid>> {
+pub(super) async fn file_ids_of(
+    api: &ScheduleApi,
+    submission: &Submission,
+) -> Result<Vec<AttachmentId>> {
     Ok(store::files_of(
         &api.db,
         submission.school_id,
@@ -129,7 +138,7 @@ pub async fn create_submission(
         input.refuse("submission.text", "is required when no file is attached");
     }
     input.finish()?;
-    let caller = ctx.person_id()?;
+    let caller = StudentId(ctx.person_id()?);
     let homework = homework_of(api, school_id, homework_id).await?;
     super::homework::may_read(api, &ctx, &homework).await?;
     if student_id != caller {
@@ -154,7 +163,7 @@ pub async fn create_submission(
     }
     let now = api.clock.now();
     let submission = Submission {
-        id: Uuid::now_v7(),
+        id: SubmissionId::generate(),
         school_id,
         homework_id,
         student_id,
@@ -169,7 +178,7 @@ pub async fn create_submission(
         created_at: now,
         updated_at: now,
     };
-    let event = encode(caller, &submission, &files, ChangeType::Created);
+    let event = encode(caller.into(), &submission, &files, ChangeType::Created);
     let created =
         store::insert_submission(&api.db, &submission, &files, key.as_ref(), &event).await?;
     let submission = stored(
@@ -248,7 +257,7 @@ pub async fn list_submissions(
     };
     let mut submissions = store::list_submissions(&api.db, school_id, &filter, &page).await?;
     let next_page_token = page.finish(&mut submissions, |s| s.id.to_string());
-    let ids: Vec<Uuid> = submissions.iter().map(|s| s.id).collect();
+    let ids: Vec<SubmissionId> = submissions.iter().map(|s| s.id).collect();
     let files = store::files_of(&api.db, school_id, OwnerKind::Submission, &ids).await?;
     Ok(pb::ListSubmissionsResponse {
         submissions: submissions
@@ -282,7 +291,7 @@ pub async fn update_submission(
         )
     });
     input.finish()?;
-    let caller = ctx.person_id()?;
+    let caller = StudentId(ctx.person_id()?);
     let old = submission_of(api, school_id, id).await?;
     may_read(api, &ctx, &old).await?;
     if old.student_id != caller {
@@ -310,7 +319,7 @@ pub async fn update_submission(
         Some(files) => files.clone(),
         None => file_ids_of(api, &old).await?,
     };
-    let event = encode(caller, &submission, &kept, ChangeType::Updated);
+    let event = encode(caller.into(), &submission, &kept, ChangeType::Updated);
     store::save_submission(&api.db, &submission, from, files.as_deref(), &event).await?;
     let submission = stored(store::get_submission(&api.db, school_id, id).await?)?;
     Ok(pb::UpdateSubmissionResponse {

@@ -2,33 +2,34 @@
 
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId, SubjectId};
 use otmetka_platform::paging::Page;
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::{changeable, year_of};
 use super::input::{Input, MAX_ROOM_CHARS, masked, prefix_fields};
 use super::{ScheduleApi, change, convert, created_id, stored};
 use crate::model::{
-    AcademicYear, BellSlots, ChangeType, MAX_LESSON_NUMBER, Periodicity, TimetableEntry,
+    AcademicYear, BellScheduleId, BellSlots, ChangeType, MAX_LESSON_NUMBER, Periodicity,
+    TimetableEntry, TimetableEntryId,
 };
 use crate::store::{self, EntryFilter, found};
 
 /// What a caller sets on an entry, read and checked.
 struct EntryFields {
-    class_id: Uuid,
-    group_id: Option<Uuid>,
+    class_id: ClassId,
+    group_id: Option<GroupId>,
     weekday: i32,
     lesson_number: i32,
-    subject_id: Uuid,
-    teacher_id: Uuid,
+    subject_id: SubjectId,
+    teacher_id: PersonId,
     room: String,
     periodicity: Periodicity,
     start_date: Option<chrono::NaiveDate>,
     end_date: Option<chrono::NaiveDate>,
-    bell_schedule_id: Option<Uuid>,
+    bell_schedule_id: Option<BellScheduleId>,
 }
 
 fn entry_fields(input: &mut Input, given: &pb::TimetableEntry) -> EntryFields {
@@ -82,7 +83,7 @@ fn entry_fields(input: &mut Input, given: &pb::TimetableEntry) -> EntryFields {
 async fn check_entry(
     api: &ScheduleApi,
     ctx: &CallContext,
-    school_id: Uuid,
+    school_id: SchoolId,
     year: &AcademicYear,
     fields: &EntryFields,
 ) -> Result<i32> {
@@ -167,7 +168,7 @@ pub async fn create_entry(
     let grade_level = check_entry(api, &ctx, school_id, &year, &fields).await?;
     let now = api.clock.now();
     let entry = TimetableEntry {
-        id: Uuid::now_v7(),
+        id: TimetableEntryId::generate(),
         school_id,
         academic_year_id: year.id,
         class_id: fields.class_id,
@@ -200,7 +201,11 @@ pub async fn create_entry(
     })
 }
 
-async fn entry_of(api: &ScheduleApi, school_id: Uuid, id: Uuid) -> Result<TimetableEntry> {
+async fn entry_of(
+    api: &ScheduleApi,
+    school_id: SchoolId,
+    id: TimetableEntryId,
+) -> Result<TimetableEntry> {
     found(
         store::get_entry(&api.db, school_id, id).await?,
         "timetable entry",

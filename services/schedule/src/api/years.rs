@@ -5,13 +5,12 @@ use otmetka_platform::grpc::CallContext;
 use otmetka_platform::paging::Page;
 use otmetka_proto::schedule::v1 as pb;
 use pb::change::Resource;
-use uuid::Uuid;
 
 use super::access::Action;
 use super::calendar::{changeable, dates, listed_school, readable, year_of};
 use super::input::{Input, masked};
 use super::{ScheduleApi, change, convert, created_id, stored};
-use crate::model::{AcademicYear, ChangeType};
+use crate::model::{AcademicYear, AcademicYearId, ChangeType};
 use crate::store::{self};
 
 /// Longest academic year accepted: a year and a bit.
@@ -47,7 +46,7 @@ pub async fn create_year(
         .await?;
     let now = api.clock.now();
     let year = AcademicYear {
-        id: Uuid::now_v7(),
+        id: AcademicYearId::generate(),
         school_id,
         name,
         start_date: dates.start,

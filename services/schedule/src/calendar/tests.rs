@@ -1,5 +1,9 @@
 use super::*;
+use otmetka_platform::ids::{PeriodId, SchoolId};
 use proptest::prelude::*;
+use uuid::Uuid;
+
+use crate::model::AcademicYearId;
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -67,10 +71,10 @@ fn ranges_overlap_intersect_and_count() {
 
 fn slot() -> Slot {
     Slot {
-        entry_id: Uuid::from_u128(1),
-        class_id: Uuid::from_u128(10),
+        entry_id: TimetableEntryId(Uuid::from_u128(1)),
+        class_id: ClassId(Uuid::from_u128(10)),
         group_id: None,
-        teacher_id: Uuid::from_u128(20),
+        teacher_id: PersonId(Uuid::from_u128(20)),
         room: "214".into(),
         weekday: 1,
         lesson_number: 2,
@@ -81,9 +85,9 @@ fn slot() -> Slot {
 
 fn other() -> Slot {
     Slot {
-        entry_id: Uuid::from_u128(2),
-        class_id: Uuid::from_u128(11),
-        teacher_id: Uuid::from_u128(21),
+        entry_id: TimetableEntryId(Uuid::from_u128(2)),
+        class_id: ClassId(Uuid::from_u128(11)),
+        teacher_id: PersonId(Uuid::from_u128(21)),
         room: "215".into(),
         ..slot()
     }
@@ -101,7 +105,7 @@ fn the_clash_rule() {
     assert_eq!(clash(&a, &same_class), Some(Clash::Class));
     let group = |id: u128| Slot {
         class_id: a.class_id,
-        group_id: Some(Uuid::from_u128(id)),
+        group_id: Some(GroupId(Uuid::from_u128(id))),
         ..other()
     };
     assert_eq!(
@@ -110,8 +114,8 @@ fn the_clash_rule() {
         "the whole class is busy"
     );
     let other_group = Slot {
-        entry_id: Uuid::from_u128(3),
-        teacher_id: Uuid::from_u128(22),
+        entry_id: TimetableEntryId(Uuid::from_u128(3)),
+        teacher_id: PersonId(Uuid::from_u128(22)),
         room: "216".into(),
         ..group(31)
     };
@@ -120,7 +124,7 @@ fn the_clash_rule() {
         clash(
             &group(30),
             &Slot {
-                entry_id: Uuid::from_u128(3),
+                entry_id: TimetableEntryId(Uuid::from_u128(3)),
                 ..group(30)
             }
         ),
@@ -200,9 +204,9 @@ fn no_clash_in_other_weeks_slots_or_dates() {
 fn period(kind: PeriodKind, levels: &str, start: &str, end: &str) -> ReportingPeriod {
     let now = Utc::now();
     ReportingPeriod {
-        id: Uuid::now_v7(),
-        school_id: Uuid::from_u128(1),
-        academic_year_id: Uuid::from_u128(2),
+        id: PeriodId::generate(),
+        school_id: SchoolId(Uuid::from_u128(1)),
+        academic_year_id: AcademicYearId(Uuid::from_u128(2)),
         kind: kind.as_str().into(),
         number: 1,
         name: format!("{} {start}", kind.as_str()),

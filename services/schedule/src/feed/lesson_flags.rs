@@ -5,6 +5,7 @@
 use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Tx;
 use otmetka_platform::feed::{ApplyChange, ChangeEnvelope, ChangeType, EntityType, Refusal};
+use otmetka_platform::ids::{LessonId, SchoolId};
 use otmetka_proto::gradebook::v1 as gradebook;
 use prost::Message;
 use uuid::Uuid;
@@ -24,7 +25,7 @@ pub struct LessonFlags {
 
 /// The lesson a mark or attendance record hangs on after the change:
 /// none once it is withdrawn or deleted, or when it names none.
-fn lesson_after(change: &ChangeEnvelope) -> Result<Option<Uuid>, Refusal> {
+fn lesson_after(change: &ChangeEnvelope) -> Result<Option<LessonId>, Refusal> {
     if change.change_type() == ChangeType::Deleted {
         return Ok(None);
     }
@@ -47,9 +48,7 @@ fn lesson_after(change: &ChangeEnvelope) -> Result<Option<Uuid>, Refusal> {
     if lesson_id.is_empty() {
         return Ok(None);
     }
-    Uuid::parse_str(&lesson_id)
-        .map(Some)
-        .map_err(|_| unreadable())
+    lesson_id.parse().map(Some).map_err(|_| unreadable())
 }
 
 impl ApplyChange for LessonFlags {
@@ -60,7 +59,7 @@ impl ApplyChange for LessonFlags {
         }
         let ids = Uuid::parse_str(&change.entity_id)
             .ok()
-            .zip(Uuid::parse_str(&change.school_id).ok());
+            .zip(change.school_id.parse::<SchoolId>().ok());
         let Some((entity_id, school_id)) = ids else {
             return Err(Refusal::Park(format!(
                 "{} names no entity or school",

@@ -1,19 +1,20 @@
 use super::*;
-use crate::model::{BellSlot, Periodicity, parse_time};
+use crate::model::{BellSlot, HolidayId, Periodicity, parse_time};
 use proptest::prelude::*;
+use uuid::Uuid;
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-const SCHOOL: Uuid = Uuid::from_u128(1);
-const YEAR: Uuid = Uuid::from_u128(2);
-const CLASS: Uuid = Uuid::from_u128(3);
+const SCHOOL: SchoolId = SchoolId(Uuid::from_u128(1));
+const YEAR: AcademicYearId = AcademicYearId(Uuid::from_u128(2));
+const CLASS: ClassId = ClassId(Uuid::from_u128(3));
 
 fn entry(id: u128, weekday: i32, lesson_number: i32, periodicity: Periodicity) -> TimetableEntry {
     let now = Utc::now();
     TimetableEntry {
-        id: Uuid::from_u128(id),
+        id: TimetableEntryId(Uuid::from_u128(id)),
         school_id: SCHOOL,
         academic_year_id: YEAR,
         class_id: CLASS,
@@ -21,8 +22,8 @@ fn entry(id: u128, weekday: i32, lesson_number: i32, periodicity: Periodicity) -
         grade_level: 5,
         weekday,
         lesson_number,
-        subject_id: Uuid::from_u128(100 + id),
-        teacher_id: Uuid::from_u128(200 + id),
+        subject_id: SubjectId(Uuid::from_u128(100 + id)),
+        teacher_id: PersonId(Uuid::from_u128(200 + id)),
         room: format!("{id}"),
         periodicity: periodicity.as_str().into(),
         start_date: None,
@@ -36,7 +37,7 @@ fn entry(id: u128, weekday: i32, lesson_number: i32, periodicity: Periodicity) -
 fn holiday(start: &str, end: &str, grade_levels: &str) -> Holiday {
     let now = Utc::now();
     Holiday {
-        id: Uuid::now_v7(),
+        id: HolidayId::generate(),
         school_id: SCHOOL,
         academic_year_id: YEAR,
         kind: "vacation".into(),
@@ -50,7 +51,7 @@ fn holiday(start: &str, end: &str, grade_levels: &str) -> Holiday {
 }
 
 fn bells() -> Bells {
-    let default = Uuid::from_u128(50);
+    let default = BellScheduleId(Uuid::from_u128(50));
     let slots = BellSlots::new(
         (1..=6)
             .map(|n| BellSlot {
@@ -106,7 +107,7 @@ fn odd_and_even_weeks_alternate_across_a_vacation() {
     let mondays = |entry: u128| -> Vec<String> {
         planned
             .iter()
-            .filter(|p| p.entry_id == Uuid::from_u128(entry))
+            .filter(|p| p.entry_id == TimetableEntryId(Uuid::from_u128(entry)))
             .map(|p| p.date.to_string())
             .collect()
     };
@@ -151,7 +152,7 @@ fn grade_level_holidays_spare_other_grades_and_entry_dates_bound() {
     let dates = |entry: u128| -> Vec<String> {
         planned
             .iter()
-            .filter(|p| p.entry_id == Uuid::from_u128(entry))
+            .filter(|p| p.entry_id == TimetableEntryId(Uuid::from_u128(entry)))
             .map(|p| p.date.to_string())
             .collect()
     };
@@ -218,7 +219,7 @@ fn regeneration_keeps_ids_manual_changes_and_records() {
 
 /// Applies a plan to lessons kept in memory, as the store does in SQL.
 fn apply(mut stored: Vec<Lesson>, plan: Plan) -> Vec<Lesson> {
-    let removed: Vec<Uuid> = plan.remove.iter().map(|lesson| lesson.id).collect();
+    let removed: Vec<LessonId> = plan.remove.iter().map(|lesson| lesson.id).collect();
     stored.retain(|lesson| !removed.contains(&lesson.id));
     for changed in plan.update.into_iter().chain(plan.orphan) {
         let slot = stored
@@ -277,7 +278,7 @@ proptest! {
         let entries = to_entries(&after);
         let desired = || desired_lessons(&inputs(&entries, &bells, &holidays, range)).unwrap();
         let second = plan(stored.clone(), desired(), &context());
-        let marked_before: Vec<Uuid> =
+        let marked_before: Vec<LessonId> =
             stored.iter().filter(|l| l.has_records()).map(|l| l.id).collect();
         let stored = apply(stored, second);
         for id in &marked_before {

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
 
 use super::{Created, RequestKey, claim_request};
-use crate::model::{Attachment, ResourceKind};
+use crate::model::{Attachment, AttachmentId, HomeworkId, ResourceKind, SubmissionId};
 
 pub(crate) const ATTACHMENT_COLUMNS: &str = "id, school_id, file_name, content_type, size_bytes, \
      sha256, uploaded_by, created_at, homework_id, submission_id";
@@ -15,8 +16,8 @@ pub(crate) const ATTACHMENT_COLUMNS: &str = "id, school_id, file_name, content_t
 /// What a file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
-    Homework(Uuid),
-    Submission(Uuid),
+    Homework(HomeworkId),
+    Submission(SubmissionId),
 }
 
 /// Which kind of thing files belong to.
@@ -45,7 +46,8 @@ impl Owner {
 
     pub(crate) fn id(self) -> Uuid {
         match self {
-            Owner::Homework(id) | Owner::Submission(id) => id,
+            Owner::Homework(id) => id.uuid(),
+            Owner::Submission(id) => id.uuid(),
         }
     }
 }
@@ -56,10 +58,10 @@ impl Owner {
 /// the request field for refusals.
 pub async fn attach_files(
     tx: &mut Tx,
-    school_id: Uuid,
+    school_id: SchoolId,
     owner: Owner,
-    ids: &[Uuid],
-    uploader: Uuid,
+    ids: &[AttachmentId],
+    uploader: PersonId,
     now: DateTime<Utc>,
     field: &str,
 ) -> Result<()> {
@@ -107,7 +109,7 @@ pub async fn attach_files(
 /// Lets go of every file of `owner`.
 pub async fn release_files(
     tx: &mut Tx,
-    school_id: Uuid,
+    school_id: SchoolId,
     owner: Owner,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -124,8 +126,12 @@ pub async fn release_files(
 }
 
 /// The file an earlier upload with the same key stored, if any.
-pub async fn earlier_upload(db: &Db, key: &RequestKey, school_id: Uuid) -> Result<Option<Uuid>> {
-    let earlier: Option<(String, Uuid, Uuid)> = with_db!(db, pool => sqlx::query_as(
+pub async fn earlier_upload(
+    db: &Db,
+    key: &RequestKey,
+    school_id: SchoolId,
+) -> Result<Option<AttachmentId>> {
+    let earlier: Option<(String, SchoolId, AttachmentId)> = with_db!(db, pool => sqlx::query_as(
         "SELECT resource_kind, school_id, resource_id FROM create_requests
          WHERE actor_id = $1 AND request_id = $2")
         .bind(key.actor_id).bind(&key.request_id).fetch_optional(pool).await?);
@@ -175,7 +181,11 @@ pub async fn insert_attachment(
     Ok(Created::New)
 }
 
-pub async fn get_attachment(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Attachment>> {
+pub async fn get_attachment(
+    db: &Db,
+    school_id: SchoolId,
+    id: AttachmentId,
+) -> Result<Option<Attachment>> {
     let sql =
         format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE school_id = $1 AND id = $2");
     Ok(
@@ -184,12 +194,13 @@ pub async fn get_attachment(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option
     )
 }
 
-/// The files of some homework or submissions, in upload order.
-pub async fn files_of(
+/// The files of some homework or submissions (`kind` says which ids
+/// `owners` are), in upload order.
+pub async fn files_of<OwnerId: Copy + Into<Uuid>>(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     kind: OwnerKind,
-    owners: &[Uuid],
+    owners: &[OwnerId],
 ) -> Result<Vec<Attachment>> {
     if owners.is_empty() {
         return Ok(Vec::new());
@@ -201,7 +212,7 @@ pub async fn files_of(
         query.push_bind(school_id).push(format!(" AND {column} IN ("));
         let mut list = query.separated(", ");
         for id in owners {
-            list.push_bind(*id);
+            list.push_bind(Into::<Uuid>::into(*id));
         }
         query.push(") ORDER BY id");
         query.build_query_as().fetch_all(pool).await?

@@ -1,16 +1,20 @@
 //! Bell schedules, one of them the school's default.
 
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{Change, Created, RequestKey, begin_in_school, claim_request, record_change};
-use crate::model::{BellSchedule, ChangeType, ResourceKind};
+use crate::model::{BellSchedule, BellScheduleId, ChangeType, ResourceKind};
 
 const BELL_COLUMNS: &str = "id, school_id, name, slots, is_default, created_at, updated_at";
 
-pub async fn get_bells(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<BellSchedule>> {
+pub async fn get_bells(
+    db: &Db,
+    school_id: SchoolId,
+    id: BellScheduleId,
+) -> Result<Option<BellSchedule>> {
     let sql = format!("SELECT {BELL_COLUMNS} FROM bell_schedules WHERE school_id = $1 AND id = $2");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -19,7 +23,7 @@ pub async fn get_bells(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Bell
 }
 
 /// A school's bell schedules in creation order (ids are UUIDv7).
-pub async fn list_bells(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<BellSchedule>> {
+pub async fn list_bells(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<BellSchedule>> {
     let sql = format!(
         "SELECT {BELL_COLUMNS} FROM bell_schedules WHERE school_id = $1 AND ($2 IS NULL OR id > $2)
          ORDER BY id LIMIT $3"
@@ -32,7 +36,7 @@ pub async fn list_bells(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<Bel
 }
 
 /// Every bell schedule of a school (a handful), for generation.
-pub async fn all_bells(db: &Db, school_id: Uuid) -> Result<Vec<BellSchedule>> {
+pub async fn all_bells(db: &Db, school_id: SchoolId) -> Result<Vec<BellSchedule>> {
     let sql = format!("SELECT {BELL_COLUMNS} FROM bell_schedules WHERE school_id = $1");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -88,7 +92,7 @@ pub async fn insert_bells(
     if claim != Created::New {
         return Ok(claim);
     }
-    let has_default: Option<Uuid> = with_tx!(&mut tx, conn => sqlx::query_scalar(
+    let has_default: Option<BellScheduleId> = with_tx!(&mut tx, conn => sqlx::query_scalar(
         "SELECT id FROM bell_schedules WHERE school_id = $1 AND is_default")
         .bind(bells.school_id).fetch_optional(&mut *conn).await?);
     let bells = BellSchedule {

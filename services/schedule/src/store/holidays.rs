@@ -2,20 +2,20 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{
     Change, Created, RequestKey, after_date, begin_in_school, claim_request, record_change,
 };
 use crate::calendar::DateRange;
-use crate::model::{Holiday, ResourceKind};
+use crate::model::{AcademicYearId, Holiday, HolidayId, ResourceKind};
 
 const HOLIDAY_COLUMNS: &str = "id, school_id, academic_year_id, kind, name, start_date, end_date, \
      grade_levels, created_at, updated_at";
 
-pub async fn get_holiday(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Holiday>> {
+pub async fn get_holiday(db: &Db, school_id: SchoolId, id: HolidayId) -> Result<Option<Holiday>> {
     let sql = format!("SELECT {HOLIDAY_COLUMNS} FROM holidays WHERE school_id = $1 AND id = $2");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -25,7 +25,7 @@ pub async fn get_holiday(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Ho
 
 #[derive(Debug, Default)]
 pub struct HolidayFilter {
-    pub academic_year_id: Option<Uuid>,
+    pub academic_year_id: Option<AcademicYearId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -33,7 +33,7 @@ pub struct HolidayFilter {
 /// Holidays overlapping the filter's dates, by start date.
 pub async fn list_holidays(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     filter: &HolidayFilter,
     page: &Page,
 ) -> Result<Vec<Holiday>> {
@@ -56,7 +56,11 @@ pub async fn list_holidays(
 }
 
 /// Every holiday of a school overlapping `dates`, for generation and the diary.
-pub async fn holidays_within(db: &Db, school_id: Uuid, dates: DateRange) -> Result<Vec<Holiday>> {
+pub async fn holidays_within(
+    db: &Db,
+    school_id: SchoolId,
+    dates: DateRange,
+) -> Result<Vec<Holiday>> {
     let sql = format!(
         "SELECT {HOLIDAY_COLUMNS} FROM holidays
          WHERE school_id = $1 AND end_date >= $2 AND start_date <= $3 ORDER BY start_date, id"

@@ -4,16 +4,16 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::{ClassId, GroupId, LessonId, PersonId, SchoolId};
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{
     Change, Created, LESSON_COLUMNS, Owner, RequestKey, attach_files, begin_in_school,
     claim_request, record_change, release_files,
 };
 use crate::calendar::DateRange;
-use crate::model::{Homework, Lesson, ResourceKind};
+use crate::model::{AttachmentId, Homework, HomeworkId, Lesson, ResourceKind};
 
 const HOMEWORK_COLUMNS: &str = "id, school_id, lesson_id, due_lesson_id, class_id, group_id, \
      subject_id, set_date, due_date, text, submission_required, author_id, created_at, updated_at";
@@ -22,8 +22,8 @@ const HOMEWORK_COLUMNS: &str = "id, school_id, lesson_id, due_lesson_id, class_i
 /// that now exists; `encode` makes the outbox row of a lesson that changed.
 async fn refresh_homework_flags(
     tx: &mut Tx,
-    school_id: Uuid,
-    ids: [Uuid; 2],
+    school_id: SchoolId,
+    ids: [LessonId; 2],
     now: DateTime<Utc>,
     encode: &(dyn Fn(&Lesson) -> Change + Sync),
 ) -> Result<()> {
@@ -57,13 +57,17 @@ async fn refresh_homework_flags(
 /// What a homework write also does.
 pub struct HomeworkWrite<'a> {
     /// The homework's files, when they change, and who names them.
-    pub files: Option<(&'a [Uuid], Uuid)>,
+    pub files: Option<(&'a [AttachmentId], PersonId)>,
     pub change: &'a Change,
     /// The outbox row of a lesson whose `has_homework` changed.
     pub encode_lesson: &'a (dyn Fn(&Lesson) -> Change + Sync),
 }
 
-pub async fn get_homework(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Homework>> {
+pub async fn get_homework(
+    db: &Db,
+    school_id: SchoolId,
+    id: HomeworkId,
+) -> Result<Option<Homework>> {
     let sql = format!("SELECT {HOMEWORK_COLUMNS} FROM homework WHERE school_id = $1 AND id = $2");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -134,7 +138,7 @@ pub async fn insert_homework(
 pub async fn update_homework(
     db: &Db,
     homework: &Homework,
-    old_due: Uuid,
+    old_due: LessonId,
     write: HomeworkWrite<'_>,
 ) -> Result<()> {
     let now = homework.updated_at;
@@ -215,14 +219,14 @@ pub async fn delete_homework(
 #[derive(Debug, Clone)]
 pub enum HomeworkScope {
     /// Set on or due on a lesson.
-    Lesson(Uuid),
+    Lesson(LessonId),
     /// A class, its groups included.
-    Class(Uuid),
-    Group(Uuid),
+    Class(ClassId),
+    Group(GroupId),
     /// A class's whole-class homework and that of some of its groups.
     Student {
-        class_id: Uuid,
-        group_ids: Vec<Uuid>,
+        class_id: ClassId,
+        group_ids: Vec<GroupId>,
     },
 }
 
@@ -234,7 +238,7 @@ pub fn homework_key(homework: &Homework) -> String {
 /// Homework by due date.
 pub async fn list_homework(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     scope: &HomeworkScope,
     due: (Option<NaiveDate>, Option<NaiveDate>),
     page: &Page,
@@ -287,8 +291,8 @@ pub async fn list_homework(
 /// A class's homework set or due within `week`, for the diary.
 pub async fn week_homework(
     db: &Db,
-    school_id: Uuid,
-    class_id: Uuid,
+    school_id: SchoolId,
+    class_id: ClassId,
     week: DateRange,
 ) -> Result<Vec<Homework>> {
     let sql = format!(

@@ -3,6 +3,7 @@
 
 use otmetka_platform::db::Tx;
 use otmetka_platform::feed::{EntityType, entity_name};
+use otmetka_platform::ids::{LessonId, SchoolId};
 use otmetka_platform::{Result, with_tx};
 use uuid::Uuid;
 
@@ -11,12 +12,13 @@ use uuid::Uuid;
 pub async fn put(
     tx: &mut Tx,
     entity: EntityType,
+    // A mark's or an attendance record's: gradebook's ids, of either kind.
     entity_id: Uuid,
-    school_id: Uuid,
-    lesson_id: Option<Uuid>,
-) -> Result<Option<Uuid>> {
+    school_id: SchoolId,
+    lesson_id: Option<LessonId>,
+) -> Result<Option<LessonId>> {
     let entity = entity_name(entity);
-    let before: Option<Uuid> = with_tx!(&mut *tx, conn => sqlx::query_scalar(
+    let before: Option<LessonId> = with_tx!(&mut *tx, conn => sqlx::query_scalar(
         "SELECT lesson_id FROM journal_entries WHERE entity_type = $1 AND entity_id = $2")
         .bind(&entity).bind(entity_id).fetch_optional(&mut *conn).await?);
     match lesson_id {
@@ -34,7 +36,7 @@ pub async fn put(
 }
 
 /// Whether marks, and whether attendance records, hang on the lesson.
-pub async fn held_on(tx: &mut Tx, lesson_id: Uuid) -> Result<(bool, bool)> {
+pub async fn held_on(tx: &mut Tx, lesson_id: LessonId) -> Result<(bool, bool)> {
     let held: Vec<String> = with_tx!(tx, conn => sqlx::query_scalar(
         "SELECT DISTINCT entity_type FROM journal_entries WHERE lesson_id = $1")
         .bind(lesson_id).fetch_all(&mut *conn).await?);

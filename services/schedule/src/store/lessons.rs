@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::{ClassId, GroupId, LessonId, PersonId, SchoolId, SubjectId};
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{
     BATCH, Change, Created, RequestKey, begin_in_school, claim_request, record_change,
@@ -12,7 +12,7 @@ use super::{
 };
 use crate::calendar::DateRange;
 use crate::generate::{self, NewLessons, Plan, Planned};
-use crate::model::{ChangeType, Lesson, Origin, ResourceKind};
+use crate::model::{AcademicYearId, ChangeType, Lesson, Origin, ResourceKind};
 
 pub(crate) const LESSON_COLUMNS: &str = "id, school_id, academic_year_id, timetable_entry_id, origin, \
      class_id, group_id, grade_level, subject_id, date, lesson_number, start_time, end_time, \
@@ -105,7 +105,7 @@ async fn write_lesson(tx: &mut Tx, lesson: &Lesson) -> Result<()> {
     Ok(())
 }
 
-pub async fn get_lesson(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Lesson>> {
+pub async fn get_lesson(db: &Db, school_id: SchoolId, id: LessonId) -> Result<Option<Lesson>> {
     let sql = format!("SELECT {LESSON_COLUMNS} FROM lessons WHERE school_id = $1 AND id = $2");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -116,11 +116,11 @@ pub async fn get_lesson(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Les
 #[derive(Debug)]
 pub struct LessonFilter {
     pub dates: DateRange,
-    pub class_id: Option<Uuid>,
-    pub group_id: Option<Uuid>,
+    pub class_id: Option<ClassId>,
+    pub group_id: Option<GroupId>,
     /// As planned teacher or as substitute.
-    pub teacher_id: Option<Uuid>,
-    pub subject_id: Option<Uuid>,
+    pub teacher_id: Option<PersonId>,
+    pub subject_id: Option<SubjectId>,
     /// The room the lesson takes place in.
     pub room: Option<String>,
     pub orphaned_only: bool,
@@ -134,7 +134,7 @@ pub fn lesson_key(lesson: &Lesson) -> String {
 /// Lessons by date and lesson number.
 pub async fn list_lessons(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     filter: &LessonFilter,
     page: &Page,
 ) -> Result<Vec<Lesson>> {
@@ -173,8 +173,8 @@ pub async fn list_lessons(
 /// Every lesson of a class (its groups' too) on `dates`, by date and number.
 pub async fn class_lessons(
     db: &Db,
-    school_id: Uuid,
-    class_id: Uuid,
+    school_id: SchoolId,
+    class_id: ClassId,
     dates: DateRange,
 ) -> Result<Vec<Lesson>> {
     let sql = format!(
@@ -190,7 +190,11 @@ pub async fn class_lessons(
 }
 
 /// The class a group's lessons name, if it has any.
-pub async fn class_of_group(db: &Db, school_id: Uuid, group_id: Uuid) -> Result<Option<Uuid>> {
+pub async fn class_of_group(
+    db: &Db,
+    school_id: SchoolId,
+    group_id: GroupId,
+) -> Result<Option<ClassId>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT class_id FROM lessons WHERE school_id = $1 AND group_id = $2 LIMIT 1")
         .bind(school_id).bind(group_id).fetch_optional(pool).await?))
@@ -263,10 +267,10 @@ pub async fn delete_lesson(db: &Db, lesson: &Lesson, change: &Change) -> Result<
 /// Which generated lessons a run looks at.
 #[derive(Debug, Clone)]
 pub struct GenerationScope {
-    pub school_id: Uuid,
-    pub academic_year_id: Uuid,
+    pub school_id: SchoolId,
+    pub academic_year_id: AcademicYearId,
     pub dates: DateRange,
-    pub class_id: Option<Uuid>,
+    pub class_id: Option<ClassId>,
 }
 
 /// Brings the generated lessons of `scope` in line with `desired`, in one
@@ -328,8 +332,8 @@ pub async fn apply_generation(
 /// the school does not have.
 pub async fn refresh_record_flags(
     tx: &mut Tx,
-    school_id: Uuid,
-    lesson_id: Uuid,
+    school_id: SchoolId,
+    lesson_id: LessonId,
     now: DateTime<Utc>,
     encode: impl Fn(&Lesson) -> Change,
 ) -> Result<Option<Lesson>> {

@@ -35,6 +35,7 @@ pub use years::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
 use uuid::Uuid;
@@ -49,12 +50,12 @@ const BATCH: usize = 500;
 
 /// The advisory lock key of a school's rule-checking writes: the random
 /// half of its UUIDv7. Two schools sharing a key only wait for each other.
-fn school_lock_key(school_id: Uuid) -> i64 {
-    school_id.as_u64_pair().1 as i64
+fn school_lock_key(school_id: SchoolId) -> i64 {
+    school_id.uuid().as_u64_pair().1 as i64
 }
 
 /// Makes a school's rule-checking writers take turns until commit.
-pub async fn lock_school(tx: &mut Tx, school_id: Uuid) -> Result<()> {
+pub async fn lock_school(tx: &mut Tx, school_id: SchoolId) -> Result<()> {
     match tx {
         Tx::Postgres(tx) => {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -70,7 +71,7 @@ pub async fn lock_school(tx: &mut Tx, school_id: Uuid) -> Result<()> {
 
 /// A write transaction holding the lock of `school_id`; dropped without a
 /// commit (an early return), it rolls back.
-pub async fn begin_in_school(db: &Db, school_id: Uuid) -> Result<Tx> {
+pub async fn begin_in_school(db: &Db, school_id: SchoolId) -> Result<Tx> {
     let mut tx = db.begin_write().await?;
     lock_school(&mut tx, school_id).await?;
     Ok(tx)
@@ -83,15 +84,15 @@ pub use otmetka_platform::outbox::{record as record_change, record_all as record
 pub async fn claim_request(
     tx: &mut Tx,
     key: Option<&RequestKey>,
-    school_id: Uuid,
+    school_id: SchoolId,
     kind: ResourceKind,
-    id: Uuid,
+    id: impl Into<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Created> {
     let Some(key) = key else {
         return Ok(Created::New);
     };
-    let earlier: Option<(String, Uuid, Uuid)> = with_tx!(&mut *tx, conn => sqlx::query_as(
+    let earlier: Option<(String, SchoolId, Uuid)> = with_tx!(&mut *tx, conn => sqlx::query_as(
         "SELECT resource_kind, school_id, resource_id FROM create_requests
          WHERE actor_id = $1 AND request_id = $2")
         .bind(key.actor_id).bind(&key.request_id).fetch_optional(&mut *conn).await?);
@@ -110,7 +111,7 @@ pub async fn claim_request(
                                           resource_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(key.actor_id).bind(&key.request_id).bind(school_id).bind(kind.as_str())
-            .bind(id).bind(now).execute(&mut *conn).await?;
+            .bind(id.into()).bind(now).execute(&mut *conn).await?;
     });
     Ok(Created::New)
 }
@@ -118,6 +119,7 @@ pub async fn claim_request(
 /// A create request's idempotency key, per caller.
 #[derive(Debug, Clone)]
 pub struct RequestKey {
+    /// Any principal: a person, or a vendor client.
     pub actor_id: Uuid,
     pub request_id: String,
 }
@@ -126,12 +128,13 @@ pub struct RequestKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Created {
     New,
-    /// The key was used before: this is what it created.
+    /// The key was used before: this is what it created, of the kind the
+    /// key was claimed for.
     Earlier(Uuid),
 }
 
 /// The timezone identity last gave for a school.
-pub async fn school_timezone(db: &Db, school_id: Uuid) -> Result<Option<String>> {
+pub async fn school_timezone(db: &Db, school_id: SchoolId) -> Result<Option<String>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
         "SELECT timezone FROM school_timezones WHERE school_id = $1")
         .bind(school_id).fetch_optional(pool).await?))
@@ -139,7 +142,7 @@ pub async fn school_timezone(db: &Db, school_id: Uuid) -> Result<Option<String>>
 
 pub async fn save_school_timezone(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     timezone: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -157,7 +160,7 @@ pub fn found<T>(row: Option<T>, what: &str) -> Result<T> {
 }
 
 /// A page key of "date\0id" lists.
-pub fn date_key(date: NaiveDate, id: Uuid) -> String {
+pub fn date_key(date: NaiveDate, id: impl std::fmt::Display) -> String {
     format!("{date}\0{id}")
 }
 

@@ -1,21 +1,25 @@
 //! Reporting periods, checked against the other periods of their year.
 
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::{PeriodId, SchoolId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{
     Change, Created, RequestKey, after_date, begin_in_school, claim_request, record_change,
 };
 use crate::calendar::period_conflict;
-use crate::model::{ReportingPeriod, ResourceKind};
+use crate::model::{AcademicYearId, ReportingPeriod, ResourceKind};
 
 const PERIOD_COLUMNS: &str = "id, school_id, academic_year_id, kind, number, name, grade_levels, \
      start_date, end_date, closed, closed_at, closed_by, reopened_at, reopened_by, reopen_reason, \
      created_at, updated_at";
 
-pub async fn get_period(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<ReportingPeriod>> {
+pub async fn get_period(
+    db: &Db,
+    school_id: SchoolId,
+    id: PeriodId,
+) -> Result<Option<ReportingPeriod>> {
     let sql =
         format!("SELECT {PERIOD_COLUMNS} FROM reporting_periods WHERE school_id = $1 AND id = $2");
     Ok(
@@ -26,7 +30,7 @@ pub async fn get_period(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Rep
 
 #[derive(Debug, Default)]
 pub struct PeriodFilter {
-    pub academic_year_id: Option<Uuid>,
+    pub academic_year_id: Option<AcademicYearId>,
     /// A `GradeLevels::like_pattern`.
     pub grade_level_pattern: Option<String>,
     pub kind: Option<&'static str>,
@@ -35,7 +39,7 @@ pub struct PeriodFilter {
 /// Periods by start date.
 pub async fn list_periods(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     filter: &PeriodFilter,
     page: &Page,
 ) -> Result<Vec<ReportingPeriod>> {

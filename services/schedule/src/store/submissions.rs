@@ -2,17 +2,23 @@
 //! about one row of its own, so none takes the school's lock.
 
 use otmetka_platform::db::Db;
+use otmetka_platform::ids::{SchoolId, StudentId};
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{Change, Created, Owner, RequestKey, attach_files, claim_request, record_change};
-use crate::model::{ResourceKind, Submission, SubmissionStatus};
+use crate::model::{
+    AttachmentId, HomeworkId, ResourceKind, Submission, SubmissionId, SubmissionStatus,
+};
 
 const SUBMISSION_COLUMNS: &str = "id, school_id, homework_id, student_id, text, status, \
      submitted_at, late, teacher_comment, mark_id, reviewed_by, reviewed_at, created_at, updated_at";
 
-pub async fn get_submission(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Submission>> {
+pub async fn get_submission(
+    db: &Db,
+    school_id: SchoolId,
+    id: SubmissionId,
+) -> Result<Option<Submission>> {
     let sql =
         format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE school_id = $1 AND id = $2");
     Ok(
@@ -25,7 +31,7 @@ pub async fn get_submission(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option
 pub async fn insert_submission(
     db: &Db,
     submission: &Submission,
-    files: &[Uuid],
+    files: &[AttachmentId],
     key: Option<&RequestKey>,
     change: &Change,
 ) -> Result<Created> {
@@ -68,7 +74,7 @@ pub async fn insert_submission(
         school_id,
         Owner::Submission(submission.id),
         files,
-        submission.student_id,
+        submission.student_id.into(),
         now,
         "submission.attachment_ids",
     )
@@ -84,7 +90,7 @@ pub async fn save_submission(
     db: &Db,
     submission: &Submission,
     from: SubmissionStatus,
-    files: Option<&[Uuid]>,
+    files: Option<&[AttachmentId]>,
     change: &Change,
 ) -> Result<()> {
     let school_id = submission.school_id;
@@ -112,7 +118,7 @@ pub async fn save_submission(
             school_id,
             Owner::Submission(submission.id),
             files,
-            submission.student_id,
+            submission.student_id.into(),
             now,
             "submission.attachment_ids",
         )
@@ -126,15 +132,15 @@ pub async fn save_submission(
 /// Which submissions a list is about.
 #[derive(Debug, Clone, Default)]
 pub struct SubmissionFilter {
-    pub homework_id: Option<Uuid>,
-    pub student_id: Option<Uuid>,
+    pub homework_id: Option<HomeworkId>,
+    pub student_id: Option<StudentId>,
     pub status: Option<SubmissionStatus>,
 }
 
 /// Submissions, newest first.
 pub async fn list_submissions(
     db: &Db,
-    school_id: Uuid,
+    school_id: SchoolId,
     filter: &SubmissionFilter,
     page: &Page,
 ) -> Result<Vec<Submission>> {
@@ -156,9 +162,9 @@ pub async fn list_submissions(
 /// A student's submissions for some homework, for the diary.
 pub async fn student_submissions(
     db: &Db,
-    school_id: Uuid,
-    student_id: Uuid,
-    homework_ids: &[Uuid],
+    school_id: SchoolId,
+    student_id: StudentId,
+    homework_ids: &[HomeworkId],
 ) -> Result<Vec<Submission>> {
     if homework_ids.is_empty() {
         return Ok(Vec::new());

@@ -2,13 +2,13 @@
 
 use chrono::NaiveDate;
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId};
 use otmetka_platform::paging::{Page, bad_token};
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{Change, Created, RequestKey, begin_in_school, claim_request, record_change};
 use crate::calendar::{DateRange, Slot, clash};
-use crate::model::{Periodicity, ResourceKind, TimetableEntry};
+use crate::model::{AcademicYearId, Periodicity, ResourceKind, TimetableEntry, TimetableEntryId};
 
 const ENTRY_COLUMNS: &str = "id, school_id, academic_year_id, class_id, group_id, grade_level, \
      weekday, lesson_number, subject_id, teacher_id, room, periodicity, start_date, end_date, \
@@ -36,7 +36,11 @@ fn slot(entry: &TimetableEntry, year: DateRange) -> Slot {
     }
 }
 
-pub async fn get_entry(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<TimetableEntry>> {
+pub async fn get_entry(
+    db: &Db,
+    school_id: SchoolId,
+    id: TimetableEntryId,
+) -> Result<Option<TimetableEntry>> {
     let sql =
         format!("SELECT {ENTRY_COLUMNS} FROM timetable_entries WHERE school_id = $1 AND id = $2");
     Ok(
@@ -47,9 +51,9 @@ pub async fn get_entry(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Time
 
 #[derive(Debug, Default)]
 pub struct EntryFilter {
-    pub class_id: Option<Uuid>,
-    pub group_id: Option<Uuid>,
-    pub teacher_id: Option<Uuid>,
+    pub class_id: Option<ClassId>,
+    pub group_id: Option<GroupId>,
+    pub teacher_id: Option<PersonId>,
     pub room: Option<String>,
     pub on_date: Option<NaiveDate>,
 }
@@ -66,8 +70,8 @@ pub fn entry_key(entry: &TimetableEntry) -> String {
 /// the entry's own bounds; entries without bounds follow the year's.
 pub async fn list_entries(
     db: &Db,
-    school_id: Uuid,
-    academic_year_id: Uuid,
+    school_id: SchoolId,
+    academic_year_id: AcademicYearId,
     filter: &EntryFilter,
     page: &Page,
 ) -> Result<Vec<TimetableEntry>> {
@@ -103,9 +107,9 @@ pub async fn list_entries(
 /// Every entry of a year, or of one class and its groups, for generation.
 pub async fn year_entries(
     db: &Db,
-    school_id: Uuid,
-    academic_year_id: Uuid,
-    class_id: Option<Uuid>,
+    school_id: SchoolId,
+    academic_year_id: AcademicYearId,
+    class_id: Option<ClassId>,
 ) -> Result<Vec<TimetableEntry>> {
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM timetable_entries

@@ -1,19 +1,23 @@
 //! Academic years: a year's dates bound everything dated within it.
 
 use otmetka_platform::db::{Db, Tx};
+use otmetka_platform::ids::SchoolId;
 use otmetka_platform::paging::Page;
 use otmetka_platform::{Error, Result, with_db, with_tx};
-use uuid::Uuid;
 
 use super::{
     Change, Created, RequestKey, after_date, begin_in_school, claim_request, record_change,
 };
 use crate::calendar::DateRange;
-use crate::model::{AcademicYear, ResourceKind};
+use crate::model::{AcademicYear, AcademicYearId, ResourceKind};
 
 const YEAR_COLUMNS: &str = "id, school_id, name, start_date, end_date, created_at, updated_at";
 
-pub async fn get_year(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<AcademicYear>> {
+pub async fn get_year(
+    db: &Db,
+    school_id: SchoolId,
+    id: AcademicYearId,
+) -> Result<Option<AcademicYear>> {
     let sql = format!("SELECT {YEAR_COLUMNS} FROM academic_years WHERE school_id = $1 AND id = $2");
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -22,7 +26,7 @@ pub async fn get_year(db: &Db, school_id: Uuid, id: Uuid) -> Result<Option<Acade
 }
 
 /// A school's years, newest first.
-pub async fn list_years(db: &Db, school_id: Uuid, page: &Page) -> Result<Vec<AcademicYear>> {
+pub async fn list_years(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<AcademicYear>> {
     let (after_date, after_id) = after_date(page)?;
     let sql = format!(
         "SELECT {YEAR_COLUMNS} FROM academic_years
@@ -88,7 +92,7 @@ pub async fn insert_year(
 /// What of a year lies outside `dates` (or exists at all, for `None`).
 async fn year_dependents(
     tx: &mut Tx,
-    year_id: Uuid,
+    year_id: AcademicYearId,
     dates: Option<DateRange>,
 ) -> Result<Vec<&'static str>> {
     let (start, end) = match dates {

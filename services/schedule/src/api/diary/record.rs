@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use otmetka_platform::Result;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{LessonId, StudentId, SubjectId};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::schedule::v1 as pb;
-use uuid::Uuid;
 
 use crate::api::ScheduleApi;
 use crate::calendar::DateRange;
@@ -24,7 +24,7 @@ pub(super) struct Record {
 pub(super) async fn read_record(
     api: &ScheduleApi,
     ctx: &CallContext,
-    student_id: Uuid,
+    student_id: StudentId,
     week: DateRange,
 ) -> Result<Record> {
     let week = api
@@ -50,14 +50,14 @@ pub(super) fn lesson_for(
     lesson_id: &str,
     date: &str,
     subject_id: &str,
-) -> Option<Uuid> {
-    if let Ok(lesson_id) = Uuid::parse_str(lesson_id)
+) -> Option<LessonId> {
+    if let Ok(lesson_id) = lesson_id.parse::<LessonId>()
         && lessons.iter().any(|l| l.id == lesson_id)
     {
         return Some(lesson_id);
     }
     let date: NaiveDate = date.parse().ok()?;
-    let subject_id = Uuid::parse_str(subject_id).ok()?;
+    let subject_id: SubjectId = subject_id.parse().ok()?;
     lessons
         .iter()
         .filter(|l| l.date == date && l.subject_id == subject_id)
