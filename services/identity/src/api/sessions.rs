@@ -4,6 +4,7 @@
 use chrono::Utc;
 use otmetka_platform::authz::SCOPE_SESSIONS_READ;
 use otmetka_platform::grpc::CallContext;
+use otmetka_platform::paging::bounded_page_size;
 use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
@@ -13,7 +14,7 @@ use crate::audit::{self, AuditEvent, AuditKind};
 use crate::model::SessionRevocationId;
 use crate::{store, tokens};
 
-const MAX_REVOCATIONS_PAGE: i32 = 500;
+const MAX_REVOCATIONS_PAGE: u32 = 500;
 
 impl IdentityApi {
     pub(super) async fn revoke_refresh_token(
@@ -57,10 +58,12 @@ impl IdentityApi {
         } else {
             Some(SessionRevocationId::parse("after_id", &request.after_id)?)
         };
-        let limit = match request.page_size {
-            0 => MAX_REVOCATIONS_PAGE,
-            n => n.clamp(1, MAX_REVOCATIONS_PAGE),
-        };
+        // The gateway polls for all of them: a page is as large as allowed.
+        let limit = bounded_page_size(
+            request.page_size,
+            MAX_REVOCATIONS_PAGE,
+            MAX_REVOCATIONS_PAGE,
+        )?;
         // Nothing older than a refresh token matters: its sessions are over anyway.
         let since = Utc::now()
             - chrono::Duration::from_std(self.state.settings.refresh_token_ttl)
