@@ -175,10 +175,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(diary::school_periods))
         .routes(routes!(journal::journal))
         .routes(routes!(
-            journal::request_reopen,
-            journal::list_reopen_requests
+            journal::reopen::request_reopen,
+            journal::reopen::list_reopen_requests
         ))
-        .routes(routes!(journal::decide_reopen))
+        .routes(routes!(journal::reopen::decide_reopen))
         .routes(routes!(journal::set_attendance))
         .routes(routes!(journal::finals::set_final_mark))
         .routes(routes!(lessons::list_lessons))

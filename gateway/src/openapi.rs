@@ -343,6 +343,7 @@ mod tests {
             ("GET", "/api/v1/teaching/lessons/{lesson_id}"),
             ("PATCH", "/api/v1/marks/{mark_id}"),
             ("POST", "/api/v1/attachments"),
+            ("POST", "/api/v1/final-marks"),
             ("POST", "/api/v1/guardianships"),
             ("POST", "/api/v1/journal/reopen-requests"),
             (

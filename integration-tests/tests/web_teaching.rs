@@ -4,8 +4,9 @@
 //! and those who may not keep the journal refused.
 
 use otmetka_integration_tests::Sandbox;
-use otmetka_integration_tests::school::{EnglishClass, PERSON_PASSWORD};
+use otmetka_integration_tests::school::{EnglishClass, PERSON_PASSWORD, with_token};
 use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::schedule::v1 as schedule;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::{Value, json};
@@ -562,5 +563,92 @@ async fn final_marks_are_set_beside_the_suggested_mark_and_changed_with_a_reason
     let (status, kept) = json_of(f.teacher.post(f.url("/api/v1/final-marks")).json(&body)).await;
     assert_eq!(status, StatusCode::OK, "{kept:#}");
     assert_eq!(kept["value"], json!("3"));
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_teacher_of_a_closed_journal_asks_to_reopen_it_with_a_reason() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let mut f = Fixture::new(&sandbox).await;
+    let grid = format!("/teaching/journal?{}", f.journal_query());
+    let (_, page) = page_of(f.teacher.get(f.url(&grid))).await;
+    assert!(
+        !page.contains("Попросить открыть журнал"),
+        "an open journal needs no request"
+    );
+    let deputy = f
+        .school
+        .builder
+        .staff("Завуч", identity::StaffRole::DeputyHead)
+        .await;
+    let deputy = f.school.builder.token_of(&deputy, "web7-deputy").await;
+    f.school
+        .builder
+        .schedule
+        .close_reporting_period(with_token(
+            &deputy,
+            schedule::CloseReportingPeriodRequest {
+                school_id: f.school.builder.school_id.clone(),
+                id: f.school.term.period.id.clone(),
+            },
+        ))
+        .await
+        .unwrap();
+    let (status, page) = page_of(f.teacher.get(f.url(&grid))).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Попросить открыть журнал"), "{page}");
+
+    let reopen = format!("/teaching/journal/reopen?{}", f.journal_query());
+    // Another teacher may not ask; the form's own teacher may.
+    let response = f
+        .form(
+            &f.other_teacher,
+            &reopen,
+            "reason=%D0%9E%D1%88%D0%B8%D0%B1%D0%BA%D0%B0",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&response.status()),
+        "{}",
+        response.status()
+    );
+    // No reason: refused beside the field.
+    let response = f.form(&f.teacher, &reopen, "reason=").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains(r#"aria-describedby="reason-error""#),
+        "{page}"
+    );
+    // Gradebook learns of the closing from schedule's feed; until it has,
+    // the journal is not locked for it and the request is refused as such.
+    let reason = "В оценке за 3 декабря ошибка";
+    let body = format!(
+        "reason={}",
+        url::form_urlencoded::byte_serialize(reason.as_bytes()).collect::<String>()
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let response = f.form(&f.teacher, &reopen, &body).send().await.unwrap();
+        if response.status() == StatusCode::SEE_OTHER {
+            assert_eq!(response.headers()[LOCATION], grid.as_str());
+            break;
+        }
+        assert_eq!(
+            response.status(),
+            StatusCode::CONFLICT,
+            "only until the lock is known"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lock never reached gradebook"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (_, page) = page_of(f.teacher.get(f.url(&grid))).await;
+    assert!(page.contains("Запросы, которые ждут решения"), "{page}");
+    assert!(page.contains(reason), "{page}");
     sandbox.stop().await.unwrap();
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::lesson::shown;
 use super::texts::TeachingTexts;
-use super::{finals_url, journal_url, parse_day};
+use super::{journal_path_of, journal_url, parse_day};
 use crate::extract::{ApiQuery, PageForm};
 use crate::journal::finals::{FinalMarkBody, record_final_mark};
 use crate::journal::{JournalQuery, JournalView, load_journal};
@@ -95,7 +95,11 @@ pub async fn set(
     };
     let error = match record_final_mark(&visitor.caller, body).await {
         Ok(_) => {
-            let back = format!("{}#s-{}", finals_url_of(&query), form.student_id);
+            let back = format!(
+                "{}#s-{}",
+                journal_path_of("/finals", &query),
+                form.student_id
+            );
             return Redirect::to(&back).into_response();
         }
         Err(error) => error,
@@ -152,7 +156,7 @@ async fn finals_page(
             &journal.period_id,
             &journal.group_id,
         ),
-        action: finals_url_of(query),
+        action: journal_path_of("/finals", query),
         rows,
     })
 }
@@ -203,16 +207,6 @@ fn rows(
         .collect()
 }
 
-/// This page's address for the journal `query` names.
-fn finals_url_of(query: &JournalQuery) -> String {
-    finals_url(
-        query.class_id.as_deref().unwrap_or_default(),
-        query.subject_id.as_deref().unwrap_or_default(),
-        query.period_id.as_deref().unwrap_or_default(),
-        query.group_id.as_deref().unwrap_or_default(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,7 +220,7 @@ mod tests {
             group_id: None,
         };
         assert_eq!(
-            finals_url_of(&query),
+            journal_path_of("/finals", &query),
             "/teaching/journal/finals?class_id=c&subject_id=s&period_id=p"
         );
     }

@@ -2,17 +2,24 @@
 //! and attendance in the cells, each student's average at the end.
 
 use askama::Template;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use otmetka_platform::Result;
+use serde::Deserialize;
 
+use super::lesson::shown;
 use super::texts::TeachingTexts;
-use super::{MarkChip, SIGNS, attendance_letter, finals_url, parse_day};
-use crate::extract::ApiQuery;
-use crate::journal::{JournalQuery, JournalView, load_journal};
+use super::{MarkChip, SIGNS, attendance_letter, finals_url, journal_path_of, parse_day};
+use crate::extract::{ApiQuery, PageForm};
+use crate::journal::{
+    JournalQuery, JournalView, ReopenBody, ReopenListQuery, ask_reopen, load_journal,
+    load_reopen_requests,
+};
 use crate::people::load_me;
-use crate::views::{LessonStatus, PeriodState};
+use crate::views::{LessonStatus, PeriodState, ReopenState};
 use crate::web::i18n::Lang;
 use crate::web::mark_tone;
-use crate::web::page::{Shell, Visitor};
+use crate::web::page::{PageError, Shell, Visitor, render};
 
 #[derive(Template)]
 #[template(path = "teaching/journal.html")]
@@ -30,6 +37,15 @@ struct JournalPage {
     rows: Vec<Row>,
     signs: Vec<SignLine>,
     grid_script: &'static str,
+    /// The form to ask for the journal to be reopened, when it is locked.
+    reopen: Option<ReopenSection>,
+}
+
+struct ReopenSection {
+    action: String,
+    pending: Vec<String>,
+    reason: String,
+    error: String,
 }
 
 struct Column {
@@ -66,17 +82,103 @@ struct SignLine {
 
 /// `GET /teaching/journal?class_id=&subject_id=&period_id=[&group_id=]`.
 pub async fn grid(visitor: Visitor, ApiQuery(query): ApiQuery<JournalQuery>) -> Response {
-    visitor
-        .page(async {
-            let me = load_me(&visitor.caller).await?;
-            let journal = load_journal(&visitor.caller, &query).await?;
-            Ok(journal_page(
-                visitor.shell(me.name.short()),
-                visitor.lang,
-                journal,
-            ))
+    match grid_page(&visitor, &query, ReopenForm::default()).await {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(error) => PageError::new(error, visitor.lang, &visitor.here).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReopenForm {
+    #[serde(default)]
+    reason: String,
+    /// What a refusal said of the reason, shown beside it.
+    #[serde(skip)]
+    error: String,
+}
+
+/// `POST /teaching/journal/reopen?…`: the teacher of a locked journal asks
+/// the deputy head to reopen it, with a reason.
+pub async fn ask_to_reopen(
+    visitor: Visitor,
+    ApiQuery(query): ApiQuery<JournalQuery>,
+    PageForm(form): PageForm<ReopenForm>,
+) -> Response {
+    let mut form = match form {
+        Ok(form) => form,
+        Err(error) => return PageError::new(error, visitor.lang, &visitor.here).into_response(),
+    };
+    let body = ReopenBody {
+        class_id: query.class_id.clone().unwrap_or_default(),
+        subject_id: query.subject_id.clone().unwrap_or_default(),
+        period_id: query.period_id.clone().unwrap_or_default(),
+        reason: form.reason.clone(),
+    };
+    let error = match ask_reopen(&visitor.caller, body).await {
+        Ok(_) => return Redirect::to(&journal_path_of("", &query)).into_response(),
+        Err(error) => error,
+    };
+    let Some((status, text)) = shown(&error, &visitor) else {
+        return PageError::new(error, visitor.lang, &visitor.here).into_response();
+    };
+    form.error = text;
+    match grid_page(&visitor, &query, form).await {
+        Ok(page) => render(status, &page),
+        Err(error) => PageError::new(error, visitor.lang, &visitor.here).into_response(),
+    }
+}
+
+async fn grid_page(
+    visitor: &Visitor,
+    query: &JournalQuery,
+    reopen: ReopenForm,
+) -> Result<JournalPage> {
+    let (me, journal) = tokio::try_join!(
+        load_me(&visitor.caller),
+        load_journal(&visitor.caller, query)
+    )?;
+    let closed = journal.period_state == Some(PeriodState::Closed);
+    let pending = if closed {
+        pending_requests(visitor, &journal).await?
+    } else {
+        Vec::new()
+    };
+    let mut page = journal_page(visitor.shell(me.name.short()), visitor.lang, journal);
+    page.reopen = closed.then(|| ReopenSection {
+        action: journal_path_of("/reopen", query),
+        pending,
+        reason: reopen.reason,
+        error: reopen.error,
+    });
+    Ok(page)
+}
+
+/// The teacher's own requests for this journal that wait for a decision,
+/// as "7 декабря 2026: причина".
+async fn pending_requests(visitor: &Visitor, journal: &JournalView) -> Result<Vec<String>> {
+    let query = ReopenListQuery {
+        school_id: Some(journal.school_id.clone()),
+        page_size: Some("500".into()),
+        page_token: None,
+    };
+    let requests = load_reopen_requests(&visitor.caller, query).await?;
+    Ok(requests
+        .reopen_requests
+        .into_iter()
+        .filter(|request| {
+            request.state == Some(ReopenState::Pending)
+                && request.class_id == journal.class_id
+                && request.subject_id == journal.subject_id
+                && request.period_id == journal.period_id
         })
-        .await
+        .map(|request| {
+            let asked = request
+                .created_at
+                .map(|at| visitor.lang.date(at.date_naive()))
+                .unwrap_or_default();
+            format!("{asked}: {}", request.reason)
+        })
+        .collect())
 }
 
 fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
@@ -191,5 +293,6 @@ fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
             })
             .collect(),
         grid_script: crate::web::assets::grid_script(),
+        reopen: None,
     }
 }

@@ -20,6 +20,7 @@ use super::i18n::Lang;
 use super::page::{Shell, Visitor};
 use crate::AppState;
 use crate::extract::ApiQuery;
+use crate::journal::JournalQuery;
 use crate::marks::MarkValueInput;
 use crate::people::load_me;
 use crate::teaching::{
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
             "/teaching/journal/finals",
             get(finals::show).post(finals::set),
         )
+        .route("/teaching/journal/reopen", post(journal::ask_to_reopen))
         .route("/teaching/lessons/{lesson_id}", get(lesson::show))
         .route("/teaching/lessons/{lesson_id}/topic", post(lesson::topic))
         .route(
@@ -146,21 +148,32 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 
 /// The journal page of a class's subject in a period.
 pub fn journal_url(class_id: &str, subject_id: &str, period_id: &str, group_id: &str) -> String {
-    format!(
-        "/teaching/journal?{}",
-        journal_query(class_id, subject_id, period_id, group_id)
-    )
+    journal_path("", class_id, subject_id, period_id, group_id)
 }
 
 /// The page of the final marks of the same journal.
 pub fn finals_url(class_id: &str, subject_id: &str, period_id: &str, group_id: &str) -> String {
-    format!(
-        "/teaching/journal/finals?{}",
-        journal_query(class_id, subject_id, period_id, group_id)
+    journal_path("/finals", class_id, subject_id, period_id, group_id)
+}
+
+/// `/teaching/journal{page}` for the journal a page's query names.
+pub fn journal_path_of(page: &str, query: &JournalQuery) -> String {
+    journal_path(
+        page,
+        query.class_id.as_deref().unwrap_or_default(),
+        query.subject_id.as_deref().unwrap_or_default(),
+        query.period_id.as_deref().unwrap_or_default(),
+        query.group_id.as_deref().unwrap_or_default(),
     )
 }
 
-fn journal_query(class_id: &str, subject_id: &str, period_id: &str, group_id: &str) -> String {
+fn journal_path(
+    page: &str,
+    class_id: &str,
+    subject_id: &str,
+    period_id: &str,
+    group_id: &str,
+) -> String {
     let mut pairs = vec![
         ("class_id", class_id),
         ("subject_id", subject_id),
@@ -169,7 +182,10 @@ fn journal_query(class_id: &str, subject_id: &str, period_id: &str, group_id: &s
     if !group_id.is_empty() {
         pairs.push(("group_id", group_id));
     }
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
+    format!(
+        "/teaching/journal{page}?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 #[derive(Template)]

@@ -147,5 +147,15 @@ texts! {
             / "Set",
         change_final: "Исправить"
             / "Change",
+        ask_reopen: "Попросить открыть журнал"
+            / "Ask to reopen the journal",
+        ask_reopen_hint: "Завуч увидит запрос с причиной и решит, открыть ли журнал для исправлений."
+            / "The deputy head sees the request with its reason and decides whether to reopen the journal.",
+        reopen_reason: "Что нужно исправить и почему"
+            / "What needs correcting, and why",
+        send_request: "Отправить запрос"
+            / "Send the request",
+        reopen_pending: "Запросы, которые ждут решения:"
+            / "Requests waiting for a decision:",
     }
 }
