@@ -140,7 +140,7 @@ async fn children_of(caller: &Caller, guardian_id: &str) -> Result<Vec<PersonNam
     let message = identity::ListGuardianshipsRequest {
         guardian_id: guardian_id.to_owned(),
         page_size: 100,
-        page_token: String::new(),
+        ..Default::default()
     };
     let links = caller
         .identity()
