@@ -22,7 +22,6 @@ pub struct School {
     pub family: reqwest::Client,
 }
 
-
 /// A browser signed in as `login`, past the school-issued password.
 pub async fn browser(sandbox: &Sandbox, login: &str) -> reqwest::Client {
     sandbox

@@ -10,8 +10,8 @@ use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
 use crate::audit::StoredAuditEvent;
-use crate::store::audit::AuditFilter;
 use crate::store;
+use crate::store::audit::AuditFilter;
 
 fn event_to_proto(event: StoredAuditEvent) -> pb::AuditEvent {
     pb::AuditEvent {
