@@ -32,6 +32,16 @@ impl PersonName {
             .collect::<Vec<_>>()
             .join(" ")
     }
+
+    /// "Иванова Мария Петровна": every part there is.
+    pub fn full(&self) -> String {
+        [&self.family_name, &self.given_name, &self.middle_name]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .map(|part| part.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 impl From<identity::Person> for PersonName {

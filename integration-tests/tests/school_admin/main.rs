@@ -4,6 +4,7 @@
 //! administrator finds nothing.
 
 mod api;
+mod pages;
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{PERSON_PASSWORD, SchoolBuilder};
