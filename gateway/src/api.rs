@@ -344,7 +344,7 @@ pub async fn list_guardianships(
         let message = identity::ListGuardianshipsRequest {
             guardian_id: session.person_id.to_string(),
             page_size: 100,
-            page_token: String::new(),
+            ..Default::default()
         };
         let request = session.request(message, state.settings.upstream_timeout)?;
         let links = state

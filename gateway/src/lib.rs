@@ -6,12 +6,14 @@ mod access_codes;
 mod account;
 mod api;
 mod attachments;
+mod audit_events;
 mod caller;
 mod client_ip;
 mod cookies;
 mod diary;
 mod extract;
 mod guard;
+mod guardians;
 mod homework;
 mod journal;
 mod lesson_changes;
@@ -27,11 +29,15 @@ mod revocations;
 mod roster;
 mod school_journals;
 mod school_names;
+mod school_people;
 mod schools;
 mod session;
 mod sign_in_limits;
+mod staff;
 mod teaching;
+mod teaching_assignments;
 mod timetable;
+mod vendor_grants;
 mod vendors;
 mod views;
 mod web;
@@ -189,6 +195,24 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(access_codes::issue_class_codes))
         .routes(routes!(access_codes::list_access_codes))
         .routes(routes!(access_codes::revoke_access_code))
+        .routes(routes!(staff::list_staff, staff::create_staff_member))
+        .routes(routes!(staff::grant_staff_role, staff::revoke_staff_role))
+        .routes(routes!(
+            teaching_assignments::list_teaching_assignments,
+            teaching_assignments::create_teaching_assignment
+        ))
+        .routes(routes!(teaching_assignments::delete_teaching_assignment))
+        .routes(routes!(
+            guardians::list_student_guardians,
+            guardians::link_guardian
+        ))
+        .routes(routes!(guardians::unlink_guardian))
+        .routes(routes!(vendor_grants::list_vendor_grants))
+        .routes(routes!(
+            vendor_grants::grant_vendor,
+            vendor_grants::revoke_vendor
+        ))
+        .routes(routes!(audit_events::list_audit_events))
         .routes(routes!(schools::list_schools, schools::create_school))
         .routes(routes!(schools::get_school, schools::update_school))
         .routes(routes!(vendors::list_clients, vendors::create_vendor))

@@ -42,7 +42,7 @@ pub const SESSION: &str = "session_cookie";
         (name = "homework", description = "Homework a teacher sets, and its files"),
         (name = "periods", description = "Reporting periods"),
         (name = "timetable", description = "Bell schedules, the weekly timetable, holidays, and generating the dated lessons from them"),
-        (name = "roster", description = "A school's classes, students and access codes, as its administrators keep them"),
+        (name = "roster", description = "A school's classes, students, staff and their roles, teaching assignments, guardians, access codes, vendor grants and audit trail, as its administrators keep them"),
         (name = "city", description = "The city's schools and machine clients, for city operators"),
         (name = "operations", description = "The API's own description"),
     )
@@ -298,6 +298,44 @@ mod tests {
             ("DELETE", "/api/v1/sessions/{session_id}"),
             ("DELETE", "/api/v1/access-codes/{code_id}"),
             ("DELETE", "/api/v1/clients/{client_id}"),
+            ("GET", "/api/v1/schools/{school_id}/staff"),
+            ("POST", "/api/v1/schools/{school_id}/staff"),
+            (
+                "PUT",
+                "/api/v1/schools/{school_id}/staff/{person_id}/roles/{role}",
+            ),
+            (
+                "DELETE",
+                "/api/v1/schools/{school_id}/staff/{person_id}/roles/{role}",
+            ),
+            ("GET", "/api/v1/schools/{school_id}/teaching-assignments"),
+            ("POST", "/api/v1/schools/{school_id}/teaching-assignments"),
+            (
+                "DELETE",
+                "/api/v1/schools/{school_id}/teaching-assignments/{assignment_id}",
+            ),
+            (
+                "GET",
+                "/api/v1/schools/{school_id}/students/{student_id}/guardians",
+            ),
+            (
+                "POST",
+                "/api/v1/schools/{school_id}/students/{student_id}/guardians",
+            ),
+            (
+                "DELETE",
+                "/api/v1/schools/{school_id}/students/{student_id}/guardians/{guardian_id}",
+            ),
+            ("GET", "/api/v1/schools/{school_id}/vendor-grants"),
+            (
+                "PUT",
+                "/api/v1/schools/{school_id}/vendor-grants/{client_id}",
+            ),
+            (
+                "DELETE",
+                "/api/v1/schools/{school_id}/vendor-grants/{client_id}",
+            ),
+            ("GET", "/api/v1/schools/{school_id}/audit-events"),
             ("GET", "/api/v1/classes/{class_id}/students"),
             ("GET", "/api/v1/clients"),
             ("GET", "/api/v1/schools"),

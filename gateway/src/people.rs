@@ -32,6 +32,16 @@ impl PersonName {
             .collect::<Vec<_>>()
             .join(" ")
     }
+
+    /// "Иванова Мария Петровна": every part there is.
+    pub fn full(&self) -> String {
+        [&self.family_name, &self.given_name, &self.middle_name]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .map(|part| part.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 impl From<identity::Person> for PersonName {
@@ -140,7 +150,7 @@ async fn children_of(caller: &Caller, guardian_id: &str) -> Result<Vec<PersonNam
     let message = identity::ListGuardianshipsRequest {
         guardian_id: guardian_id.to_owned(),
         page_size: 100,
-        page_token: String::new(),
+        ..Default::default()
     };
     let links = caller
         .identity()

@@ -97,6 +97,7 @@ pub async fn load_clients(caller: &Caller) -> Result<Vec<ClientView>> {
         let message = identity::ListClientsRequest {
             page_size: 500,
             page_token,
+            school_id: String::new(),
         };
         let reply = caller
             .identity()

@@ -101,7 +101,7 @@ async fn class_page_of(
                 (false, None) => (at.state_none, String::new()),
             };
             StudentRow {
-                name: full_name(&student),
+                name: student.full(),
                 code_state,
                 revoke_url,
             }
@@ -118,15 +118,6 @@ async fn class_page_of(
         form,
         errors,
     })
-}
-
-fn full_name(person: &crate::people::PersonName) -> String {
-    [&person.family_name, &person.given_name, &person.middle_name]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `GET /school/{school_id}/admin/classes/{class_id}`.
@@ -218,7 +209,7 @@ pub async fn print_codes(
             .codes
             .into_iter()
             .map(|code| CodeCard {
-                student: full_name(&code.student),
+                student: code.student.full(),
                 code: code.code,
                 valid_until: code
                     .expires_at

@@ -1,7 +1,8 @@
 //! The school's administration (`/school/{school_id}/admin`): its classes,
-//! their students and the access codes guardians sign up with. Every page
-//! loads something only the school's administrators (and city operators)
-//! may read, so anyone else meets a 404, as for a school that is not there.
+//! their students and the access codes guardians sign up with, its staff
+//! and their roles, and its audit trail. Every page loads something only
+//! the school's administrators (and city operators) may read, so anyone
+//! else meets a 404, as for a school that is not there.
 
 use askama::Template;
 use axum::Router;
@@ -11,12 +12,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+mod audit;
 mod classes;
 pub(super) mod form;
+mod staff;
 pub(super) mod texts;
 
 use form::{FieldErrors, refusal};
-use texts::AdminTexts;
+use texts::{AdminTexts, PeopleTexts};
 
 use super::page::{PageError, Shell, Visitor, render};
 use crate::AppState;
@@ -46,6 +49,19 @@ pub fn routes() -> Router<AppState> {
             "/school/{school_id}/admin/classes/{class_id}/codes/{code_id}/revoke",
             post(classes::revoke_code),
         )
+        .route(
+            "/school/{school_id}/admin/staff",
+            get(staff::staff).post(staff::add_staff),
+        )
+        .route(
+            "/school/{school_id}/admin/staff/{person_id}/roles",
+            post(staff::grant_role),
+        )
+        .route(
+            "/school/{school_id}/admin/staff/{person_id}/roles/{role}/revoke",
+            post(staff::revoke_role),
+        )
+        .route("/school/{school_id}/admin/audit", get(audit::audit))
 }
 
 struct ClassLink {
@@ -75,8 +91,11 @@ pub struct ClassForm {
 struct OverviewPage {
     shell: Shell,
     at: &'static AdminTexts,
+    pt: &'static PeopleTexts,
     school_name: String,
     action: String,
+    staff_url: String,
+    audit_url: String,
     years: Vec<YearClasses>,
     codes_active: usize,
     codes_redeemed: usize,
@@ -135,7 +154,10 @@ async fn overview_page(
     Ok(OverviewPage {
         shell: visitor.shell(me.name.short()),
         at: AdminTexts::of(visitor.lang),
+        pt: PeopleTexts::of(visitor.lang),
         action: format!("/school/{}/admin/classes", school.id),
+        staff_url: format!("/school/{}/admin/staff", school.id),
+        audit_url: format!("/school/{}/admin/audit", school.id),
         school_name: school.name,
         years,
         codes_active: count(CodeState::Active),

@@ -116,3 +116,128 @@ texts! {
             / "The class has no students: no codes were issued.",
     }
 }
+
+texts! {
+    /// The school's staff and its audit trail, in the administration.
+    PeopleTexts {
+        staff: "Сотрудники"
+            / "Staff",
+        staff_hint: "Сотрудники школы и их роли."
+            / "The school's staff and their roles.",
+        no_staff: "Сотрудников пока нет."
+            / "No staff yet.",
+        roles: "Роли"
+            / "Roles",
+        no_role: "нет ролей"
+            / "no roles",
+        disabled: "отключён"
+            / "disabled",
+        take_away: "Снять"
+            / "Remove",
+        give_role: "Дать роль"
+            / "Give a role",
+        role: "Роль"
+            / "Role",
+        new_staff: "Новый сотрудник"
+            / "New member of staff",
+        add: "Добавить"
+            / "Add",
+        audit: "Журнал действий"
+            / "Audit trail",
+        audit_hint: "Входы, коды доступа, родители, роли, поставщики и просмотры оценок учеников — новые сверху."
+            / "Sign-ins, access codes, guardians, roles, vendors and reads of students' records, newest first.",
+        address: "Адрес"
+            / "Address",
+        no_events: "Событий нет."
+            / "No events.",
+        every_kind: "Все события"
+            / "Every event",
+        kind: "Событие"
+            / "Event",
+        day: "День"
+            / "Day",
+        show: "Показать"
+            / "Show",
+        next_page: "Ранее →"
+            / "Earlier →",
+        first_page: "← К последним"
+            / "← To the latest",
+        unknown: "—"
+            / "—",
+        back_to_admin: "К администрированию"
+            / "Back to the administration",
+    }
+}
+
+texts! {
+    /// What each kind of audit event means, as a sentence's verb.
+    AuditKindTexts {
+        login: "вход в систему"
+            / "signed in",
+        login_failed: "неудачная попытка входа"
+            / "failed sign-in",
+        password_changed: "смена пароля"
+            / "changed the password",
+        credentials_issued: "выдан логин и пароль"
+            / "issued a login and password",
+        access_code_issued: "выдан код доступа"
+            / "issued an access code",
+        access_code_revoked: "отозван код доступа"
+            / "revoked an access code",
+        access_code_redeemed: "родитель зарегистрировался по коду"
+            / "a guardian signed up with a code",
+        access_code_failed: "неверный код доступа"
+            / "a wrong access code",
+        guardian_linked: "родитель привязан к ученику"
+            / "linked a guardian to a student",
+        guardian_unlinked: "родитель отвязан от ученика"
+            / "unlinked a guardian from a student",
+        staff_role_granted: "сотруднику дана роль"
+            / "gave a member of staff a role",
+        staff_role_revoked: "у сотрудника снята роль"
+            / "took a role from a member of staff",
+        student_record_read: "просмотр оценок ученика"
+            / "read a student's record",
+        vendor_granted: "поставщику дневника открыт доступ"
+            / "granted a diary vendor access",
+        vendor_revoked: "у поставщика дневника закрыт доступ"
+            / "withdrew a diary vendor's access",
+        person_disabled: "учётная запись отключена"
+            / "disabled an account",
+        roster_imported: "загружен список учеников и классов"
+            / "imported the roster",
+        external_identity_linked: "привязан внешний вход (mos.ru и др.)"
+            / "linked an external sign-in",
+        session_ended: "сеанс завершён"
+            / "ended a session",
+    }
+}
+
+impl AuditKindTexts {
+    /// The description of a kind identity records; the kind itself for one
+    /// added since.
+    pub fn describe<'a>(&self, kind: &'a str) -> &'a str {
+        match kind {
+            "login" => self.login,
+            "login.failed" => self.login_failed,
+            "password.changed" => self.password_changed,
+            "credentials.issued" => self.credentials_issued,
+            "access_code.issued" => self.access_code_issued,
+            "access_code.revoked" => self.access_code_revoked,
+            "access_code.redeemed" => self.access_code_redeemed,
+            "access_code.failed" => self.access_code_failed,
+            "guardian.linked" => self.guardian_linked,
+            "guardian.unlinked" => self.guardian_unlinked,
+            "staff_role.granted" => self.staff_role_granted,
+            "staff_role.revoked" => self.staff_role_revoked,
+            "student_record.read" => self.student_record_read,
+            "vendor.granted" => self.vendor_granted,
+            "vendor.revoked" => self.vendor_revoked,
+            "person.disabled" => self.person_disabled,
+            "roster.imported" => self.roster_imported,
+            "external_identity.linked" => self.external_identity_linked,
+            "session.ended" => self.session_ended,
+            other => other,
+        }
+    }
+}

@@ -1,15 +1,17 @@
 //! The audit trail of a school, for those who may read it.
 
-use otmetka_platform::Result;
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::ids::optional_text;
-use otmetka_platform::time::to_timestamp;
+use otmetka_platform::ids::{SchoolId, optional_text};
+use otmetka_platform::time::{optional_date, to_timestamp};
+use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
 use crate::audit::StoredAuditEvent;
 use crate::store;
+use crate::store::audit::AuditFilter;
 
 fn event_to_proto(event: StoredAuditEvent) -> pb::AuditEvent {
     pb::AuditEvent {
@@ -38,11 +40,42 @@ impl IdentityApi {
                 &request.page_token,
             )
             .await?;
-        let mut events = store::audit::list(&self.state.db, school_id, &page).await?;
+        let filter = AuditFilter {
+            kind: (!request.kind.is_empty()).then(|| request.kind.clone()),
+            span: match optional_date("date", &request.date)? {
+                Some(day) => Some(self.school_day_span(school_id, day).await?),
+                None => None,
+            },
+        };
+        let mut events = store::audit::list(&self.state.db, school_id, &filter, &page).await?;
         let next_page_token = page.finish(&mut events, |event| event.id.to_string());
         Ok(pb::ListAuditEventsResponse {
             audit_events: events.into_iter().map(event_to_proto).collect(),
             next_page_token,
         })
+    }
+
+    /// The instants a school-local day spans, in the school's timezone.
+    async fn school_day_span(
+        &self,
+        school_id: SchoolId,
+        day: NaiveDate,
+    ) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let school = store::get_school(&self.state.db, school_id)
+            .await?
+            .ok_or_else(|| Error::not_found("school"))?;
+        let zone: chrono_tz::Tz = school
+            .timezone
+            .parse()
+            .map_err(|_| Error::Internal(anyhow::anyhow!("the school's timezone is unknown")))?;
+        let start = |day: NaiveDate| {
+            // A day that starts in a clock change starts at its first
+            // existing instant.
+            zone.from_local_datetime(&day.and_time(NaiveTime::MIN))
+                .earliest()
+                .unwrap_or_else(|| zone.from_utc_datetime(&day.and_time(NaiveTime::MIN)))
+                .with_timezone(&Utc)
+        };
+        Ok((start(day), start(day + Days::new(1))))
     }
 }

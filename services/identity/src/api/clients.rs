@@ -111,9 +111,26 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListClientsRequest,
     ) -> Result<pb::ListClientsResponse> {
-        require_city_operator(&ctx.principal)?;
-        let page = Page::parse(request.page_size, &request.page_token)?;
-        let mut rows = store::clients::list(&self.state.db, &page).await?;
+        let (mut rows, page) = if request.school_id.is_empty() {
+            require_city_operator(&ctx.principal)?;
+            let page = Page::parse(request.page_size, &request.page_token)?;
+            let rows = store::clients::list(&self.state.db, &page).await?;
+            (rows, page)
+        } else {
+            // A school's administrators choose whom to grant: the vendors'
+            // names and scopes are theirs to read, nothing else.
+            let (_, page) = self
+                .school_page(
+                    &ctx,
+                    Action::ManageRoster,
+                    &request.school_id,
+                    request.page_size,
+                    &request.page_token,
+                )
+                .await?;
+            let rows = store::clients::list_of_kind(&self.state.db, VENDOR, &page).await?;
+            (rows, page)
+        };
         let next_page_token = page.finish(&mut rows, |client| client.id.to_string());
         Ok(pb::ListClientsResponse {
             clients: rows.iter().map(client_to_proto).collect(),

@@ -77,6 +77,15 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListGuardianshipsRequest,
     ) -> Result<pb::ListGuardianshipsResponse> {
+        if !request.student_id.is_empty() {
+            if !request.guardian_id.is_empty() {
+                return Err(Error::invalid(
+                    "student_id",
+                    "must be empty when guardian_id is set",
+                ));
+            }
+            return self.list_student_guardians(&ctx, &request).await;
+        }
         let guardian_id = PersonId::parse("guardian_id", &request.guardian_id)?;
         let page = Page::parse(request.page_size, &request.page_token)?;
         if guardian_id.uuid() != ctx.principal.id {
@@ -95,6 +104,37 @@ impl IdentityApi {
         }
         let mut links = store::guardianships_of(&self.state.db, guardian_id, &page).await?;
         let next_page_token = page.finish(&mut links, |link| link.student_id.to_string());
+        Ok(pb::ListGuardianshipsResponse {
+            guardianships: links.into_iter().map(convert::guardianship).collect(),
+            next_page_token,
+        })
+    }
+
+    /// A student's guardians, for the staff of the student's school.
+    async fn list_student_guardians(
+        &self,
+        ctx: &CallContext,
+        request: &pb::ListGuardianshipsRequest,
+    ) -> Result<pb::ListGuardianshipsResponse> {
+        let student_id = PersonId::parse("student_id", &request.student_id)?;
+        let page = Page::parse(request.page_size, &request.page_token)?;
+        let not_found = || Error::not_found("student");
+        let student = store::get_person(&self.state.db, student_id)
+            .await?
+            .filter(|person| person.kind() == Some(PersonKind::Student))
+            .ok_or_else(not_found)?;
+        let school_id = student.school_id.ok_or_else(not_found)?;
+        require_school(
+            &self.state.db,
+            &ctx.principal,
+            school_id,
+            Action::ReadRoster,
+        )
+        .await
+        .map_err(|_| not_found())?;
+        let mut links =
+            store::guardianships_of_student(&self.state.db, student.as_student(), &page).await?;
+        let next_page_token = page.finish(&mut links, |link| link.guardian_id.to_string());
         Ok(pb::ListGuardianshipsResponse {
             guardianships: links.into_iter().map(convert::guardianship).collect(),
             next_page_token,

@@ -25,13 +25,30 @@ pub async fn insert(
     Ok(())
 }
 
+/// Which of a school's events to list.
+pub struct AuditFilter {
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Only events at or after this instant and before `until`.
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
 /// A school's events, newest first.
-pub async fn list(db: &Db, school_id: SchoolId, page: &Page) -> Result<Vec<StoredAuditEvent>> {
+pub async fn list(
+    db: &Db,
+    school_id: SchoolId,
+    filter: &AuditFilter,
+    page: &Page,
+) -> Result<Vec<StoredAuditEvent>> {
     let before = page.after_id()?;
+    let (from, until) = filter.span.unzip();
     Ok(with_db!(db, pool => sqlx::query_as(
         "SELECT id, school_id, actor_id, kind, object_id, source_address, created_at
          FROM audit_events WHERE school_id = $1 AND ($2 IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3")
-        .bind(school_id).bind(before).bind(page.fetch_limit())
+             AND ($3 IS NULL OR kind = $3)
+             AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)
+         ORDER BY id DESC LIMIT $6")
+        .bind(school_id).bind(before).bind(&filter.kind).bind(from).bind(until)
+        .bind(page.fetch_limit())
         .fetch_all(pool).await?))
 }

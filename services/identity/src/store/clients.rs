@@ -45,6 +45,15 @@ pub async fn list(db: &Db, page: &Page) -> Result<Vec<Client>> {
         .bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
 }
 
+/// The clients of `kind` that may still sign in.
+pub async fn list_of_kind(db: &Db, kind: &str, page: &Page) -> Result<Vec<Client>> {
+    let after = page.after_id()?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM clients WHERE kind = $1 AND revoked_at IS NULL AND ($2 IS NULL OR id > $2)
+         ORDER BY id LIMIT $3")
+        .bind(kind).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
+
 pub async fn revoke(db: &Db, id: ClientId, now: DateTime<Utc>) -> Result<bool> {
     let changed = with_db!(db, pool => sqlx::query(
         "UPDATE clients SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")

@@ -45,3 +45,15 @@ pub async fn guardianships_of(
          ORDER BY student_id LIMIT $3")
         .bind(guardian_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
 }
+
+pub async fn guardianships_of_student(
+    db: &Db,
+    student_id: StudentId,
+    page: &Page,
+) -> Result<Vec<Guardianship>> {
+    let after = page.after_id()?;
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT * FROM guardianships WHERE student_id = $1 AND ($2 IS NULL OR guardian_id > $2)
+         ORDER BY guardian_id LIMIT $3")
+        .bind(student_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
+}
