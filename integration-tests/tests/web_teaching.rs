@@ -185,6 +185,12 @@ async fn a_teacher_reads_the_day_and_keeps_the_journal() {
     assert!(page.contains(r#"<span class="mark m5""#), "{page}");
     assert!(page.contains("<caption>"));
     assert!(page.contains("5,00"), "the average with a decimal comma");
+    // The grid opens at the last lesson up to today, which the day links to.
+    assert_eq!(page.matches(r#"id="today""#).count(), 1, "{page}");
+    let today_column = format!(r#"href="/teaching/lessons/{}""#, f.lesson);
+    let anchor_at = page.find(r#"id="today""#).unwrap();
+    let column_at = page.find(&today_column).unwrap();
+    assert!(column_at < anchor_at && anchor_at - column_at < 200, "{page}");
     let (status, week) = json_of(f.guardian.get(f.url(&format!(
         "/api/v1/students/{}/week?date={}",
         f.school.students[0], f.date

@@ -57,6 +57,9 @@ struct Column {
     lesson_id: String,
     date: String,
     cancelled: bool,
+    /// The last lesson up to today: the grid's `#today` anchor, so that a
+    /// phone opens the grid scrolled to it rather than at September.
+    today: bool,
 }
 
 struct Row {
@@ -143,7 +146,15 @@ async fn grid_page(
     } else {
         Vec::new()
     };
-    let mut page = journal_page(visitor.shell(me.name.short()), visitor.lang, journal);
+    let today = crate::teaching::names::today(&visitor.caller, &journal.school_id)
+        .await?
+        .to_string();
+    let mut page = journal_page(
+        visitor.shell(me.name.short()),
+        visitor.lang,
+        &today,
+        journal,
+    );
     page.reopen = closed.then(|| ReopenSection {
         action: journal_path_of("/reopen", query),
         pending,
@@ -181,7 +192,7 @@ async fn pending_requests(visitor: &Visitor, journal: &JournalView) -> Result<Ve
         .collect())
 }
 
-fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
+fn journal_page(shell: Shell, lang: Lang, today: &str, journal: JournalView) -> JournalPage {
     let tt = TeachingTexts::of(lang);
     let mut title = format!("{} · {}", journal.class_name, journal.subject_name);
     if !journal.group_name.is_empty() {
@@ -196,10 +207,15 @@ fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
         }
         _ => journal.period_name.clone(),
     };
+    let latest_so_far = journal
+        .lessons
+        .iter()
+        .rposition(|lesson| lesson.date.as_str() <= today);
     let columns: Vec<Column> = journal
         .lessons
         .iter()
-        .map(|lesson| {
+        .enumerate()
+        .map(|(index, lesson)| {
             let day = parse_day(&lesson.date);
             Column {
                 short: day
@@ -215,6 +231,7 @@ fn journal_page(shell: Shell, lang: Lang, journal: JournalView) -> JournalPage {
                 lesson_id: lesson.id.clone(),
                 date: lesson.date.clone(),
                 cancelled: lesson.status == Some(LessonStatus::Cancelled),
+                today: Some(index) == latest_so_far,
             }
         })
         .collect();

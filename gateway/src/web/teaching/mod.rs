@@ -287,12 +287,13 @@ fn day_page(
                     url: if journal.period_id.is_empty() {
                         String::new()
                     } else {
+                        // Opened at today's column, not at the period's first.
                         journal_url(
                             &journal.class_id,
                             &journal.subject_id,
                             &journal.period_id,
                             &journal.group_id,
-                        )
+                        ) + "#today"
                     },
                 }
             })
