@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+mod assignments;
 mod audit;
 mod classes;
 pub(super) mod form;
@@ -19,7 +20,7 @@ mod staff;
 pub(super) mod texts;
 
 use form::{FieldErrors, refusal};
-use texts::{AdminTexts, PeopleTexts};
+use texts::{AdminTexts, AssignmentTexts, PeopleTexts};
 
 use super::page::{PageError, Shell, Visitor, render};
 use crate::AppState;
@@ -61,6 +62,14 @@ pub fn routes() -> Router<AppState> {
             "/school/{school_id}/admin/staff/{person_id}/roles/{role}/revoke",
             post(staff::revoke_role),
         )
+        .route(
+            "/school/{school_id}/admin/assignments",
+            get(assignments::assignments).post(assignments::add),
+        )
+        .route(
+            "/school/{school_id}/admin/assignments/{assignment_id}/remove",
+            post(assignments::remove),
+        )
         .route("/school/{school_id}/admin/audit", get(audit::audit))
 }
 
@@ -92,9 +101,11 @@ struct OverviewPage {
     shell: Shell,
     at: &'static AdminTexts,
     pt: &'static PeopleTexts,
+    wt: &'static AssignmentTexts,
     school_name: String,
     action: String,
     staff_url: String,
+    assignments_url: String,
     audit_url: String,
     years: Vec<YearClasses>,
     codes_active: usize,
@@ -155,8 +166,10 @@ async fn overview_page(
         shell: visitor.shell(me.name.short()),
         at: AdminTexts::of(visitor.lang),
         pt: PeopleTexts::of(visitor.lang),
+        wt: AssignmentTexts::of(visitor.lang),
         action: format!("/school/{}/admin/classes", school.id),
         staff_url: format!("/school/{}/admin/staff", school.id),
+        assignments_url: format!("/school/{}/admin/assignments", school.id),
         audit_url: format!("/school/{}/admin/audit", school.id),
         school_name: school.name,
         years,

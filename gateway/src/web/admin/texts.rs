@@ -241,3 +241,35 @@ impl AuditKindTexts {
         }
     }
 }
+
+texts! {
+    /// Who teaches what: the school's teaching assignments.
+    AssignmentTexts {
+        assignments: "Нагрузка"
+            / "Teaching load",
+        assignments_hint: "Кто какой предмет ведёт в каком классе."
+            / "Who teaches which subject to which class.",
+        class: "Класс"
+            / "Class",
+        subject: "Предмет"
+            / "Subject",
+        group: "Группа"
+            / "Group",
+        whole_class: "весь класс"
+            / "the whole class",
+        teacher: "Учитель"
+            / "Teacher",
+        nobody: "—"
+            / "—",
+        no_classes_or_subjects: "Сначала нужны классы и предметы школы."
+            / "The school needs classes and subjects first.",
+        new_assignment: "Назначить учителя"
+            / "Assign a teacher",
+        assign: "Назначить"
+            / "Assign",
+        remove: "Снять"
+            / "Remove",
+        already_assigned: "Этот учитель уже ведёт этот предмет в этом классе."
+            / "This teacher already teaches this subject to this class.",
+    }
+}

@@ -1,0 +1,95 @@
+//! The teaching load, a student's guardians and the diary vendors as the
+//! administrator keeps them on pages: status and content, a refusal beside
+//! its field, and a teacher of the school who finds no such page.
+
+use otmetka_integration_tests::Sandbox;
+use reqwest::StatusCode;
+
+use super::pages::{page, submit};
+use super::staffed;
+
+#[tokio::test]
+async fn the_administrator_assigns_the_teaching_load() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut school = staffed(&sandbox, "Школа нагрузки", "loadpages").await;
+    let class = school.builder.class(5, "А", "").await;
+    let subject = school.builder.subject("Математика").await;
+    let id = &school.school_id;
+    let gateway = sandbox.gateway();
+    let (admin, teacher) = (&school.admin, &school.teacher);
+
+    let (_, overview) = page(admin, &format!("{gateway}/school/{id}/admin")).await;
+    assert!(overview.contains(&format!("href=\"/school/{id}/admin/assignments\"")));
+
+    let load = format!("/school/{id}/admin/assignments");
+    let (status, html) = page(admin, &format!("{gateway}{load}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Нагрузка") && html.contains("Математика"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{}\">Учителева Тест",
+            school.teacher_id
+        )),
+        "the teacher offered: {html}"
+    );
+    assert_eq!(
+        page(teacher, &format!("{gateway}{load}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The administrator, who is no teacher, is named beside the field; the
+    // class chosen stays chosen.
+    let refused = [
+        ("class_id", class.as_str()),
+        ("subject_id", subject.as_str()),
+        ("group_id", ""),
+        ("teacher_id", school.admin_id.as_str()),
+    ];
+    let (status, html) = submit(admin, &sandbox, &load, &refused).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"teacher_id-error\""), "{html}");
+    assert!(html.contains(&format!("<option value=\"{class}\" selected>")));
+
+    let fields = [
+        ("class_id", class.as_str()),
+        ("subject_id", subject.as_str()),
+        ("group_id", ""),
+        ("teacher_id", school.teacher_id.as_str()),
+    ];
+    assert_eq!(
+        submit(teacher, &sandbox, &load, &fields).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        submit(admin, &sandbox, &load, &fields).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = page(admin, &format!("{gateway}{load}")).await;
+    let remove = html
+        .split("action=\"")
+        .filter_map(|part| part.split('"').next())
+        .find(|action| action.ends_with("/remove"))
+        .expect("a remove button")
+        .to_owned();
+    assert!(html.contains("<li>Учителева Тест"), "{html}");
+
+    // Once more is a conflict, said above the form.
+    let (status, html) = submit(admin, &sandbox, &load, &fields).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("уже ведёт"), "{html}");
+
+    assert_ne!(
+        submit(teacher, &sandbox, &remove, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        submit(admin, &sandbox, &remove, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = page(admin, &format!("{gateway}{load}")).await;
+    assert!(!html.contains("/remove\""), "{html}");
+    sandbox.stop().await.unwrap();
+}
