@@ -93,3 +93,75 @@ async fn the_administrator_assigns_the_teaching_load() {
     assert!(!html.contains("/remove\""), "{html}");
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_administrator_keeps_a_students_guardians() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut school = staffed(&sandbox, "Школа родителей", "guardpages").await;
+    let class = school.builder.class(7, "Б", "").await;
+    let student = school.builder.student_in(&class, "Орлова").await;
+    let father = school
+        .builder
+        .person(otmetka_proto::identity::v1::PersonKind::Guardian, "Орлов")
+        .await;
+    let id = &school.school_id;
+    let gateway = sandbox.gateway();
+    let (admin, teacher) = (&school.admin, &school.teacher);
+
+    let class_page = format!("/school/{id}/admin/classes/{class}");
+    let student_page = format!("{class_page}/students/{student}");
+    let (_, html) = page(admin, &format!("{gateway}{class_page}")).await;
+    assert!(html.contains(&format!("href=\"{student_page}\"")), "{html}");
+    let (status, html) = page(admin, &format!("{gateway}{student_page}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<h1>Орлова Тест</h1>") && html.contains("7Б") && html.contains("Родители"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("<option value=\"{father}\">Орлов Тест")));
+    assert_eq!(
+        page(teacher, &format!("{gateway}{student_page}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A new guardian without a given name: named beside the field, the
+    // family name kept.
+    let guardians = format!("{student_page}/guardians");
+    let (status, html) = submit(admin, &sandbox, &guardians, &[("family_name", "Орлова")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"given_name-error\""), "{html}");
+    assert!(html.contains("value=\"Орлова\""));
+    let mother = [("family_name", "Орлова"), ("given_name", "Ирина")];
+    assert_ne!(
+        submit(teacher, &sandbox, &guardians, &mother).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        submit(admin, &sandbox, &guardians, &mother).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let existing = [("guardian_id", father.as_str())];
+    assert_eq!(
+        submit(admin, &sandbox, &guardians, &existing).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = page(admin, &format!("{gateway}{student_page}")).await;
+    assert!(
+        html.contains("<strong>Орлов Тест</strong>")
+            && html.contains("<strong>Орлова Ирина</strong>"),
+        "{html}"
+    );
+
+    let unlink = format!("{guardians}/{father}/unlink");
+    assert_ne!(
+        submit(teacher, &sandbox, &unlink, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        submit(admin, &sandbox, &unlink, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = page(admin, &format!("{gateway}{student_page}")).await;
+    assert!(!html.contains("<strong>Орлов Тест</strong>"), "{html}");
+    sandbox.stop().await.unwrap();
+}

@@ -16,6 +16,7 @@ mod assignments;
 mod audit;
 mod classes;
 pub(super) mod form;
+mod guardians;
 mod staff;
 pub(super) mod texts;
 
@@ -41,6 +42,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/school/{school_id}/admin/classes/{class_id}/students",
             post(classes::enrol),
+        )
+        .route(
+            "/school/{school_id}/admin/classes/{class_id}/students/{student_id}",
+            get(guardians::student),
+        )
+        .route(
+            "/school/{school_id}/admin/classes/{class_id}/students/{student_id}/guardians",
+            post(guardians::link),
+        )
+        .route(
+            "/school/{school_id}/admin/classes/{class_id}/students/{student_id}/guardians/{guardian_id}/unlink",
+            post(guardians::unlink),
         )
         .route(
             "/school/{school_id}/admin/classes/{class_id}/codes",

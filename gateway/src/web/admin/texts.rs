@@ -273,3 +273,27 @@ texts! {
             / "This teacher already teaches this subject to this class.",
     }
 }
+
+texts! {
+    /// A student's guardians, in the administration.
+    GuardianTexts {
+        guardians: "Родители"
+            / "Guardians",
+        no_guardians: "Родители не привязаны."
+            / "No guardians linked.",
+        unlink: "Отвязать"
+            / "Unlink",
+        link_existing: "Привязать родителя, уже зарегистрированного в школе"
+            / "Link a guardian the school already registered",
+        guardian: "Родитель"
+            / "Guardian",
+        link: "Привязать"
+            / "Link",
+        no_other_guardians: "Других родителей в школе нет."
+            / "The school has no other guardians.",
+        register: "Зарегистрировать нового родителя и привязать"
+            / "Register a new guardian and link them",
+        already_linked: "Этот родитель уже привязан к ученику."
+            / "This guardian is already linked to the student.",
+    }
+}
