@@ -3,6 +3,7 @@
 //! its field, and a teacher of the school who finds no such page.
 
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::school::vendor_client;
 use reqwest::StatusCode;
 
 use super::pages::{page, submit};
@@ -163,5 +164,71 @@ async fn the_administrator_keeps_a_students_guardians() {
     );
     let (_, html) = page(admin, &format!("{gateway}{student_page}")).await;
     assert!(!html.contains("<strong>Орлов Тест</strong>"), "{html}");
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_administrator_grants_and_withdraws_a_vendor() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut school = staffed(&sandbox, "Школа дневников", "vendpages").await;
+    let city = school.builder.city.clone();
+    let vendor = vendor_client(
+        &mut school.builder.identity,
+        &city,
+        "Дневник Плюс",
+        &["roster.read", "marks.write"],
+        None,
+    )
+    .await;
+    let id = &school.school_id;
+    let gateway = sandbox.gateway();
+    let (admin, teacher) = (&school.admin, &school.teacher);
+
+    let (_, overview) = page(admin, &format!("{gateway}/school/{id}/admin")).await;
+    assert!(overview.contains(&format!("href=\"/school/{id}/admin/vendors\"")));
+    let vendors = format!("/school/{id}/admin/vendors");
+    let (status, html) = page(admin, &format!("{gateway}{vendors}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<strong>Дневник Плюс</strong>") && html.contains("roster.read, marks.write"),
+        "{html}"
+    );
+    assert!(html.contains("Открыть доступ"), "{html}");
+    assert_eq!(
+        page(teacher, &format!("{gateway}{vendors}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let grant = format!("{vendors}/{}/grant", vendor.id);
+    assert_eq!(
+        submit(teacher, &sandbox, &grant, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        submit(admin, &sandbox, &grant, &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = page(admin, &format!("{gateway}{vendors}")).await;
+    assert!(html.contains("<strong>открыт</strong>"), "{html}");
+
+    // Withdrawing unconfirmed is refused beside the box; confirmed, done.
+    let withdraw = format!("{vendors}/{}/withdraw", vendor.id);
+    let (status, html) = submit(admin, &sandbox, &withdraw, &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("Подтвердите закрытие доступа.") && html.contains("aria-invalid=\"true\""),
+        "{html}"
+    );
+    let confirmed = [("confirm", "yes")];
+    assert_eq!(
+        submit(teacher, &sandbox, &withdraw, &confirmed).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        submit(admin, &sandbox, &withdraw, &confirmed).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = page(admin, &format!("{gateway}{vendors}")).await;
+    assert!(!html.contains("<strong>открыт</strong>"), "{html}");
     sandbox.stop().await.unwrap();
 }

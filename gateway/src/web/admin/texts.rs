@@ -297,3 +297,31 @@ texts! {
             / "This guardian is already linked to the student.",
     }
 }
+
+texts! {
+    /// The diary vendors the school grants access to.
+    VendorTexts {
+        vendors: "Поставщики дневников"
+            / "Diary vendors",
+        vendors_hint: "Поставщики, которых зарегистрировал город. Открытый доступ позволяет системе поставщика работать с данными школы в пределах указанных прав."
+            / "The vendors the city registered. A granted vendor's system may work with the school's records within the listed scopes.",
+        no_vendors: "Город пока не зарегистрировал поставщиков."
+            / "The city has registered no vendors yet.",
+        scopes: "Права"
+            / "Scopes",
+        state: "Доступ"
+            / "Access",
+        granted: "открыт"
+            / "granted",
+        not_granted: "закрыт"
+            / "not granted",
+        grant: "Открыть доступ"
+            / "Grant access",
+        withdraw: "Закрыть доступ"
+            / "Withdraw access",
+        confirm_withdraw: "Я понимаю, что система поставщика сразу потеряет доступ к данным школы"
+            / "I understand the vendor's system loses access to the school's records at once",
+        must_confirm: "Подтвердите закрытие доступа."
+            / "Confirm withdrawing the access.",
+    }
+}
