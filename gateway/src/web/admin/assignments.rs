@@ -89,12 +89,13 @@ async fn assignments_page(
     // The staff first: only the school's administrators read their roles,
     // which tell the teachers among them.
     let staff = load_staff(caller, school_id).await?;
+    // Boxed: the five calls' states would make the page's future large.
     let (me, school, names, classes, assignments) = tokio::try_join!(
-        load_me(caller),
-        load_school(caller, school_id),
-        school_names(caller, school_id),
-        load_classes(caller, school_id),
-        load_assignments(caller, school_id, "", "")
+        Box::pin(load_me(caller)),
+        Box::pin(load_school(caller, school_id)),
+        Box::pin(school_names(caller, school_id)),
+        Box::pin(load_classes(caller, school_id)),
+        Box::pin(load_assignments(caller, school_id, "", ""))
     )?;
     let groups = try_join_all(classes.iter().map(|class| async move {
         let groups = load_groups(caller, &class.id).await?;
