@@ -72,3 +72,47 @@ test('a teacher is refused the administration, which the administrator opens', a
   assert.equal((await teacher.page.goto(`${suite.url}/city`)).status(), 404);
   await teacher.context.close();
 });
+
+test('the administrator keeps the teaching load, a student\'s guardians and the diary vendors', async () => {
+  const { page, context } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.admin);
+  await page.goto(`${suite.url}/city`);
+  await page.locator('#vendor-name').fill('Дневник Плюс');
+  await page.locator('input[name="scope_roster"]').check();
+  await Promise.all([page.waitForNavigation(), page.locator('form[action="/city/vendors"] button').click()]);
+  const schoolAdmin = await page.locator('a[href$="/admin"]').first().getAttribute('href');
+
+  // «Нагрузка»: the classes × subjects table; one assignment removed.
+  await page.goto(`${suite.url}${schoolAdmin}`);
+  await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin/assignments"]').click()]);
+  await checkAccessibility(page, 'the teaching load');
+  await screenshot(page, 'admin-load', WIDTHS[0]);
+  const removes = page.locator('form[action$="/remove"]');
+  const assigned = await removes.count();
+  assert.ok(assigned > 0, 'the demo school teaches something');
+  await Promise.all([page.waitForNavigation(), removes.first().locator('button').click()]);
+  assert.equal(await removes.count(), assigned - 1);
+
+  // A student's «Родители»: a new guardian registered and linked.
+  await page.goto(`${suite.url}${schoolAdmin}`);
+  await Promise.all([page.waitForNavigation(), page.locator('main a[href*="/admin/classes/"]').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('table.roster tbody th a').first().click()]);
+  await page.getByLabel('Фамилия').fill('Зайцева');
+  await page.getByLabel('Имя', { exact: true }).fill('Ольга');
+  await Promise.all([page.waitForNavigation(), page.locator('form:has(#family_name) button').click()]);
+  assert.ok(await page.locator('.person strong', { hasText: 'Зайцева Ольга' }).count() === 1);
+  await checkAccessibility(page, 'a student and their guardians');
+  await screenshot(page, 'admin-student', WIDTHS[0]);
+
+  // «Поставщики дневников»: granted, then withdrawn once confirmed.
+  await page.goto(`${suite.url}${schoolAdmin}`);
+  await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin/vendors"]').click()]);
+  const vendor = page.locator('.person', { hasText: 'Дневник Плюс' });
+  await Promise.all([page.waitForNavigation(), vendor.getByRole('button', { name: /Открыть доступ/ }).click()]);
+  await checkAccessibility(page, 'the diary vendors');
+  await screenshot(page, 'admin-vendors', WIDTHS[0]);
+  await vendor.getByRole('checkbox').check();
+  await Promise.all([page.waitForNavigation(), vendor.getByRole('button', { name: /Закрыть доступ/ }).click()]);
+  assert.ok(await vendor.getByRole('button', { name: /Открыть доступ/ }).count() === 1);
+  await context.close();
+});

@@ -252,6 +252,31 @@ pub async fn class(caller: &Caller, class_id: &str) -> Result<ClassView> {
     Ok(class.into())
 }
 
+/// The class's groups (a language subgroup and the like), by name.
+pub async fn load_groups(caller: &Caller, class_id: &str) -> Result<Vec<identity::Group>> {
+    let mut groups = Vec::new();
+    let mut page_token = String::new();
+    for _ in 0..MAX_PAGES {
+        let message = identity::ListGroupsRequest {
+            class_id: class_id.to_owned(),
+            page_size: 500,
+            page_token,
+        };
+        let reply = caller
+            .identity()
+            .list_groups(caller.request(message)?)
+            .await?
+            .into_inner();
+        groups.extend(reply.groups);
+        if reply.next_page_token.is_empty() {
+            break;
+        }
+        page_token = reply.next_page_token;
+    }
+    groups.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(groups)
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct NewStudentBody {
     #[schema(max_length = 100)]

@@ -5,6 +5,7 @@
 
 mod api;
 mod pages;
+mod roster_pages;
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::school::{PERSON_PASSWORD, SchoolBuilder};

@@ -6,13 +6,13 @@ use reqwest::StatusCode;
 
 use super::staffed;
 
-async fn page(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
+pub(super) async fn page(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
     let response = client.get(url).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
 }
 
 /// A form post as a browser on the gateway's own pages sends it.
-async fn submit(
+pub(super) async fn submit(
     client: &reqwest::Client,
     sandbox: &Sandbox,
     path: &str,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::form::{FieldErrors, refusal};
 use super::texts::AdminTexts;
 use super::{PageError, Shell, Visitor, render};
-use crate::access_codes::{CodeState, issue_for_class, load_all_codes, revoke};
+use crate::access_codes::{AccessCodeView, CodeState, issue_for_class, load_all_codes, revoke};
 use crate::caller::path_id;
 use crate::extract::PageForm;
 use crate::people::load_me;
@@ -23,6 +23,8 @@ const SIGN_UP_PATH: &str = "/sign-up";
 
 struct StudentRow {
     name: String,
+    /// The student's page, with their guardians.
+    url: String,
     code_state: &'static str,
     /// The revoke form's action for an unused code; empty when none.
     revoke_url: String,
@@ -54,8 +56,25 @@ struct ClassPage {
     errors: FieldErrors,
 }
 
+/// What a student's access codes come to: the words to show, and the code
+/// that is out unused, which may be revoked.
+pub(super) fn code_state<'a>(
+    codes: &'a [AccessCodeView],
+    student_id: &str,
+    at: &'static AdminTexts,
+) -> (&'static str, Option<&'a AccessCodeView>) {
+    let mut mine = codes.iter().filter(|code| code.student_id == student_id);
+    if mine.clone().any(|code| code.state == CodeState::Redeemed) {
+        return (at.state_redeemed, None);
+    }
+    match mine.find(|code| code.state == CodeState::Active) {
+        Some(code) => (at.state_active, Some(code)),
+        None => (at.state_none, None),
+    }
+}
+
 /// The class, when it is of the school the address names.
-async fn class_of_school(
+pub(super) async fn class_of_school(
     visitor: &Visitor,
     school_id: &str,
     class_id: &str,
@@ -88,22 +107,14 @@ async fn class_page_of(
         .students
         .into_iter()
         .map(|student| {
-            let mine = codes
-                .iter()
-                .filter(|code| code.student_id == student.person_id);
-            let redeemed = mine.clone().any(|code| code.state == CodeState::Redeemed);
-            let active = mine.clone().find(|code| code.state == CodeState::Active);
-            let (code_state, revoke_url) = match (redeemed, active) {
-                (true, _) => (at.state_redeemed, String::new()),
-                (false, Some(code)) => {
-                    (at.state_active, format!("{base}/codes/{}/revoke", code.id))
-                }
-                (false, None) => (at.state_none, String::new()),
-            };
+            let (code_state, active) = code_state(&codes, &student.person_id, at);
             StudentRow {
+                revoke_url: active
+                    .map(|code| format!("{base}/codes/{}/revoke", code.id))
+                    .unwrap_or_default(),
+                url: format!("{base}/students/{}", student.person_id),
                 name: student.full(),
                 code_state,
-                revoke_url,
             }
         })
         .collect();

@@ -1,6 +1,7 @@
 //! The school's administration (`/school/{school_id}/admin`): its classes,
-//! their students and the access codes guardians sign up with, its staff
-//! and their roles, and its audit trail. Every page loads something only
+//! their students, their guardians and the access codes guardians sign up
+//! with, its staff and their roles, who teaches what, the diary vendors it
+//! grants access, and its audit trail. Every page loads something only
 //! the school's administrators (and city operators) may read, so anyone
 //! else meets a 404, as for a school that is not there.
 
@@ -12,14 +13,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+mod assignments;
 mod audit;
 mod classes;
 pub(super) mod form;
+mod guardians;
 mod staff;
 pub(super) mod texts;
+mod vendors;
 
 use form::{FieldErrors, refusal};
-use texts::{AdminTexts, PeopleTexts};
+use texts::{AdminTexts, AssignmentTexts, PeopleTexts, VendorTexts};
 
 use super::page::{PageError, Shell, Visitor, render};
 use crate::AppState;
@@ -42,6 +46,18 @@ pub fn routes() -> Router<AppState> {
             post(classes::enrol),
         )
         .route(
+            "/school/{school_id}/admin/classes/{class_id}/students/{student_id}",
+            get(guardians::student),
+        )
+        .route(
+            "/school/{school_id}/admin/classes/{class_id}/students/{student_id}/guardians",
+            post(guardians::link),
+        )
+        .route(
+            "/school/{school_id}/admin/classes/{class_id}/students/{student_id}/guardians/{guardian_id}/unlink",
+            post(guardians::unlink),
+        )
+        .route(
             "/school/{school_id}/admin/classes/{class_id}/codes",
             post(classes::print_codes),
         )
@@ -60,6 +76,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/school/{school_id}/admin/staff/{person_id}/roles/{role}/revoke",
             post(staff::revoke_role),
+        )
+        .route(
+            "/school/{school_id}/admin/assignments",
+            get(assignments::assignments).post(assignments::add),
+        )
+        .route(
+            "/school/{school_id}/admin/assignments/{assignment_id}/remove",
+            post(assignments::remove),
+        )
+        .route("/school/{school_id}/admin/vendors", get(vendors::vendors))
+        .route(
+            "/school/{school_id}/admin/vendors/{client_id}/grant",
+            post(vendors::grant_access),
+        )
+        .route(
+            "/school/{school_id}/admin/vendors/{client_id}/withdraw",
+            post(vendors::withdraw_access),
         )
         .route("/school/{school_id}/admin/audit", get(audit::audit))
 }
@@ -92,9 +125,13 @@ struct OverviewPage {
     shell: Shell,
     at: &'static AdminTexts,
     pt: &'static PeopleTexts,
+    wt: &'static AssignmentTexts,
+    vt: &'static VendorTexts,
     school_name: String,
     action: String,
     staff_url: String,
+    assignments_url: String,
+    vendors_url: String,
     audit_url: String,
     years: Vec<YearClasses>,
     codes_active: usize,
@@ -155,8 +192,12 @@ async fn overview_page(
         shell: visitor.shell(me.name.short()),
         at: AdminTexts::of(visitor.lang),
         pt: PeopleTexts::of(visitor.lang),
+        wt: AssignmentTexts::of(visitor.lang),
+        vt: VendorTexts::of(visitor.lang),
         action: format!("/school/{}/admin/classes", school.id),
         staff_url: format!("/school/{}/admin/staff", school.id),
+        assignments_url: format!("/school/{}/admin/assignments", school.id),
+        vendors_url: format!("/school/{}/admin/vendors", school.id),
         audit_url: format!("/school/{}/admin/audit", school.id),
         school_name: school.name,
         years,

@@ -241,3 +241,87 @@ impl AuditKindTexts {
         }
     }
 }
+
+texts! {
+    /// Who teaches what: the school's teaching assignments.
+    AssignmentTexts {
+        assignments: "Нагрузка"
+            / "Teaching load",
+        assignments_hint: "Кто какой предмет ведёт в каком классе."
+            / "Who teaches which subject to which class.",
+        class: "Класс"
+            / "Class",
+        subject: "Предмет"
+            / "Subject",
+        group: "Группа"
+            / "Group",
+        whole_class: "весь класс"
+            / "the whole class",
+        teacher: "Учитель"
+            / "Teacher",
+        nobody: "—"
+            / "—",
+        no_classes_or_subjects: "Сначала нужны классы и предметы школы."
+            / "The school needs classes and subjects first.",
+        new_assignment: "Назначить учителя"
+            / "Assign a teacher",
+        assign: "Назначить"
+            / "Assign",
+        remove: "Снять"
+            / "Remove",
+        already_assigned: "Этот учитель уже ведёт этот предмет в этом классе."
+            / "This teacher already teaches this subject to this class.",
+    }
+}
+
+texts! {
+    /// A student's guardians, in the administration.
+    GuardianTexts {
+        guardians: "Родители"
+            / "Guardians",
+        no_guardians: "Родители не привязаны."
+            / "No guardians linked.",
+        unlink: "Отвязать"
+            / "Unlink",
+        link_existing: "Привязать родителя, уже зарегистрированного в школе"
+            / "Link a guardian the school already registered",
+        guardian: "Родитель"
+            / "Guardian",
+        link: "Привязать"
+            / "Link",
+        no_other_guardians: "Других родителей в школе нет."
+            / "The school has no other guardians.",
+        register: "Зарегистрировать нового родителя и привязать"
+            / "Register a new guardian and link them",
+        already_linked: "Этот родитель уже привязан к ученику."
+            / "This guardian is already linked to the student.",
+    }
+}
+
+texts! {
+    /// The diary vendors the school grants access to.
+    VendorTexts {
+        vendors: "Поставщики дневников"
+            / "Diary vendors",
+        vendors_hint: "Поставщики, которых зарегистрировал город. Открытый доступ позволяет системе поставщика работать с данными школы в пределах указанных прав."
+            / "The vendors the city registered. A granted vendor's system may work with the school's records within the listed scopes.",
+        no_vendors: "Город пока не зарегистрировал поставщиков."
+            / "The city has registered no vendors yet.",
+        scopes: "Права"
+            / "Scopes",
+        state: "Доступ"
+            / "Access",
+        granted: "открыт"
+            / "granted",
+        not_granted: "закрыт"
+            / "not granted",
+        grant: "Открыть доступ"
+            / "Grant access",
+        withdraw: "Закрыть доступ"
+            / "Withdraw access",
+        confirm_withdraw: "Я понимаю, что система поставщика сразу потеряет доступ к данным школы"
+            / "I understand the vendor's system loses access to the school's records at once",
+        must_confirm: "Подтвердите закрытие доступа."
+            / "Confirm withdrawing the access.",
+    }
+}
