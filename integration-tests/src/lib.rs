@@ -319,6 +319,37 @@ impl Sandbox {
         Ok(client)
     }
 
+    /// Posts `fields` to the page at `path` as a browser's form does, from
+    /// the gateway's own origin: the status, the redirect's target (empty
+    /// when there is none) and the body.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (reqwest::StatusCode, String, String) {
+        let response = client
+            .post(format!("{}{path}", self.gateway()))
+            .header("origin", self.gateway())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(fields)
+                    .finish(),
+            )
+            .send()
+            .await
+            .expect("a form post");
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, location, response.text().await.expect("a body"))
+    }
+
     /// Signs in with the demo login of `login`.
     pub async fn sign_in_demo(&self, login: &str) -> anyhow::Result<reqwest::Client> {
         let demo = DEMO_LOGINS

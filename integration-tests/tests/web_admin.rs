@@ -23,34 +23,6 @@ async fn page(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
     (status, response.text().await.unwrap())
 }
 
-/// A form post as a browser on the gateway's own pages sends it.
-async fn submit(
-    client: &reqwest::Client,
-    sandbox: &Sandbox,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let response = client
-        .post(format!("{}{path}", sandbox.gateway()))
-        .header("origin", sandbox.gateway())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(fields)
-                .finish(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|value| value.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, response.text().await.unwrap())
-}
-
 /// The password `SchoolBuilder::token_of` issues.
 const ISSUED: &str = "test-password-1";
 
@@ -196,31 +168,31 @@ async fn an_administrator_hands_out_access_codes() {
 
     // A class: a wrong grade is named and the values stay; then it is made.
     let classes = format!("/school/{school_id}/admin/classes");
-    let (status, _, html) = submit(
-        &admin,
-        &sandbox,
-        &classes,
-        &[
-            ("grade_level", "пятый"),
-            ("letter", "Б"),
-            ("academic_year", "2026"),
-        ],
-    )
-    .await;
+    let (status, _, html) = sandbox
+        .post_form(
+            &admin,
+            &classes,
+            &[
+                ("grade_level", "пятый"),
+                ("letter", "Б"),
+                ("academic_year", "2026"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"grade_level-error\""), "{html}");
     assert!(html.contains("value=\"пятый\""));
-    let (status, _, html) = submit(
-        &admin,
-        &sandbox,
-        &classes,
-        &[
-            ("grade_level", "12"),
-            ("letter", "Б"),
-            ("academic_year", "2026"),
-        ],
-    )
-    .await;
+    let (status, _, html) = sandbox
+        .post_form(
+            &admin,
+            &classes,
+            &[
+                ("grade_level", "12"),
+                ("letter", "Б"),
+                ("academic_year", "2026"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"grade_level-error\""), "{html}");
     let fields = [
@@ -228,9 +200,9 @@ async fn an_administrator_hands_out_access_codes() {
         ("letter", "Б"),
         ("academic_year", "2026"),
     ];
-    let (status, _, _) = submit(&teacher, &sandbox, &classes, &fields).await;
+    let (status, _, _) = sandbox.post_form(&teacher, &classes, &fields).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a teacher makes no class");
-    let (status, class_url, _) = submit(&admin, &sandbox, &classes, &fields).await;
+    let (status, class_url, _) = sandbox.post_form(&admin, &classes, &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let class_id = class_url.rsplit('/').next().unwrap().to_owned();
     let (_, html) = page(&admin, &admin_page).await;
@@ -238,33 +210,33 @@ async fn an_administrator_hands_out_access_codes() {
 
     // Two students, the first with a forgotten date.
     let students = format!("{class_url}/students");
-    let (status, _, html) = submit(
-        &admin,
-        &sandbox,
-        &students,
-        &[
-            ("family_name", "Орлова"),
-            ("given_name", "Вера"),
-            ("start_date", ""),
-        ],
-    )
-    .await;
+    let (status, _, html) = sandbox
+        .post_form(
+            &admin,
+            &students,
+            &[
+                ("family_name", "Орлова"),
+                ("given_name", "Вера"),
+                ("start_date", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"start_date-error\""), "{html}");
     assert!(html.contains("value=\"Орлова\""));
     let today = sandbox.today().to_string();
     for (family, given) in [("Орлова", "Вера"), ("Белов", "Пётр")] {
-        let (status, location, _) = submit(
-            &admin,
-            &sandbox,
-            &students,
-            &[
-                ("family_name", family),
-                ("given_name", given),
-                ("start_date", &today),
-            ],
-        )
-        .await;
+        let (status, location, _) = sandbox
+            .post_form(
+                &admin,
+                &students,
+                &[
+                    ("family_name", family),
+                    ("given_name", given),
+                    ("start_date", &today),
+                ],
+            )
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert_eq!(location, class_url);
     }
@@ -282,9 +254,9 @@ async fn an_administrator_hands_out_access_codes() {
     // The sheet: one card per student, by name, with a code each. A
     // teacher prints nothing.
     let codes = format!("{class_url}/codes");
-    let (status, _, _) = submit(&teacher, &sandbox, &codes, &[]).await;
+    let (status, _, _) = sandbox.post_form(&teacher, &codes, &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, sheet) = submit(&admin, &sandbox, &codes, &[]).await;
+    let (status, _, sheet) = sandbox.post_form(&admin, &codes, &[]).await;
     assert_eq!(status, StatusCode::OK);
     let belov = sheet.find("Белов Пётр").expect("Белов on the sheet");
     let orlova = sheet.find("Орлова Вера").expect("Орлова on the sheet");

@@ -6,33 +6,6 @@ use otmetka_integration_tests::{ADMIN_LOGIN, ADMIN_PASSWORD, Sandbox};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn submit(
-    client: &reqwest::Client,
-    sandbox: &Sandbox,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let response = client
-        .post(format!("{}{path}", sandbox.gateway()))
-        .header("origin", sandbox.gateway())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(fields)
-                .finish(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|value| value.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, response.text().await.unwrap())
-}
-
 async fn get(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
     let response = client.get(url).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
@@ -52,20 +25,20 @@ async fn the_city_operator_keeps_schools_and_vendors() {
     assert_eq!(get(&teacher, &page).await.0, StatusCode::NOT_FOUND);
 
     // A school: a bad timezone is named, then the school is made.
-    let (status, _, html) = submit(
-        &city,
-        &sandbox,
-        "/city/schools",
-        &[("name", "Школа № 7"), ("timezone", "Марс/Олимп")],
-    )
-    .await;
+    let (status, _, html) = sandbox
+        .post_form(
+            &city,
+            "/city/schools",
+            &[("name", "Школа № 7"), ("timezone", "Марс/Олимп")],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"school-timezone-error\""), "{html}");
     assert!(html.contains("value=\"Школа № 7\""));
     let fields = [("name", "Школа № 7"), ("timezone", "Europe/Moscow")];
-    let (status, _, _) = submit(&teacher, &sandbox, "/city/schools", &fields).await;
+    let (status, _, _) = sandbox.post_form(&teacher, "/city/schools", &fields).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a teacher opens no school");
-    let (status, location, _) = submit(&city, &sandbox, "/city/schools", &fields).await;
+    let (status, location, _) = sandbox.post_form(&city, "/city/schools", &fields).await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/city")
@@ -73,13 +46,13 @@ async fn the_city_operator_keeps_schools_and_vendors() {
     assert!(get(&city, &page).await.1.contains("Школа № 7"));
 
     // A vendor: no name is named; then its secret shows once.
-    let (status, _, html) = submit(
-        &city,
-        &sandbox,
-        "/city/vendors",
-        &[("name", ""), ("scope_roster", "on")],
-    )
-    .await;
+    let (status, _, html) = sandbox
+        .post_form(
+            &city,
+            "/city/vendors",
+            &[("name", ""), ("scope_roster", "on")],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"vendor-name-error\""), "{html}");
     let vendor = [
@@ -87,9 +60,9 @@ async fn the_city_operator_keeps_schools_and_vendors() {
         ("scope_roster", "on"),
         ("scope_marks", "on"),
     ];
-    let (status, _, _) = submit(&teacher, &sandbox, "/city/vendors", &vendor).await;
+    let (status, _, _) = sandbox.post_form(&teacher, "/city/vendors", &vendor).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, html) = submit(&city, &sandbox, "/city/vendors", &vendor).await;
+    let (status, _, html) = sandbox.post_form(&city, "/city/vendors", &vendor).await;
     assert_eq!(status, StatusCode::CREATED);
     let secret = html
         .split("<code class=\"secret-value\">")
@@ -126,26 +99,29 @@ async fn the_city_operator_keeps_schools_and_vendors() {
     let id = made["id"].as_str().unwrap();
     let revoke = format!("/city/vendors/{id}/revoke");
     assert_eq!(
-        submit(&teacher, &sandbox, &revoke, &[]).await.0,
+        sandbox.post_form(&teacher, &revoke, &[]).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        submit(&city, &sandbox, &revoke, &[]).await.0,
+        sandbox.post_form(&city, &revoke, &[]).await.0,
         StatusCode::SEE_OTHER
     );
 
     // The signing key rotates only once confirmed.
-    let (status, _, html) = submit(&city, &sandbox, "/city/signing-key", &[]).await;
+    let (status, _, html) = sandbox.post_form(&city, "/city/signing-key", &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"confirm-error\""));
     let confirm = [("confirm", "yes")];
     assert_eq!(
-        submit(&teacher, &sandbox, "/city/signing-key", &confirm)
+        sandbox
+            .post_form(&teacher, "/city/signing-key", &confirm)
             .await
             .0,
         StatusCode::NOT_FOUND
     );
-    let (status, _, _) = submit(&city, &sandbox, "/city/signing-key", &confirm).await;
+    let (status, _, _) = sandbox
+        .post_form(&city, "/city/signing-key", &confirm)
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     // A field-named refusal from the JSON route.

@@ -190,7 +190,10 @@ async fn a_teacher_reads_the_day_and_keeps_the_journal() {
     let today_column = format!(r#"href="/teaching/lessons/{}""#, f.lesson);
     let anchor_at = page.find(r#"id="today""#).unwrap();
     let column_at = page.find(&today_column).unwrap();
-    assert!(column_at < anchor_at && anchor_at - column_at < 200, "{page}");
+    assert!(
+        column_at < anchor_at && anchor_at - column_at < 200,
+        "{page}"
+    );
     let (status, week) = json_of(f.guardian.get(f.url(&format!(
         "/api/v1/students/{}/week?date={}",
         f.school.students[0], f.date

@@ -18,19 +18,8 @@ pub(super) async fn submit(
     path: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, String) {
-    let response = client
-        .post(format!("{}{path}", sandbox.gateway()))
-        .header("origin", sandbox.gateway())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(fields)
-                .finish(),
-        )
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
+    let (status, _, body) = sandbox.post_form(client, path, fields).await;
+    (status, body)
 }
 
 #[tokio::test]
