@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::lesson::shown;
 use super::texts::TeachingTexts;
-use super::{journal_path_of, journal_url, parse_day};
+use super::{journal_heading, journal_path_of, journal_url};
 use crate::extract::{ApiQuery, PageForm};
 use crate::journal::finals::{FinalMarkBody, record_final_mark};
 use crate::journal::{JournalQuery, JournalView, load_journal};
@@ -130,19 +130,7 @@ async fn finals_page(
     )?;
     let lang = visitor.lang;
     let tt = TeachingTexts::of(lang);
-    let mut title = format!("{} · {}", journal.class_name, journal.subject_name);
-    if !journal.group_name.is_empty() {
-        title = format!("{title} ({})", journal.group_name);
-    }
-    let period = match (
-        parse_day(&journal.period_start_date),
-        parse_day(&journal.period_end_date),
-    ) {
-        (Some(first), Some(last)) => {
-            format!("{}, {}", journal.period_name, lang.date_range(first, last))
-        }
-        _ => journal.period_name.clone(),
-    };
+    let (title, period) = journal_heading(lang, &journal);
     let rows = rows(&journal, refused, |average| lang.decimal(average));
     Ok(FinalsPage {
         shell: visitor.shell(me.name.short()),

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::lesson::shown;
 use super::texts::TeachingTexts;
-use super::{MarkChip, SIGNS, attendance_letter, finals_url, journal_path_of, parse_day};
+use super::{
+    MarkChip, SIGNS, attendance_letter, finals_url, journal_heading, journal_path_of, parse_day,
+};
 use crate::extract::{ApiQuery, PageForm};
 use crate::journal::{
     JournalQuery, JournalView, ReopenBody, ReopenListQuery, ask_reopen, load_journal,
@@ -194,19 +196,7 @@ async fn pending_requests(visitor: &Visitor, journal: &JournalView) -> Result<Ve
 
 fn journal_page(shell: Shell, lang: Lang, today: &str, journal: JournalView) -> JournalPage {
     let tt = TeachingTexts::of(lang);
-    let mut title = format!("{} · {}", journal.class_name, journal.subject_name);
-    if !journal.group_name.is_empty() {
-        title = format!("{title} ({})", journal.group_name);
-    }
-    let period = match (
-        parse_day(&journal.period_start_date),
-        parse_day(&journal.period_end_date),
-    ) {
-        (Some(first), Some(last)) => {
-            format!("{}, {}", journal.period_name, lang.date_range(first, last))
-        }
-        _ => journal.period_name.clone(),
-    };
+    let (title, period) = journal_heading(lang, &journal);
     let latest_so_far = journal
         .lessons
         .iter()

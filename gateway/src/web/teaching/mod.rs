@@ -20,7 +20,7 @@ use super::i18n::Lang;
 use super::page::{Shell, Visitor};
 use crate::AppState;
 use crate::extract::ApiQuery;
-use crate::journal::JournalQuery;
+use crate::journal::{JournalQuery, JournalView};
 use crate::marks::MarkValueInput;
 use crate::people::load_me;
 use crate::teaching::{
@@ -140,6 +140,25 @@ pub fn attendance_letter(kind: Option<AttendanceKind>) -> &'static str {
         Some(AttendanceKind::Late) => "ОП",
         Some(AttendanceKind::Present) | None => "",
     }
+}
+
+/// A journal's heading: "5А · Математика (группа 1)" and "II четверть,
+/// 9 ноября – 28 декабря 2026".
+fn journal_heading(lang: Lang, journal: &JournalView) -> (String, String) {
+    let mut title = format!("{} · {}", journal.class_name, journal.subject_name);
+    if !journal.group_name.is_empty() {
+        title = format!("{title} ({})", journal.group_name);
+    }
+    let period = match (
+        parse_day(&journal.period_start_date),
+        parse_day(&journal.period_end_date),
+    ) {
+        (Some(first), Some(last)) => {
+            format!("{}, {}", journal.period_name, lang.date_range(first, last))
+        }
+        _ => journal.period_name.clone(),
+    };
+    (title, period)
 }
 
 fn parse_day(text: &str) -> Option<NaiveDate> {
