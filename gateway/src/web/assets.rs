@@ -31,7 +31,7 @@ impl Asset {
     }
 }
 
-static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
+static ASSETS: LazyLock<[Asset; 5]> = LazyLock::new(|| {
     [
         Asset::new(
             "app",
@@ -45,6 +45,24 @@ static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
             "text/javascript; charset=utf-8",
             include_str!("../../static/grid.js"),
         ),
+        Asset::new(
+            "swagger-ui",
+            "css",
+            "text/css; charset=utf-8",
+            include_str!("../../static/vendor/swagger-ui/swagger-ui.css"),
+        ),
+        Asset::new(
+            "swagger-ui-bundle",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_str!("../../static/vendor/swagger-ui/swagger-ui-bundle.js"),
+        ),
+        Asset::new(
+            "api-docs",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_str!("../../static/api-docs.js"),
+        ),
     ]
 });
 
@@ -56,6 +74,12 @@ pub fn stylesheet() -> &'static str {
 /// The journal grid's keyboard entry.
 pub fn grid_script() -> &'static str {
     &ASSETS[1].url
+}
+
+/// The API documentation's files: Swagger UI's stylesheet and script, and
+/// the script that starts it on this gateway's document.
+pub fn api_docs() -> [&'static str; 3] {
+    [&ASSETS[2].url, &ASSETS[3].url, &ASSETS[4].url]
 }
 
 /// `GET /assets/{name}`: a file by its hashed name.
