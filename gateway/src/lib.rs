@@ -34,6 +34,7 @@ mod schools;
 mod session;
 mod sign_in_limits;
 mod staff;
+mod submissions;
 mod teaching;
 mod teaching_assignments;
 mod timetable;
@@ -225,6 +226,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
             homework::create_homework,
             homework::lesson_homework
         ))
+        .routes(routes!(submissions::get_homework))
+        .routes(routes!(submissions::list_submissions, submissions::hand_in))
+        .routes(routes!(submissions::change_submission))
+        .routes(routes!(submissions::return_submission))
+        .routes(routes!(submissions::mark_submission))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
         .routes(routes!(periods::list_academic_years))

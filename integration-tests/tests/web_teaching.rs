@@ -306,7 +306,7 @@ async fn the_lesson_page_sets_topic_attendance_and_marks_with_plain_forms() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let page = refused.text().await.unwrap();
-    assert!(page.contains("value:"), "{page}");
+    assert!(page.contains("оценка:"), "{page}");
     assert!(page.contains(r#"value="12""#), "{page}");
     let refused = f
         .form(
@@ -473,7 +473,7 @@ async fn homework_with_a_file_is_set_and_downloaded_by_those_who_may() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(response.text().await.unwrap().contains("text:"));
+    assert!(response.text().await.unwrap().contains("текст:"));
     sandbox.stop().await.unwrap();
 }
 

@@ -220,6 +220,33 @@ impl Lang {
         .to_owned()
     }
 
+    /// A form field as the page labels it, for refusals that name the
+    /// field the way the API does; a field the table lacks keeps its name.
+    pub fn field_name(self, field: &str) -> String {
+        if self == Self::En {
+            return field.replace('_', " ");
+        }
+        match field {
+            "text" => "текст",
+            "comment" => "комментарий",
+            "reason" => "причина",
+            "value" => "оценка",
+            "weight" => "вес",
+            "topic" => "тема",
+            "files" => "файлы",
+            "due_lesson_id" => "срок сдачи",
+            "status" => "отметка",
+            "work_type_id" => "вид работы",
+            "lesson_date" => "дата урока",
+            "mark_id" => "оценка",
+            "date" => "дата",
+            "room" => "кабинет",
+            "teacher_id" => "учитель",
+            other => other,
+        }
+        .to_owned()
+    }
+
     /// A decimal with two places, in the language's way: "4,57" / "4.57".
     pub fn decimal(self, value: f64) -> String {
         let text = format!("{value:.2}");

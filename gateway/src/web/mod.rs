@@ -6,6 +6,7 @@
 
 mod account;
 mod admin;
+mod api_docs;
 mod assets;
 mod city;
 mod family;
@@ -16,6 +17,7 @@ mod page;
 mod sign_in;
 mod sign_up;
 mod teaching;
+mod upload;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -27,7 +29,8 @@ pub use page::status_page;
 use crate::AppState;
 
 /// Every page and the files they use. Pages sit outside `/api/`, so the
-/// API's problem+json answers never mix with them.
+/// API's problem+json answers never mix with them; the one exception is
+/// the API's own documentation, `/api/docs`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
@@ -51,11 +54,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account/sessions/end-others", post(account::end_others))
         .route("/assets/{name}", get(assets::serve))
+        .route("/api/docs", get(api_docs::show))
         .merge(family::routes())
         .merge(admin::routes())
         .merge(city::routes())
         .merge(teaching::routes())
         .merge(leadership::routes())
+}
+
+/// A "YYYY-MM-DD" day as the services write it.
+fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// A mark's colour class (`m5`, `m2`…), which only repeats what its text

@@ -331,6 +331,38 @@ pub fn status_page(status: StatusCode, lang: Lang) -> Response {
     render(status, &page)
 }
 
+/// A refusal a form can show above its fields, with the status to answer;
+/// anything else (an object that is not there or not theirs, a failure)
+/// is an error page.
+pub fn shown(error: &Error, lang: Lang) -> Option<(StatusCode, String)> {
+    let (status, _, ru, en) = crate::problem::describe(error);
+    let text = match error {
+        Error::InvalidArgument(violations) => violations
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}: {}",
+                    lang.field_name(&v.field),
+                    lang.field_message(&v.description)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Error::NotFound(_) | Error::PermissionDenied(_) | Error::Unauthenticated(_) => {
+            return None;
+        }
+        _ if status.is_server_error() => return None,
+        other => format!(
+            "{}: {other}",
+            match lang {
+                Lang::Ru => ru,
+                Lang::En => en,
+            }
+        ),
+    };
+    Some((status, text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

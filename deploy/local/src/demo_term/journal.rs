@@ -58,7 +58,7 @@ pub(super) async fn set_edit_window(
 /// Topics, homework, marks and attendance of every lesson from `from` to
 /// `until`, each written by the lesson's teacher, several at a time. Every
 /// other lesson sets homework due on the next lesson of the same subject for
-/// the same pupils.
+/// the same pupils, half of it to be handed in through the diary.
 pub(super) async fn fill_journal(
     services: &Services,
     demo: &DemoClasses<'_>,
@@ -207,6 +207,7 @@ pub(super) async fn fill_lesson(
                         lesson_id: lesson.id.clone(),
                         due_lesson_id,
                         text: HOMEWORK[index % HOMEWORK.len()].into(),
+                        submission_required: index.is_multiple_of(4),
                         ..Default::default()
                     }),
                     request_id: String::new(),

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 mod attendance;
 mod finals;
+mod homework;
 mod mark;
 mod periods;
 mod subjects;
@@ -32,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/diary/{student_id}/subjects", get(subjects::show))
         .route("/diary/{student_id}/finals", get(finals::show))
         .route("/diary/{student_id}/attendance", get(attendance::show))
+        .route(
+            "/diary/{student_id}/homework/{homework_id}",
+            get(homework::show).post(homework::hand_in),
+        )
         .route("/marks/{mark_id}", get(mark::show))
         .route("/marks/{mark_id}/seen", post(mark::seen))
 }
@@ -148,6 +153,7 @@ struct FileLink {
 
 struct HomeworkItem {
     text: String,
+    url: String,
     files: Vec<FileLink>,
     status: &'static str,
 }
@@ -215,7 +221,7 @@ fn week_page(visitor: &Visitor, me: &MeView, week: WeekView) -> WeekPage {
                 lessons: day
                     .lessons
                     .into_iter()
-                    .map(|lesson| lesson_row(t, lang, &school_id, lesson))
+                    .map(|lesson| lesson_row(t, lang, &school_id, &week.student_id, lesson))
                     .collect(),
             })
         })
@@ -239,6 +245,7 @@ fn lesson_row(
     t: &'static FamilyTexts,
     lang: Lang,
     school_id: &str,
+    student_id: &str,
     lesson: DiaryLessonView,
 ) -> LessonRow {
     let attendance = match lesson.attendance {
@@ -267,12 +274,12 @@ fn lesson_row(
         homework_due: lesson
             .homework_due
             .into_iter()
-            .map(|homework| homework_item(t, school_id, homework))
+            .map(|homework| homework_item(t, school_id, student_id, homework))
             .collect(),
         homework_set: lesson
             .homework_set
             .into_iter()
-            .map(|homework| homework_item(t, school_id, homework))
+            .map(|homework| homework_item(t, school_id, student_id, homework))
             .collect(),
     }
 }
@@ -297,7 +304,12 @@ fn mark_chip(t: &'static FamilyTexts, lang: Lang, mark: DiaryMarkView) -> MarkCh
     }
 }
 
-fn homework_item(t: &'static FamilyTexts, school_id: &str, homework: HomeworkView) -> HomeworkItem {
+fn homework_item(
+    t: &'static FamilyTexts,
+    school_id: &str,
+    student_id: &str,
+    homework: HomeworkView,
+) -> HomeworkItem {
     let status = match homework.submission_status {
         Some(SubmissionStatus::Submitted) => t.submitted,
         Some(SubmissionStatus::Returned) => t.returned,
@@ -306,6 +318,15 @@ fn homework_item(t: &'static FamilyTexts, school_id: &str, homework: HomeworkVie
         None => "",
     };
     HomeworkItem {
+        // Where the answer is handed in and read.
+        url: if homework.submission_required {
+            format!(
+                "/diary/{student_id}/homework/{}?school_id={school_id}",
+                homework.homework_id
+            )
+        } else {
+            String::new()
+        },
         text: homework.text,
         files: homework
             .attachments

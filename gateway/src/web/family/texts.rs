@@ -43,6 +43,36 @@ texts! {
             / "new",
         marks_unavailable: "Оценки сейчас недоступны; расписание показано полностью. Обновите страницу позже."
             / "Marks cannot be shown right now; the timetable is complete. Reload the page later.",
+        homework: "Домашнее задание"
+            / "Homework",
+        due_by: "сдать к"
+            / "due by",
+        answer: "Ответ"
+            / "Answer",
+        answer_text: "Текст ответа"
+            / "Answer",
+        answer_files: "Файлы"
+            / "Files",
+        answer_files_hint: "До 20 файлов, каждый не больше 20 МБ: PDF, изображения, документы, текст."
+            / "Up to 20 files of at most 20 MB each: PDF, images, documents, text.",
+        answer_files_replace: "Новые файлы заменят сданные раньше; без новых файлов останутся прежние."
+            / "New files replace those handed in before; without new files the old ones stay.",
+        hand_in: "Сдать работу"
+            / "Hand in",
+        hand_in_again: "Сдать снова"
+            / "Hand in again",
+        handed_in_at: "Сдано"
+            / "Handed in",
+        handed_in_late: "с опозданием"
+            / "late",
+        teacher_comment: "Комментарий учителя"
+            / "Teacher's comment",
+        mark_for_answer: "Оценка за работу"
+            / "Mark for this work",
+        not_handed_in: "Работа ещё не сдана."
+            / "Nothing handed in yet.",
+        open_homework: "Открыть задание"
+            / "Open the homework",
         submission_required: "нужно сдать"
             / "to hand in",
         submitted: "сдано"

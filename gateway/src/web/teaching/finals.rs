@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use otmetka_platform::Result;
 use serde::Deserialize;
 
-use super::lesson::shown;
 use super::texts::TeachingTexts;
 use super::{journal_heading, journal_path_of, journal_url};
 use crate::extract::{ApiQuery, PageForm};
@@ -18,6 +17,7 @@ use crate::journal::{JournalQuery, JournalView, load_journal};
 use crate::people::load_me;
 use crate::views::PeriodState;
 use crate::web::mark_tone;
+use crate::web::page::shown;
 use crate::web::page::{PageError, Shell, Visitor, render};
 
 #[derive(Template)]
@@ -104,7 +104,7 @@ pub async fn set(
         }
         Err(error) => error,
     };
-    let Some((status, text)) = shown(&error, &visitor) else {
+    let Some((status, text)) = shown(&error, visitor.lang) else {
         return PageError::new(error, visitor.lang, &visitor.here).into_response();
     };
     let refused = Refused {

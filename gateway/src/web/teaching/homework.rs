@@ -4,24 +4,22 @@
 
 use axum::body::Body;
 use axum::extract::Path;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use otmetka_platform::{Error, Result};
+use otmetka_platform::Result;
 
-use super::lesson::{Feedback, back, refused, shown};
+use super::lesson::{Feedback, back, refused};
 use super::parse_day;
 use super::texts::TeachingTexts;
-use crate::attachments::{MAX_FILE_BYTES, store};
 use crate::extract::{ApiQuery, check_text};
 use crate::homework::{CreateHomeworkBody, TeacherHomeworkView, set_homework};
 use crate::journal::JournalLessonView;
 use crate::teaching::lesson::LessonQuery;
 use crate::teaching::names::school_of;
 use crate::web::i18n::Lang;
+use crate::web::page::shown;
 use crate::web::page::{PageError, Visitor};
-
-/// At most this many files with one homework, as the JSON route allows.
-const MAX_FILES: usize = 20;
+use crate::web::upload::read_with_files;
 
 /// The homework part of the lesson page.
 pub struct HomeworkSection {
@@ -34,6 +32,8 @@ pub struct HomeworkSection {
 
 pub struct HomeworkItem {
     pub text: String,
+    /// The answers handed in; empty when none are asked for.
+    pub submissions_url: String,
     /// "к 9 декабря 2026"; empty when it is due on this lesson.
     pub due: String,
     pub files: Vec<FileLink>,
@@ -73,6 +73,14 @@ pub fn section(
         items: homework
             .into_iter()
             .map(|homework| HomeworkItem {
+                submissions_url: if homework.submission_required {
+                    format!(
+                        "/teaching/homework/{}?school_id={}",
+                        homework.id, homework.school_id
+                    )
+                } else {
+                    String::new()
+                },
                 due: if homework.lesson_id == lesson_id {
                     format!("{} {}", tt.due_on, date_of(&homework.due_date))
                 } else {
@@ -128,7 +136,7 @@ pub async fn create(
     let mut sent = HomeworkFeedback::default();
     match read_and_set(&visitor, &lesson_id, &query, &headers, body, &mut sent).await {
         Ok(()) => back(&lesson_id, &query),
-        Err(error) => match shown(&error, &visitor) {
+        Err(error) => match shown(&error, visitor.lang) {
             Some((status, text)) => {
                 sent.error = text;
                 refused(
@@ -154,49 +162,20 @@ async fn read_and_set(
     sent: &mut HomeworkFeedback,
 ) -> Result<()> {
     let caller = &visitor.caller;
-    let malformed = || Error::invalid("files", "could not be read (at most 20 MiB a file)");
-    let boundary = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|kind| kind.to_str().ok())
-        .and_then(|kind| multer::parse_boundary(kind).ok())
-        .ok_or_else(|| Error::invalid("content-type", "must be multipart/form-data"))?;
-    let limits = multer::SizeLimit::new()
-        .whole_stream((MAX_FILE_BYTES * 2) as u64)
-        .per_field(MAX_FILE_BYTES as u64);
-    let mut form = multer::Multipart::with_constraints(
-        body.into_data_stream(),
-        boundary,
-        multer::Constraints::new().size_limit(limits),
-    );
     let school_id = school_of(caller, query.school_id.as_deref()).await?;
-    let mut attachment_ids = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(|_| malformed())? {
-        match field.name().unwrap_or_default() {
-            "text" => sent.text = field.text().await.map_err(|_| malformed())?,
-            "due_lesson_id" => sent.due_lesson_id = field.text().await.map_err(|_| malformed())?,
+    let attachment_ids = read_with_files(
+        caller,
+        &school_id,
+        headers,
+        body,
+        |name, value| match name {
+            "text" => sent.text = value,
+            "due_lesson_id" => sent.due_lesson_id = value,
             "submission_required" => sent.submission_required = true,
-            "files" => {
-                // A file input left empty still sends a nameless part.
-                let name = field.file_name().unwrap_or_default().to_owned();
-                if name.is_empty() {
-                    continue;
-                }
-                if attachment_ids.len() == MAX_FILES {
-                    return Err(Error::invalid("files", "must be at most 20 files"));
-                }
-                let kind = field
-                    .content_type()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                let bytes = field.bytes().await.map_err(|_| malformed())?;
-                let file = store(caller, &school_id, &name, &kind, bytes)
-                    .await
-                    .map_err(|error| as_files(error, &name))?;
-                attachment_ids.push(file.id);
-            }
             _ => {}
-        }
-    }
+        },
+    )
+    .await?;
     check_text("text", &sent.text)?;
     check_text("due_lesson_id", &sent.due_lesson_id)?;
     let body = CreateHomeworkBody {
@@ -208,23 +187,4 @@ async fn read_and_set(
         request_id: String::new(),
     };
     set_homework(caller, lesson_id, body).await.map(|_| ())
-}
-
-/// A file's refusal, named after the form's field and the file.
-fn as_files(error: Error, name: &str) -> Error {
-    match error {
-        Error::InvalidArgument(violations) => Error::invalid(
-            "files",
-            format!(
-                "{}: {}",
-                otmetka_platform::text::quote(name),
-                violations
-                    .iter()
-                    .map(|v| v.description.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ),
-        other => other,
-    }
 }

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use otmetka_platform::Result;
 use serde::Deserialize;
 
-use super::lesson::shown;
 use super::texts::TeachingTexts;
 use super::{
     MarkChip, SIGNS, attendance_letter, finals_url, journal_heading, journal_path_of, parse_day,
@@ -21,6 +20,7 @@ use crate::people::load_me;
 use crate::views::{LessonStatus, PeriodState, ReopenState};
 use crate::web::i18n::Lang;
 use crate::web::mark_tone;
+use crate::web::page::shown;
 use crate::web::page::{PageError, Shell, Visitor, render};
 
 #[derive(Template)]
@@ -123,7 +123,7 @@ pub async fn ask_to_reopen(
         Ok(_) => return Redirect::to(&journal_path_of("", &query)).into_response(),
         Err(error) => error,
     };
-    let Some((status, text)) = shown(&error, &visitor) else {
+    let Some((status, text)) = shown(&error, visitor.lang) else {
         return PageError::new(error, visitor.lang, &visitor.here).into_response();
     };
     form.error = text;

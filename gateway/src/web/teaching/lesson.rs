@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use otmetka_platform::{Error, Result};
+use otmetka_platform::Result;
 use serde::Deserialize;
 
 use super::homework::{HomeworkFeedback, HomeworkSection, section};
@@ -20,7 +20,7 @@ use crate::people::load_me;
 use crate::teaching::lesson::{LessonQuery, TeacherLessonDetailView, load_lesson};
 use crate::teaching::names::school_of;
 use crate::views::{AttendanceKind, LessonStatus};
-use crate::web::page::{PageError, Shell, Visitor, render};
+use crate::web::page::{PageError, Shell, Visitor, render, shown};
 
 #[derive(Template)]
 #[template(path = "teaching/lesson.html")]
@@ -232,37 +232,6 @@ fn query_suffix(query: &LessonQuery) -> String {
         .unwrap_or_default()
 }
 
-/// A refusal a form can show beside its field; anything else (a lesson
-/// that is not there or not theirs) is an error page.
-pub(super) fn shown(error: &Error, visitor: &Visitor) -> Option<(StatusCode, String)> {
-    let (status, _, ru, en) = crate::problem::describe(error);
-    let text = match error {
-        Error::InvalidArgument(violations) => violations
-            .iter()
-            .map(|v| {
-                format!(
-                    "{}: {}",
-                    v.field,
-                    visitor.lang.field_message(&v.description)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        Error::NotFound(_) | Error::PermissionDenied(_) | Error::Unauthenticated(_) => {
-            return None;
-        }
-        _ if status.is_server_error() => return None,
-        other => format!(
-            "{}: {other}",
-            match visitor.lang {
-                crate::web::i18n::Lang::Ru => ru,
-                crate::web::i18n::Lang::En => en,
-            }
-        ),
-    };
-    Some((status, text))
-}
-
 /// The page again with what was refused, or the error as a page.
 pub(super) async fn refused(
     visitor: &Visitor,
@@ -311,7 +280,7 @@ pub async fn topic(
     .await;
     match saved {
         Ok(_) => back(&lesson_id, &query),
-        Err(error) => match shown(&error, &visitor) {
+        Err(error) => match shown(&error, visitor.lang) {
             Some((status, text)) => {
                 let feedback = Feedback {
                     topic: Some((typed, text)),

@@ -5,19 +5,21 @@ use askama::Template;
 use axum::Router;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 
 mod finals;
 mod homework;
 mod journal;
 mod lesson;
 mod roster;
+mod submissions;
 pub(super) mod texts;
 
 use texts::TeachingTexts;
 
 use super::i18n::Lang;
 use super::page::{Shell, Visitor};
+use super::parse_day;
 use crate::AppState;
 use crate::extract::ApiQuery;
 use crate::journal::{JournalQuery, JournalView};
@@ -39,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/teaching/journal/reopen", post(journal::ask_to_reopen))
         .route("/teaching/lessons/{lesson_id}", get(lesson::show))
+        .route(
+            "/teaching/homework/{homework_id}",
+            get(submissions::show).post(submissions::review),
+        )
         .route("/teaching/lessons/{lesson_id}/topic", post(lesson::topic))
         .route(
             "/teaching/lessons/{lesson_id}/attendance",
@@ -159,10 +165,6 @@ fn journal_heading(lang: Lang, journal: &JournalView) -> (String, String) {
         _ => journal.period_name.clone(),
     };
     (title, period)
-}
-
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// The journal page of a class's subject in a period.

@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Response};
 use otmetka_platform::Error;
 
 use super::entry;
-use super::lesson::{Feedback, back, refused, shown};
+use super::lesson::{Feedback, back, refused};
 use crate::extract::{ApiQuery, PageForm};
 use crate::journal::{AttendanceBody, record_attendance};
 use crate::marks::{CreateMarkBody, post_mark};
 use crate::teaching::lesson::{LessonQuery, load_lesson};
 use crate::views::AttendanceKind;
+use crate::web::page::shown;
 use crate::web::page::{PageError, Visitor};
 
 pub(super) fn word(kind: AttendanceKind) -> &'static str {
@@ -99,7 +100,7 @@ pub async fn attendance(
             }
         };
         if let Err(error) = result {
-            let Some((refusal, text)) = shown(&error, &visitor) else {
+            let Some((refusal, text)) = shown(&error, visitor.lang) else {
                 return PageError::new(error, visitor.lang, &visitor.here).into_response();
             };
             status = refusal;
@@ -159,7 +160,7 @@ pub async fn marks(
             request_id: String::new(),
         };
         if let Err(error) = post_mark(&visitor.caller, body).await {
-            let Some((refusal, text)) = shown(&error, &visitor) else {
+            let Some((refusal, text)) = shown(&error, visitor.lang) else {
                 return PageError::new(error, visitor.lang, &visitor.here).into_response();
             };
             status = refusal;

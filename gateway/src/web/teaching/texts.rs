@@ -115,6 +115,36 @@ texts! {
             / "due",
         due_here: "задано к этому уроку"
             / "due on this lesson",
+        submissions: "Сданные работы"
+            / "Handed-in work",
+        no_answers: "Пока никто не сдал работу."
+            / "Nobody has handed anything in yet.",
+        answer_handed_in: "сдана, ждёт проверки"
+            / "handed in, awaiting review",
+        answer_returned: "возвращена на доработку"
+            / "returned for rework",
+        answer_marked: "оценена"
+            / "marked",
+        handed_in_late: "с опозданием"
+            / "late",
+        handed_in_at: "Сдана"
+            / "Handed in",
+        your_comment: "Ваш комментарий"
+            / "Your comment",
+        answer_mark: "Оценка"
+            / "Mark",
+        answer_comment: "Комментарий ученику"
+            / "Comment for the student",
+        mark_answer: "Оценить"
+            / "Mark it",
+        return_answer: "Вернуть на доработку"
+            / "Return for rework",
+        review_hint: "Оценка попадёт в журнал на урок, к которому было задание. Чтобы вернуть работу, напишите в комментарии, что исправить."
+            / "The mark goes into the journal on the lesson the homework was due. To return the work, say in the comment what to fix.",
+        mark_in_journal: "Оценка в журнале"
+            / "The mark in the journal",
+        back_to_lesson: "К уроку"
+            / "Back to the lesson",
         set_homework: "Задать домашнее задание"
             / "Set homework",
         homework_text: "Задание"
