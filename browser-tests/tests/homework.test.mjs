@@ -50,6 +50,9 @@ test('a student hands in a file; the teacher marks it; the student reads the mar
   await Promise.all([student.page.waitForNavigation(), student.page.getByRole('button', { name: 'Сдать работу' }).click()]);
   await assert.doesNotReject(student.page.getByText('сдано', { exact: true }).waitFor());
   await assert.doesNotReject(student.page.getByRole('link', { name: 'reshenie.txt' }).waitFor());
+  // Handed in: the form to change the answer is folded away until asked for.
+  assert.equal(await student.page.getByRole('button', { name: 'Сдать снова' }).count(), 0);
+  await student.page.getByText('Изменить ответ').click();
   assert.equal(await student.page.getByRole('button', { name: 'Сдать снова' }).count(), 1);
   await checkAccessibility(student.page, 'a homework handed in');
   await screenshot(student.page, 'student-homework', WIDTHS[0]);

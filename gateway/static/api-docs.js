@@ -6,7 +6,9 @@ window.addEventListener('DOMContentLoaded', () => {
   window.SwaggerUIBundle({
     url: root.dataset.document,
     domNode: root,
-    deepLinking: true,
+    // Deep links would put a link inside each operation's button (nested
+    // interactive controls, which screen readers cannot reach).
+    deepLinking: false,
     docExpansion: 'none',
     defaultModelsExpandDepth: 0,
   });

@@ -28,11 +28,12 @@ struct ApiDocsPage {
     stylesheet: &'static str,
     bundle: &'static str,
     start: &'static str,
+    contrast: &'static str,
 }
 
 pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = Lang::of(&headers, state.settings.cookie_secure);
-    let [stylesheet, bundle, start] = assets::api_docs();
+    let [stylesheet, bundle, start, contrast] = assets::api_docs();
     let (title, back, noscript) = match lang {
         Lang::Ru => (
             "API Отметки",
@@ -53,6 +54,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response
         stylesheet,
         bundle,
         start,
+        contrast,
     };
     let mut response = render(StatusCode::OK, &page);
     response.headers_mut().insert(

@@ -31,7 +31,7 @@ impl Asset {
     }
 }
 
-static ASSETS: LazyLock<[Asset; 5]> = LazyLock::new(|| {
+static ASSETS: LazyLock<[Asset; 6]> = LazyLock::new(|| {
     [
         Asset::new(
             "app",
@@ -63,6 +63,12 @@ static ASSETS: LazyLock<[Asset; 5]> = LazyLock::new(|| {
             "text/javascript; charset=utf-8",
             include_str!("../../static/api-docs.js"),
         ),
+        Asset::new(
+            "api-docs",
+            "css",
+            "text/css; charset=utf-8",
+            include_str!("../../static/api-docs.css"),
+        ),
     ]
 });
 
@@ -76,10 +82,16 @@ pub fn grid_script() -> &'static str {
     &ASSETS[1].url
 }
 
-/// The API documentation's files: Swagger UI's stylesheet and script, and
-/// the script that starts it on this gateway's document.
-pub fn api_docs() -> [&'static str; 3] {
-    [&ASSETS[2].url, &ASSETS[3].url, &ASSETS[4].url]
+/// The API documentation's files: Swagger UI's stylesheet and script, the
+/// script that starts it on this gateway's document, and the stylesheet
+/// that brings its colours to WCAG AA contrast.
+pub fn api_docs() -> [&'static str; 4] {
+    [
+        &ASSETS[2].url,
+        &ASSETS[3].url,
+        &ASSETS[4].url,
+        &ASSETS[5].url,
+    ]
 }
 
 /// `GET /assets/{name}`: a file by its hashed name.

@@ -28,6 +28,9 @@ pub(super) const HOMEWORK: [&str; 5] = [
     "Повторить пройденное к самостоятельной работе",
 ];
 
+/// The tasks of `HOMEWORK` handed in as written work.
+const WRITTEN: [usize; 2] = [0, 3];
+
 /// Days of lessons the demo journal holds.
 pub(super) const JOURNAL_DAYS: u64 = 28;
 /// How many days back teachers of the demo school may change the journal.
@@ -58,7 +61,8 @@ pub(super) async fn set_edit_window(
 /// Topics, homework, marks and attendance of every lesson from `from` to
 /// `until`, each written by the lesson's teacher, several at a time. Every
 /// other lesson sets homework due on the next lesson of the same subject for
-/// the same pupils, half of it to be handed in through the diary.
+/// the same pupils; written work (exercises, problems) is handed in through
+/// the diary.
 pub(super) async fn fill_journal(
     services: &Services,
     demo: &DemoClasses<'_>,
@@ -207,7 +211,7 @@ pub(super) async fn fill_lesson(
                         lesson_id: lesson.id.clone(),
                         due_lesson_id,
                         text: HOMEWORK[index % HOMEWORK.len()].into(),
-                        submission_required: index.is_multiple_of(4),
+                        submission_required: WRITTEN.contains(&(index % HOMEWORK.len())),
                         ..Default::default()
                     }),
                     request_id: String::new(),

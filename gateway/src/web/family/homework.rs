@@ -66,6 +66,8 @@ struct AnswerForm {
     text: String,
     error: String,
     again: bool,
+    /// Handed in and waiting: the form is there to change it, folded away.
+    folded: bool,
 }
 
 /// What the student sent when the answer was refused.
@@ -181,6 +183,8 @@ fn answer_form(
             .or_else(|| submission.map(|answer| answer.text.clone()))
             .unwrap_or_default(),
         again: submission.is_some(),
+        folded: feedback.error.is_empty()
+            && submission.is_some_and(|answer| answer.status == Some(SubmissionStatus::Submitted)),
         error: feedback.error,
     })
 }

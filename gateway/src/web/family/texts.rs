@@ -59,6 +59,8 @@ texts! {
             / "New files replace those handed in before; without new files the old ones stay.",
         hand_in: "Сдать работу"
             / "Hand in",
+        change_answer: "Изменить ответ"
+            / "Change the answer",
         hand_in_again: "Сдать снова"
             / "Hand in again",
         handed_in_at: "Сдано"
