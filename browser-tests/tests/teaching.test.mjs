@@ -92,3 +92,35 @@ test('a teacher enters a row of marks with the keyboard only; the family sees th
   await screenshot(family.page, 'family-week-after-entry', WIDTHS[0]);
   await family.context.close();
 });
+
+test('a teacher corrects a mark of theirs with a reason; the family reads the change', async () => {
+  const family = await open(browser, WIDTHS[0]);
+  await signIn(family.page, suite.url, LOGINS.parent);
+  let markLink = family.page.locator('li.lesson:has(.meta:text("Иванова")) a.mark').first();
+  if (await markLink.count() === 0) {
+    await Promise.all([family.page.waitForNavigation(), family.page.locator('a[rel=prev]').click()]);
+    markLink = family.page.locator('li.lesson:has(.meta:text("Иванова")) a.mark').first();
+  }
+  const markPath = await markLink.getAttribute('href');
+  const before = (await markLink.textContent()).trim();
+  const after = before === '3' ? '4' : '3';
+
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.teacher);
+  await page.goto(`${suite.url}${markPath}`);
+  await assert.doesNotReject(page.getByRole('heading', { level: 2, name: 'Исправить оценку' }).waitFor());
+  await checkAccessibility(page, 'a mark as its teacher sees it');
+  await page.getByLabel('Новая оценка или знак').focus();
+  await page.keyboard.type(after);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Ошибка при вводе');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal((await page.locator('h1 .mark').textContent()).trim(), after);
+  await screenshot(page, 'teacher-mark', WIDTHS[0]);
+  await context.close();
+
+  await family.page.goto(`${suite.url}${markPath}`);
+  await assert.doesNotReject(family.page.getByText(`${before} → ${after}`).waitFor());
+  await assert.doesNotReject(family.page.getByText('Ошибка при вводе').waitFor());
+  await family.context.close();
+});

@@ -149,20 +149,20 @@ pub async fn get_mark(caller: Caller, ApiPath(mark_id): ApiPath<String>) -> impl
 /// A correction: fields left out keep their values.
 #[derive(Deserialize, ToSchema)]
 pub struct UpdateMarkBody {
-    value: Option<MarkValueInput>,
-    status: Option<MarkStatus>,
+    pub value: Option<MarkValueInput>,
+    pub status: Option<MarkStatus>,
     /// 1–10.
     #[schema(minimum = 1, maximum = 10)]
-    weight: Option<i32>,
+    pub weight: Option<i32>,
     #[schema(max_length = 1000)]
-    comment: Option<String>,
+    pub comment: Option<String>,
     /// Why the mark changes; required and kept in the history.
     #[schema(
         example = "Ошибка при вводе: ответ был на четвёрку",
         min_length = 1,
         max_length = 500
     )]
-    reason: String,
+    pub reason: String,
 }
 
 /// The mark after `body` is applied to `current`.
@@ -202,25 +202,29 @@ pub async fn update_mark(
     ApiJson(body): ApiJson<UpdateMarkBody>,
 ) -> impl IntoResponse {
     caller
-        .answer(async {
-            let mut params = Params::new();
-            if body.reason.trim().is_empty() {
-                params.refuse("reason", "is required");
-            }
-            params.optional_number("weight", body.weight, 1..=10);
-            params.finish()?;
-            let current = fetch(&caller, path_id(MARK, &mark_id)?).await?;
-            let message = corrected(current, body);
-            let reply = caller
-                .gradebook()
-                .update_mark(caller.request(message)?)
-                .await?;
-            Ok(Json(MarkView::from(required(
-                reply.into_inner().mark,
-                MARK,
-            )?)))
-        })
+        .answer(async { correct_mark(&caller, &mark_id, body).await.map(Json) })
         .await
+}
+
+/// Corrects a mark for the route and the mark's page alike.
+pub async fn correct_mark(
+    caller: &Caller,
+    mark_id: &str,
+    body: UpdateMarkBody,
+) -> Result<MarkView> {
+    let mut params = Params::new();
+    if body.reason.trim().is_empty() {
+        params.refuse("reason", "is required");
+    }
+    params.optional_number("weight", body.weight, 1..=10);
+    params.finish()?;
+    let current = fetch(caller, path_id(MARK, mark_id)?).await?;
+    let message = corrected(current, body);
+    let reply = caller
+        .gradebook()
+        .update_mark(caller.request(message)?)
+        .await?;
+    Ok(MarkView::from(required(reply.into_inner().mark, MARK)?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -251,26 +255,34 @@ pub async fn delete_mark(
 ) -> impl IntoResponse {
     caller
         .answer(async {
-            let id = path_id(MARK, &mark_id)?;
             let from_body = if body.is_empty() {
                 None
             } else {
                 let parsed: WithdrawBody = crate::extract::decode_json(&body)?;
                 Some(parsed.reason)
             };
-            let mut params = Params::new();
-            let reason = params.text("reason", query.reason.or(from_body).as_deref(), 500);
-            params.finish()?;
-            let reply = caller
-                .gradebook()
-                .delete_mark(caller.request(gradebook::DeleteMarkRequest { id, reason })?)
-                .await?;
-            Ok(Json(MarkView::from(required(
-                reply.into_inner().mark,
-                MARK,
-            )?)))
+            withdraw_mark(&caller, &mark_id, query.reason.or(from_body).as_deref())
+                .await
+                .map(Json)
         })
         .await
+}
+
+/// Withdraws a mark for the route and the mark's page alike.
+pub async fn withdraw_mark(
+    caller: &Caller,
+    mark_id: &str,
+    reason: Option<&str>,
+) -> Result<MarkView> {
+    let id = path_id(MARK, mark_id)?;
+    let mut params = Params::new();
+    let reason = params.text("reason", reason, 500);
+    params.finish()?;
+    let reply = caller
+        .gradebook()
+        .delete_mark(caller.request(gradebook::DeleteMarkRequest { id, reason })?)
+        .await?;
+    Ok(MarkView::from(required(reply.into_inner().mark, MARK)?))
 }
 
 /// One recorded change of a mark: who, when, before → after, why.

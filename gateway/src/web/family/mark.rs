@@ -1,16 +1,24 @@
-//! One mark as the family reads it: what, when, by whom, how it counts,
-//! every change with its reason, and the «seen» button.
+//! One mark: what, when, by whom, how it counts, every change with its
+//! reason; for the family the «seen» button, for staff the forms that
+//! correct or withdraw it (with a reason, kept in the history).
 
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use otmetka_platform::Result;
+use serde::Deserialize;
 
 use super::texts::FamilyTexts;
-use crate::marks::{PageQuery, RevisionView, load_mark, load_revisions, record_seen};
+use crate::extract::PageForm;
+use crate::marks::{
+    PageQuery, RevisionView, UpdateMarkBody, correct_mark, load_mark, load_revisions, record_seen,
+    withdraw_mark,
+};
 use crate::people::{SchoolNames, load_me, school_names};
-use crate::views::{MarkStatus, MarkView};
-use crate::web::page::{PageError, Shell, Visitor};
+use crate::views::{MarkStatus, MarkView, PersonKind};
+use crate::web::page::{PageError, Shell, Visitor, render, shown};
+use crate::web::teaching::entry;
 
 #[derive(Template)]
 #[template(path = "family/mark.html")]
@@ -25,7 +33,22 @@ struct MarkPage {
     seen: bool,
     withdrawn: bool,
     history: Vec<HistoryRow>,
-    week_url: String,
+    /// The family's week, or the lesson for staff.
+    back_url: String,
+    lesson_url: Option<String>,
+    back_text: &'static str,
+    /// Staff see the forms; the service decides whether they may use them.
+    staff: bool,
+    change: ChangeForm,
+}
+
+/// What a refused correction or withdrawal sent, shown again.
+#[derive(Default)]
+struct ChangeForm {
+    value: String,
+    reason: String,
+    withdraw_reason: String,
+    error: String,
 }
 
 struct HistoryRow {
@@ -38,22 +61,115 @@ struct HistoryRow {
 /// `GET /marks/{mark_id}`.
 pub async fn show(visitor: Visitor, Path(mark_id): Path<String>) -> Response {
     visitor
-        .page(async {
-            let mark = load_mark(&visitor.caller, &mark_id).await?;
-            let (me, history, names) = tokio::try_join!(
-                load_me(&visitor.caller),
-                load_revisions(&visitor.caller, &mark_id, PageQuery::default()),
-                school_names(&visitor.caller, &mark.school_id),
-            )?;
-            Ok(mark_page(
-                &visitor,
-                me.name.short(),
-                mark,
-                history.revisions,
-                &names,
-            ))
-        })
+        .page(page_of(&visitor, &mark_id, ChangeForm::default()))
         .await
+}
+
+async fn page_of(visitor: &Visitor, mark_id: &str, change: ChangeForm) -> Result<MarkPage> {
+    let mark = load_mark(&visitor.caller, mark_id).await?;
+    let (me, history, names) = tokio::try_join!(
+        load_me(&visitor.caller),
+        load_revisions(&visitor.caller, mark_id, PageQuery::default()),
+        school_names(&visitor.caller, &mark.school_id),
+    )?;
+    let staff = me.kind == Some(PersonKind::Staff);
+    let mut page = mark_page(visitor, me.name.short(), mark, history.revisions, &names);
+    if staff {
+        let ft = FamilyTexts::of(visitor.lang);
+        page.staff = true;
+        (page.back_url, page.back_text) = match page.lesson_url.take() {
+            Some(lesson_url) => (lesson_url, ft.back_to_lesson),
+            None => ("/teaching".to_owned(), ft.back_to_lessons),
+        };
+    }
+    page.change = change;
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /marks/{mark_id}/correct`: a new value (or a sign: «.», «осв»…)
+/// with the reason; then back to the mark.
+pub async fn correct(
+    visitor: Visitor,
+    Path(mark_id): Path<String>,
+    PageForm(form): PageForm<CorrectionForm>,
+) -> Response {
+    let form = match form {
+        Ok(form) => form,
+        Err(error) => return PageError::new(error, visitor.lang, &visitor.here).into_response(),
+    };
+    let (value, status) = entry(&form.value);
+    let body = UpdateMarkBody {
+        value,
+        status,
+        weight: None,
+        comment: None,
+        reason: form.reason.clone(),
+    };
+    let done = correct_mark(&visitor.caller, &mark_id, body)
+        .await
+        .map(|_| ());
+    let sent = ChangeForm {
+        value: form.value,
+        reason: form.reason,
+        ..ChangeForm::default()
+    };
+    after_change(visitor, &mark_id, done, sent).await
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawalForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /marks/{mark_id}/withdraw`: the mark withdrawn with the reason; it
+/// stays in the history.
+pub async fn withdraw(
+    visitor: Visitor,
+    Path(mark_id): Path<String>,
+    PageForm(form): PageForm<WithdrawalForm>,
+) -> Response {
+    let form = match form {
+        Ok(form) => form,
+        Err(error) => return PageError::new(error, visitor.lang, &visitor.here).into_response(),
+    };
+    let done = withdraw_mark(&visitor.caller, &mark_id, Some(&form.reason))
+        .await
+        .map(|_| ());
+    let sent = ChangeForm {
+        withdraw_reason: form.reason,
+        ..ChangeForm::default()
+    };
+    after_change(visitor, &mark_id, done, sent).await
+}
+
+/// Back to the mark after a change, or the page again with the refusal.
+async fn after_change(
+    visitor: Visitor,
+    mark_id: &str,
+    done: otmetka_platform::Result<()>,
+    mut sent: ChangeForm,
+) -> Response {
+    let error = match done {
+        Ok(()) => return Redirect::to(&format!("/marks/{mark_id}")).into_response(),
+        Err(error) => error,
+    };
+    let Some((status, text)) = shown(&error, visitor.lang) else {
+        return PageError::new(error, visitor.lang, &visitor.here).into_response();
+    };
+    sent.error = text;
+    match page_of(&visitor, mark_id, sent).await {
+        Ok(page) => render(status, &page),
+        Err(error) => PageError::new(error, visitor.lang, &visitor.here).into_response(),
+    }
 }
 
 /// `POST /marks/{mark_id}/seen`: then back to the mark.
@@ -107,7 +223,16 @@ fn mark_page(
         facts,
         seen: mark.seen_at.is_some(),
         withdrawn: mark.deleted_at.is_some(),
-        week_url: format!("/diary/{}?date={}", mark.student_id, mark.lesson_date),
+        back_url: format!("/diary/{}?date={}", mark.student_id, mark.lesson_date),
+        back_text: ft.back_to_week,
+        lesson_url: (!mark.lesson_id.is_empty()).then(|| {
+            format!(
+                "/teaching/lessons/{}?school_id={}",
+                mark.lesson_id, mark.school_id
+            )
+        }),
+        staff: false,
+        change: ChangeForm::default(),
         mark_id: mark.id,
         history,
     }

@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/marks/{mark_id}", get(mark::show))
         .route("/marks/{mark_id}/seen", post(mark::seen))
+        .route("/marks/{mark_id}/correct", post(mark::correct))
+        .route("/marks/{mark_id}/withdraw", post(mark::withdraw))
 }
 
 /// The diary's sections, the same on each of its pages.

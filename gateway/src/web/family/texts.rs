@@ -115,6 +115,20 @@ texts! {
             / "given",
         withdrawn: "отменена"
             / "withdrawn",
+        back_to_lesson: "К уроку"
+            / "Back to the lesson",
+        back_to_lessons: "К моим урокам"
+            / "Back to my lessons",
+        correct_mark: "Исправить оценку"
+            / "Correct the mark",
+        new_value: "Новая оценка или знак"
+            / "New mark or sign",
+        change_reason: "Причина (видна семье в истории)"
+            / "Reason (the family sees it in the history)",
+        withdraw_mark: "Отменить оценку"
+            / "Withdraw the mark",
+        withdraw_hint: "Отменённая оценка не учитывается в среднем, но остаётся в истории."
+            / "A withdrawn mark no longer counts in the average but stays in the history.",
         back_to_week: "К неделе"
             / "Back to the week",
         exempt: "освобождён"

@@ -115,6 +115,8 @@ pub struct MarkChip {
     pub tone: &'static str,
     /// "вес 2" and the comment, for a tooltip-free reading.
     pub about: String,
+    /// The mark's page, where its teacher corrects or withdraws it.
+    pub url: String,
 }
 
 impl MarkChip {
@@ -133,7 +135,12 @@ impl MarkChip {
         if !mark.comment.is_empty() {
             about = format!("{about}, {}", mark.comment);
         }
-        Self { text, tone, about }
+        Self {
+            text,
+            tone,
+            about,
+            url: format!("/marks/{}", mark.id),
+        }
     }
 }
 

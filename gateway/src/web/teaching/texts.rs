@@ -115,6 +115,8 @@ texts! {
             / "due",
         due_here: "задано к этому уроку"
             / "due on this lesson",
+        open_mark: "исправить или отменить"
+            / "correct or withdraw",
         submissions: "Сданные работы"
             / "Handed-in work",
         no_answers: "Пока никто не сдал работу."
