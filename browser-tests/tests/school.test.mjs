@@ -116,3 +116,29 @@ test('the administrator keeps the teaching load, a student\'s guardians and the 
   assert.ok(await vendor.getByRole('button', { name: /Открыть доступ/ }).count() === 1);
   await context.close();
 });
+
+test('the administrator checks a OneRoster roster before loading it', async () => {
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.admin);
+  await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin"]').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Загрузка состава (OneRoster)' }).click()]);
+  await checkAccessibility(page, 'the roster files form');
+  const csv = (text) => Buffer.from(text.trim().split('\n').map((line) => line.trim()).join('\n') + '\n');
+  await page.getByLabel('Файлы', { exact: true }).setInputFiles([
+    { name: 'users.csv', mimeType: 'text/csv', buffer: csv(`
+      sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password
+      u-1,active,2026-09-01T00:00:00Z,true,org-1,student,,,Алиса,Громова,Петровна,,,,,,06,
+      u-2,active,2026-09-01T00:00:00Z,true,org-1,pupil,,,Борис,Дымов,,,,,,,06,`) },
+    { name: 'classes.csv', mimeType: 'text/csv', buffer: csv(`
+      sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods
+      c-1,active,2026-09-01T00:00:00Z,6Б,06,,,homeroom,,org-1,,,,`) },
+  ]);
+  assert.ok(await page.getByLabel('Только проверить, ничего не записывая').isChecked(), 'checking is the default');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Загрузить' }).click()]);
+  await assert.doesNotReject(page.getByRole('heading', { name: /Проверка/ }).waitFor());
+  await assert.doesNotReject(page.getByText('users.csv, строка 3').waitFor());
+  await checkAccessibility(page, 'a roster check with a refused row');
+  await screenshot(page, 'admin-roster-check', WIDTHS[0]);
+  await context.close();
+});

@@ -19,6 +19,7 @@ mod journal;
 mod lesson_changes;
 mod lessons;
 mod marks;
+mod multipart;
 mod observe;
 mod oidc;
 mod openapi;
@@ -27,6 +28,7 @@ mod periods;
 mod problem;
 mod revocations;
 mod roster;
+mod roster_import;
 mod school_journals;
 mod school_names;
 mod school_people;
@@ -192,6 +194,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lessons::set_topic))
         .routes(routes!(roster::list_classes, roster::create_class))
         .routes(routes!(roster::list_class_students, roster::enrol_student))
+        .routes(routes!(roster_import::import_roster))
         .routes(routes!(access_codes::issue_access_code))
         .routes(routes!(access_codes::issue_class_codes))
         .routes(routes!(access_codes::list_access_codes))

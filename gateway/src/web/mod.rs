@@ -17,7 +17,6 @@ mod page;
 mod sign_in;
 mod sign_up;
 mod teaching;
-mod upload;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -5,6 +5,7 @@
 
 mod api;
 mod pages;
+mod roster_files;
 mod roster_pages;
 
 use otmetka_integration_tests::Sandbox;

@@ -18,6 +18,7 @@ mod audit;
 mod classes;
 pub(super) mod form;
 mod guardians;
+mod roster;
 mod staff;
 pub(super) mod texts;
 mod vendors;
@@ -95,6 +96,10 @@ pub fn routes() -> Router<AppState> {
             post(vendors::withdraw_access),
         )
         .route("/school/{school_id}/admin/audit", get(audit::audit))
+        .route(
+            "/school/{school_id}/admin/roster",
+            get(roster::form).post(roster::load),
+        )
 }
 
 struct ClassLink {
@@ -132,6 +137,7 @@ struct OverviewPage {
     staff_url: String,
     assignments_url: String,
     vendors_url: String,
+    roster_url: String,
     audit_url: String,
     years: Vec<YearClasses>,
     codes_active: usize,
@@ -198,6 +204,7 @@ async fn overview_page(
         staff_url: format!("/school/{}/admin/staff", school.id),
         assignments_url: format!("/school/{}/admin/assignments", school.id),
         vendors_url: format!("/school/{}/admin/vendors", school.id),
+        roster_url: format!("/school/{}/admin/roster", school.id),
         audit_url: format!("/school/{}/admin/audit", school.id),
         school_name: school.name,
         years,

@@ -36,6 +36,8 @@ texts! {
             / "Administration",
         classes: "Классы"
             / "Classes",
+        roster_files: "Загрузка состава (OneRoster)"
+            / "Load the roster (OneRoster)",
         no_classes: "Классов пока нет."
             / "No classes yet.",
         year: "Учебный год"
@@ -323,5 +325,45 @@ texts! {
             / "I understand the vendor's system loses access to the school's records at once",
         must_confirm: "Подтвердите закрытие доступа."
             / "Confirm withdrawing the access.",
+    }
+}
+
+texts! {
+    /// Loading a roster from OneRoster files.
+    RosterTexts {
+        roster: "Загрузка состава из OneRoster"
+            / "Loading the roster from OneRoster",
+        roster_hint: "Выгрузите из учётной системы школы файлы OneRoster 1.2: users.csv (ученики и сотрудники), classes.csv (классы) и enrollments.csv (кто в каком классе), в кодировке UTF-8. Повторная загрузка тех же файлов ничего не меняет; строки с ошибками не загружаются и перечислены ниже."
+            / "Export OneRoster 1.2 files from the school's records system: users.csv (students and staff), classes.csv (classes) and enrollments.csv (who is in which class), in UTF-8. Loading the same files again changes nothing; rows with errors are not loaded and are listed below.",
+        last_loaded: "Последняя загрузка"
+            / "Last loaded",
+        upload: "Файлы для загрузки"
+            / "Files to load",
+        files: "Файлы"
+            / "Files",
+        files_hint: "До трёх файлов .csv, вместе не больше 3 МБ."
+            / "Up to three .csv files, at most 3 MB together.",
+        validate_only: "Только проверить, ничего не записывая"
+            / "Only check, write nothing",
+        load: "Загрузить"
+            / "Load",
+        checked: "Проверка: вот что изменится при загрузке"
+            / "Check: this is what loading would change",
+        loaded: "Состав загружен"
+            / "The roster is loaded",
+        created: "создано"
+            / "created",
+        updated: "обновлено"
+            / "updated",
+        unchanged: "без изменений"
+            / "unchanged",
+        row_errors: "Строки с ошибками"
+            / "Rows with errors",
+        no_row_errors: "Ошибок нет."
+            / "No errors.",
+        line: "Строка"
+            / "Line",
+        column: "Столбец"
+            / "Column",
     }
 }

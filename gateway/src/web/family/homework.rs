@@ -14,6 +14,7 @@ use super::texts::FamilyTexts;
 use crate::diary::week::AttachmentView;
 use crate::extract::{ApiQuery, check_text};
 use crate::marks::load_mark;
+use crate::multipart::{HOMEWORK_FILES, read_form, store_files};
 use crate::people::{SchoolNames, load_me, school_names};
 use crate::submissions::{
     ChangeSubmissionBody, HandInBody, SchoolQuery, SubmissionView, SubmissionsQuery, change_answer,
@@ -22,7 +23,6 @@ use crate::submissions::{
 use crate::views::{MarkView, SubmissionStatus};
 use crate::web::i18n::Lang;
 use crate::web::page::{PageError, Shell, Visitor, render, shown};
-use crate::web::upload::read_with_files;
 use crate::web::{mark_tone, parse_day};
 
 #[derive(Template)]
@@ -270,20 +270,11 @@ async fn send(
     // The homework first: a student of another class learns nothing more
     // than that it is not there, and stores no file.
     load_homework(caller, homework_id, Some(&school_id)).await?;
-    let mut submission_id = String::new();
-    let attachment_ids = read_with_files(
-        caller,
-        &school_id,
-        headers,
-        body,
-        |name, value| match name {
-            "text" => *typed = value,
-            "submission_id" => submission_id = value,
-            _ => {}
-        },
-    )
-    .await?;
+    let form = read_form(headers, body, &HOMEWORK_FILES).await?;
+    typed.push_str(form.field("text"));
     check_text("text", typed)?;
+    let submission_id = form.field("submission_id").to_owned();
+    let attachment_ids = store_files(caller, &school_id, form.files).await?;
     if submission_id.is_empty() {
         let body = HandInBody {
             school_id,

@@ -14,12 +14,12 @@ use super::texts::TeachingTexts;
 use crate::extract::{ApiQuery, check_text};
 use crate::homework::{CreateHomeworkBody, TeacherHomeworkView, set_homework};
 use crate::journal::JournalLessonView;
+use crate::multipart::{HOMEWORK_FILES, read_form, store_files};
 use crate::teaching::lesson::LessonQuery;
 use crate::teaching::names::school_of;
 use crate::web::i18n::Lang;
 use crate::web::page::shown;
 use crate::web::page::{PageError, Visitor};
-use crate::web::upload::read_with_files;
 
 /// The homework part of the lesson page.
 pub struct HomeworkSection {
@@ -163,21 +163,13 @@ async fn read_and_set(
 ) -> Result<()> {
     let caller = &visitor.caller;
     let school_id = school_of(caller, query.school_id.as_deref()).await?;
-    let attachment_ids = read_with_files(
-        caller,
-        &school_id,
-        headers,
-        body,
-        |name, value| match name {
-            "text" => sent.text = value,
-            "due_lesson_id" => sent.due_lesson_id = value,
-            "submission_required" => sent.submission_required = true,
-            _ => {}
-        },
-    )
-    .await?;
+    let form = read_form(headers, body, &HOMEWORK_FILES).await?;
+    sent.text = form.field("text").to_owned();
+    sent.due_lesson_id = form.field("due_lesson_id").to_owned();
+    sent.submission_required = form.has("submission_required");
     check_text("text", &sent.text)?;
     check_text("due_lesson_id", &sent.due_lesson_id)?;
+    let attachment_ids = store_files(caller, &school_id, form.files).await?;
     let body = CreateHomeworkBody {
         school_id,
         due_lesson_id: sent.due_lesson_id.clone(),
