@@ -142,3 +142,29 @@ test('the administrator checks a OneRoster roster before loading it', async () =
   await screenshot(page, 'admin-roster-check', WIDTHS[0]);
   await context.close();
 });
+
+test('the administrator issues a member of staff a login, shown once', async () => {
+  const { context, page } = await open(browser, WIDTHS[0]);
+  await signIn(page, suite.url, LOGINS.admin);
+  await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin"]').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin/staff"]').click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /^Выдать логин: Морозова/ }).click()]);
+  await checkAccessibility(page, 'the login form');
+  await page.getByLabel('Логин', { exact: true }).fill('morozova.o');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Выдать логин и временный пароль' }).click()]);
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Логин выдан' }).waitFor());
+  const password = (await page.locator('.login-value').nth(1).textContent()).trim();
+  assert.match(password, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+  await checkAccessibility(page, 'a login just issued');
+  await screenshot(page, 'admin-login-issued', WIDTHS[0]);
+  await context.close();
+
+  // The teacher signs in with it and is asked for a password of her own.
+  const teacher = await open(browser, WIDTHS[0]);
+  await signIn(teacher.page, suite.url, ['morozova.o', password]);
+  assert.equal(new URL(teacher.page.url()).pathname, '/account');
+  await assert.doesNotReject(teacher.page.getByRole('heading', { level: 2, name: 'Смена пароля' }).waitFor());
+  assert.equal(await teacher.page.locator('p.alert[role=alert]').count(), 1, 'a password of her own is asked for');
+  await teacher.context.close();
+});

@@ -10,6 +10,7 @@ mod audit_events;
 mod caller;
 mod client_ip;
 mod cookies;
+mod credentials;
 mod diary;
 mod extract;
 mod guard;
@@ -195,6 +196,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(roster::list_classes, roster::create_class))
         .routes(routes!(roster::list_class_students, roster::enrol_student))
         .routes(routes!(roster_import::import_roster))
+        .routes(routes!(credentials::issue_credentials))
         .routes(routes!(access_codes::issue_access_code))
         .routes(routes!(access_codes::issue_class_codes))
         .routes(routes!(access_codes::list_access_codes))

@@ -348,6 +348,7 @@ mod tests {
             ("POST", "/api/v1/schools"),
             ("POST", "/api/v1/schools/{school_id}/classes"),
             ("POST", "/api/v1/schools/{school_id}/roster-imports"),
+            ("POST", "/api/v1/people/{person_id}/credentials"),
             ("POST", "/api/v1/signing-keys"),
             ("POST", "/api/v1/students/{student_id}/access-codes"),
             ("PUT", "/api/v1/schools/{school_id}"),

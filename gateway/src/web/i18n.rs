@@ -242,6 +242,8 @@ impl Lang {
             "date" => "дата",
             "room" => "кабинет",
             "teacher_id" => "учитель",
+            "login" => "логин",
+            "password" => "пароль",
             other => other,
         }
         .to_owned()

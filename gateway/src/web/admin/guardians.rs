@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::classes::{class_of_school, code_state};
 use super::form::{FieldErrors, refusal};
-use super::texts::{AdminTexts, GuardianTexts};
+use super::texts::{AdminTexts, GuardianTexts, PeopleTexts};
 use super::{PageError, Shell, Visitor, render};
 use crate::access_codes::load_all_codes;
 use crate::extract::PageForm;
@@ -53,6 +53,8 @@ struct StudentPage {
     student_name: String,
     class_name: String,
     class_url: String,
+    login_url: String,
+    pt: &'static PeopleTexts,
     code_state: &'static str,
     guardians_url: String,
     guardians: Vec<LinkedGuardian>,
@@ -106,6 +108,8 @@ async fn student_page(
         gt: GuardianTexts::of(visitor.lang),
         student_name: student.full(),
         class_name: roll.class.name,
+        login_url: format!("/school/{school_id}/admin/people/{student_id}/login"),
+        pt: PeopleTexts::of(visitor.lang),
         class_url,
         code_state: code_state(&codes, student_id, at).0,
         guardians: linked

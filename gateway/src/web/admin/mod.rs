@@ -18,6 +18,7 @@ mod audit;
 mod classes;
 pub(super) mod form;
 mod guardians;
+mod logins;
 mod roster;
 mod staff;
 pub(super) mod texts;
@@ -96,6 +97,10 @@ pub fn routes() -> Router<AppState> {
             post(vendors::withdraw_access),
         )
         .route("/school/{school_id}/admin/audit", get(audit::audit))
+        .route(
+            "/school/{school_id}/admin/people/{person_id}/login",
+            get(logins::form).post(logins::submit),
+        )
         .route(
             "/school/{school_id}/admin/roster",
             get(roster::form).post(roster::load),

@@ -57,6 +57,7 @@ struct StaffRow {
     disabled: bool,
     roles: Vec<HeldRole>,
     grant_url: String,
+    login_url: String,
     /// The roles they do not hold yet.
     offered: Vec<RoleOption>,
 }
@@ -125,6 +126,10 @@ async fn staff_page(
                     .map(option)
                     .collect(),
                 grant_url: url,
+                login_url: format!(
+                    "/school/{}/admin/people/{}/login",
+                    school.id, member.name.person_id
+                ),
             }
         })
         .collect();

@@ -166,6 +166,8 @@ texts! {
             / "← To the latest",
         unknown: "—"
             / "—",
+        give_login: "Выдать логин"
+            / "Issue a login",
         back_to_admin: "К администрированию"
             / "Back to the administration",
     }
@@ -365,5 +367,27 @@ texts! {
             / "Line",
         column: "Столбец"
             / "Column",
+    }
+}
+
+texts! {
+    /// A school login issued to a member of staff or a student.
+    LoginTexts {
+        login_for: "Логин"
+            / "Login",
+        issue: "Выдать логин и временный пароль"
+            / "Issue a login and a temporary password",
+        issue_hint: "Пароль придумает система и покажет один раз. Если у человека уже был логин, он заменится, а все его сеансы завершатся."
+            / "The system makes up the password and shows it once. If the person had a login, it is replaced and all their sessions end.",
+        login: "Логин"
+            / "Login",
+        login_hint: "От 3 до 64 букв, цифр, «.», «_» или «-», например ivanova.m; единый для всего города."
+            / "3 to 64 letters, digits, '.', '_' or '-', such as ivanova.m; unique across the city.",
+        issued: "Логин выдан"
+            / "The login is issued",
+        password: "Временный пароль"
+            / "Temporary password",
+        shown_once: "Передайте логин и пароль человеку лично. Пароль показан один раз: при первом входе его нужно будет сменить на свой."
+            / "Hand the login and password to the person yourself. The password is shown this once: it must be replaced at the first sign-in.",
     }
 }
