@@ -325,6 +325,7 @@ pub(crate) async fn redeem(
             .await?
             .into_inner()
             .guardianship;
+        state.people.forget();
         link.map(guardianship_view)
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("identity sent no guardianship")))
     };

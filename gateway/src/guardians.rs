@@ -200,6 +200,7 @@ pub async fn add_guardian(
         .await?
         .into_inner()
         .guardianship;
+    caller.state.people.forget();
     let guardian = match created {
         Some(person) => person,
         None => person(caller, guardian_id).await?,
@@ -258,5 +259,6 @@ pub async fn remove_guardian(
         .identity()
         .unlink_guardian(caller.request(message)?)
         .await?;
+    caller.state.people.forget();
     Ok(())
 }

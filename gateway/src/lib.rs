@@ -127,6 +127,7 @@ pub(crate) struct AppState {
     oidc: std::sync::Arc<oidc::Providers>,
     service: Option<std::sync::Arc<ServiceToken>>,
     sessions: session::RecentSessions,
+    people: people::KnownPeople,
     sign_in_limits: sign_in_limits::SignInLimits,
 }
 
@@ -353,6 +354,7 @@ pub async fn run(
             .clone()
             .map(|(id, secret)| std::sync::Arc::new(ServiceToken::new(id, secret))),
         sessions: session::RecentSessions::new(),
+        people: people::KnownPeople::new(),
         sign_in_limits: sign_in_limits::SignInLimits::new(shutdown.clone()),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));

@@ -2,8 +2,11 @@
 //! the roles a member of staff holds: what every page's header, child
 //! switcher and staff start page show.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::response::IntoResponse;
+use otmetka_platform::memo::ReadCache;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use serde::Serialize;
@@ -56,7 +59,7 @@ impl From<identity::Person> for PersonName {
 }
 
 /// The signed-in person.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, ToSchema, Clone)]
 pub struct MeView {
     #[serde(flatten)]
     pub name: PersonName,
@@ -87,7 +90,45 @@ pub async fn me(caller: Caller) -> impl IntoResponse {
         .await
 }
 
+/// How long who a person is (name, children, roles) is kept: every page's
+/// header and switchers show it, and asking identity on every view doubled
+/// a page's cost. The gateway forgets them all when it links a child or
+/// changes a role itself; a change made elsewhere shows within this time.
+/// Only what is shown is kept: every read of a child's records is still
+/// checked by the service that holds them.
+const KNOWN_FOR: Duration = Duration::from_secs(10);
+/// About how many people one gateway remembers.
+const KNOWN_KEPT: usize = 100_000;
+
+/// Who the people signed in here lately are, by person.
+#[derive(Clone)]
+pub struct KnownPeople(ReadCache<uuid::Uuid, MeView>);
+
+impl KnownPeople {
+    pub fn new() -> Self {
+        Self(ReadCache::new(KNOWN_FOR, KNOWN_KEPT))
+    }
+
+    /// Forgets everyone, and every read under way: call after a link or a
+    /// role has changed.
+    pub fn forget(&self) {
+        self.0.invalidate();
+    }
+}
+
 pub async fn load_me(caller: &Caller) -> Result<MeView> {
+    let known = &caller.state.people.0;
+    if let Some(me) = known.get(&caller.session.person_id) {
+        return Ok(me);
+    }
+    let ticket = known.ticket();
+    let me = ask_who(caller).await?;
+    known.put(caller.session.person_id, me.clone(), ticket);
+    Ok(me)
+}
+
+/// Who the signed-in person is, as identity says now.
+async fn ask_who(caller: &Caller) -> Result<MeView> {
     let person_id = caller.session.person_id.to_string();
     let me = person(caller, &person_id).await?;
     let kind = PersonKind::from_proto(me.kind);

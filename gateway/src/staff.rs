@@ -251,5 +251,6 @@ async fn change_role(
         };
         client.revoke_staff_role(caller.request(message)?).await?;
     }
+    caller.state.people.forget();
     Ok(())
 }

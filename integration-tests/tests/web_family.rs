@@ -121,3 +121,59 @@ async fn finals_and_attendance_show_to_the_family_and_to_nobody_else() {
     }
     sandbox.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_guardian_who_links_another_child_sees_both_at_once() {
+    use otmetka_proto::identity::v1 as identity;
+    use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let mut school = EnglishClass::new(&sandbox, "Школа № 13", "fam13")
+        .await
+        .unwrap();
+    let (child, sibling) = (school.students[0].clone(), school.students[1].clone());
+    let parent = school.builder.guardian_of(&child, "Алексеева").await;
+    school.builder.token_of(&parent, "fam13-parent").await;
+    let family = sandbox
+        .browser("fam13-parent", PERSON_PASSWORD)
+        .await
+        .unwrap();
+    let url = |student: &str| format!("{}/diary/{student}", sandbox.gateway());
+
+    // The week names one child: the header remembers who the guardian is.
+    let (status, html) = page(&family, url(&child)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        !html.contains(&format!("href=\"/diary/{sibling}\"")),
+        "{html}"
+    );
+
+    // Linked with the school's code, the second child is in the switcher
+    // at once, not when the remembered header expires.
+    let mut identity_client =
+        IdentityServiceClient::new(sandbox.channel("identity").await.unwrap());
+    let code = identity_client
+        .issue_access_code(with_token(
+            &school.manager,
+            identity::IssueAccessCodeRequest {
+                student_id: sibling.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .code;
+    let (status, location, _) = sandbox
+        .post_form(&family, "/children/link", &[("access_code", &code)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("/diary/{sibling}"));
+    let (status, html) = page(&family, url(&sibling)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(&format!("href=\"/diary/{child}\""))
+            && html.contains(&format!("href=\"/diary/{sibling}\"")),
+        "both children in the switcher: {html}"
+    );
+    sandbox.stop().await.unwrap();
+}
