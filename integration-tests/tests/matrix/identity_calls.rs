@@ -170,6 +170,16 @@ pub(super) async fn call_identity(
                 },
             ))
             .await),
+        Rpc::ListStudentGuardians => ok(f
+            .identity
+            .list_guardianships(with_token(
+                token,
+                identity::ListGuardianshipsRequest {
+                    student_id: f.student.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
         Rpc::ListStaffRoles => ok(f
             .identity
             .list_staff_roles(with_token(
@@ -317,6 +327,16 @@ pub(super) async fn call_identity(
         Rpc::ListClients => ok(f
             .identity
             .list_clients(with_token(token, identity::ListClientsRequest::default()))
+            .await),
+        Rpc::ListSchoolVendors => ok(f
+            .identity
+            .list_clients(with_token(
+                token,
+                identity::ListClientsRequest {
+                    school_id: f.school.clone(),
+                    ..Default::default()
+                },
+            ))
             .await),
         Rpc::LoginWithExternalIdentity => ok(f
             .identity

@@ -17,6 +17,8 @@ pub(super) enum Rpc {
     ListTeachingAssignments,
     GetStudent,
     ListGuardianships,
+    /// ListGuardianships naming the student: the school's staff only.
+    ListStudentGuardians,
     ListStaffRoles,
     CreateSubject,
     CreateClass,
@@ -35,6 +37,8 @@ pub(super) enum Rpc {
     ImportRoster,
     RotateSigningKey,
     ListClients,
+    /// ListClients naming a school: its administrators choose vendors.
+    ListSchoolVendors,
     LoginWithExternalIdentity,
     RegisterExternalGuardian,
     LinkExternalIdentity,
@@ -106,7 +110,7 @@ pub(super) enum Rpc {
     ChangePassword,
 }
 
-pub(super) const RPCS: [Rpc; 99] = [
+pub(super) const RPCS: [Rpc; 101] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -119,6 +123,7 @@ pub(super) const RPCS: [Rpc; 99] = [
     Rpc::ListTeachingAssignments,
     Rpc::GetStudent,
     Rpc::ListGuardianships,
+    Rpc::ListStudentGuardians,
     Rpc::ListStaffRoles,
     Rpc::CreateSubject,
     Rpc::CreateClass,
@@ -137,6 +142,7 @@ pub(super) const RPCS: [Rpc; 99] = [
     Rpc::ImportRoster,
     Rpc::RotateSigningKey,
     Rpc::ListClients,
+    Rpc::ListSchoolVendors,
     Rpc::LoginWithExternalIdentity,
     Rpc::RegisterExternalGuardian,
     Rpc::LinkExternalIdentity,
@@ -232,7 +238,8 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         Rpc::ListStudentMarks | Rpc::CheckAccess => read_record.to_vec(),
         Rpc::CreateMark => vec![SubjectTeacher],
         Rpc::UpdateSchool | Rpc::RotateSigningKey | Rpc::ListClients => vec![CityOperator],
-        Rpc::ImportRoster => manage.to_vec(),
+        Rpc::ImportRoster | Rpc::ListSchoolVendors => manage.to_vec(),
+        Rpc::ListStudentGuardians => read_roster.to_vec(),
         // Only the gateway's own client may: no person, no vendor.
         Rpc::LoginWithExternalIdentity
         | Rpc::RegisterExternalGuardian

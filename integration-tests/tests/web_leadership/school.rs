@@ -17,6 +17,8 @@ pub struct School {
     pub student: String,
     /// Петрова's person id.
     pub teacher_id: String,
+    /// The school administrator's token.
+    pub manager: String,
     pub teacher: reqwest::Client,
     pub deputy: reqwest::Client,
     pub family: reqwest::Client,
@@ -57,6 +59,7 @@ pub async fn school(sandbox: &Sandbox, logins: &str) -> School {
         term,
         student,
         teacher_id: teacher.clone(),
+        manager,
         teacher: browser(sandbox, &format!("{logins}-teacher")).await,
         deputy: browser(sandbox, &format!("{logins}-deputy")).await,
         family: browser(sandbox, &format!("{logins}-student")).await,

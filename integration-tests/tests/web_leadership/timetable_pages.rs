@@ -5,6 +5,9 @@
 //! school's administrator finds nothing.
 
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::school::with_token;
+use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use reqwest::StatusCode;
 
 use super::school::school;
@@ -99,6 +102,55 @@ async fn bells_timetable_and_holidays_by_form() {
     let (status, html) = s.page(&s.deputy, &at(&format!("timetable/{entry}"))).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Изменить урок в расписании"), "{html}");
+
+    // A class with a group: the form for that class offers it, and a
+    // lesson of the group alone is saved as the group's.
+    let mut identity = IdentityServiceClient::new(sandbox.channel("identity").await.unwrap());
+    let group = identity
+        .create_group(with_token(
+            &s.manager,
+            identity::CreateGroupRequest {
+                class_id: s.class.clone(),
+                name: "Английский, гр. 1".into(),
+                student_ids: vec![s.student.clone()],
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap()
+        .id;
+    let new_for_class = at(&format!(
+        "timetable/new?class_id={}&year_id={year}",
+        s.class
+    ));
+    let (_, html) = s.page(&s.deputy, &new_for_class).await;
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{group}\">Английский, гр. 1</option>"
+        )) && html.contains("Весь класс"),
+        "{html}"
+    );
+    let mut for_group = saturday;
+    for_group[2].1 = "sunday";
+    for_group[6].1 = "301";
+    let with_group = [for_group.as_slice(), &[("group_id", group.as_str())]].concat();
+    let (status, _, html) = s.form(&s.deputy, &at("timetable/new"), &with_group).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let (_, entries) = s
+        .json(s.deputy.get(s.url(&format!(
+            "/api/v1/schools/{}/timetable-entries?academic_year_id={year}&class_id={}",
+            s.school, s.class
+        ))))
+        .await;
+    let grouped = entries["timetable_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["group_id"] == group.as_str())
+        .count();
+    assert_eq!(grouped, 1, "{entries:#}");
 
     // Bells: a time that is not one is refused beside its lesson's row.
     let (status, html) = s.page(&s.deputy, &at("bells")).await;

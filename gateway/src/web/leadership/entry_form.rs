@@ -14,7 +14,7 @@ use crate::caller::path_id;
 use crate::extract::{ApiQuery, PageForm};
 use crate::people::{load_me, school_names};
 use crate::periods::load_years;
-use crate::roster::load_classes;
+use crate::roster::{load_classes, load_groups};
 use crate::timetable::bells::{MAX_LESSON_NUMBER, load_bells};
 use crate::timetable::entries::{
     self as api, EntriesQuery, TimetableEntryBody, TimetableEntryView,
@@ -110,6 +110,9 @@ struct EntryPage {
     delete_url: String,
     form: EntryForm,
     classes: Vec<Choice>,
+    /// The chosen class's groups; empty until a class is chosen (the form
+    /// works without script, so it cannot list them as the class changes).
+    groups: Vec<Choice>,
     weekdays: Vec<Choice>,
     numbers: Vec<Choice>,
     subjects: Vec<Choice>,
@@ -135,6 +138,11 @@ async fn entry_page(
         Box::pin(school_names(caller, school_id)),
         Box::pin(load_bells(caller, school_id)),
     )?;
+    let groups = if form.class_id.is_empty() {
+        Vec::new()
+    } else {
+        load_groups(caller, &form.class_id).await?
+    };
     let st = ScheduleTexts::of(visitor.lang);
     let with_blank = |listed: Vec<(String, String)>, blank: &str, current: &str| {
         std::iter::once((String::new(), blank.to_owned()))
@@ -167,6 +175,15 @@ async fn entry_page(
             st.choose,
             &form.class_id,
         ),
+        groups: if groups.is_empty() {
+            Vec::new()
+        } else {
+            with_blank(
+                groups.into_iter().map(|g| (g.id, g.name)).collect(),
+                st.whole_class,
+                &form.group_id,
+            )
+        },
         weekdays: [
             Weekday::Monday,
             Weekday::Tuesday,

@@ -58,6 +58,10 @@ texts! {
             / "Taken: the class, the teacher or the room already has a lesson then.",
         class: "Класс"
             / "Class",
+        group: "Группа"
+            / "Group",
+        whole_class: "Весь класс"
+            / "The whole class",
         no_classes: "В школе нет классов."
             / "The school has no classes.",
         no_year: "Учебный год ещё не создан."
@@ -178,6 +182,8 @@ texts! {
             / "lessons",
         field_class: "класс"
             / "class",
+        field_group: "группа"
+            / "group",
         field_weekday: "день недели"
             / "day of the week",
         field_lesson: "номер урока"
@@ -214,6 +220,7 @@ impl ScheduleTexts {
             "name" => self.field_name,
             "slots" => self.field_slots,
             "class_id" => self.field_class,
+            "group_id" => self.field_group,
             "weekday" => self.field_weekday,
             "lesson_number" => self.field_lesson,
             "subject_id" => self.field_subject,
