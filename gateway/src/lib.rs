@@ -13,6 +13,7 @@ mod cookies;
 mod credentials;
 mod diary;
 mod extract;
+mod groups;
 mod guard;
 mod guardians;
 mod homework;
@@ -196,6 +197,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lessons::set_topic))
         .routes(routes!(roster::list_classes, roster::create_class))
         .routes(routes!(roster::list_class_students, roster::enrol_student))
+        .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(roster_import::import_roster))
         .routes(routes!(credentials::issue_credentials))
         .routes(routes!(access_codes::issue_access_code))

@@ -337,6 +337,8 @@ mod tests {
             ),
             ("GET", "/api/v1/schools/{school_id}/audit-events"),
             ("GET", "/api/v1/classes/{class_id}/students"),
+            ("GET", "/api/v1/classes/{class_id}/groups"),
+            ("POST", "/api/v1/classes/{class_id}/groups"),
             ("GET", "/api/v1/clients"),
             ("GET", "/api/v1/schools"),
             ("GET", "/api/v1/schools/{school_id}"),

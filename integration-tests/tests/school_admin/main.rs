@@ -4,6 +4,7 @@
 //! administrator finds nothing.
 
 mod api;
+mod groups;
 mod logins;
 mod pages;
 mod roster_files;

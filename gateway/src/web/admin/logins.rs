@@ -10,7 +10,8 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use serde::Deserialize;
 
-use super::texts::{LoginTexts, PeopleTexts};
+use super::roster_texts::LoginTexts;
+use super::texts::PeopleTexts;
 use super::{PageError, Shell, Visitor, render};
 use crate::audit_events::{AuditEventsQuery, load_audit_page};
 use crate::caller::{path_id, required};

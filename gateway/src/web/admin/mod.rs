@@ -17,9 +17,11 @@ mod assignments;
 mod audit;
 mod classes;
 pub(super) mod form;
+mod groups;
 mod guardians;
 mod logins;
 mod roster;
+mod roster_texts;
 mod staff;
 pub(super) mod texts;
 mod vendors;
@@ -97,6 +99,10 @@ pub fn routes() -> Router<AppState> {
             post(vendors::withdraw_access),
         )
         .route("/school/{school_id}/admin/audit", get(audit::audit))
+        .route(
+            "/school/{school_id}/admin/classes/{class_id}/groups",
+            get(groups::groups).post(groups::create),
+        )
         .route(
             "/school/{school_id}/admin/people/{person_id}/login",
             get(logins::form).post(logins::submit),

@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use otmetka_platform::Result;
 
-use super::texts::{PeopleTexts, RosterTexts};
+use super::roster_texts::RosterTexts;
+use super::texts::PeopleTexts;
 use super::{PageError, Shell, Visitor, render};
 use crate::audit_events::{AuditEventsQuery, load_audit_page};
 use crate::multipart::read_form;
