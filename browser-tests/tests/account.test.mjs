@@ -1,28 +1,18 @@
 // One's own account: a lost phone's session ended from another device with
 // the password, and a new password that ends every other session.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 test('a session on a lost phone is ended from the computer, with the password', async () => {
-  const phone = await open(browser, WIDTHS[0]);
-  await signIn(phone.page, suite.url, LOGINS.student);
-  const computer = await open(browser, WIDTHS[1]);
-  await signIn(computer.page, suite.url, LOGINS.student);
+  const phone = await open(run.browser, WIDTHS[0]);
+  await signIn(phone.page, run.suite.url, LOGINS.student);
+  const computer = await open(run.browser, WIDTHS[1]);
+  await signIn(computer.page, run.suite.url, LOGINS.student);
   await Promise.all([computer.page.waitForNavigation(), computer.page.locator('a.who').click()]);
   assert.equal(new URL(computer.page.url()).pathname, '/account');
   const others = computer.page.locator('.sessions li', { hasNot: computer.page.locator('.badge') });
@@ -38,7 +28,7 @@ test('a session on a lost phone is ended from the computer, with the password', 
   ]);
   assert.equal(refused.status(), 400);
   await assert.doesNotReject(computer.page.getByRole('alert').getByText('неверный пароль').waitFor());
-  assert.equal((await phone.page.goto(`${suite.url}/`)).status(), 200);
+  assert.equal((await phone.page.goto(`${run.suite.url}/`)).status(), 200);
   assert.match(new URL(phone.page.url()).pathname, /^\/diary\//, 'the phone is still signed in');
 
   const again = computer.page.locator('.sessions li', { hasNot: computer.page.locator('.badge') });
@@ -48,18 +38,18 @@ test('a session on a lost phone is ended from the computer, with the password', 
     again.first().getByRole('button', { name: 'Завершить этот сеанс' }).click(),
   ]);
   await assert.doesNotReject(computer.page.getByText('Сеанс завершён.').waitFor());
-  await phone.page.goto(`${suite.url}/`);
+  await phone.page.goto(`${run.suite.url}/`);
   assert.equal(new URL(phone.page.url()).pathname, '/sign-in', 'the phone must sign in again');
   await phone.context.close();
   await computer.context.close();
 });
 
 test('every page has a way out: signing out ends the session', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.parent);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.parent);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Выйти' }).click()]);
   assert.equal(new URL(page.url()).pathname, '/sign-in');
-  await page.goto(`${suite.url}/account`);
+  await page.goto(`${run.suite.url}/account`);
   assert.equal(new URL(page.url()).pathname, '/sign-in');
   await context.close();
 });

@@ -3,35 +3,25 @@
 // elsewhere, no blocked script or style), and a call tried from it is
 // answered as the signed-in visitor's own.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 test('the API documentation draws every tag and runs a call as the visitor', async () => {
-  const { context, page } = await open(browser, WIDTHS[1]);
+  const { context, page } = await open(run.browser, WIDTHS[1]);
   const blocked = [];
   const elsewhere = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/.test(message.text())) blocked.push(message.text());
   });
   page.on('request', (request) => {
-    if (!request.url().startsWith(suite.url) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+    if (!request.url().startsWith(run.suite.url) && !request.url().startsWith('data:')) elsewhere.push(request.url());
   });
-  await signIn(page, suite.url, LOGINS.parent);
-  await page.goto(`${suite.url}/api/docs`);
+  await signIn(page, run.suite.url, LOGINS.parent);
+  await page.goto(`${run.suite.url}/api/docs`);
   const family = page.locator('.opblock-tag', { hasText: 'family' });
   await assert.doesNotReject(family.waitFor());
   assert.ok(await page.locator('.opblock-tag').count() >= 8, 'every tag is drawn');

@@ -2,26 +2,16 @@
 // a new guardian signs up with the school's access code; nobody reads a
 // child that is not theirs.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 test('a guardian reads the week, opens a mark and marks it seen', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.parent);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.parent);
   assert.match(new URL(page.url()).pathname, /^\/diary\/[0-9a-f-]{36}$/);
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Дневник/ }).waitFor());
   assert.ok(await page.locator('.day').count() >= 5, 'a school week has five days or more');
@@ -49,8 +39,8 @@ test('a guardian reads the week, opens a mark and marks it seen', async () => {
 });
 
 test('the week reads well on a desktop and in English', async () => {
-  const { context, page } = await open(browser, WIDTHS[1], 'en-GB');
-  await signIn(page, suite.url, LOGINS.parent);
+  const { context, page } = await open(run.browser, WIDTHS[1], 'en-GB');
+  await signIn(page, run.suite.url, LOGINS.parent);
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Diary/ }).waitFor());
   await checkAccessibility(page, 'the week in English');
   await screenshot(page, 'family-week-en', WIDTHS[1]);
@@ -61,18 +51,18 @@ test('the week reads well on a desktop and in English', async () => {
 });
 
 test('another family cannot open this child, and learns nothing', async () => {
-  const own = await open(browser, WIDTHS[0]);
-  await signIn(own.page, suite.url, LOGINS.parent);
+  const own = await open(run.browser, WIDTHS[0]);
+  await signIn(own.page, run.suite.url, LOGINS.parent);
   const childDiary = own.page.url();
   assert.equal((await own.page.goto(childDiary)).status(), 200);
   await own.context.close();
 
-  const other = await open(browser, WIDTHS[0]);
-  await signIn(other.page, suite.url, LOGINS.parent2);
+  const other = await open(run.browser, WIDTHS[0]);
+  await signIn(other.page, run.suite.url, LOGINS.parent2);
   const refused = await other.page.goto(childDiary);
   assert.equal(refused.status(), 404);
   await assert.doesNotReject(other.page.getByRole('heading', { level: 1, name: 'Страница не найдена' }).waitFor());
-  const unknown = await other.page.goto(`${suite.url}/diary/${crypto.randomUUID()}`);
+  const unknown = await other.page.goto(`${run.suite.url}/diary/${crypto.randomUUID()}`);
   assert.equal(unknown.status(), 404);
   assert.equal(await other.page.locator('main').textContent(), await (async () => {
     await other.page.goto(childDiary);
@@ -83,9 +73,9 @@ test('another family cannot open this child, and learns nothing', async () => {
 });
 
 test('a new guardian signs up with the access code and sees the child', async () => {
-  assert.ok(suite.accessCode, 'the suite printed an access code');
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await page.goto(`${suite.url}/sign-up`);
+  assert.ok(run.suite.accessCode, 'the suite printed an access code');
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await page.goto(`${run.suite.url}/sign-up`);
   await checkAccessibility(page, 'sign-up');
   const fill = async (code) => {
     await page.getByLabel('Код доступа').fill(code);
@@ -105,7 +95,7 @@ test('a new guardian signs up with the access code and sees the child', async ()
   await checkAccessibility(page, 'a refused sign-up');
   await screenshot(page, 'sign-up-refused', WIDTHS[0]);
 
-  await fill(suite.accessCode);
+  await fill(run.suite.accessCode);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Зарегистрироваться' }).click()]);
   assert.match(new URL(page.url()).pathname, /^\/diary\/[0-9a-f-]{36}$/);
   assert.equal(await page.locator('.who').textContent(), 'Белова Анна');
@@ -113,8 +103,8 @@ test('a new guardian signs up with the access code and sees the child', async ()
 });
 
 test('marks by subject: the average, how it is counted, and what it takes', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.parent);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.parent);
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Предметы', exact: true }).click()]);
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Оценки по предметам/ }).waitFor());
   const cards = page.locator('section.card');
@@ -135,8 +125,8 @@ test('marks by subject: the average, how it is counted, and what it takes', asyn
 });
 
 test('attendance and final marks of the period, on a phone', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.parent);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.parent);
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Посещаемость' }).click()]);
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /Посещаемость/ }).waitFor());
   assert.ok(await page.locator('ol.absences li').count() > 0, 'the demo child missed a lesson or came late');

@@ -2,22 +2,12 @@
 // opens the answers from the lesson's homework and marks the work; the
 // student reads the mark.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 /// The first homework of the demo teacher's lessons that asks for an
 /// answer, this week or the one before.
@@ -34,8 +24,8 @@ async function openHomeworkOfDemoTeacher(page) {
 }
 
 test('a student hands in a file; the teacher marks it; the student reads the mark', async () => {
-  const student = await open(browser, WIDTHS[0]);
-  await signIn(student.page, suite.url, LOGINS.student);
+  const student = await open(run.browser, WIDTHS[0]);
+  await signIn(student.page, run.suite.url, LOGINS.student);
   await openHomeworkOfDemoTeacher(student.page);
   const homework = new URL(student.page.url());
   assert.match(homework.pathname, /^\/diary\/[0-9a-f-]{36}\/homework\/[0-9a-f-]{36}$/);
@@ -57,10 +47,10 @@ test('a student hands in a file; the teacher marks it; the student reads the mar
   await checkAccessibility(student.page, 'a homework handed in');
   await screenshot(student.page, 'student-homework', WIDTHS[0]);
 
-  const teacher = await open(browser, WIDTHS[1]);
-  await signIn(teacher.page, suite.url, LOGINS.teacher);
+  const teacher = await open(run.browser, WIDTHS[1]);
+  await signIn(teacher.page, run.suite.url, LOGINS.teacher);
   const homeworkId = homework.pathname.split('/')[4];
-  await teacher.page.goto(`${suite.url}/teaching/homework/${homeworkId}${homework.search}`);
+  await teacher.page.goto(`${run.suite.url}/teaching/homework/${homeworkId}${homework.search}`);
   await assert.doesNotReject(teacher.page.getByRole('heading', { level: 1, name: /Сданные работы/ }).waitFor());
   await assert.doesNotReject(teacher.page.getByRole('link', { name: 'reshenie.txt' }).waitFor());
   await checkAccessibility(teacher.page, 'the answers to a homework');

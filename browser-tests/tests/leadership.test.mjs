@@ -1,32 +1,22 @@
 // The deputy head decides a teacher's request to reopen a journal and
 // closes a reporting period.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 test('the deputy head closes a period and decides a reopen request', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.deputy);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.deputy);
   await checkAccessibility(page, 'the deputy head\'s start page');
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href$="/leadership"]').click()]);
   await checkAccessibility(page, 'leadership');
   const school = new URL(page.url()).pathname.split('/')[2];
 
-  await page.goto(`${suite.url}/school/${school}/periods`);
+  await page.goto(`${run.suite.url}/school/${school}/periods`);
   await checkAccessibility(page, 'the periods');
   await screenshot(page, 'leadership-periods', WIDTHS[0]);
   const close = page.locator('a[href$="/close"]').first();
@@ -38,8 +28,8 @@ test('the deputy head closes a period and decides a reopen request', async () =>
 
   // A teacher asks to reopen that period's journal (the JSON route, from the
   // teacher's own signed-in browser).
-  const teacher = await open(browser, WIDTHS[1]);
-  await signIn(teacher.page, suite.url, LOGINS.teacher);
+  const teacher = await open(run.browser, WIDTHS[1]);
+  await signIn(teacher.page, run.suite.url, LOGINS.teacher);
   const asked = await teacher.page.evaluate(async (schoolId) => {
     const journals = await (await fetch(`/api/v1/teaching/journals?school_id=${schoolId}`)).json();
     const first = journals.journals[0];
@@ -58,7 +48,7 @@ test('the deputy head closes a period and decides a reopen request', async () =>
   assert.equal(asked, 201);
   await teacher.context.close();
 
-  await page.goto(`${suite.url}/school/${school}/reopen-requests`);
+  await page.goto(`${run.suite.url}/school/${school}/reopen-requests`);
   await assert.doesNotReject(page.getByText('Исправить оценку за контрольную').waitFor());
   await checkAccessibility(page, 'the reopen requests');
   await screenshot(page, 'leadership-reopen', WIDTHS[0]);
@@ -69,8 +59,8 @@ test('the deputy head closes a period and decides a reopen request', async () =>
 
 test('the deputy head adds a lesson to a class\'s timetable and cancels one of the day', async () => {
   for (const width of WIDTHS) {
-    const { context, page } = await open(browser, width);
-    await signIn(page, suite.url, LOGINS.deputy);
+    const { context, page } = await open(run.browser, width);
+    await signIn(page, run.suite.url, LOGINS.deputy);
     await Promise.all([page.waitForNavigation(), page.locator('a.area[href$="/leadership"]').click()]);
     const school = new URL(page.url()).pathname.split('/')[2];
     await Promise.all([page.waitForNavigation(), page.locator(`a[href="/school/${school}/timetable"]`).click()]);
@@ -79,11 +69,11 @@ test('the deputy head adds a lesson to a class\'s timetable and cancels one of t
     await context.close();
   }
 
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.deputy);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.deputy);
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href$="/leadership"]').click()]);
   const school = new URL(page.url()).pathname.split('/')[2];
-  await page.goto(`${suite.url}/school/${school}/timetable`);
+  await page.goto(`${run.suite.url}/school/${school}/timetable`);
   const lessons = await page.locator('.tt-item').count();
   await Promise.all([page.waitForNavigation(), page.locator('a.tt-add').first().click()]);
   await checkAccessibility(page, 'a new timetable lesson');
@@ -94,7 +84,7 @@ test('the deputy head adds a lesson to a class\'s timetable and cancels one of t
   assert.equal(new URL(page.url()).pathname, `/school/${school}/timetable`);
   assert.equal(await page.locator('.tt-item').count(), lessons + 1);
 
-  await page.goto(`${suite.url}/school/${school}/substitutions`);
+  await page.goto(`${run.suite.url}/school/${school}/substitutions`);
   await checkAccessibility(page, 'the day\'s substitutions');
   const card = page.locator('article.tt-lesson').first();
   await card.locator('summary').click();

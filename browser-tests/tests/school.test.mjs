@@ -1,27 +1,17 @@
 // The school's side: the administrator prints a class's access codes, and
 // a new guardian signs up with one of them and reads that child's diary.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 test('an administrator prints a class\'s access codes and a new guardian uses one', async () => {
-  const admin = await open(browser, WIDTHS[1]);
+  const admin = await open(run.browser, WIDTHS[1]);
   const page = admin.page;
-  await signIn(page, suite.url, LOGINS.admin);
+  await signIn(page, run.suite.url, LOGINS.admin);
   await checkAccessibility(page, 'the staff start page');
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
   await checkAccessibility(page, 'the city page');
@@ -40,8 +30,8 @@ test('an administrator prints a class\'s access codes and a new guardian uses on
   const code = (await cards.first().locator('.code').textContent()).trim();
   await admin.context.close();
 
-  const guardian = await open(browser, WIDTHS[0]);
-  await guardian.page.goto(`${suite.url}/sign-up`);
+  const guardian = await open(run.browser, WIDTHS[0]);
+  await guardian.page.goto(`${run.suite.url}/sign-up`);
   await guardian.page.getByLabel('Код доступа').fill(code);
   await guardian.page.getByLabel('Фамилия').fill('Орлова');
   await guardian.page.getByLabel('Имя', { exact: true }).fill('Вера');
@@ -59,31 +49,31 @@ test('an administrator prints a class\'s access codes and a new guardian uses on
 });
 
 test('a teacher is refused the administration, which the administrator opens', async () => {
-  const admin = await open(browser, WIDTHS[0]);
-  await signIn(admin.page, suite.url, LOGINS.admin);
-  await admin.page.goto(`${suite.url}/city`);
+  const admin = await open(run.browser, WIDTHS[0]);
+  await signIn(admin.page, run.suite.url, LOGINS.admin);
+  await admin.page.goto(`${run.suite.url}/city`);
   const schoolAdmin = await admin.page.locator('a[href$="/admin"]').first().getAttribute('href');
-  assert.equal((await admin.page.goto(`${suite.url}${schoolAdmin}`)).status(), 200);
+  assert.equal((await admin.page.goto(`${run.suite.url}${schoolAdmin}`)).status(), 200);
   await admin.context.close();
 
-  const teacher = await open(browser, WIDTHS[0]);
-  await signIn(teacher.page, suite.url, LOGINS.teacher);
-  assert.equal((await teacher.page.goto(`${suite.url}${schoolAdmin}`)).status(), 404);
-  assert.equal((await teacher.page.goto(`${suite.url}/city`)).status(), 404);
+  const teacher = await open(run.browser, WIDTHS[0]);
+  await signIn(teacher.page, run.suite.url, LOGINS.teacher);
+  assert.equal((await teacher.page.goto(`${run.suite.url}${schoolAdmin}`)).status(), 404);
+  assert.equal((await teacher.page.goto(`${run.suite.url}/city`)).status(), 404);
   await teacher.context.close();
 });
 
 test('the administrator keeps the teaching load, a student\'s guardians and the diary vendors', async () => {
-  const { page, context } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.admin);
-  await page.goto(`${suite.url}/city`);
+  const { page, context } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.admin);
+  await page.goto(`${run.suite.url}/city`);
   await page.locator('#vendor-name').fill('Дневник Плюс');
   await page.locator('input[name="scope_roster"]').check();
   await Promise.all([page.waitForNavigation(), page.locator('form[action="/city/vendors"] button').click()]);
   const schoolAdmin = await page.locator('a[href$="/admin"]').first().getAttribute('href');
 
   // «Нагрузка»: the classes × subjects table; one assignment removed.
-  await page.goto(`${suite.url}${schoolAdmin}`);
+  await page.goto(`${run.suite.url}${schoolAdmin}`);
   await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin/assignments"]').click()]);
   await checkAccessibility(page, 'the teaching load');
   await screenshot(page, 'admin-load', WIDTHS[0]);
@@ -94,7 +84,7 @@ test('the administrator keeps the teaching load, a student\'s guardians and the 
   assert.equal(await removes.count(), assigned - 1);
 
   // A student's «Родители»: a new guardian registered and linked.
-  await page.goto(`${suite.url}${schoolAdmin}`);
+  await page.goto(`${run.suite.url}${schoolAdmin}`);
   await Promise.all([page.waitForNavigation(), page.locator('main a[href*="/admin/classes/"]').first().click()]);
   await Promise.all([page.waitForNavigation(), page.locator('table.roster tbody th a').first().click()]);
   await page.getByLabel('Фамилия').fill('Зайцева');
@@ -105,7 +95,7 @@ test('the administrator keeps the teaching load, a student\'s guardians and the 
   await screenshot(page, 'admin-student', WIDTHS[0]);
 
   // «Поставщики дневников»: granted, then withdrawn once confirmed.
-  await page.goto(`${suite.url}${schoolAdmin}`);
+  await page.goto(`${run.suite.url}${schoolAdmin}`);
   await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin/vendors"]').click()]);
   const vendor = page.locator('.person', { hasText: 'Дневник Плюс' });
   await Promise.all([page.waitForNavigation(), vendor.getByRole('button', { name: /Открыть доступ/ }).click()]);
@@ -118,8 +108,8 @@ test('the administrator keeps the teaching load, a student\'s guardians and the 
 });
 
 test('the administrator checks a OneRoster roster before loading it', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.admin);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.admin);
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
   await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin"]').first().click()]);
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Загрузка состава (OneRoster)' }).click()]);
@@ -144,8 +134,8 @@ test('the administrator checks a OneRoster roster before loading it', async () =
 });
 
 test('the administrator issues a member of staff a login, shown once', async () => {
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.admin);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.admin);
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
   await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin"]').first().click()]);
   await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin/staff"]').click()]);
@@ -161,8 +151,8 @@ test('the administrator issues a member of staff a login, shown once', async () 
   await context.close();
 
   // The teacher signs in with it and is asked for a password of her own.
-  const teacher = await open(browser, WIDTHS[0]);
-  await signIn(teacher.page, suite.url, ['morozova.o', password]);
+  const teacher = await open(run.browser, WIDTHS[0]);
+  await signIn(teacher.page, run.suite.url, ['morozova.o', password]);
   assert.equal(new URL(teacher.page.url()).pathname, '/account');
   await assert.doesNotReject(teacher.page.getByRole('heading', { level: 2, name: 'Смена пароля' }).waitFor());
   assert.equal(await teacher.page.locator('p.alert[role=alert]').count(), 1, 'a password of her own is asked for');

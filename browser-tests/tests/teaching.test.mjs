@@ -1,25 +1,15 @@
 // The teacher keeps the journal with the keyboard alone, and the family
 // sees the marks in its week.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LOGINS, TODAY, startSuite } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, launch, open, screenshot, signIn } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { LOGINS, TODAY } from '../lib/suite.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { suiteAndBrowser } from '../lib/setup.mjs';
 
-let suite;
-let browser;
-
-before(async () => {
-  suite = await startSuite();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await suite?.stop();
-});
+const run = suiteAndBrowser();
 
 async function weekMarks(page) {
-  await page.goto(`${suite.url}/`);
+  await page.goto(`${run.suite.url}/`);
   return page.locator('a.mark').count();
 }
 
@@ -33,14 +23,14 @@ async function tabIntoGrid(page) {
 }
 
 test('a teacher enters a row of marks with the keyboard only; the family sees them', async () => {
-  const family = await open(browser, WIDTHS[0]);
-  await signIn(family.page, suite.url, LOGINS.parent);
+  const family = await open(run.browser, WIDTHS[0]);
+  await signIn(family.page, run.suite.url, LOGINS.parent);
   const child = new URL(family.page.url()).pathname.split('/')[2];
   const childName = (await family.page.locator('h1').textContent()).split(': ')[1].trim();
   const before = await weekMarks(family.page);
 
-  const { context, page } = await open(browser, WIDTHS[1]);
-  await signIn(page, suite.url, LOGINS.teacher);
+  const { context, page } = await open(run.browser, WIDTHS[1]);
+  await signIn(page, run.suite.url, LOGINS.teacher);
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/teaching"]').click()]);
   await checkAccessibility(page, 'the teacher\'s day');
   const journal = page.locator('a[href^="/teaching/journal"]', { hasText: '5А' }).first();
@@ -88,14 +78,14 @@ test('a teacher enters a row of marks with the keyboard only; the family sees th
   await context.close();
 
   assert.equal(await weekMarks(family.page), before + 1, 'the family\'s week shows the new mark');
-  await family.page.goto(`${suite.url}/diary/${child}?date=${dates[column]}`);
+  await family.page.goto(`${run.suite.url}/diary/${child}?date=${dates[column]}`);
   await screenshot(family.page, 'family-week-after-entry', WIDTHS[0]);
   await family.context.close();
 });
 
 test('a teacher corrects a mark of theirs with a reason; the family reads the change', async () => {
-  const family = await open(browser, WIDTHS[0]);
-  await signIn(family.page, suite.url, LOGINS.parent);
+  const family = await open(run.browser, WIDTHS[0]);
+  await signIn(family.page, run.suite.url, LOGINS.parent);
   let markLink = family.page.locator('li.lesson:has(.meta:text("Иванова")) a.mark').first();
   if (await markLink.count() === 0) {
     await Promise.all([family.page.waitForNavigation(), family.page.locator('a[rel=prev]').click()]);
@@ -105,9 +95,9 @@ test('a teacher corrects a mark of theirs with a reason; the family reads the ch
   const before = (await markLink.textContent()).trim();
   const after = before === '3' ? '4' : '3';
 
-  const { context, page } = await open(browser, WIDTHS[0]);
-  await signIn(page, suite.url, LOGINS.teacher);
-  await page.goto(`${suite.url}${markPath}`);
+  const { context, page } = await open(run.browser, WIDTHS[0]);
+  await signIn(page, run.suite.url, LOGINS.teacher);
+  await page.goto(`${run.suite.url}${markPath}`);
   await assert.doesNotReject(page.getByRole('heading', { level: 2, name: 'Исправить оценку' }).waitFor());
   await checkAccessibility(page, 'a mark as its teacher sees it');
   await page.getByLabel('Новая оценка или знак').focus();
@@ -119,7 +109,7 @@ test('a teacher corrects a mark of theirs with a reason; the family reads the ch
   await screenshot(page, 'teacher-mark', WIDTHS[0]);
   await context.close();
 
-  await family.page.goto(`${suite.url}${markPath}`);
+  await family.page.goto(`${run.suite.url}${markPath}`);
   await assert.doesNotReject(family.page.getByText(`${before} → ${after}`).waitFor());
   await assert.doesNotReject(family.page.getByText('Ошибка при вводе').waitFor());
   await family.context.close();

@@ -11,9 +11,9 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::caller::{Caller, path_id, required};
+use crate::caller::{Caller, path_id};
 use crate::extract::{ApiJson, ApiPath};
-use crate::people::PersonName;
+use crate::people::{PersonName, person};
 
 /// Letters and digits nobody misreads from paper: no 0/O, 1/l/I.
 const PASSWORD_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -81,15 +81,8 @@ pub async fn issue(
             Error::AlreadyExists(_) => Error::invalid("login", "is taken"),
             other => other,
         })?;
-    let message = identity::GetPersonRequest { id: person_id };
-    let person = caller
-        .identity()
-        .get_person(caller.request(message)?)
-        .await?
-        .into_inner()
-        .person;
     Ok(IssuedCredentialsView {
-        person: required(person, "person")?.into(),
+        person: person(caller, &person_id).await?.into(),
         login: body.login.trim().to_lowercase(),
         password,
     })

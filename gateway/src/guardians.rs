@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::caller::{Caller, Params, path_id, required, timestamp};
 use crate::extract::{ApiJson, ApiPath};
-use crate::people::PersonName;
+use crate::people::{PersonName, person};
 use crate::roster::MAX_PAGES;
 use crate::school_people::school_person;
 
@@ -81,7 +81,7 @@ pub async fn load_guardians(
     }
     let mut guardians = try_join_all(links.into_iter().map(|link| async move {
         Ok::<_, Error>(GuardianView {
-            name: person(caller, link.guardian_id).await?.into(),
+            name: person(caller, &link.guardian_id).await?.into(),
             linked_at: timestamp(link.create_time),
         })
     }))
@@ -203,23 +203,12 @@ pub async fn add_guardian(
     caller.state.people.forget();
     let guardian = match created {
         Some(person) => person,
-        None => person(caller, guardian_id).await?,
+        None => person(caller, &guardian_id).await?,
     };
     Ok(GuardianView {
         name: guardian.into(),
         linked_at: timestamp(required(link, "guardianship")?.create_time),
     })
-}
-
-async fn person(caller: &Caller, id: String) -> Result<identity::Person> {
-    let message = identity::GetPersonRequest { id };
-    let person = caller
-        .identity()
-        .get_person(caller.request(message)?)
-        .await?
-        .into_inner()
-        .person;
-    required(person, "person")
 }
 
 /// `DELETE /api/v1/schools/{school_id}/students/{student_id}/guardians/{guardian_id}`:

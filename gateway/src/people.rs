@@ -174,7 +174,8 @@ async fn staff_roles(caller: &Caller, person_id: &str) -> Result<(Vec<StaffRoleV
     Ok((roles, reply.city_operator))
 }
 
-async fn person(caller: &Caller, id: &str) -> Result<identity::Person> {
+/// One person the caller may see.
+pub async fn person(caller: &Caller, id: &str) -> Result<identity::Person> {
     let message = identity::GetPersonRequest { id: id.to_owned() };
     caller
         .identity()

@@ -174,16 +174,7 @@ pub async fn students(
     for id in ids {
         let name = match known.remove(id) {
             Some(name) => name,
-            None => {
-                let message = identity::GetPersonRequest { id: id.clone() };
-                let person = caller
-                    .identity()
-                    .get_person(caller.request(message)?)
-                    .await?
-                    .into_inner()
-                    .person;
-                required(person, "person")?.into()
-            }
+            None => crate::people::person(caller, id).await?.into(),
         };
         names.push(name);
     }

@@ -14,10 +14,10 @@ use super::roster_texts::LoginTexts;
 use super::texts::PeopleTexts;
 use super::{PageError, Shell, Visitor, render};
 use crate::audit_events::{AuditEventsQuery, load_audit_page};
-use crate::caller::{path_id, required};
+use crate::caller::path_id;
 use crate::credentials::{CredentialsBody, IssuedCredentialsView, issue};
 use crate::extract::PageForm;
-use crate::people::{PersonName, load_me};
+use crate::people::{PersonName, load_me, person};
 use crate::web::page::shown;
 
 #[derive(Template)]
@@ -100,16 +100,7 @@ async fn person_of(
         },
     )
     .await?;
-    let message = identity::GetPersonRequest {
-        id: path_id("person", person_id)?,
-    };
-    let person = caller
-        .identity()
-        .get_person(caller.request(message)?)
-        .await?
-        .into_inner()
-        .person;
-    let person = required(person, "person")?;
+    let person = person(caller, &path_id("person", person_id)?).await?;
     let issuable = [identity::PersonKind::Staff, identity::PersonKind::Student]
         .map(i32::from)
         .contains(&person.kind);
