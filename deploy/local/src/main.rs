@@ -148,6 +148,7 @@ fn print_banner(
     let url = &suite.gateway_url;
     println!();
     println!("Otmetka is running at {url}");
+    println!("  the API and its documentation: {url}/api/docs");
     match storage {
         Storage::Sqlite(folder) => println!("  data: SQLite files in {}", folder.display()),
         Storage::Postgres(database) => println!("  data: PostgreSQL {database:?}"),
