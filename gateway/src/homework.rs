@@ -137,10 +137,10 @@ pub async fn set_homework(
     Ok(required(reply.into_inner().homework, "homework")?.into())
 }
 
+/// The school a homework, an answer or a lesson belongs to, as a query.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct HomeworkQuery {
-    /// The lesson's school.
+pub struct SchoolQuery {
     #[param(required = true, format = Uuid)]
     pub school_id: Option<String>,
 }
@@ -154,12 +154,12 @@ pub struct HomeworkList {
 /// `GET /api/v1/lessons/{lesson_id}/homework`: homework set on or due on a
 /// lesson. Staff of the school; students of the class and their guardians.
 #[utoipa::path(get, path = "/api/v1/lessons/{lesson_id}/homework", tag = "homework",
-    params(("lesson_id" = String, Path, format = Uuid, description = "The lesson"), HomeworkQuery),
+    params(("lesson_id" = String, Path, format = Uuid, description = "The lesson"), SchoolQuery),
     responses((status = 200, description = "The lesson's homework", body = HomeworkList)))]
 pub async fn lesson_homework(
     caller: Caller,
     ApiPath(lesson_id): ApiPath<String>,
-    ApiQuery(query): ApiQuery<HomeworkQuery>,
+    ApiQuery(query): ApiQuery<SchoolQuery>,
 ) -> impl IntoResponse {
     caller
         .answer(async {

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::caller::{Caller, Params, path_id, renamed, required, timestamp};
 use crate::diary::week::AttachmentView;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::homework::TeacherHomeworkView;
+use crate::homework::{SchoolQuery, TeacherHomeworkView};
 use crate::marks::{CreateMarkBody, MarkValueInput, post_mark};
 use crate::views::SubmissionStatus;
 
@@ -65,14 +65,6 @@ impl From<schedule::Submission> for SubmissionView {
             reviewed_by_id: submission.reviewed_by_id,
         }
     }
-}
-
-/// The school a homework or submission belongs to, as a query.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SchoolQuery {
-    #[param(required = true, format = Uuid)]
-    pub school_id: Option<String>,
 }
 
 /// `GET /api/v1/homework/{homework_id}`: one homework. Staff of the

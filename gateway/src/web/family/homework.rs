@@ -13,11 +13,12 @@ use otmetka_proto::schedule::v1 as schedule;
 use super::texts::FamilyTexts;
 use crate::diary::week::AttachmentView;
 use crate::extract::{ApiQuery, check_text};
+use crate::homework::SchoolQuery;
 use crate::marks::load_mark;
 use crate::multipart::{HOMEWORK_FILES, read_form, store_files};
 use crate::people::{SchoolNames, load_me, school_names};
 use crate::submissions::{
-    ChangeSubmissionBody, HandInBody, SchoolQuery, SubmissionView, SubmissionsQuery, change_answer,
+    ChangeSubmissionBody, HandInBody, SubmissionView, SubmissionsQuery, change_answer,
     hand_in_answer, load_homework, load_submissions,
 };
 use crate::views::{MarkView, SubmissionStatus};

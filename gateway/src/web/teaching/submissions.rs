@@ -11,11 +11,12 @@ use serde::Deserialize;
 
 use super::texts::TeachingTexts;
 use crate::extract::{ApiQuery, PageForm};
+use crate::homework::SchoolQuery;
 use crate::marks::MarkValueInput;
 use crate::people::{load_me, school_names};
 use crate::submissions::{
-    MarkSubmissionBody, ReturnBody, SchoolQuery, SubmissionView, SubmissionsQuery, give_mark,
-    load_homework, load_submissions, send_back,
+    MarkSubmissionBody, ReturnBody, SubmissionView, SubmissionsQuery, give_mark, load_homework,
+    load_submissions, send_back,
 };
 use crate::teaching::names::students;
 use crate::views::SubmissionStatus;
