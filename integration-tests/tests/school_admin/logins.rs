@@ -68,6 +68,20 @@ async fn the_administrator_issues_a_login_shown_once() {
     assert!(html.contains("логин: уже занят"), "{html}");
     assert!(html.contains(r#"value="novikova.t""#), "{html}");
 
+    // From a student's page, the way back leads to that student.
+    let class = school.builder.class(7, "Г", "").await;
+    let pupil = school.builder.student_in(&class, "Учеников").await;
+    let student_page = format!("/school/{id}/admin/classes/{class}/students/{pupil}");
+    let (_, html) = page(admin, &format!("{gateway}{student_page}")).await;
+    let pupil_login = format!("/school/{id}/admin/people/{pupil}/login?class_id={class}");
+    assert!(html.contains(&format!("href=\"{pupil_login}\"")), "{html}");
+    let (status, html) = page(admin, &format!("{gateway}{pupil_login}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(&format!("href=\"{student_page}\">← К ученику")),
+        "{html}"
+    );
+
     // The JSON route: the same rules.
     let route = format!("{gateway}/api/v1/people/{newcomer}/credentials");
     let (status, problem) = {

@@ -108,7 +108,9 @@ async fn student_page(
         gt: GuardianTexts::of(visitor.lang),
         student_name: student.full(),
         class_name: roll.class.name,
-        login_url: format!("/school/{school_id}/admin/people/{student_id}/login"),
+        login_url: format!(
+            "/school/{school_id}/admin/people/{student_id}/login?class_id={class_id}"
+        ),
         pt: PeopleTexts::of(visitor.lang),
         class_url,
         code_state: code_state(&codes, student_id, at).0,

@@ -16,7 +16,7 @@ use super::{PageError, Shell, Visitor, render};
 use crate::audit_events::{AuditEventsQuery, load_audit_page};
 use crate::caller::path_id;
 use crate::credentials::{CredentialsBody, IssuedCredentialsView, issue};
-use crate::extract::PageForm;
+use crate::extract::{ApiQuery, PageForm};
 use crate::people::{PersonName, load_me, person};
 use crate::web::page::shown;
 
@@ -24,23 +24,32 @@ use crate::web::page::shown;
 #[template(path = "admin/login.html")]
 struct LoginPage {
     shell: Shell,
-    pt: &'static PeopleTexts,
     lt: &'static LoginTexts,
     person: String,
     back_url: String,
+    back_text: &'static str,
     action: String,
     login: String,
     error: String,
     issued: Option<IssuedCredentialsView>,
 }
 
-/// `GET /school/{school_id}/admin/people/{person_id}/login`.
+/// Where the form was opened from: a student's page names their class,
+/// so the way back leads there.
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    class_id: String,
+}
+
+/// `GET /school/{school_id}/admin/people/{person_id}/login[?class_id=]`.
 pub async fn form(
     visitor: Visitor,
     Path((school_id, person_id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<LoginQuery>,
 ) -> Response {
     visitor
-        .page(login_page(&visitor, &school_id, &person_id, None))
+        .page(login_page(&visitor, &school_id, &person_id, &query, None))
         .await
 }
 
@@ -55,6 +64,7 @@ pub struct LoginForm {
 pub async fn submit(
     visitor: Visitor,
     Path((school_id, person_id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<LoginQuery>,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let form = match form {
@@ -76,7 +86,7 @@ pub async fn submit(
             None => return PageError::new(error, visitor.lang, &visitor.here).into_response(),
         },
     };
-    match login_page(&visitor, &school_id, &person_id, Some(outcome)).await {
+    match login_page(&visitor, &school_id, &person_id, &query, Some(outcome)).await {
         Ok(page) => render(status, &page),
         Err(error) => PageError::new(error, visitor.lang, &visitor.here).into_response(),
     }
@@ -114,16 +124,32 @@ async fn login_page(
     visitor: &Visitor,
     school_id: &str,
     person_id: &str,
+    query: &LoginQuery,
     outcome: Option<std::result::Result<IssuedCredentialsView, (String, String)>>,
 ) -> Result<LoginPage> {
     let (person, me) = tokio::try_join!(
         person_of(visitor, school_id, person_id),
         load_me(&visitor.caller)
     )?;
-    let back_url = if person.kind == i32::from(identity::PersonKind::Staff) {
-        format!("/school/{school_id}/admin/staff")
-    } else {
-        format!("/school/{school_id}/admin")
+    let lt = LoginTexts::of(visitor.lang);
+    // Only an id makes the way back: nothing sent is put in a link as sent.
+    let class_id = path_id("class", &query.class_id).ok();
+    let (back_url, back_text, action) = match class_id {
+        _ if person.kind == i32::from(identity::PersonKind::Staff) => (
+            format!("/school/{school_id}/admin/staff"),
+            lt.back_to_staff,
+            format!("/school/{school_id}/admin/people/{person_id}/login"),
+        ),
+        Some(class_id) => (
+            format!("/school/{school_id}/admin/classes/{class_id}/students/{person_id}"),
+            lt.back_to_student,
+            format!("/school/{school_id}/admin/people/{person_id}/login?class_id={class_id}"),
+        ),
+        None => (
+            format!("/school/{school_id}/admin"),
+            PeopleTexts::of(visitor.lang).back_to_admin,
+            format!("/school/{school_id}/admin/people/{person_id}/login"),
+        ),
     };
     let (login, error, issued) = match outcome {
         None => (String::new(), String::new(), None),
@@ -132,11 +158,11 @@ async fn login_page(
     };
     Ok(LoginPage {
         shell: visitor.shell(me.name.short()),
-        pt: PeopleTexts::of(visitor.lang),
-        lt: LoginTexts::of(visitor.lang),
+        lt,
         person: PersonName::from(person).full(),
-        action: format!("/school/{school_id}/admin/people/{person_id}/login"),
+        action,
         back_url,
+        back_text,
         login,
         error,
         issued,

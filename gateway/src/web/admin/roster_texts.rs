@@ -48,6 +48,10 @@ texts! {
     LoginTexts {
         login_for: "Логин"
             / "Login",
+        back_to_staff: "К сотрудникам"
+            / "Back to the staff",
+        back_to_student: "К ученику"
+            / "Back to the student",
         issue: "Выдать логин и временный пароль"
             / "Issue a login and a temporary password",
         issue_hint: "Пароль придумает система и покажет один раз. Если у человека уже был логин, он заменится, а все его сеансы завершатся."
