@@ -36,6 +36,19 @@ pub const AUDIT_KINDS: [&str; 19] = [
     "session.ended",
 ];
 
+/// The kinds of the city's own trail, of no school.
+pub const CITY_AUDIT_KINDS: [&str; 9] = [
+    "login",
+    "login.failed",
+    "password.changed",
+    "session.ended",
+    "client.created",
+    "client.revoked",
+    "school.created",
+    "school.updated",
+    "signing_key.rotated",
+];
+
 /// One thing that happened.
 #[derive(Serialize, ToSchema, Clone)]
 pub struct AuditEventView {
@@ -118,9 +131,64 @@ pub async fn load_audit_page(
     query: AuditEventsQuery,
 ) -> Result<AuditEventsView> {
     let school_id = path_id("school", school_id)?;
+    fetch(caller, school_id, query).await
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct CityAuditEventsQuery {
+    /// Only events of this kind: `login`, `login.failed`, `client.created`,
+    /// `client.revoked`, `school.created`, `school.updated`,
+    /// `signing_key.rotated`, `session.ended`.
+    #[param(max_length = 50)]
+    pub kind: Option<String>,
+    /// 1–500.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 500)]
+    pub page_size: Option<String>,
+    /// From the previous page's `next_page_token`.
+    #[param(max_length = 200)]
+    pub page_token: Option<String>,
+}
+
+/// `GET /api/v1/audit-events`: a page of the city's own trail (no
+/// school's): city operators' sign-ins, schools created and changed,
+/// vendor clients registered and revoked, signing keys rotated. City
+/// operators.
+#[utoipa::path(get, path = "/api/v1/audit-events", tag = "city",
+    params(CityAuditEventsQuery),
+    responses((status = 200, description = "A page of events", body = AuditEventsView)))]
+pub async fn list_city_audit_events(
+    caller: Caller,
+    ApiQuery(query): ApiQuery<CityAuditEventsQuery>,
+) -> impl IntoResponse {
+    caller
+        .answer(async { load_city_audit_page(&caller, query).await.map(Json) })
+        .await
+}
+
+pub async fn load_city_audit_page(
+    caller: &Caller,
+    query: CityAuditEventsQuery,
+) -> Result<AuditEventsView> {
+    let query = AuditEventsQuery {
+        kind: query.kind,
+        date: None,
+        page_size: query.page_size,
+        page_token: query.page_token,
+    };
+    fetch(caller, String::new(), query).await
+}
+
+/// A page of a school's trail, or of the city's when `school_id` is empty.
+async fn fetch(
+    caller: &Caller,
+    school_id: String,
+    query: AuditEventsQuery,
+) -> Result<AuditEventsView> {
     let mut params = Params::new();
     let kind = query.kind.unwrap_or_default();
-    if !kind.is_empty() && !AUDIT_KINDS.contains(&kind.as_str()) {
+    let known = |kinds: &[&str]| kinds.contains(&kind.as_str());
+    if !kind.is_empty() && !known(&AUDIT_KINDS) && !known(&CITY_AUDIT_KINDS) {
         params.refuse("kind", "must be a kind of audit event");
     }
     let date = params.optional_date("date", query.date.as_deref().filter(|d| !d.is_empty()));

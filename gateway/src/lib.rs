@@ -222,6 +222,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
             vendor_grants::revoke_vendor
         ))
         .routes(routes!(audit_events::list_audit_events))
+        .routes(routes!(audit_events::list_city_audit_events))
         .routes(routes!(schools::list_schools, schools::create_school))
         .routes(routes!(schools::get_school, schools::update_school))
         .routes(routes!(vendors::list_clients, vendors::create_vendor))

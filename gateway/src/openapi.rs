@@ -336,6 +336,7 @@ mod tests {
                 "/api/v1/schools/{school_id}/vendor-grants/{client_id}",
             ),
             ("GET", "/api/v1/schools/{school_id}/audit-events"),
+            ("GET", "/api/v1/audit-events"),
             ("GET", "/api/v1/classes/{class_id}/students"),
             ("GET", "/api/v1/classes/{class_id}/groups"),
             ("POST", "/api/v1/classes/{class_id}/groups"),

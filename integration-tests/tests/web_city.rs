@@ -135,5 +135,47 @@ async fn the_city_operator_keeps_schools_and_vendors() {
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     let problem: Value = bad.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
+
+    // The city's own trail: what was done above, newest first, by kind;
+    // a teacher is refused it, and a school's trail keeps none of it.
+    let trail = format!("{gateway}/api/v1/audit-events");
+    let (status, body) = get(&city, &trail).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let events: Value = serde_json::from_str(&body).unwrap();
+    let kinds: Vec<&str> = events["audit_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "signing_key.rotated",
+        "client.revoked",
+        "client.created",
+        "school.created",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    assert_eq!(kinds.first(), Some(&"signing_key.rotated"), "{kinds:?}");
+    let (status, body) = get(&city, &format!("{trail}?kind=school.created")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("client.created"), "{body}");
+    let (status, _) = get(&teacher, &trail).await;
+    assert!(
+        matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{status}"
+    );
+    let school_trail = format!(
+        "{gateway}/api/v1/schools/{}/audit-events?kind=school.created",
+        sandbox.demo.school_id
+    );
+    let (status, body) = get(&city, &school_trail).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!body.contains("school.created"), "{body}");
+    let (_, html) = get(&city, &format!("{gateway}/city")).await;
+    assert!(
+        html.contains("Журнал действий города") && html.contains("сменён ключ подписи"),
+        "{html}"
+    );
     sandbox.stop().await.unwrap();
 }

@@ -309,6 +309,13 @@ pub(super) async fn call_identity(
                 },
             ))
             .await),
+        Rpc::ListCityAuditEvents => ok(f
+            .identity
+            .list_audit_events(with_token(
+                token,
+                identity::ListAuditEventsRequest::default(),
+            ))
+            .await),
         Rpc::ImportRoster => ok(f
             .identity
             .import_roster(with_token(

@@ -30,6 +30,8 @@ pub(super) enum Rpc {
     IssueAccessCode,
     ListAccessCodes,
     ListAuditEvents,
+    /// ListAuditEvents of no school: the city's own trail.
+    ListCityAuditEvents,
     ListVendorGrants,
     CreateGroup,
     ListGroups,
@@ -110,7 +112,7 @@ pub(super) enum Rpc {
     ChangePassword,
 }
 
-pub(super) const RPCS: [Rpc; 101] = [
+pub(super) const RPCS: [Rpc; 102] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -135,6 +137,7 @@ pub(super) const RPCS: [Rpc; 101] = [
     Rpc::IssueAccessCode,
     Rpc::ListAccessCodes,
     Rpc::ListAuditEvents,
+    Rpc::ListCityAuditEvents,
     Rpc::ListVendorGrants,
     Rpc::CreateGroup,
     Rpc::ListGroups,
@@ -237,7 +240,9 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
     let set: Vec<Who> = match rpc {
         Rpc::ListStudentMarks | Rpc::CheckAccess => read_record.to_vec(),
         Rpc::CreateMark => vec![SubjectTeacher],
-        Rpc::UpdateSchool | Rpc::RotateSigningKey | Rpc::ListClients => vec![CityOperator],
+        Rpc::UpdateSchool | Rpc::RotateSigningKey | Rpc::ListClients | Rpc::ListCityAuditEvents => {
+            vec![CityOperator]
+        }
         Rpc::ImportRoster | Rpc::ListSchoolVendors => manage.to_vec(),
         Rpc::ListStudentGuardians => read_roster.to_vec(),
         // Only the gateway's own client may: no person, no vendor.

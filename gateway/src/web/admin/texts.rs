@@ -216,6 +216,16 @@ texts! {
             / "linked an external sign-in",
         session_ended: "сеанс завершён"
             / "ended a session",
+        client_created: "зарегистрирована внешняя система"
+            / "registered a machine client",
+        client_revoked: "внешняя система отключена"
+            / "revoked a machine client",
+        school_created: "создана школа"
+            / "created a school",
+        school_updated: "изменены данные школы"
+            / "changed a school",
+        signing_key_rotated: "сменён ключ подписи"
+            / "rotated the signing key",
     }
 }
 
@@ -243,6 +253,11 @@ impl AuditKindTexts {
             "roster.imported" => self.roster_imported,
             "external_identity.linked" => self.external_identity_linked,
             "session.ended" => self.session_ended,
+            "client.created" => self.client_created,
+            "client.revoked" => self.client_revoked,
+            "school.created" => self.school_created,
+            "school.updated" => self.school_updated,
+            "signing_key.rotated" => self.signing_key_rotated,
             other => other,
         }
     }

@@ -2,6 +2,8 @@
 //! and the token signing key. The page reads the clients, which only city
 //! operators may, so anyone else meets a 404.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
@@ -12,8 +14,10 @@ use otmetka_platform::{Error, Result};
 use serde::Deserialize;
 
 mod texts;
+mod trail;
 
 use texts::CityTexts;
+use trail::TrailRow;
 
 use super::admin::form::{FieldErrors, refusal};
 use super::page::{PageError, Shell, Visitor, render};
@@ -93,6 +97,7 @@ struct CityPage {
     ct: &'static CityTexts,
     schools: Vec<SchoolRow>,
     clients: Vec<ClientRow>,
+    trail: Vec<TrailRow>,
     outcome: Outcome,
 }
 
@@ -101,6 +106,16 @@ async fn city_page(visitor: &Visitor, outcome: Outcome) -> Result<CityPage> {
     // The clients first: only city operators may read them.
     let clients = load_clients(caller).await?;
     let (me, schools) = tokio::try_join!(load_me(caller), load_schools(caller))?;
+    let named: HashMap<String, String> = schools
+        .iter()
+        .map(|school| (school.id.clone(), school.name.clone()))
+        .chain(
+            clients
+                .iter()
+                .map(|client| (client.id.clone(), client.name.clone())),
+        )
+        .collect();
+    let trail = trail::latest(caller, visitor.lang, &named).await?;
     Ok(CityPage {
         shell: visitor.shell(me.name.short()),
         ct: CityTexts::of(visitor.lang),
@@ -122,6 +137,7 @@ async fn city_page(visitor: &Visitor, outcome: Outcome) -> Result<CityPage> {
                 name: client.name,
             })
             .collect(),
+        trail,
         outcome,
     })
 }

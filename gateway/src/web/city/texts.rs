@@ -73,5 +73,11 @@ texts! {
             / "Please correct the marked fields.",
         school_exists: "Школа с таким названием уже есть."
             / "A school with this name exists.",
+        trail: "Журнал действий города"
+            / "The city's audit trail",
+        trail_hint: "Последние 20 событий не по школам: входы операторов, школы, внешние системы, ключи подписи; время московское."
+            / "The latest 20 events of no school: operators' sign-ins, schools, machine clients, signing keys; Moscow time.",
+        no_trail: "Событий пока нет."
+            / "No events yet.",
     }
 }

@@ -4,11 +4,13 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{SchoolId, optional_text};
+use otmetka_platform::paging::Page;
 use otmetka_platform::time::{optional_date, to_timestamp};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
+use crate::access::require_city_operator;
 use crate::audit::StoredAuditEvent;
 use crate::store;
 use crate::store::audit::AuditFilter;
@@ -31,23 +33,37 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListAuditEventsRequest,
     ) -> Result<pb::ListAuditEventsResponse> {
-        let (school_id, page) = self
-            .school_page(
-                &ctx,
-                Action::ReadAudit,
-                &request.school_id,
-                request.page_size,
-                &request.page_token,
-            )
-            .await?;
-        let filter = AuditFilter {
-            kind: (!request.kind.is_empty()).then(|| request.kind.clone()),
-            span: match optional_date("date", &request.date)? {
-                Some(day) => Some(self.school_day_span(school_id, day).await?),
-                None => None,
-            },
+        let kind = (!request.kind.is_empty()).then(|| request.kind.clone());
+        let (mut events, page) = if request.school_id.is_empty() {
+            require_city_operator(&ctx.principal)?;
+            if !request.date.is_empty() {
+                return Err(Error::invalid("date", "is only for a school's events"));
+            }
+            let page = Page::parse(request.page_size, &request.page_token)?;
+            let filter = AuditFilter { kind, span: None };
+            let events = store::audit::list(&self.state.db, None, &filter, &page).await?;
+            (events, page)
+        } else {
+            let (school_id, page) = self
+                .school_page(
+                    &ctx,
+                    Action::ReadAudit,
+                    &request.school_id,
+                    request.page_size,
+                    &request.page_token,
+                )
+                .await?;
+            let filter = AuditFilter {
+                kind,
+                span: match optional_date("date", &request.date)? {
+                    Some(day) => Some(self.school_day_span(school_id, day).await?),
+                    None => None,
+                },
+            };
+            let events =
+                store::audit::list(&self.state.db, Some(school_id), &filter, &page).await?;
+            (events, page)
         };
-        let mut events = store::audit::list(&self.state.db, school_id, &filter, &page).await?;
         let next_page_token = page.finish(&mut events, |event| event.id.to_string());
         Ok(pb::ListAuditEventsResponse {
             audit_events: events.into_iter().map(event_to_proto).collect(),

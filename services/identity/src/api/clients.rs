@@ -11,12 +11,11 @@ use otmetka_platform::text::quote;
 use otmetka_platform::time::to_timestamp;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
-use uuid::Uuid;
 
 use super::IdentityApi;
 use crate::access::{require_city_operator, require_school};
 use crate::attempts;
-use crate::audit::{self, AuditEvent, AuditKind};
+use crate::audit::AuditKind;
 use crate::clients::{self, Client, VendorGrant};
 use crate::fields::{MAX_SCHOOL_NAME_CHARS, required_text};
 use crate::model::ClientId;
@@ -98,7 +97,7 @@ impl IdentityApi {
             revoked_at: None,
         };
         store::clients::insert(&self.state.db, &client).await?;
-        self.audit_city(&ctx, AuditKind::ClientCreated, client.id)
+        self.audit_city(&ctx, AuditKind::ClientCreated, Some(client.id.into()))
             .await?;
         Ok(pb::CreateClientResponse {
             client: Some(client_to_proto(&client)),
@@ -148,7 +147,8 @@ impl IdentityApi {
         if !store::clients::revoke(&self.state.db, id, Utc::now()).await? {
             return Err(Error::not_found("client"));
         }
-        self.audit_city(&ctx, AuditKind::ClientRevoked, id).await?;
+        self.audit_city(&ctx, AuditKind::ClientRevoked, Some(id.into()))
+            .await?;
         Ok(pb::RevokeClientResponse {})
     }
 
@@ -312,25 +312,5 @@ impl IdentityApi {
                 .collect(),
             next_page_token,
         })
-    }
-
-    /// Records a city-level action (no school) on `object_id`.
-    async fn audit_city(
-        &self,
-        ctx: &CallContext,
-        kind: AuditKind,
-        object_id: impl Into<Uuid>,
-    ) -> Result<()> {
-        audit::record(
-            &self.state.db,
-            AuditEvent {
-                kind,
-                school_id: None,
-                actor_id: Some(ctx.principal.id),
-                object_id: Some(object_id.into()),
-                source_address: ctx.client_address.clone(),
-            },
-        )
-        .await
     }
 }

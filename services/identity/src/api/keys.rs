@@ -9,6 +9,7 @@ use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
 use crate::access::require_city_operator;
+use crate::audit::AuditKind;
 use crate::tokens;
 
 impl IdentityApi {
@@ -22,6 +23,8 @@ impl IdentityApi {
         let key = tokens::Keys::rotate(&self.state.db, now, self.state.settings.key_publish_delay)
             .await?;
         self.state.keys.reload(&self.state.db, now).await?;
+        self.audit_city(&ctx, AuditKind::SigningKeyRotated, None)
+            .await?;
         Ok(pb::RotateSigningKeyResponse {
             kid: key.kid.clone(),
             activate_time: Some(to_timestamp(key.activation())),

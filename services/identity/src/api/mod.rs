@@ -76,6 +76,27 @@ impl IdentityApi {
         Ok((school_id, page))
     }
 
+    /// Records what the caller did at the city's level (no school), to
+    /// `object_id` when the action has one.
+    pub(super) async fn audit_city(
+        &self,
+        ctx: &CallContext,
+        kind: AuditKind,
+        object_id: Option<Uuid>,
+    ) -> Result<()> {
+        audit::record(
+            &self.state.db,
+            AuditEvent {
+                kind,
+                school_id: None,
+                actor_id: Some(ctx.principal.id),
+                object_id,
+                source_address: ctx.client_address.clone(),
+            },
+        )
+        .await
+    }
+
     /// Records what the caller did to `object_id` in a school.
     pub(super) async fn audit(
         &self,

@@ -11,6 +11,7 @@ use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
 use crate::access::{require_city_operator, require_school};
+use crate::audit::AuditKind;
 use crate::fields::{MAX_SCHOOL_NAME_CHARS, query, required_text, timezone};
 use crate::model::School;
 use crate::updates::{SchoolChanges, change_school};
@@ -40,7 +41,8 @@ impl IdentityApi {
             created_at: Utc::now(),
         };
         store::insert_school(db, &school).await?;
-        tracing::info!(school_id = %school.id, "school created");
+        self.audit_city(&ctx, AuditKind::SchoolCreated, Some(school.id.into()))
+            .await?;
         Ok(pb::CreateSchoolResponse {
             school: Some(convert::school(school)),
         })
@@ -107,6 +109,8 @@ impl IdentityApi {
         };
         change_school(&mut school, &paths, &new_values)?;
         store::update_school(db, &school).await?;
+        self.audit_city(&ctx, AuditKind::SchoolUpdated, Some(school.id.into()))
+            .await?;
         Ok(pb::UpdateSchoolResponse {
             school: Some(convert::school(school)),
         })

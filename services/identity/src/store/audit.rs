@@ -33,22 +33,32 @@ pub struct AuditFilter {
     pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// A school's events, newest first.
+/// A school's events, or the city's own (`None`: those of no school),
+/// newest first. Two texts, so each keeps to the `(school_id, id)` index.
 pub async fn list(
     db: &Db,
-    school_id: SchoolId,
+    school_id: Option<SchoolId>,
     filter: &AuditFilter,
     page: &Page,
 ) -> Result<Vec<StoredAuditEvent>> {
     let before = page.after_id()?;
     let (from, until) = filter.span.unzip();
-    Ok(with_db!(db, pool => sqlx::query_as(
+    let whose = match school_id {
+        Some(_) => "school_id = $1",
+        None => "school_id IS NULL AND $1 IS NULL",
+    };
+    let sql = format!(
         "SELECT id, school_id, actor_id, kind, object_id, source_address, created_at
-         FROM audit_events WHERE school_id = $1 AND ($2 IS NULL OR id < $2)
+         FROM audit_events WHERE {whose} AND ($2 IS NULL OR id < $2)
              AND ($3 IS NULL OR kind = $3)
              AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)
-         ORDER BY id DESC LIMIT $6")
+         ORDER BY id DESC LIMIT $6"
+    );
+    // `whose` is one of two fixed texts; every value is bound.
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(school_id).bind(before).bind(&filter.kind).bind(from).bind(until)
         .bind(page.fetch_limit())
-        .fetch_all(pool).await?))
+        .fetch_all(pool).await?),
+    )
 }
