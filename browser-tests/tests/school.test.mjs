@@ -15,6 +15,8 @@ test('an administrator prints a class\'s access codes and a new guardian uses on
   await checkAccessibility(page, 'the staff start page');
   await Promise.all([page.waitForNavigation(), page.locator('a.area[href="/city"]').click()]);
   await checkAccessibility(page, 'the city page');
+  await assert.doesNotReject(page.getByRole('heading', { level: 2, name: 'Журнал действий города' }).waitFor());
+  await screenshot(page, 'city', WIDTHS[1]);
   await Promise.all([page.waitForNavigation(), page.locator('a[href$="/admin"]').first().click()]);
   assert.match(new URL(page.url()).pathname, /^\/school\/[0-9a-f-]{36}\/admin$/);
   await checkAccessibility(page, 'the school administration');
