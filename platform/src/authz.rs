@@ -196,6 +196,32 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
     }
 }
 
+/// Whether two people may write to each other in one school, each
+/// described by their relations to the conversation's object: the student
+/// it is about, or, with no student, the school. A family (the student,
+/// their guardians) writes with the student's teachers and class teacher
+/// and with the school's management; staff write with staff. Either may
+/// start: the rule is symmetric.
+pub fn allows_correspondence(caller: &Relations, correspondent: &Relations) -> bool {
+    fn family(person: &Relations) -> bool {
+        person.student_self || person.guardian_of
+    }
+    fn teaches_or_manages(person: &Relations) -> bool {
+        !person.teaches_subjects.is_empty()
+            || person.class_teacher_of
+            || person.has_school_role(StaffRole::DeputyHead)
+            || person.has_school_role(StaffRole::Director)
+    }
+    fn staff(person: &Relations) -> bool {
+        !person.school_roles.is_empty()
+    }
+    let people = caller.client_scopes.is_empty() && correspondent.client_scopes.is_empty();
+    people
+        && ((family(caller) && teaches_or_manages(correspondent))
+            || (teaches_or_manages(caller) && family(correspondent))
+            || (staff(caller) && staff(correspondent)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +414,42 @@ mod tests {
     }
 
     #[test]
+    fn correspondence_matrix() {
+        // Rows and columns in the order of `callers()`: who may write to whom
+        // about one student.
+        let o = false;
+        let x = true;
+        let expected: [[bool; 15]; 15] = [
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // stranger
+            [o, o, o, o, o, x, o, x, x, x, o, o, o, o, o], // student
+            [o, o, o, o, o, x, o, x, x, x, o, o, o, o, o], // own guardian
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // member of the school
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // member of the class
+            [o, x, x, o, o, x, x, x, x, x, x, o, o, o, o], // subject teacher
+            [o, o, o, o, o, x, x, x, x, x, x, o, o, o, o], // other teacher
+            [o, x, x, o, o, x, x, x, x, x, x, o, o, o, o], // class teacher
+            [o, x, x, o, o, x, x, x, x, x, x, o, o, o, o], // deputy head
+            [o, x, x, o, o, x, x, x, x, x, x, o, o, o, o], // director
+            [o, o, o, o, o, x, x, x, x, x, x, o, o, o, o], // school admin
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // city operator
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // granted vendor
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // vendor without a grant
+            [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // vendor without scopes
+        ];
+        let callers = callers();
+        assert_eq!(callers.len(), expected.len());
+        for ((name, caller), row) in callers.iter().zip(expected) {
+            for ((other, correspondent), allowed) in callers.iter().zip(row) {
+                assert_eq!(
+                    allows_correspondence(caller, correspondent),
+                    allowed,
+                    "{name} writes to {other}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn teaching_one_subject_does_not_allow_marks_in_another() {
         let relations = Relations {
             teaches_subjects: vec![subject()],
@@ -490,6 +552,12 @@ mod tests {
                     proptest::prop_assert!(allows(&both, action), "{action:?}");
                 }
             }
+        }
+
+        /// Whoever may write to someone may be written to by them.
+        #[test]
+        fn correspondence_is_symmetric(a in any_relations(), b in any_relations()) {
+            proptest::prop_assert_eq!(allows_correspondence(&a, &b), allows_correspondence(&b, &a));
         }
     }
 }

@@ -197,7 +197,16 @@ impl RunningSuite {
         ));
         tasks.spawn(named(
             "messaging",
-            otmetka_messaging::run(stateless.clone(), next(), token()),
+            otmetka_messaging::run(
+                otmetka_messaging::Settings {
+                    database: config.database("messaging"),
+                    limits: config.limits.clone(),
+                    identity_url: identity_url.clone(),
+                    clock: config.clock,
+                },
+                next(),
+                token(),
+            ),
         ));
         tasks.spawn(named(
             "reporting",

@@ -41,6 +41,7 @@ struct Question {
     school_id: String,
     class_id: String,
     group_id: String,
+    person_id: String,
 }
 
 impl Question {
@@ -55,6 +56,7 @@ impl Question {
             school_id: request.school_id.clone(),
             class_id: request.class_id.clone(),
             group_id: request.group_id.clone(),
+            person_id: request.person_id.clone(),
         }
     }
 }

@@ -3,14 +3,15 @@
 use chrono::NaiveDate;
 use otmetka_platform::authz::Action;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::ids::{ClassId, GroupId, SchoolId, StudentId, SubjectId};
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId, StudentId, SubjectId};
 use otmetka_platform::time::parse_date;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
-use crate::access::{require_class, require_school, require_student};
+use crate::access::{require_class, require_correspondent, require_school, require_student};
 use crate::audit::AuditKind;
+use crate::model::PersonKind;
 use crate::store;
 
 impl IdentityApi {
@@ -24,6 +25,9 @@ impl IdentityApi {
         } else {
             Some(parse_date("date", &request.date)?)
         };
+        if request.action == pb::Action::MessagePerson as i32 {
+            return self.check_correspondence(&ctx, &request).await;
+        }
         // The shared policy compares subjects as bare UUIDs.
         let subject = || SubjectId::parse("subject_id", &request.subject_id).map(SubjectId::uuid);
         let action = match pb::Action::try_from(request.action) {
@@ -44,7 +48,7 @@ impl IdentityApi {
             Ok(pb::Action::ReadClass) => Action::ReadClass,
             Ok(pb::Action::ActAsFamily) => Action::ActAsFamily,
             Ok(pb::Action::ReadSchoolRecords) => Action::ReadSchoolRecords,
-            Ok(pb::Action::Unspecified) | Err(_) => {
+            Ok(pb::Action::Unspecified | pb::Action::MessagePerson) | Err(_) => {
                 return Err(Error::invalid("action", "must be a known action"));
             }
         };
@@ -72,7 +76,7 @@ impl IdentityApi {
                 Ok(pb::CheckAccessResponse {
                     school_id: school_id.to_string(),
                     class_id: class_id.to_string(),
-                    group_ids: Vec::new(),
+                    ..Default::default()
                 })
             }
             _ => {
@@ -84,6 +88,38 @@ impl IdentityApi {
                 })
             }
         }
+    }
+
+    /// Whether the caller may write to `person_id` in `school_id`, about
+    /// `student_id` if given; the answer names the person.
+    async fn check_correspondence(
+        &self,
+        ctx: &CallContext,
+        request: &pb::CheckAccessRequest,
+    ) -> Result<pb::CheckAccessResponse> {
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
+        let person_id = PersonId::parse("person_id", &request.person_id)?;
+        let student_id = StudentId::parse_optional("student_id", &request.student_id)?;
+        let correspondent = require_correspondent(
+            &self.state.db,
+            &self.state.settings.clock,
+            &ctx.principal,
+            school_id,
+            person_id,
+            student_id,
+        )
+        .await?;
+        Ok(pb::CheckAccessResponse {
+            school_id: school_id.to_string(),
+            person_display_name: correspondent.display_name,
+            person_kind: match correspondent.kind {
+                PersonKind::Student => pb::PersonKind::Student,
+                PersonKind::Guardian => pb::PersonKind::Guardian,
+                PersonKind::Staff => pb::PersonKind::Staff,
+            }
+            .into(),
+            ..Default::default()
+        })
     }
 
     pub(super) async fn check_student_access(
@@ -127,6 +163,7 @@ impl IdentityApi {
             school_id: access.school_id.to_string(),
             class_id: membership.class_id.to_string(),
             group_ids,
+            ..Default::default()
         })
     }
 }

@@ -1,0 +1,82 @@
+//! The gRPC face of messaging: parse and validate, ask identity whether the
+//! caller may, call the store, convert.
+
+mod convert;
+mod identity;
+mod messages;
+mod service;
+mod threads;
+
+use otmetka_platform::clock::Clock;
+use otmetka_platform::db::Db;
+use otmetka_platform::grpc::CallContext;
+use otmetka_platform::ids::{PersonId, SchoolId};
+use otmetka_platform::{Error, Result};
+use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use tonic::transport::Channel;
+
+use crate::model::{Participant, ParticipantRole, Thread, ThreadId};
+use crate::store;
+
+pub use identity::Identity;
+
+pub struct MessagingApi {
+    db: Db,
+    identity: Identity,
+    /// When messages are posted and read.
+    clock: Clock,
+}
+
+impl MessagingApi {
+    pub fn new(db: Db, identity: IdentityServiceClient<Channel>, clock: Clock) -> Self {
+        Self {
+            db,
+            identity: Identity::new(identity),
+            clock,
+        }
+    }
+
+    /// A thread the caller takes part in, with everyone in it, or "thread
+    /// not found". A guardian's part ends with the guardianship of the
+    /// student the thread is about; a student and staff keep theirs (a
+    /// thread stays readable after a student moves school).
+    async fn thread_of_caller(
+        &self,
+        ctx: &CallContext,
+        school_id: SchoolId,
+        thread_id: ThreadId,
+    ) -> Result<CallerThread> {
+        let not_found = || Error::not_found("thread");
+        let caller = PersonId(ctx.person_id()?);
+        let thread = store::threads::get_thread(&self.db, school_id, thread_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let participants = store::threads::participants(&self.db, thread_id).await?;
+        let me = participants
+            .iter()
+            .find(|participant| participant.person_id == caller)
+            .cloned()
+            .ok_or_else(not_found)?;
+        if me.role == ParticipantRole::Guardian {
+            let still_guardian = match thread.student_id {
+                Some(student_id) => self.identity.acts_for(ctx, student_id).await?,
+                None => false,
+            };
+            if !still_guardian {
+                return Err(not_found());
+            }
+        }
+        Ok(CallerThread {
+            thread,
+            participants,
+            me,
+        })
+    }
+}
+
+/// A thread as the caller may read it.
+struct CallerThread {
+    thread: Thread,
+    participants: Vec<Participant>,
+    me: Participant,
+}

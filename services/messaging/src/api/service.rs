@@ -1,0 +1,62 @@
+//! The tonic service: each method hands its call to the handler of its
+//! resource. Announcements, meetings and notifications answer
+//! UNIMPLEMENTED until they are built (the generated defaults).
+
+use otmetka_platform::grpc::{Reply, handle};
+use otmetka_proto::messaging::v1 as pb;
+use otmetka_proto::messaging::v1::messaging_service_server::MessagingService;
+use tonic::Request;
+
+use super::{MessagingApi, messages, threads};
+
+#[tonic::async_trait]
+impl MessagingService for MessagingApi {
+    async fn create_thread(
+        &self,
+        request: Request<pb::CreateThreadRequest>,
+    ) -> Reply<pb::CreateThreadResponse> {
+        handle(request, |c, m| threads::create_thread(self, c, m)).await
+    }
+    async fn get_thread(
+        &self,
+        request: Request<pb::GetThreadRequest>,
+    ) -> Reply<pb::GetThreadResponse> {
+        handle(request, |c, m| threads::get_thread(self, c, m)).await
+    }
+    async fn list_threads(
+        &self,
+        request: Request<pb::ListThreadsRequest>,
+    ) -> Reply<pb::ListThreadsResponse> {
+        handle(request, |c, m| threads::list_threads(self, c, m)).await
+    }
+    async fn archive_thread(
+        &self,
+        request: Request<pb::ArchiveThreadRequest>,
+    ) -> Reply<pb::ArchiveThreadResponse> {
+        handle(request, |c, m| threads::archive_thread(self, c, m)).await
+    }
+    async fn create_thread_message(
+        &self,
+        request: Request<pb::CreateThreadMessageRequest>,
+    ) -> Reply<pb::CreateThreadMessageResponse> {
+        handle(request, |c, m| messages::create_thread_message(self, c, m)).await
+    }
+    async fn list_thread_messages(
+        &self,
+        request: Request<pb::ListThreadMessagesRequest>,
+    ) -> Reply<pb::ListThreadMessagesResponse> {
+        handle(request, |c, m| messages::list_thread_messages(self, c, m)).await
+    }
+    async fn mark_thread_read(
+        &self,
+        request: Request<pb::MarkThreadReadRequest>,
+    ) -> Reply<pb::MarkThreadReadResponse> {
+        handle(request, |c, m| threads::mark_thread_read(self, c, m)).await
+    }
+    async fn get_unread_counts(
+        &self,
+        request: Request<pb::GetUnreadCountsRequest>,
+    ) -> Reply<pb::GetUnreadCountsResponse> {
+        handle(request, |c, m| threads::get_unread_counts(self, c, m)).await
+    }
+}

@@ -1,0 +1,20 @@
+//! Messaging's queries, one text for both backends.
+
+pub mod messages;
+pub mod threads;
+
+/// Whether a write made something new or found what an earlier request
+/// with the same idempotency key made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written<T> {
+    New(T),
+    Earlier(T),
+}
+
+impl<T> Written<T> {
+    pub fn into_inner(self) -> T {
+        match self {
+            Written::New(value) | Written::Earlier(value) => value,
+        }
+    }
+}
