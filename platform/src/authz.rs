@@ -199,9 +199,9 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
 /// Whether two people may write to each other in one school, each
 /// described by their relations to the conversation's object: the student
 /// it is about, or, with no student, the school. A family (the student,
-/// their guardians) writes with the student's teachers and class teacher
-/// and with the school's management; staff write with staff. Either may
-/// start: the rule is symmetric.
+/// their guardians) writes with the student's teachers and class teacher,
+/// with the school's management and among itself; staff write with staff.
+/// Either may start: the rule is symmetric.
 pub fn allows_correspondence(caller: &Relations, correspondent: &Relations) -> bool {
     fn family(person: &Relations) -> bool {
         person.student_self || person.guardian_of
@@ -217,7 +217,7 @@ pub fn allows_correspondence(caller: &Relations, correspondent: &Relations) -> b
     }
     let people = caller.client_scopes.is_empty() && correspondent.client_scopes.is_empty();
     people
-        && ((family(caller) && teaches_or_manages(correspondent))
+        && ((family(caller) && (family(correspondent) || teaches_or_manages(correspondent)))
             || (teaches_or_manages(caller) && family(correspondent))
             || (staff(caller) && staff(correspondent)))
 }
@@ -421,8 +421,8 @@ mod tests {
         let x = true;
         let expected: [[bool; 15]; 15] = [
             [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // stranger
-            [o, o, o, o, o, x, o, x, x, x, o, o, o, o, o], // student
-            [o, o, o, o, o, x, o, x, x, x, o, o, o, o, o], // own guardian
+            [o, x, x, o, o, x, o, x, x, x, o, o, o, o, o], // student
+            [o, x, x, o, o, x, o, x, x, x, o, o, o, o, o], // own guardian
             [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // member of the school
             [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o], // member of the class
             [o, x, x, o, o, x, x, x, x, x, x, o, o, o, o], // subject teacher

@@ -130,25 +130,37 @@ impl AccessClient {
         if let Some(answer) = self.allowed.get(&question) {
             return Ok(Some(answer));
         }
-        let answer = match self
+        let answer = self.check_now(ctx, request).await?;
+        if let Some(answer) = &answer {
+            self.allowed.insert(question, answer.clone());
+        }
+        Ok(answer)
+    }
+
+    /// Asks without the memory, for a decision that must follow a lost
+    /// relationship at once (a guardian reading a thread about a child).
+    pub async fn check_now(
+        &self,
+        ctx: &CallContext,
+        request: identity::CheckAccessRequest,
+    ) -> Result<Option<Allowed>> {
+        match self
             .identity
             .clone()
             .check_access(ctx.forward(request)?)
             .await
         {
-            Ok(reply) => reply.into_inner(),
+            Ok(reply) => Ok(Some(reply.into_inner())),
             Err(status)
                 if matches!(
                     status.code(),
                     tonic::Code::NotFound | tonic::Code::InvalidArgument
                 ) =>
             {
-                return Ok(None);
+                Ok(None)
             }
-            Err(status) => return Err(status.into()),
-        };
-        self.allowed.insert(question, answer.clone());
-        Ok(Some(answer))
+            Err(status) => Err(status.into()),
+        }
     }
 }
 

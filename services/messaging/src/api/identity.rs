@@ -68,11 +68,13 @@ impl Identity {
         }))
     }
 
-    /// Whether the caller is the student or one of their guardians now.
+    /// Whether the caller is the student or one of their guardians now:
+    /// asked afresh each time, so that a guardianship that has ended reads
+    /// nothing more.
     pub async fn acts_for(&self, ctx: &CallContext, student_id: StudentId) -> Result<bool> {
         let answer = self
             .access
-            .check(
+            .check_now(
                 ctx,
                 identity::CheckAccessRequest {
                     action: identity::Action::ActAsFamily.into(),

@@ -177,7 +177,8 @@ pub async fn unread_totals(
     school_id: Option<SchoolId>,
 ) -> Result<(i64, i64)> {
     let sql = format!(
-        "SELECT COALESCE(SUM(unread), 0), COALESCE(SUM(CASE WHEN unread > 0 THEN 1 ELSE 0 END), 0)
+        "SELECT CAST(COALESCE(SUM(unread), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN unread > 0 THEN 1 ELSE 0 END), 0) AS BIGINT)
          FROM (SELECT {UNREAD} AS unread FROM thread_participants p
                WHERE p.person_id = $1 AND ($2 IS NULL OR p.school_id = $2)
                  AND NOT p.archived) AS counted"
