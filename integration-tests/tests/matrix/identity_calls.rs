@@ -62,6 +62,19 @@ pub(super) async fn call_identity(
         Rpc::CheckTeachClass => check(f, token, identity::Action::TeachClass).await,
         Rpc::CheckReadClass => check(f, token, identity::Action::ReadClass).await,
         Rpc::CheckActAsFamily => check(f, token, identity::Action::ActAsFamily).await,
+        Rpc::CheckMessagePerson => ok(f
+            .identity
+            .check_access(with_token(
+                token,
+                identity::CheckAccessRequest {
+                    action: identity::Action::MessagePerson.into(),
+                    school_id: f.school.clone(),
+                    student_id: f.student.clone(),
+                    person_id: f.class_teacher.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
         Rpc::CheckReadSchoolRecords => check(f, token, identity::Action::ReadSchoolRecords).await,
         Rpc::GetClass => ok(f
             .identity

@@ -14,6 +14,7 @@ use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::import::v1 as import;
 use otmetka_proto::import::v1::import_service_client::ImportServiceClient;
+use otmetka_proto::messaging::v1::messaging_service_client::MessagingServiceClient;
 use otmetka_proto::schedule::v1 as schedule;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::Code;
@@ -22,12 +23,14 @@ use tonic::transport::Channel;
 mod gradebook_calls;
 mod identity_calls;
 mod import_calls;
+mod messaging_calls;
 mod rpcs;
 mod schedule_calls;
 
 use gradebook_calls::call_gradebook;
 use identity_calls::{call_identity, call_own_password};
 use import_calls::call_import;
+use messaging_calls::{call_messaging, fixture_thread};
 use rpcs::{RPCS, Rpc, allowed};
 use schedule_calls::call_schedule;
 
@@ -73,6 +76,7 @@ struct Fixture {
     gradebook: GradebookServiceClient<Channel>,
     schedule: ScheduleServiceClient<Channel>,
     import: ImportServiceClient<Channel>,
+    messaging: MessagingServiceClient<Channel>,
     school: String,
     class_5a: String,
     class_6b: String,
@@ -89,6 +93,9 @@ struct Fixture {
     /// A mark of the student on that lesson.
     mark: String,
     subject_teacher: String,
+    class_teacher: String,
+    /// A thread the own guardian began with the subject teacher.
+    thread: String,
     /// Another grade's quarter, to close without locking 5А's journal.
     sixth_grade_period: String,
     /// An unused access code to the student, for a guardian to register by.
@@ -257,8 +264,26 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         .unwrap()
         .into_inner()
         .code;
+    let mut messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    let guardian_token = tokens
+        .iter()
+        .find(|(who, _)| *who == Who::OwnGuardian)
+        .unwrap()
+        .1
+        .clone();
+    let thread = fixture_thread(
+        &mut messaging,
+        &school_a,
+        &guardian_token,
+        &subject_teacher,
+        &student,
+    )
+    .await;
     let mut fixture = Fixture {
         lesson,
+        messaging,
+        thread,
+        class_teacher,
         mark: String::new(),
         subject_teacher,
         sixth_grade_period,
@@ -401,6 +426,14 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::GetReceipts
         | Rpc::ListRecords
         | Rpc::ListVendorChanges) => call_import(f, rpc, &token, &unique).await,
+        rpc @ (Rpc::CreateThread
+        | Rpc::GetThread
+        | Rpc::ListThreads
+        | Rpc::ArchiveThread
+        | Rpc::CreateThreadMessage
+        | Rpc::ListThreadMessages
+        | Rpc::MarkThreadRead
+        | Rpc::GetUnreadCounts) => call_messaging(f, rpc, who, &token).await,
         rpc @ (Rpc::ConfirmPassword | Rpc::ChangePassword) => {
             let password = match who {
                 Who::CityOperator => otmetka_integration_tests::ADMIN_PASSWORD,

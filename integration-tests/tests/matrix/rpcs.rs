@@ -110,9 +110,19 @@ pub(super) enum Rpc {
     DeleteIdMappings,
     ConfirmPassword,
     ChangePassword,
+    /// CheckAccess whether the caller may write to the class teacher about the student.
+    CheckMessagePerson,
+    CreateThread,
+    GetThread,
+    ListThreads,
+    ArchiveThread,
+    CreateThreadMessage,
+    ListThreadMessages,
+    MarkThreadRead,
+    GetUnreadCounts,
 }
 
-pub(super) const RPCS: [Rpc; 102] = [
+pub(super) const RPCS: [Rpc; 111] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -215,6 +225,15 @@ pub(super) const RPCS: [Rpc; 102] = [
     Rpc::DeleteIdMappings,
     Rpc::ConfirmPassword,
     Rpc::ChangePassword,
+    Rpc::CheckMessagePerson,
+    Rpc::CreateThread,
+    Rpc::GetThread,
+    Rpc::ListThreads,
+    Rpc::ArchiveThread,
+    Rpc::CreateThreadMessage,
+    Rpc::ListThreadMessages,
+    Rpc::MarkThreadRead,
+    Rpc::GetUnreadCounts,
 ];
 
 /// Who may make each call.
@@ -348,6 +367,36 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         Rpc::ListGradebookChanges => vec![DeputyHead, CityOperator, GrantedVendor],
         Rpc::ListScheduleChanges => read_roster.to_vec(),
         Rpc::CheckActAsFamily => vec![Student, OwnGuardian],
+        // A family writes to the student's teachers; staff write to staff.
+        Rpc::CheckMessagePerson | Rpc::CreateThread => vec![
+            OwnGuardian,
+            Student,
+            SubjectTeacher,
+            OtherTeacher,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+        ],
+        // The thread's participants only.
+        Rpc::GetThread
+        | Rpc::ArchiveThread
+        | Rpc::CreateThreadMessage
+        | Rpc::ListThreadMessages
+        | Rpc::MarkThreadRead => vec![OwnGuardian, SubjectTeacher],
+        // Every person, each about their own threads; clients have none.
+        Rpc::ListThreads | Rpc::GetUnreadCounts => vec![
+            OwnGuardian,
+            OtherGuardian,
+            Student,
+            OtherStudent,
+            SubjectTeacher,
+            OtherTeacher,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+            OtherSchoolAdmin,
+            CityOperator,
+        ],
         Rpc::CheckReadSchoolRecords => vec![DeputyHead, CityOperator, GrantedVendor],
         // The vendor API is for vendors alone; one without a grant learns
         // only that it has none.
