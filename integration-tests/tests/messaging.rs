@@ -320,6 +320,46 @@ async fn who_may_write_to_whom() {
         }
     }
 
+    // The people a guardian may write to about the child, as the form
+    // offers them: the family first, then the class teacher, the child's
+    // teachers and the school's management.
+    let mut identity_client = school.builder.identity.clone();
+    let offered = identity_client
+        .list_correspondents(with_token(
+            &school.guardian.token,
+            identity::ListCorrespondentsRequest {
+                school_id: school.id.clone(),
+                student_id: school.student.id.clone(),
+            },
+        ))
+        .await
+        .expect("correspondents")
+        .into_inner()
+        .correspondents;
+    let offered: Vec<&str> = offered.iter().map(|c| c.person_id.as_str()).collect();
+    assert_eq!(
+        offered,
+        [
+            school.student.id.as_str(),
+            &school.second_guardian.id,
+            &school.class_teacher.id,
+            &school.maths_teacher.id,
+            &school.deputy_head.id,
+        ]
+    );
+    // The family of another child learns nothing of this one.
+    let refused = identity_client
+        .list_correspondents(with_token(
+            &school.other_guardian.token,
+            identity::ListCorrespondentsRequest {
+                school_id: school.id.clone(),
+                student_id: school.student.id.clone(),
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::NotFound);
+
     // Roles are as identity named them.
     let thread = school
         .start(

@@ -62,6 +62,16 @@ pub(super) async fn call_identity(
         Rpc::CheckTeachClass => check(f, token, identity::Action::TeachClass).await,
         Rpc::CheckReadClass => check(f, token, identity::Action::ReadClass).await,
         Rpc::CheckActAsFamily => check(f, token, identity::Action::ActAsFamily).await,
+        Rpc::ListCorrespondents => ok(f
+            .identity
+            .list_correspondents(with_token(
+                token,
+                identity::ListCorrespondentsRequest {
+                    school_id: f.school.clone(),
+                    student_id: f.student.clone(),
+                },
+            ))
+            .await),
         Rpc::CheckMessagePerson => ok(f
             .identity
             .check_access(with_token(

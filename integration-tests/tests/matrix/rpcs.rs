@@ -120,9 +120,10 @@ pub(super) enum Rpc {
     ListThreadMessages,
     MarkThreadRead,
     GetUnreadCounts,
+    ListCorrespondents,
 }
 
-pub(super) const RPCS: [Rpc; 111] = [
+pub(super) const RPCS: [Rpc; 112] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -234,6 +235,7 @@ pub(super) const RPCS: [Rpc; 111] = [
     Rpc::ListThreadMessages,
     Rpc::MarkThreadRead,
     Rpc::GetUnreadCounts,
+    Rpc::ListCorrespondents,
 ];
 
 /// Who may make each call.
@@ -368,7 +370,7 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         Rpc::ListScheduleChanges => read_roster.to_vec(),
         Rpc::CheckActAsFamily => vec![Student, OwnGuardian],
         // A family writes to the student's teachers; staff write to staff.
-        Rpc::CheckMessagePerson | Rpc::CreateThread => vec![
+        Rpc::CheckMessagePerson | Rpc::CreateThread | Rpc::ListCorrespondents => vec![
             OwnGuardian,
             Student,
             SubjectTeacher,

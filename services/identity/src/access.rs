@@ -27,7 +27,7 @@ pub struct StudentAccess {
 // or a client's, and each query below names which it asks about.
 
 /// The caller as a person: meaningful only once a client caller is ruled out.
-fn as_person(caller: &Principal) -> PersonId {
+pub(crate) fn as_person(caller: &Principal) -> PersonId {
     PersonId(caller.id)
 }
 
@@ -37,7 +37,7 @@ fn as_client(caller: &Principal) -> ClientId {
 }
 
 /// The subjects in the form the shared policy compares them.
-fn policy_subjects(subjects: Vec<SubjectId>) -> Vec<Uuid> {
+pub(crate) fn policy_subjects(subjects: Vec<SubjectId>) -> Vec<Uuid> {
     subjects.into_iter().map(Uuid::from).collect()
 }
 
@@ -205,105 +205,6 @@ pub async fn require_student(
         tracing::info!(caller = %caller.id, %student_id, ?action, "access denied");
         Err(not_found())
     }
-}
-
-/// A person the caller may write to, as a conversation shows them.
-#[derive(Debug, Clone)]
-pub struct Correspondent {
-    pub display_name: String,
-    /// How they take part: the student, a guardian of the student, or staff.
-    pub kind: PersonKind,
-}
-
-/// How `person` relates to a conversation in `school_id`: to the student it
-/// is about (who is in `membership` today), or, without one, to the school.
-async fn correspondence_relations(
-    db: &Db,
-    person: PersonId,
-    school_id: SchoolId,
-    student: Option<(StudentId, Option<&Membership>)>,
-) -> Result<Relations> {
-    let mut relations = Relations {
-        school_roles: store::staff_roles(db, person, school_id)
-            .await?
-            .iter()
-            .filter_map(|role| StaffRole::parse(role))
-            .collect(),
-        ..Relations::default()
-    };
-    let Some((student_id, membership)) = student else {
-        return Ok(relations);
-    };
-    relations.student_self = person.uuid() == student_id.uuid();
-    relations.guardian_of =
-        !relations.student_self && store::is_guardian(db, person, student_id).await?;
-    if let Some(membership) = membership {
-        relations.teaches_subjects = policy_subjects(
-            store::taught_subjects(db, person, membership.class_id, student_id).await?,
-        );
-        relations.class_teacher_of = store::get_class(db, membership.class_id)
-            .await?
-            .and_then(|class| class.class_teacher_id)
-            == Some(person);
-    }
-    Ok(relations)
-}
-
-/// Allows the caller to write to `person_id` in a school, about a student
-/// of that school if one is named, or answers "person not found", so that
-/// nobody learns whether a person they may not write to exists.
-pub async fn require_correspondent(
-    db: &Db,
-    clock: &Clock,
-    caller: &Principal,
-    school_id: SchoolId,
-    person_id: PersonId,
-    student_id: Option<StudentId>,
-) -> Result<Correspondent> {
-    let not_found = || Error::not_found("person");
-    if caller.client_scopes.is_some() {
-        return Err(not_found());
-    }
-    let person = store::get_person(db, person_id)
-        .await?
-        .filter(|person| !person.disabled)
-        .ok_or_else(not_found)?;
-    let today = school_today(db, clock, school_id).await?;
-    let membership = match student_id {
-        None => None,
-        Some(student_id) => {
-            let student = store::get_person(db, student_id.into())
-                .await?
-                .ok_or_else(not_found)?;
-            if student.kind() != Some(PersonKind::Student) || student.school_id != Some(school_id) {
-                return Err(not_found());
-            }
-            Some(store::membership_on(db, student_id, today).await?)
-        }
-    };
-    let student = student_id.zip(membership.as_ref().map(Option::as_ref));
-    let (mine, theirs) = tokio::try_join!(
-        correspondence_relations(db, as_person(caller), school_id, student),
-        correspondence_relations(db, person_id, school_id, student),
-    )?;
-    if !authz::allows_correspondence(&mine, &theirs) {
-        tracing::info!(caller = %caller.id, %person_id, %school_id, "correspondence denied");
-        return Err(not_found());
-    }
-    let kind = if theirs.student_self {
-        PersonKind::Student
-    } else if theirs.guardian_of {
-        PersonKind::Guardian
-    } else {
-        PersonKind::Staff
-    };
-    let display_name = [&person.family_name, &person.given_name, &person.middle_name]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(" ");
-    Ok(Correspondent { display_name, kind })
 }
 
 /// Today's date where the school is, on the service's clock.

@@ -8,6 +8,7 @@ mod attempts;
 mod audit;
 mod clients;
 mod convert;
+mod correspondence;
 mod fields;
 mod model;
 mod passwords;

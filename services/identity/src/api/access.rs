@@ -9,8 +9,9 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
-use crate::access::{require_class, require_correspondent, require_school, require_student};
+use crate::access::{require_class, require_school, require_student};
 use crate::audit::AuditKind;
+use crate::correspondence::{self, Correspondent, require_correspondent};
 use crate::model::PersonKind;
 use crate::store;
 
@@ -111,14 +112,29 @@ impl IdentityApi {
         .await?;
         Ok(pb::CheckAccessResponse {
             school_id: school_id.to_string(),
+            person_kind: contract_kind(correspondent.kind).into(),
             person_display_name: correspondent.display_name,
-            person_kind: match correspondent.kind {
-                PersonKind::Student => pb::PersonKind::Student,
-                PersonKind::Guardian => pb::PersonKind::Guardian,
-                PersonKind::Staff => pb::PersonKind::Staff,
-            }
-            .into(),
             ..Default::default()
+        })
+    }
+
+    pub(super) async fn list_correspondents(
+        &self,
+        ctx: CallContext,
+        request: pb::ListCorrespondentsRequest,
+    ) -> Result<pb::ListCorrespondentsResponse> {
+        let school_id = SchoolId::parse("school_id", &request.school_id)?;
+        let student_id = StudentId::parse_optional("student_id", &request.student_id)?;
+        let found = correspondence::correspondents(
+            &self.state.db,
+            &self.state.settings.clock,
+            &ctx.principal,
+            school_id,
+            student_id,
+        )
+        .await?;
+        Ok(pb::ListCorrespondentsResponse {
+            correspondents: found.into_iter().map(contract_correspondent).collect(),
         })
     }
 
@@ -165,5 +181,33 @@ impl IdentityApi {
             group_ids,
             ..Default::default()
         })
+    }
+}
+
+fn contract_kind(kind: PersonKind) -> pb::PersonKind {
+    match kind {
+        PersonKind::Student => pb::PersonKind::Student,
+        PersonKind::Guardian => pb::PersonKind::Guardian,
+        PersonKind::Staff => pb::PersonKind::Staff,
+    }
+}
+
+fn contract_correspondent(correspondent: Correspondent) -> pb::Correspondent {
+    let relations = correspondent.relations;
+    pb::Correspondent {
+        person_id: correspondent.person_id.to_string(),
+        display_name: correspondent.display_name,
+        kind: contract_kind(correspondent.kind).into(),
+        subject_ids: relations
+            .teaches_subjects
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        class_teacher: relations.class_teacher_of,
+        roles: relations
+            .school_roles
+            .into_iter()
+            .map(|role| super::staff::contract_role(role).into())
+            .collect(),
     }
 }

@@ -371,4 +371,10 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::CheckAccessResponse> {
         handle(req, |ctx, message| self.check_access(ctx, message)).await
     }
+    async fn list_correspondents(
+        &self,
+        req: Request<pb::ListCorrespondentsRequest>,
+    ) -> Reply<pb::ListCorrespondentsResponse> {
+        handle(req, |ctx, message| self.list_correspondents(ctx, message)).await
+    }
 }

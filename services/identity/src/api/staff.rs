@@ -148,7 +148,7 @@ impl IdentityApi {
     }
 }
 
-fn contract_role(role: StaffRole) -> pb::StaffRole {
+pub(super) fn contract_role(role: StaffRole) -> pb::StaffRole {
     match role {
         StaffRole::Teacher => pb::StaffRole::Teacher,
         StaffRole::DeputyHead => pb::StaffRole::DeputyHead,

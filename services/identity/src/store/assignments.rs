@@ -89,3 +89,18 @@ pub async fn subjects_taught_in_class(
          WHERE teacher_id = $1 AND class_id = $2 AND (group_id IS NULL OR group_id = $3)")
         .bind(teacher_id).bind(class_id).bind(group_id).fetch_all(pool).await?))
 }
+
+/// Who teaches a student which subject: the assignments of the student's
+/// class to the whole class or to a group the student belongs to.
+pub async fn teachers_of_student(
+    db: &Db,
+    class_id: ClassId,
+    student_id: StudentId,
+) -> Result<Vec<(PersonId, SubjectId)>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT teacher_id, subject_id FROM teaching_assignments
+         WHERE class_id = $1
+           AND (group_id IS NULL OR group_id IN (SELECT group_id FROM group_members WHERE student_id = $2))
+         ORDER BY teacher_id, subject_id")
+        .bind(class_id).bind(student_id).fetch_all(pool).await?))
+}

@@ -57,3 +57,10 @@ pub async fn guardianships_of_student(
          ORDER BY guardian_id LIMIT $3")
         .bind(student_id).bind(after).bind(page.fetch_limit()).fetch_all(pool).await?))
 }
+
+/// Every guardian of a student.
+pub async fn guardians_of_student(db: &Db, student_id: StudentId) -> Result<Vec<PersonId>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar(
+        "SELECT guardian_id FROM guardianships WHERE student_id = $1 ORDER BY guardian_id")
+        .bind(student_id).fetch_all(pool).await?))
+}

@@ -55,3 +55,10 @@ pub async fn is_school_member(db: &Db, person_id: PersonId, school_id: SchoolId)
         .bind(person_id).bind(school_id).fetch_optional(pool).await?);
     Ok(found.is_some())
 }
+
+/// Every staff role held in a school, by person.
+pub async fn school_staff_roles(db: &Db, school_id: SchoolId) -> Result<Vec<(PersonId, String)>> {
+    Ok(with_db!(db, pool => sqlx::query_as(
+        "SELECT person_id, role FROM staff_roles WHERE school_id = $1 ORDER BY person_id, role")
+        .bind(school_id).fetch_all(pool).await?))
+}
