@@ -12,6 +12,7 @@ use otmetka_platform::error::Violations;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::messaging::v1::messaging_service_client::MessagingServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::transport::Channel;
 
@@ -71,6 +72,10 @@ impl Caller {
 
     pub fn identity(&self) -> IdentityServiceClient<Channel> {
         self.state.identity.clone()
+    }
+
+    pub fn messaging(&self) -> MessagingServiceClient<Channel> {
+        self.state.messaging.clone()
     }
 
     /// Runs a handler's work: its answer, or its error as problem+json in

@@ -41,6 +41,7 @@ mod staff;
 mod submissions;
 mod teaching;
 mod teaching_assignments;
+mod threads;
 mod timetable;
 mod vendor_grants;
 mod vendors;
@@ -67,6 +68,7 @@ use otmetka_platform::grpc::client::lazy_channel;
 use otmetka_platform::grpc::service_token::ServiceToken;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use otmetka_proto::messaging::v1::messaging_service_client::MessagingServiceClient;
 use otmetka_proto::schedule::v1::schedule_service_client::ScheduleServiceClient;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -93,6 +95,7 @@ pub struct Settings {
     pub identity_url: String,
     pub gradebook_url: String,
     pub schedule_url: String,
+    pub messaging_url: String,
     /// How long one call to a service may take.
     pub upstream_timeout: Duration,
     /// Mark the session cookie `Secure` (off only for plain-HTTP development).
@@ -122,6 +125,7 @@ pub(crate) struct AppState {
     identity: IdentityServiceClient<Channel>,
     gradebook: GradebookServiceClient<Channel>,
     schedule: ScheduleServiceClient<Channel>,
+    messaging: MessagingServiceClient<Channel>,
     settings: std::sync::Arc<Settings>,
     /// Cancelled when shutdown begins: readiness turns false at once.
     shutdown: CancellationToken,
@@ -198,6 +202,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(roster::list_classes, roster::create_class))
         .routes(routes!(roster::list_class_students, roster::enrol_student))
         .routes(routes!(groups::list_groups, groups::create_group))
+        .routes(routes!(threads::list_threads, threads::create_thread))
+        .routes(routes!(threads::get_thread))
+        .routes(routes!(threads::list_messages, threads::create_message))
+        .routes(routes!(threads::read_thread))
+        .routes(routes!(threads::archive_thread))
+        .routes(routes!(threads::unread_counts))
+        .routes(routes!(threads::list_correspondents))
         .routes(routes!(roster_import::import_roster))
         .routes(routes!(credentials::issue_credentials))
         .routes(routes!(access_codes::issue_access_code))
@@ -346,6 +357,7 @@ pub async fn run(
         identity: IdentityServiceClient::new(lazy_channel(&settings.identity_url)?),
         gradebook: GradebookServiceClient::new(lazy_channel(&settings.gradebook_url)?),
         schedule: ScheduleServiceClient::new(lazy_channel(&settings.schedule_url)?),
+        messaging: MessagingServiceClient::new(lazy_channel(&settings.messaging_url)?),
         settings: std::sync::Arc::new(settings.clone()),
         shutdown: shutdown.clone(),
         oidc: std::sync::Arc::new(oidc::Providers::new(

@@ -37,6 +37,13 @@ struct Config {
         default_value = "http://127.0.0.1:50053"
     )]
     schedule_url: String,
+    /// gRPC address of the messaging service.
+    #[arg(
+        long,
+        env = "OTMETKA_MESSAGING_URL",
+        default_value = "http://127.0.0.1:50054"
+    )]
+    messaging_url: String,
     /// Longest time one call to a service may take.
     #[arg(long, env = "OTMETKA_UPSTREAM_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
     upstream_timeout: Duration,
@@ -108,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
             identity_url: config.identity.identity_url,
             gradebook_url: config.gradebook_url,
             schedule_url: config.schedule_url,
+            messaging_url: config.messaging_url,
             upstream_timeout: config.upstream_timeout,
             cookie_secure: config.cookie_secure,
             session_idle_timeout: config.session_idle_timeout,

@@ -43,6 +43,7 @@ pub const SESSION: &str = "session_cookie";
         (name = "periods", description = "Reporting periods"),
         (name = "timetable", description = "Bell schedules, the weekly timetable, holidays, and generating the dated lessons from them"),
         (name = "roster", description = "A school's classes, students, staff and their roles, teaching assignments, guardians, access codes, vendor grants and audit trail, as its administrators keep them"),
+        (name = "messages", description = "Personal messages between families and staff, and among colleagues"),
         (name = "city", description = "The city's schools and machine clients, for city operators"),
         (name = "operations", description = "The API's own description"),
     )
@@ -293,6 +294,15 @@ mod tests {
     fn every_route_is_documented() {
         let expected = [
             ("DELETE", "/api/v1/marks/{mark_id}"),
+            ("GET", "/api/v1/threads"),
+            ("POST", "/api/v1/threads"),
+            ("GET", "/api/v1/threads/{thread_id}"),
+            ("GET", "/api/v1/threads/{thread_id}/messages"),
+            ("POST", "/api/v1/threads/{thread_id}/messages"),
+            ("POST", "/api/v1/threads/{thread_id}/read"),
+            ("POST", "/api/v1/threads/{thread_id}/archive"),
+            ("GET", "/api/v1/unread-counts"),
+            ("GET", "/api/v1/correspondents"),
             ("DELETE", "/api/v1/session"),
             ("DELETE", "/api/v1/sessions"),
             ("DELETE", "/api/v1/sessions/{session_id}"),

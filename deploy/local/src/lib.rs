@@ -231,6 +231,7 @@ impl RunningSuite {
             identity_url,
             gradebook_url: url_of("gradebook"),
             schedule_url: url_of("schedule"),
+            messaging_url: url_of("messaging"),
             upstream_timeout: config.upstream_timeout,
             // The local suite speaks plain HTTP on loopback.
             cookie_secure: false,
