@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::caller::{Caller, Params, path_id, required, timestamp};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::homework::SchoolQuery;
-use crate::views::StaffRole;
+use crate::views::{PersonKind, StaffRole};
 
 #[derive(Serialize, ToSchema)]
 pub struct ParticipantView {
@@ -536,8 +536,8 @@ pub struct CorrespondentView {
     pub person_id: String,
     #[schema(example = "Петрова Анна Сергеевна")]
     pub display_name: String,
-    /// `student`, `guardian` or `staff`.
-    pub kind: &'static str,
+    /// How they would take part: the student, a guardian of the student, or staff.
+    pub kind: PersonKind,
     /// Subjects they teach the student.
     pub subject_ids: Vec<String>,
     pub class_teacher: bool,
@@ -586,11 +586,7 @@ pub async fn load_correspondents(
             .correspondents
             .into_iter()
             .map(|person| CorrespondentView {
-                kind: match identity::PersonKind::try_from(person.kind) {
-                    Ok(identity::PersonKind::Student) => "student",
-                    Ok(identity::PersonKind::Guardian) => "guardian",
-                    _ => "staff",
-                },
+                kind: PersonKind::from_proto(person.kind).unwrap_or(PersonKind::Staff),
                 roles: person
                     .roles
                     .iter()

@@ -244,6 +244,8 @@ impl Lang {
             "teacher_id" => "учитель",
             "login" => "логин",
             "password" => "пароль",
+            "subject" => "тема",
+            "participant_ids" => "получатели",
             other => other,
         }
         .to_owned()
@@ -293,6 +295,8 @@ texts! {
             / "Sign out",
         my_account: "Учётная запись"
             / "My account",
+        messages: "Сообщения"
+            / "Messages",
         sign_in: "Войти"
             / "Sign in",
         sign_in_title: "Вход в электронный дневник"

@@ -13,6 +13,7 @@ mod family;
 mod home;
 mod i18n;
 mod leadership;
+mod messages;
 mod page;
 mod sign_in;
 mod sign_up;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(city::routes())
         .merge(teaching::routes())
         .merge(leadership::routes())
+        .merge(messages::routes())
 }
 
 /// A "YYYY-MM-DD" day as the services write it.
