@@ -547,8 +547,9 @@ pub struct CorrespondentView {
 
 #[derive(Serialize, ToSchema)]
 pub struct CorrespondentsView {
-    /// The student and guardians first, then the class teacher, the
-    /// student's teachers and the rest of the staff, each by name.
+    /// For staff the student and guardians first, then the class teacher,
+    /// the student's teachers and the rest of the staff; for a family the
+    /// staff in that order, then the family; each group by name.
     pub correspondents: Vec<CorrespondentView>,
 }
 

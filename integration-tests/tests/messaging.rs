@@ -321,8 +321,8 @@ async fn who_may_write_to_whom() {
     }
 
     // The people a guardian may write to about the child, as the form
-    // offers them: the family first, then the class teacher, the child's
-    // teachers and the school's management.
+    // offers them: the class teacher, the child's teachers and the
+    // school's management, then the family.
     let mut identity_client = school.builder.identity.clone();
     let offered = identity_client
         .list_correspondents(with_token(
@@ -340,11 +340,11 @@ async fn who_may_write_to_whom() {
     assert_eq!(
         offered,
         [
-            school.student.id.as_str(),
-            &school.second_guardian.id,
-            &school.class_teacher.id,
+            school.class_teacher.id.as_str(),
             &school.maths_teacher.id,
             &school.deputy_head.id,
+            &school.student.id,
+            &school.second_guardian.id,
         ]
     );
     // The family of another child learns nothing of this one.

@@ -209,6 +209,7 @@ impl Lang {
         match description {
             "is required" => "обязательное поле",
             "is taken" => "уже занят, выберите другой",
+            "name at least one person" => "отметьте хотя бы одного",
             "is not the current password" => "неверный пароль",
             "must be one line" => "должно быть одной строкой",
             "must not contain control characters" => "не должно содержать служебных символов",

@@ -151,7 +151,9 @@ pub async fn require_correspondent(
 /// Everyone the caller may write to in a school (about a student, if
 /// named): the school's staff, the student and their guardians, each
 /// judged by the same rule as [`require_correspondent`], from facts read
-/// for all of them at once.
+/// for all of them at once. A family finds the class teacher, the
+/// student's teachers and the rest of the staff first, then itself; staff
+/// find the student and their guardians first.
 pub async fn correspondents(
     db: &Db,
     clock: &Clock,
@@ -226,14 +228,27 @@ pub async fn correspondents(
             found.push(Correspondent::of(&person, theirs));
         }
     }
+    // Staff look for the family first; a family for the teachers.
+    let family_writes = mine.student_self || mine.guardian_of;
     found.sort_by_cached_key(|correspondent| {
         let relations = &correspondent.relations;
-        let place = match correspondent.kind {
-            PersonKind::Student => 0,
-            PersonKind::Guardian => 1,
-            PersonKind::Staff if relations.class_teacher_of => 2,
-            PersonKind::Staff if !relations.teaches_subjects.is_empty() => 3,
-            PersonKind::Staff => 4,
+        let family = match correspondent.kind {
+            PersonKind::Student => Some(0),
+            PersonKind::Guardian => Some(1),
+            PersonKind::Staff => None,
+        };
+        let staff = if relations.class_teacher_of {
+            0
+        } else if !relations.teaches_subjects.is_empty() {
+            1
+        } else {
+            2
+        };
+        let place = match (family, family_writes) {
+            (Some(place), false) => place,
+            (Some(place), true) => 3 + place,
+            (None, false) => 2 + staff,
+            (None, true) => staff,
         };
         (place, correspondent.display_name.to_lowercase())
     });

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use otmetka_platform::Result;
+use otmetka_platform::{Error, Result};
 use serde::Deserialize;
 
 use super::school_zone;
 use super::texts::MessageTexts;
+use crate::caller::Caller;
 use crate::extract::{ApiQuery, PageForm};
-use crate::people::load_me;
+use crate::people::{load_me, person};
 use crate::threads::{
     ArchiveBody, MessagesQuery, NewMessageBody, ReadBody, load_messages, load_thread, mark_read,
     post_message, set_archived,
@@ -34,6 +35,8 @@ struct ThreadPage {
     shell: Shell,
     mt: &'static MessageTexts,
     subject: String,
+    /// The student the thread is about, by name; empty between colleagues.
+    about: String,
     with: Vec<String>,
     archived: bool,
     messages: Vec<MessageRow>,
@@ -98,6 +101,7 @@ async fn thread_page(
         mark_read(caller, thread_id, read).await?;
     }
     let zone = school_zone(caller, &thread.school_id).await?;
+    let about = about(caller, &thread.student_id).await?;
     let names: HashMap<&str, &str> = thread
         .participants
         .iter()
@@ -154,6 +158,7 @@ async fn thread_page(
             .map(|participant| participant.display_name.clone())
             .collect(),
         subject: thread.subject,
+        about,
         archived: thread.archived,
         messages,
         earlier_url,
@@ -163,6 +168,19 @@ async fn thread_page(
         draft: draft.text,
         error: draft.error,
     })
+}
+
+/// The name of the student a thread is about, as far as the reader may
+/// still see them (a guardian of a student who moved on may not).
+async fn about(caller: &Caller, student_id: &str) -> Result<String> {
+    if student_id.is_empty() {
+        return Ok(String::new());
+    }
+    match person(caller, student_id).await {
+        Ok(student) => Ok(format!("{} {}", student.family_name, student.given_name)),
+        Err(Error::NotFound(_)) => Ok(String::new()),
+        Err(error) => Err(error),
+    }
 }
 
 #[derive(Deserialize)]
