@@ -298,6 +298,8 @@ texts! {
             / "My account",
         messages: "Сообщения"
             / "Messages",
+        unread: "непрочитанных"
+            / "unread",
         sign_in: "Войти"
             / "Sign in",
         sign_in_title: "Вход в электронный дневник"
