@@ -557,6 +557,16 @@ async fn a_conversation_between_a_family_and_a_teacher() {
         Code::NotFound
     );
     assert!(s.list(&s.second_guardian, false).await.is_empty());
+    // Nor is what he had not read counted for him any more.
+    s.post(
+        &s.maths_teacher,
+        &thread_id,
+        "Для всех: контрольная в пятницу.",
+        "",
+    )
+    .await;
+    assert_eq!(s.unread(&s.second_guardian).await.unread_messages, 0);
+    assert!(s.unread(&s.guardian).await.unread_messages > 0);
     s.get(&s.guardian, &thread_id)
         .await
         .expect("the mother reads it");

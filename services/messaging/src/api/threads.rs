@@ -80,19 +80,23 @@ pub async fn create_thread(
         }
     }
     violations.into_result()?;
-    let mut participants = Vec::with_capacity(others.len() + 1);
-    for (field, person_id) in others {
-        let correspondent = api
-            .identity
-            .correspondent(&ctx, school_id, person_id, student_id)
-            .await?
-            .ok_or_else(|| Error::not_found(format!("person ({field})")))?;
-        participants.push(NewParticipant {
-            person_id,
-            role: correspondent.role,
-            display_name: correspondent.display_name,
-        });
-    }
+    // Each person is asked about on their own, all at once.
+    let asked = others.into_iter().map(|(field, person_id)| {
+        let ctx = &ctx;
+        async move {
+            let correspondent = api
+                .identity
+                .correspondent(ctx, school_id, person_id, student_id)
+                .await?
+                .ok_or_else(|| Error::not_found(format!("person ({field})")))?;
+            Ok::<_, Error>(NewParticipant {
+                person_id,
+                role: correspondent.role,
+                display_name: correspondent.display_name,
+            })
+        }
+    });
+    let mut participants = futures_util::future::try_join_all(asked).await?;
     let my_role = match student_id {
         Some(student_id) if student_id.uuid() == caller.uuid() => ParticipantRole::Student,
         Some(student_id) if api.identity.acts_for(&ctx, student_id).await? => {
@@ -283,7 +287,21 @@ pub async fn get_unread_counts(
 ) -> Result<pb::GetUnreadCountsResponse> {
     let caller = PersonId(ctx.person_id()?);
     let school_id = SchoolId::parse_optional("school_id", &request.school_id)?;
-    let (messages, threads) = store::threads::unread_totals(&api.db, caller, school_id).await?;
+    let (mut messages, mut threads) = (0, 0);
+    for group in store::threads::unread_groups(&api.db, caller, school_id).await? {
+        // A guardian whose guardianship has ended no longer reads those threads.
+        let readable = match (group.role, group.student_id) {
+            (ParticipantRole::Guardian, Some(student_id)) => {
+                api.identity.acts_for(&ctx, student_id).await?
+            }
+            (ParticipantRole::Guardian, None) => false,
+            _ => true,
+        };
+        if readable {
+            messages += group.messages;
+            threads += group.threads;
+        }
+    }
     let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     Ok(pb::GetUnreadCountsResponse {
         unread_messages: count(messages),

@@ -169,23 +169,40 @@ pub async fn unread_in(db: &Db, thread_id: ThreadId, person_id: PersonId) -> Res
     )
 }
 
-/// Unread messages and threads holding them, over a person's threads that
-/// are not archived.
-pub async fn unread_totals(
+/// Unread messages, and threads holding them, of one kind of a person's
+/// threads that are not archived: those where they take part in one role,
+/// about one student.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnreadGroup {
+    #[sqlx(try_from = "String")]
+    pub role: ParticipantRole,
+    pub student_id: Option<StudentId>,
+    pub messages: i64,
+    pub threads: i64,
+}
+
+/// What a person has not read, by role and student, so that threads a
+/// guardian no longer reads can be left out.
+pub async fn unread_groups(
     db: &Db,
     person_id: PersonId,
     school_id: Option<SchoolId>,
-) -> Result<(i64, i64)> {
+) -> Result<Vec<UnreadGroup>> {
     let sql = format!(
-        "SELECT CAST(COALESCE(SUM(unread), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN unread > 0 THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM (SELECT {UNREAD} AS unread FROM thread_participants p
+        "SELECT counted.role, t.student_id,
+                CAST(SUM(counted.unread) AS BIGINT) AS messages,
+                CAST(COUNT(*) AS BIGINT) AS threads
+         FROM (SELECT p.thread_id, p.role, {UNREAD} AS unread FROM thread_participants p
                WHERE p.person_id = $1 AND ($2 IS NULL OR p.school_id = $2)
-                 AND NOT p.archived) AS counted"
+                 AND NOT p.archived) AS counted
+         JOIN threads t ON t.id = counted.thread_id
+         WHERE counted.unread > 0
+         GROUP BY counted.role, t.student_id"
     );
-    let (messages, threads): (i64, i64) = with_db!(db, pool => sqlx::query_as(
-        sqlx::AssertSqlSafe(sql)).bind(person_id).bind(school_id).fetch_one(pool).await?);
-    Ok((messages, threads))
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(person_id).bind(school_id).fetch_all(pool).await?),
+    )
 }
 
 /// Moves a participant's read mark forward to `message_id`, never back.
