@@ -133,7 +133,6 @@ pub(crate) struct AppState {
     service: Option<std::sync::Arc<ServiceToken>>,
     sessions: session::RecentSessions,
     people: people::KnownPeople,
-    badges: threads::UnreadBadges,
     sign_in_limits: sign_in_limits::SignInLimits,
 }
 
@@ -371,7 +370,6 @@ pub async fn run(
             .map(|(id, secret)| std::sync::Arc::new(ServiceToken::new(id, secret))),
         sessions: session::RecentSessions::new(),
         people: people::KnownPeople::new(),
-        badges: threads::UnreadBadges::new(),
         sign_in_limits: sign_in_limits::SignInLimits::new(shutdown.clone()),
     };
     let purge = tokio::spawn(purge_sessions(db.clone(), shutdown.clone()));

@@ -6,16 +6,12 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use otmetka_platform::Result;
-use otmetka_platform::memo::Memo;
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::messaging::v1 as messaging;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use crate::caller::{Caller, Params, path_id, required, timestamp};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -234,13 +230,8 @@ pub async fn start_thread(caller: &Caller, body: NewThreadBody) -> Result<NewThr
         })?)
         .await?
         .into_inner();
-    let thread: ThreadView = required(reply.thread, "thread")?.into();
-    forget_badges(
-        caller,
-        thread.participants.iter().map(|p| p.person_id.as_str()),
-    );
     Ok(NewThreadView {
-        thread,
+        thread: required(reply.thread, "thread")?.into(),
         message: required(reply.message, "message")?.into(),
     })
 }
@@ -396,20 +387,7 @@ pub async fn post_message(
         .await?
         .into_inner()
         .message;
-    forget_badges(caller, []);
     Ok(required(message, "message")?.into())
-}
-
-/// Forgets the unread counts a write here has changed: the caller's own,
-/// and those of `others` this gateway knows to be concerned.
-fn forget_badges<'a>(caller: &Caller, others: impl IntoIterator<Item = &'a str>) {
-    let badges = &caller.state.badges;
-    badges.forget(caller.session.person_id);
-    for person in others {
-        if let Ok(person) = Uuid::parse_str(person) {
-            badges.forget(person);
-        }
-    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -450,7 +428,6 @@ pub async fn mark_read(caller: &Caller, thread_id: &str, body: ReadBody) -> Resu
         .await?
         .into_inner()
         .thread;
-    forget_badges(caller, []);
     Ok(required(thread, "thread")?.into())
 }
 
@@ -494,48 +471,7 @@ pub async fn set_archived(
         .await?
         .into_inner()
         .thread;
-    forget_badges(caller, []);
     Ok(required(thread, "thread")?.into())
-}
-
-/// How long a person's unread count stays in every page's header without
-/// asking again. A message someone else posts shows within this time;
-/// what the person reads, writes or archives here shows at once.
-const BADGE_FOR: Duration = Duration::from_secs(10);
-/// About how many people one gateway remembers.
-const BADGES_KEPT: usize = 100_000;
-
-/// The unread counts of the people signed in here lately.
-#[derive(Clone)]
-pub struct UnreadBadges(Memo<Uuid, i32>);
-
-impl UnreadBadges {
-    pub fn new() -> Self {
-        Self(Memo::new(BADGE_FOR, BADGES_KEPT))
-    }
-
-    /// The caller's unread messages, or `None` when messaging cannot say
-    /// just now: a page is still worth showing without its badge.
-    pub async fn of(&self, caller: &Caller) -> Option<i32> {
-        let person = caller.session.person_id;
-        if let Some(count) = self.0.get(&person) {
-            return Some(count);
-        }
-        match load_unread(caller, None).await {
-            Ok(counts) => {
-                self.0.insert(person, counts.messages);
-                Some(counts.messages)
-            }
-            Err(error) => {
-                tracing::debug!(%error, "no unread count for the header");
-                None
-            }
-        }
-    }
-
-    fn forget(&self, person: Uuid) {
-        self.0.remove(&person);
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -57,10 +57,6 @@ where
     pub fn clear(&self) {
         self.entries.invalidate_all();
     }
-
-    pub fn remove(&self, key: &K) {
-        self.entries.invalidate(key);
-    }
 }
 
 /// Taken before a read whose result may be stored: the cache's generation

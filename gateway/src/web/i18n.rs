@@ -298,8 +298,6 @@ texts! {
             / "My account",
         messages: "Сообщения"
             / "Messages",
-        unread: "непрочитанных"
-            / "unread",
         sign_in: "Войти"
             / "Sign in",
         sign_in_title: "Вход в электронный дневник"

@@ -35,8 +35,6 @@ pub struct Shell {
     pub person_name: String,
     /// This page's path and query, to come back to after switching language.
     pub here: String,
-    /// Messages the person has not read; 0 shows no badge.
-    pub unread: i32,
     pub stylesheet: &'static str,
 }
 
@@ -48,7 +46,6 @@ impl Shell {
             signed_in: false,
             person_name: String::new(),
             here: here.to_owned(),
-            unread: 0,
             stylesheet: assets::stylesheet(),
         }
     }
@@ -133,8 +130,6 @@ pub struct Visitor {
     pub caller: Caller,
     pub lang: Lang,
     pub here: String,
-    /// Unread messages for the header, when messaging could say.
-    unread: Option<i32>,
 }
 
 impl<S> FromRequestParts<S> for Visitor
@@ -159,27 +154,17 @@ where
         if session.password_change_required && !parts.uri.path().starts_with("/account") {
             return Err(Redirect::to("/account").into_response());
         }
-        let caller = Caller::new(app, session, lang == Lang::En);
-        let unread = caller.state.badges.of(&caller).await;
         Ok(Self {
-            caller,
+            caller: Caller::new(app, session, lang == Lang::En),
             lang,
             here,
-            unread,
         })
     }
 }
 
 impl Visitor {
     pub fn shell(&self, person_name: String) -> Shell {
-        self.shell_at(&self.here, person_name)
-    }
-
-    /// The frame of a page that names its own address.
-    pub fn shell_at(&self, here: &str, person_name: String) -> Shell {
-        let mut shell = Shell::new(self.lang, here).signed_in(person_name);
-        shell.unread = self.unread.unwrap_or(0);
-        shell
+        Shell::new(self.lang, &self.here).signed_in(person_name)
     }
 
     /// Runs a page's work: the page, or the error as a page.

@@ -136,7 +136,7 @@ async fn form_page(
     Ok(BellFormPage {
         // A refused deletion answers at its own address; the language
         // switch must come back to the form.
-        shell: visitor.shell_at(&school_url(school_id, &here), me.name.short()),
+        shell: Shell::new(visitor.lang, &school_url(school_id, &here)).signed_in(me.name.short()),
         st,
         back_url: school_url(school_id, "bells"),
         title: if bells.is_some() {

@@ -156,7 +156,7 @@ async fn entry_page(
         |id| format!("timetable/{id}"),
     );
     Ok(EntryPage {
-        shell: visitor.shell_at(&school_url(school_id, &here), me.name.short()),
+        shell: Shell::new(visitor.lang, &school_url(school_id, &here)).signed_in(me.name.short()),
         st,
         title: if entry_id.is_some() {
             st.edit_entry

@@ -66,7 +66,8 @@ async fn generation_page(
             .ok_or_else(|| Error::not_found("academic year"))?;
     }
     Ok(GenerationPage {
-        shell: visitor.shell_at(&school_url(school_id, "generation"), me.name.short()),
+        shell: Shell::new(visitor.lang, &school_url(school_id, "generation"))
+            .signed_in(me.name.short()),
         lt: LeadTexts::of(visitor.lang),
         st,
         index_url: school_url(school_id, "leadership"),

@@ -188,7 +188,7 @@ async fn holiday_page(
     let st = ScheduleTexts::of(visitor.lang);
     let here = holiday_id.map_or_else(|| "holidays/new".to_owned(), |id| format!("holidays/{id}"));
     Ok(HolidayPage {
-        shell: visitor.shell_at(&school_url(school_id, &here), me.name.short()),
+        shell: Shell::new(visitor.lang, &school_url(school_id, &here)).signed_in(me.name.short()),
         st,
         title: if holiday_id.is_some() {
             st.edit_holiday

@@ -118,7 +118,8 @@ async fn reopen_page(
     Ok(ReopenPage {
         // After a refused decision the address is the form's; the language
         // switch must come back to the list.
-        shell: visitor.shell_at(&school_url(&school_id, "reopen-requests"), me.name.short()),
+        shell: Shell::new(visitor.lang, &school_url(&school_id, "reopen-requests"))
+            .signed_in(me.name.short()),
         lt,
         index_url: school_url(&school_id, "leadership"),
         pending,

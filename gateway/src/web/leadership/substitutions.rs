@@ -141,7 +141,7 @@ async fn day_page(
     let page_of = |date: NaiveDate| format!("/school/{school_id}/substitutions?date={date}");
     let weekday = visitor.lang.weekdays()[date.weekday().num_days_from_monday() as usize];
     Ok(DayPage {
-        shell: visitor.shell_at(&page_of(date), me.name.short()),
+        shell: Shell::new(visitor.lang, &page_of(date)).signed_in(me.name.short()),
         lt: LeadTexts::of(visitor.lang),
         st,
         index_url: school_url(&school_id, "leadership"),

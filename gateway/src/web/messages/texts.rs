@@ -17,6 +17,8 @@ texts! {
             / "No messages yet.",
         no_archived: "В архиве пусто."
             / "The archive is empty.",
+        unread: "непрочитанных"
+            / "unread",
         earlier: "Более ранние"
             / "Earlier",
         with: "Участники"
