@@ -10,6 +10,7 @@ mod audit_events;
 mod caller;
 mod client_ip;
 mod cookies;
+mod correspondents;
 mod credentials;
 mod diary;
 mod extract;
@@ -208,7 +209,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(threads::read_thread))
         .routes(routes!(threads::archive_thread))
         .routes(routes!(threads::unread_counts))
-        .routes(routes!(threads::list_correspondents))
+        .routes(routes!(correspondents::list_correspondents))
         .routes(routes!(roster_import::import_roster))
         .routes(routes!(credentials::issue_credentials))
         .routes(routes!(access_codes::issue_access_code))

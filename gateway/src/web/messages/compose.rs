@@ -12,12 +12,11 @@ use otmetka_platform::Result;
 use serde::Deserialize;
 
 use super::texts::MessageTexts;
+use crate::correspondents::{CorrespondentView, CorrespondentsQuery, load_correspondents};
 use crate::extract::{ApiQuery, PageForm};
 use crate::people::{MeView, load_me, person, school_names};
 use crate::roster::{load_class_students, load_classes};
-use crate::threads::{
-    CorrespondentView, CorrespondentsQuery, NewThreadBody, load_correspondents, start_thread,
-};
+use crate::threads::{NewThreadBody, start_thread};
 use crate::views::{PersonKind, StaffRole};
 use crate::web::page::{PageError, Shell, Visitor, render, shown};
 
