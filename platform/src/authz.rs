@@ -30,11 +30,17 @@ pub const GATEWAY_SCOPES: [&str; 2] = [SCOPE_EXTERNAL_LOGIN, SCOPE_SESSIONS_READ
 pub const SCOPE_ALL_CHANGES_READ: &str = "platform.changes.read";
 /// The scopes of a platform service that consumes other services' feeds.
 pub const FEED_READER_SCOPES: [&str; 1] = [SCOPE_ALL_CHANGES_READ];
+/// The notifying service's right to learn every student's guardians.
+pub const SCOPE_FAMILIES_READ: &str = "platform.families.read";
+/// Messaging's client's scopes: it reads the journal's feeds and tells
+/// families what they say.
+pub const NOTIFIER_SCOPES: [&str; 2] = [SCOPE_ALL_CHANGES_READ, SCOPE_FAMILIES_READ];
 /// Scopes any platform service client may hold.
-pub const SERVICE_SCOPES: [&str; 3] = [
+pub const SERVICE_SCOPES: [&str; 4] = [
     SCOPE_EXTERNAL_LOGIN,
     SCOPE_SESSIONS_READ,
     SCOPE_ALL_CHANGES_READ,
+    SCOPE_FAMILIES_READ,
 ];
 
 /// A staff role held in one school.

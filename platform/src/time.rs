@@ -11,6 +11,32 @@ pub fn to_timestamp(time: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
+/// Russian month names as a date says them ("7 декабря"): the genitive.
+pub const RUSSIAN_MONTHS_OF: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// "7 декабря": a day of the school year in words, the year understood.
+pub fn russian_day_and_month(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{} {}",
+        date.day(),
+        RUSSIAN_MONTHS_OF[date.month0() as usize]
+    )
+}
+
 /// Parses a contract's school-local date ("YYYY-MM-DD"), naming `field` on failure.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")

@@ -139,6 +139,7 @@ impl RunningSuite {
         let gateway_client = fresh_credentials();
         let gradebook_client = fresh_credentials();
         let schedule_client = fresh_credentials();
+        let messaging_client = fresh_credentials();
         let stateless = StatelessSettings {
             limits: config.limits.clone(),
             identity_url: identity_url.clone(),
@@ -162,6 +163,7 @@ impl RunningSuite {
                 ("gradebook", gradebook_client.clone()),
                 ("schedule", schedule_client.clone()),
             ],
+            notifier_client: Some(messaging_client.clone()),
             clock: config.clock,
         };
         tasks.spawn(named(
@@ -202,6 +204,9 @@ impl RunningSuite {
                     database: config.database("messaging"),
                     limits: config.limits.clone(),
                     identity_url: identity_url.clone(),
+                    gradebook_url: url_of("gradebook"),
+                    credentials: messaging_client,
+                    news_horizon: Duration::from_secs(24 * 3600),
                     clock: config.clock,
                 },
                 next(),

@@ -156,20 +156,7 @@ impl Lang {
     /// Month names as they follow a day number ("7 декабря").
     fn months_of(self) -> [&'static str; 12] {
         match self {
-            Self::Ru => [
-                "января",
-                "февраля",
-                "марта",
-                "апреля",
-                "мая",
-                "июня",
-                "июля",
-                "августа",
-                "сентября",
-                "октября",
-                "ноября",
-                "декабря",
-            ],
+            Self::Ru => otmetka_platform::time::RUSSIAN_MONTHS_OF,
             Self::En => [
                 "January",
                 "February",

@@ -403,6 +403,16 @@ pub(super) async fn call_identity(
                 },
             ))
             .await),
+        Rpc::ListFamilies => ok(f
+            .identity
+            .list_families(with_token(
+                token,
+                identity::ListFamiliesRequest {
+                    student_ids: vec![f.student.clone()],
+                    subject_ids: Vec::new(),
+                },
+            ))
+            .await),
         Rpc::ListSessionRevocations => ok(f
             .identity
             .list_session_revocations(with_token(

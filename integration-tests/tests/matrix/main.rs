@@ -52,6 +52,9 @@ enum Who {
     /// A client with the gateway's scopes. No column of its own: it is
     /// called only in the rows that allow it, after everyone they refuse.
     Gateway,
+    /// A client with messaging's scopes: it learns students' families to
+    /// notify them. No column of its own, as the gateway.
+    Notifier,
 }
 
 const EVERYONE: [Who; 13] = [
@@ -221,6 +224,14 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         .await
         .unwrap();
     tokens.push((Who::Gateway, gateway));
+    let notifier = service_client_token(
+        &mut identity,
+        &city,
+        "Уведомления",
+        &otmetka_platform::authz::NOTIFIER_SCOPES,
+    )
+    .await;
+    tokens.push((Who::Notifier, notifier));
     let admin_token = tokens
         .iter()
         .find(|(who, _)| *who == Who::SchoolAdmin)
@@ -433,7 +444,10 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::CreateThreadMessage
         | Rpc::ListThreadMessages
         | Rpc::MarkThreadRead
-        | Rpc::GetUnreadCounts) => call_messaging(f, rpc, who, &token).await,
+        | Rpc::GetUnreadCounts
+        | Rpc::ListNotifications
+        | Rpc::MarkNotificationsRead
+        | Rpc::WatchNotifications) => call_messaging(f, rpc, who, &token).await,
         rpc @ (Rpc::ConfirmPassword | Rpc::ChangePassword) => {
             let password = match who {
                 Who::CityOperator => otmetka_integration_tests::ADMIN_PASSWORD,

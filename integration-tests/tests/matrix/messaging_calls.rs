@@ -123,6 +123,27 @@ pub(super) async fn call_messaging(
                 messaging::GetUnreadCountsRequest::default(),
             ))
             .await),
+        Rpc::ListNotifications => ok(m
+            .list_notifications(with_token(
+                token,
+                messaging::ListNotificationsRequest::default(),
+            ))
+            .await),
+        Rpc::MarkNotificationsRead => ok(m
+            .mark_notifications_read(with_token(
+                token,
+                messaging::MarkNotificationsReadRequest {
+                    all: true,
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::WatchNotifications => ok(m
+            .watch_notifications(with_token(
+                token,
+                messaging::WatchNotificationsRequest::default(),
+            ))
+            .await),
         rpc => unreachable!("{rpc:?} is not messaging's"),
     }
 }

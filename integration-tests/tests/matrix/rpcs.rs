@@ -121,9 +121,13 @@ pub(super) enum Rpc {
     MarkThreadRead,
     GetUnreadCounts,
     ListCorrespondents,
+    ListFamilies,
+    ListNotifications,
+    MarkNotificationsRead,
+    WatchNotifications,
 }
 
-pub(super) const RPCS: [Rpc; 112] = [
+pub(super) const RPCS: [Rpc; 116] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -236,6 +240,10 @@ pub(super) const RPCS: [Rpc; 112] = [
     Rpc::MarkThreadRead,
     Rpc::GetUnreadCounts,
     Rpc::ListCorrespondents,
+    Rpc::ListFamilies,
+    Rpc::ListNotifications,
+    Rpc::MarkNotificationsRead,
+    Rpc::WatchNotifications,
 ];
 
 /// Who may make each call.
@@ -271,6 +279,8 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::RegisterExternalGuardian
         | Rpc::LinkExternalIdentity
         | Rpc::ListSessionRevocations => vec![Gateway],
+        // Students' families, for messaging's client alone.
+        Rpc::ListFamilies => vec![Notifier],
         Rpc::GetSchool
         | Rpc::ListClasses
         | Rpc::ListSubjects
@@ -385,8 +395,13 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::CreateThreadMessage
         | Rpc::ListThreadMessages
         | Rpc::MarkThreadRead => vec![OwnGuardian, SubjectTeacher],
-        // Every person, each about their own threads; clients have none.
-        Rpc::ListThreads | Rpc::GetUnreadCounts => vec![
+        // Every person, each about their own threads and notifications;
+        // clients have none.
+        Rpc::ListThreads
+        | Rpc::GetUnreadCounts
+        | Rpc::ListNotifications
+        | Rpc::MarkNotificationsRead
+        | Rpc::WatchNotifications => vec![
             OwnGuardian,
             OtherGuardian,
             Student,

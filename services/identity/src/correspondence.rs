@@ -35,15 +35,9 @@ impl Correspondent {
         } else {
             PersonKind::Staff
         };
-        let display_name = [&person.family_name, &person.given_name, &person.middle_name]
-            .into_iter()
-            .filter(|part| !part.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
         Self {
             person_id: person.id,
-            display_name,
+            display_name: person.full_name(),
             kind,
             relations,
         }

@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use otmetka_platform::auth::TokenVerifier;
-use otmetka_platform::authz::{FEED_READER_SCOPES, GATEWAY_SCOPES};
+use otmetka_platform::authz::{FEED_READER_SCOPES, GATEWAY_SCOPES, NOTIFIER_SCOPES};
 use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{ClientCredentials, Secret, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
@@ -89,6 +89,9 @@ pub struct Settings {
     /// Platform services that read other services' change feeds, by name
     /// (`gradebook`, `schedule`); provisioned at start like the gateway's.
     pub feed_readers: Vec<(&'static str, ClientCredentials)>,
+    /// Messaging's client, which reads the journal's feeds and may learn
+    /// every student's guardians to notify them.
+    pub notifier_client: Option<ClientCredentials>,
     /// Where school-date rules read today, so tests and demos can pin the
     /// date; token, attempt and key deadlines stay on the system clock.
     pub clock: Clock,
@@ -118,7 +121,11 @@ pub async fn run(
         .feed_readers
         .iter()
         .map(|(name, client)| (*name, client, &FEED_READER_SCOPES[..]));
-    for (name, credentials, scopes) in gateway.chain(feed_readers) {
+    let notifier = settings
+        .notifier_client
+        .iter()
+        .map(|client| ("messaging", client, &NOTIFIER_SCOPES[..]));
+    for (name, credentials, scopes) in gateway.chain(feed_readers).chain(notifier) {
         let client = clients::Client {
             id: ClientId(credentials.id),
             name: name.into(),

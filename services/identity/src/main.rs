@@ -79,6 +79,23 @@ struct Config {
         requires = "schedule_client_id"
     )]
     schedule_client_secret: Option<Secret>,
+    /// Id of messaging's service client (a UUID), which reads the
+    /// journal's feeds and learns students' guardians to notify them;
+    /// provisioned at start.
+    #[arg(
+        long,
+        env = "OTMETKA_MESSAGING_CLIENT_ID",
+        requires = "messaging_client_secret"
+    )]
+    messaging_client_id: Option<uuid::Uuid>,
+    /// Secret of messaging's service client (the same value messaging holds).
+    #[arg(
+        long,
+        env = "OTMETKA_MESSAGING_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "messaging_client_id"
+    )]
+    messaging_client_secret: Option<Secret>,
     /// How long a new signing key is published before it signs.
     #[arg(long, env = "OTMETKA_KEY_PUBLISH_DELAY", default_value = "2m", value_parser = parse_duration)]
     key_publish_delay: Duration,
@@ -137,6 +154,10 @@ async fn main() -> anyhow::Result<()> {
             .into_iter()
             .filter_map(|(name, client)| Some((name, client?)))
             .collect(),
+            notifier_client: credentials(
+                config.messaging_client_id,
+                config.messaging_client_secret,
+            ),
             initial_admin: config.admin_password.map(|password| InitialAdmin {
                 login: config.admin_login,
                 password,

@@ -71,10 +71,24 @@ impl Person {
         StudentId(self.id.uuid())
     }
 
+    /// The full name as people read it: family, given and middle names.
+    pub fn full_name(&self) -> String {
+        full_name(&self.family_name, &self.given_name, &self.middle_name)
+    }
+
     /// What name search matches: the full name, lowercased (Unicode-aware).
     pub fn search_name(family: &str, given: &str, middle: &str) -> String {
         format!("{family} {given} {middle}").trim().to_lowercase()
     }
+}
+
+/// Family, given and middle names as people read them, the empty left out.
+pub fn full_name(family: &str, given: &str, middle: &str) -> String {
+    [family, given, middle]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,21 +1,29 @@
-//! Messaging: threads between families and staff (built), news and
-//! announcements, parent meetings and notifications (contract only: they
-//! answer UNIMPLEMENTED until built). Who may write to whom is decided by
-//! identity.
+//! Messaging: threads between families and staff, and notifications of
+//! what the journal says about a student (built); news and announcements
+//! and parent meetings (contract only: they answer UNIMPLEMENTED until
+//! built). Who may write to whom is decided by identity.
 
 mod api;
+mod feed;
 mod model;
+mod notify;
 mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use otmetka_platform::auth::TokenVerifier;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::ServerLimits;
+use otmetka_platform::config::{ClientCredentials, ServerLimits};
 use otmetka_platform::db::{Db, DbSettings, Migrations};
+use otmetka_platform::feed::{Consumer, ConsumerOptions, RemoteFeed};
 use otmetka_platform::grpc::client::lazy_channel;
-use otmetka_platform::grpc::{ServeOptions, serve};
+use otmetka_platform::grpc::service_token::ServiceToken;
+use otmetka_platform::grpc::{FeedServices, ServeOptions, serve};
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use otmetka_proto::messaging::v1::messaging_service_server::MessagingServiceServer;
 use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 
 pub const MIGRATIONS: Migrations = Migrations {
@@ -28,6 +36,13 @@ pub struct Settings {
     pub database: DbSettings,
     pub limits: ServerLimits,
     pub identity_url: String,
+    /// The gradebook, whose change feed says what families hear about.
+    pub gradebook_url: String,
+    /// Messaging's own client at identity: it reads the journal's feed and
+    /// learns students' families.
+    pub credentials: ClientCredentials,
+    /// Journal changes older than this when read notify nobody.
+    pub news_horizon: Duration,
     /// What the rules read as now: the system clock in production, a
     /// pinned date in tests and demos.
     pub clock: Clock,
@@ -42,19 +57,62 @@ pub async fn run(
     let db = Db::open(&settings.database, MIGRATIONS).await?;
     let identity = IdentityServiceClient::new(lazy_channel(&settings.identity_url)?);
     let limits = settings.limits;
-    let service =
-        MessagingServiceServer::new(api::MessagingApi::new(db.clone(), identity, settings.clock))
-            .max_decoding_message_size(limits.max_message_bytes)
-            .max_encoding_message_size(limits.max_message_bytes);
+    let token = Arc::new(ServiceToken::new(
+        settings.credentials.id,
+        settings.credentials.secret,
+    ));
+    let kept = Arc::new(Notify::new());
+    let consumer = Consumer::new(
+        ConsumerOptions::new(feed::journal::CONSUMER),
+        db.clone(),
+        RemoteFeed::new(
+            lazy_channel(&settings.gradebook_url)?,
+            identity.clone(),
+            token.clone(),
+            limits.request_timeout,
+        ),
+        feed::journal::JournalNews {
+            horizon: settings.news_horizon,
+            kept: kept.clone(),
+        },
+    );
+    let consumers = vec![(consumer.handle(), consumer.retrier())];
+    let consuming = tokio::spawn(consumer.run(shutdown.clone()));
+    let (stored, watching) = watch::channel(0);
+    let notifier = notify::Notifier {
+        db: db.clone(),
+        identity: identity.clone(),
+        token,
+        timeout: limits.request_timeout,
+        kept,
+        stored,
+    };
+    let notifying = tokio::spawn(notifier.run(shutdown.clone()));
+    let service = MessagingServiceServer::new(api::MessagingApi::new(
+        db.clone(),
+        identity,
+        settings.clock,
+        watching,
+        shutdown.clone(),
+    ))
+    .max_decoding_message_size(limits.max_message_bytes)
+    .max_encoding_message_size(limits.max_message_bytes);
     let options = ServeOptions {
         name: "messaging",
         verifier: TokenVerifier::remote(&settings.identity_url)?,
         limits,
         public_methods: &[],
         tls: None,
-        feeds: None,
+        feeds: Some(FeedServices {
+            db: db.clone(),
+            serves_changes: false,
+            consumers,
+        }),
     };
-    let result = serve(service, options, listener, shutdown).await;
+    let result = serve(service, options, listener, shutdown.clone()).await;
+    shutdown.cancel();
+    consuming.await?;
+    notifying.await?;
     db.close().await;
     result
 }

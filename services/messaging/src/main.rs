@@ -1,9 +1,12 @@
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::Parser;
 use otmetka_platform::BinaryConfig;
 use otmetka_platform::clock::Clock;
-use otmetka_platform::config::{DatabaseArgs, IdentityArgs, ServerArgs};
+use otmetka_platform::config::{
+    ClientArgs, DatabaseArgs, IdentityArgs, ServerArgs, parse_duration,
+};
 use otmetka_platform::telemetry::TelemetryArgs;
 
 #[global_allocator]
@@ -19,6 +22,19 @@ struct Config {
     database: DatabaseArgs,
     #[command(flatten)]
     identity: IdentityArgs,
+    #[command(flatten)]
+    client: ClientArgs,
+    /// The gradebook, whose change feed says what families hear about.
+    #[arg(
+        long,
+        env = "OTMETKA_GRADEBOOK_URL",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    gradebook_url: String,
+    /// Journal changes older than this when read are history, not news:
+    /// nobody is notified of them.
+    #[arg(long, env = "OTMETKA_NEWS_HORIZON", default_value = "24h", value_parser = parse_duration)]
+    news_horizon: Duration,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -40,6 +56,9 @@ async fn main() -> anyhow::Result<()> {
             database: config.database.settings("messaging"),
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
+            gradebook_url: config.gradebook_url,
+            credentials: config.client.into(),
+            news_horizon: config.news_horizon,
             clock: Clock::system(),
         };
         otmetka_messaging::run(settings, listener, shutdown).await

@@ -25,6 +25,7 @@ mod classes;
 mod clients;
 mod credentials;
 mod external;
+mod families;
 mod groups;
 mod guardians;
 mod keys;

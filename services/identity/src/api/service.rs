@@ -377,4 +377,10 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ListCorrespondentsResponse> {
         handle(req, |ctx, message| self.list_correspondents(ctx, message)).await
     }
+    async fn list_families(
+        &self,
+        req: Request<pb::ListFamiliesRequest>,
+    ) -> Reply<pb::ListFamiliesResponse> {
+        handle(req, |ctx, message| self.list_families(ctx, message)).await
+    }
 }

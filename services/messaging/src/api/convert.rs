@@ -4,7 +4,9 @@ use otmetka_platform::ids::optional_text;
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::messaging::v1 as pb;
 
-use crate::model::{Message, Participant, ParticipantRole, ThreadView};
+use crate::model::{
+    Message, Notification, NotificationKind, Participant, ParticipantRole, ThreadView,
+};
 
 pub fn message(message: Message) -> pb::ThreadMessage {
     pb::ThreadMessage {
@@ -55,5 +57,44 @@ pub fn thread(view: ThreadView) -> pb::Thread {
         unread_count: i32::try_from(unread).unwrap_or(i32::MAX),
         archived,
         create_time: Some(to_timestamp(thread.created_at)),
+    }
+}
+
+fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
+    match kind {
+        NotificationKind::NewMark => pb::NotificationKind::NewMark,
+        NotificationKind::MarkChanged => pb::NotificationKind::MarkChanged,
+        NotificationKind::Attendance => pb::NotificationKind::Attendance,
+        NotificationKind::FinalMark => pb::NotificationKind::FinalMark,
+    }
+}
+
+pub fn notification(notification: Notification) -> pb::Notification {
+    let stored = to_timestamp(notification.created_at);
+    pb::Notification {
+        id: notification.id.to_string(),
+        school_id: notification.school_id.to_string(),
+        person_id: notification.person_id.to_string(),
+        student_id: optional_text(notification.student_id),
+        kind: notification_kind(notification.kind).into(),
+        title: notification.title,
+        body: notification.body,
+        source_service: notification.source_service,
+        source_event_id: notification.source_event_id,
+        resource_type: notification.resource_type,
+        resource_id: notification.resource_id,
+        // The in-app feed is the one channel so far: a notification is
+        // there from the moment it is stored.
+        deliveries: vec![pb::Delivery {
+            channel: pb::DeliveryChannel::InApp.into(),
+            state: pb::DeliveryState::Delivered.into(),
+            attempt_count: 1,
+            last_attempt_time: Some(stored),
+            deliver_time: Some(stored),
+            ..Default::default()
+        }],
+        read_time: notification.read_at.map(to_timestamp),
+        create_time: Some(stored),
+        expire_time: None,
     }
 }

@@ -4,6 +4,7 @@
 mod convert;
 mod identity;
 mod messages;
+mod notifications;
 mod service;
 mod threads;
 
@@ -13,6 +14,8 @@ use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 
 use crate::model::{Participant, ParticipantRole, Thread, ThreadId};
@@ -25,14 +28,26 @@ pub struct MessagingApi {
     identity: Identity,
     /// When messages are posted and read.
     clock: Clock,
+    /// Changes whenever this replica stores notifications: live streams wake.
+    stored: watch::Receiver<u64>,
+    /// Ends live streams when the server shuts down.
+    shutdown: CancellationToken,
 }
 
 impl MessagingApi {
-    pub fn new(db: Db, identity: IdentityServiceClient<Channel>, clock: Clock) -> Self {
+    pub fn new(
+        db: Db,
+        identity: IdentityServiceClient<Channel>,
+        clock: Clock,
+        stored: watch::Receiver<u64>,
+        shutdown: CancellationToken,
+    ) -> Self {
         Self {
             db,
             identity: Identity::new(identity),
             clock,
+            stored,
+            shutdown,
         }
     }
 

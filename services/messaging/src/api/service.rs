@@ -1,12 +1,14 @@
 //! The tonic service: each method hands its call to the handler of its
-//! resource. Announcements, meetings and notifications answer
-//! UNIMPLEMENTED until they are built (the generated defaults).
+//! resource. Announcements, meetings, and the notification RPCs for other
+//! services and devices (CreateNotification, AcknowledgeNotifications)
+//! answer UNIMPLEMENTED until they are built (the generated defaults).
 
 use otmetka_platform::grpc::{Reply, handle};
 use otmetka_proto::messaging::v1 as pb;
 use otmetka_proto::messaging::v1::messaging_service_server::MessagingService;
 use tonic::Request;
 
+use super::notifications::{self, NotificationStream};
 use super::{MessagingApi, messages, threads};
 
 #[tonic::async_trait]
@@ -58,5 +60,32 @@ impl MessagingService for MessagingApi {
         request: Request<pb::GetUnreadCountsRequest>,
     ) -> Reply<pb::GetUnreadCountsResponse> {
         handle(request, |c, m| threads::get_unread_counts(self, c, m)).await
+    }
+    async fn list_notifications(
+        &self,
+        request: Request<pb::ListNotificationsRequest>,
+    ) -> Reply<pb::ListNotificationsResponse> {
+        handle(request, |c, m| {
+            notifications::list_notifications(self, c, m)
+        })
+        .await
+    }
+    async fn mark_notifications_read(
+        &self,
+        request: Request<pb::MarkNotificationsReadRequest>,
+    ) -> Reply<pb::MarkNotificationsReadResponse> {
+        handle(request, |c, m| {
+            notifications::mark_notifications_read(self, c, m)
+        })
+        .await
+    }
+    async fn watch_notifications(
+        &self,
+        request: Request<pb::WatchNotificationsRequest>,
+    ) -> Reply<NotificationStream> {
+        handle(request, |c, m| {
+            notifications::watch_notifications(self, c, m)
+        })
+        .await
     }
 }

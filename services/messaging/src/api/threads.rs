@@ -302,10 +302,12 @@ pub async fn get_unread_counts(
             threads += group.threads;
         }
     }
+    let notifications = store::notifications::unread_count(&api.db, caller, school_id).await?;
     let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     Ok(pb::GetUnreadCountsResponse {
         unread_messages: count(messages),
         unread_threads: count(threads),
+        unread_notifications: count(notifications),
         ..Default::default()
     })
 }

@@ -1,6 +1,8 @@
 //! Messaging's queries, one text for both backends.
 
 pub mod messages;
+pub mod news;
+pub mod notifications;
 pub mod threads;
 
 /// Whether a write made something new or found what an earlier request

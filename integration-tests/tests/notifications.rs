@@ -1,0 +1,353 @@
+//! Notifications of what the journal says about a student, over real gRPC:
+//! a mark posted, corrected and withdrawn, an absence and a lateness reach
+//! the student and each guardian once, in the list and on the live stream,
+//! and nobody else; a restart tells nothing twice.
+
+use std::time::Duration;
+
+use otmetka_integration_tests::school::{EnglishClass, with_token};
+use otmetka_integration_tests::{SANDBOX_TODAY, Sandbox};
+use otmetka_proto::gradebook::v1 as gradebook;
+use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
+use otmetka_proto::messaging::v1 as pb;
+use otmetka_proto::messaging::v1::messaging_service_client::MessagingServiceClient;
+use tonic::Code;
+use tonic::transport::Channel;
+
+/// How long news may take to be told before a test gives up; it is told in
+/// well under a second while the suite runs.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+struct Family {
+    messaging: MessagingServiceClient<Channel>,
+    token: String,
+    id: String,
+}
+
+impl Family {
+    async fn list(&self) -> Result<Vec<pb::Notification>, tonic::Status> {
+        self.list_as(&self.id).await
+    }
+
+    async fn list_as(&self, person_id: &str) -> Result<Vec<pb::Notification>, tonic::Status> {
+        let request = pb::ListNotificationsRequest {
+            person_id: person_id.into(),
+            page_size: 100,
+            ..Default::default()
+        };
+        Ok(self
+            .messaging
+            .clone()
+            .list_notifications(with_token(&self.token, request))
+            .await?
+            .into_inner()
+            .notifications)
+    }
+
+    /// The notifications once there are `count` of them, newest first.
+    async fn wait_for(&self, count: usize) -> Vec<pb::Notification> {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let found = self.list().await.expect("one's own notifications");
+            if found.len() >= count || tokio::time::Instant::now() > deadline {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_journal_reaches_the_family_once_and_nobody_else() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let mut class = EnglishClass::new(&sandbox, "Школа уведомлений", "notify")
+        .await
+        .expect("a class");
+    let child = class.students[0].clone();
+    let mother = class.builder.guardian_of(&child, "Алексеева").await;
+    let neighbour_child = class.students[1].clone();
+    let neighbour = class
+        .builder
+        .guardian_of(&neighbour_child, "Борисова")
+        .await;
+    let messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    let mut person = async |id: &String, login: &str| Family {
+        messaging: messaging.clone(),
+        token: class.builder.token_of(id, login).await,
+        id: id.clone(),
+    };
+    let mother = person(&mother, "notify-mother").await;
+    let student = person(&child, "notify-student").await;
+    let neighbour = person(&neighbour, "notify-neighbour").await;
+
+    let mut stream = messaging
+        .clone()
+        .watch_notifications(with_token(
+            &mother.token,
+            pb::WatchNotificationsRequest::default(),
+        ))
+        .await
+        .expect("the mother watches her notifications")
+        .into_inner();
+
+    let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
+    let teacher = class.teacher_token.clone();
+    let lesson = class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
+    let mark = journal
+        .create_mark(with_token(
+            &teacher,
+            gradebook::CreateMarkRequest {
+                student_id: child.clone(),
+                subject_id: class.english.clone(),
+                lesson_id: lesson.id.clone(),
+                lesson_date: lesson.date.clone(),
+                value: "5".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("a mark")
+        .into_inner()
+        .mark
+        .unwrap();
+
+    let told = mother.wait_for(1).await;
+    assert_eq!(told.len(), 1, "{told:#?}");
+    let new_mark = &told[0];
+    assert_eq!(new_mark.kind(), pb::NotificationKind::NewMark);
+    assert_eq!(new_mark.title, "Новая оценка 5 — Английский язык");
+    assert!(
+        new_mark.body.starts_with("Алексеев") && new_mark.body.contains(", урок "),
+        "the body names the child and the lesson's day: {}",
+        new_mark.body
+    );
+    assert_eq!(new_mark.student_id, child);
+    assert_eq!(new_mark.resource_type, "mark");
+    assert_eq!(new_mark.resource_id, mark.id);
+    let streamed = tokio::time::timeout(PATIENCE, stream.message())
+        .await
+        .expect("the stream speaks")
+        .expect("the stream holds")
+        .expect("a notification");
+    assert_eq!(
+        streamed.notification.as_ref().map(|n| &n.id),
+        Some(&new_mark.id)
+    );
+    assert_eq!(streamed.cursor, new_mark.id);
+    assert_eq!(student.wait_for(1).await.len(), 1, "the student hears too");
+
+    journal
+        .update_mark(with_token(
+            &teacher,
+            gradebook::UpdateMarkRequest {
+                id: mark.id.clone(),
+                value: "4".into(),
+                reason: "Ошибка при вводе".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("a correction");
+    journal
+        .delete_mark(with_token(
+            &teacher,
+            gradebook::DeleteMarkRequest {
+                id: mark.id.clone(),
+                reason: "Не та работа".into(),
+            },
+        ))
+        .await
+        .expect("a withdrawal");
+    for (kind, late_minutes) in [
+        (gradebook::AttendanceKind::Late, 10),
+        (gradebook::AttendanceKind::Excused, 0),
+        (gradebook::AttendanceKind::Absent, 0),
+    ] {
+        journal
+            .set_attendance(with_token(
+                &teacher,
+                gradebook::SetAttendanceRequest {
+                    record: Some(gradebook::AttendanceRecord {
+                        student_id: child.clone(),
+                        lesson_id: lesson.id.clone(),
+                        subject_id: class.english.clone(),
+                        lesson_date: lesson.date.clone(),
+                        kind: kind.into(),
+                        late_minutes,
+                        ..Default::default()
+                    }),
+                },
+            ))
+            .await
+            .expect("attendance");
+    }
+    let titles = |told: &[pb::Notification]| -> Vec<String> {
+        told.iter().rev().map(|n| n.title.clone()).collect()
+    };
+    let expected = [
+        "Новая оценка 5 — Английский язык",
+        "Оценка исправлена на 4 — Английский язык",
+        "Оценка отменена — Английский язык",
+        "Опоздание на 10 мин — Английский язык",
+        "Пропуск урока — Английский язык",
+    ];
+    let told = mother.wait_for(expected.len()).await;
+    assert_eq!(titles(&told), expected, "an excused absence is no news");
+    assert_eq!(titles(&student.wait_for(expected.len()).await), expected);
+    assert_eq!(
+        neighbour.list().await.unwrap(),
+        [],
+        "another child's guardian hears nothing"
+    );
+    // Each reads only their own: the same call for the mother succeeds.
+    let refused = neighbour.list_as(&mother.id).await.unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+    assert_eq!(
+        mother.list_as(&mother.id).await.unwrap().len(),
+        expected.len()
+    );
+
+    let unread = |family: &Family| {
+        let mut messaging = family.messaging.clone();
+        let token = family.token.clone();
+        async move {
+            messaging
+                .get_unread_counts(with_token(&token, pb::GetUnreadCountsRequest::default()))
+                .await
+                .unwrap()
+                .into_inner()
+                .unread_notifications
+        }
+    };
+    assert_eq!(unread(&mother).await, expected.len() as i32);
+    let marked = mother
+        .messaging
+        .clone()
+        .mark_notifications_read(with_token(
+            &mother.token,
+            pb::MarkNotificationsReadRequest {
+                notification_ids: vec![told[0].id.clone()],
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(marked.marked_count, 1);
+    assert_eq!(unread(&mother).await, expected.len() as i32 - 1);
+    // Another person's read mark changes nothing of hers.
+    let foreign = neighbour
+        .messaging
+        .clone()
+        .mark_notifications_read(with_token(
+            &neighbour.token,
+            pb::MarkNotificationsReadRequest {
+                notification_ids: vec![told[1].id.clone()],
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(foreign.marked_count, 0);
+    assert_eq!(unread(&mother).await, expected.len() as i32 - 1);
+
+    // After a restart the feed and the notifier go on where they stood:
+    // the next mark is the only new notification.
+    drop(stream);
+    let sandbox = sandbox.restart().await.expect("a restart");
+    let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
+    let messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    let mother = Family {
+        messaging,
+        ..mother
+    };
+    journal
+        .create_mark(with_token(
+            &teacher,
+            gradebook::CreateMarkRequest {
+                student_id: child.clone(),
+                subject_id: class.english.clone(),
+                lesson_id: lesson.id.clone(),
+                lesson_date: lesson.date.clone(),
+                value: "3".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("a mark after the restart");
+    let told = mother.wait_for(expected.len() + 1).await;
+    assert_eq!(
+        titles(&told),
+        [&expected[..], &["Новая оценка 3 — Английский язык"]].concat()
+    );
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn reading_notifications_names_what_is_wrong() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let mut class = EnglishClass::new(&sandbox, "Школа ошибок", "notify-bad")
+        .await
+        .expect("a class");
+    let student = class.students[0].clone();
+    let token = class.builder.token_of(&student, "notify-bad-student").await;
+    let mut messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    let fields = |status: tonic::Status| {
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        otmetka_integration_tests::school::violated_fields(&status)
+    };
+    let bad_kind = messaging
+        .list_notifications(with_token(
+            &token,
+            pb::ListNotificationsRequest {
+                kinds: vec![0],
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(bad_kind), ["kinds[0]"]);
+    let nothing_named = messaging
+        .mark_notifications_read(with_token(
+            &token,
+            pb::MarkNotificationsReadRequest::default(),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(nothing_named), ["notification_ids"]);
+    let bad_id = messaging
+        .mark_notifications_read(with_token(
+            &token,
+            pb::MarkNotificationsReadRequest {
+                notification_ids: vec!["not-an-id".into()],
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(bad_id), ["notification_ids[0]"]);
+    let bad_cursor = messaging
+        .watch_notifications(with_token(
+            &token,
+            pb::WatchNotificationsRequest {
+                cursor: "later".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(bad_cursor), ["cursor"]);
+    let everything = messaging
+        .mark_notifications_read(with_token(
+            &token,
+            pb::MarkNotificationsReadRequest {
+                all: true,
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("marking everything read is fine with nothing to mark");
+    assert_eq!(everything.into_inner().marked_count, 0);
+    sandbox.stop().await.unwrap();
+}

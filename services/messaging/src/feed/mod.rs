@@ -1,0 +1,3 @@
+//! Consumers of other services' change feeds.
+
+pub mod journal;

@@ -1,0 +1,92 @@
+//! What a notification says, in Russian: the interface's first language,
+//! and the one e-mails are written in.
+
+use otmetka_platform::time::russian_day_and_month;
+
+use crate::model::{News, NewsKind, NotificationKind};
+
+/// The notification's kind, title and body for `news` about a student
+/// named `student`, in a subject named `subject` (empty when unknown).
+pub fn told(news: &News, student: &str, subject: &str) -> (NotificationKind, String, String) {
+    let detail = news.detail.as_str();
+    let (kind, what) = match news.kind {
+        NewsKind::NewMark => (NotificationKind::NewMark, format!("Новая оценка {detail}")),
+        NewsKind::MarkChanged => (
+            NotificationKind::MarkChanged,
+            format!("Оценка исправлена на {detail}"),
+        ),
+        NewsKind::MarkWithdrawn => (NotificationKind::MarkChanged, "Оценка отменена".into()),
+        NewsKind::Absent => (NotificationKind::Attendance, "Пропуск урока".into()),
+        NewsKind::Late => (
+            NotificationKind::Attendance,
+            match detail {
+                "" | "0" => "Опоздание на урок".into(),
+                minutes => format!("Опоздание на {minutes} мин"),
+            },
+        ),
+        NewsKind::FinalMark => (
+            NotificationKind::FinalMark,
+            format!("Итоговая оценка {detail}"),
+        ),
+    };
+    let title = if subject.is_empty() {
+        what
+    } else {
+        format!("{what} — {subject}")
+    };
+    let body = match news.day {
+        Some(day) => format!("{student}, урок {}", russian_day_and_month(day)),
+        None => student.to_owned(),
+    };
+    (kind, title, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+    use otmetka_platform::ids::{SchoolId, StudentId};
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn news(kind: NewsKind, detail: &str, day: Option<NaiveDate>) -> News {
+        News {
+            source_service: "gradebook".into(),
+            source_event_id: "mark/x/1".into(),
+            school_id: SchoolId(Uuid::now_v7()),
+            student_id: StudentId(Uuid::now_v7()),
+            subject_id: None,
+            kind,
+            detail: detail.into(),
+            day,
+            resource_type: "mark".into(),
+            resource_id: "x".into(),
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_new_mark_names_value_subject_child_and_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 2);
+        let (kind, title, body) =
+            told(&news(NewsKind::NewMark, "5", day), "Петров Иван", "Алгебра");
+        assert_eq!(kind, NotificationKind::NewMark);
+        assert_eq!(title, "Новая оценка 5 — Алгебра");
+        assert_eq!(body, "Петров Иван, урок 2 декабря");
+    }
+
+    #[test]
+    fn corrections_withdrawals_and_attendance_read_as_such() {
+        let told = |kind, detail| told(&news(kind, detail, None), "Петров Иван", "");
+        assert_eq!(told(NewsKind::MarkChanged, "4").1, "Оценка исправлена на 4");
+        assert_eq!(
+            told(NewsKind::MarkWithdrawn, "").0,
+            NotificationKind::MarkChanged
+        );
+        assert_eq!(told(NewsKind::Late, "10").1, "Опоздание на 10 мин");
+        assert_eq!(told(NewsKind::Late, "0").1, "Опоздание на урок");
+        assert_eq!(told(NewsKind::Absent, "").0, NotificationKind::Attendance);
+        assert_eq!(told(NewsKind::FinalMark, "5").1, "Итоговая оценка 5");
+        assert_eq!(told(NewsKind::NewMark, "5").2, "Петров Иван");
+    }
+}
