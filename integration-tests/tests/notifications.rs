@@ -194,6 +194,29 @@ async fn the_journal_reaches_the_family_once_and_nobody_else() {
     let told = mother.wait_for(expected.len()).await;
     assert_eq!(titles(&told), expected, "an excused absence is no news");
     assert_eq!(titles(&student.wait_for(expected.len()).await), expected);
+    // A stream resumed after the first notification brings the rest.
+    let mut resumed = messaging
+        .clone()
+        .watch_notifications(with_token(
+            &mother.token,
+            pb::WatchNotificationsRequest {
+                cursor: new_mark.id.clone(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("a resumed stream")
+        .into_inner();
+    let mut resumed_titles = Vec::new();
+    while resumed_titles.len() < expected.len() - 1 {
+        let next = tokio::time::timeout(PATIENCE, resumed.message())
+            .await
+            .expect("the resumed stream speaks")
+            .expect("the resumed stream holds")
+            .expect("a notification");
+        resumed_titles.push(next.notification.unwrap().title);
+    }
+    assert_eq!(resumed_titles, expected[1..]);
     assert_eq!(
         neighbour.list().await.unwrap(),
         [],

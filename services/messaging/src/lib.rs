@@ -88,11 +88,13 @@ pub async fn run(
         stored,
     };
     let notifying = tokio::spawn(notifier.run(shutdown.clone()));
+    let hub = notify::hub::Hub::new();
+    let broadcasting = tokio::spawn(hub.clone().run(db.clone(), watching, shutdown.clone()));
     let service = MessagingServiceServer::new(api::MessagingApi::new(
         db.clone(),
         identity,
         settings.clock,
-        watching,
+        hub,
         shutdown.clone(),
     ))
     .max_decoding_message_size(limits.max_message_bytes)
@@ -113,6 +115,7 @@ pub async fn run(
     shutdown.cancel();
     consuming.await?;
     notifying.await?;
+    broadcasting.await?;
     db.close().await;
     result
 }

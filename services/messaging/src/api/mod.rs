@@ -14,11 +14,11 @@ use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 
 use crate::model::{Participant, ParticipantRole, Thread, ThreadId};
+use crate::notify::hub::Hub;
 use crate::store;
 
 pub use identity::Identity;
@@ -28,8 +28,8 @@ pub struct MessagingApi {
     identity: Identity,
     /// When messages are posted and read.
     clock: Clock,
-    /// Changes whenever this replica stores notifications: live streams wake.
-    stored: watch::Receiver<u64>,
+    /// New notifications for the live streams.
+    hub: Hub,
     /// Ends live streams when the server shuts down.
     shutdown: CancellationToken,
 }
@@ -39,14 +39,14 @@ impl MessagingApi {
         db: Db,
         identity: IdentityServiceClient<Channel>,
         clock: Clock,
-        stored: watch::Receiver<u64>,
+        hub: Hub,
         shutdown: CancellationToken,
     ) -> Self {
         Self {
             db,
             identity: Identity::new(identity),
             clock,
-            stored,
+            hub,
             shutdown,
         }
     }

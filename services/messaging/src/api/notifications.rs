@@ -1,19 +1,21 @@
 //! A person's notifications: the list, read marks and the live stream.
 
-use std::collections::{BTreeSet, VecDeque};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::SystemTime;
 
+use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::{Page, bounded_page_size};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::messaging::v1 as pb;
-use tokio::sync::watch;
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use super::{MessagingApi, convert};
-use crate::model::{NotificationId, NotificationKind};
+use crate::model::{Notification, NotificationId, NotificationKind};
+use crate::notify::hub::Window;
 use crate::store;
 use crate::store::notifications::NotificationFilter;
 
@@ -21,13 +23,6 @@ const DEFAULT_NOTIFICATIONS: u32 = 20;
 const MAX_NOTIFICATIONS: u32 = 100;
 /// The most notifications one read mark names.
 const MAX_MARKED: usize = 500;
-/// Notifications are stored by more than one replica, each in a short
-/// transaction: one may commit a little after another with a later id.
-/// A stream looks back this far behind the newest it sent, and sends
-/// nothing twice.
-const STREAM_LOOKBACK: Duration = Duration::from_secs(5);
-/// How often a stream looks for notifications another replica stored.
-const STREAM_POLL: Duration = Duration::from_secs(1);
 
 /// Notifications are the recipient's own: nobody reads another's.
 fn recipient(ctx: &CallContext, person_id: &str) -> Result<PersonId> {
@@ -144,74 +139,56 @@ pub async fn mark_notifications_read(
 
 pub type NotificationStream = tonic::codegen::BoxStream<pb::WatchNotificationsResponse>;
 
-/// The smallest UUIDv7 of an instant: ids at or after it are not older.
-fn first_id_at(time: SystemTime) -> Uuid {
-    let millis = time
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis();
-    uuid::Builder::from_unix_timestamp_millis(u64::try_from(millis).unwrap_or(u64::MAX), &[0; 10])
-        .into_uuid()
-}
-
-fn time_of(id: Uuid) -> SystemTime {
-    id.get_timestamp()
-        .map(|stamp| {
-            let (seconds, nanos) = stamp.to_unix();
-            UNIX_EPOCH + Duration::new(seconds, nanos)
-        })
-        .unwrap_or(UNIX_EPOCH)
-}
-
 /// Where a live stream stands.
 struct Watching {
-    db: otmetka_platform::db::Db,
+    db: Db,
     person_id: PersonId,
-    /// What it has sent (or the client had) lately, by id.
-    sent: BTreeSet<Uuid>,
-    /// Nothing older than this is looked for.
-    floor: Uuid,
+    window: Window,
+    /// Read from the database before listening on, and again after the
+    /// stream fell behind the broadcast.
+    read_stored: bool,
     ready: VecDeque<pb::WatchNotificationsResponse>,
-    stored: watch::Receiver<u64>,
+    live: broadcast::Receiver<Arc<Notification>>,
     shutdown: CancellationToken,
 }
 
 impl Watching {
+    fn offer(&mut self, notification: Notification) {
+        let id = notification.id.uuid();
+        if notification.person_id == self.person_id && self.window.admit(id) {
+            self.ready.push_back(pb::WatchNotificationsResponse {
+                cursor: id.to_string(),
+                notification: Some(convert::notification(notification)),
+            });
+        }
+    }
+
     /// The next notification to send; `None` once the server shuts down.
     async fn next(&mut self) -> Option<Result<pb::WatchNotificationsResponse>> {
         loop {
             if let Some(ready) = self.ready.pop_front() {
                 return Some(Ok(ready));
             }
-            // Marked before the read, so a store during it wakes the next wait.
-            self.stored.borrow_and_update();
-            let found = match store::notifications::after(&self.db, self.person_id, self.floor, 100)
-                .await
-            {
-                Ok(found) => found,
-                Err(error) => return Some(Err(error)),
-            };
-            for notification in found {
-                let id = notification.id.uuid();
-                if self.sent.insert(id) {
-                    self.ready.push_back(pb::WatchNotificationsResponse {
-                        cursor: id.to_string(),
-                        notification: Some(convert::notification(notification)),
-                    });
+            if self.read_stored {
+                self.read_stored = false;
+                let floor = self.window.floor();
+                match store::notifications::after(&self.db, self.person_id, floor, 500).await {
+                    Ok(found) => found.into_iter().for_each(|n| self.offer(n)),
+                    Err(error) => return Some(Err(error)),
                 }
-            }
-            if let Some(&newest) = self.sent.last() {
-                let floor = first_id_at(time_of(newest) - STREAM_LOOKBACK);
-                self.floor = self.floor.max(floor);
-                self.sent = self.sent.split_off(&self.floor);
-            }
-            if !self.ready.is_empty() {
+                self.window.advance();
                 continue;
             }
             tokio::select! {
                 () = self.shutdown.cancelled() => return None,
-                _ = self.stored.changed() => {}
-                () = tokio::time::sleep(STREAM_POLL) => {}
+                heard = self.live.recv() => match heard {
+                    Ok(notification) => {
+                        self.offer(Notification::clone(&notification));
+                        self.window.advance();
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.read_stored = true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
             }
         }
     }
@@ -223,22 +200,19 @@ pub async fn watch_notifications(
     request: pb::WatchNotificationsRequest,
 ) -> Result<NotificationStream> {
     let person_id = recipient(&ctx, &request.person_id)?;
-    let (floor, sent) = if request.cursor.is_empty() {
-        (first_id_at(SystemTime::now()), BTreeSet::new())
+    let window = if request.cursor.is_empty() {
+        Window::from_time(SystemTime::now())
     } else {
-        let cursor = NotificationId::parse("cursor", &request.cursor)?.uuid();
-        (
-            first_id_at(time_of(cursor) - STREAM_LOOKBACK),
-            BTreeSet::from([cursor]),
-        )
+        Window::after(NotificationId::parse("cursor", &request.cursor)?.uuid())
     };
     let watching = Watching {
+        // Listening starts before the first read, so nothing falls between.
+        live: api.hub.subscribe(),
         db: api.db.clone(),
         person_id,
-        sent,
-        floor,
+        window,
+        read_stored: true,
         ready: VecDeque::new(),
-        stored: api.stored.clone(),
         shutdown: api.shutdown.clone(),
     };
     let stream = futures_util::stream::unfold(watching, |mut watching| async move {

@@ -5,6 +5,7 @@
 //! so each change reaches each recipient once however often a batch is
 //! retried, by this replica or another.
 
+pub mod hub;
 pub mod texts;
 
 use std::collections::HashMap;

@@ -95,6 +95,18 @@ pub async fn after(
     )
 }
 
+/// Everyone's notifications with ids above `after`, oldest first: what
+/// the live streams of a replica are still to hear of.
+pub async fn all_after(db: &Db, after: Uuid, limit: i64) -> Result<Vec<Notification>> {
+    let sql = format!(
+        "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE id > $1 ORDER BY id LIMIT $2"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(after).bind(limit).fetch_all(pool).await?),
+    )
+}
+
 /// Marks the person's notifications `ids` read (all of them, up to `now`,
 /// when `ids` is `None`); how many were unread.
 pub async fn mark_read(
