@@ -23,6 +23,7 @@ mod lesson_changes;
 mod lessons;
 mod marks;
 mod multipart;
+mod notifications;
 mod observe;
 mod oidc;
 mod openapi;
@@ -209,6 +210,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(threads::read_thread))
         .routes(routes!(threads::archive_thread))
         .routes(routes!(threads::unread_counts))
+        .routes(routes!(notifications::list_notifications))
+        .routes(routes!(notifications::read_notifications))
+        .routes(routes!(notifications::stream_notifications))
         .routes(routes!(correspondents::list_correspondents))
         .routes(routes!(roster_import::import_roster))
         .routes(routes!(credentials::issue_credentials))

@@ -31,7 +31,7 @@ impl Asset {
     }
 }
 
-static ASSETS: LazyLock<[Asset; 6]> = LazyLock::new(|| {
+static ASSETS: LazyLock<[Asset; 7]> = LazyLock::new(|| {
     [
         Asset::new(
             "app",
@@ -69,6 +69,12 @@ static ASSETS: LazyLock<[Asset; 6]> = LazyLock::new(|| {
             "text/css; charset=utf-8",
             include_str!("../../static/api-docs.css"),
         ),
+        Asset::new(
+            "live",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_str!("../../static/live.js"),
+        ),
     ]
 });
 
@@ -92,6 +98,11 @@ pub fn api_docs() -> [&'static str; 4] {
         &ASSETS[4].url,
         &ASSETS[5].url,
     ]
+}
+
+/// The header's count of notifications that arrive while a page is open.
+pub fn live_script() -> &'static str {
+    &ASSETS[6].url
 }
 
 /// `GET /assets/{name}`: a file by its hashed name.

@@ -285,6 +285,10 @@ texts! {
             / "My account",
         messages: "Сообщения"
             / "Messages",
+        notifications: "Уведомления"
+            / "Notifications",
+        new_notifications: "новых с открытия страницы"
+            / "new since this page opened",
         sign_in: "Войти"
             / "Sign in",
         sign_in_title: "Вход в электронный дневник"

@@ -36,6 +36,8 @@ pub struct Shell {
     /// This page's path and query, to come back to after switching language.
     pub here: String,
     pub stylesheet: &'static str,
+    /// Counts notifications that arrive while the page is open.
+    pub live_script: &'static str,
 }
 
 impl Shell {
@@ -47,6 +49,7 @@ impl Shell {
             person_name: String::new(),
             here: here.to_owned(),
             stylesheet: assets::stylesheet(),
+            live_script: assets::live_script(),
         }
     }
 

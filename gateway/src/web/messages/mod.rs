@@ -1,8 +1,10 @@
 //! Personal messages in the browser: the inbox and its archive, a thread
-//! with its reply form, and a new message to the people one may write to.
+//! with its reply form, a new message to the people one may write to, and
+//! the notifications.
 
 mod compose;
 mod inbox;
+mod notifications;
 mod texts;
 mod thread;
 
@@ -21,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{thread_id}", get(thread::show))
         .route("/messages/{thread_id}/reply", post(thread::reply))
         .route("/messages/{thread_id}/archive", post(thread::archive))
+        .route("/notifications", get(notifications::show))
+        .route("/notifications/read", post(notifications::read_all))
 }
 
 /// Where a school is, to write times as its people read them. A school the

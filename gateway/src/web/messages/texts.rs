@@ -75,5 +75,15 @@ texts! {
             / "teacher",
         back_to_messages: "Ко всем сообщениям"
             / "All messages",
+        notifications: "Уведомления"
+            / "Notifications",
+        no_notifications: "Уведомлений пока нет. Здесь появятся новые оценки, пропуски и итоговые оценки."
+            / "No notifications yet. New marks, absences and final marks will appear here.",
+        mark_all_read: "Отметить все прочитанными"
+            / "Mark all as read",
+        new_notification: "новое"
+            / "new",
+        open: "Открыть"
+            / "Open",
     }
 }
