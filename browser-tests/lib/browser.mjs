@@ -47,3 +47,13 @@ export async function signIn(page, base, [login, password]) {
   await page.getByLabel(/Пароль|Password/).fill(password);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Войти|Sign in/ }).click()]);
 }
+
+/// Presses Tab until the focus is in the journal grid: the keyboard's own
+/// way in.
+export async function tabIntoGrid(page) {
+  for (let presses = 0; presses < 400; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.matches('td.cell'))) return;
+  }
+  assert.fail('Tab never reached the grid');
+}

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LOGINS, TODAY } from '../lib/suite.mjs';
-import { WIDTHS, checkAccessibility, open, screenshot, signIn } from '../lib/browser.mjs';
+import { WIDTHS, checkAccessibility, open, screenshot, signIn, tabIntoGrid } from '../lib/browser.mjs';
 import { suiteAndBrowser } from '../lib/setup.mjs';
 
 const run = suiteAndBrowser();
@@ -11,15 +11,6 @@ const run = suiteAndBrowser();
 async function weekMarks(page) {
   await page.goto(`${run.suite.url}/`);
   return page.locator('a.mark').count();
-}
-
-/// Presses Tab until the focus is in the grid: the keyboard's own way in.
-async function tabIntoGrid(page) {
-  for (let presses = 0; presses < 400; presses += 1) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(() => document.activeElement?.matches('td.cell'))) return;
-  }
-  assert.fail('Tab never reached the grid');
 }
 
 test('a teacher enters a row of marks with the keyboard only; the family sees them', async () => {

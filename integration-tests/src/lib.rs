@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use otmetka_identity::InitialAdmin;
 use otmetka_local::{DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, seed_demo_school};
 use otmetka_platform::clock::Clock;
@@ -140,11 +140,21 @@ pub struct Options {
     pub push_limits: Option<otmetka_local::PushLimits>,
     /// The day the suite lives on; [`SANDBOX_TODAY`] unless a test needs another.
     pub today: Option<NaiveDate>,
+    /// The time of that day (UTC) the suite's clock starts from; noon
+    /// unless a test needs a school's morning.
+    pub time_of_day: Option<NaiveTime>,
 }
 
 impl Options {
     pub fn today(&self) -> NaiveDate {
         self.today.unwrap_or(SANDBOX_TODAY)
+    }
+
+    fn clock(&self) -> Clock {
+        match self.time_of_day {
+            Some(time) => Clock::starting_at(self.today().and_time(time).and_utc()),
+            None => Clock::on_day(self.today()),
+        }
     }
 }
 
@@ -173,7 +183,7 @@ fn suite_config(storage: Storage, files_dir: PathBuf, options: &Options) -> Suit
         access_token_ttl: options.access_token_ttl.unwrap_or(Duration::from_secs(60)),
         trusted_proxies: options.trusted_proxies.clone(),
         push_limits: options.push_limits.clone().unwrap_or_default(),
-        clock: Clock::on_day(options.today()),
+        clock: options.clock(),
     }
 }
 
@@ -229,14 +239,18 @@ impl Sandbox {
     }
 
     /// Stops the suite and starts it again on the same data.
-    pub async fn restart(mut self) -> anyhow::Result<Self> {
+    pub async fn restart(self) -> anyhow::Result<Self> {
+        let options = self.options.clone();
+        self.restart_with(options).await
+    }
+
+    /// Stops the suite and starts it again on the same data, configured
+    /// by `options` (a later hour, say).
+    pub async fn restart_with(mut self, options: Options) -> anyhow::Result<Self> {
         if let Some(suite) = self.suite.take() {
             suite.stop().await?;
         }
-        let Self {
-            scratch, options, ..
-        } = self;
-        Self::start_on(scratch, options).await
+        Self::start_on(self.scratch, options).await
     }
 
     pub fn suite(&self) -> &RunningSuite {

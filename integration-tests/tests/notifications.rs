@@ -1,12 +1,14 @@
 //! Notifications of what the journal says about a student, over real gRPC:
 //! a mark posted, corrected and withdrawn, an absence and a lateness reach
 //! the student and each guardian once, in the list and on the live stream,
-//! and nobody else; a restart tells nothing twice.
+//! and nobody else; a restart tells nothing twice; an absence waits for
+//! the school's 10:00 and is forgotten if explained by then.
 
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use otmetka_integration_tests::school::{EnglishClass, with_token};
-use otmetka_integration_tests::{SANDBOX_TODAY, Sandbox};
+use otmetka_integration_tests::{Options, SANDBOX_TODAY, Sandbox};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::gradebook::v1::gradebook_service_client::GradebookServiceClient;
 use otmetka_proto::messaging::v1 as pb;
@@ -372,5 +374,110 @@ async fn reading_notifications_names_what_is_wrong() {
         .await
         .expect("marking everything read is fine with nothing to mark");
     assert_eq!(everything.into_inner().marked_count, 0);
+    sandbox.stop().await.unwrap();
+}
+
+/// An absence waits for 10:00 of its day in the school's time: one
+/// explained before then is never told, one that is not is told once.
+#[tokio::test]
+async fn an_absence_not_explained_by_ten_is_told_once() {
+    // 08:00 in Moscow, where the school is.
+    let morning = Options {
+        time_of_day: NaiveTime::from_hms_opt(5, 0, 0),
+        ..Options::default()
+    };
+    let sandbox = Sandbox::start_with(morning.clone()).await.expect("sandbox");
+    let mut class = EnglishClass::new(&sandbox, "Школа пропусков", "absence")
+        .await
+        .expect("a class");
+    let [ill, truant] = [class.students[0].clone(), class.students[1].clone()];
+    let messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    let mut family_of = async |student: &String, login: &str| {
+        let guardian = class.builder.guardian_of(student, "Родитель").await;
+        Family {
+            messaging: messaging.clone(),
+            token: class.builder.token_of(&guardian, login).await,
+            id: guardian,
+        }
+    };
+    let ill_family = family_of(&ill, "absence-ill").await;
+    let truant_family = family_of(&truant, "absence-truant").await;
+    let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
+    let teacher = class.teacher_token.clone();
+    let lesson = class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
+    assert_eq!(
+        lesson.date,
+        SANDBOX_TODAY.to_string(),
+        "a lesson this morning"
+    );
+    let record = |student: &String, kind: gradebook::AttendanceKind| {
+        with_token(
+            &teacher,
+            gradebook::SetAttendanceRequest {
+                record: Some(gradebook::AttendanceRecord {
+                    student_id: student.clone(),
+                    lesson_id: lesson.id.clone(),
+                    subject_id: class.english.clone(),
+                    lesson_date: lesson.date.clone(),
+                    kind: kind.into(),
+                    ..Default::default()
+                }),
+            },
+        )
+    };
+    use gradebook::AttendanceKind::{Absent, Ill};
+    journal.set_attendance(record(&ill, Absent)).await.unwrap();
+    journal
+        .set_attendance(record(&truant, Absent))
+        .await
+        .unwrap();
+    journal.set_attendance(record(&ill, Ill)).await.unwrap();
+    // A mark after them: once it is told, both absences were weighed.
+    journal
+        .create_mark(with_token(
+            &teacher,
+            gradebook::CreateMarkRequest {
+                student_id: ill.clone(),
+                subject_id: class.english.clone(),
+                lesson_id: lesson.id.clone(),
+                lesson_date: lesson.date.clone(),
+                value: "5".into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    let told = ill_family.wait_for(1).await;
+    assert_eq!(
+        told.iter().map(|n| n.kind()).collect::<Vec<_>>(),
+        [pb::NotificationKind::NewMark],
+        "an absence explained before 10:00 is no news"
+    );
+    assert_eq!(
+        truant_family.list().await.unwrap(),
+        [],
+        "before 10:00 the absence waits"
+    );
+
+    // 11:00 in Moscow: the unexplained absence is told, once.
+    let late_morning = Options {
+        time_of_day: NaiveTime::from_hms_opt(8, 0, 0),
+        ..morning
+    };
+    let sandbox = sandbox.restart_with(late_morning).await.expect("a restart");
+    let messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    let truant_family = Family {
+        messaging: messaging.clone(),
+        ..truant_family
+    };
+    let ill_family = Family {
+        messaging,
+        ..ill_family
+    };
+    let told = truant_family.wait_for(1).await;
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert_eq!(told[0].title, "Пропуск урока — Английский язык");
+    assert_eq!(told[0].kind(), pb::NotificationKind::Attendance);
+    assert_eq!(ill_family.list().await.unwrap().len(), 1);
     sandbox.stop().await.unwrap();
 }

@@ -410,6 +410,7 @@ pub(super) async fn call_identity(
                 identity::ListFamiliesRequest {
                     student_ids: vec![f.student.clone()],
                     subject_ids: Vec::new(),
+                    school_ids: vec![f.school.clone()],
                 },
             ))
             .await),

@@ -86,6 +86,7 @@ pub async fn run(
         timeout: limits.request_timeout,
         kept,
         stored,
+        clock: settings.clock,
     };
     let notifying = tokio::spawn(notifier.run(shutdown.clone()));
     let hub = notify::hub::Hub::new();

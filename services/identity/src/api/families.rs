@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use otmetka_platform::authz::SCOPE_FAMILIES_READ;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::ids::{StudentId, SubjectId};
+use otmetka_platform::ids::{SchoolId, StudentId, SubjectId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
@@ -42,11 +42,13 @@ impl IdentityApi {
         }
         let student_ids = parse_all("student_ids", &request.student_ids, StudentId::parse)?;
         let subject_ids = parse_all("subject_ids", &request.subject_ids, SubjectId::parse)?;
+        let school_ids = parse_all("school_ids", &request.school_ids, SchoolId::parse)?;
         let db = &self.state.db;
-        let (students, guardians, subjects) = tokio::try_join!(
+        let (students, guardians, subjects, timezones) = tokio::try_join!(
             store::students_by_ids(db, &student_ids),
             store::guardians_of_students(db, &student_ids),
             store::subjects_by_ids(db, &subject_ids),
+            store::school_timezones(db, &school_ids),
         )?;
         let mut guardians_by_student: HashMap<StudentId, Vec<pb::FamilyGuardian>> = HashMap::new();
         for guardian in guardians {
@@ -81,6 +83,13 @@ impl IdentityApi {
         Ok(pb::ListFamiliesResponse {
             families,
             subjects: subjects.into_iter().map(convert::subject).collect(),
+            school_timezones: timezones
+                .into_iter()
+                .map(|school| pb::SchoolTimezone {
+                    school_id: school.id.to_string(),
+                    timezone: school.timezone,
+                })
+                .collect(),
         })
     }
 }

@@ -35,6 +35,9 @@ CREATE TABLE pending_news (
     resource_type text NOT NULL,
     resource_id text NOT NULL,
     created_at timestamptz NOT NULL,
+    -- Not told before this: an absence waits for the school's 10:00, and
+    -- is forgotten if it is explained by then. NULL: as soon as may be.
+    due_at timestamptz,
     PRIMARY KEY (source_service, source_event_id)
 );
 

@@ -35,6 +35,9 @@ CREATE TABLE pending_news (
     resource_type TEXT NOT NULL,
     resource_id TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    -- Not told before this: an absence waits for the school's 10:00, and
+    -- is forgotten if it is explained by then. NULL: as soon as may be.
+    due_at TEXT,
     PRIMARY KEY (source_service, source_event_id)
 );
 

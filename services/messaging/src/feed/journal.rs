@@ -20,6 +20,8 @@ use crate::store;
 
 /// The consumer's name: its cursor's key and its metrics' label.
 pub const CONSUMER: &str = "messaging.journal-news";
+/// The service whose changes these are: with the event key, news's key.
+const SOURCE: &str = "gradebook";
 
 /// What families hear about in gradebook's changes.
 pub struct JournalNews {
@@ -95,7 +97,7 @@ fn said(change: &ChangeEnvelope) -> Result<Option<Said>, Refusal> {
                 _ => return Ok(None),
             };
             Ok(Some(Said {
-                event: format!("attendance/{}/{}", record.id, kind.as_str()),
+                event: format!("attendance/{}/{}", change.entity_id, kind.as_str()),
                 student_id: record.student_id,
                 subject_id: record.subject_id,
                 kind,
@@ -121,6 +123,27 @@ fn said(change: &ChangeEnvelope) -> Result<Option<Said>, Refusal> {
     }
 }
 
+/// The absence a change of an attendance record explains, by its news
+/// key: anything but "absent" (present, ill, excused, late, or the record
+/// gone) is an explanation.
+fn explained_absence(change: &ChangeEnvelope) -> Option<String> {
+    if change.entity_type() != EntityType::Attendance {
+        return None;
+    }
+    let record = gradebook::AttendanceRecord::decode(change.payload.as_slice()).ok();
+    let still_absent = change.change_type() != ChangeType::Deleted
+        && record
+            .as_ref()
+            .is_some_and(|record| record.kind() == gradebook::AttendanceKind::Absent);
+    (!still_absent).then(|| {
+        format!(
+            "attendance/{}/{}",
+            change.entity_id,
+            NewsKind::Absent.as_str()
+        )
+    })
+}
+
 fn committed_at(change: &ChangeEnvelope) -> Option<DateTime<Utc>> {
     let time = change.commit_time?;
     DateTime::from_timestamp(time.seconds, u32::try_from(time.nanos).ok()?)
@@ -128,6 +151,11 @@ fn committed_at(change: &ChangeEnvelope) -> Option<DateTime<Utc>> {
 
 impl ApplyChange for JournalNews {
     async fn apply(&self, tx: &mut Tx, change: &ChangeEnvelope) -> Result<(), Refusal> {
+        // An absence explained before it was told is no news any more,
+        // however old the explanation.
+        if let Some(absence) = explained_absence(change) {
+            store::news::withdraw(tx, SOURCE, &absence).await?;
+        }
         // Freshness is measured on the system clock, the one commit times
         // are written by.
         let now = Utc::now();
@@ -158,7 +186,7 @@ impl ApplyChange for JournalNews {
             Some(parse_date("day", &said.day).map_err(|_| park("day"))?)
         };
         let news = News {
-            source_service: "gradebook".into(),
+            source_service: SOURCE.into(),
             source_event_id: said.event,
             school_id,
             student_id,

@@ -42,14 +42,14 @@ pub fn told(news: &News, student: &str, subject: &str) -> (NotificationKind, Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::{NaiveDate, Utc};
     use otmetka_platform::ids::{SchoolId, StudentId};
     use uuid::Uuid;
 
     use super::*;
 
-    fn news(kind: NewsKind, detail: &str, day: Option<NaiveDate>) -> News {
+    pub(crate) fn news(kind: NewsKind, detail: &str, day: Option<NaiveDate>) -> News {
         News {
             source_service: "gradebook".into(),
             source_event_id: "mark/x/1".into(),

@@ -1,5 +1,6 @@
 //! Journal news waiting to be told.
 
+use chrono::{DateTime, Utc};
 use otmetka_platform::db::{Db, Tx};
 use otmetka_platform::{Result, with_db, with_tx};
 
@@ -23,16 +24,34 @@ pub async fn keep(tx: &mut Tx, news: &News) -> Result<()> {
     Ok(())
 }
 
-/// The oldest news still to tell.
-pub async fn oldest(db: &Db, limit: i64) -> Result<Vec<News>> {
+/// The oldest news that may be told at `now`.
+pub async fn oldest_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<News>> {
     let sql = format!(
-        "SELECT {NEWS_COLUMNS} FROM pending_news
-         ORDER BY created_at, source_service, source_event_id LIMIT $1"
+        "SELECT {NEWS_COLUMNS} FROM pending_news WHERE due_at IS NULL OR due_at <= $1
+         ORDER BY created_at, source_service, source_event_id LIMIT $2"
     );
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(limit).fetch_all(pool).await?),
+        .bind(now).bind(limit).fetch_all(pool).await?),
     )
+}
+
+/// Holds `news` until `due`.
+pub async fn hold(tx: &mut Tx, news: &News, due: DateTime<Utc>) -> Result<()> {
+    with_tx!(tx, conn => { sqlx::query(
+        "UPDATE pending_news SET due_at = $3 WHERE source_service = $1 AND source_event_id = $2")
+        .bind(&news.source_service).bind(&news.source_event_id).bind(due)
+        .execute(&mut *conn).await?; });
+    Ok(())
+}
+
+/// Forgets news not yet told that has stopped being news.
+pub async fn withdraw(tx: &mut Tx, source_service: &str, source_event_id: &str) -> Result<()> {
+    with_tx!(tx, conn => { sqlx::query(
+        "DELETE FROM pending_news WHERE source_service = $1 AND source_event_id = $2")
+        .bind(source_service).bind(source_event_id)
+        .execute(&mut *conn).await?; });
+    Ok(())
 }
 
 /// Forgets news that has been told.

@@ -14,10 +14,18 @@ const NOTIFICATION_COLUMNS: &str = "id, school_id, person_id, student_id, kind, 
      source_service, source_event_id, resource_type, resource_id, read_at, created_at";
 
 /// Stores `notifications` (a recipient who already has the one for a
-/// source event keeps it) and forgets the news they tell, in one
-/// transaction. How many were new.
-pub async fn tell(db: &Db, notifications: &[Notification], told: &[News]) -> Result<u64> {
+/// source event keeps it), forgets the news they tell and holds the news
+/// not due yet, in one transaction. How many were new.
+pub async fn tell(
+    db: &Db,
+    notifications: &[Notification],
+    told: &[News],
+    held: &[(News, DateTime<Utc>)],
+) -> Result<u64> {
     let mut tx = db.begin_write().await?;
+    for (news, due) in held {
+        news::hold(&mut tx, news, *due).await?;
+    }
     let mut stored = 0;
     for notification in notifications {
         stored += with_tx!(&mut tx, conn => sqlx::query(
