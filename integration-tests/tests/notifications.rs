@@ -481,3 +481,83 @@ async fn an_absence_not_explained_by_ten_is_told_once() {
     assert_eq!(ill_family.list().await.unwrap().len(), 1);
     sandbox.stop().await.unwrap();
 }
+
+/// A burst of notifications larger than the hub reads at once (1,000)
+/// is read through to its end: a stream opened after it still hears the
+/// next one.
+#[tokio::test]
+async fn a_stream_hears_what_follows_a_burst_larger_than_a_page() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let mut class = EnglishClass::new(&sandbox, "Школа потока", "burst")
+        .await
+        .expect("a class");
+    let students = class.students.clone();
+    let messaging = MessagingServiceClient::new(sandbox.channel("messaging").await.unwrap());
+    // Five hear of each mark: the student and four guardians.
+    let mut first_guardian = None;
+    for (index, student) in students.iter().enumerate() {
+        for relative in ["Мать", "Отец", "Бабушка", "Дедушка"] {
+            let guardian = class.builder.guardian_of(student, relative).await;
+            if first_guardian.is_none() {
+                let token = class
+                    .builder
+                    .token_of(&guardian, &format!("burst-guardian-{index}"))
+                    .await;
+                first_guardian = Some(Family {
+                    messaging: messaging.clone(),
+                    token,
+                    id: guardian,
+                });
+            }
+        }
+    }
+    let guardian = first_guardian.expect("a guardian");
+    let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
+    let teacher = class.teacher_token.clone();
+    let lesson = class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
+    let mark = |student: &String| {
+        with_token(
+            &teacher,
+            gradebook::CreateMarkRequest {
+                student_id: student.clone(),
+                subject_id: class.english.clone(),
+                lesson_id: lesson.id.clone(),
+                lesson_date: lesson.date.clone(),
+                value: "4".into(),
+                ..Default::default()
+            },
+        )
+    };
+    const ROUNDS: usize = 70;
+    for _ in 0..ROUNDS {
+        for student in &students {
+            journal.create_mark(mark(student)).await.unwrap();
+        }
+    }
+    // 70 × 3 marks, each told to five people: 1,050 notifications.
+    assert_eq!(guardian.wait_for(ROUNDS).await.len(), ROUNDS);
+
+    let mut stream = messaging
+        .clone()
+        .watch_notifications(with_token(
+            &guardian.token,
+            pb::WatchNotificationsRequest::default(),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let last = journal
+        .create_mark(mark(&students[0]))
+        .await
+        .unwrap()
+        .into_inner()
+        .mark
+        .unwrap();
+    let heard = tokio::time::timeout(PATIENCE, stream.message())
+        .await
+        .expect("the stream speaks after the burst")
+        .unwrap()
+        .unwrap();
+    assert_eq!(heard.notification.unwrap().resource_id, last.id);
+    sandbox.stop().await.unwrap();
+}

@@ -83,7 +83,5 @@ texts! {
             / "Mark all as read",
         new_notification: "новое"
             / "new",
-        open: "Открыть"
-            / "Open",
     }
 }

@@ -113,30 +113,37 @@ impl Hub {
         let mut window = Window::from_time(SystemTime::now());
         while !shutdown.is_cancelled() {
             stored.borrow_and_update();
-            let full = match store::notifications::all_after(&db, window.floor(), PAGE).await {
-                Ok(found) => {
-                    let full = found.len() as i64 == PAGE;
-                    for notification in found {
-                        if window.admit(notification.id.uuid()) {
-                            // Nobody listening is no failure.
-                            let _ = self.sender.send(Arc::new(notification));
-                        }
-                    }
-                    window.advance();
-                    full
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "reading new notifications failed");
-                    false
-                }
-            };
-            if full {
-                continue;
+            if let Err(error) = self.read_new(&db, &mut window).await {
+                tracing::warn!(error = %error, "reading new notifications failed");
             }
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 _ = stored.changed() => {}
                 () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// Broadcasts what is new since the window's floor, page by page: a
+    /// burst larger than a page is read through to its end, the look-back
+    /// only once.
+    async fn read_new(&self, db: &Db, window: &mut Window) -> otmetka_platform::Result<()> {
+        let mut after = window.floor();
+        loop {
+            let found = store::notifications::all_after(db, after, PAGE).await?;
+            let full = found.len() as i64 == PAGE;
+            if let Some(last) = found.last() {
+                after = last.id.uuid();
+            }
+            for notification in found {
+                if window.admit(notification.id.uuid()) {
+                    // Nobody listening is no failure.
+                    let _ = self.sender.send(Arc::new(notification));
+                }
+            }
+            if !full {
+                window.advance();
+                return Ok(());
             }
         }
     }
