@@ -145,6 +145,24 @@ impl School {
             .threads
     }
 
+    /// The texts of `who`'s notifications of new messages, newest first.
+    async fn notices(&self, who: &Person) -> Vec<(String, String)> {
+        let request = pb::ListNotificationsRequest {
+            kinds: vec![pb::NotificationKind::NewMessage.into()],
+            ..Default::default()
+        };
+        let mut client = self.messaging.clone();
+        client
+            .list_notifications(with_token(&who.token, request))
+            .await
+            .expect("notifications")
+            .into_inner()
+            .notifications
+            .into_iter()
+            .map(|n| (n.title, n.body))
+            .collect()
+    }
+
     async fn post(&self, who: &Person, thread: &str, text: &str, request_id: &str) -> String {
         let request = pb::CreateThreadMessageRequest {
             school_id: self.id.clone(),
@@ -437,6 +455,18 @@ async fn a_conversation_between_a_family_and_a_teacher() {
     let thread_id = first.thread.expect("a thread").id;
     assert_eq!(again.thread.expect("a thread").id, thread_id);
     assert_eq!(s.list(&s.maths_teacher, false).await.len(), 1);
+    // Each other participant is notified once; the author is not.
+    let notices = s.notices(&s.maths_teacher).await;
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].0, "Новое сообщение — Контрольная по математике");
+    assert!(
+        notices[0]
+            .1
+            .ends_with(": Здравствуйте! Можно ли переписать контрольную?"),
+        "{notices:?}"
+    );
+    assert_eq!(s.notices(&s.second_guardian).await.len(), 1);
+    assert_eq!(s.notices(&s.guardian).await, []);
 
     // The teacher has one unread message; nobody outside the thread sees it.
     let teacher_view = s.get(&s.maths_teacher, &thread_id).await.expect("a thread");
@@ -466,6 +496,11 @@ async fn a_conversation_between_a_family_and_a_teacher() {
         .post(&s.maths_teacher, &thread_id, "Да, в четверг.", UUID_B)
         .await;
     assert_eq!(reply, retried);
+    assert_eq!(
+        s.notices(&s.guardian).await.len(),
+        1,
+        "a retry notifies no one again"
+    );
     assert_eq!(s.unread(&s.maths_teacher).await.unread_messages, 0);
     let counts = s.unread(&s.guardian).await;
     assert_eq!((counts.unread_messages, counts.unread_threads), (1, 1));
@@ -567,6 +602,16 @@ async fn a_conversation_between_a_family_and_a_teacher() {
     .await;
     assert_eq!(s.unread(&s.second_guardian).await.unread_messages, 0);
     assert!(s.unread(&s.guardian).await.unread_messages > 0);
+    let told = |notices: Vec<(String, String)>| {
+        notices
+            .iter()
+            .any(|(_, body)| body.ends_with("контрольная в пятницу."))
+    };
+    assert!(told(s.notices(&s.guardian).await), "the mother hears of it");
+    assert!(
+        !told(s.notices(&s.second_guardian).await),
+        "the father no longer hears of the thread"
+    );
     s.get(&s.guardian, &thread_id)
         .await
         .expect("the mother reads it");

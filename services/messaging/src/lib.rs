@@ -79,13 +79,14 @@ pub async fn run(
     let consumers = vec![(consumer.handle(), consumer.retrier())];
     let consuming = tokio::spawn(consumer.run(shutdown.clone()));
     let (stored, watching) = watch::channel(0);
+    let stored = Arc::new(stored);
+    let directory =
+        notify::directory::Directory::new(identity.clone(), token, limits.request_timeout);
     let notifier = notify::Notifier {
         db: db.clone(),
-        identity: identity.clone(),
-        token,
-        timeout: limits.request_timeout,
+        directory: directory.clone(),
         kept,
-        stored,
+        stored: stored.clone(),
         clock: settings.clock,
     };
     let notifying = tokio::spawn(notifier.run(shutdown.clone()));
@@ -95,7 +96,9 @@ pub async fn run(
         db.clone(),
         identity,
         settings.clock,
+        directory,
         hub,
+        stored,
         shutdown.clone(),
     ))
     .max_decoding_message_size(limits.max_message_bytes)

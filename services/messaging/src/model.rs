@@ -140,6 +140,7 @@ pub enum NotificationKind {
     MarkChanged,
     Attendance,
     FinalMark,
+    NewMessage,
 }
 
 stored_word!(NotificationKind {
@@ -147,6 +148,7 @@ stored_word!(NotificationKind {
     MarkChanged => "mark_changed",
     Attendance => "attendance",
     FinalMark => "final_mark",
+    NewMessage => "new_message",
 });
 
 #[derive(Debug, Clone, sqlx::FromRow)]

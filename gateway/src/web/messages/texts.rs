@@ -77,8 +77,8 @@ texts! {
             / "All messages",
         notifications: "Уведомления"
             / "Notifications",
-        no_notifications: "Уведомлений пока нет. Здесь появятся новые оценки, пропуски и итоговые оценки."
-            / "No notifications yet. New marks, absences and final marks will appear here.",
+        no_notifications: "Уведомлений пока нет. Здесь появятся новые оценки, пропуски, итоговые оценки и сообщения."
+            / "No notifications yet. New marks, absences, final marks and messages will appear here.",
         mark_all_read: "Отметить все прочитанными"
             / "Mark all as read",
         new_notification: "новое"

@@ -66,6 +66,7 @@ fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
         NotificationKind::MarkChanged => pb::NotificationKind::MarkChanged,
         NotificationKind::Attendance => pb::NotificationKind::Attendance,
         NotificationKind::FinalMark => pb::NotificationKind::FinalMark,
+        NotificationKind::NewMessage => pb::NotificationKind::NewMessage,
     }
 }
 

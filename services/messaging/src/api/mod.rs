@@ -18,6 +18,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 
 use crate::model::{Participant, ParticipantRole, Thread, ThreadId};
+use crate::notify::StoredSignal;
+use crate::notify::directory::Directory;
 use crate::notify::hub::Hub;
 use crate::store;
 
@@ -28,8 +30,13 @@ pub struct MessagingApi {
     identity: Identity,
     /// When messages are posted and read.
     clock: Clock,
+    /// Whom a new message may notify: a guardian only while the
+    /// guardianship lasts.
+    directory: Directory,
     /// New notifications for the live streams.
     hub: Hub,
+    /// Wakes this replica's live streams when a message notifies.
+    stored: StoredSignal,
     /// Ends live streams when the server shuts down.
     shutdown: CancellationToken,
 }
@@ -39,14 +46,18 @@ impl MessagingApi {
         db: Db,
         identity: IdentityServiceClient<Channel>,
         clock: Clock,
+        directory: Directory,
         hub: Hub,
+        stored: StoredSignal,
         shutdown: CancellationToken,
     ) -> Self {
         Self {
             db,
             identity: Identity::new(identity),
             clock,
+            directory,
             hub,
+            stored,
             shutdown,
         }
     }

@@ -41,6 +41,7 @@ fn contract_kind(kind: pb::NotificationKind) -> Option<NotificationKind> {
         pb::NotificationKind::MarkChanged => Some(NotificationKind::MarkChanged),
         pb::NotificationKind::Attendance => Some(NotificationKind::Attendance),
         pb::NotificationKind::FinalMark => Some(NotificationKind::FinalMark),
+        pb::NotificationKind::NewMessage => Some(NotificationKind::NewMessage),
         _ => None,
     }
 }

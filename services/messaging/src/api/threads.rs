@@ -12,6 +12,7 @@ use otmetka_platform::time::optional_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::messaging::v1 as pb;
 
+use super::messages::notices_of;
 use super::{CallerThread, MessagingApi, convert};
 use crate::model::{Message, MessageId, ParticipantRole, Thread, ThreadId, ThreadView};
 use crate::store;
@@ -129,10 +130,22 @@ pub async fn create_thread(
         text: text.to_owned(),
         created_at: now,
     };
-    let thread_id =
-        store::threads::insert_thread(&api.db, &thread, &participants, &first, request_id)
-            .await?
-            .into_inner();
+    let others: Vec<_> = participants[1..]
+        .iter()
+        .map(|participant| (participant.person_id, participant.role))
+        .collect();
+    let notices = notices_of(api, &thread, &others, &first, &participants[0].display_name).await?;
+    let written = store::threads::insert_thread(
+        &api.db,
+        &thread,
+        &participants,
+        &first,
+        request_id,
+        &notices,
+    )
+    .await?;
+    api.announce(&written, &notices);
+    let thread_id = written.into_inner();
     let found = api.thread_of_caller(&ctx, school_id, thread_id).await?;
     let view = api.view(found).await?;
     let message = store::messages::messages(&api.db, thread_id, None, i64::MAX)

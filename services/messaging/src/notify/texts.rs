@@ -41,6 +41,28 @@ pub fn told(news: &News, student: &str, subject: &str) -> (NotificationKind, Str
     (kind, title, body)
 }
 
+/// The title and body of a new message in a thread about `subject`,
+/// from `author`: the thread's subject, then who wrote what, the first
+/// line cut to fit.
+pub fn new_message(subject: &str, author: &str, text: &str) -> (String, String) {
+    const MAX_CHARS: usize = 200;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("");
+    let snippet = if line.chars().count() > MAX_CHARS {
+        let cut: String = line.chars().take(MAX_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_owned()
+    };
+    (
+        format!("Новое сообщение — {subject}"),
+        format!("{author}: {snippet}"),
+    )
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::{NaiveDate, Utc};
@@ -73,6 +95,16 @@ pub(crate) mod tests {
         assert_eq!(kind, NotificationKind::NewMark);
         assert_eq!(title, "Новая оценка 5 — Алгебра");
         assert_eq!(body, "Петров Иван, урок 2 декабря");
+    }
+
+    #[test]
+    fn a_new_message_names_the_thread_the_author_and_its_first_line() {
+        let (title, body) = new_message("Контрольная", "Иванова Мария", "\n  Добрый день!\nВторая");
+        assert_eq!(title, "Новое сообщение — Контрольная");
+        assert_eq!(body, "Иванова Мария: Добрый день!");
+        let (_, long) = new_message("Тема", "А", &"я".repeat(500));
+        assert_eq!(long.chars().count(), "А: ".chars().count() + 200);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

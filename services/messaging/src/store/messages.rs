@@ -5,18 +5,19 @@ use otmetka_platform::{Result, with_db, with_tx};
 use uuid::Uuid;
 
 use super::Written;
-use crate::model::{Message, MessageId, ThreadId};
+use crate::model::{Message, MessageId, Notification, ThreadId};
 
 const MESSAGE_COLUMNS: &str = "id, school_id, thread_id, author_id, text, created_at";
 
-/// Posts a message: every participant's list moves the thread to the top
-/// and out of their archive, and the author has read up to it. A retry
-/// with the author's `request_id` finds the first message and writes
-/// nothing.
+/// Posts a message with its notifications: every participant's list moves
+/// the thread to the top and out of their archive, and the author has
+/// read up to it. A retry with the author's `request_id` finds the first
+/// message and writes nothing.
 pub async fn insert_message(
     db: &Db,
     message: &Message,
     request_id: Option<Uuid>,
+    notifications: &[Notification],
 ) -> Result<Written<Message>> {
     let mut tx = db.begin_write().await?;
     if let Some(request_id) = request_id {
@@ -51,6 +52,7 @@ pub async fn insert_message(
             .bind(message.created_at)
             .execute(&mut *conn).await?;
     });
+    super::notifications::insert(&mut tx, notifications).await?;
     tx.commit().await?;
     Ok(Written::New(message.clone()))
 }

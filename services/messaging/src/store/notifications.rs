@@ -2,7 +2,7 @@
 //! newest first, streamed in id order, marked read.
 
 use chrono::{DateTime, Utc};
-use otmetka_platform::db::{Db, placeholders};
+use otmetka_platform::db::{Db, Tx, placeholders};
 use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Result, with_db, with_tx};
 use uuid::Uuid;
@@ -26,9 +26,18 @@ pub async fn tell(
     for (news, due) in held {
         news::hold(&mut tx, news, *due).await?;
     }
+    let stored = insert(&mut tx, notifications).await?;
+    news::forget(&mut tx, told).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Stores `notifications` in `tx`; a recipient who already has the one
+/// for a source event keeps it. How many were new.
+pub async fn insert(tx: &mut Tx, notifications: &[Notification]) -> Result<u64> {
     let mut stored = 0;
     for notification in notifications {
-        stored += with_tx!(&mut tx, conn => sqlx::query(
+        stored += with_tx!(tx, conn => sqlx::query(
             "INSERT INTO notifications (id, school_id, person_id, student_id, kind, title, body,
                  source_service, source_event_id, resource_type, resource_id, read_at, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -41,8 +50,6 @@ pub async fn tell(
             .bind(notification.read_at).bind(notification.created_at)
             .execute(&mut *conn).await?.rows_affected());
     }
-    news::forget(&mut tx, told).await?;
-    tx.commit().await?;
     Ok(stored)
 }
 

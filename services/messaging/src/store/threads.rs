@@ -6,7 +6,9 @@ use otmetka_platform::{Result, with_db, with_tx};
 use uuid::Uuid;
 
 use super::Written;
-use crate::model::{Message, MessageId, Participant, ParticipantRole, Thread, ThreadId};
+use crate::model::{
+    Message, MessageId, Notification, Participant, ParticipantRole, Thread, ThreadId,
+};
 
 const THREAD_COLUMNS: &str = "id, school_id, student_id, subject, created_by, created_at";
 const PARTICIPANT_COLUMNS: &str =
@@ -20,8 +22,8 @@ pub struct NewParticipant {
     pub display_name: String,
 }
 
-/// Starts a thread with its participants (the creator first) and its first
-/// message, in one transaction. A retry with the creator's `request_id`
+/// Starts a thread with its participants (the creator first), its first
+/// message and the notifications of it, in one transaction. A retry with the creator's `request_id`
 /// finds the thread the first attempt made and writes nothing.
 pub async fn insert_thread(
     db: &Db,
@@ -29,6 +31,7 @@ pub async fn insert_thread(
     participants: &[NewParticipant],
     first: &Message,
     request_id: Option<Uuid>,
+    notifications: &[Notification],
 ) -> Result<Written<ThreadId>> {
     let mut tx = db.begin_write().await?;
     if let Some(request_id) = request_id {
@@ -72,6 +75,7 @@ pub async fn insert_thread(
             .bind(&first.text).bind(first.created_at)
             .execute(&mut *conn).await?;
     });
+    super::notifications::insert(&mut tx, notifications).await?;
     tx.commit().await?;
     Ok(Written::New(thread.id))
 }
