@@ -20,6 +20,28 @@ use tonic::transport::Channel;
 /// well under a second while the suite runs.
 const PATIENCE: Duration = Duration::from_secs(30);
 
+/// A mark of `value` the teacher (`token`) gives `student` in `class`'s
+/// English on `lesson`.
+fn mark_request(
+    token: &str,
+    class: &EnglishClass,
+    student: &str,
+    lesson: &otmetka_proto::schedule::v1::Lesson,
+    value: &str,
+) -> tonic::Request<gradebook::CreateMarkRequest> {
+    with_token(
+        token,
+        gradebook::CreateMarkRequest {
+            student_id: student.into(),
+            subject_id: class.english.clone(),
+            lesson_id: lesson.id.clone(),
+            lesson_date: lesson.date.clone(),
+            value: value.into(),
+            ..Default::default()
+        },
+    )
+}
+
 struct Family {
     messaging: MessagingServiceClient<Channel>,
     token: String,
@@ -44,6 +66,34 @@ impl Family {
             .await?
             .into_inner()
             .notifications)
+    }
+
+    async fn unread(&self) -> i32 {
+        self.messaging
+            .clone()
+            .get_unread_counts(with_token(
+                &self.token,
+                pb::GetUnreadCountsRequest::default(),
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .unread_notifications
+    }
+
+    /// Marks the notifications `ids` read: how many were unread.
+    async fn mark_read(&self, ids: &[&str]) -> i32 {
+        let request = pb::MarkNotificationsReadRequest {
+            notification_ids: ids.iter().map(|id| id.to_string()).collect(),
+            ..Default::default()
+        };
+        self.messaging
+            .clone()
+            .mark_notifications_read(with_token(&self.token, request))
+            .await
+            .unwrap()
+            .into_inner()
+            .marked_count
     }
 
     /// The notifications once there are `count` of them, newest first.
@@ -96,17 +146,7 @@ async fn the_journal_reaches_the_family_once_and_nobody_else() {
     let teacher = class.teacher_token.clone();
     let lesson = class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
     let mark = journal
-        .create_mark(with_token(
-            &teacher,
-            gradebook::CreateMarkRequest {
-                student_id: child.clone(),
-                subject_id: class.english.clone(),
-                lesson_id: lesson.id.clone(),
-                lesson_date: lesson.date.clone(),
-                value: "5".into(),
-                ..Default::default()
-            },
-        ))
+        .create_mark(mark_request(&teacher, &class, &child, &lesson, "5"))
         .await
         .expect("a mark")
         .into_inner()
@@ -232,50 +272,12 @@ async fn the_journal_reaches_the_family_once_and_nobody_else() {
         expected.len()
     );
 
-    let unread = |family: &Family| {
-        let mut messaging = family.messaging.clone();
-        let token = family.token.clone();
-        async move {
-            messaging
-                .get_unread_counts(with_token(&token, pb::GetUnreadCountsRequest::default()))
-                .await
-                .unwrap()
-                .into_inner()
-                .unread_notifications
-        }
-    };
-    assert_eq!(unread(&mother).await, expected.len() as i32);
-    let marked = mother
-        .messaging
-        .clone()
-        .mark_notifications_read(with_token(
-            &mother.token,
-            pb::MarkNotificationsReadRequest {
-                notification_ids: vec![told[0].id.clone()],
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(marked.marked_count, 1);
-    assert_eq!(unread(&mother).await, expected.len() as i32 - 1);
+    assert_eq!(mother.unread().await, expected.len() as i32);
+    assert_eq!(mother.mark_read(&[&told[0].id]).await, 1);
+    assert_eq!(mother.unread().await, expected.len() as i32 - 1);
     // Another person's read mark changes nothing of hers.
-    let foreign = neighbour
-        .messaging
-        .clone()
-        .mark_notifications_read(with_token(
-            &neighbour.token,
-            pb::MarkNotificationsReadRequest {
-                notification_ids: vec![told[1].id.clone()],
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(foreign.marked_count, 0);
-    assert_eq!(unread(&mother).await, expected.len() as i32 - 1);
+    assert_eq!(neighbour.mark_read(&[&told[1].id]).await, 0);
+    assert_eq!(mother.unread().await, expected.len() as i32 - 1);
 
     // After a restart the feed and the notifier go on where they stood:
     // the next mark is the only new notification.
@@ -288,17 +290,7 @@ async fn the_journal_reaches_the_family_once_and_nobody_else() {
         ..mother
     };
     journal
-        .create_mark(with_token(
-            &teacher,
-            gradebook::CreateMarkRequest {
-                student_id: child.clone(),
-                subject_id: class.english.clone(),
-                lesson_id: lesson.id.clone(),
-                lesson_date: lesson.date.clone(),
-                value: "3".into(),
-                ..Default::default()
-            },
-        ))
+        .create_mark(mark_request(&teacher, &class, &child, &lesson, "3"))
         .await
         .expect("a mark after the restart");
     let told = mother.wait_for(expected.len() + 1).await;
@@ -434,17 +426,7 @@ async fn an_absence_not_explained_by_ten_is_told_once() {
     journal.set_attendance(record(&ill, Ill)).await.unwrap();
     // A mark after them: once it is told, both absences were weighed.
     journal
-        .create_mark(with_token(
-            &teacher,
-            gradebook::CreateMarkRequest {
-                student_id: ill.clone(),
-                subject_id: class.english.clone(),
-                lesson_id: lesson.id.clone(),
-                lesson_date: lesson.date.clone(),
-                value: "5".into(),
-                ..Default::default()
-            },
-        ))
+        .create_mark(mark_request(&teacher, &class, &ill, &lesson, "5"))
         .await
         .unwrap();
     let told = ill_family.wait_for(1).await;
@@ -515,23 +497,13 @@ async fn a_stream_hears_what_follows_a_burst_larger_than_a_page() {
     let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
     let teacher = class.teacher_token.clone();
     let lesson = class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
-    let mark = |student: &String| {
-        with_token(
-            &teacher,
-            gradebook::CreateMarkRequest {
-                student_id: student.clone(),
-                subject_id: class.english.clone(),
-                lesson_id: lesson.id.clone(),
-                lesson_date: lesson.date.clone(),
-                value: "4".into(),
-                ..Default::default()
-            },
-        )
-    };
     const ROUNDS: usize = 70;
     for _ in 0..ROUNDS {
         for student in &students {
-            journal.create_mark(mark(student)).await.unwrap();
+            journal
+                .create_mark(mark_request(&teacher, &class, student, &lesson, "4"))
+                .await
+                .unwrap();
         }
     }
     // 70 × 3 marks, each told to five people: 1,050 notifications.
@@ -547,7 +519,7 @@ async fn a_stream_hears_what_follows_a_burst_larger_than_a_page() {
         .unwrap()
         .into_inner();
     let last = journal
-        .create_mark(mark(&students[0]))
+        .create_mark(mark_request(&teacher, &class, &students[0], &lesson, "4"))
         .await
         .unwrap()
         .into_inner()

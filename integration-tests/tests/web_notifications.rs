@@ -24,6 +24,17 @@ async fn listed(client: &reqwest::Client, gateway: &str) -> Vec<Value> {
     body["notifications"].as_array().unwrap().clone()
 }
 
+/// The notifications page as `client` sees it.
+async fn page(client: &reqwest::Client, gateway: &str) -> String {
+    let response = client
+        .get(format!("{gateway}/notifications"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_mark_reaches_the_guardian_live_in_the_list_and_on_the_page() {
     let sandbox = Sandbox::start().await.expect("sandbox");
@@ -123,27 +134,14 @@ async fn a_mark_reaches_the_guardian_live_in_the_list_and_on_the_page() {
     assert_eq!(list[0]["read_at"], Value::Null);
     assert_eq!(listed(&neighbour, &gateway).await, Vec::<Value>::new());
 
-    let page = guardian
-        .get(format!("{gateway}/notifications"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    let html = page(&guardian, &gateway).await;
     assert!(html.contains("Новая оценка 5 — Английский язык"), "{html}");
     assert!(
         html.contains(&format!(r#"href="/marks/{mark_id}""#)),
         "{html}"
     );
     assert!(html.contains("Отметить все прочитанными"), "{html}");
-    let neighbours_page = neighbour
-        .get(format!("{gateway}/notifications"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let neighbours_page = page(&neighbour, &gateway).await;
     assert!(
         !neighbours_page.contains("Новая оценка")
             && neighbours_page.contains("Уведомлений пока нет"),
@@ -159,14 +157,7 @@ async fn a_mark_reaches_the_guardian_live_in_the_list_and_on_the_page() {
     );
     let list = listed(&guardian, &gateway).await;
     assert_ne!(list[0]["read_at"], Value::Null);
-    let html = guardian
-        .get(format!("{gateway}/notifications"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&guardian, &gateway).await;
     assert!(!html.contains("Отметить все прочитанными"), "{html}");
 
     let refused = guardian
