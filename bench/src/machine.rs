@@ -52,8 +52,9 @@ pub async fn data_sizes(db: &mut sqlx::PgConnection) -> anyhow::Result<String> {
     ))
 }
 
+/// What the machine had done by a moment: read twice, the work between.
 #[derive(Debug, Clone, Copy, Default)]
-struct Sample {
+pub struct Sample {
     process_ticks: u64,
     postgres_ticks: u64,
     transactions: i64,
@@ -71,7 +72,19 @@ pub struct Usage {
     pub transactions: i64,
 }
 
-async fn sample(db: &mut sqlx::PgConnection) -> anyhow::Result<Sample> {
+impl Usage {
+    /// The work done between two samples.
+    pub fn between(first: Sample, last: Sample) -> Self {
+        let ms = |ticks: u64| ticks as f64 / TICKS_PER_SECOND * 1000.0;
+        Usage {
+            process_ms: ms(last.process_ticks - first.process_ticks),
+            postgres_ms: ms(last.postgres_ticks - first.postgres_ticks),
+            transactions: last.transactions - first.transactions,
+        }
+    }
+}
+
+pub async fn sample(db: &mut sqlx::PgConnection) -> anyhow::Result<Sample> {
     Ok(Sample {
         process_ticks: cpu_ticks_of("/proc/self/stat"),
         postgres_ticks: postgres_ticks(),
@@ -95,12 +108,7 @@ impl Sampler {
             tokio::time::sleep_until(end.into()).await;
             let last = sample(&mut db).await?;
             db.close().await?;
-            let ms = |ticks: u64| ticks as f64 / TICKS_PER_SECOND * 1000.0;
-            Ok(Usage {
-                process_ms: ms(last.process_ticks - first.process_ticks),
-                postgres_ms: ms(last.postgres_ticks - first.postgres_ticks),
-                transactions: last.transactions - first.transactions,
-            })
+            Ok(Usage::between(first, last))
         });
         Ok(Self { task })
     }

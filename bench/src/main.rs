@@ -2,13 +2,16 @@
 //! this process on a throwaway PostgreSQL database, seeds a realistic
 //! school over the public APIs, signs its guardians in, and then loads the
 //! week view and, side by side, the gateway's static `/healthz`, printing
-//! views per second and latency percentiles as a Markdown table.
+//! views per second and latency percentiles as a Markdown table. Before
+//! the load it waits until messaging has told the seeded term's news, and
+//! times it telling a backlog of news.
 
 // A terminal program: the report on stdout is its user interface.
 #![allow(clippy::print_stdout)]
 
 mod load;
 mod machine;
+mod notifications;
 mod proc_stats;
 mod school;
 mod throwaway;
@@ -74,6 +77,10 @@ struct Args {
     /// Length of each measured run.
     #[arg(long, default_value = "20", value_name = "SECONDS")]
     duration: u64,
+    /// Pieces of news (new marks) messaging is given to tell at once after
+    /// seeding, to measure how fast it notifies; 0 skips it.
+    #[arg(long, default_value_t = 20_000)]
+    notify_backlog: i64,
     /// Classes in the school (grades 1–11, letters А, Б, В…; 25–28 students each).
     #[arg(long, default_value_t = 40)]
     classes: usize,
@@ -197,6 +204,7 @@ async fn measure(
     );
     println!("{sizes}");
     println!();
+    report_notifications(&mut db, args.notify_backlog).await?;
 
     let families: Vec<school::Family> = match args.guardians {
         0 => school.families.clone(),
@@ -333,6 +341,35 @@ async fn measure(
     }
     println!();
     println!("load average after: {}", proc_stats::load_average());
+    Ok(())
+}
+
+/// Waits out the seeded term's notifications (so that they do not compete
+/// with the load), then times a backlog of news.
+async fn report_notifications(db: &mut sqlx::PgConnection, backlog: i64) -> anyhow::Result<()> {
+    println!("## Notifications (messaging's notifier, one replica)");
+    let waited = notifications::wait_until_told(db).await?;
+    println!(
+        "the seeded term's news was all told {:.1} s after seeding ended",
+        waited.as_secs_f64()
+    );
+    if backlog > 0 {
+        let told = notifications::tell_backlog(db, backlog).await?;
+        let per = |ms: f64| ms / told.notifications.max(1) as f64;
+        println!(
+            "a backlog of {} pieces of news (new marks) → {} notifications (the student and \
+             each guardian) in {:.1} s: **{:.0} notifications/s**; CPU ms/notification \
+             {:.3} (suite) / {:.3} (PostgreSQL); DB xacts/notification {:.3}",
+            told.news,
+            told.notifications,
+            told.elapsed.as_secs_f64(),
+            told.per_second(),
+            per(told.usage.process_ms),
+            per(told.usage.postgres_ms),
+            told.usage.transactions as f64 / told.notifications.max(1) as f64,
+        );
+    }
+    println!();
     Ok(())
 }
 
