@@ -1,7 +1,6 @@
 //! A person's notifications: the list, read marks and the live stream.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use otmetka_platform::db::Db;
@@ -10,12 +9,11 @@ use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::paging::{Page, bounded_page_size};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::messaging::v1 as pb;
-use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use super::{MessagingApi, convert};
 use crate::model::{Notification, NotificationId, NotificationKind};
-use crate::notify::hub::Window;
+use crate::notify::hub::{Subscription, Window};
 use crate::store;
 use crate::store::notifications::NotificationFilter;
 
@@ -146,10 +144,10 @@ struct Watching {
     person_id: PersonId,
     window: Window,
     /// Read from the database before listening on, and again after the
-    /// stream fell behind the broadcast.
+    /// stream fell behind the hub.
     read_stored: bool,
     ready: VecDeque<pb::WatchNotificationsResponse>,
-    live: broadcast::Receiver<Arc<Notification>>,
+    live: Subscription,
     shutdown: CancellationToken,
 }
 
@@ -170,7 +168,7 @@ impl Watching {
             if let Some(ready) = self.ready.pop_front() {
                 return Some(Ok(ready));
             }
-            if self.read_stored {
+            if self.read_stored || self.live.missed_some() {
                 self.read_stored = false;
                 let floor = self.window.floor();
                 match store::notifications::after(&self.db, self.person_id, floor, 500).await {
@@ -182,13 +180,12 @@ impl Watching {
             }
             tokio::select! {
                 () = self.shutdown.cancelled() => return None,
-                heard = self.live.recv() => match heard {
-                    Ok(notification) => {
+                heard = self.live.receiver.recv() => match heard {
+                    Some(notification) => {
                         self.offer(Notification::clone(&notification));
                         self.window.advance();
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => self.read_stored = true,
-                    Err(broadcast::error::RecvError::Closed) => return None,
+                    None => return None,
                 },
             }
         }
@@ -208,7 +205,7 @@ pub async fn watch_notifications(
     };
     let watching = Watching {
         // Listening starts before the first read, so nothing falls between.
-        live: api.hub.subscribe(),
+        live: api.hub.subscribe(person_id),
         db: api.db.clone(),
         person_id,
         window,

@@ -1,15 +1,18 @@
 //! One reader of new notifications per replica, for every live stream it
 //! serves: it reads what any replica stored (woken at once by this
-//! replica's notifier, otherwise every second) and broadcasts it; each
-//! stream keeps its own person's. A stream that falls behind the
-//! broadcast reads its own from the database instead.
+//! replica's notifier, otherwise every second) and hands each notification
+//! to the streams of its person alone, so a school-wide burst wakes each
+//! stream for its own. A stream that falls behind reads what it missed
+//! from the database instead.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use otmetka_platform::db::Db;
-use tokio::sync::{broadcast, watch};
+use otmetka_platform::ids::PersonId;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -25,8 +28,9 @@ pub const LOOKBACK: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_secs(1);
 /// Notifications read at once.
 const PAGE: i64 = 1000;
-/// Notifications a slow stream may lag behind before it reads its own.
-const BROADCAST_CAPACITY: usize = 8192;
+/// Notifications a slow stream may have waiting before it reads the rest
+/// from the database.
+const STREAM_CAPACITY: usize = 256;
 
 /// The smallest UUIDv7 of an instant: ids at or after it are not older.
 pub fn first_id_at(time: SystemTime) -> Uuid {
@@ -91,24 +95,99 @@ impl Window {
     }
 }
 
-/// Hands out what the hub broadcasts.
-#[derive(Debug, Clone)]
+/// A stream's place in the hub.
+#[derive(Debug)]
+struct Route {
+    id: u64,
+    sender: mpsc::Sender<Arc<Notification>>,
+    missed: Arc<AtomicBool>,
+}
+
+/// The streams of each person, by person.
+type Routes = Mutex<HashMap<PersonId, Vec<Route>>>;
+
+/// Hands new notifications to the streams of their persons.
+#[derive(Debug, Clone, Default)]
 pub struct Hub {
-    sender: broadcast::Sender<Arc<Notification>>,
+    routes: Arc<Routes>,
+    next_id: Arc<AtomicU64>,
+}
+
+/// One stream's share of the hub: its person's new notifications, while
+/// it lasts.
+#[derive(Debug)]
+pub struct Subscription {
+    pub receiver: mpsc::Receiver<Arc<Notification>>,
+    missed: Arc<AtomicBool>,
+    person_id: PersonId,
+    id: u64,
+    routes: Arc<Routes>,
+}
+
+impl Subscription {
+    /// Whether the hub has dropped a notification for this stream since
+    /// it last asked (its queue was full).
+    pub fn missed_some(&self) -> bool {
+        self.missed.swap(false, Ordering::AcqRel)
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(streams) = routes.get_mut(&self.person_id) {
+            streams.retain(|route| route.id != self.id);
+            if streams.is_empty() {
+                routes.remove(&self.person_id);
+            }
+        }
+    }
 }
 
 impl Hub {
     pub fn new() -> Self {
-        Self {
-            sender: broadcast::channel(BROADCAST_CAPACITY).0,
+        Self::default()
+    }
+
+    pub fn subscribe(&self, person_id: PersonId) -> Subscription {
+        let (sender, receiver) = mpsc::channel(STREAM_CAPACITY);
+        let missed = Arc::new(AtomicBool::new(false));
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(person_id)
+            .or_default()
+            .push(Route {
+                id,
+                sender,
+                missed: missed.clone(),
+            });
+        Subscription {
+            receiver,
+            missed,
+            person_id,
+            id,
+            routes: self.routes.clone(),
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Notification>> {
-        self.sender.subscribe()
+    /// Hands `notification` to its person's streams; a stream whose queue
+    /// is full learns that it missed one.
+    fn deliver(&self, notification: Notification) {
+        let routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(streams) = routes.get(&notification.person_id) else {
+            return;
+        };
+        let notification = Arc::new(notification);
+        for route in streams {
+            if route.sender.try_send(notification.clone()).is_err() {
+                route.missed.store(true, Ordering::Release);
+            }
+        }
     }
 
-    /// Reads and broadcasts new notifications until `shutdown`.
+    /// Reads new notifications and hands them out until `shutdown`.
     pub async fn run(self, db: Db, mut stored: watch::Receiver<u64>, shutdown: CancellationToken) {
         let mut window = Window::from_time(SystemTime::now());
         while !shutdown.is_cancelled() {
@@ -137,8 +216,7 @@ impl Hub {
             }
             for notification in found {
                 if window.admit(notification.id.uuid()) {
-                    // Nobody listening is no failure.
-                    let _ = self.sender.send(Arc::new(notification));
+                    self.deliver(notification);
                 }
             }
             if !full {
@@ -175,6 +253,49 @@ mod tests {
         window.advance();
         assert!(!window.admit(at(7, 2)));
         assert!(!window.admit(at(4, 3)), "below the look-back");
+    }
+
+    fn notification_for(person_id: PersonId) -> Notification {
+        Notification {
+            id: crate::model::NotificationId::generate(),
+            school_id: otmetka_platform::ids::SchoolId(Uuid::now_v7()),
+            person_id,
+            student_id: None,
+            kind: crate::model::NotificationKind::NewMark,
+            title: "Новая оценка 5".into(),
+            body: String::new(),
+            source_service: "gradebook".into(),
+            source_event_id: Uuid::now_v7().to_string(),
+            resource_type: "mark".into(),
+            resource_id: String::new(),
+            read_at: None,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn each_stream_hears_its_own_person_and_learns_what_it_missed() {
+        let hub = Hub::new();
+        let (mother, father) = (PersonId(Uuid::now_v7()), PersonId(Uuid::now_v7()));
+        let mut hers = hub.subscribe(mother);
+        let mut his = hub.subscribe(father);
+        hub.deliver(notification_for(mother));
+        assert_eq!(hers.receiver.try_recv().unwrap().person_id, mother);
+        assert!(
+            his.receiver.try_recv().is_err(),
+            "the father hears nothing of hers"
+        );
+        for _ in 0..=STREAM_CAPACITY {
+            hub.deliver(notification_for(father));
+        }
+        assert!(his.missed_some(), "one more than the queue holds is missed");
+        assert!(!his.missed_some(), "and said once");
+        assert!(!hers.missed_some());
+        drop(his);
+        assert!(
+            !hub.routes.lock().unwrap().contains_key(&father),
+            "a stream that ends leaves the hub"
+        );
     }
 
     #[test]
