@@ -172,10 +172,39 @@ pub fn quote(text: &str) -> String {
     }
 }
 
+/// The first line of `text` that says something, trimmed and cut to
+/// `max_chars` characters (the last of them "…" where it was cut): what a
+/// list or a notification shows of a message.
+pub fn first_line(text: &str, max_chars: usize) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("");
+    if line.chars().count() > max_chars {
+        let cut: String = line.chars().take(max_chars.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_first_line_is_the_first_that_says_something_cut_to_fit() {
+        assert_eq!(
+            first_line("\n  Здравствуйте!\nВторая строка", 120),
+            "Здравствуйте!"
+        );
+        let cut = first_line(&"а".repeat(300), 120);
+        assert_eq!(cut.chars().count(), 120);
+        assert!(cut.ends_with('…'));
+        assert_eq!(first_line("  \n\n", 10), "");
+    }
 
     const LINE: TextRule = TextRule::line(10);
     const TEXT: TextRule = TextRule::text(10);

@@ -6,14 +6,18 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::response::Response;
 use otmetka_platform::Result;
+use otmetka_platform::text::first_line;
 use serde::Deserialize;
 
+use super::school_zone;
 use super::texts::MessageTexts;
-use super::{school_zone, snippet};
 use crate::extract::ApiQuery;
 use crate::people::load_me;
 use crate::threads::{ThreadView, ThreadsQuery, load_threads};
 use crate::web::page::{Shell, Visitor};
+
+/// How much of the newest message a thread's row shows.
+const SNIPPET_CHARS: usize = 120;
 
 struct ThreadRow {
     url: String,
@@ -110,7 +114,7 @@ fn row(visitor: &Visitor, me: &str, zone: chrono_tz::Tz, thread: ThreadView) -> 
         .as_ref()
         .map(|message| {
             (
-                snippet(&message.text),
+                first_line(&message.text, SNIPPET_CHARS),
                 message
                     .created_at
                     .map(|at| visitor.lang.date_time(at, zone))

@@ -37,33 +37,3 @@ async fn school_zone(caller: &Caller, school_id: &str) -> Result<chrono_tz::Tz> 
         Err(error) => Err(error),
     }
 }
-
-/// The first line of a message, cut to fit a list.
-fn snippet(text: &str) -> String {
-    const MAX_CHARS: usize = 120;
-    let line = text
-        .lines()
-        .find(|line| !line.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    if line.chars().count() > MAX_CHARS {
-        let cut: String = line.chars().take(MAX_CHARS - 1).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        line.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snippet;
-
-    #[test]
-    fn a_snippet_is_the_first_line_cut_to_fit() {
-        assert_eq!(snippet("\n  Здравствуйте!\nВторая строка"), "Здравствуйте!");
-        let long = "а".repeat(300);
-        let cut = snippet(&long);
-        assert_eq!(cut.chars().count(), 120);
-        assert!(cut.ends_with('…'));
-    }
-}

@@ -1,6 +1,7 @@
 //! What a notification says, in Russian: the interface's first language,
 //! and the one e-mails are written in.
 
+use otmetka_platform::text::first_line;
 use otmetka_platform::time::russian_day_and_month;
 
 use crate::model::{News, NewsKind, NotificationKind};
@@ -46,20 +47,9 @@ pub fn told(news: &News, student: &str, subject: &str) -> (NotificationKind, Str
 /// line cut to fit.
 pub fn new_message(subject: &str, author: &str, text: &str) -> (String, String) {
     const MAX_CHARS: usize = 200;
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("");
-    let snippet = if line.chars().count() > MAX_CHARS {
-        let cut: String = line.chars().take(MAX_CHARS - 1).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        line.to_owned()
-    };
     (
         format!("Новое сообщение — {subject}"),
-        format!("{author}: {snippet}"),
+        format!("{author}: {}", first_line(text, MAX_CHARS)),
     )
 }
 
