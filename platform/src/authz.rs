@@ -144,6 +144,9 @@ pub enum Action {
     ReadAudit,
     /// Create schools.
     ManageCity,
+    /// Publish news and announcements to a school, or to a class or a
+    /// group of it.
+    Announce,
 }
 
 /// Decides `action` for a caller with `relations` to the object.
@@ -199,6 +202,12 @@ pub fn allows(relations: &Relations, action: Action) -> bool {
             relations.city_operator || relations.has_school_role(StaffRole::SchoolAdmin)
         }
         Action::ManageCity => relations.city_operator,
+        Action::Announce => {
+            relations.class_teacher_of
+                || relations.has_school_role(StaffRole::SchoolAdmin)
+                || relations.has_school_role(StaffRole::DeputyHead)
+                || relations.has_school_role(StaffRole::Director)
+        }
     }
 }
 
@@ -368,45 +377,61 @@ mod tests {
             Action::ManageRoster,
             Action::ReadAudit,
             Action::ManageCity,
+            Action::Announce,
         ];
         // Columns in the order of `actions`: record, mark, attendance, school, roster,
         // schedule, close, teach, class, family, school records, manage
-        // roster, audit, city.
+        // roster, audit, city, announce.
         let o = false;
         let x = true;
-        let expected: [(&str, [bool; 14]); 15] = [
-            ("stranger", [o, o, o, o, o, o, o, o, o, o, o, o, o, o]),
-            ("student", [x, o, o, o, o, o, o, o, o, x, o, o, o, o]),
-            ("own guardian", [x, o, o, o, o, o, o, o, o, x, o, o, o, o]),
+        let expected: [(&str, [bool; 15]); 15] = [
+            ("stranger", [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o]),
+            ("student", [x, o, o, o, o, o, o, o, o, x, o, o, o, o, o]),
+            (
+                "own guardian",
+                [x, o, o, o, o, o, o, o, o, x, o, o, o, o, o],
+            ),
             (
                 "member of the school",
-                [o, o, o, x, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, x, o, o, o, o, o, o, o, o, o, o, o],
             ),
             (
                 "member of the class",
-                [o, o, o, x, o, o, o, o, x, o, o, o, o, o],
+                [o, o, o, x, o, o, o, o, x, o, o, o, o, o, o],
             ),
             (
                 "subject teacher",
-                [x, x, x, x, x, o, o, x, x, o, o, o, o, o],
+                [x, x, x, x, x, o, o, x, x, o, o, o, o, o, o],
             ),
             (
                 "other teacher of the school",
-                [o, o, o, x, x, o, o, o, x, o, o, o, o, o],
+                [o, o, o, x, x, o, o, o, x, o, o, o, o, o, o],
             ),
-            ("class teacher", [x, o, o, x, x, o, o, x, x, o, o, o, o, o]),
-            ("deputy head", [x, o, o, x, x, x, x, x, x, o, x, o, o, o]),
-            ("director", [x, o, o, x, x, o, x, o, x, o, x, o, o, o]),
-            ("school admin", [o, o, o, x, x, x, o, o, x, o, o, x, x, o]),
-            ("city operator", [o, o, o, x, x, o, o, o, x, o, x, x, x, x]),
-            ("granted vendor", [o, x, x, x, x, o, o, o, x, o, x, o, o, o]),
+            (
+                "class teacher",
+                [x, o, o, x, x, o, o, x, x, o, o, o, o, o, x],
+            ),
+            ("deputy head", [x, o, o, x, x, x, x, x, x, o, x, o, o, o, x]),
+            ("director", [x, o, o, x, x, o, x, o, x, o, x, o, o, o, x]),
+            (
+                "school admin",
+                [o, o, o, x, x, x, o, o, x, o, o, x, x, o, x],
+            ),
+            (
+                "city operator",
+                [o, o, o, x, x, o, o, o, x, o, x, x, x, x, o],
+            ),
+            (
+                "granted vendor",
+                [o, x, x, x, x, o, o, o, x, o, x, o, o, o, o],
+            ),
             (
                 "vendor without a grant",
-                [o, o, o, o, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o],
             ),
             (
                 "granted vendor without scopes",
-                [o, o, o, o, o, o, o, o, o, o, o, o, o, o],
+                [o, o, o, o, o, o, o, o, o, o, o, o, o, o, o],
             ),
         ];
         let callers = callers();
@@ -551,6 +576,7 @@ mod tests {
                 Action::ManageRoster,
                 Action::ReadAudit,
                 Action::ManageCity,
+                Action::Announce,
             ];
             let both = union(&a, &b);
             for action in actions {

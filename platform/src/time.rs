@@ -11,6 +11,14 @@ pub fn to_timestamp(time: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
+/// A contract's timestamp as an instant, or the field's error.
+pub fn from_timestamp(field: &str, timestamp: &prost_types::Timestamp) -> Result<DateTime<Utc>> {
+    u32::try_from(timestamp.nanos)
+        .ok()
+        .and_then(|nanos| DateTime::from_timestamp(timestamp.seconds, nanos))
+        .ok_or_else(|| Error::invalid(field, "is not a valid time"))
+}
+
 /// Russian month names as a date says them ("7 декабря"): the genitive.
 pub const RUSSIAN_MONTHS_OF: [&str; 12] = [
     "января",

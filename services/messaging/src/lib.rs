@@ -1,7 +1,8 @@
-//! Messaging: threads between families and staff, and notifications of
-//! what the journal says about a student (built); news and announcements
-//! and parent meetings (contract only: they answer UNIMPLEMENTED until
-//! built). Who may write to whom is decided by identity.
+//! Messaging: threads between families and staff, news and announcements
+//! of schools and classes, and notifications of what the journal says
+//! about a student; parent meetings are contract only (they answer
+//! UNIMPLEMENTED until built). Who may write to whom, and announce to
+//! whom, is decided by identity.
 
 mod api;
 mod feed;
@@ -90,6 +91,15 @@ pub async fn run(
         clock: settings.clock,
     };
     let notifying = tokio::spawn(notifier.run(shutdown.clone()));
+    let published = Arc::new(Notify::new());
+    let announcer = notify::announcer::Announcer {
+        db: db.clone(),
+        directory: directory.clone(),
+        published: published.clone(),
+        stored: stored.clone(),
+        clock: settings.clock,
+    };
+    let announcing = tokio::spawn(announcer.run(shutdown.clone()));
     let hub = notify::hub::Hub::new();
     let broadcasting = tokio::spawn(hub.clone().run(db.clone(), watching, shutdown.clone()));
     let service = MessagingServiceServer::new(api::MessagingApi::new(
@@ -98,7 +108,7 @@ pub async fn run(
         settings.clock,
         directory,
         hub,
-        stored,
+        api::Wakers { stored, published },
         shutdown.clone(),
     ))
     .max_decoding_message_size(limits.max_message_bytes)
@@ -119,6 +129,7 @@ pub async fn run(
     shutdown.cancel();
     consuming.await?;
     notifying.await?;
+    announcing.await?;
     broadcasting.await?;
     db.close().await;
     result

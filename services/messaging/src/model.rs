@@ -1,7 +1,7 @@
 //! What messaging stores, and the newtypes that parse it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use otmetka_platform::ids::{PersonId, SchoolId, StudentId, SubjectId};
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId, StudentId, SubjectId};
 
 otmetka_platform::typed_id! {
     /// A conversation between families and staff.
@@ -10,6 +10,8 @@ otmetka_platform::typed_id! {
     MessageId;
     /// A notification for one person; ids grow with time.
     NotificationId;
+    /// News or an announcement of a school.
+    AnnouncementId;
 }
 
 /// A stored word no version wrote fails the read.
@@ -27,13 +29,27 @@ macro_rules! stored_word {
             }
         }
 
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = String;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                $type::parse(text).ok_or_else(|| {
+                    format!(concat!("unknown ", stringify!($type), " {:?}"), text)
+                })
+            }
+        }
+
         impl TryFrom<String> for $type {
             type Error = String;
 
             fn try_from(text: String) -> Result<Self, Self::Error> {
-                $type::parse(&text).ok_or_else(|| {
-                    format!(concat!("unknown ", stringify!($type), " {:?}"), text)
-                })
+                text.parse()
             }
         }
     };
@@ -141,6 +157,7 @@ pub enum NotificationKind {
     Attendance,
     FinalMark,
     NewMessage,
+    Announcement,
 }
 
 stored_word!(NotificationKind {
@@ -149,6 +166,7 @@ stored_word!(NotificationKind {
     Attendance => "attendance",
     FinalMark => "final_mark",
     NewMessage => "new_message",
+    Announcement => "announcement",
 });
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -167,4 +185,130 @@ pub struct Notification {
     pub resource_id: String,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// News is shown in the feed; an announcement also notifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnouncementKind {
+    News,
+    Announcement,
+}
+
+stored_word!(AnnouncementKind {
+    News => "news",
+    Announcement => "announcement",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnouncementState {
+    Draft,
+    Published,
+    Withdrawn,
+}
+
+stored_word!(AnnouncementState {
+    Draft => "draft",
+    Published => "published",
+    Withdrawn => "withdrawn",
+});
+
+/// Whom in the audience's classes an announcement is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AudienceRole {
+    Guardians,
+    Students,
+    Staff,
+}
+
+stored_word!(AudienceRole {
+    Guardians => "guardians",
+    Students => "students",
+    Staff => "staff",
+});
+
+/// Values stored in one column, separated by commas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed<T>(pub Vec<T>);
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T: std::str::FromStr> TryFrom<String> for Listed<T> {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.split(',')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse()
+                    .map_err(|_| format!("not a listed value: {part:?}"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Listed)
+    }
+}
+
+impl<T: ToString> Listed<T> {
+    pub fn stored(&self) -> String {
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// Whom an announcement reaches: the whole school or some grade levels,
+/// classes and groups, and which roles in them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Audience {
+    pub whole_school: bool,
+    #[sqlx(try_from = "String")]
+    pub grade_levels: Listed<i32>,
+    #[sqlx(try_from = "String")]
+    pub class_ids: Listed<ClassId>,
+    #[sqlx(try_from = "String")]
+    pub group_ids: Listed<GroupId>,
+    #[sqlx(try_from = "String")]
+    pub roles: Listed<AudienceRole>,
+}
+
+impl Audience {
+    pub fn reaches(&self, role: AudienceRole) -> bool {
+        self.roles.0.contains(&role)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Announcement {
+    pub id: AnnouncementId,
+    pub school_id: SchoolId,
+    #[sqlx(try_from = "String")]
+    pub kind: AnnouncementKind,
+    #[sqlx(flatten)]
+    pub audience: Audience,
+    pub title: String,
+    pub body: String,
+    pub pinned: bool,
+    #[sqlx(try_from = "String")]
+    pub state: AnnouncementState,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub expire_at: Option<DateTime<Utc>>,
+    pub author_id: PersonId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub reach_cursor: Option<String>,
+    pub reached_at: Option<DateTime<Utc>>,
+}
+
+/// How many an announcement reached, and how many of them read it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reach {
+    pub families: i64,
+    pub families_read: i64,
+    pub staff: i64,
+    pub staff_read: i64,
 }

@@ -49,6 +49,7 @@ impl IdentityApi {
             Ok(pb::Action::ReadClass) => Action::ReadClass,
             Ok(pb::Action::ActAsFamily) => Action::ActAsFamily,
             Ok(pb::Action::ReadSchoolRecords) => Action::ReadSchoolRecords,
+            Ok(pb::Action::Announce) => Action::Announce,
             Ok(pb::Action::Unspecified | pb::Action::MessagePerson) | Err(_) => {
                 return Err(Error::invalid("action", "must be a known action"));
             }
@@ -62,23 +63,10 @@ impl IdentityApi {
                     .await
             }
             Action::TeachClass { .. } | Action::ReadClass => {
-                let class_id = ClassId::parse("class_id", &request.class_id)?;
-                let group_id = GroupId::parse_optional("group_id", &request.group_id)?;
-                let school_id = require_class(
-                    &self.state.db,
-                    &self.state.settings.clock,
-                    &ctx.principal,
-                    class_id,
-                    group_id,
-                    date,
-                    action,
-                )
-                .await?;
-                Ok(pb::CheckAccessResponse {
-                    school_id: school_id.to_string(),
-                    class_id: class_id.to_string(),
-                    ..Default::default()
-                })
+                self.check_class_access(&ctx, &request, date, action).await
+            }
+            Action::Announce if !(request.class_id.is_empty() && request.group_id.is_empty()) => {
+                self.check_class_access(&ctx, &request, date, action).await
             }
             _ => {
                 let school_id = SchoolId::parse("school_id", &request.school_id)?;
@@ -89,6 +77,41 @@ impl IdentityApi {
                 })
             }
         }
+    }
+
+    /// An action on a class, or on a group of it; a group alone names its
+    /// class.
+    async fn check_class_access(
+        &self,
+        ctx: &CallContext,
+        request: &pb::CheckAccessRequest,
+        date: Option<NaiveDate>,
+        action: Action,
+    ) -> Result<pb::CheckAccessResponse> {
+        let group_id = GroupId::parse_optional("group_id", &request.group_id)?;
+        let class_id = match group_id {
+            Some(group_id) if request.class_id.is_empty() => {
+                store::group_class(&self.state.db, group_id)
+                    .await?
+                    .ok_or_else(|| Error::not_found("class"))?
+            }
+            _ => ClassId::parse("class_id", &request.class_id)?,
+        };
+        let school_id = require_class(
+            &self.state.db,
+            &self.state.settings.clock,
+            &ctx.principal,
+            class_id,
+            group_id,
+            date,
+            action,
+        )
+        .await?;
+        Ok(pb::CheckAccessResponse {
+            school_id: school_id.to_string(),
+            class_id: class_id.to_string(),
+            ..Default::default()
+        })
     }
 
     /// Whether the caller may write to `person_id` in `school_id`, about

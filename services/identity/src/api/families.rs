@@ -15,18 +15,28 @@ use crate::{convert, store};
 /// The most students or subjects one request names.
 const MAX_FAMILIES_ASKED: usize = 500;
 
-fn parse_all<T>(
+/// The ids of a list field, at most `max` of them.
+pub(super) fn parse_ids<T>(
     field: &'static str,
     ids: &[String],
+    max: usize,
     parse: impl Fn(&'static str, &str) -> Result<T>,
 ) -> Result<Vec<T>> {
-    if ids.len() > MAX_FAMILIES_ASKED {
-        return Err(Error::invalid(
-            field,
-            format!("names at most {MAX_FAMILIES_ASKED} ids"),
-        ));
+    if ids.len() > max {
+        return Err(Error::invalid(field, format!("names at most {max} ids")));
     }
     ids.iter().map(|id| parse(field, id)).collect()
+}
+
+/// Only the notifying service learns who a student's family is.
+pub(super) fn require_notifier(ctx: &CallContext) -> Result<()> {
+    if ctx.principal.has_scope(SCOPE_FAMILIES_READ) {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(
+            "only the notifying service reads students' families".into(),
+        ))
+    }
 }
 
 impl IdentityApi {
@@ -35,14 +45,11 @@ impl IdentityApi {
         ctx: CallContext,
         request: pb::ListFamiliesRequest,
     ) -> Result<pb::ListFamiliesResponse> {
-        if !ctx.principal.has_scope(SCOPE_FAMILIES_READ) {
-            return Err(Error::PermissionDenied(
-                "only the notifying service reads students' families".into(),
-            ));
-        }
-        let student_ids = parse_all("student_ids", &request.student_ids, StudentId::parse)?;
-        let subject_ids = parse_all("subject_ids", &request.subject_ids, SubjectId::parse)?;
-        let school_ids = parse_all("school_ids", &request.school_ids, SchoolId::parse)?;
+        require_notifier(&ctx)?;
+        const MAX: usize = MAX_FAMILIES_ASKED;
+        let student_ids = parse_ids("student_ids", &request.student_ids, MAX, StudentId::parse)?;
+        let subject_ids = parse_ids("subject_ids", &request.subject_ids, MAX, SubjectId::parse)?;
+        let school_ids = parse_ids("school_ids", &request.school_ids, MAX, SchoolId::parse)?;
         let db = &self.state.db;
         let (students, guardians, subjects, timezones) = tokio::try_join!(
             store::students_by_ids(db, &student_ids),

@@ -20,6 +20,7 @@ use crate::{State, store};
 mod access;
 mod access_codes;
 mod assignments;
+mod audience;
 mod audit_events;
 mod classes;
 mod clients;

@@ -383,4 +383,10 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ListFamiliesResponse> {
         handle(req, |ctx, message| self.list_families(ctx, message)).await
     }
+    async fn list_audience(
+        &self,
+        req: Request<pb::ListAudienceRequest>,
+    ) -> Reply<pb::ListAudienceResponse> {
+        handle(req, |ctx, message| self.list_audience(ctx, message)).await
+    }
 }

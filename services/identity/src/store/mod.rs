@@ -7,6 +7,7 @@ use otmetka_platform::Error;
 pub mod access_codes;
 mod assignments;
 pub mod attempts;
+mod audience;
 pub mod audit;
 mod classes;
 pub mod clients;
@@ -24,6 +25,7 @@ mod staff;
 mod subjects;
 
 pub use assignments::*;
+pub use audience::*;
 pub use classes::*;
 pub use credentials::*;
 pub use families::*;

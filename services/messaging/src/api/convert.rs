@@ -5,7 +5,8 @@ use otmetka_platform::time::to_timestamp;
 use otmetka_proto::messaging::v1 as pb;
 
 use crate::model::{
-    Message, Notification, NotificationKind, Participant, ParticipantRole, ThreadView,
+    Announcement, AnnouncementKind, AnnouncementState, AudienceRole, Message, Notification,
+    NotificationKind, Participant, ParticipantRole, Reach, ThreadView,
 };
 
 pub fn message(message: Message) -> pb::ThreadMessage {
@@ -67,6 +68,7 @@ fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
         NotificationKind::Attendance => pb::NotificationKind::Attendance,
         NotificationKind::FinalMark => pb::NotificationKind::FinalMark,
         NotificationKind::NewMessage => pb::NotificationKind::NewMessage,
+        NotificationKind::Announcement => pb::NotificationKind::Announcement,
     }
 }
 
@@ -97,5 +99,75 @@ pub fn notification(notification: Notification) -> pb::Notification {
         read_time: notification.read_at.map(to_timestamp),
         create_time: Some(stored),
         expire_time: None,
+    }
+}
+
+/// An announcement as the caller sees it: `read` by them, with its `reach`
+/// for its author and the school's management.
+pub fn announcement(
+    announcement: Announcement,
+    read: bool,
+    reach: Option<Reach>,
+) -> pb::Announcement {
+    let audience = &announcement.audience;
+    let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    pb::Announcement {
+        id: announcement.id.to_string(),
+        school_id: announcement.school_id.to_string(),
+        kind: match announcement.kind {
+            AnnouncementKind::News => pb::AnnouncementKind::News,
+            AnnouncementKind::Announcement => pb::AnnouncementKind::Announcement,
+        }
+        .into(),
+        audience: Some(pb::Audience {
+            whole_school: audience.whole_school,
+            grade_levels: audience.grade_levels.0.clone(),
+            class_ids: audience
+                .class_ids
+                .0
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            roles: audience
+                .roles
+                .0
+                .iter()
+                .map(|role| {
+                    match role {
+                        AudienceRole::Guardians => pb::AudienceRole::Guardians,
+                        AudienceRole::Students => pb::AudienceRole::Students,
+                        AudienceRole::Staff => pb::AudienceRole::Staff,
+                    }
+                    .into()
+                })
+                .collect(),
+            group_ids: audience
+                .group_ids
+                .0
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        }),
+        title: announcement.title,
+        body: announcement.body,
+        pinned: announcement.pinned,
+        state: match announcement.state {
+            AnnouncementState::Draft => pb::AnnouncementState::Draft,
+            AnnouncementState::Published => pb::AnnouncementState::Published,
+            AnnouncementState::Withdrawn => pb::AnnouncementState::Withdrawn,
+        }
+        .into(),
+        publish_time: announcement.publish_at.map(to_timestamp),
+        expire_time: announcement.expire_at.map(to_timestamp),
+        author_id: announcement.author_id.to_string(),
+        read,
+        create_time: Some(to_timestamp(announcement.created_at)),
+        update_time: Some(to_timestamp(announcement.updated_at)),
+        reach: reach.map(|reach| pb::AnnouncementReach {
+            families: count(reach.families),
+            families_read: count(reach.families_read),
+            staff: count(reach.staff),
+            staff_read: count(reach.staff_read),
+        }),
     }
 }

@@ -4,7 +4,7 @@
 
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::grpc::access::AccessClient;
-use otmetka_platform::ids::{PersonId, SchoolId, StudentId};
+use otmetka_platform::ids::{ClassId, GroupId, PersonId, SchoolId, StudentId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
@@ -84,6 +84,31 @@ impl Identity {
             )
             .await?;
         Ok(answer.is_some())
+    }
+
+    /// Whether the caller may announce to the school (no class or group),
+    /// to a class, or to a group; the school it belongs to when they may.
+    pub async fn announces_in(
+        &self,
+        ctx: &CallContext,
+        school_id: SchoolId,
+        class_id: Option<ClassId>,
+        group_id: Option<GroupId>,
+    ) -> Result<Option<SchoolId>> {
+        let answer = self
+            .access
+            .check(
+                ctx,
+                identity::CheckAccessRequest {
+                    action: identity::Action::Announce.into(),
+                    school_id: school_id.to_string(),
+                    class_id: class_id.map(|id| id.to_string()).unwrap_or_default(),
+                    group_id: group_id.map(|id| id.to_string()).unwrap_or_default(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(answer.and_then(|answer| answer.school_id.parse().ok()))
     }
 
     /// The caller's own full name.

@@ -1,6 +1,7 @@
 //! The gRPC face of messaging: parse and validate, ask identity whether the
 //! caller may, call the store, convert.
 
+mod announcements;
 mod convert;
 mod identity;
 mod messages;
@@ -8,12 +9,15 @@ mod notifications;
 mod service;
 mod threads;
 
+use std::sync::Arc;
+
 use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 
@@ -37,8 +41,18 @@ pub struct MessagingApi {
     hub: Hub,
     /// Wakes this replica's live streams when a message notifies.
     stored: StoredSignal,
+    /// Wakes this replica's announcer when an announcement is published.
+    published: Arc<Notify>,
     /// Ends live streams when the server shuts down.
     shutdown: CancellationToken,
+}
+
+/// What the API wakes in this replica's background work.
+pub struct Wakers {
+    /// The live streams, when a message notifies.
+    pub stored: StoredSignal,
+    /// The announcer, when an announcement is published.
+    pub published: Arc<Notify>,
 }
 
 impl MessagingApi {
@@ -48,7 +62,7 @@ impl MessagingApi {
         clock: Clock,
         directory: Directory,
         hub: Hub,
-        stored: StoredSignal,
+        wakers: Wakers,
         shutdown: CancellationToken,
     ) -> Self {
         Self {
@@ -57,7 +71,8 @@ impl MessagingApi {
             clock,
             directory,
             hub,
-            stored,
+            stored: wakers.stored,
+            published: wakers.published,
             shutdown,
         }
     }

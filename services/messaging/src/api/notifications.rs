@@ -40,6 +40,7 @@ fn contract_kind(kind: pb::NotificationKind) -> Option<NotificationKind> {
         pb::NotificationKind::Attendance => Some(NotificationKind::Attendance),
         pb::NotificationKind::FinalMark => Some(NotificationKind::FinalMark),
         pb::NotificationKind::NewMessage => Some(NotificationKind::NewMessage),
+        pb::NotificationKind::Announcement => Some(NotificationKind::Announcement),
         _ => None,
     }
 }

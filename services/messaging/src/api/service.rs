@@ -1,7 +1,7 @@
 //! The tonic service: each method hands its call to the handler of its
-//! resource. Announcements, meetings, and the notification RPCs for other
-//! services and devices (CreateNotification, AcknowledgeNotifications)
-//! answer UNIMPLEMENTED until they are built (the generated defaults).
+//! resource. Meetings, and the notification RPCs for other services and
+//! devices (CreateNotification, AcknowledgeNotifications) answer
+//! UNIMPLEMENTED until they are built (the generated defaults).
 
 use otmetka_platform::grpc::{Reply, handle};
 use otmetka_proto::messaging::v1 as pb;
@@ -9,7 +9,7 @@ use otmetka_proto::messaging::v1::messaging_service_server::MessagingService;
 use tonic::Request;
 
 use super::notifications::{self, NotificationStream};
-use super::{MessagingApi, messages, threads};
+use super::{MessagingApi, announcements, messages, threads};
 
 #[tonic::async_trait]
 impl MessagingService for MessagingApi {
@@ -60,6 +60,57 @@ impl MessagingService for MessagingApi {
         request: Request<pb::GetUnreadCountsRequest>,
     ) -> Reply<pb::GetUnreadCountsResponse> {
         handle(request, |c, m| threads::get_unread_counts(self, c, m)).await
+    }
+    async fn create_announcement(
+        &self,
+        request: Request<pb::CreateAnnouncementRequest>,
+    ) -> Reply<pb::CreateAnnouncementResponse> {
+        handle(request, |c, m| {
+            announcements::create_announcement(self, c, m)
+        })
+        .await
+    }
+    async fn get_announcement(
+        &self,
+        request: Request<pb::GetAnnouncementRequest>,
+    ) -> Reply<pb::GetAnnouncementResponse> {
+        handle(request, |c, m| announcements::get_announcement(self, c, m)).await
+    }
+    async fn list_announcements(
+        &self,
+        request: Request<pb::ListAnnouncementsRequest>,
+    ) -> Reply<pb::ListAnnouncementsResponse> {
+        handle(request, |c, m| {
+            announcements::list_announcements(self, c, m)
+        })
+        .await
+    }
+    async fn update_announcement(
+        &self,
+        request: Request<pb::UpdateAnnouncementRequest>,
+    ) -> Reply<pb::UpdateAnnouncementResponse> {
+        handle(request, |c, m| {
+            announcements::update_announcement(self, c, m)
+        })
+        .await
+    }
+    async fn delete_announcement(
+        &self,
+        request: Request<pb::DeleteAnnouncementRequest>,
+    ) -> Reply<pb::DeleteAnnouncementResponse> {
+        handle(request, |c, m| {
+            announcements::delete_announcement(self, c, m)
+        })
+        .await
+    }
+    async fn mark_announcements_read(
+        &self,
+        request: Request<pb::MarkAnnouncementsReadRequest>,
+    ) -> Reply<pb::MarkAnnouncementsReadResponse> {
+        handle(request, |c, m| {
+            announcements::mark_announcements_read(self, c, m)
+        })
+        .await
     }
     async fn list_notifications(
         &self,

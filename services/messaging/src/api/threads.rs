@@ -316,10 +316,13 @@ pub async fn get_unread_counts(
         }
     }
     let notifications = store::notifications::unread_count(&api.db, caller, school_id).await?;
+    let announcements =
+        store::announcements::unread_count(&api.db, caller, school_id, api.clock.now()).await?;
     let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     Ok(pb::GetUnreadCountsResponse {
         unread_messages: count(messages),
         unread_threads: count(threads),
+        unread_announcements: count(announcements),
         unread_notifications: count(notifications),
         ..Default::default()
     })

@@ -1,5 +1,6 @@
 //! Who hears about a student: identity's answer to `ListFamilies`, asked
-//! on messaging's own client, for the notifier and for new messages.
+//! on messaging's own client, for the notifier and for new messages; and
+//! whom an announcement reaches, its answer to `ListAudience`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,10 +16,14 @@ use otmetka_proto::identity::v1 as identity;
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use tonic::transport::Channel;
 
-use crate::model::{News, NewsKind};
+use crate::model::{Audience, AudienceRole, News, NewsKind, ParticipantRole};
+use crate::store::announcements::Recipient;
 
 /// An absence not explained by this hour of its day (school time) is told.
 const ABSENCES_TOLD_AT: NaiveTime = NaiveTime::from_hms_opt(10, 0, 0).expect("a time");
+/// Students a page of an announcement's audience holds: each page is one
+/// transaction of publication.
+const AUDIENCE_PAGE: i32 = 500;
 /// Where a school identity no longer knows is taken to be.
 const DEFAULT_TIMEZONE: chrono_tz::Tz = chrono_tz::Europe::Moscow;
 
@@ -151,6 +156,71 @@ impl Directory {
             subjects,
             timezones,
         })
+    }
+
+    /// One page of the people an announcement reaches today, and the token
+    /// of the next page (None on the last).
+    pub async fn audience_page(
+        &self,
+        school_id: SchoolId,
+        audience: &Audience,
+        page_token: Option<&str>,
+    ) -> Result<(Vec<Recipient>, Option<String>)> {
+        let token = self.token.get(&self.identity, self.timeout).await?;
+        let deadline = Deadline(std::time::Instant::now() + self.timeout);
+        let roles = if audience.roles.0.is_empty() {
+            &[AudienceRole::Guardians, AudienceRole::Students][..]
+        } else {
+            &audience.roles.0[..]
+        };
+        let request = outgoing(
+            identity::ListAudienceRequest {
+                school_id: school_id.to_string(),
+                whole_school: audience.whole_school,
+                grade_levels: audience.grade_levels.0.clone(),
+                class_ids: distinct(audience.class_ids.0.iter()),
+                group_ids: distinct(audience.group_ids.0.iter()),
+                include_students: roles.contains(&AudienceRole::Students),
+                include_guardians: roles.contains(&AudienceRole::Guardians),
+                include_staff: roles.contains(&AudienceRole::Staff),
+                page_size: AUDIENCE_PAGE,
+                page_token: page_token.unwrap_or_default().to_owned(),
+            },
+            &token,
+            Some(deadline),
+        )?;
+        let answer = self
+            .identity
+            .clone()
+            .list_audience(request)
+            .await?
+            .into_inner();
+        let recipients = answer
+            .members
+            .into_iter()
+            .filter_map(|member| {
+                let role = match member.kind() {
+                    identity::PersonKind::Student => ParticipantRole::Student,
+                    identity::PersonKind::Guardian => ParticipantRole::Guardian,
+                    identity::PersonKind::Staff => ParticipantRole::Staff,
+                    identity::PersonKind::Unspecified => return None,
+                };
+                let family = match role {
+                    ParticipantRole::Staff => None,
+                    _ => Some((
+                        member.student_id.parse().ok()?,
+                        member.class_id.parse().ok()?,
+                    )),
+                };
+                Some(Recipient {
+                    person_id: member.person_id.parse().ok()?,
+                    role,
+                    family,
+                })
+            })
+            .collect();
+        let next = Some(answer.next_page_token).filter(|token| !token.is_empty());
+        Ok((recipients, next))
     }
 }
 

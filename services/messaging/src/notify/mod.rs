@@ -6,6 +6,7 @@
 //! retried, by this replica or another. An absence waits for 10:00 of its
 //! day in the school's timezone: explained by then, it is never told.
 
+pub mod announcer;
 pub mod directory;
 pub mod hub;
 pub mod texts;

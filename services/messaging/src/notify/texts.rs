@@ -53,6 +53,13 @@ pub fn new_message(subject: &str, author: &str, text: &str) -> (String, String) 
     )
 }
 
+/// The title and body of an announcement's notification: its title, then
+/// the first line of what it says.
+pub fn announcement(title: &str, body: &str) -> (String, String) {
+    const MAX_CHARS: usize = 200;
+    (format!("Объявление — {title}"), first_line(body, MAX_CHARS))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::{NaiveDate, Utc};

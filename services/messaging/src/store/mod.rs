@@ -1,5 +1,6 @@
 //! Messaging's queries, one text for both backends.
 
+pub mod announcements;
 pub mod messages;
 pub mod news;
 pub mod notifications;
