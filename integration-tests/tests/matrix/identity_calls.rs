@@ -62,6 +62,29 @@ pub(super) async fn call_identity(
         Rpc::CheckTeachClass => check(f, token, identity::Action::TeachClass).await,
         Rpc::CheckReadClass => check(f, token, identity::Action::ReadClass).await,
         Rpc::CheckActAsFamily => check(f, token, identity::Action::ActAsFamily).await,
+        Rpc::CheckAnnounce => ok(f
+            .identity
+            .check_access(with_token(
+                token,
+                identity::CheckAccessRequest {
+                    action: identity::Action::Announce.into(),
+                    class_id: f.class_5a.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::ListAudience => ok(f
+            .identity
+            .list_audience(with_token(
+                token,
+                identity::ListAudienceRequest {
+                    school_id: f.school.clone(),
+                    class_ids: vec![f.class_5a.clone()],
+                    include_guardians: true,
+                    ..Default::default()
+                },
+            ))
+            .await),
         Rpc::ListCorrespondents => ok(f
             .identity
             .list_correspondents(with_token(

@@ -30,7 +30,7 @@ mod schedule_calls;
 use gradebook_calls::call_gradebook;
 use identity_calls::{call_identity, call_own_password};
 use import_calls::call_import;
-use messaging_calls::{call_messaging, fixture_thread};
+use messaging_calls::{call_messaging, fixture_announcement, fixture_thread};
 use rpcs::{RPCS, Rpc, allowed};
 use schedule_calls::call_schedule;
 
@@ -99,6 +99,8 @@ struct Fixture {
     class_teacher: String,
     /// A thread the own guardian began with the subject teacher.
     thread: String,
+    /// An announcement to 5А by its class teacher that has reached the class.
+    announcement: String,
     /// Another grade's quarter, to close without locking 5А's journal.
     sixth_grade_period: String,
     /// An unused access code to the student, for a guardian to register by.
@@ -290,10 +292,19 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         &student,
     )
     .await;
+    let class_teacher_token = tokens
+        .iter()
+        .find(|(who, _)| *who == Who::ClassTeacher)
+        .unwrap()
+        .1
+        .clone();
+    let announcement =
+        fixture_announcement(&mut messaging, &school_a, &class_5a, &class_teacher_token).await;
     let mut fixture = Fixture {
         lesson,
         messaging,
         thread,
+        announcement,
         class_teacher,
         mark: String::new(),
         subject_teacher,
@@ -447,7 +458,13 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::GetUnreadCounts
         | Rpc::ListNotifications
         | Rpc::MarkNotificationsRead
-        | Rpc::WatchNotifications) => call_messaging(f, rpc, who, &token).await,
+        | Rpc::WatchNotifications
+        | Rpc::CreateAnnouncement
+        | Rpc::GetAnnouncement
+        | Rpc::ListAnnouncements
+        | Rpc::UpdateAnnouncement
+        | Rpc::DeleteAnnouncement
+        | Rpc::MarkAnnouncementsRead) => call_messaging(f, rpc, who, &token).await,
         rpc @ (Rpc::ConfirmPassword | Rpc::ChangePassword) => {
             let password = match who {
                 Who::CityOperator => otmetka_integration_tests::ADMIN_PASSWORD,

@@ -1,5 +1,6 @@
 //! Messaging's calls in the matrix: a thread the own guardian began with
-//! the subject teacher about the student.
+//! the subject teacher about the student, and an announcement of the class
+//! teacher to the class.
 
 use otmetka_proto::messaging::v1 as messaging;
 
@@ -31,6 +32,72 @@ pub(super) async fn fixture_thread(
         .thread
         .unwrap()
         .id
+}
+
+/// A draft announcement to `class`, or published when `publish`.
+fn to_class(school: &str, class: &str, publish: bool) -> messaging::CreateAnnouncementRequest {
+    messaging::CreateAnnouncementRequest {
+        announcement: Some(messaging::Announcement {
+            school_id: school.into(),
+            kind: messaging::AnnouncementKind::Announcement.into(),
+            audience: Some(messaging::Audience {
+                class_ids: vec![class.into()],
+                ..Default::default()
+            }),
+            title: "Экскурсия".into(),
+            body: "В пятницу класс едет в музей.".into(),
+            state: if publish {
+                messaging::AnnouncementState::Published
+            } else {
+                messaging::AnnouncementState::Draft
+            }
+            .into(),
+            ..Default::default()
+        }),
+        request_id: String::new(),
+    }
+}
+
+/// The announcement the rows read: published by the class teacher, once it
+/// has reached the class's families.
+pub(super) async fn fixture_announcement(
+    messaging: &mut MessagingServiceClient<Channel>,
+    school: &str,
+    class: &str,
+    class_teacher: &str,
+) -> String {
+    let id = messaging
+        .create_announcement(with_token(class_teacher, to_class(school, class, true)))
+        .await
+        .unwrap()
+        .into_inner()
+        .announcement
+        .unwrap()
+        .id;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let seen = messaging
+            .get_announcement(with_token(
+                class_teacher,
+                messaging::GetAnnouncementRequest {
+                    school_id: school.into(),
+                    id: id.clone(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .announcement
+            .unwrap();
+        if seen.reach.is_some_and(|reach| reach.families > 0) {
+            return id;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never reached the class"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 pub(super) async fn call_messaging(
@@ -142,6 +209,69 @@ pub(super) async fn call_messaging(
             .watch_notifications(with_token(
                 token,
                 messaging::WatchNotificationsRequest::default(),
+            ))
+            .await),
+        Rpc::CreateAnnouncement => ok(m
+            .create_announcement(with_token(token, to_class(&school_id, &f.class_5a, false)))
+            .await),
+        Rpc::GetAnnouncement => ok(m
+            .get_announcement(with_token(
+                token,
+                messaging::GetAnnouncementRequest {
+                    school_id,
+                    id: f.announcement.clone(),
+                },
+            ))
+            .await),
+        Rpc::ListAnnouncements => ok(m
+            .list_announcements(with_token(
+                token,
+                messaging::ListAnnouncementsRequest::default(),
+            ))
+            .await),
+        Rpc::UpdateAnnouncement => ok(m
+            .update_announcement(with_token(
+                token,
+                messaging::UpdateAnnouncementRequest {
+                    announcement: Some(messaging::Announcement {
+                        school_id,
+                        id: f.announcement.clone(),
+                        pinned: true,
+                        ..Default::default()
+                    }),
+                    update_mask: Some(prost_types::FieldMask {
+                        paths: vec!["pinned".into()],
+                    }),
+                },
+            ))
+            .await),
+        Rpc::DeleteAnnouncement => {
+            let draft = m
+                .create_announcement(with_token(
+                    &f.token(Who::ClassTeacher),
+                    to_class(&school_id, &f.class_5a, false),
+                ))
+                .await
+                .unwrap()
+                .into_inner()
+                .announcement
+                .unwrap();
+            ok(m.delete_announcement(with_token(
+                token,
+                messaging::DeleteAnnouncementRequest {
+                    school_id,
+                    id: draft.id,
+                },
+            ))
+            .await)
+        }
+        Rpc::MarkAnnouncementsRead => ok(m
+            .mark_announcements_read(with_token(
+                token,
+                messaging::MarkAnnouncementsReadRequest {
+                    school_id,
+                    announcement_ids: vec![f.announcement.clone()],
+                },
             ))
             .await),
         rpc => unreachable!("{rpc:?} is not messaging's"),

@@ -125,9 +125,21 @@ pub(super) enum Rpc {
     ListNotifications,
     MarkNotificationsRead,
     WatchNotifications,
+    /// CheckAccess whether the caller may announce to 5А.
+    CheckAnnounce,
+    ListAudience,
+    /// A draft to 5А.
+    CreateAnnouncement,
+    /// The fixture's announcement to 5А, published by its class teacher.
+    GetAnnouncement,
+    ListAnnouncements,
+    UpdateAnnouncement,
+    /// A draft of the class teacher's, made for the call.
+    DeleteAnnouncement,
+    MarkAnnouncementsRead,
 }
 
-pub(super) const RPCS: [Rpc; 116] = [
+pub(super) const RPCS: [Rpc; 124] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -244,6 +256,14 @@ pub(super) const RPCS: [Rpc; 116] = [
     Rpc::ListNotifications,
     Rpc::MarkNotificationsRead,
     Rpc::WatchNotifications,
+    Rpc::CheckAnnounce,
+    Rpc::ListAudience,
+    Rpc::CreateAnnouncement,
+    Rpc::GetAnnouncement,
+    Rpc::ListAnnouncements,
+    Rpc::UpdateAnnouncement,
+    Rpc::DeleteAnnouncement,
+    Rpc::MarkAnnouncementsRead,
 ];
 
 /// Who may make each call.
@@ -279,8 +299,24 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::RegisterExternalGuardian
         | Rpc::LinkExternalIdentity
         | Rpc::ListSessionRevocations => vec![Gateway],
-        // Students' families, for messaging's client alone.
-        Rpc::ListFamilies => vec![Notifier],
+        // Students' families and announcements' audiences, for messaging's
+        // client alone.
+        Rpc::ListFamilies | Rpc::ListAudience => vec![Notifier],
+        // A class's announcements: its class teacher and the management;
+        // what they wrote, also its readers in the class.
+        Rpc::CheckAnnounce
+        | Rpc::CreateAnnouncement
+        | Rpc::UpdateAnnouncement
+        | Rpc::DeleteAnnouncement => vec![ClassTeacher, DeputyHead, SchoolAdmin],
+        Rpc::GetAnnouncement => vec![
+            OwnGuardian,
+            OtherGuardian,
+            Student,
+            OtherStudent,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+        ],
         Rpc::GetSchool
         | Rpc::ListClasses
         | Rpc::ListSubjects
@@ -395,13 +431,15 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::CreateThreadMessage
         | Rpc::ListThreadMessages
         | Rpc::MarkThreadRead => vec![OwnGuardian, SubjectTeacher],
-        // Every person, each about their own threads and notifications;
-        // clients have none.
+        // Every person, each about their own threads, announcements and
+        // notifications; clients have none.
         Rpc::ListThreads
         | Rpc::GetUnreadCounts
         | Rpc::ListNotifications
         | Rpc::MarkNotificationsRead
-        | Rpc::WatchNotifications => vec![
+        | Rpc::WatchNotifications
+        | Rpc::ListAnnouncements
+        | Rpc::MarkAnnouncementsRead => vec![
             OwnGuardian,
             OtherGuardian,
             Student,
