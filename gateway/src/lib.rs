@@ -4,6 +4,7 @@
 
 mod access_codes;
 mod account;
+mod announcements;
 mod api;
 mod attachments;
 mod audit_events;
@@ -213,6 +214,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::list_notifications))
         .routes(routes!(notifications::read_notifications))
         .routes(routes!(notifications::stream_notifications))
+        .routes(routes!(
+            announcements::list_announcements,
+            announcements::create_announcement
+        ))
+        .routes(routes!(
+            announcements::get_announcement,
+            announcements::update_announcement,
+            announcements::delete_announcement
+        ))
+        .routes(routes!(announcements::read_announcements))
         .routes(routes!(correspondents::list_correspondents))
         .routes(routes!(roster_import::import_roster))
         .routes(routes!(credentials::issue_credentials))

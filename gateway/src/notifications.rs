@@ -40,7 +40,7 @@ pub struct NotificationView {
     pub title: String,
     #[schema(example = "Петров Иван Сергеевич, урок 2 декабря")]
     pub body: String,
-    /// What it links to: `mark`, `attendance`, `final_mark`, `thread`.
+    /// What it links to: `mark`, `attendance`, `final_mark`, `thread`, `announcement`.
     pub resource_type: String,
     pub resource_id: String,
     /// Unset while unread.

@@ -197,6 +197,13 @@ impl Lang {
             "is required" => "обязательное поле",
             "is taken" => "уже занят, выберите другой",
             "name at least one person" => "отметьте хотя бы одного",
+            "set whole_school, or name grade levels, classes or groups (not both)" => {
+                "выберите всю школу, параллели или классы"
+            }
+            "staff are reached only by a whole-school announcement" => {
+                "сотрудникам пишут только объявления всей школе"
+            }
+            "must be after the time it is published" => "должно быть позже публикации",
             "is not the current password" => "неверный пароль",
             "must be one line" => "должно быть одной строкой",
             "must not contain control characters" => "не должно содержать служебных символов",
@@ -234,6 +241,12 @@ impl Lang {
             "password" => "пароль",
             "subject" => "тема",
             "participant_ids" => "получатели",
+            "title" => "заголовок",
+            "body" => "текст",
+            "kind" => "вид",
+            "audience" | "audience.roles" => "кому",
+            "publish_at" => "время публикации",
+            "expire_at" => "показывать до",
             other => other,
         }
         .to_owned()
@@ -285,6 +298,8 @@ texts! {
             / "My account",
         messages: "Сообщения"
             / "Messages",
+        announcements: "Объявления"
+            / "Announcements",
         notifications: "Уведомления"
             / "Notifications",
         new_notifications: "новых с открытия страницы"

@@ -1,7 +1,10 @@
 //! Personal messages in the browser: the inbox and its archive, a thread
-//! with its reply form, a new message to the people one may write to, and
-//! the notifications.
+//! with its reply form, a new message to the people one may write to, the
+//! school's announcements, and the notifications.
 
+mod announce;
+mod announcement_texts;
+mod announcements;
 mod compose;
 mod inbox;
 mod notifications;
@@ -23,6 +26,17 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{thread_id}", get(thread::show))
         .route("/messages/{thread_id}/reply", post(thread::reply))
         .route("/messages/{thread_id}/archive", post(thread::archive))
+        .route("/announcements", get(announcements::list))
+        .route(
+            "/announcements/new",
+            get(announce::form).post(announce::send),
+        )
+        .route("/announcements/{id}", get(announcements::show))
+        .route("/announcements/{id}/publish", post(announcements::publish))
+        .route(
+            "/announcements/{id}/withdraw",
+            post(announcements::withdraw),
+        )
         .route("/notifications", get(notifications::show))
         .route("/notifications/read", post(notifications::read_all))
 }
