@@ -166,7 +166,7 @@ async fn the_class_teacher_announces_and_the_parents_read_it() {
     )
     .await;
     assert!(
-        page.contains(&format!("Прочитали: 1 семей из {families}")),
+        page.contains(&format!("Прочитали: семьи — 1 из {families}")),
         "{page}"
     );
 

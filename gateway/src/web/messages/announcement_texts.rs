@@ -53,10 +53,12 @@ texts! {
             / "staff",
         read_by: "Прочитали"
             / "Read by",
-        families_of: "семей из"
-            / "families of",
-        staff_of: "сотрудников из"
-            / "staff of",
+        families: "семьи"
+            / "families",
+        staff_read: "сотрудники"
+            / "staff",
+        of: "из"
+            / "of",
         not_reached_yet: "Рассылается…"
             / "Being delivered…",
         publish_now: "Опубликовать"

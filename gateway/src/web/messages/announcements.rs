@@ -183,7 +183,7 @@ fn state_line(
     }
 }
 
-/// "Прочитали 12 семей из 25", with staff when any were reached.
+/// "Прочитали: семьи — 12 из 25", with staff when any were reached.
 fn reach_line(at: &AnnouncementTexts, announcement: &AnnouncementView) -> String {
     let Some(reach) = announcement.reach else {
         return String::new();
@@ -194,17 +194,17 @@ fn reach_line(at: &AnnouncementTexts, announcement: &AnnouncementView) -> String
     let mut parts = Vec::new();
     if reach.families > 0 {
         parts.push(format!(
-            "{} {} {}",
-            reach.families_read, at.families_of, reach.families
+            "{} — {} {} {}",
+            at.families, reach.families_read, at.of, reach.families
         ));
     }
     if reach.staff > 0 {
         parts.push(format!(
-            "{} {} {}",
-            reach.staff_read, at.staff_of, reach.staff
+            "{} — {} {} {}",
+            at.staff_read, reach.staff_read, at.of, reach.staff
         ));
     }
-    format!("{}: {}", at.read_by, parts.join(", "))
+    format!("{}: {}", at.read_by, parts.join("; "))
 }
 
 /// "5А, 6Б — родителям, ученикам".
