@@ -2,18 +2,17 @@
 //! school's management for any audience, a class teacher for their class),
 //! reading what reached the caller, read marks and how far they reached.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{ClassId, PersonId, SchoolId};
 use otmetka_platform::paging::{Page, bad_token, bounded_page_size};
 use otmetka_platform::text::TextRule;
-use otmetka_platform::time::{from_timestamp, optional_id};
+use otmetka_platform::time::optional_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::messaging::v1 as pb;
 
+use super::input::{ids_of, time_of};
 use super::{MessagingApi, convert};
 use crate::model::{
     Announcement, AnnouncementId, AnnouncementKind, AnnouncementState, Audience, AudienceRole,
@@ -59,17 +58,8 @@ impl MessagingApi {
         {
             return Err(Error::not_found("school"));
         }
-        for (index, class_id) in audience.class_ids.0.iter().enumerate() {
-            if identity
-                .announces_in(ctx, school_id, Some(*class_id), None)
-                .await?
-                != Some(school_id)
-            {
-                return Err(Error::not_found(format!(
-                    "class (audience.class_ids[{index}])"
-                )));
-            }
-        }
+        self.require_classes(ctx, school_id, "audience.class_ids", &audience.class_ids.0)
+            .await?;
         for (index, group_id) in audience.group_ids.0.iter().enumerate() {
             if identity
                 .announces_in(ctx, school_id, None, Some(*group_id))
@@ -84,15 +74,6 @@ impl MessagingApi {
         Ok(())
     }
 
-    /// Whether the caller runs announcements of the whole school.
-    async fn manages_announcements(&self, ctx: &CallContext, school_id: SchoolId) -> Result<bool> {
-        Ok(self
-            .identity
-            .announces_in(ctx, school_id, None, None)
-            .await?
-            == Some(school_id))
-    }
-
     /// An announcement the caller wrote or manages, or "not found".
     async fn editable(
         &self,
@@ -104,7 +85,7 @@ impl MessagingApi {
         let announcement = store::announcements::get(&self.db, school_id, id)
             .await?
             .ok_or_else(|| Error::not_found("announcement"))?;
-        if announcement.author_id == caller || self.manages_announcements(ctx, school_id).await? {
+        if announcement.author_id == caller || self.manages_school(ctx, school_id).await? {
             Ok(announcement)
         } else {
             Err(Error::not_found("announcement"))
@@ -169,11 +150,13 @@ fn audience_of(audience: Option<&pb::Audience>, violations: &mut Violations) -> 
     parsed.class_ids = ids_of(
         "announcement.audience.class_ids",
         &audience.class_ids,
+        MAX_UNITS,
         violations,
     );
     parsed.group_ids = ids_of(
         "announcement.audience.group_ids",
         &audience.group_ids,
+        MAX_UNITS,
         violations,
     );
     for (index, role) in audience.roles.iter().enumerate() {
@@ -210,38 +193,6 @@ fn audience_of(audience: Option<&pb::Audience>, violations: &mut Violations) -> 
             "announcement.audience.roles",
             "staff are reached only by a whole-school announcement",
         );
-    }
-    parsed
-}
-
-fn ids_of<T>(field: &str, ids: &[String], violations: &mut Violations) -> Listed<T>
-where
-    T: std::str::FromStr + Copy + Eq + std::hash::Hash,
-{
-    if ids.len() > MAX_UNITS {
-        violations.add(field, format!("names at most {MAX_UNITS}"));
-        return Listed(Vec::new());
-    }
-    let mut seen = HashSet::new();
-    let mut parsed = Vec::new();
-    for (index, id) in ids.iter().enumerate() {
-        match id.parse() {
-            Ok(id) if seen.insert(id) => parsed.push(id),
-            Ok(_) => violations.add(format!("{field}[{index}]"), "is named twice"),
-            Err(_) => violations.add(format!("{field}[{index}]"), "must be an id"),
-        }
-    }
-    Listed(parsed)
-}
-
-fn time_of(
-    field: &str,
-    timestamp: Option<&prost_types::Timestamp>,
-    violations: &mut Violations,
-) -> Option<DateTime<Utc>> {
-    let parsed = from_timestamp(field, timestamp?).ok();
-    if parsed.is_none() {
-        violations.add(field, "is not a valid time");
     }
     parsed
 }
@@ -350,7 +301,7 @@ pub async fn get_announcement(
         .ok_or_else(not_found)?;
     let reached = store::announcements::reached(&api.db, id, caller).await?;
     let read = matches!(reached, Some(Some(_)));
-    if announcement.author_id == caller || api.manages_announcements(&ctx, school_id).await? {
+    if announcement.author_id == caller || api.manages_school(&ctx, school_id).await? {
         return Ok(pb::GetAnnouncementResponse {
             announcement: Some(api.as_editor(announcement, read).await?),
         });
@@ -397,7 +348,7 @@ pub async fn list_announcements(
     let now = api.clock.now();
     let shelf = match school_id {
         _ if !request.include_unpublished => Shelf::Received { now },
-        Some(school_id) if api.manages_announcements(&ctx, school_id).await? => Shelf::School,
+        Some(school_id) if api.manages_school(&ctx, school_id).await? => Shelf::School,
         _ => Shelf::Authored,
     };
     let filter = AnnouncementFilter {

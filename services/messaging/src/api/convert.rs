@@ -55,7 +55,7 @@ pub fn thread(view: ThreadView) -> pb::Thread {
         created_by_id: thread.created_by.to_string(),
         update_time: Some(to_timestamp(last_message.created_at)),
         last_message: Some(message(last_message)),
-        unread_count: i32::try_from(unread).unwrap_or(i32::MAX),
+        unread_count: count(unread),
         archived,
         create_time: Some(to_timestamp(thread.created_at)),
     }
@@ -110,7 +110,6 @@ pub fn announcement(
     reach: Option<Reach>,
 ) -> pb::Announcement {
     let audience = &announcement.audience;
-    let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     pb::Announcement {
         id: announcement.id.to_string(),
         school_id: announcement.school_id.to_string(),
@@ -122,12 +121,7 @@ pub fn announcement(
         audience: Some(pb::Audience {
             whole_school: audience.whole_school,
             grade_levels: audience.grade_levels.0.clone(),
-            class_ids: audience
-                .class_ids
-                .0
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            class_ids: texts(&audience.class_ids.0),
             roles: audience
                 .roles
                 .0
@@ -141,12 +135,7 @@ pub fn announcement(
                     .into()
                 })
                 .collect(),
-            group_ids: audience
-                .group_ids
-                .0
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            group_ids: texts(&audience.group_ids.0),
         }),
         title: announcement.title,
         body: announcement.body,
@@ -170,4 +159,13 @@ pub fn announcement(
             staff_read: count(reach.staff_read),
         }),
     }
+}
+
+/// A count as the contract holds it.
+pub fn count(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn texts<T: ToString>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
 }

@@ -4,6 +4,7 @@
 mod announcements;
 mod convert;
 mod identity;
+mod input;
 mod messages;
 mod notifications;
 mod service;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use otmetka_platform::clock::Clock;
 use otmetka_platform::db::Db;
 use otmetka_platform::grpc::CallContext;
-use otmetka_platform::ids::{PersonId, SchoolId};
+use otmetka_platform::ids::{ClassId, PersonId, SchoolId};
 use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1::identity_service_client::IdentityServiceClient;
 use tokio::sync::Notify;
@@ -75,6 +76,39 @@ impl MessagingApi {
             published: wakers.published,
             shutdown,
         }
+    }
+
+    /// Whether the caller is the school's management, who run its
+    /// announcements (identity's ACTION_ANNOUNCE to the school).
+    async fn manages_school(&self, ctx: &CallContext, school_id: SchoolId) -> Result<bool> {
+        Ok(self
+            .identity
+            .announces_in(ctx, school_id, None, None)
+            .await?
+            == Some(school_id))
+    }
+
+    /// Refuses unless the caller may speak to the families of every class
+    /// of `class_ids` (their class teacher, or the school's management);
+    /// the first class refused is "not found" under `field[index]`.
+    async fn require_classes(
+        &self,
+        ctx: &CallContext,
+        school_id: SchoolId,
+        field: &str,
+        class_ids: &[ClassId],
+    ) -> Result<()> {
+        for (index, class_id) in class_ids.iter().enumerate() {
+            if self
+                .identity
+                .announces_in(ctx, school_id, Some(*class_id), None)
+                .await?
+                != Some(school_id)
+            {
+                return Err(Error::not_found(format!("class ({field}[{index}])")));
+            }
+        }
+        Ok(())
     }
 
     /// A thread the caller takes part in, with everyone in it, or "thread

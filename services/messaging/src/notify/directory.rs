@@ -49,15 +49,19 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The school's timezone; Moscow for a school identity no longer knows.
+    pub fn timezone(&self, school_id: SchoolId) -> chrono_tz::Tz {
+        self.timezones
+            .get(&school_id)
+            .copied()
+            .unwrap_or(DEFAULT_TIMEZONE)
+    }
+
     /// When `news` may be told: an absence at 10:00 of its day in its
     /// school's time, the rest at once.
     pub fn due(&self, news: &News) -> Option<DateTime<Utc>> {
         let day = news.day.filter(|_| news.kind == NewsKind::Absent)?;
-        let zone = self
-            .timezones
-            .get(&news.school_id)
-            .copied()
-            .unwrap_or(DEFAULT_TIMEZONE);
+        let zone = self.timezone(news.school_id);
         day.and_time(ABSENCES_TOLD_AT)
             .and_local_timezone(zone)
             .earliest()
