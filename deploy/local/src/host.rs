@@ -5,9 +5,12 @@
 //! child is configured through `OTMETKA_HOST_…` variables:
 //!
 //! - `LISTEN`: the address to serve on (set by [`HostedService`]);
-//! - `DATABASE_URL`, `POOL` (connections, 5 when unset);
-//! - `IDENTITY_URL`, `SCHEDULE_URL` and, for import, `GRADEBOOK_URL`;
-//! - for gradebook, `CLIENT_ID` and `CLIENT_SECRET` to sign in at identity;
+//! - `DATABASE_URL`, `POOL` (connections, 5 when unset), `SCHEMA` (the
+//!   service's name when unset: another keeps a replica's data apart);
+//! - `IDENTITY_URL`, `SCHEDULE_URL` and, for import and messaging,
+//!   `GRADEBOOK_URL`;
+//! - for gradebook and messaging, `CLIENT_ID` and `CLIENT_SECRET` to sign
+//!   in at identity;
 //! - `TODAY` (`YYYY-MM-DD`) to live on a test's day, the system clock when
 //!   unset; for import, `RECORDS_PER_SECOND` (production's rate when unset).
 //!
@@ -38,10 +41,10 @@ fn optional_setting(name: &str) -> Option<String> {
     std::env::var(format!("{PREFIX}{name}")).ok()
 }
 
-fn database(schema: &str) -> anyhow::Result<DbSettings> {
+fn database(service: &str) -> anyhow::Result<DbSettings> {
     Ok(DbSettings {
         url: SecretUrl::new(setting("DATABASE_URL")?),
-        schema: schema.into(),
+        schema: optional_setting("SCHEMA").unwrap_or_else(|| service.into()),
         max_connections: optional_setting("POOL").map_or(Ok(5), |pool| pool.parse())?,
     })
 }
@@ -69,11 +72,28 @@ pub fn gradebook_settings() -> anyhow::Result<otmetka_gradebook::Settings> {
         limits: limits(),
         identity_url: setting("IDENTITY_URL")?,
         schedule_url: setting("SCHEDULE_URL")?,
-        credentials: ClientCredentials {
-            id: setting("CLIENT_ID")?.parse()?,
-            secret: Secret::new(setting("CLIENT_SECRET")?),
-        },
+        credentials: credentials()?,
         vendor_batches_at_once: otmetka_gradebook::DEFAULT_VENDOR_BATCHES_AT_ONCE,
+        clock: clock()?,
+    })
+}
+
+fn credentials() -> anyhow::Result<ClientCredentials> {
+    Ok(ClientCredentials {
+        id: setting("CLIENT_ID")?.parse()?,
+        secret: Secret::new(setting("CLIENT_SECRET")?),
+    })
+}
+
+/// Messaging's settings from the environment.
+pub fn messaging_settings() -> anyhow::Result<otmetka_messaging::Settings> {
+    Ok(otmetka_messaging::Settings {
+        database: database("messaging")?,
+        limits: limits(),
+        identity_url: setting("IDENTITY_URL")?,
+        gradebook_url: setting("GRADEBOOK_URL")?,
+        credentials: credentials()?,
+        news_horizon: Duration::from_secs(24 * 3600),
         clock: clock()?,
     })
 }
@@ -118,7 +138,7 @@ where
     run(listener, shutdown).await
 }
 
-/// Serves `gradebook` or `import` as the environment describes.
+/// Serves `gradebook`, `import` or `messaging` as the environment describes.
 pub async fn serve_from_env(service: &str) -> anyhow::Result<()> {
     match service {
         "gradebook" => {
@@ -129,7 +149,11 @@ pub async fn serve_from_env(service: &str) -> anyhow::Result<()> {
             let settings = import_settings()?;
             host(|listener, shutdown| otmetka_import::run(settings, listener, shutdown)).await
         }
-        other => anyhow::bail!("cannot host {other}: gradebook or import"),
+        "messaging" => {
+            let settings = messaging_settings()?;
+            host(|listener, shutdown| otmetka_messaging::run(settings, listener, shutdown)).await
+        }
+        other => anyhow::bail!("cannot host {other}: gradebook, import or messaging"),
     }
 }
 

@@ -98,6 +98,8 @@ pub struct RunningSuite {
     /// beside the suite (in a process of its own).
     pub gradebook_credentials: ClientCredentials,
     pub schedule_credentials: ClientCredentials,
+    /// Messaging's client, for a replica run beside the suite.
+    pub messaging_credentials: ClientCredentials,
     /// gRPC URL of each service, by name.
     pub service_urls: Vec<(&'static str, String)>,
     shutdown: CancellationToken,
@@ -205,7 +207,7 @@ impl RunningSuite {
                     limits: config.limits.clone(),
                     identity_url: identity_url.clone(),
                     gradebook_url: url_of("gradebook"),
-                    credentials: messaging_client,
+                    credentials: messaging_client.clone(),
                     news_horizon: Duration::from_secs(24 * 3600),
                     clock: config.clock,
                 },
@@ -259,6 +261,7 @@ impl RunningSuite {
             gateway_url,
             clock: config.clock,
             gradebook_credentials: gradebook_client,
+            messaging_credentials: messaging_client,
             schedule_credentials: schedule_client,
             service_urls,
             shutdown,

@@ -1,5 +1,6 @@
-//! Hosts one service (gradebook or import) in a process of its own, for
-//! tests that kill it: `service_host gradebook|import`, configured as
+//! Hosts one service (gradebook, import or messaging) in a process of its
+//! own, for tests that kill it: `service_host gradebook|import|messaging`,
+//! configured as
 //! [`otmetka_local::host`] describes.
 
 #[global_allocator]
