@@ -1,8 +1,8 @@
 //! Messaging: threads between families and staff, news and announcements
-//! of schools and classes, and notifications of what the journal says
-//! about a student; parent meetings are contract only (they answer
-//! UNIMPLEMENTED until built). Who may write to whom, and announce to
-//! whom, is decided by identity.
+//! of schools and classes, parent meetings with their invitations, replies
+//! and reminders, and notifications of what the journal says about a
+//! student. Who may write to whom, and announce to or invite whom, is
+//! decided by identity.
 
 mod api;
 mod feed;
@@ -100,6 +100,15 @@ pub async fn run(
         clock: settings.clock,
     };
     let announcing = tokio::spawn(announcer.run(shutdown.clone()));
+    let planned = Arc::new(Notify::new());
+    let inviter = notify::inviter::Inviter {
+        db: db.clone(),
+        directory: directory.clone(),
+        planned: planned.clone(),
+        stored: stored.clone(),
+        clock: settings.clock,
+    };
+    let inviting = tokio::spawn(inviter.run(shutdown.clone()));
     let hub = notify::hub::Hub::new();
     let broadcasting = tokio::spawn(hub.clone().run(db.clone(), watching, shutdown.clone()));
     let service = MessagingServiceServer::new(api::MessagingApi::new(
@@ -108,7 +117,11 @@ pub async fn run(
         settings.clock,
         directory,
         hub,
-        api::Wakers { stored, published },
+        api::Wakers {
+            stored,
+            published,
+            planned,
+        },
         shutdown.clone(),
     ))
     .max_decoding_message_size(limits.max_message_bytes)
@@ -130,6 +143,7 @@ pub async fn run(
     consuming.await?;
     notifying.await?;
     announcing.await?;
+    inviting.await?;
     broadcasting.await?;
     db.close().await;
     result

@@ -12,6 +12,10 @@ otmetka_platform::typed_id! {
     NotificationId;
     /// News or an announcement of a school.
     AnnouncementId;
+    /// A parent meeting of some classes.
+    MeetingId;
+    /// One guardian invited to a meeting about one student.
+    InvitationId;
 }
 
 /// A stored word no version wrote fails the read.
@@ -158,6 +162,7 @@ pub enum NotificationKind {
     FinalMark,
     NewMessage,
     Announcement,
+    Meeting,
 }
 
 stored_word!(NotificationKind {
@@ -167,6 +172,7 @@ stored_word!(NotificationKind {
     FinalMark => "final_mark",
     NewMessage => "new_message",
     Announcement => "announcement",
+    Meeting => "meeting",
 });
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -311,4 +317,135 @@ pub struct Reach {
     pub families_read: i64,
     pub staff: i64,
     pub staff_read: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingState {
+    Scheduled,
+    Cancelled,
+}
+
+stored_word!(MeetingState {
+    Scheduled => "scheduled",
+    Cancelled => "cancelled",
+});
+
+/// A guardian's answer to an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    Accepted,
+    Declined,
+    Tentative,
+}
+
+stored_word!(Reply {
+    Accepted => "accepted",
+    Declined => "declined",
+    Tentative => "tentative",
+});
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub school_id: SchoolId,
+    #[sqlx(try_from = "String")]
+    pub class_ids: Listed<ClassId>,
+    /// Only these students' guardians; empty for every student of the classes.
+    #[sqlx(try_from = "String")]
+    pub student_ids: Listed<StudentId>,
+    pub title: String,
+    pub description: String,
+    pub start_at: DateTime<Utc>,
+    pub duration_seconds: i64,
+    pub location: String,
+    pub online_url: String,
+    pub reply_deadline: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "String")]
+    pub state: MeetingState,
+    pub cancel_reason: String,
+    pub organizer_id: PersonId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub revision: i32,
+    pub invite_cursor: Option<String>,
+    pub invited_at: Option<DateTime<Utc>>,
+}
+
+impl Meeting {
+    /// Replies are taken until this instant.
+    pub fn replies_close_at(&self) -> DateTime<Utc> {
+        self.reply_deadline.unwrap_or(self.start_at)
+    }
+
+    /// Whether inviting has begun: whom it invites can no longer change.
+    pub fn inviting_begun(&self) -> bool {
+        self.invite_cursor.is_some() || self.invited_at.is_some()
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub school_id: SchoolId,
+    pub meeting_id: MeetingId,
+    pub guardian_id: PersonId,
+    pub student_id: StudentId,
+    #[sqlx(try_from = "Option<String>")]
+    pub reply: Answer,
+    pub reply_comment: String,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reply, or none yet, as a nullable column holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Answer(pub Option<Reply>);
+
+impl TryFrom<Option<String>> for Answer {
+    type Error = String;
+
+    fn try_from(text: Option<String>) -> Result<Self, Self::Error> {
+        text.map(|text| text.parse()).transpose().map(Answer)
+    }
+}
+
+/// How the invitees of a meeting answered, counted by invitation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplyCounts {
+    pub invited: i64,
+    pub accepted: i64,
+    pub declined: i64,
+    pub tentative: i64,
+}
+
+/// What every invitee of a meeting is told of one event, before it is
+/// addressed to each of them.
+#[derive(Debug, Clone)]
+pub struct MeetingNotice {
+    pub school_id: SchoolId,
+    pub meeting_id: MeetingId,
+    pub title: String,
+    pub body: String,
+    pub source_event_id: String,
+}
+
+impl MeetingNotice {
+    /// The notification of `person_id`, stored at `created_at`.
+    pub fn to(&self, person_id: PersonId, created_at: DateTime<Utc>) -> Notification {
+        Notification {
+            id: NotificationId::generate(),
+            school_id: self.school_id,
+            person_id,
+            student_id: None,
+            kind: NotificationKind::Meeting,
+            title: self.title.clone(),
+            body: self.body.clone(),
+            source_service: "messaging".into(),
+            source_event_id: self.source_event_id.clone(),
+            resource_type: "parent_meeting".into(),
+            resource_id: self.meeting_id.to_string(),
+            read_at: None,
+            created_at,
+        }
+    }
 }

@@ -3,10 +3,12 @@
 use otmetka_platform::ids::optional_text;
 use otmetka_platform::time::to_timestamp;
 use otmetka_proto::messaging::v1 as pb;
+use prost_types::Duration;
 
 use crate::model::{
-    Announcement, AnnouncementKind, AnnouncementState, AudienceRole, Message, Notification,
-    NotificationKind, Participant, ParticipantRole, Reach, ThreadView,
+    Announcement, AnnouncementKind, AnnouncementState, AudienceRole, Invitation, Meeting,
+    MeetingState, Message, Notification, NotificationKind, Participant, ParticipantRole, Reach,
+    Reply, ReplyCounts, ThreadView,
 };
 
 pub fn message(message: Message) -> pb::ThreadMessage {
@@ -69,6 +71,7 @@ fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
         NotificationKind::FinalMark => pb::NotificationKind::FinalMark,
         NotificationKind::NewMessage => pb::NotificationKind::NewMessage,
         NotificationKind::Announcement => pb::NotificationKind::Announcement,
+        NotificationKind::Meeting => pb::NotificationKind::Meeting,
     }
 }
 
@@ -168,4 +171,64 @@ pub fn count(n: i64) -> i32 {
 
 fn texts<T: ToString>(ids: &[T]) -> Vec<String> {
     ids.iter().map(ToString::to_string).collect()
+}
+
+/// A meeting as the caller sees it: with its reply totals for its
+/// organizer and the school's management.
+pub fn meeting(meeting: Meeting, counts: Option<ReplyCounts>) -> pb::ParentMeeting {
+    pb::ParentMeeting {
+        id: meeting.id.to_string(),
+        school_id: meeting.school_id.to_string(),
+        class_ids: texts(&meeting.class_ids.0),
+        student_ids: texts(&meeting.student_ids.0),
+        title: meeting.title,
+        description: meeting.description,
+        start_time: Some(to_timestamp(meeting.start_at)),
+        duration: Some(Duration {
+            seconds: meeting.duration_seconds,
+            nanos: 0,
+        }),
+        location: meeting.location,
+        online_url: meeting.online_url,
+        reply_deadline: meeting.reply_deadline.map(to_timestamp),
+        state: match meeting.state {
+            MeetingState::Scheduled => pb::ParentMeetingState::Scheduled,
+            MeetingState::Cancelled => pb::ParentMeetingState::Cancelled,
+        }
+        .into(),
+        cancel_reason: meeting.cancel_reason,
+        organizer_id: meeting.organizer_id.to_string(),
+        reply_counts: counts.map(|counts| pb::ReplyCounts {
+            invited: count(counts.invited),
+            accepted: count(counts.accepted),
+            declined: count(counts.declined),
+            tentative: count(counts.tentative),
+            no_reply: count(counts.invited - counts.accepted - counts.declined - counts.tentative),
+        }),
+        create_time: Some(to_timestamp(meeting.created_at)),
+        update_time: Some(to_timestamp(meeting.updated_at)),
+    }
+}
+
+pub fn reply(reply: Option<Reply>) -> pb::InvitationReply {
+    match reply {
+        None => pb::InvitationReply::Unspecified,
+        Some(Reply::Accepted) => pb::InvitationReply::Accepted,
+        Some(Reply::Declined) => pb::InvitationReply::Declined,
+        Some(Reply::Tentative) => pb::InvitationReply::Tentative,
+    }
+}
+
+pub fn invitation(invitation: Invitation) -> pb::MeetingInvitation {
+    pb::MeetingInvitation {
+        id: invitation.id.to_string(),
+        school_id: invitation.school_id.to_string(),
+        meeting_id: invitation.meeting_id.to_string(),
+        guardian_id: invitation.guardian_id.to_string(),
+        student_id: invitation.student_id.to_string(),
+        reply: reply(invitation.reply.0).into(),
+        reply_comment: invitation.reply_comment,
+        reply_time: invitation.replied_at.map(to_timestamp),
+        create_time: Some(to_timestamp(invitation.created_at)),
+    }
 }

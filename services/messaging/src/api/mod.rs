@@ -5,6 +5,10 @@ mod announcements;
 mod convert;
 mod identity;
 mod input;
+mod invitations;
+mod meeting_changes;
+mod meeting_fields;
+mod meetings;
 mod messages;
 mod notifications;
 mod service;
@@ -44,6 +48,8 @@ pub struct MessagingApi {
     stored: StoredSignal,
     /// Wakes this replica's announcer when an announcement is published.
     published: Arc<Notify>,
+    /// Wakes this replica's inviter when a meeting is planned or changed.
+    planned: Arc<Notify>,
     /// Ends live streams when the server shuts down.
     shutdown: CancellationToken,
 }
@@ -54,6 +60,8 @@ pub struct Wakers {
     pub stored: StoredSignal,
     /// The announcer, when an announcement is published.
     pub published: Arc<Notify>,
+    /// The inviter, when a meeting is planned or changed.
+    pub planned: Arc<Notify>,
 }
 
 impl MessagingApi {
@@ -74,12 +82,13 @@ impl MessagingApi {
             hub,
             stored: wakers.stored,
             published: wakers.published,
+            planned: wakers.planned,
             shutdown,
         }
     }
 
     /// Whether the caller is the school's management, who run its
-    /// announcements (identity's ACTION_ANNOUNCE to the school).
+    /// announcements and meetings (identity's ACTION_ANNOUNCE to the school).
     async fn manages_school(&self, ctx: &CallContext, school_id: SchoolId) -> Result<bool> {
         Ok(self
             .identity

@@ -41,6 +41,7 @@ fn contract_kind(kind: pb::NotificationKind) -> Option<NotificationKind> {
         pb::NotificationKind::FinalMark => Some(NotificationKind::FinalMark),
         pb::NotificationKind::NewMessage => Some(NotificationKind::NewMessage),
         pb::NotificationKind::Announcement => Some(NotificationKind::Announcement),
+        pb::NotificationKind::Meeting => Some(NotificationKind::Meeting),
         _ => None,
     }
 }

@@ -1,7 +1,7 @@
 //! The tonic service: each method hands its call to the handler of its
-//! resource. Meetings, and the notification RPCs for other services and
-//! devices (CreateNotification, AcknowledgeNotifications) answer
-//! UNIMPLEMENTED until they are built (the generated defaults).
+//! resource. The notification RPCs for other services and devices
+//! (CreateNotification, AcknowledgeNotifications) answer UNIMPLEMENTED
+//! until they are built (the generated defaults).
 
 use otmetka_platform::grpc::{Reply, handle};
 use otmetka_proto::messaging::v1 as pb;
@@ -9,7 +9,9 @@ use otmetka_proto::messaging::v1::messaging_service_server::MessagingService;
 use tonic::Request;
 
 use super::notifications::{self, NotificationStream};
-use super::{MessagingApi, announcements, messages, threads};
+use super::{
+    MessagingApi, announcements, invitations, meeting_changes, meetings, messages, threads,
+};
 
 #[tonic::async_trait]
 impl MessagingService for MessagingApi {
@@ -136,6 +138,60 @@ impl MessagingService for MessagingApi {
     ) -> Reply<NotificationStream> {
         handle(request, |c, m| {
             notifications::watch_notifications(self, c, m)
+        })
+        .await
+    }
+    async fn create_parent_meeting(
+        &self,
+        request: Request<pb::CreateParentMeetingRequest>,
+    ) -> Reply<pb::CreateParentMeetingResponse> {
+        handle(request, |c, m| meetings::create_parent_meeting(self, c, m)).await
+    }
+    async fn get_parent_meeting(
+        &self,
+        request: Request<pb::GetParentMeetingRequest>,
+    ) -> Reply<pb::GetParentMeetingResponse> {
+        handle(request, |c, m| meetings::get_parent_meeting(self, c, m)).await
+    }
+    async fn list_parent_meetings(
+        &self,
+        request: Request<pb::ListParentMeetingsRequest>,
+    ) -> Reply<pb::ListParentMeetingsResponse> {
+        handle(request, |c, m| meetings::list_parent_meetings(self, c, m)).await
+    }
+    async fn update_parent_meeting(
+        &self,
+        request: Request<pb::UpdateParentMeetingRequest>,
+    ) -> Reply<pb::UpdateParentMeetingResponse> {
+        handle(request, |c, m| {
+            meeting_changes::update_parent_meeting(self, c, m)
+        })
+        .await
+    }
+    async fn cancel_parent_meeting(
+        &self,
+        request: Request<pb::CancelParentMeetingRequest>,
+    ) -> Reply<pb::CancelParentMeetingResponse> {
+        handle(request, |c, m| {
+            meeting_changes::cancel_parent_meeting(self, c, m)
+        })
+        .await
+    }
+    async fn list_meeting_invitations(
+        &self,
+        request: Request<pb::ListMeetingInvitationsRequest>,
+    ) -> Reply<pb::ListMeetingInvitationsResponse> {
+        handle(request, |c, m| {
+            invitations::list_meeting_invitations(self, c, m)
+        })
+        .await
+    }
+    async fn reply_meeting_invitation(
+        &self,
+        request: Request<pb::ReplyMeetingInvitationRequest>,
+    ) -> Reply<pb::ReplyMeetingInvitationResponse> {
+        handle(request, |c, m| {
+            invitations::reply_meeting_invitation(self, c, m)
         })
         .await
     }

@@ -318,12 +318,12 @@ pub async fn get_unread_counts(
     let notifications = store::notifications::unread_count(&api.db, caller, school_id).await?;
     let announcements =
         store::announcements::unread_count(&api.db, caller, school_id, api.clock.now()).await?;
-    let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    let pending = api.pending_invitations(&ctx, school_id).await?;
     Ok(pb::GetUnreadCountsResponse {
-        unread_messages: count(messages),
-        unread_threads: count(threads),
-        unread_announcements: count(announcements),
-        unread_notifications: count(notifications),
-        ..Default::default()
+        unread_messages: convert::count(messages),
+        unread_threads: convert::count(threads),
+        unread_announcements: convert::count(announcements),
+        unread_notifications: convert::count(notifications),
+        pending_invitations: convert::count(pending),
     })
 }

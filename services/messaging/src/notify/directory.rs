@@ -1,6 +1,7 @@
 //! Who hears about a student: identity's answer to `ListFamilies`, asked
 //! on messaging's own client, for the notifier and for new messages; and
-//! whom an announcement reaches, its answer to `ListAudience`.
+//! whom an announcement reaches or a meeting invites, its answer to
+//! `ListAudience`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -160,6 +161,18 @@ impl Directory {
             subjects,
             timezones,
         })
+    }
+
+    /// The school's timezone, as identity knows it.
+    pub async fn timezone(&self, school_id: SchoolId) -> Result<chrono_tz::Tz> {
+        let facts = self
+            .facts(
+                std::iter::empty(),
+                std::iter::empty(),
+                std::iter::once(school_id),
+            )
+            .await?;
+        Ok(facts.timezone(school_id))
     }
 
     /// One page of the people an announcement reaches today, and the token

@@ -9,6 +9,7 @@
 pub mod announcer;
 pub mod directory;
 pub mod hub;
+pub mod inviter;
 pub mod texts;
 
 use std::sync::Arc;
@@ -29,6 +30,15 @@ use crate::store;
 /// Bumped whenever notifications are stored, so that this replica's live
 /// streams hear of them at once.
 pub type StoredSignal = Arc<watch::Sender<u64>>;
+
+/// Counts `stored` new notifications and wakes this replica's live
+/// streams for them.
+pub fn told(signal: &StoredSignal, stored: u64) {
+    if stored > 0 {
+        metrics::counter!("otmetka_notifications_created_total").increment(stored);
+        signal.send_modify(|round| *round += 1);
+    }
+}
 
 /// News told at once: one call to identity, one transaction.
 const BATCH: usize = 200;

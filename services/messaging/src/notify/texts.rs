@@ -1,6 +1,7 @@
 //! What a notification says, in Russian: the interface's first language,
 //! and the one e-mails are written in.
 
+use chrono::NaiveDateTime;
 use otmetka_platform::text::first_line;
 use otmetka_platform::time::russian_day_and_month;
 
@@ -60,6 +61,63 @@ pub fn announcement(title: &str, body: &str) -> (String, String) {
     (format!("Объявление — {title}"), first_line(body, MAX_CHARS))
 }
 
+/// What a meeting's invitees are told of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingNews<'a> {
+    Invitation,
+    /// Its time or place changed.
+    Change,
+    /// It is a day away (or less, for a meeting planned late).
+    Reminder,
+    Cancellation {
+        reason: &'a str,
+    },
+}
+
+/// The title and body of a notification of a meeting titled `title`
+/// starting at `start` (school time) at `location`: what happened, then
+/// when and where.
+pub fn meeting(
+    news: MeetingNews<'_>,
+    title: &str,
+    start: NaiveDateTime,
+    location: &str,
+) -> (String, String) {
+    let when = format!(
+        "{}, {}",
+        russian_day_and_month(start.date()),
+        start.format("%H:%M")
+    );
+    // A meeting without a room is held online.
+    let place = if location.is_empty() {
+        "онлайн"
+    } else {
+        location
+    };
+    match news {
+        MeetingNews::Invitation => (
+            format!("Родительское собрание — {title}"),
+            format!("{when}, {place}"),
+        ),
+        MeetingNews::Change => (
+            format!("Собрание изменено — {title}"),
+            format!("Теперь {when}, {place}"),
+        ),
+        MeetingNews::Reminder => (
+            format!("Напоминание о собрании — {title}"),
+            format!("{when}, {place}"),
+        ),
+        MeetingNews::Cancellation { reason } => (
+            format!("Собрание отменено — {title}"),
+            if reason.is_empty() {
+                when
+            } else {
+                format!("{when}. Причина: {reason}")
+            },
+        ),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::{NaiveDate, Utc};
@@ -117,5 +175,48 @@ pub(crate) mod tests {
         assert_eq!(told(NewsKind::Absent, "").0, NotificationKind::Attendance);
         assert_eq!(told(NewsKind::FinalMark, "5").1, "Итоговая оценка 5");
         assert_eq!(told(NewsKind::NewMark, "5").2, "Петров Иван");
+    }
+
+    #[test]
+    fn a_meeting_is_told_with_its_day_hour_and_place() {
+        let start = NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(14, 5, 0)
+            .unwrap();
+        assert_eq!(
+            meeting(
+                MeetingNews::Invitation,
+                "Итоги четверти",
+                start,
+                "Кабинет 12"
+            ),
+            (
+                "Родительское собрание — Итоги четверти".to_owned(),
+                "3 декабря, 14:05, Кабинет 12".to_owned()
+            )
+        );
+        assert_eq!(
+            meeting(MeetingNews::Change, "Итоги", start, "").1,
+            "Теперь 3 декабря, 14:05, онлайн"
+        );
+        assert_eq!(
+            meeting(MeetingNews::Reminder, "Итоги", start, "Актовый зал").0,
+            "Напоминание о собрании — Итоги"
+        );
+        let cancelled = MeetingNews::Cancellation {
+            reason: "Карантин"
+        };
+        assert_eq!(
+            meeting(cancelled, "Итоги", start, "Зал"),
+            (
+                "Собрание отменено — Итоги".to_owned(),
+                "3 декабря, 14:05. Причина: Карантин".to_owned()
+            )
+        );
+        let without_reason = MeetingNews::Cancellation { reason: "" };
+        assert_eq!(
+            meeting(without_reason, "Итоги", start, "Зал").1,
+            "3 декабря, 14:05"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Messaging's queries, one text for both backends.
 
 pub mod announcements;
+pub mod invitations;
+pub mod meetings;
 pub mod messages;
 pub mod news;
 pub mod notifications;
