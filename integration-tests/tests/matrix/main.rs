@@ -23,6 +23,7 @@ use tonic::transport::Channel;
 mod gradebook_calls;
 mod identity_calls;
 mod import_calls;
+mod meeting_calls;
 mod messaging_calls;
 mod rpcs;
 mod schedule_calls;
@@ -30,6 +31,7 @@ mod schedule_calls;
 use gradebook_calls::call_gradebook;
 use identity_calls::{call_identity, call_own_password};
 use import_calls::call_import;
+use meeting_calls::{call_meetings, fixture_meeting};
 use messaging_calls::{call_messaging, fixture_announcement, fixture_thread};
 use rpcs::{RPCS, Rpc, allowed};
 use schedule_calls::call_schedule;
@@ -101,6 +103,10 @@ struct Fixture {
     thread: String,
     /// An announcement to 5А by its class teacher that has reached the class.
     announcement: String,
+    /// A meeting of 5А its class teacher planned, its guardians invited.
+    meeting: String,
+    /// The own guardian's invitation to that meeting.
+    invitation: String,
     /// Another grade's quarter, to close without locking 5А's journal.
     sixth_grade_period: String,
     /// An unused access code to the student, for a guardian to register by.
@@ -300,11 +306,21 @@ async fn fixture(sandbox: &Sandbox) -> Fixture {
         .clone();
     let announcement =
         fixture_announcement(&mut messaging, &school_a, &class_5a, &class_teacher_token).await;
+    let (meeting, invitation) = fixture_meeting(
+        &mut messaging,
+        &school_a,
+        &class_5a,
+        &class_teacher_token,
+        &guardian_token,
+    )
+    .await;
     let mut fixture = Fixture {
         lesson,
         messaging,
         thread,
         announcement,
+        meeting,
+        invitation,
         class_teacher,
         mark: String::new(),
         subject_teacher,
@@ -465,6 +481,13 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::UpdateAnnouncement
         | Rpc::DeleteAnnouncement
         | Rpc::MarkAnnouncementsRead) => call_messaging(f, rpc, who, &token).await,
+        rpc @ (Rpc::CreateParentMeeting
+        | Rpc::GetParentMeeting
+        | Rpc::ListParentMeetings
+        | Rpc::UpdateParentMeeting
+        | Rpc::CancelParentMeeting
+        | Rpc::ListMeetingInvitations
+        | Rpc::ReplyMeetingInvitation) => call_meetings(f, rpc, &token).await,
         rpc @ (Rpc::ConfirmPassword | Rpc::ChangePassword) => {
             let password = match who {
                 Who::CityOperator => otmetka_integration_tests::ADMIN_PASSWORD,

@@ -137,9 +137,22 @@ pub(super) enum Rpc {
     /// A draft of the class teacher's, made for the call.
     DeleteAnnouncement,
     MarkAnnouncementsRead,
+    /// A meeting of 5А a week ahead.
+    CreateParentMeeting,
+    /// The fixture's meeting of 5А, planned by its class teacher.
+    GetParentMeeting,
+    /// The meetings of the school the caller may list.
+    ListParentMeetings,
+    UpdateParentMeeting,
+    /// A meeting of the class teacher's, planned for the call.
+    CancelParentMeeting,
+    /// The invitations of the fixture's meeting.
+    ListMeetingInvitations,
+    /// The own guardian's invitation to the fixture's meeting.
+    ReplyMeetingInvitation,
 }
 
-pub(super) const RPCS: [Rpc; 124] = [
+pub(super) const RPCS: [Rpc; 131] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -264,6 +277,13 @@ pub(super) const RPCS: [Rpc; 124] = [
     Rpc::UpdateAnnouncement,
     Rpc::DeleteAnnouncement,
     Rpc::MarkAnnouncementsRead,
+    Rpc::CreateParentMeeting,
+    Rpc::GetParentMeeting,
+    Rpc::ListParentMeetings,
+    Rpc::UpdateParentMeeting,
+    Rpc::CancelParentMeeting,
+    Rpc::ListMeetingInvitations,
+    Rpc::ReplyMeetingInvitation,
 ];
 
 /// Who may make each call.
@@ -308,6 +328,20 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::CreateAnnouncement
         | Rpc::UpdateAnnouncement
         | Rpc::DeleteAnnouncement => vec![ClassTeacher, DeputyHead, SchoolAdmin],
+        // A class's meetings: planned and changed by its class teacher and
+        // the management; read also by the guardians they invite, each
+        // answering their own invitation.
+        Rpc::CreateParentMeeting | Rpc::UpdateParentMeeting | Rpc::CancelParentMeeting => {
+            vec![ClassTeacher, DeputyHead, SchoolAdmin]
+        }
+        Rpc::GetParentMeeting | Rpc::ListMeetingInvitations => vec![
+            OwnGuardian,
+            OtherGuardian,
+            ClassTeacher,
+            DeputyHead,
+            SchoolAdmin,
+        ],
+        Rpc::ReplyMeetingInvitation => vec![OwnGuardian],
         Rpc::GetAnnouncement => vec![
             OwnGuardian,
             OtherGuardian,
@@ -431,15 +465,16 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::CreateThreadMessage
         | Rpc::ListThreadMessages
         | Rpc::MarkThreadRead => vec![OwnGuardian, SubjectTeacher],
-        // Every person, each about their own threads, announcements and
-        // notifications; clients have none.
+        // Every person, each about their own threads, announcements,
+        // meetings and notifications; clients have none.
         Rpc::ListThreads
         | Rpc::GetUnreadCounts
         | Rpc::ListNotifications
         | Rpc::MarkNotificationsRead
         | Rpc::WatchNotifications
         | Rpc::ListAnnouncements
-        | Rpc::MarkAnnouncementsRead => vec![
+        | Rpc::MarkAnnouncementsRead
+        | Rpc::ListParentMeetings => vec![
             OwnGuardian,
             OtherGuardian,
             Student,
