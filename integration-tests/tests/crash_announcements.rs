@@ -154,6 +154,7 @@ async fn an_announcement_reaches_every_family_once_across_kills() {
             ),
             ("IDENTITY_URL", suite.url_of("identity").unwrap().into()),
             ("GRADEBOOK_URL", suite.url_of("gradebook").unwrap().into()),
+            ("SCHEDULE_URL", suite.url_of("schedule").unwrap().into()),
         ],
     )
     .unwrap();

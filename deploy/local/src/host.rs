@@ -92,6 +92,7 @@ pub fn messaging_settings() -> anyhow::Result<otmetka_messaging::Settings> {
         limits: limits(),
         identity_url: setting("IDENTITY_URL")?,
         gradebook_url: setting("GRADEBOOK_URL")?,
+        schedule_url: setting("SCHEDULE_URL")?,
         credentials: credentials()?,
         news_horizon: Duration::from_secs(24 * 3600),
         clock: clock()?,

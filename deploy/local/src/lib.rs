@@ -207,6 +207,7 @@ impl RunningSuite {
                     limits: config.limits.clone(),
                     identity_url: identity_url.clone(),
                     gradebook_url: url_of("gradebook"),
+                    schedule_url: url_of("schedule"),
                     credentials: messaging_client.clone(),
                     news_horizon: Duration::from_secs(24 * 3600),
                     clock: config.clock,

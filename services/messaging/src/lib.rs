@@ -39,6 +39,9 @@ pub struct Settings {
     pub identity_url: String,
     /// The gradebook, whose change feed says what families hear about.
     pub gradebook_url: String,
+    /// The schedule, whose change feed says what a class's families hear
+    /// about: homework and changes of lessons.
+    pub schedule_url: String,
     /// Messaging's own client at identity: it reads the journal's feed and
     /// learns students' families.
     pub credentials: ClientCredentials,
@@ -77,8 +80,27 @@ pub async fn run(
             kept: kept.clone(),
         },
     );
-    let consumers = vec![(consumer.handle(), consumer.retrier())];
+    let schedule_consumer = Consumer::new(
+        ConsumerOptions::new(feed::schedule::CONSUMER),
+        db.clone(),
+        RemoteFeed::new(
+            lazy_channel(&settings.schedule_url)?,
+            identity.clone(),
+            token.clone(),
+            limits.request_timeout,
+        ),
+        feed::schedule::ScheduleNews {
+            horizon: settings.news_horizon,
+            clock: settings.clock,
+            kept: kept.clone(),
+        },
+    );
+    let consumers = vec![
+        (consumer.handle(), consumer.retrier()),
+        (schedule_consumer.handle(), schedule_consumer.retrier()),
+    ];
     let consuming = tokio::spawn(consumer.run(shutdown.clone()));
+    let consuming_schedule = tokio::spawn(schedule_consumer.run(shutdown.clone()));
     let (stored, watching) = watch::channel(0);
     let stored = Arc::new(stored);
     let directory =
@@ -141,6 +163,7 @@ pub async fn run(
     let result = serve(service, options, listener, shutdown.clone()).await;
     shutdown.cancel();
     consuming.await?;
+    consuming_schedule.await?;
     notifying.await?;
     announcing.await?;
     inviting.await?;

@@ -31,6 +31,14 @@ struct Config {
         default_value = "http://127.0.0.1:50052"
     )]
     gradebook_url: String,
+    /// The schedule, whose change feed says what a class's families hear
+    /// about: homework and changes of lessons.
+    #[arg(
+        long,
+        env = "OTMETKA_SCHEDULE_URL",
+        default_value = "http://127.0.0.1:50053"
+    )]
+    schedule_url: String,
     /// Journal changes older than this when read are history, not news:
     /// nobody is notified of them.
     #[arg(long, env = "OTMETKA_NEWS_HORIZON", default_value = "24h", value_parser = parse_duration)]
@@ -57,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
             limits: config.server.limits,
             identity_url: config.identity.identity_url,
             gradebook_url: config.gradebook_url,
+            schedule_url: config.schedule_url,
             credentials: config.client.into(),
             news_horizon: config.news_horizon,
             clock: Clock::system(),

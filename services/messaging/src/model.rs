@@ -163,6 +163,8 @@ pub enum NotificationKind {
     NewMessage,
     Announcement,
     Meeting,
+    NewHomework,
+    LessonChange,
 }
 
 stored_word!(NotificationKind {
@@ -173,6 +175,8 @@ stored_word!(NotificationKind {
     NewMessage => "new_message",
     Announcement => "announcement",
     Meeting => "meeting",
+    NewHomework => "new_homework",
+    LessonChange => "lesson_change",
 });
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -448,4 +452,48 @@ impl MeetingNotice {
             created_at,
         }
     }
+}
+
+/// What a piece of news about a class (or a group of it) says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassNewsKind {
+    NewHomework,
+    LessonCancelled,
+    Substitution,
+    RoomChanged,
+}
+
+stored_word!(ClassNewsKind {
+    NewHomework => "new_homework",
+    LessonCancelled => "lesson_cancelled",
+    Substitution => "substitution",
+    RoomChanged => "room_changed",
+});
+
+impl ClassNewsKind {
+    /// A change of a lesson, told on the day before at the earliest.
+    pub fn is_lesson_change(self) -> bool {
+        self != ClassNewsKind::NewHomework
+    }
+}
+
+/// News about a class or a group of it that its families are still to hear.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassNews {
+    pub source_service: String,
+    pub source_event_id: String,
+    pub school_id: SchoolId,
+    pub class_id: ClassId,
+    pub group_id: Option<GroupId>,
+    pub subject_id: Option<SubjectId>,
+    #[sqlx(try_from = "String")]
+    pub kind: ClassNewsKind,
+    /// The homework's first line, the new room.
+    pub detail: String,
+    /// The lesson's day, or the day the homework is due.
+    pub day: Option<NaiveDate>,
+    pub lesson_number: Option<i32>,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub created_at: DateTime<Utc>,
 }

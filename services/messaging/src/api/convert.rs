@@ -72,6 +72,8 @@ fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
         NotificationKind::NewMessage => pb::NotificationKind::NewMessage,
         NotificationKind::Announcement => pb::NotificationKind::Announcement,
         NotificationKind::Meeting => pb::NotificationKind::Meeting,
+        NotificationKind::NewHomework => pb::NotificationKind::NewHomework,
+        NotificationKind::LessonChange => pb::NotificationKind::LessonChange,
     }
 }
 

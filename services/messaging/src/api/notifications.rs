@@ -42,6 +42,8 @@ fn contract_kind(kind: pb::NotificationKind) -> Option<NotificationKind> {
         pb::NotificationKind::NewMessage => Some(NotificationKind::NewMessage),
         pb::NotificationKind::Announcement => Some(NotificationKind::Announcement),
         pb::NotificationKind::Meeting => Some(NotificationKind::Meeting),
+        pb::NotificationKind::NewHomework => Some(NotificationKind::NewHomework),
+        pb::NotificationKind::LessonChange => Some(NotificationKind::LessonChange),
         _ => None,
     }
 }

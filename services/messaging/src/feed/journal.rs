@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use otmetka_platform::db::Tx;
 use otmetka_platform::feed::{ApplyChange, ChangeEnvelope, ChangeType, EntityType, Refusal};
 use otmetka_platform::ids::{SchoolId, StudentId, SubjectId};
@@ -144,11 +144,6 @@ fn explained_absence(change: &ChangeEnvelope) -> Option<String> {
     })
 }
 
-fn committed_at(change: &ChangeEnvelope) -> Option<DateTime<Utc>> {
-    let time = change.commit_time?;
-    DateTime::from_timestamp(time.seconds, u32::try_from(time.nanos).ok()?)
-}
-
 impl ApplyChange for JournalNews {
     async fn apply(&self, tx: &mut Tx, change: &ChangeEnvelope) -> Result<(), Refusal> {
         // An absence explained before it was told is no news any more,
@@ -156,13 +151,9 @@ impl ApplyChange for JournalNews {
         if let Some(absence) = explained_absence(change) {
             store::news::withdraw(tx, SOURCE, &absence).await?;
         }
-        // Freshness is measured on the system clock, the one commit times
-        // are written by.
+        // Gradebook dates its changes on the system clock.
         let now = Utc::now();
-        let fresh = committed_at(change).is_some_and(|committed| {
-            (now - committed).to_std().unwrap_or_default() <= self.horizon
-        });
-        if !fresh {
+        if !super::fresh(change, self.horizon, now) {
             return Ok(());
         }
         let Some(said) = said(change)? else {

@@ -1,12 +1,14 @@
 //! The notifier: turns journal news into one notification per person who
 //! hears it (the student's guardians today, and the student), named as
-//! identity names them. News and the notifications that tell it change in
+//! identity names them, and news about a class into one per student and
+//! guardian of the class (`class_news`). News and the notifications that tell it change in
 //! one transaction, and a person holds one notification per source event,
 //! so each change reaches each recipient once however often a batch is
 //! retried, by this replica or another. An absence waits for 10:00 of its
 //! day in the school's timezone: explained by then, it is never told.
 
 pub mod announcer;
+mod class_news;
 pub mod directory;
 pub mod hub;
 pub mod inviter;
@@ -89,9 +91,15 @@ impl Notifier {
         }
     }
 
-    /// Tells the oldest batch of news that is due; true if more may be
-    /// waiting.
+    /// Tells the oldest batch of journal news and of class news that is
+    /// due; true if more may be waiting.
     async fn tell_some(&self) -> Result<bool> {
+        let journal = self.tell_journal_news().await?;
+        let classes = class_news::tell_some(self).await?;
+        Ok(journal || classes)
+    }
+
+    async fn tell_journal_news(&self) -> Result<bool> {
         let now = self.clock.now();
         let batch = store::news::oldest_due(&self.db, now, BATCH as i64).await?;
         if batch.is_empty() {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use otmetka_platform::text::first_line;
 use otmetka_platform::time::russian_day_and_month;
 
-use crate::model::{News, NewsKind, NotificationKind};
+use crate::model::{ClassNews, ClassNewsKind, News, NewsKind, NotificationKind};
 
 /// The notification's kind, title and body for `news` about a student
 /// named `student`, in a subject named `subject` (empty when unknown).
@@ -59,6 +59,40 @@ pub fn new_message(subject: &str, author: &str, text: &str) -> (String, String) 
 pub fn announcement(title: &str, body: &str) -> (String, String) {
     const MAX_CHARS: usize = 200;
     (format!("Объявление — {title}"), first_line(body, MAX_CHARS))
+}
+
+/// The notification's kind, title and body for news about a class, in a
+/// subject named `subject` (empty when unknown).
+pub fn class_news(news: &ClassNews, subject: &str) -> (NotificationKind, String, String) {
+    let day = news.day.map(russian_day_and_month);
+    let lesson = match (&day, news.lesson_number) {
+        (Some(day), Some(number)) => format!("{day}, {number}-й урок"),
+        (Some(day), None) => day.clone(),
+        (None, _) => String::new(),
+    };
+    let (kind, what, body) = match news.kind {
+        ClassNewsKind::NewHomework => (
+            NotificationKind::NewHomework,
+            "Домашнее задание",
+            match day {
+                Some(day) => format!("К {day}: {}", news.detail),
+                None => news.detail.clone(),
+            },
+        ),
+        ClassNewsKind::LessonCancelled => (NotificationKind::LessonChange, "Урок отменён", lesson),
+        ClassNewsKind::Substitution => (NotificationKind::LessonChange, "Замена учителя", lesson),
+        ClassNewsKind::RoomChanged => (
+            NotificationKind::LessonChange,
+            "Урок в другом кабинете",
+            format!("{lesson}, кабинет {}", news.detail),
+        ),
+    };
+    let title = if subject.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what} — {subject}")
+    };
+    (kind, title, body)
 }
 
 /// What a meeting's invitees are told of it.

@@ -1,6 +1,7 @@
 //! Messaging's queries, one text for both backends.
 
 pub mod announcements;
+pub mod class_news;
 pub mod invitations;
 pub mod meetings;
 pub mod messages;
