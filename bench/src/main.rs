@@ -14,6 +14,7 @@ mod machine;
 mod notifications;
 mod proc_stats;
 mod school;
+mod streams;
 mod throwaway;
 
 use std::collections::HashMap;
@@ -81,6 +82,11 @@ struct Args {
     /// seeding, to measure how fast it notifies; 0 skips it.
     #[arg(long, default_value_t = 20_000)]
     notify_backlog: i64,
+    /// Live notification streams each guardian holds (a phone and a
+    /// laptop) while a school-wide announcement is timed to reach them all;
+    /// 0 skips it.
+    #[arg(long, default_value_t = 2)]
+    streams_per_guardian: usize,
     /// Classes in the school (grades 1–11, letters А, Б, В…; 25–28 students each).
     #[arg(long, default_value_t = 40)]
     classes: usize,
@@ -205,6 +211,34 @@ async fn measure(
     println!("{sizes}");
     println!();
     report_notifications(&mut db, args.notify_backlog).await?;
+    let gateway_load = matches!(args.target, Via::Gateway | Via::Both);
+    let cookies = if gateway_load || args.streams_per_guardian > 0 {
+        let started = Instant::now();
+        let cookies = sign_in_at_gateway(&suite.gateway_url, &school.families).await?;
+        println!(
+            "{} guardians signed in at the gateway (a session each) in {:.0} s",
+            school.families.len(),
+            started.elapsed().as_secs_f64()
+        );
+        cookies
+    } else {
+        Vec::new()
+    };
+    if args.streams_per_guardian > 0 {
+        report_streams(
+            &suite.gateway_url,
+            &school.school_id,
+            &cookies,
+            args.streams_per_guardian,
+        )
+        .await?;
+    }
+    let cookie_of: HashMap<&str, http::HeaderValue> = school
+        .families
+        .iter()
+        .map(|family| family.student_id.as_str())
+        .zip(cookies)
+        .collect();
 
     let families: Vec<school::Family> = match args.guardians {
         0 => school.families.clone(),
@@ -230,14 +264,7 @@ async fn measure(
             cookie: None,
         }]),
     )];
-    if matches!(args.target, Via::Gateway | Via::Both) {
-        let started = Instant::now();
-        let cookies = sign_in_at_gateway(&suite.gateway_url, &families).await?;
-        let cookie_of: HashMap<&str, _> = families
-            .iter()
-            .map(|family| family.student_id.as_str())
-            .zip(cookies)
-            .collect();
+    if gateway_load {
         let calls: Vec<Call> = asked
             .iter()
             .map(|(family, day)| Call::Http {
@@ -245,11 +272,6 @@ async fn measure(
                 cookie: Some(cookie_of[family.student_id.as_str()].clone()),
             })
             .collect();
-        println!(
-            "{} guardians signed in at the gateway (a session each) in {:.0} s",
-            families.len(),
-            started.elapsed().as_secs_f64()
-        );
         let pages: Vec<Call> = asked
             .iter()
             .map(|(family, day)| Call::Http {
@@ -373,6 +395,32 @@ async fn report_notifications(db: &mut sqlx::PgConnection, backlog: i64) -> anyh
     Ok(())
 }
 
+/// Times a school-wide announcement reaching every guardian's live streams.
+async fn report_streams(
+    gateway: &str,
+    school_id: &str,
+    cookies: &[http::HeaderValue],
+    per_guardian: usize,
+) -> anyhow::Result<()> {
+    println!("## A school-wide announcement to the families' live streams (gateway SSE)");
+    let reached =
+        streams::announcement_to_streams(gateway, school_id, cookies, per_guardian).await?;
+    println!(
+        "{} guardians × {per_guardian} streams = {} streams; heard on {}; from the POST to each \
+         stream: p50 {:.0} ms, p99 **{:.0} ms**, last {:.0} ms; peak RSS of the bench process \
+         (the whole suite) {:.0} MiB",
+        cookies.len(),
+        reached.streams,
+        reached.received,
+        reached.ms(0.5),
+        reached.ms(0.99),
+        reached.ms(1.0),
+        reached.peak_rss_mib,
+    );
+    println!();
+    Ok(())
+}
+
 /// Signs each guardian in at the gateway; their session cookies.
 async fn sign_in_at_gateway(
     gateway: &str,
@@ -385,36 +433,43 @@ async fn sign_in_at_gateway(
             // Ten sign-ins per address stays within the gateway's per-address limit.
             let address = index / 10;
             let forwarded = format!("198.18.{}.{}", address / 250, address % 250 + 1);
-            let response = client
-                .post(format!("{gateway}/api/v1/session"))
-                .header("x-forwarded-for", forwarded)
-                .json(&serde_json::json!({
-                    "login": family.guardian_login,
-                    "password": school::PASSWORD,
-                }))
-                .send()
-                .await?;
-            anyhow::ensure!(
-                response.status() == reqwest::StatusCode::CREATED,
-                "signing in {}: {}",
-                family.guardian_login,
-                response.status()
-            );
-            let cookie = response
-                .headers()
-                .get_all(http::header::SET_COOKIE)
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .find(|value| value.starts_with("otmetka_session="))
-                .and_then(|value| value.split(';').next())
-                .context("a session cookie")?
-                .to_owned();
-            Ok(http::HeaderValue::from_str(&cookie)?)
+            session_cookie(&client, gateway, &family.guardian_login, &forwarded).await
         }
     }))
     .buffered(4)
     .try_collect()
     .await
+}
+
+/// Signs `login` (with the bench school's password) in at the gateway from
+/// the address `forwarded`; the session cookie.
+pub async fn session_cookie(
+    client: &reqwest::Client,
+    gateway: &str,
+    login: &str,
+    forwarded: &str,
+) -> anyhow::Result<http::HeaderValue> {
+    let response = client
+        .post(format!("{gateway}/api/v1/session"))
+        .header("x-forwarded-for", forwarded)
+        .json(&serde_json::json!({ "login": login, "password": school::PASSWORD }))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status() == reqwest::StatusCode::CREATED,
+        "signing in {login}: {}",
+        response.status()
+    );
+    let cookie = response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("otmetka_session="))
+        .and_then(|value| value.split(';').next())
+        .context("a session cookie")?
+        .to_owned();
+    Ok(http::HeaderValue::from_str(&cookie)?)
 }
 
 /// Refuses to load a gateway that does not serve the week view.

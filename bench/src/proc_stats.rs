@@ -18,6 +18,18 @@ pub(crate) fn cpu() -> (String, usize) {
     (model, cores)
 }
 
+/// Peak resident memory so far (VmHWM) of process `pid` (a number, or
+/// `self`), in MiB; 0 when it cannot be read.
+pub(crate) fn peak_rss_mib(pid: &str) -> f64 {
+    let kib: u64 = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    kib as f64 / 1024.0
+}
+
 /// The load averages over 1, 5 and 15 minutes.
 pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")

@@ -51,7 +51,9 @@ pub async fn start(
 
 /// Peak resident memory of a host so far (VmHWM), in MiB.
 pub fn peak_rss_mib(hosted: &HostedService) -> f64 {
-    hosted.pid().map_or(0, |pid| status_kib(pid, "VmHWM:")) as f64 / 1024.0
+    hosted
+        .pid()
+        .map_or(0.0, |pid| crate::proc_stats::peak_rss_mib(&pid.to_string()))
 }
 
 /// CPU time (user + system) of a host so far, in clock ticks.
@@ -59,13 +61,4 @@ pub fn cpu_ticks(hosted: &HostedService) -> u64 {
     hosted.pid().map_or(0, |pid| {
         crate::proc_stats::cpu_ticks_of(&format!("/proc/{pid}/stat"))
     })
-}
-
-fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
