@@ -23,6 +23,9 @@ mod journal;
 mod lesson_changes;
 mod lessons;
 mod marks;
+mod meeting_changes;
+mod meeting_invitations;
+mod meetings;
 mod multipart;
 mod notifications;
 mod observe;
@@ -224,6 +227,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
             announcements::delete_announcement
         ))
         .routes(routes!(announcements::read_announcements))
+        .routes(routes!(meetings::list_meetings, meetings::create_meeting))
+        .routes(routes!(
+            meetings::get_meeting,
+            meeting_changes::update_meeting
+        ))
+        .routes(routes!(meeting_changes::cancel_meeting))
+        .routes(routes!(meeting_invitations::list_invitations))
+        .routes(routes!(meeting_invitations::reply_invitation))
         .routes(routes!(correspondents::list_correspondents))
         .routes(routes!(roster_import::import_roster))
         .routes(routes!(credentials::issue_credentials))
