@@ -204,6 +204,15 @@ impl Lang {
                 "сотрудникам пишут только объявления всей школе"
             }
             "must be after the time it is published" => "должно быть позже публикации",
+            "is not a date and time" => "укажите дату и время",
+            "name at least one class" => "отметьте хотя бы один класс",
+            "must be in the future" => "должно быть в будущем",
+            "must not be after the start" => "не позже начала собрания",
+            "is required unless online_url is set" => {
+                "укажите кабинет или ссылку на онлайн-встречу"
+            }
+            "must be an https:// link" => "нужна ссылка, начинающаяся с https://",
+            "must be from 5 to 480 minutes" => "от 5 минут до 8 часов",
             "is not the current password" => "неверный пароль",
             "must be one line" => "должно быть одной строкой",
             "must not contain control characters" => "не должно содержать служебных символов",
@@ -247,6 +256,14 @@ impl Lang {
             "audience" | "audience.roles" => "кому",
             "publish_at" => "время публикации",
             "expire_at" => "показывать до",
+            "class_ids" => "классы",
+            "agenda" => "повестка",
+            "start_at" => "начало",
+            "duration_minutes" => "продолжительность",
+            "location" => "место",
+            "online_url" => "ссылка",
+            "reply_deadline" => "ответить до",
+            "reply" => "ответ",
             other => other,
         }
         .to_owned()
@@ -300,6 +317,8 @@ texts! {
             / "Messages",
         announcements: "Объявления"
             / "Announcements",
+        meetings: "Собрания"
+            / "Meetings",
         notifications: "Уведомления"
             / "Notifications",
         new_notifications: "новых с открытия страницы"
@@ -390,6 +409,11 @@ mod tests {
             "не короче 10 символов"
         );
         assert_eq!(Lang::Ru.field_message("must be 1–10"), "must be 1–10");
+        assert_eq!(
+            Lang::Ru.field_message("must be in the future"),
+            "должно быть в будущем"
+        );
+        assert_eq!(Lang::Ru.field_name("start_at"), "начало");
         assert_eq!(Lang::En.field_message("is required"), "is required");
     }
 

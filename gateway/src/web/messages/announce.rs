@@ -84,7 +84,9 @@ pub async fn form(visitor: Visitor, ApiQuery(query): ApiQuery<AnnounceQuery>) ->
         .await
 }
 
-fn manages(me: &MeView, school_id: &str) -> bool {
+/// Whether `me` is of the school's management, who may write to (and
+/// plan meetings for) any of its classes; others only to their own.
+pub(super) fn manages(me: &MeView, school_id: &str) -> bool {
     me.roles.iter().any(|role| {
         role.school_id == school_id
             && matches!(
@@ -225,7 +227,7 @@ fn role_word(role: AudienceRole) -> &'static str {
 }
 
 /// A time the form gave in the school's own time ("2026-12-08T09:00").
-fn local_time(field: &str, text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+pub(super) fn local_time(field: &str, text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>> {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .ok()
         .and_then(|local| zone.from_local_datetime(&local).earliest())

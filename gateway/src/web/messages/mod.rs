@@ -1,13 +1,20 @@
 //! Personal messages in the browser: the inbox and its archive, a thread
 //! with its reply form, a new message to the people one may write to, the
-//! school's announcements, and the notifications.
+//! school's announcements, parent meetings, and the notifications.
 
 mod announce;
 mod announcement_texts;
 mod announcements;
 mod compose;
 mod inbox;
+mod meeting;
+mod meeting_edit;
+mod meeting_families;
+mod meeting_reply;
+mod meeting_texts;
+mod meetings;
 mod notifications;
+mod plan_meeting;
 mod texts;
 mod thread;
 
@@ -37,6 +44,15 @@ pub fn routes() -> Router<AppState> {
             "/announcements/{id}/withdraw",
             post(announcements::withdraw),
         )
+        .route("/meetings", get(meetings::list))
+        .route(
+            "/meetings/new",
+            get(plan_meeting::form).post(plan_meeting::send),
+        )
+        .route("/meetings/{id}", get(meeting::show))
+        .route("/meetings/{id}/reply", post(meeting_reply::reply))
+        .route("/meetings/{id}/change", post(meeting_edit::change))
+        .route("/meetings/{id}/cancel", post(meeting_edit::cancel))
         .route("/notifications", get(notifications::show))
         .route("/notifications/read", post(notifications::read_all))
 }

@@ -47,8 +47,8 @@ pub async fn show(visitor: Visitor, ApiQuery(query): ApiQuery<NotificationsPageQ
 }
 
 /// Where a notification leads: the mark, the attendance or the finals of
-/// the child it is about, the thread or the announcement; what this
-/// version does not know, to the list.
+/// the child it is about, the thread, the announcement or the parent
+/// meeting; what this version does not know, to the list.
 fn link(notification: &NotificationView) -> String {
     match notification.resource_type.as_str() {
         "mark" => format!("/marks/{}", notification.resource_id),
@@ -60,6 +60,10 @@ fn link(notification: &NotificationView) -> String {
         ),
         "announcement" => format!(
             "/announcements/{}?school_id={}",
+            notification.resource_id, notification.school_id
+        ),
+        "parent_meeting" => format!(
+            "/meetings/{}?school_id={}",
             notification.resource_id, notification.school_id
         ),
         _ => "/notifications".into(),
