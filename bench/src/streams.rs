@@ -82,6 +82,22 @@ pub async fn announcement_to_streams(
         });
     }
     let admin = crate::session_cookie(&client, gateway, "bench-admin", "198.19.0.1").await?;
+    // The administrator's password was issued by the city: the web asks
+    // for one of their own before anything else.
+    let changed = client
+        .post(format!("{gateway}/api/v1/session/password"))
+        .header(http::header::COOKIE, admin.clone())
+        .json(&serde_json::json!({
+            "current_password": crate::school::PASSWORD,
+            "new_password": format!("{}-own", crate::school::PASSWORD),
+        }))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        changed.status() == reqwest::StatusCode::NO_CONTENT,
+        "the administrator's own password: {}",
+        changed.status()
+    );
     let sent = Instant::now();
     let response = client
         .post(format!("{gateway}/api/v1/announcements"))

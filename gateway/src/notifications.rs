@@ -40,7 +40,8 @@ pub struct NotificationView {
     pub title: String,
     #[schema(example = "Петров Иван Сергеевич, урок 2 декабря")]
     pub body: String,
-    /// What it links to: `mark`, `attendance`, `final_mark`, `thread`, `announcement`.
+    /// What it links to: `mark`, `attendance`, `final_mark`, `homework`,
+    /// `lesson`, `thread`, `announcement`, `parent_meeting`.
     pub resource_type: String,
     pub resource_id: String,
     /// Unset while unread.

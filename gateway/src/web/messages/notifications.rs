@@ -47,13 +47,17 @@ pub async fn show(visitor: Visitor, ApiQuery(query): ApiQuery<NotificationsPageQ
 }
 
 /// Where a notification leads: the mark, the attendance or the finals of
-/// the child it is about, the thread, the announcement or the parent
-/// meeting; what this version does not know, to the list.
+/// the child it is about, the child's diary for homework and changed
+/// lessons, the thread, the announcement or the parent meeting; what this
+/// version does not know, to the list.
 fn link(notification: &NotificationView) -> String {
     match notification.resource_type.as_str() {
         "mark" => format!("/marks/{}", notification.resource_id),
         "attendance" => format!("/diary/{}/attendance", notification.student_id),
         "final_mark" => format!("/diary/{}/finals", notification.student_id),
+        "homework" | "lesson" if !notification.student_id.is_empty() => {
+            format!("/diary/{}", notification.student_id)
+        }
         "thread" => format!(
             "/messages/{}?school_id={}",
             notification.resource_id, notification.school_id
