@@ -4,6 +4,7 @@
 
 mod access_codes;
 mod account;
+mod announcement_views;
 mod announcements;
 mod api;
 mod attachments;

@@ -7,24 +7,18 @@ use otmetka_platform::error::Violations;
 use otmetka_platform::grpc::CallContext;
 use otmetka_platform::ids::{ClassId, PersonId, SchoolId};
 use otmetka_platform::paging::{Page, bad_token, bounded_page_size};
-use otmetka_platform::text::TextRule;
 use otmetka_platform::time::optional_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::messaging::v1 as pb;
 
-use super::input::{ids_of, time_of};
-use super::{MessagingApi, convert};
-use crate::model::{
-    Announcement, AnnouncementId, AnnouncementKind, AnnouncementState, Audience, AudienceRole,
-    Listed,
+use super::announcement_fields::{
+    BODY, TITLE, audience_of, check_expiry, kind_of, state_of, time_of,
 };
+use super::{MessagingApi, convert};
+use crate::model::{Announcement, AnnouncementId, AnnouncementKind, AnnouncementState, Audience};
 use crate::store;
 use crate::store::announcements::{AnnouncementFilter, Shelf, ShelfKey};
 
-pub const TITLE: TextRule = TextRule::line(200).required();
-pub const BODY: TextRule = TextRule::text(20_000).required();
-/// Classes or groups one announcement names.
-const MAX_UNITS: usize = 100;
 const MAX_MARKED: usize = 500;
 const DEFAULT_ANNOUNCEMENTS: u32 = 20;
 const MAX_ANNOUNCEMENTS: u32 = 100;
@@ -113,114 +107,6 @@ fn shown(announcement: &Announcement, now: DateTime<Utc>) -> bool {
 /// Whether readers see it now.
 fn on_show(announcement: &Announcement, now: DateTime<Utc>) -> bool {
     shown(announcement, now) && announcement.expire_at.is_none_or(|at| at > now)
-}
-
-fn kind_of(kind: i32, violations: &mut Violations) -> AnnouncementKind {
-    match pb::AnnouncementKind::try_from(kind) {
-        Ok(pb::AnnouncementKind::News) => AnnouncementKind::News,
-        Ok(pb::AnnouncementKind::Announcement) => AnnouncementKind::Announcement,
-        _ => {
-            violations.add("announcement.kind", "must be NEWS or ANNOUNCEMENT");
-            AnnouncementKind::News
-        }
-    }
-}
-
-fn audience_of(audience: Option<&pb::Audience>, violations: &mut Violations) -> Audience {
-    let Some(audience) = audience else {
-        violations.add("announcement.audience", "is required");
-        return Audience::default();
-    };
-    let mut parsed = Audience {
-        whole_school: audience.whole_school,
-        ..Audience::default()
-    };
-    for (index, level) in audience.grade_levels.iter().enumerate() {
-        if (1..=11).contains(level) {
-            parsed.grade_levels.0.push(*level);
-        } else {
-            violations.add(
-                format!("announcement.audience.grade_levels[{index}]"),
-                "must be a grade level, 1–11",
-            );
-        }
-    }
-    parsed.grade_levels.0.sort_unstable();
-    parsed.grade_levels.0.dedup();
-    parsed.class_ids = ids_of(
-        "announcement.audience.class_ids",
-        &audience.class_ids,
-        MAX_UNITS,
-        violations,
-    );
-    parsed.group_ids = ids_of(
-        "announcement.audience.group_ids",
-        &audience.group_ids,
-        MAX_UNITS,
-        violations,
-    );
-    for (index, role) in audience.roles.iter().enumerate() {
-        let role = match pb::AudienceRole::try_from(*role) {
-            Ok(pb::AudienceRole::Guardians) => AudienceRole::Guardians,
-            Ok(pb::AudienceRole::Students) => AudienceRole::Students,
-            Ok(pb::AudienceRole::Staff) => AudienceRole::Staff,
-            _ => {
-                violations.add(
-                    format!("announcement.audience.roles[{index}]"),
-                    "must be GUARDIANS, STUDENTS or STAFF",
-                );
-                continue;
-            }
-        };
-        parsed.roles.0.push(role);
-    }
-    if parsed.roles.0.is_empty() {
-        parsed.roles = Listed(vec![AudienceRole::Guardians, AudienceRole::Students]);
-    }
-    parsed.roles.0.sort_unstable();
-    parsed.roles.0.dedup();
-    let narrowed = !parsed.grade_levels.0.is_empty()
-        || !parsed.class_ids.0.is_empty()
-        || !parsed.group_ids.0.is_empty();
-    if parsed.whole_school == narrowed {
-        violations.add(
-            "announcement.audience",
-            "set whole_school, or name grade levels, classes or groups (not both)",
-        );
-    }
-    if parsed.reaches(AudienceRole::Staff) && !parsed.whole_school {
-        violations.add(
-            "announcement.audience.roles",
-            "staff are reached only by a whole-school announcement",
-        );
-    }
-    parsed
-}
-
-/// The state a writer may set: a draft, or published (now or at its time).
-fn state_of(state: i32, violations: &mut Violations) -> AnnouncementState {
-    match pb::AnnouncementState::try_from(state) {
-        Ok(pb::AnnouncementState::Draft) => AnnouncementState::Draft,
-        Ok(pb::AnnouncementState::Published) => AnnouncementState::Published,
-        _ => {
-            violations.add(
-                "announcement.state",
-                "must be DRAFT or PUBLISHED (DeleteAnnouncement withdraws)",
-            );
-            AnnouncementState::Draft
-        }
-    }
-}
-
-/// An expiry must follow the time it is shown from.
-fn check_expiry(announcement: &Announcement, now: DateTime<Utc>, violations: &mut Violations) {
-    let from = announcement.publish_at.unwrap_or(now);
-    if announcement.expire_at.is_some_and(|expire| expire <= from) {
-        violations.add(
-            "announcement.expire_time",
-            "must be after the time it is published",
-        );
-    }
 }
 
 pub async fn create_announcement(

@@ -1,6 +1,7 @@
 //! The gRPC face of messaging: parse and validate, ask identity whether the
 //! caller may, call the store, convert.
 
+mod announcement_fields;
 mod announcements;
 mod convert;
 mod identity;
