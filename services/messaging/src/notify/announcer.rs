@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
 use chrono::Utc;
 use otmetka_platform::Result;
 use otmetka_platform::clock::Clock;
@@ -19,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::StoredSignal;
 use super::directory::Directory;
 use super::texts;
+use super::worker::Worker;
 use crate::model::{
     Announcement, AnnouncementKind, Notification, NotificationId, NotificationKind,
 };
@@ -45,30 +45,13 @@ impl Announcer {
     /// Publishes until `shutdown` is cancelled; while identity or the
     /// database fails it backs off and tries again.
     pub async fn run(self, shutdown: CancellationToken) {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_secs(30))
-            .with_jitter()
-            .without_max_times();
-        let mut delays = backoff.build();
-        while !shutdown.is_cancelled() {
-            let pause = match self.publish_due().await {
-                Ok(pause) => {
-                    delays = backoff.build();
-                    pause
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "publishing announcements failed; backing off");
-                    metrics::counter!("otmetka_announcement_failures_total").increment(1);
-                    delays.next().unwrap_or(Duration::from_secs(30))
-                }
-            };
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = self.published.notified() => {}
-                () = tokio::time::sleep(pause) => {}
-            }
-        }
+        let worker = Worker {
+            doing: "publishing announcements",
+            failures: "otmetka_announcement_failures_total",
+        };
+        worker
+            .run(&self.published, shutdown, || self.publish_due())
+            .await;
     }
 
     /// Publishes every announcement that is due; how long until the next.

@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
 use chrono::Utc;
 use otmetka_platform::Result;
 use otmetka_platform::clock::Clock;
@@ -23,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use super::StoredSignal;
 use super::directory::Directory;
 use super::texts::{self, MeetingNews};
+use super::worker::Worker;
 use crate::model::{Audience, AudienceRole, Listed, Meeting, MeetingNotice, ParticipantRole};
 use crate::store;
 use crate::store::announcements::Recipient;
@@ -92,30 +92,11 @@ impl Inviter {
     /// Invites and reminds until `shutdown` is cancelled; while identity or
     /// the database fails it backs off and tries again.
     pub async fn run(self, shutdown: CancellationToken) {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_secs(30))
-            .with_jitter()
-            .without_max_times();
-        let mut delays = backoff.build();
-        while !shutdown.is_cancelled() {
-            let pause = match self.work().await {
-                Ok(pause) => {
-                    delays = backoff.build();
-                    pause
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "inviting to meetings failed; backing off");
-                    metrics::counter!("otmetka_meeting_failures_total").increment(1);
-                    delays.next().unwrap_or(Duration::from_secs(30))
-                }
-            };
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = self.planned.notified() => {}
-                () = tokio::time::sleep(pause) => {}
-            }
-        }
+        let worker = Worker {
+            doing: "inviting to meetings",
+            failures: "otmetka_meeting_failures_total",
+        };
+        worker.run(&self.planned, shutdown, || self.work()).await;
     }
 
     /// Invites to every meeting not yet invited to and sends every reminder

@@ -13,11 +13,11 @@ pub mod directory;
 pub mod hub;
 pub mod inviter;
 pub mod texts;
+mod worker;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
 use chrono::Utc;
 use otmetka_platform::Result;
 use otmetka_platform::clock::Clock;
@@ -26,6 +26,7 @@ use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 
 use self::directory::Directory;
+use self::worker::Worker;
 use crate::model::{NewsKind, Notification, NotificationId};
 use crate::store;
 
@@ -61,34 +62,17 @@ impl Notifier {
     /// Tells news until `shutdown` is cancelled; while identity or the
     /// database fails it backs off and tries again, and news waits.
     pub async fn run(self, shutdown: CancellationToken) {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_secs(30))
-            .with_jitter()
-            .without_max_times();
-        let mut delays = backoff.build();
-        while !shutdown.is_cancelled() {
-            let pause = match self.tell_some().await {
-                Ok(true) => {
-                    delays = backoff.build();
-                    continue;
-                }
-                Ok(false) => {
-                    delays = backoff.build();
-                    IDLE_POLL
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "telling news failed; backing off");
-                    metrics::counter!("otmetka_notify_failures_total").increment(1);
-                    delays.next().unwrap_or(Duration::from_secs(30))
-                }
-            };
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = self.kept.notified() => {}
-                () = tokio::time::sleep(pause) => {}
-            }
-        }
+        let worker = Worker {
+            doing: "telling news",
+            failures: "otmetka_notify_failures_total",
+        };
+        worker
+            .run(&self.kept, shutdown, || async {
+                // More may be waiting after a full batch: at once, then.
+                let more = self.tell_some().await?;
+                Ok(if more { Duration::ZERO } else { IDLE_POLL })
+            })
+            .await;
     }
 
     /// Tells the oldest batch of journal news and of class news that is
