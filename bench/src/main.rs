@@ -165,6 +165,7 @@ async fn bench(args: &Args, url: String) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)?,
         files_dir: files.path().to_owned(),
         clock: otmetka_platform::clock::Clock::system(),
+        mail: None,
     };
     let suite = RunningSuite::start(config).await?;
     let result = measure(args, &suite, &url, &city_password).await;

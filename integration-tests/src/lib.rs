@@ -143,6 +143,8 @@ pub struct Options {
     /// The time of that day (UTC) the suite's clock starts from; noon
     /// unless a test needs a school's morning.
     pub time_of_day: Option<NaiveTime>,
+    /// Where messaging e-mails notifications; nowhere by default.
+    pub mail: Option<otmetka_local::MailSettings>,
 }
 
 impl Options {
@@ -184,6 +186,7 @@ fn suite_config(storage: Storage, files_dir: PathBuf, options: &Options) -> Suit
         trusted_proxies: options.trusted_proxies.clone(),
         push_limits: options.push_limits.clone().unwrap_or_default(),
         clock: options.clock(),
+        mail: options.mail.clone(),
     }
 }
 

@@ -144,6 +144,7 @@ async fn bench(args: &Args, url: String) -> anyhow::Result<()> {
         trusted_proxies: otmetka_gateway::TrustedProxies::default(),
         files_dir: files.path().to_owned(),
         clock: otmetka_platform::clock::Clock::system(),
+        mail: None,
     };
     // Identity and schedule (and the rest of the suite, idle) in this process.
     let suite = RunningSuite::start(config).await?;

@@ -85,6 +85,20 @@ fn credentials() -> anyhow::Result<ClientCredentials> {
     })
 }
 
+/// Where messaging e-mails through, when `SMTP_URL` is set: the
+/// letters' sender and links are the test suite's, retries a second apart.
+fn mail_settings() -> anyhow::Result<Option<otmetka_messaging::MailSettings>> {
+    let Ok(smtp_url) = std::env::var("SMTP_URL") else {
+        return Ok(None);
+    };
+    Ok(Some(otmetka_messaging::MailSettings {
+        smtp_url,
+        from: "Отметка <noreply@otmetka.test>".into(),
+        site_url: setting("SITE_URL")?,
+        first_retry: Duration::from_secs(1),
+    }))
+}
+
 /// Messaging's settings from the environment.
 pub fn messaging_settings() -> anyhow::Result<otmetka_messaging::Settings> {
     Ok(otmetka_messaging::Settings {
@@ -95,6 +109,7 @@ pub fn messaging_settings() -> anyhow::Result<otmetka_messaging::Settings> {
         schedule_url: setting("SCHEDULE_URL")?,
         credentials: credentials()?,
         news_horizon: Duration::from_secs(24 * 3600),
+        mail: mail_settings()?,
         clock: clock()?,
     })
 }

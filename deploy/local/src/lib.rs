@@ -24,6 +24,7 @@ use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
 pub use otmetka_import::PushLimits;
+pub use otmetka_messaging::MailSettings;
 pub use seed::{
     DEMO_LOGINS, DemoLogin, DemoScale, DemoSchool, fresh_demo_access_code, seed_demo_school,
 };
@@ -56,6 +57,8 @@ pub struct SuiteConfig {
     pub push_limits: otmetka_import::PushLimits,
     /// Where every service reads today from; the demo is seeded around it.
     pub clock: Clock,
+    /// Where notifications are e-mailed through; none: e-mail waits.
+    pub mail: Option<MailSettings>,
 }
 
 impl Storage {
@@ -210,6 +213,7 @@ impl RunningSuite {
                     schedule_url: url_of("schedule"),
                     credentials: messaging_client.clone(),
                     news_horizon: Duration::from_secs(24 * 3600),
+                    mail: config.mail.clone(),
                     clock: config.clock,
                 },
                 next(),

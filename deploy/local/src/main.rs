@@ -10,8 +10,8 @@ use std::time::Duration;
 use clap::Parser;
 use otmetka_identity::InitialAdmin;
 use otmetka_local::{
-    DEMO_LOGINS, DemoScale, DemoSchool, RunningSuite, Storage, SuiteConfig, fresh_demo_access_code,
-    seed_demo_school,
+    DEMO_LOGINS, DemoScale, DemoSchool, MailSettings, RunningSuite, Storage, SuiteConfig,
+    fresh_demo_access_code, seed_demo_school,
 };
 use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
@@ -61,6 +61,17 @@ struct Config {
     /// looks the same on any day. Unset: the real date.
     #[arg(long, env = "OTMETKA_TODAY")]
     today: Option<chrono::NaiveDate>,
+    /// An SMTP server to e-mail notifications through (`smtp://host:port`,
+    /// `smtp://user:password@host:587?tls=required`); unset: none is sent.
+    #[arg(long, env = "OTMETKA_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The letters' sender.
+    #[arg(
+        long,
+        env = "OTMETKA_MAIL_FROM",
+        default_value = "Отметка <noreply@otmetka.localhost>"
+    )]
+    mail_from: String,
     #[command(flatten)]
     telemetry: TelemetryArgs,
 }
@@ -98,6 +109,12 @@ async fn main() -> anyhow::Result<()> {
         // Files stay in the data folder, whichever database holds the rest.
         files_dir: config.data_dir.join("attachments"),
         clock: config.today.map_or_else(Clock::system, Clock::on_day),
+        mail: config.smtp_url.clone().map(|smtp_url| MailSettings {
+            smtp_url,
+            from: config.mail_from.clone(),
+            site_url: format!("http://{}", config.http_addr),
+            first_retry: Duration::from_secs(60),
+        }),
     };
     let shutdown = otmetka_platform::shutdown::on_signals();
     let mut suite = RunningSuite::start(suite_config).await?;

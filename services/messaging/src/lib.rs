@@ -6,8 +6,10 @@
 
 mod api;
 mod feed;
+#[macro_use]
 mod model;
 mod notify;
+mod preferences;
 mod store;
 
 use std::sync::Arc;
@@ -26,6 +28,8 @@ use otmetka_proto::messaging::v1::messaging_service_server::MessagingServiceServ
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
+
+pub use notify::mailer::MailSettings;
 
 pub const MIGRATIONS: Migrations = Migrations {
     postgres: &sqlx::migrate!("migrations/postgres"),
@@ -47,6 +51,8 @@ pub struct Settings {
     pub credentials: ClientCredentials,
     /// Journal changes older than this when read notify nobody.
     pub news_horizon: Duration,
+    /// Where notifications are e-mailed through; none: e-mail waits.
+    pub mail: Option<MailSettings>,
     /// What the rules read as now: the system clock in production, a
     /// pinned date in tests and demos.
     pub clock: Clock,
@@ -131,6 +137,16 @@ pub async fn run(
         clock: settings.clock,
     };
     let inviting = tokio::spawn(inviter.run(shutdown.clone()));
+    let mailing = match &settings.mail {
+        Some(mail) => {
+            let mailer =
+                notify::mailer::Mailer::new(mail, db.clone(), directory.clone(), settings.clock)?;
+            Some(tokio::spawn(
+                mailer.run(stored.subscribe(), shutdown.clone()),
+            ))
+        }
+        None => None,
+    };
     let hub = notify::hub::Hub::new();
     let broadcasting = tokio::spawn(hub.clone().run(db.clone(), watching, shutdown.clone()));
     let service = MessagingServiceServer::new(api::MessagingApi::new(
@@ -167,6 +183,9 @@ pub async fn run(
     notifying.await?;
     announcing.await?;
     inviting.await?;
+    if let Some(mailing) = mailing {
+        mailing.await?;
+    }
     broadcasting.await?;
     db.close().await;
     result

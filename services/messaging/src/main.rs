@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
+use otmetka_messaging::MailSettings;
 use otmetka_platform::BinaryConfig;
 use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{
@@ -44,7 +45,48 @@ struct Config {
     #[arg(long, env = "OTMETKA_NEWS_HORIZON", default_value = "24h", value_parser = parse_duration)]
     news_horizon: Duration,
     #[command(flatten)]
+    mail: MailArgs,
+    #[command(flatten)]
     telemetry: TelemetryArgs,
+}
+
+/// E-mail of notifications; off without an SMTP server.
+#[derive(clap::Args, Debug)]
+struct MailArgs {
+    /// The SMTP server: `smtp://host:25` (plain, a relay on the same
+    /// network), `smtp://user:password@host:587?tls=required` or
+    /// `smtps://host`.
+    #[arg(long, env = "OTMETKA_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The letters' sender; its domain names their Message-IDs.
+    #[arg(
+        long,
+        env = "OTMETKA_MAIL_FROM",
+        default_value = "Отметка <noreply@otmetka.localhost>"
+    )]
+    mail_from: String,
+    /// The web app's address, for the letters' links.
+    #[arg(
+        long,
+        env = "OTMETKA_SITE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    site_url: String,
+    /// The pause after a first refused send; each next one is three
+    /// times longer, at most a day.
+    #[arg(long, env = "OTMETKA_MAIL_FIRST_RETRY", default_value = "1m", value_parser = parse_duration)]
+    mail_first_retry: Duration,
+}
+
+impl MailArgs {
+    fn settings(self) -> Option<MailSettings> {
+        Some(MailSettings {
+            smtp_url: self.smtp_url?,
+            from: self.mail_from,
+            site_url: self.site_url,
+            first_retry: self.mail_first_retry,
+        })
+    }
 }
 
 impl BinaryConfig for Config {
@@ -68,6 +110,7 @@ async fn main() -> anyhow::Result<()> {
             schedule_url: config.schedule_url,
             credentials: config.client.into(),
             news_horizon: config.news_horizon,
+            mail: config.mail.settings(),
             clock: Clock::system(),
         };
         otmetka_messaging::run(settings, listener, shutdown).await

@@ -154,7 +154,7 @@ pub struct News {
 }
 
 /// What a notification is about, as the contract names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NotificationKind {
     NewMark,
     MarkChanged,

@@ -10,6 +10,8 @@ use crate::model::{
     MeetingState, Message, Notification, NotificationKind, Participant, ParticipantRole, Reach,
     Reply, ReplyCounts, ThreadView,
 };
+use crate::store::deliveries::{Delivery, DeliveryState};
+use crate::store::notifications::InApp;
 
 pub fn message(message: Message) -> pb::ThreadMessage {
     pb::ThreadMessage {
@@ -63,7 +65,7 @@ pub fn thread(view: ThreadView) -> pb::Thread {
     }
 }
 
-fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
+pub fn notification_kind(kind: NotificationKind) -> pb::NotificationKind {
     match kind {
         NotificationKind::NewMark => pb::NotificationKind::NewMark,
         NotificationKind::MarkChanged => pb::NotificationKind::MarkChanged,
@@ -91,8 +93,7 @@ pub fn notification(notification: Notification) -> pb::Notification {
         source_event_id: notification.source_event_id,
         resource_type: notification.resource_type,
         resource_id: notification.resource_id,
-        // The in-app feed is the one channel so far: a notification is
-        // there from the moment it is stored.
+        // In the app's list from the moment it is stored.
         deliveries: vec![pb::Delivery {
             channel: pb::DeliveryChannel::InApp.into(),
             state: pb::DeliveryState::Delivered.into(),
@@ -104,6 +105,46 @@ pub fn notification(notification: Notification) -> pb::Notification {
         read_time: notification.read_at.map(to_timestamp),
         create_time: Some(stored),
         expire_time: None,
+    }
+}
+
+/// A listed notification with how it fared on each channel: in the app
+/// (muted, or when a device confirmed it) and by e-mail.
+pub fn listed_notification(
+    notification: Notification,
+    in_app: Option<&InApp>,
+    email: Option<&Delivery>,
+) -> pb::Notification {
+    let mut listed = self::notification(notification);
+    if let Some(in_app) = in_app {
+        let shown = &mut listed.deliveries[0];
+        if !in_app.in_app {
+            shown.state = pb::DeliveryState::Skipped.into();
+            shown.deliver_time = None;
+        } else if let Some(confirmed) = in_app.delivered_at {
+            shown.deliver_time = Some(to_timestamp(confirmed));
+        }
+    }
+    listed.deliveries.extend(email.map(email_delivery));
+    listed
+}
+
+fn email_delivery(delivery: &Delivery) -> pb::Delivery {
+    let state = match delivery.state {
+        DeliveryState::Pending => pb::DeliveryState::Pending,
+        DeliveryState::Sent => pb::DeliveryState::Sent,
+        DeliveryState::Failed => pb::DeliveryState::Failed,
+        DeliveryState::Skipped => pb::DeliveryState::Skipped,
+    };
+    pb::Delivery {
+        channel: pb::DeliveryChannel::Email.into(),
+        state: state.into(),
+        attempt_count: delivery.attempts,
+        last_attempt_time: delivery.last_attempt_at.map(to_timestamp),
+        next_attempt_time: (delivery.state == DeliveryState::Pending)
+            .then(|| to_timestamp(delivery.due_at)),
+        deliver_time: delivery.sent_at.map(to_timestamp),
+        last_error: delivery.last_error.clone(),
     }
 }
 

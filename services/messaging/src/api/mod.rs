@@ -13,6 +13,7 @@ mod meetings;
 mod messages;
 mod notifications;
 mod service;
+mod settings;
 mod threads;
 
 use std::sync::Arc;

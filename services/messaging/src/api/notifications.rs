@@ -1,6 +1,6 @@
 //! A person's notifications: the list, read marks and the live stream.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::time::SystemTime;
 
 use otmetka_platform::db::Db;
@@ -15,7 +15,8 @@ use super::{MessagingApi, convert};
 use crate::model::{Notification, NotificationId, NotificationKind};
 use crate::notify::hub::{Subscription, Window};
 use crate::store;
-use crate::store::notifications::NotificationFilter;
+use crate::store::deliveries::Delivery;
+use crate::store::notifications::{InApp, NotificationFilter};
 
 const DEFAULT_NOTIFICATIONS: u32 = 20;
 const MAX_NOTIFICATIONS: u32 = 100;
@@ -23,7 +24,7 @@ const MAX_NOTIFICATIONS: u32 = 100;
 const MAX_MARKED: usize = 500;
 
 /// Notifications are the recipient's own: nobody reads another's.
-fn recipient(ctx: &CallContext, person_id: &str) -> Result<PersonId> {
+pub(super) fn recipient(ctx: &CallContext, person_id: &str) -> Result<PersonId> {
     let caller = PersonId(ctx.person_id()?);
     if !person_id.is_empty() && PersonId::parse("person_id", person_id)? != caller {
         return Err(Error::PermissionDenied(
@@ -33,7 +34,7 @@ fn recipient(ctx: &CallContext, person_id: &str) -> Result<PersonId> {
     Ok(caller)
 }
 
-fn contract_kind(kind: pb::NotificationKind) -> Option<NotificationKind> {
+pub(super) fn contract_kind(kind: pb::NotificationKind) -> Option<NotificationKind> {
     match kind {
         pb::NotificationKind::NewMark => Some(NotificationKind::NewMark),
         pb::NotificationKind::MarkChanged => Some(NotificationKind::MarkChanged),
@@ -90,8 +91,25 @@ pub async fn list_notifications(
     )
     .await?;
     let next_page_token = page.finish(&mut rows, |row| row.id.to_string());
+    let ids: Vec<NotificationId> = rows.iter().map(|row| row.id).collect();
+    let in_app: HashMap<NotificationId, InApp> = store::notifications::in_app_of(&api.db, &ids)
+        .await?
+        .into_iter()
+        .map(|shown| (shown.id, shown))
+        .collect();
+    let emails: HashMap<NotificationId, Delivery> = store::deliveries::of(&api.db, &ids)
+        .await?
+        .into_iter()
+        .map(|delivery| (delivery.notification.id, delivery))
+        .collect();
     Ok(pb::ListNotificationsResponse {
-        notifications: rows.into_iter().map(convert::notification).collect(),
+        notifications: rows
+            .into_iter()
+            .map(|row| {
+                let (shown, email) = (in_app.get(&row.id), emails.get(&row.id));
+                convert::listed_notification(row, shown, email)
+            })
+            .collect(),
         next_page_token,
     })
 }
@@ -102,18 +120,7 @@ pub async fn mark_notifications_read(
     request: pb::MarkNotificationsReadRequest,
 ) -> Result<pb::MarkNotificationsReadResponse> {
     let person_id = recipient(&ctx, &request.person_id)?;
-    if request.notification_ids.len() > MAX_MARKED {
-        return Err(Error::invalid(
-            "notification_ids",
-            format!("names at most {MAX_MARKED} notifications"),
-        ));
-    }
-    let ids = request
-        .notification_ids
-        .iter()
-        .enumerate()
-        .map(|(index, id)| NotificationId::parse(&format!("notification_ids[{index}]"), id))
-        .collect::<Result<Vec<_>>>()?;
+    let ids = notification_ids(&request.notification_ids)?;
     let marked = match (request.all, ids.is_empty()) {
         (true, true) => {
             store::notifications::mark_read(&api.db, person_id, None, chrono::Utc::now()).await?
@@ -138,6 +145,47 @@ pub async fn mark_notifications_read(
     Ok(pb::MarkNotificationsReadResponse {
         marked_count: i32::try_from(marked).unwrap_or(i32::MAX),
     })
+}
+
+pub async fn acknowledge_notifications(
+    api: &MessagingApi,
+    ctx: CallContext,
+    request: pb::AcknowledgeNotificationsRequest,
+) -> Result<pb::AcknowledgeNotificationsResponse> {
+    let person_id = recipient(&ctx, &request.person_id)?;
+    match request.channel() {
+        pb::DeliveryChannel::InApp => {}
+        pb::DeliveryChannel::Push => {
+            return Err(Error::invalid(
+                "channel",
+                "push is not offered; acknowledge in-app notifications",
+            ));
+        }
+        _ => return Err(Error::invalid("channel", "must be DELIVERY_CHANNEL_IN_APP")),
+    }
+    let ids = notification_ids(&request.notification_ids)?;
+    if ids.is_empty() {
+        return Err(Error::invalid(
+            "notification_ids",
+            "name the notifications that arrived",
+        ));
+    }
+    store::notifications::acknowledge(&api.db, person_id, &ids, chrono::Utc::now()).await?;
+    Ok(pb::AcknowledgeNotificationsResponse {})
+}
+
+/// Notification ids a request names: at most [`MAX_MARKED`], each valid.
+fn notification_ids(ids: &[String]) -> Result<Vec<NotificationId>> {
+    if ids.len() > MAX_MARKED {
+        return Err(Error::invalid(
+            "notification_ids",
+            format!("names at most {MAX_MARKED} notifications"),
+        ));
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(index, id)| NotificationId::parse(&format!("notification_ids[{index}]"), id))
+        .collect()
 }
 
 pub type NotificationStream = tonic::codegen::BoxStream<pb::WatchNotificationsResponse>;

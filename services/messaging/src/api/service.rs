@@ -1,7 +1,6 @@
 //! The tonic service: each method hands its call to the handler of its
-//! resource. The notification RPCs for other services and devices
-//! (CreateNotification, AcknowledgeNotifications) answer UNIMPLEMENTED
-//! until they are built (the generated defaults).
+//! resource. CreateNotification, for other services, answers UNIMPLEMENTED
+//! until one needs it (the generated default).
 
 use otmetka_platform::grpc::{Reply, handle};
 use otmetka_proto::messaging::v1 as pb;
@@ -10,7 +9,8 @@ use tonic::Request;
 
 use super::notifications::{self, NotificationStream};
 use super::{
-    MessagingApi, announcements, invitations, meeting_changes, meetings, messages, threads,
+    MessagingApi, announcements, invitations, meeting_changes, meetings, messages, settings,
+    threads,
 };
 
 #[tonic::async_trait]
@@ -129,6 +129,33 @@ impl MessagingService for MessagingApi {
     ) -> Reply<pb::MarkNotificationsReadResponse> {
         handle(request, |c, m| {
             notifications::mark_notifications_read(self, c, m)
+        })
+        .await
+    }
+    async fn acknowledge_notifications(
+        &self,
+        request: Request<pb::AcknowledgeNotificationsRequest>,
+    ) -> Reply<pb::AcknowledgeNotificationsResponse> {
+        handle(request, |c, m| {
+            notifications::acknowledge_notifications(self, c, m)
+        })
+        .await
+    }
+    async fn get_notification_settings(
+        &self,
+        request: Request<pb::GetNotificationSettingsRequest>,
+    ) -> Reply<pb::GetNotificationSettingsResponse> {
+        handle(request, |c, m| {
+            settings::get_notification_settings(self, c, m)
+        })
+        .await
+    }
+    async fn update_notification_settings(
+        &self,
+        request: Request<pb::UpdateNotificationSettingsRequest>,
+    ) -> Reply<pb::UpdateNotificationSettingsResponse> {
+        handle(request, |c, m| {
+            settings::update_notification_settings(self, c, m)
         })
         .await
     }

@@ -1,7 +1,7 @@
 //! Who hears about a student: identity's answer to `ListFamilies`, asked
 //! on messaging's own client, for the notifier and for new messages; and
 //! whom an announcement reaches or a meeting invites, its answer to
-//! `ListAudience`.
+//! `ListAudience`; where the mailer writes to, its answer to `ListContacts`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,6 +27,15 @@ const ABSENCES_TOLD_AT: NaiveTime = NaiveTime::from_hms_opt(10, 0, 0).expect("a 
 const AUDIENCE_PAGE: i32 = 500;
 /// Where a school identity no longer knows is taken to be.
 const DEFAULT_TIMEZONE: chrono_tz::Tz = chrono_tz::Europe::Moscow;
+
+/// The most people one `ListContacts` names.
+const CONTACTS_PER_CALL: usize = 500;
+
+/// Where a person is written to.
+pub struct Contact {
+    pub display_name: String,
+    pub email: Option<String>,
+}
 
 /// A student as notifications tell of them.
 pub struct Family {
@@ -173,6 +182,39 @@ impl Directory {
             )
             .await?;
         Ok(facts.timezone(school_id))
+    }
+
+    /// The names and contact e-mails of `people`; those identity does not
+    /// know, or knows disabled, are left out.
+    pub async fn contacts(&self, people: &[PersonId]) -> Result<HashMap<PersonId, Contact>> {
+        let token = self.token.get(&self.identity, self.timeout).await?;
+        let mut contacts = HashMap::new();
+        for chunk in people.chunks(CONTACTS_PER_CALL) {
+            let deadline = Deadline(std::time::Instant::now() + self.timeout);
+            let request = outgoing(
+                identity::ListContactsRequest {
+                    person_ids: distinct(chunk.iter()),
+                },
+                &token,
+                Some(deadline),
+            )?;
+            let answer = self
+                .identity
+                .clone()
+                .list_contacts(request)
+                .await?
+                .into_inner();
+            contacts.extend(answer.contacts.into_iter().filter_map(|contact| {
+                Some((
+                    contact.person_id.parse().ok()?,
+                    Contact {
+                        display_name: contact.display_name,
+                        email: Some(contact.email).filter(|email| !email.is_empty()),
+                    },
+                ))
+            }));
+        }
+        Ok(contacts)
     }
 
     /// One page of the people an announcement reaches today, and the token

@@ -228,7 +228,7 @@ impl Hub {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn id_at(millis: u64, last: u8) -> Uuid {
@@ -255,7 +255,7 @@ mod tests {
         assert!(!window.admit(at(4, 3)), "below the look-back");
     }
 
-    fn notification_for(person_id: PersonId) -> Notification {
+    pub(crate) fn notification_for(person_id: PersonId) -> Notification {
         Notification {
             id: crate::model::NotificationId::generate(),
             school_id: otmetka_platform::ids::SchoolId(Uuid::now_v7()),

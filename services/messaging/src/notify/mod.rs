@@ -12,6 +12,8 @@ mod class_news;
 pub mod directory;
 pub mod hub;
 pub mod inviter;
+mod mail;
+pub mod mailer;
 pub mod texts;
 mod worker;
 

@@ -100,6 +100,12 @@ pub async fn withdraw(
             "UPDATE announcements SET state = 'withdrawn', updated_at = $3
              WHERE id = $1 AND school_id = $2")
             .bind(id).bind(school_id).bind(now).execute(&mut *conn).await?;
+        // Mail not yet sent goes with them; what went cannot be recalled.
+        sqlx::query(
+            "DELETE FROM email_deliveries WHERE notification_id IN (
+                 SELECT id FROM notifications
+                 WHERE source_service = 'messaging' AND source_event_id = $1)")
+            .bind(source_event(id)).execute(&mut *conn).await?;
         sqlx::query(
             "DELETE FROM notifications WHERE source_service = 'messaging' AND source_event_id = $1")
             .bind(source_event(id)).execute(&mut *conn).await?;

@@ -2,11 +2,13 @@
 
 pub mod announcements;
 pub mod class_news;
+pub mod deliveries;
 pub mod invitations;
 pub mod meetings;
 pub mod messages;
 pub mod news;
 pub mod notifications;
+pub mod settings;
 pub mod threads;
 
 /// Whether a write made something new or found what an earlier request

@@ -7,8 +7,9 @@ use otmetka_platform::ids::{PersonId, SchoolId};
 use otmetka_platform::{Result, with_db, with_tx};
 use uuid::Uuid;
 
-use super::news;
+use super::{deliveries, news, settings};
 use crate::model::{News, Notification, NotificationId, NotificationKind};
+use crate::preferences::{self, EmailMode};
 
 const NOTIFICATION_COLUMNS: &str = "id, school_id, person_id, student_id, kind, title, body, \
      source_service, source_event_id, resource_type, resource_id, read_at, created_at";
@@ -32,23 +33,43 @@ pub async fn tell(
     Ok(stored)
 }
 
-/// Stores `notifications` in `tx`; a recipient who already has the one
-/// for a source event keeps it. How many were new.
+/// Stores `notifications` in `tx` as their people's settings route them:
+/// a muted kind is stored read, an e-mailed one queues its e-mail. A
+/// recipient who already has the one for a source event keeps it. How
+/// many were new.
 pub async fn insert(tx: &mut Tx, notifications: &[Notification]) -> Result<u64> {
+    let mut people: Vec<PersonId> = notifications.iter().map(|n| n.person_id).collect();
+    people.sort_unstable_by_key(|id| id.0);
+    people.dedup();
+    let rules = settings::rules_of(tx, &people).await?;
     let mut stored = 0;
     for notification in notifications {
-        stored += with_tx!(tx, conn => sqlx::query(
+        let chosen = rules
+            .get(&notification.person_id)
+            .map_or(&[][..], Vec::as_slice);
+        let routing = preferences::route(chosen, notification.kind, notification.student_id);
+        let read_at = if routing.in_app {
+            notification.read_at
+        } else {
+            notification.read_at.or(Some(notification.created_at))
+        };
+        let new = with_tx!(tx, conn => sqlx::query(
             "INSERT INTO notifications (id, school_id, person_id, student_id, kind, title, body,
-                 source_service, source_event_id, resource_type, resource_id, read_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                 source_service, source_event_id, resource_type, resource_id, read_at, created_at,
+                 in_app)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT (source_service, source_event_id, person_id) DO NOTHING")
             .bind(notification.id).bind(notification.school_id).bind(notification.person_id)
             .bind(notification.student_id).bind(notification.kind.as_str())
             .bind(&notification.title).bind(&notification.body)
             .bind(&notification.source_service).bind(&notification.source_event_id)
             .bind(&notification.resource_type).bind(&notification.resource_id)
-            .bind(notification.read_at).bind(notification.created_at)
+            .bind(read_at).bind(notification.created_at).bind(routing.in_app)
             .execute(&mut *conn).await?.rows_affected());
+        if new > 0 && routing.email != EmailMode::Off {
+            deliveries::enqueue(tx, notification, routing.email).await?;
+        }
+        stored += new;
     }
     Ok(stored)
 }
@@ -102,7 +123,7 @@ pub async fn after(
 ) -> Result<Vec<Notification>> {
     let sql = format!(
         "SELECT {NOTIFICATION_COLUMNS} FROM notifications
-         WHERE person_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+         WHERE person_id = $1 AND id > $2 AND in_app ORDER BY id LIMIT $3"
     );
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -114,7 +135,8 @@ pub async fn after(
 /// the live streams of a replica are still to hear of.
 pub async fn all_after(db: &Db, after: Uuid, limit: i64) -> Result<Vec<Notification>> {
     let sql = format!(
-        "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE id > $1 ORDER BY id LIMIT $2"
+        "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE id > $1 AND in_app
+         ORDER BY id LIMIT $2"
     );
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -164,4 +186,57 @@ pub async fn unread_count(
         "SELECT COUNT(*) FROM notifications
          WHERE person_id = $1 AND read_at IS NULL AND ($2 IS NULL OR school_id = $2)")
         .bind(person_id).bind(school_id).fetch_one(pool).await?))
+}
+
+/// Records that the person's notifications `ids` reached a device at
+/// `now`; how many had not been confirmed before.
+pub async fn acknowledge(
+    db: &Db,
+    person_id: PersonId,
+    ids: &[NotificationId],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "UPDATE notifications SET delivered_at = $2
+         WHERE person_id = $1 AND delivered_at IS NULL AND id IN ({})",
+        placeholders(3, ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(now);
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.execute(pool).await?.rows_affected()
+    }))
+}
+
+/// How notifications fared in the app: counted there or muted, and when a
+/// device confirmed them.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct InApp {
+    pub id: NotificationId,
+    pub in_app: bool,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+pub async fn in_app_of(db: &Db, ids: &[NotificationId]) -> Result<Vec<InApp>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, in_app, delivered_at FROM notifications WHERE id IN ({})",
+        placeholders(1, ids.len())
+    );
+    Ok(with_db!(db, pool => {
+        // Only numbered placeholders are added to the text; values are bound.
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
 }
