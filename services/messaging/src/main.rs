@@ -65,13 +65,13 @@ struct MailArgs {
         default_value = "Отметка <noreply@otmetka.localhost>"
     )]
     mail_from: String,
-    /// The web app's address, for the letters' links.
+    /// Where people reach the web app, for the letters' links.
     #[arg(
         long,
-        env = "OTMETKA_SITE_URL",
+        env = "OTMETKA_PUBLIC_URL",
         default_value = "http://127.0.0.1:8080"
     )]
-    site_url: String,
+    public_url: String,
     /// The pause after a first refused send; each next one is three
     /// times longer, at most a day.
     #[arg(long, env = "OTMETKA_MAIL_FIRST_RETRY", default_value = "1m", value_parser = parse_duration)]
@@ -83,7 +83,7 @@ impl MailArgs {
         Some(MailSettings {
             smtp_url: self.smtp_url?,
             from: self.mail_from,
-            site_url: self.site_url,
+            site_url: self.public_url,
             first_retry: self.mail_first_retry,
         })
     }
