@@ -1,6 +1,7 @@
 //! One reader of new notifications per replica, for every live stream it
 //! serves: it reads what any replica stored (woken at once by this
-//! replica's notifier, otherwise every second) and hands each notification
+//! replica's own work and, on PostgreSQL, by any replica's through
+//! LISTEN/NOTIFY; otherwise every second) and hands each notification
 //! to the streams of its person alone, so a school-wide burst wakes each
 //! stream for its own. A stream that falls behind reads what it missed
 //! from the database instead.
@@ -12,7 +13,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use otmetka_platform::db::Db;
 use otmetka_platform::ids::PersonId;
-use tokio::sync::{mpsc, watch};
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::{Notify, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -189,6 +192,15 @@ impl Hub {
 
     /// Reads new notifications and hands them out until `shutdown`.
     pub async fn run(self, db: Db, mut stored: watch::Receiver<u64>, shutdown: CancellationToken) {
+        let heard = Arc::new(Notify::new());
+        let listening = match &db {
+            Db::Postgres(pool) => Some(tokio::spawn(listen(
+                pool.clone(),
+                heard.clone(),
+                shutdown.clone(),
+            ))),
+            Db::Sqlite(_) => None,
+        };
         let mut window = Window::from_time(SystemTime::now());
         while !shutdown.is_cancelled() {
             stored.borrow_and_update();
@@ -198,8 +210,12 @@ impl Hub {
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 _ = stored.changed() => {}
+                () = heard.notified() => {}
                 () = tokio::time::sleep(POLL) => {}
             }
+        }
+        if let Some(listening) = listening {
+            let _ = listening.await;
         }
     }
 
@@ -223,6 +239,39 @@ impl Hub {
                 window.advance();
                 return Ok(());
             }
+        }
+    }
+}
+
+/// Wakes `heard` whenever any replica stores notifications, until
+/// `shutdown`; a lost connection is made again after a pause, and the
+/// hub's poll covers the gap.
+async fn listen(pool: PgPool, heard: Arc<Notify>, shutdown: CancellationToken) {
+    while !shutdown.is_cancelled() {
+        let listener = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.listen(store::notifications::STORED_CHANNEL).await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        let failure = match listener.await {
+            Ok(mut listener) => loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    heard_of = listener.try_recv() => match heard_of {
+                        Ok(Some(_)) => heard.notify_one(),
+                        // The connection was lost; the next call reconnects,
+                        // and whatever was missed meanwhile is read now.
+                        Ok(None) => heard.notify_one(),
+                        Err(error) => break error,
+                    },
+                }
+            },
+            Err(error) => error,
+        };
+        tracing::warn!(error = %failure, "listening for other replicas failed; polling meanwhile");
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(POLL) => {}
         }
     }
 }

@@ -71,7 +71,26 @@ pub async fn insert(tx: &mut Tx, notifications: &[Notification]) -> Result<u64> 
         }
         stored += new;
     }
+    if stored > 0 {
+        wake_other_replicas(tx).await?;
+    }
     Ok(stored)
+}
+
+/// The PostgreSQL channel on which replicas hear that notifications were
+/// stored; SQLite has one replica, which wakes itself.
+pub const STORED_CHANNEL: &str = "otmetka_messaging_stored";
+
+/// Tells every replica listening, once `tx` commits, that notifications
+/// were stored (PostgreSQL folds a transaction's repeats into one).
+async fn wake_other_replicas(tx: &mut Tx) -> Result<()> {
+    if let Tx::Postgres(tx) = tx {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(STORED_CHANNEL)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Which of a person's notifications a list shows.
