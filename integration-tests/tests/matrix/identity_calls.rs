@@ -85,6 +85,15 @@ pub(super) async fn call_identity(
                 },
             ))
             .await),
+        Rpc::ListContacts => ok(f
+            .identity
+            .list_contacts(with_token(
+                token,
+                identity::ListContactsRequest {
+                    person_ids: vec![f.own_guardian.clone(), f.student.clone()],
+                },
+            ))
+            .await),
         Rpc::ListCorrespondents => ok(f
             .identity
             .list_correspondents(with_token(
@@ -398,6 +407,7 @@ pub(super) async fn call_identity(
                 identity::LoginWithExternalIdentityRequest {
                     issuer: ISSUER.into(),
                     subject: LINKED_SUBJECT.into(),
+                    email: String::new(),
                 },
             ))
             .await),
@@ -412,6 +422,7 @@ pub(super) async fn call_identity(
                     family_name: "Взломщик".into(),
                     given_name: "Вася".into(),
                     middle_name: String::new(),
+                    email: String::new(),
                 },
             ))
             .await),

@@ -128,6 +128,8 @@ pub(super) enum Rpc {
     /// CheckAccess whether the caller may announce to 5А.
     CheckAnnounce,
     ListAudience,
+    /// The contacts of the own guardian and the student.
+    ListContacts,
     /// A draft to 5А.
     CreateAnnouncement,
     /// The fixture's announcement to 5А, published by its class teacher.
@@ -152,7 +154,7 @@ pub(super) enum Rpc {
     ReplyMeetingInvitation,
 }
 
-pub(super) const RPCS: [Rpc; 131] = [
+pub(super) const RPCS: [Rpc; 132] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -271,6 +273,7 @@ pub(super) const RPCS: [Rpc; 131] = [
     Rpc::WatchNotifications,
     Rpc::CheckAnnounce,
     Rpc::ListAudience,
+    Rpc::ListContacts,
     Rpc::CreateAnnouncement,
     Rpc::GetAnnouncement,
     Rpc::ListAnnouncements,
@@ -319,9 +322,9 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::RegisterExternalGuardian
         | Rpc::LinkExternalIdentity
         | Rpc::ListSessionRevocations => vec![Gateway],
-        // Students' families and announcements' audiences, for messaging's
-        // client alone.
-        Rpc::ListFamilies | Rpc::ListAudience => vec![Notifier],
+        // Students' families, announcements' audiences and people's
+        // contacts, for messaging's client alone.
+        Rpc::ListFamilies | Rpc::ListAudience | Rpc::ListContacts => vec![Notifier],
         // A class's announcements: its class teacher and the management;
         // what they wrote, also its readers in the class.
         Rpc::CheckAnnounce

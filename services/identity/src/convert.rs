@@ -49,7 +49,15 @@ pub fn person_kind(kind: Option<PersonKind>) -> pb::PersonKind {
     }
 }
 
-pub fn person(person: Person) -> pb::Person {
+/// Whether a person's contact e-mail goes out with them: only to the person
+/// themself and to those who may update them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Email {
+    Shown,
+    Withheld,
+}
+
+pub fn person(person: Person, email: Email) -> pb::Person {
     pb::Person {
         id: person.id.to_string(),
         school_id: person
@@ -62,6 +70,10 @@ pub fn person(person: Person) -> pb::Person {
         middle_name: person.middle_name,
         disabled: person.disabled,
         create_time: Some(to_timestamp(person.created_at)),
+        email: match email {
+            Email::Shown => person.email.unwrap_or_default(),
+            Email::Withheld => String::new(),
+        },
     }
 }
 

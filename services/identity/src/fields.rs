@@ -1,5 +1,5 @@
 //! What a person may type into identity's text fields: names, logins,
-//! timezones. Each check notes its violation under the field's name, so a
+//! timezones, contact e-mails. Each check notes its violation under the field's name, so a
 //! form shows every mistake at once.
 
 use otmetka_platform::error::Violations;
@@ -15,6 +15,8 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_CLASS_LETTER_CHARS: usize = 8;
 /// The longest search text, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
+/// The longest contact e-mail, in characters: what fits in SMTP's path.
+pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// A trimmed, non-empty line of at most `max` characters.
 pub fn required_text(field: &str, text: &str, max: usize, violations: &mut Violations) -> String {
@@ -48,6 +50,32 @@ pub fn normalize_login(login: &str) -> Result<String, String> {
         return Err("must be 3–64 letters, digits, '.', '_' or '-'".into());
     }
     Ok(login)
+}
+
+/// A contact e-mail as stored, `None` for empty text: one address, trimmed,
+/// its domain lower-cased so that one mailbox is written one way. Only the
+/// shape is checked: whether the mailbox exists, only its mail server knows.
+pub fn contact_email(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > MAX_EMAIL_CHARS {
+        return Err(format!("must be at most {MAX_EMAIL_CHARS} characters"));
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters".into());
+    }
+    let one_address = text.split_once('@').filter(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.split('.').any(str::is_empty)
+    });
+    let Some((local, domain)) = one_address else {
+        return Err("must be one address such as name@example.ru".into());
+    };
+    Ok(Some(format!("{local}@{}", domain.to_lowercase())))
 }
 
 /// Whether `text` names an IANA timezone: a school's dates are read there.
@@ -113,6 +141,39 @@ mod tests {
         );
         assert!(query("name_query", "Ив\0").is_err());
         assert_eq!(query("name_query", " Ив ").unwrap(), "Ив");
+    }
+
+    #[test]
+    fn contact_emails_are_one_address_with_the_domain_lowercased() {
+        assert_eq!(contact_email("  "), Ok(None));
+        assert_eq!(
+            contact_email(" Maria.Petrova@Mail.RU ").unwrap().as_deref(),
+            Some("Maria.Petrova@mail.ru")
+        );
+        assert_eq!(
+            contact_email("мария@Почта.РФ").unwrap().as_deref(),
+            Some("мария@почта.рф")
+        );
+        let longest = format!("{}@example.ru", "x".repeat(MAX_EMAIL_CHARS - 11));
+        assert!(contact_email(&longest).is_ok());
+        for bad in [
+            "maria",
+            "@mail.ru",
+            "maria@",
+            "maria@localhost",
+            "maria@@mail.ru",
+            "maria@mail@mail.ru",
+            "maria@.mail.ru",
+            "maria@mail.ru.",
+            "maria@mail..ru",
+            "mar ia@mail.ru",
+            "maria@mail.ru\u{0}",
+            "maria\tpetrova@mail.ru",
+            "maria@mail\u{a0}.ru",
+            &format!("{longest}x"),
+        ] {
+            assert!(contact_email(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

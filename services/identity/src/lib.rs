@@ -219,6 +219,7 @@ async fn ensure_initial_admin(db: &Db, admin: &InitialAdmin) -> anyhow::Result<(
         middle_name: String::new(),
         disabled: false,
         created_at: Utc::now(),
+        email: None,
     };
     store::create_city_operator(db, &person, &login, &hash).await?;
     tracing::info!(%login, person_id = %person.id, "created the initial city operator");

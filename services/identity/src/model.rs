@@ -59,6 +59,8 @@ pub struct Person {
     pub middle_name: String,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// Where notifications are e-mailed, as [`crate::fields::contact_email`] keeps it.
+    pub email: Option<String>,
 }
 
 impl Person {

@@ -7,7 +7,8 @@ use otmetka_platform::{Error, Result};
 use uuid::Uuid;
 
 use crate::fields::{
-    MAX_PERSON_NAME_CHARS, MAX_SCHOOL_NAME_CHARS, optional_text, required_text, timezone,
+    MAX_PERSON_NAME_CHARS, MAX_SCHOOL_NAME_CHARS, contact_email, optional_text, required_text,
+    timezone,
 };
 use crate::model::{Person, School};
 
@@ -17,6 +18,8 @@ pub struct PersonChanges<'a> {
     pub given_name: &'a str,
     pub middle_name: &'a str,
     pub disabled: bool,
+    /// Empty clears it.
+    pub email: &'a str,
 }
 
 /// Applies the fields `paths` name to `person` for `caller`, who may not
@@ -56,6 +59,12 @@ pub fn change_person(
                 )
             }
             "disabled" => person.disabled = changes.disabled,
+            "email" => {
+                if let Some(email) = violations.check("person.email", contact_email(changes.email))
+                {
+                    person.email = email;
+                }
+            }
             other => violations.add("update_mask", format!("{} cannot be changed", quote(other))),
         }
     }
@@ -124,6 +133,7 @@ mod tests {
             middle_name: String::new(),
             disabled: false,
             created_at: Utc::now(),
+            email: None,
         }
     }
 
@@ -136,6 +146,7 @@ mod tests {
         given_name: "",
         middle_name: "",
         disabled: true,
+        email: "",
     };
 
     #[test]
@@ -155,6 +166,33 @@ mod tests {
         assert_eq!(changed.family_name, "Сидорова");
         assert_eq!(changed.given_name, "Анна");
         assert!(!changed.disabled);
+    }
+
+    #[test]
+    fn an_email_is_checked_under_its_field_and_empty_clears_it() {
+        let mut changed = person();
+        let set = PersonChanges {
+            email: "Anna@School.RU",
+            ..DISABLE
+        };
+        change_person(&mut changed, &paths(&["email"]), &set, Uuid::now_v7()).unwrap();
+        assert_eq!(changed.email.as_deref(), Some("Anna@school.ru"));
+        assert!(!changed.disabled);
+
+        let bad = PersonChanges {
+            email: "anna at school",
+            ..DISABLE
+        };
+        let Err(otmetka_platform::Error::InvalidArgument(found)) =
+            change_person(&mut changed, &paths(&["email"]), &bad, Uuid::now_v7())
+        else {
+            panic!("refused");
+        };
+        assert_eq!(found[0].field, "person.email");
+        assert_eq!(changed.email.as_deref(), Some("Anna@school.ru"));
+
+        change_person(&mut changed, &paths(&["email"]), &DISABLE, Uuid::now_v7()).unwrap();
+        assert_eq!(changed.email, None);
     }
 
     #[test]

@@ -218,21 +218,23 @@ impl IdentityApi {
             password_hash: &hash,
         };
         let (person, link) = self
-            .register_with_code(&request.code, names, sign_in, source)
+            .register_with_code(&request.code, names, None, sign_in, source)
             .await?;
         Ok(pb::RegisterGuardianResponse {
-            person: Some(convert::person(person)),
+            // Told only to the person who registered.
+            person: Some(convert::person(person, convert::Email::Shown)),
             guardianship: Some(convert::guardianship(link)),
         })
     }
 
     /// Creates a guardian from an access code: the code's school and child,
-    /// `sign_in` as their way in. Wrong codes count against the source
-    /// address (there is no person yet).
+    /// `sign_in` as their way in, `email` as their contact e-mail. Wrong
+    /// codes count against the source address (there is no person yet).
     pub(super) async fn register_with_code(
         &self,
         code: &str,
         names: PersonNames,
+        email: Option<String>,
         sign_in: access_codes::SignIn<'_>,
         source: String,
     ) -> Result<(Person, crate::model::Guardianship)> {
@@ -248,6 +250,7 @@ impl IdentityApi {
             middle_name: names.middle_name,
             disabled: false,
             created_at: now,
+            email,
         };
         let spent = store::access_codes::register_guardian(
             db,

@@ -12,6 +12,7 @@ use otmetka_platform::{Error, Result};
 use otmetka_proto::identity::v1 as pb;
 
 use super::IdentityApi;
+use super::contacts::claimed_email;
 use crate::fields::PersonNames;
 use crate::{access_codes, convert, store};
 
@@ -61,6 +62,12 @@ impl IdentityApi {
             .ok_or_else(not_linked)?;
         if person.disabled {
             return Err(Error::Unauthenticated("this account is disabled".into()));
+        }
+        // The provider vouches for the address now: it replaces an older one.
+        if let Some(email) = claimed_email(&request.issuer, &request.email)
+            && person.email.as_ref() != Some(&email)
+        {
+            store::set_person_email(&self.state.db, person.id, &email).await?;
         }
         let login = self.sign_in(&person, false, ctx.client_address).await?;
         Ok(pb::LoginWithExternalIdentityResponse { login: Some(login) })
@@ -125,8 +132,10 @@ impl IdentityApi {
             issuer: &request.issuer,
             subject: &request.subject,
         };
+        let email = claimed_email(&request.issuer, &request.email);
+        let source = ctx.client_address.clone();
         let (person, link) = self
-            .register_with_code(&request.code, names, sign_in, ctx.client_address.clone())
+            .register_with_code(&request.code, names, email, sign_in, source)
             .await?;
         let login = self.sign_in(&person, false, ctx.client_address).await?;
         Ok(pb::RegisterExternalGuardianResponse {

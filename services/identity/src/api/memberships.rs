@@ -92,8 +92,12 @@ impl IdentityApi {
         };
         let mut students = store::class_students(db, class_id, date, &page).await?;
         let next_page_token = page.finish(&mut students, |student| student.id.to_string());
+        let reader = self.email_reader(&ctx, Some(class.school_id)).await?;
         Ok(pb::ListClassStudentsResponse {
-            students: students.into_iter().map(convert::person).collect(),
+            students: students
+                .into_iter()
+                .map(|student| reader.person(student))
+                .collect(),
             next_page_token,
         })
     }

@@ -24,6 +24,7 @@ mod audience;
 mod audit_events;
 mod classes;
 mod clients;
+mod contacts;
 mod credentials;
 mod external;
 mod families;

@@ -12,10 +12,11 @@ use otmetka_proto::identity::v1 as pb;
 use super::{IdentityApi, person_kind};
 use crate::access::require_school;
 use crate::audit::AuditKind;
+use crate::convert::{self, Email};
 use crate::fields::{PersonNames, query};
 use crate::model::{Person, PersonKind};
+use crate::store;
 use crate::updates::{PersonChanges, change_person};
-use crate::{convert, store};
 
 impl IdentityApi {
     pub(super) async fn create_person(
@@ -52,10 +53,12 @@ impl IdentityApi {
             middle_name: names.middle_name,
             disabled: false,
             created_at: Utc::now(),
+            email: None,
         };
         store::insert_person(&self.state.db, &person).await?;
         Ok(pb::CreatePersonResponse {
-            person: Some(convert::person(person)),
+            // The caller manages the school: they may update the person.
+            person: Some(convert::person(person, Email::Shown)),
         })
     }
 
@@ -71,8 +74,9 @@ impl IdentityApi {
         if !self.may_see(&ctx, &person).await? {
             return Err(not_found());
         }
+        let reader = self.email_reader(&ctx, person.school_id).await?;
         Ok(pb::GetPersonResponse {
-            person: Some(convert::person(person)),
+            person: Some(reader.person(person)),
         })
     }
 
@@ -101,10 +105,11 @@ impl IdentityApi {
         .await?;
         let next_page_token =
             page.finish(&mut rows, |(name, person)| format!("{name}\0{}", person.id));
+        let reader = self.email_reader(&ctx, Some(school_id)).await?;
         Ok(pb::ListPersonsResponse {
             persons: rows
                 .into_iter()
-                .map(|(_, person)| convert::person(person))
+                .map(|(_, person)| reader.person(person))
                 .collect(),
             next_page_token,
         })
@@ -136,6 +141,7 @@ impl IdentityApi {
             given_name: &changes.given_name,
             middle_name: &changes.middle_name,
             disabled: changes.disabled,
+            email: &changes.email,
         };
         change_person(&mut person, &paths, &new_values, ctx.principal.id)?;
         let newly_disabled = person.disabled && !was_disabled;
@@ -145,7 +151,8 @@ impl IdentityApi {
                 .await?;
         }
         Ok(pb::UpdatePersonResponse {
-            person: Some(convert::person(person)),
+            // The caller may update the person, so may read what they set.
+            person: Some(convert::person(person, Email::Shown)),
         })
     }
 }

@@ -389,4 +389,10 @@ impl IdentityService for IdentityApi {
     ) -> Reply<pb::ListAudienceResponse> {
         handle(req, |ctx, message| self.list_audience(ctx, message)).await
     }
+    async fn list_contacts(
+        &self,
+        req: Request<pb::ListContactsRequest>,
+    ) -> Reply<pb::ListContactsResponse> {
+        handle(req, |ctx, message| self.list_contacts(ctx, message)).await
+    }
 }

@@ -84,6 +84,7 @@ impl Loader<'_> {
                     middle_name: row.middle_name.clone(),
                     disabled: false,
                     created_at: Utc::now(),
+                    email: None,
                 };
                 if !self.dry_run {
                     store::insert_person(self.db, &person).await?;

@@ -113,10 +113,10 @@ pub async fn register_guardian(
             None => None,
             Some(code) => {
                 sqlx::query(
-                    "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at)
-                     VALUES ($1, $2, 'guardian', $3, $4, $5, $6, $7, $8)")
+                    "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at, email)
+                     VALUES ($1, $2, 'guardian', $3, $4, $5, $6, $7, $8, $9)")
                     .bind(guardian.id).bind(code.school_id).bind(&guardian.family_name).bind(&guardian.given_name)
-                    .bind(&guardian.middle_name).bind(&search).bind(false).bind(now)
+                    .bind(&guardian.middle_name).bind(&search).bind(false).bind(now).bind(&guardian.email)
                     .execute(&mut *tx).await?;
                 match sign_in {
                     SignIn::Credentials { login, password_hash } => sqlx::query(
@@ -177,6 +177,7 @@ mod tests {
             middle_name: String::new(),
             disabled: false,
             created_at: now,
+            email: None,
         };
         let (student, guardian, admin) = (person("student"), person("guardian"), person("staff"));
         for p in [&student, &guardian, &admin] {

@@ -1,5 +1,5 @@
-//! Students' families, subjects' names and schools' timezones, many at
-//! once, for notifications.
+//! Students' families, people's contacts, subjects' names and schools'
+//! timezones, many at once, for notifications.
 
 use otmetka_platform::db::{Db, placeholders};
 use otmetka_platform::ids::{PersonId, SchoolId, StudentId, SubjectId};
@@ -41,6 +41,12 @@ where
 /// The students among `ids`.
 pub async fn students_by_ids(db: &Db, ids: &[StudentId]) -> Result<Vec<Person>> {
     let select = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE kind = 'student' AND");
+    rows_among(db, &select, "id", ids).await
+}
+
+/// The people among `ids` whose accounts are not disabled.
+pub async fn enabled_persons_by_ids(db: &Db, ids: &[PersonId]) -> Result<Vec<Person>> {
+    let select = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE NOT disabled AND");
     rows_among(db, &select, "id", ids).await
 }
 

@@ -12,17 +12,17 @@ use crate::model::{Person, PersonKind, SessionRevocationId};
 pub async fn insert_person(db: &Db, person: &Person) -> Result<()> {
     let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
     with_db!(db, pool => { sqlx::query(
-        "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        "INSERT INTO persons (id, school_id, kind, family_name, given_name, middle_name, search_name, disabled, created_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(person.id).bind(person.school_id).bind(&person.kind).bind(&person.family_name)
         .bind(&person.given_name).bind(&person.middle_name).bind(&search).bind(person.disabled)
-        .bind(person.created_at)
+        .bind(person.created_at).bind(&person.email)
         .execute(pool).await?; });
     Ok(())
 }
 
 pub(super) const PERSON_COLUMNS: &str =
-    "id, school_id, kind, family_name, given_name, middle_name, disabled, created_at";
+    "id, school_id, kind, family_name, given_name, middle_name, disabled, created_at, email";
 
 pub async fn get_person(db: &Db, id: PersonId) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
@@ -69,18 +69,20 @@ pub async fn list_persons(
         .collect())
 }
 
-/// Changes a person's names and whether they are disabled. Disabling revokes
-/// their refresh tokens and records a session revocation, in one transaction.
+/// Changes a person's names, contact e-mail and whether they are disabled.
+/// Disabling revokes their refresh tokens and records a session revocation,
+/// in one transaction.
 pub async fn update_person(db: &Db, person: &Person, newly_disabled: bool) -> Result<()> {
     let search = Person::search_name(&person.family_name, &person.given_name, &person.middle_name);
     let now = Utc::now();
     let mut tx = db.begin_write().await?;
     with_tx!(&mut tx, conn => {
         sqlx::query(
-            "UPDATE persons SET family_name = $2, given_name = $3, middle_name = $4, search_name = $5, disabled = $6
+            "UPDATE persons SET family_name = $2, given_name = $3, middle_name = $4, search_name = $5, disabled = $6,
+                email = $7
              WHERE id = $1")
             .bind(person.id).bind(&person.family_name).bind(&person.given_name).bind(&person.middle_name)
-            .bind(&search).bind(person.disabled)
+            .bind(&search).bind(person.disabled).bind(&person.email)
             .execute(&mut *conn).await?;
         if newly_disabled {
             sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
@@ -90,6 +92,14 @@ pub async fn update_person(db: &Db, person: &Person, newly_disabled: bool) -> Re
         }
     });
     tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a person's contact e-mail alone, as a sign-in learns it: whatever
+/// else changes meanwhile stays changed.
+pub async fn set_person_email(db: &Db, id: PersonId, email: &str) -> Result<()> {
+    with_db!(db, pool => { sqlx::query("UPDATE persons SET email = $2 WHERE id = $1")
+        .bind(id).bind(email).execute(pool).await?; });
     Ok(())
 }
 
