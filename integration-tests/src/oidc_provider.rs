@@ -74,6 +74,8 @@ struct Inner {
     /// Names only at UserInfo, as node-oidc-provider gives them in the
     /// code flow; the ID token carries none.
     names_only_at_userinfo: bool,
+    /// The `email` and `email_verified` claims of the ID token, if any.
+    email: Option<(String, bool)>,
     /// Access tokens handed out, with the subject each is for.
     access_tokens: HashMap<String, String>,
     key: Key,
@@ -104,6 +106,7 @@ impl ProviderDouble {
             tamper: Tamper::None,
             announce_issuer: false,
             names_only_at_userinfo: false,
+            email: None,
             access_tokens: HashMap::new(),
             key: Key::generate(),
             foreign_key: Key::generate(),
@@ -135,6 +138,14 @@ impl ProviderDouble {
     pub fn sign_in_as(&self, subject: &str, family_name: &str, given_name: &str) {
         self.with(|inner| {
             inner.user = Some((subject.into(), family_name.into(), given_name.into()))
+        });
+    }
+
+    /// The e-mail the next ID tokens claim, and whether the provider
+    /// vouches for it (`email_verified`); `None` claims none.
+    pub fn claim_email(&self, email: Option<(&str, bool)>) {
+        self.with(|inner| {
+            inner.email = email.map(|(address, verified)| (address.into(), verified))
         });
     }
 
@@ -310,6 +321,10 @@ async fn token(State(inner): Shared, headers: HeaderMap, Form(form): Form<TokenF
     if !inner.names_only_at_userinfo {
         claims["family_name"] = family.into();
         claims["given_name"] = given.into();
+    }
+    if let Some((email, verified)) = inner.email.clone() {
+        claims["email"] = email.into();
+        claims["email_verified"] = verified.into();
     }
     let access_token = format!("access-{}", form.code);
     inner

@@ -3,6 +3,7 @@
 
 use otmetka_integration_tests::Sandbox;
 use otmetka_integration_tests::oidc_provider::{ProviderDouble, Tamper};
+use otmetka_integration_tests::school::{PERSON_PASSWORD, sign_in, with_token};
 use otmetka_local::Storage;
 use otmetka_proto::identity::v1 as identity;
 use reqwest::StatusCode;
@@ -256,6 +257,135 @@ async fn a_first_external_sign_in_asks_for_the_access_code_then_signs_in_directl
     let callback = callback_url(&world, &elsewhere, "esia").await;
     let response = elsewhere.get(callback).send().await.unwrap();
     assert_eq!(location(&response), "/diary?oidc=access_code_required");
+    world.sandbox.stop().await.unwrap();
+}
+
+/// A token of `person`, signed in with a password the school gives them
+/// for the purpose: how they read themselves over gRPC.
+async fn token_of(world: &World, person: &str, login: &str) -> String {
+    let mut admin = world.sandbox.admin().await.unwrap();
+    admin
+        .identity
+        .set_credentials(admin.request(identity::SetCredentialsRequest {
+            person_id: person.into(),
+            login: login.into(),
+            password: PERSON_PASSWORD.into(),
+        }))
+        .await
+        .unwrap();
+    sign_in(&mut admin.identity, login, PERSON_PASSWORD).await
+}
+
+/// The contact e-mail of `person` as the bearer of `token` reads it.
+async fn email_read_by(world: &World, token: &str, person: &str) -> String {
+    let channel = world.sandbox.channel("identity").await.unwrap();
+    identity::identity_service_client::IdentityServiceClient::new(channel)
+        .get_person(with_token(
+            token,
+            identity::GetPersonRequest { id: person.into() },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .person
+        .unwrap()
+        .email
+}
+
+/// An e-mail the provider vouches for (`email_verified`) becomes the
+/// person's contact e-mail when they register and whenever they sign in
+/// again; one it does not vouch for, or one that is no address, changes
+/// nothing and stops no one signing in.
+#[tokio::test]
+async fn a_verified_email_becomes_the_contact_email_and_an_unverified_one_does_not() {
+    let world = world().await;
+    let mut admin = world.sandbox.admin().await.unwrap();
+    let code = admin
+        .identity
+        .issue_access_code(admin.request(identity::IssueAccessCodeRequest {
+            student_id: world.sandbox.demo.student_ids[4].clone(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .code;
+    world.mos.sign_in_as("mos-mail-1", "Фролова", "Дарья");
+    world.mos.claim_email(Some(("Frolova@Mail.Example", true)));
+    let browser = new_browser();
+    let callback = callback_url(&world, &browser, "mos").await;
+    let response = browser.get(callback).send().await.unwrap();
+    assert_eq!(location(&response), "/diary?oidc=access_code_required");
+    let registered = browser
+        .post(format!(
+            "{}/api/v1/oidc/registrations",
+            world.sandbox.gateway()
+        ))
+        .json(&json!({ "access_code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let person = signed_in(&world, &browser).await.expect("signed in");
+    let own = token_of(&world, &person, "frolova-mail").await;
+    assert_eq!(
+        email_read_by(&world, &own, &person).await,
+        "Frolova@mail.example"
+    );
+
+    // Signs in again, the provider claiming `email` this time.
+    let sign_in_claiming = async |email: Option<(&str, bool)>| {
+        world.mos.claim_email(email);
+        let again = new_browser();
+        let callback = callback_url(&world, &again, "mos").await;
+        let response = again.get(callback).send().await.unwrap();
+        assert_eq!(location(&response), "/diary");
+        assert_eq!(signed_in(&world, &again).await.as_ref(), Some(&person));
+    };
+    sign_in_claiming(Some(("someone.else@mail.example", false))).await;
+    sign_in_claiming(None).await;
+    sign_in_claiming(Some(("not an address", true))).await;
+    assert_eq!(
+        email_read_by(&world, &own, &person).await,
+        "Frolova@mail.example",
+        "neither an unverified nor an invalid claim replaces it"
+    );
+    sign_in_claiming(Some(("d.frolova@post.example", true))).await;
+    assert_eq!(
+        email_read_by(&world, &own, &person).await,
+        "d.frolova@post.example",
+        "a newly verified address replaces the old one"
+    );
+
+    // Registered with an address the provider does not vouch for: none kept.
+    let second = admin
+        .identity
+        .issue_access_code(admin.request(identity::IssueAccessCodeRequest {
+            student_id: world.sandbox.demo.student_ids[3].clone(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .code;
+    world.esia.sign_in_as("esia-mail-2", "Зайцева", "Ольга");
+    world
+        .esia
+        .claim_email(Some(("zaytseva@mail.example", false)));
+    let browser = new_browser();
+    let callback = callback_url(&world, &browser, "esia").await;
+    browser.get(callback).send().await.unwrap();
+    let registered = browser
+        .post(format!(
+            "{}/api/v1/oidc/registrations",
+            world.sandbox.gateway()
+        ))
+        .json(&json!({ "access_code": second }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let unverified = signed_in(&world, &browser).await.expect("signed in");
+    let own = token_of(&world, &unverified, "zaytseva-mail").await;
+    assert_eq!(email_read_by(&world, &own, &unverified).await, "");
     world.sandbox.stop().await.unwrap();
 }
 

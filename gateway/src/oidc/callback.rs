@@ -113,6 +113,7 @@ async fn finish(
         subject,
         family_name,
         given_name,
+        email,
         id_token,
     } = verified_identity(state, config, &pending, code).await?;
     let jar = CookieJar::new().add(spent(state, STATE_COOKIE));
@@ -140,6 +141,7 @@ async fn finish(
     let message = identity::LoginWithExternalIdentityRequest {
         issuer: issuer.clone(),
         subject: subject.clone(),
+        email: email.clone(),
     };
     let mut request = outgoing(message, &service, None)?;
     request.set_timeout(state.settings.upstream_timeout);
@@ -169,10 +171,10 @@ async fn finish(
             let link_id = random_token();
             let expires_at = Utc::now() + LINK_LIFETIME;
             with_db!(&state.db, pool => { sqlx::query(
-                "INSERT INTO oidc_pending_links (id_hash, issuer, subject, family_name, given_name, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)")
+                "INSERT INTO oidc_pending_links (id_hash, issuer, subject, family_name, given_name, email, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(hash(&link_id)).bind(&issuer).bind(&subject).bind(&family_name).bind(&given_name)
-                .bind(expires_at).execute(pool).await?; });
+                .bind(&email).bind(expires_at).execute(pool).await?; });
             let link_cookie = flow_cookie(state, LINK_COOKIE, link_id, LINK_LIFETIME);
             let to = pending
                 .return_to(state)

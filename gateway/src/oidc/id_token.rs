@@ -22,6 +22,9 @@ pub(super) struct ExternalIdentity {
     pub(super) subject: String,
     pub(super) family_name: String,
     pub(super) given_name: String,
+    /// The `email` claim when `email_verified` is true, else empty: only an
+    /// address the provider checked may receive a family's notifications.
+    pub(super) email: String,
     /// The ID token itself, as a hint for the provider's logout.
     pub(super) id_token: String,
 }
@@ -80,6 +83,13 @@ fn verify(
             .and_then(|c| c.get(None))
             .map(|n| n.to_string())
             .unwrap_or_default(),
+        email: match claims.email_verified() {
+            Some(true) => claims
+                .email()
+                .map(|email| email.as_str().to_owned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
     })
 }
 

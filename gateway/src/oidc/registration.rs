@@ -42,6 +42,7 @@ struct PendingLink {
     subject: String,
     family_name: String,
     given_name: String,
+    email: String,
 }
 
 /// `POST /api/v1/oidc/registrations`: after a first external sign-in, the
@@ -78,7 +79,7 @@ pub(crate) async fn link(
     let missing = || Error::Unauthenticated("sign in with an identity provider first".into());
     let link_id = flow_cookie_value(state, headers, LINK_COOKIE).ok_or_else(missing)?;
     let pending: Option<PendingLink> = with_db!(&state.db, pool => sqlx::query_as(
-        "SELECT issuer, subject, family_name, given_name FROM oidc_pending_links
+        "SELECT issuer, subject, family_name, given_name, email FROM oidc_pending_links
          WHERE id_hash = $1 AND expires_at > $2")
         .bind(hash(&link_id)).bind(Utc::now()).fetch_optional(pool).await?);
     let pending = pending.ok_or_else(missing)?;
@@ -96,6 +97,7 @@ pub(crate) async fn link(
         family_name: pick(body.family_name, pending.family_name),
         given_name: pick(body.given_name, pending.given_name),
         middle_name: body.middle_name,
+        email: pending.email,
     };
     let service = state.service_token().await?;
     let mut request = outgoing(message, &service, None)?;
