@@ -356,3 +356,36 @@ async fn the_notifying_service_lists_the_contacts_of_known_enabled_people() {
     }
     w.sandbox.stop().await.unwrap();
 }
+
+/// The demo's guardians have addresses, at a domain that reaches nobody.
+#[tokio::test]
+async fn the_demo_guardians_have_contact_emails() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let channel = sandbox.channel("identity").await.unwrap();
+    let mut identity = identity::identity_service_client::IdentityServiceClient::new(channel);
+    for (login, password, email) in [
+        ("parent", "roditel-demo", "parent@demo.otmetka.test"),
+        ("parent2", "roditel2-demo", "parent2@demo.otmetka.test"),
+    ] {
+        let signed_in = identity
+            .login(identity::LoginRequest {
+                login: login.into(),
+                password: password.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let request = identity::GetPersonRequest {
+            id: signed_in.person_id,
+        };
+        let person = identity
+            .get_person(with_token(&signed_in.access_token, request))
+            .await
+            .unwrap()
+            .into_inner()
+            .person
+            .unwrap();
+        assert_eq!(person.email, email, "{login}");
+    }
+    sandbox.stop().await.unwrap();
+}

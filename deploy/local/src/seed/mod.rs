@@ -67,6 +67,10 @@ pub const DEMO_LOGINS: [DemoLogin; 5] = [
     },
 ];
 
+/// The contact e-mails of the demo guardians `parent` and `parent2`.
+pub const DEMO_GUARDIAN_EMAILS: [&str; 2] =
+    ["parent@demo.otmetka.test", "parent2@demo.otmetka.test"];
+
 /// How much of a school to seed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum DemoScale {
@@ -317,6 +321,11 @@ async fn create(
             .guardian_of(("Смирнов", "Сергей", "Викторович"), &student_ids[1])
             .await?,
     ];
+    // The demo guardians' contact e-mails, at a domain that reaches nobody
+    // (RFC 2606): notifications e-mailed from the demo go nowhere.
+    for (guardian, email) in guardians.iter().zip(DEMO_GUARDIAN_EMAILS) {
+        roster.set_email(guardian, email).await?;
+    }
     let demo_people = [
         &teachers[0],
         &student_ids[0],

@@ -121,6 +121,27 @@ impl Roster<'_> {
         Ok(id)
     }
 
+    /// Sets a person's contact e-mail, as the school's administrator does.
+    pub(super) async fn set_email(&self, person: &str, email: &str) -> anyhow::Result<()> {
+        let mut request = identity::UpdatePersonRequest {
+            person: Some(identity::Person {
+                id: person.into(),
+                email: email.into(),
+                ..Default::default()
+            }),
+            update_mask: None,
+        };
+        request
+            .update_mask
+            .get_or_insert_default()
+            .paths
+            .push("email".into());
+        self.identity()
+            .update_person(self.admin.request(request)?)
+            .await?;
+        Ok(())
+    }
+
     pub(super) async fn group(
         &self,
         class: &str,
