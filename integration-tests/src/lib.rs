@@ -14,6 +14,7 @@ use otmetka_platform::clock::Clock;
 use otmetka_platform::config::{Secret, SecretUrl, ServerLimits};
 use sqlx::Connection;
 
+pub mod mail_server;
 pub mod oidc_provider;
 pub mod school;
 

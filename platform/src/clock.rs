@@ -42,6 +42,13 @@ impl Clock {
         Utc::now() + self.shift
     }
 
+    /// What this clock read when the system clock read `instant`: for
+    /// things stamped on the system clock (stored rows, UUIDv7 ids) that
+    /// rules of the day weigh.
+    pub fn reading_at(&self, instant: DateTime<Utc>) -> DateTime<Utc> {
+        instant + self.shift
+    }
+
     /// Today in `timezone` (a school's).
     pub fn today_in<Tz: TimeZone>(&self, timezone: &Tz) -> NaiveDate {
         self.now().with_timezone(timezone).date_naive()
@@ -66,6 +73,10 @@ mod tests {
         assert_eq!(clock.today_in(&moscow), day);
         let first = clock.now();
         assert!(clock.now() >= first);
+        let stamped = Utc::now();
+        let read = clock.reading_at(stamped);
+        assert_eq!(read.date_naive(), day);
+        assert!(read <= clock.now());
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl Mailer {
             let zone = facts.timezone(notification.school_id);
             let wanted = match (delivery.planned, delivery.mode) {
                 (false, EmailMode::Digest) => person_hours
-                    .next_digest(notification.created_at, zone)
+                    .next_digest(self.clock.reading_at(notification.created_at), zone)
                     .max(now),
                 _ => now,
             };

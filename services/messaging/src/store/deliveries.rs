@@ -48,7 +48,8 @@ const DELIVERY_COLUMNS: &str = "n.id, n.school_id, n.person_id, n.student_id, n.
      d.sent_at, d.last_error, d.message_id";
 
 /// Queues `notification` to be e-mailed as `mode` says, in the
-/// transaction that stores it.
+/// transaction that stores it. Its due time is the mailer's to set: the
+/// stored one, the notification's own, is on the system clock.
 pub async fn enqueue(tx: &mut Tx, notification: &Notification, mode: EmailMode) -> Result<()> {
     with_tx!(tx, conn => sqlx::query(
         "INSERT INTO email_deliveries (notification_id, person_id, school_id, mode, state,
@@ -61,13 +62,14 @@ pub async fn enqueue(tx: &mut Tx, notification: &Notification, mode: EmailMode) 
     Ok(())
 }
 
-/// Pending e-mails due by `now`, the longest-waiting first.
+/// Pending e-mails due by `now` (the mailer's clock), the longest-waiting
+/// first; those not yet planned are due at once, to be planned.
 pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<Delivery>> {
     let sql = format!(
         "SELECT {DELIVERY_COLUMNS} FROM email_deliveries d
          JOIN notifications n ON n.id = d.notification_id
-         WHERE d.state = 'pending' AND d.due_at <= $1
-         ORDER BY d.due_at, d.notification_id LIMIT $2"
+         WHERE d.state = 'pending' AND (NOT d.planned OR d.due_at <= $1)
+         ORDER BY d.planned, d.due_at, d.notification_id LIMIT $2"
     );
     Ok(
         with_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -197,10 +199,10 @@ pub async fn record(
     Ok(())
 }
 
-/// When the next pending e-mail comes due, if any.
+/// When the next planned e-mail comes due, if any.
 pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>> {
     Ok(with_db!(db, pool => sqlx::query_scalar(
-        "SELECT MIN(due_at) FROM email_deliveries WHERE state = 'pending'")
+        "SELECT MIN(due_at) FROM email_deliveries WHERE state = 'pending' AND planned")
         .fetch_one(pool).await?))
 }
 
