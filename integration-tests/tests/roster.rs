@@ -9,7 +9,8 @@ u-2,active,2026-09-01T00:00:00Z,true,org-1,student,,,Борис,Дымов,,,,,,
 u-3,active,2026-09-01T00:00:00Z,true,org-1,teacher,,,Вера,Ершова,Ивановна,,,,,,,
 u-4,active,2026-09-01T00:00:00Z,true,org-1,wizard,,,Гэндальф,Серый,,,,,,,,
 u-5,active,2026-09-01T00:00:00Z,true,org-1,student,,,,Жуков,,,,,,,05,
-u-9,active,2026-09-01T00:00:00Z,true,org-1,parent,,,Галина,Громова,,,,,,,,
+u-6,active,2026-09-01T00:00:00Z,true,org-1,student,,,Денис,Зуев,,,not-an-address,,,,05,
+u-9,active,2026-09-01T00:00:00Z,true,org-1,parent,,,Галина,Громова,,,galina@Gromovy.TEST,,,,,
 ";
 
 const CLASSES: &str = "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods
@@ -109,6 +110,7 @@ async fn a_roster_loads_good_rows_reports_bad_ones_and_reloads_to_no_change() {
         [
             ("users.csv".into(), 5, "role".into()),
             ("users.csv".into(), 6, "givenName".into()),
+            ("users.csv".into(), 7, "email".into()),
             ("classes.csv".into(), 4, "grades".into()),
             ("classes.csv".into(), 6, "classType".into()),
             ("enrollments.csv".into(), 5, "classSourcedId".into()),
@@ -166,6 +168,10 @@ async fn a_roster_loads_good_rows_reports_bad_ones_and_reloads_to_no_change() {
         .unwrap()
         .into_inner()
         .persons;
+    assert_eq!(
+        guardians[0].email, "galina@gromovy.test",
+        "the roster's address, its domain lower-cased"
+    );
     let links = admin
         .identity
         .list_guardianships(admin.request(identity::ListGuardianshipsRequest {

@@ -24,6 +24,10 @@ pub struct UserRow {
     pub middle_name: String,
     #[serde(rename = "agentSourcedIds", default)]
     pub agent_sourced_ids: String,
+    /// The person's contact e-mail, for notifications; empty keeps the
+    /// one identity holds.
+    #[serde(default)]
+    pub email: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,7 +3,7 @@
 use otmetka_platform::ids::{PersonId, StudentId};
 use otmetka_platform::text::{TextRule, quote};
 
-use crate::fields::MAX_PERSON_NAME_CHARS;
+use crate::fields::{MAX_PERSON_NAME_CHARS, contact_email};
 use chrono::Utc;
 use otmetka_platform::Result;
 
@@ -44,6 +44,13 @@ impl Loader<'_> {
                 return Ok(());
             }
         }
+        let email = match contact_email(&row.email) {
+            Ok(email) => email,
+            Err(problem) => {
+                report.refuse(USERS, line, "email", problem);
+                return Ok(());
+            }
+        };
         let outcome = match self.known("user", &row.sourced_id) {
             Some(id) => {
                 let Some(mut person) = store::get_person(self.db, id).await? else {
@@ -61,13 +68,17 @@ impl Loader<'_> {
                 }
                 let same = person.family_name == row.family_name
                     && person.given_name == row.given_name
-                    && person.middle_name == row.middle_name;
+                    && person.middle_name == row.middle_name
+                    && (email.is_none() || person.email == email);
                 if same {
                     Outcome::Unchanged
                 } else {
                     person.family_name.clone_from(&row.family_name);
                     person.given_name.clone_from(&row.given_name);
                     person.middle_name.clone_from(&row.middle_name);
+                    if email.is_some() {
+                        person.email = email;
+                    }
                     if !self.dry_run {
                         store::update_person(self.db, &person, false).await?;
                     }
@@ -84,7 +95,7 @@ impl Loader<'_> {
                     middle_name: row.middle_name.clone(),
                     disabled: false,
                     created_at: Utc::now(),
-                    email: None,
+                    email,
                 };
                 if !self.dry_run {
                     store::insert_person(self.db, &person).await?;
