@@ -5,13 +5,18 @@
 //! soon after a page of the audience was written. After the last restart
 //! the announcement reaches everyone: every student and guardian holds
 //! exactly one notification of it, every family is counted once, and the
-//! school's reach says so. `OTMETKA_CRASH_SEED` replays a run's kill
-//! points (each run prints its seed).
+//! school's reach says so. Every fourth guardian asked for announcements
+//! by e-mail: each of them received it, perhaps more than once but always
+//! under the one Message-ID of their notification, through a real SMTP
+//! server. `OTMETKA_CRASH_SEED` replays a run's kill points (each run
+//! prints its seed).
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 use std::time::Duration;
 
 use otmetka_integration_tests::Sandbox;
+use otmetka_integration_tests::mail_server::MailServer;
 use otmetka_integration_tests::school::{SchoolBuilder, with_token};
 use otmetka_local::host::HostedService;
 use otmetka_platform::db::Db;
@@ -73,9 +78,14 @@ fn roster(range: std::ops::Range<usize>) -> Vec<identity::RosterFile> {
             "s-{n},active,{stamp},true,org,student,,,Ученик,Ученик{n},,,,,,g-{n},,"
         )
         .unwrap();
+        let email = if n % 4 == 0 {
+            format!("g-{n}@families.test")
+        } else {
+            String::new()
+        };
         writeln!(
             users,
-            "g-{n},active,{stamp},true,org,parent,,,Родитель,Родитель{n},,,,,,,,"
+            "g-{n},active,{stamp},true,org,parent,,,Родитель,Родитель{n},,,{email},,,,,"
         )
         .unwrap();
         writeln!(
@@ -103,6 +113,58 @@ async fn reached(db: &Db, announcement: Uuid) -> i64 {
     with_db!(db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM announcement_recipients WHERE announcement_id = $1")
         .bind(announcement).fetch_one(pool).await.unwrap())
+}
+
+/// The guardians with an address ask for announcements by e-mail, at
+/// once and at any hour, as their settings would record it.
+async fn guardians_with_addresses_choose_email(db: &Db, guardians: &[String]) {
+    for guardian in guardians {
+        let guardian: Uuid = guardian.parse().unwrap();
+        with_db!(db, pool => {
+            sqlx::query(
+                "INSERT INTO notification_rules (person_id, student_id, kind, in_app, email)
+                 VALUES ($1, $2, 'announcement', TRUE, 'at_once')")
+                .bind(guardian).bind(Uuid::nil()).execute(pool).await.unwrap();
+            sqlx::query(
+                "INSERT INTO notification_preferences
+                     (person_id, quiet_start, quiet_end, digest_at, updated_at)
+                 VALUES ($1, NULL, NULL, '19:00', $2)")
+                .bind(guardian).bind(chrono::Utc::now()).execute(pool).await.unwrap();
+        });
+    }
+}
+
+/// The school's guardians with a contact e-mail, by address.
+async fn guardians_by_address(school: &mut SchoolBuilder) -> HashMap<String, String> {
+    let mut found = HashMap::new();
+    let mut page_token = String::new();
+    loop {
+        let page = school
+            .identity
+            .list_persons(with_token(
+                &school.city,
+                identity::ListPersonsRequest {
+                    school_id: school.school_id.clone(),
+                    kind: identity::PersonKind::Guardian.into(),
+                    page_size: 1000,
+                    page_token,
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        found.extend(
+            page.persons
+                .into_iter()
+                .filter(|person| !person.email.is_empty())
+                .map(|person| (person.email, person.id)),
+        );
+        if page.next_page_token.is_empty() {
+            return found;
+        }
+        page_token = page.next_page_token;
+    }
 }
 
 #[tokio::test]
@@ -135,6 +197,13 @@ async fn an_announcement_reaches_every_family_once_across_kills() {
     }
     let deputy = school.staff("Завуч", identity::StaffRole::DeputyHead).await;
     let deputy = school.token_of(&deputy, "crash-deputy").await;
+    let addressed = guardians_by_address(&mut school).await;
+    assert_eq!(
+        addressed.len(),
+        families.div_ceil(4),
+        "every fourth has an address"
+    );
+    let mail = MailServer::start().await.expect("an SMTP server");
 
     let storage = sandbox.suite_storage();
     let suite = sandbox.suite();
@@ -155,6 +224,8 @@ async fn an_announcement_reaches_every_family_once_across_kills() {
             ("IDENTITY_URL", suite.url_of("identity").unwrap().into()),
             ("GRADEBOOK_URL", suite.url_of("gradebook").unwrap().into()),
             ("SCHEDULE_URL", suite.url_of("schedule").unwrap().into()),
+            ("SMTP_URL", mail.smtp_url()),
+            ("SITE_URL", suite.gateway_url.clone()),
         ],
     )
     .unwrap();
@@ -162,6 +233,8 @@ async fn an_announcement_reaches_every_family_once_across_kills() {
     let db = Db::open(&database, otmetka_messaging::MIGRATIONS)
         .await
         .unwrap();
+    let guardians: Vec<String> = addressed.values().cloned().collect();
+    guardians_with_addresses_choose_email(&db, &guardians).await;
     let mut client = MessagingServiceClient::<Channel>::new(
         otmetka_platform::grpc::client::lazy_channel(&replica.url()).unwrap(),
     );
@@ -252,6 +325,57 @@ async fn an_announcement_reaches_every_family_once_across_kills() {
         .reach
         .unwrap();
     assert_eq!(reach.families, families as i32);
+
+    // Every letter went, at least once, each under its notification's name.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let unsent: i64 = with_db!(&db, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM email_deliveries WHERE state <> 'sent'")
+            .fetch_one(pool).await.unwrap());
+        if unsent == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{unsent} letters never went"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let named: Vec<(Uuid, Uuid)> = with_db!(&db, pool => sqlx::query_as(
+        "SELECT person_id, id FROM notifications
+         WHERE source_service = 'messaging' AND source_event_id = $1")
+        .bind(&source).fetch_all(pool).await.unwrap());
+    let notification_of: HashMap<String, Uuid> = named
+        .into_iter()
+        .map(|(person, notification)| (person.to_string(), notification))
+        .collect();
+    let mut names_by_address: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let letters = mail.received().unwrap();
+    for letter in &letters {
+        names_by_address
+            .entry(letter.to.clone())
+            .or_default()
+            .insert(letter.message_id.clone());
+    }
+    assert_eq!(
+        names_by_address.len(),
+        addressed.len(),
+        "every address, no other"
+    );
+    for (address, guardian) in &addressed {
+        let expected = format!("<notification.{}@otmetka.test>", notification_of[guardian]);
+        assert_eq!(
+            names_by_address.get(address),
+            Some(&BTreeSet::from([expected])),
+            "{address}: one Message-ID, its notification's"
+        );
+    }
+    eprintln!(
+        "{} letters for {} addresses",
+        letters.len(),
+        addressed.len()
+    );
     replica.kill().unwrap();
+    mail.stop().await.unwrap();
     db.close().await;
 }

@@ -12,7 +12,9 @@
 //! - for gradebook and messaging, `CLIENT_ID` and `CLIENT_SECRET` to sign
 //!   in at identity;
 //! - `TODAY` (`YYYY-MM-DD`) to live on a test's day, the system clock when
-//!   unset; for import, `RECORDS_PER_SECOND` (production's rate when unset).
+//!   unset; for import, `RECORDS_PER_SECOND` (production's rate when unset);
+//! - for messaging, `SMTP_URL` to e-mail notifications through (none when
+//!   unset) and `SITE_URL` for the letters' links.
 //!
 //! The child serves until it is killed or interrupted, or until its
 //! standard input closes: the parent holds it open, so a host never
@@ -88,7 +90,7 @@ fn credentials() -> anyhow::Result<ClientCredentials> {
 /// Where messaging e-mails through, when `SMTP_URL` is set: the
 /// letters' sender and links are the test suite's, retries a second apart.
 fn mail_settings() -> anyhow::Result<Option<otmetka_messaging::MailSettings>> {
-    let Ok(smtp_url) = std::env::var("SMTP_URL") else {
+    let Some(smtp_url) = optional_setting("SMTP_URL") else {
         return Ok(None);
     };
     Ok(Some(otmetka_messaging::MailSettings {
