@@ -475,6 +475,9 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListNotifications
         | Rpc::MarkNotificationsRead
         | Rpc::WatchNotifications
+        | Rpc::AcknowledgeNotifications
+        | Rpc::GetNotificationSettings
+        | Rpc::UpdateNotificationSettings
         | Rpc::CreateAnnouncement
         | Rpc::GetAnnouncement
         | Rpc::ListAnnouncements

@@ -211,6 +211,31 @@ pub(super) async fn call_messaging(
                 messaging::WatchNotificationsRequest::default(),
             ))
             .await),
+        // A notification of nobody's: acknowledging it changes nothing.
+        Rpc::AcknowledgeNotifications => ok(m
+            .acknowledge_notifications(with_token(
+                token,
+                messaging::AcknowledgeNotificationsRequest {
+                    channel: messaging::DeliveryChannel::InApp.into(),
+                    notification_ids: vec![uuid::Uuid::now_v7().to_string()],
+                    ..Default::default()
+                },
+            ))
+            .await),
+        Rpc::GetNotificationSettings => ok(m
+            .get_notification_settings(with_token(
+                token,
+                messaging::GetNotificationSettingsRequest::default(),
+            ))
+            .await),
+        Rpc::UpdateNotificationSettings => ok(m
+            .update_notification_settings(with_token(
+                token,
+                messaging::UpdateNotificationSettingsRequest {
+                    settings: Some(messaging::NotificationSettings::default()),
+                },
+            ))
+            .await),
         Rpc::CreateAnnouncement => ok(m
             .create_announcement(with_token(token, to_class(&school_id, &f.class_5a, false)))
             .await),

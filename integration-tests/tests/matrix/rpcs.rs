@@ -125,6 +125,9 @@ pub(super) enum Rpc {
     ListNotifications,
     MarkNotificationsRead,
     WatchNotifications,
+    AcknowledgeNotifications,
+    GetNotificationSettings,
+    UpdateNotificationSettings,
     /// CheckAccess whether the caller may announce to 5А.
     CheckAnnounce,
     ListAudience,
@@ -154,7 +157,7 @@ pub(super) enum Rpc {
     ReplyMeetingInvitation,
 }
 
-pub(super) const RPCS: [Rpc; 132] = [
+pub(super) const RPCS: [Rpc; 135] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -271,6 +274,9 @@ pub(super) const RPCS: [Rpc; 132] = [
     Rpc::ListNotifications,
     Rpc::MarkNotificationsRead,
     Rpc::WatchNotifications,
+    Rpc::AcknowledgeNotifications,
+    Rpc::GetNotificationSettings,
+    Rpc::UpdateNotificationSettings,
     Rpc::CheckAnnounce,
     Rpc::ListAudience,
     Rpc::ListContacts,
@@ -469,12 +475,15 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         | Rpc::ListThreadMessages
         | Rpc::MarkThreadRead => vec![OwnGuardian, SubjectTeacher],
         // Every person, each about their own threads, announcements,
-        // meetings and notifications; clients have none.
+        // meetings, notifications and notification settings; clients have none.
         Rpc::ListThreads
         | Rpc::GetUnreadCounts
         | Rpc::ListNotifications
         | Rpc::MarkNotificationsRead
         | Rpc::WatchNotifications
+        | Rpc::AcknowledgeNotifications
+        | Rpc::GetNotificationSettings
+        | Rpc::UpdateNotificationSettings
         | Rpc::ListAnnouncements
         | Rpc::MarkAnnouncementsRead
         | Rpc::ListParentMeetings => vec![
