@@ -13,7 +13,7 @@ use otmetka_proto::messaging::v1 as messaging;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::caller::{Caller, Params, path_id, required};
+use crate::caller::{Caller, Params, path_id, renamed, required, unwrapped};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::homework::SchoolQuery;
 
@@ -24,24 +24,14 @@ pub use crate::announcement_views::{
 /// The contract names fields inside the announcement; the JSON API names
 /// them at the top of the body.
 fn json_names(error: Error) -> Error {
-    match error {
-        Error::InvalidArgument(mut violations) => {
-            for violation in &mut violations {
-                let field = violation
-                    .field
-                    .strip_prefix("announcement.")
-                    .unwrap_or(&violation.field);
-                violation.field = match field {
-                    "publish_time" => "publish_at".to_owned(),
-                    "expire_time" => "expire_at".to_owned(),
-                    "state" => "publish".to_owned(),
-                    other => other.to_owned(),
-                };
-            }
-            Error::InvalidArgument(violations)
-        }
-        other => other,
-    }
+    renamed(
+        unwrapped(error, "announcement"),
+        &[
+            ("publish_time", "publish_at"),
+            ("expire_time", "expire_at"),
+            ("state", "publish"),
+        ],
+    )
 }
 
 fn proto_time(time: Option<DateTime<Utc>>) -> Option<prost_types::Timestamp> {

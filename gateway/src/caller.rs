@@ -282,6 +282,26 @@ pub fn renamed(error: Error, names: &[(&str, &str)]) -> Error {
     }
 }
 
+/// Names the fields of a contract message (`settings.digest_time`) as
+/// the JSON API spells them, at the top of the body (`digest_time`).
+pub fn unwrapped(error: Error, message: &str) -> Error {
+    match error {
+        Error::InvalidArgument(mut violations) => {
+            for violation in &mut violations {
+                if let Some(field) = violation
+                    .field
+                    .strip_prefix(message)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                {
+                    violation.field = field.to_owned();
+                }
+            }
+            Error::InvalidArgument(violations)
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +334,22 @@ mod tests {
         let mut params = Params::new();
         params.range("2026-11-01", "", "to");
         assert!(params.finish().is_ok());
+    }
+
+    #[test]
+    fn fields_inside_a_message_are_named_at_the_top() {
+        let error = Error::invalid("settings.rules[2].kind", "unknown");
+        match unwrapped(error, "settings") {
+            Error::InvalidArgument(violations) => {
+                assert_eq!(violations[0].field, "rules[2].kind");
+            }
+            other => panic!("{other:?}"),
+        }
+        let error = Error::invalid("settingsx.kind", "unknown");
+        match unwrapped(error, "settings") {
+            Error::InvalidArgument(violations) => assert_eq!(violations[0].field, "settingsx.kind"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
