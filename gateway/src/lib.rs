@@ -28,6 +28,7 @@ mod meeting_changes;
 mod meeting_invitations;
 mod meetings;
 mod multipart;
+mod notification_settings;
 mod notifications;
 mod observe;
 mod oidc;
@@ -218,6 +219,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::list_notifications))
         .routes(routes!(notifications::read_notifications))
         .routes(routes!(notifications::stream_notifications))
+        .routes(routes!(
+            notification_settings::get_notification_settings,
+            notification_settings::update_notification_settings
+        ))
         .routes(routes!(
             announcements::list_announcements,
             announcements::create_announcement

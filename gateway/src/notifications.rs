@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::caller::{Caller, Params, timestamp};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::views::NotificationKind;
 
 /// How long one live stream lasts. The browser reconnects on its own,
 /// with the last event's id, and the reconnection checks the session
@@ -31,11 +32,8 @@ pub struct NotificationView {
     pub school_id: String,
     /// The student it concerns; for a guardian, which child.
     pub student_id: String,
-    /// `new_mark`, `mark_changed`, `attendance`, `final_mark`,
-    /// `new_homework`, `announcement`, `new_message`, `meeting` or
-    /// `lesson_change`.
-    #[schema(example = "new_mark")]
-    pub kind: &'static str,
+    /// What it is about; `null` for a kind this version does not know.
+    pub kind: Option<NotificationKind>,
     #[schema(example = "Новая оценка 5 — Алгебра")]
     pub title: String,
     #[schema(example = "Петров Иван Сергеевич, урок 2 декабря")]
@@ -49,29 +47,13 @@ pub struct NotificationView {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-fn kind_name(kind: i32) -> &'static str {
-    use messaging::NotificationKind as Kind;
-    match Kind::try_from(kind) {
-        Ok(Kind::NewMark) => "new_mark",
-        Ok(Kind::MarkChanged) => "mark_changed",
-        Ok(Kind::Attendance) => "attendance",
-        Ok(Kind::FinalMark) => "final_mark",
-        Ok(Kind::NewHomework) => "new_homework",
-        Ok(Kind::Announcement) => "announcement",
-        Ok(Kind::NewMessage) => "new_message",
-        Ok(Kind::Meeting) => "meeting",
-        Ok(Kind::LessonChange) => "lesson_change",
-        Ok(Kind::Unspecified) | Err(_) => "other",
-    }
-}
-
 impl From<messaging::Notification> for NotificationView {
     fn from(notification: messaging::Notification) -> Self {
         Self {
             id: notification.id,
             school_id: notification.school_id,
             student_id: notification.student_id,
-            kind: kind_name(notification.kind),
+            kind: NotificationKind::from_proto(notification.kind),
             title: notification.title,
             body: notification.body,
             resource_type: notification.resource_type,

@@ -237,6 +237,7 @@ mod tests {
                 schema.get("enum").is_some()
                     || schema.get("format").is_some()
                     || schema.get("maxLength").is_some()
+                    || schema.get("pattern").is_some()
             } else if kinds.contains(&"integer") {
                 schema.get("minimum").is_some() && schema.get("maximum").is_some()
             } else {
@@ -304,6 +305,8 @@ mod tests {
             ("GET", "/api/v1/notifications"),
             ("POST", "/api/v1/notifications/read"),
             ("GET", "/api/v1/notifications/stream"),
+            ("GET", "/api/v1/notification-settings"),
+            ("PUT", "/api/v1/notification-settings"),
             ("GET", "/api/v1/announcements"),
             ("POST", "/api/v1/announcements"),
             ("GET", "/api/v1/announcements/{announcement_id}"),

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use otmetka_proto::gradebook::v1 as gradebook;
 use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::messaging::v1 as messaging;
 use otmetka_proto::schedule::v1 as schedule;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -178,6 +179,31 @@ mirror! {
         Submitted = Submitted,
         Returned = Returned,
         Marked = Marked,
+    }
+}
+
+mirror! {
+    /// What a notification is about.
+    NotificationKind = messaging::NotificationKind {
+        NewMark = NewMark,
+        MarkChanged = MarkChanged,
+        NewHomework = NewHomework,
+        Announcement = Announcement,
+        NewMessage = NewMessage,
+        Meeting = Meeting,
+        LessonChange = LessonChange,
+        Attendance = Attendance,
+        FinalMark = FinalMark,
+    }
+}
+
+mirror! {
+    /// How notifications of a kind are e-mailed: not at all, one e-mail
+    /// each, or gathered into the day's digest.
+    EmailMode = messaging::EmailMode {
+        Off = Off,
+        AtOnce = AtOnce,
+        Digest = Digest,
     }
 }
 
