@@ -214,6 +214,10 @@ impl Lang {
             "must be an https:// link" => "нужна ссылка, начинающаяся с https://",
             "must be from 5 to 480 minutes" => "от 5 минут до 8 часов",
             "is not the current password" => "неверный пароль",
+            "must be HH:MM" => "укажите время как ЧЧ:ММ",
+            "must differ from the start; leave both empty for no quiet hours" => {
+                "не может совпадать с началом; чтобы отключить тихие часы, отметьте «Без тихих часов»"
+            }
             "must be one line" => "должно быть одной строкой",
             "must not contain control characters" => "не должно содержать служебных символов",
             "is not a valid, unused access code" => {
@@ -264,6 +268,9 @@ impl Lang {
             "online_url" => "ссылка",
             "reply_deadline" => "ответить до",
             "reply" => "ответ",
+            "quiet_hours_start" => "начало тихих часов",
+            "quiet_hours_end" => "конец тихих часов",
+            "digest_time" => "время сводки",
             other => other,
         }
         .to_owned()
@@ -321,6 +328,8 @@ texts! {
             / "Meetings",
         notifications: "Уведомления"
             / "Notifications",
+        notification_settings: "Настройки уведомлений"
+            / "Notification settings",
         new_notifications: "новых с открытия страницы"
             / "new since this page opened",
         sign_in: "Войти"

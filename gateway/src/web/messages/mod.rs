@@ -1,6 +1,7 @@
 //! Personal messages in the browser: the inbox and its archive, a thread
 //! with its reply form, a new message to the people one may write to, the
-//! school's announcements, parent meetings, and the notifications.
+//! school's announcements, parent meetings, the notifications and their
+//! settings.
 
 mod announce;
 mod announcement_texts;
@@ -13,8 +14,10 @@ mod meeting_families;
 mod meeting_reply;
 mod meeting_texts;
 mod meetings;
+mod notification_settings;
 mod notifications;
 mod plan_meeting;
+mod settings_texts;
 mod texts;
 mod thread;
 
@@ -55,6 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/cancel", post(meeting_edit::cancel))
         .route("/notifications", get(notifications::show))
         .route("/notifications/read", post(notifications::read_all))
+        .route(
+            "/settings/notifications",
+            get(notification_settings::show).post(notification_settings::save),
+        )
 }
 
 /// Where a school is, to write times as its people read them. A school the
