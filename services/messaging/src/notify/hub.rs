@@ -250,7 +250,9 @@ async fn listen(pool: PgPool, heard: Arc<Notify>, shutdown: CancellationToken) {
     while !shutdown.is_cancelled() {
         let listener = async {
             let mut listener = PgListener::connect_with(&pool).await?;
-            listener.listen(store::notifications::STORED_CHANNEL).await?;
+            listener
+                .listen(store::notifications::STORED_CHANNEL)
+                .await?;
             Ok::<_, sqlx::Error>(listener)
         };
         let failure = match listener.await {
