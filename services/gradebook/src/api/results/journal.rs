@@ -9,15 +9,70 @@ use otmetka_platform::time::optional_id;
 use otmetka_platform::{Error, Result};
 use otmetka_proto::gradebook::v1 as pb;
 use otmetka_proto::identity::v1 as identity;
+use otmetka_proto::schedule::v1 as schedule;
 use uuid::Uuid;
 
 use super::{counted, subject_average};
 use crate::api::GradebookApi;
-use crate::calc;
+use crate::calc::{self, Policy};
 use crate::calendar::Period;
 use crate::convert;
-use crate::model::Mark;
+use crate::model::{Attendance, Mark};
+use crate::scale::Scale;
 use crate::store;
+
+/// Which journal: a class's (or one of its groups') in a subject and period.
+pub(super) struct JournalKey {
+    class_id: ClassId,
+    group_id: Option<Uuid>,
+    subject_id: SubjectId,
+    period_id: PeriodId,
+}
+
+impl JournalKey {
+    /// Reads the ids as GetJournal's request names them.
+    pub(super) fn parse(
+        class_id: &str,
+        group_id: &str,
+        subject_id: &str,
+        reporting_period_id: &str,
+    ) -> Result<Self> {
+        Ok(Self {
+            class_id: ClassId::parse("class_id", class_id)?,
+            group_id: optional_id("group_id", group_id)?,
+            subject_id: SubjectId::parse("subject_id", subject_id)?,
+            period_id: PeriodId::parse("reporting_period_id", reporting_period_id)?,
+        })
+    }
+}
+
+/// What a journal holds, read for someone who may teach it.
+pub(super) struct Journal {
+    /// On the period's last day so far, in the roster's order.
+    pub(super) students: Vec<Uuid>,
+    /// Every lesson of the period, in order.
+    pub(super) lessons: Vec<schedule::Lesson>,
+    /// The class's standing marks in the subject and period.
+    marks: Vec<Mark>,
+    /// The class's attendance in the subject and period.
+    pub(super) attendance: Vec<Attendance>,
+    pub(super) scale: Scale,
+    policy: Policy,
+}
+
+impl Journal {
+    pub(super) fn marks_of(&self, student_id: StudentId) -> Vec<&Mark> {
+        self.marks
+            .iter()
+            .filter(|mark| mark.student_id == student_id)
+            .collect()
+    }
+
+    /// A student's average from their marks (`marks_of`).
+    pub(super) fn average(&self, own: &[&Mark]) -> calc::Average {
+        calc::average(&counted(own, &self.scale), &self.policy)
+    }
+}
 
 impl GradebookApi {
     /// The grid of a class (or group) in a subject and period: a bounded
@@ -28,53 +83,22 @@ impl GradebookApi {
         ctx: CallContext,
         request: pb::GetJournalRequest,
     ) -> Result<pb::GetJournalResponse> {
-        let class_id = ClassId::parse("class_id", &request.class_id)?;
-        let group_id = optional_id("group_id", &request.group_id)?;
-        let subject_id = SubjectId::parse("subject_id", &request.subject_id)?;
-        let period_id = PeriodId::parse("reporting_period_id", &request.reporting_period_id)?;
-        let school_id = self
-            .class(
-                &ctx,
-                identity::Action::TeachClass,
-                class_id,
-                group_id,
-                Some(subject_id),
-            )
-            .await?;
-        let period = self.calendar.period(school_id, period_id).await?;
-        let students = self
-            .journal_students(&ctx, class_id, group_id, &period)
-            .await?;
-        let lessons = self
-            .calendar
-            .journal_lessons(class_id, group_id, subject_id, &period)
-            .await?;
-        let marks =
-            store::class_subject_marks(&self.db, class_id, subject_id, period.start, period.end)
-                .await?;
-        let attendance = store::class_subject_attendance(
-            &self.db,
-            class_id,
-            subject_id,
-            period.start,
-            period.end,
-        )
-        .await?;
-        let finals = store::period_final_marks(&self.db, period_id, subject_id).await?;
-        let (scale, policy) = self
-            .rules(school_id, subject_id, &mut HashMap::new())
-            .await?;
+        let key = JournalKey::parse(
+            &request.class_id,
+            &request.group_id,
+            &request.subject_id,
+            &request.reporting_period_id,
+        )?;
+        let journal = self.journal(&ctx, &key).await?;
+        let finals = store::period_final_marks(&self.db, key.period_id, key.subject_id).await?;
 
-        let lesson_ids: Vec<String> = lessons.iter().map(|lesson| lesson.id.clone()).collect();
+        let lesson_ids: Vec<String> = journal.lessons.iter().map(|l| l.id.clone()).collect();
         let mut cells = Vec::new();
         let mut averages = Vec::new();
-        for student in &students {
+        for student in &journal.students {
             let student_id = StudentId(*student);
-            let own: Vec<&Mark> = marks
-                .iter()
-                .filter(|m| m.student_id == student_id)
-                .collect();
-            for lesson in &lessons {
+            let own = journal.marks_of(student_id);
+            for lesson in &journal.lessons {
                 let lesson_marks: Vec<pb::Mark> = own
                     .iter()
                     .filter(|mark| {
@@ -84,7 +108,8 @@ impl GradebookApi {
                     })
                     .map(|mark| convert::mark((*mark).clone()))
                     .collect();
-                let record = attendance
+                let record = journal
+                    .attendance
                     .iter()
                     .find(|a| a.student_id == student_id && a.lesson_id.to_string() == lesson.id)
                     .cloned()
@@ -98,20 +123,64 @@ impl GradebookApi {
                     });
                 }
             }
-            let result = calc::average(&counted(&own, &scale), &policy);
-            averages.push(subject_average(student_id, subject_id, period.id, result));
+            let result = journal.average(&own);
+            averages.push(subject_average(
+                student_id,
+                key.subject_id,
+                key.period_id,
+                result,
+            ));
         }
         let final_marks = finals
             .into_iter()
-            .filter(|mark| students.contains(&mark.student_id.uuid()))
+            .filter(|mark| journal.students.contains(&mark.student_id.uuid()))
             .map(convert::final_mark)
             .collect();
         Ok(pb::GetJournalResponse {
-            student_ids: students.iter().map(Uuid::to_string).collect(),
+            student_ids: journal.students.iter().map(Uuid::to_string).collect(),
             lesson_ids,
             cells,
             averages,
             final_marks,
+        })
+    }
+
+    /// Reads a journal if the caller may teach it (the subject to the class
+    /// or the group); NOT_FOUND otherwise.
+    pub(super) async fn journal(&self, ctx: &CallContext, key: &JournalKey) -> Result<Journal> {
+        let school_id = self
+            .class(
+                ctx,
+                identity::Action::TeachClass,
+                key.class_id,
+                key.group_id,
+                Some(key.subject_id),
+            )
+            .await?;
+        let period = self.calendar.period(school_id, key.period_id).await?;
+        let students = self
+            .journal_students(ctx, key.class_id, key.group_id, &period)
+            .await?;
+        let lessons = self
+            .calendar
+            .journal_lessons(key.class_id, key.group_id, key.subject_id, &period)
+            .await?;
+        let (from, to) = (period.start, period.end);
+        let marks =
+            store::class_subject_marks(&self.db, key.class_id, key.subject_id, from, to).await?;
+        let attendance =
+            store::class_subject_attendance(&self.db, key.class_id, key.subject_id, from, to)
+                .await?;
+        let (scale, policy) = self
+            .rules(school_id, key.subject_id, &mut HashMap::new())
+            .await?;
+        Ok(Journal {
+            students,
+            lessons,
+            marks,
+            attendance,
+            scale,
+            policy,
         })
     }
 
