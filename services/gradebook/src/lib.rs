@@ -9,6 +9,7 @@ use std::sync::Arc;
 mod api;
 pub mod calc;
 mod calendar;
+mod cohort;
 mod convert;
 mod feed;
 mod model;

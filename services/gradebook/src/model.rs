@@ -101,6 +101,17 @@ pub enum AttendanceKind {
     Late,
 }
 
+impl AttendanceKind {
+    /// The student was not at the lesson, whatever the reason. A late
+    /// arrival attended, as reports count it.
+    pub fn missed(self) -> bool {
+        match self {
+            AttendanceKind::Absent | AttendanceKind::Ill | AttendanceKind::Excused => true,
+            AttendanceKind::Present | AttendanceKind::Late => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Attendance {
     pub id: AttendanceId,

@@ -208,6 +208,17 @@ impl Scale {
         }
     }
 
+    /// The lowest and highest points a value counts for; `None` for a scale
+    /// whose values never count. Custom values are given on 0–100.
+    pub fn points_range(&self) -> Option<(f64, f64)> {
+        match self.kind {
+            ScaleKind::FivePoint => Some((1.0, 5.0)),
+            ScaleKind::TenPoint => Some((1.0, 10.0)),
+            ScaleKind::HundredPoint | ScaleKind::Custom => Some((0.0, 100.0)),
+            ScaleKind::PassFail => None,
+        }
+    }
+
     /// The values a teacher could give, best first, with their points: what a
     /// what-if may suggest.
     pub fn candidates(&self) -> Vec<(String, f64)> {
@@ -340,6 +351,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn every_value_counts_within_the_scales_range(text in "[0-9]{1,3}[+-]?", kind in 0usize..4) {
+            let scale = scale(ScaleKind::ALL[kind], kind == 0);
+            let points = scale.grade(&text).ok().and_then(|graded| graded.points);
+            if let (Some(points), Some((low, high))) = (points, scale.points_range()) {
+                prop_assert!(low <= points && points <= high, "{} outside {}–{}", points, low, high);
+            }
+        }
+
         #[test]
         fn whatever_is_accepted_reads_back_the_same(text in "\\PC{0,5}", kind in 0usize..4) {
             let scale = scale(ScaleKind::ALL[kind], kind == 0);

@@ -128,6 +128,12 @@ impl GradebookService for GradebookApi {
     ) -> Reply<pb::GetJournalResponse> {
         handle(request, |c, m| self.get_journal(c, m)).await
     }
+    async fn find_journal_students(
+        &self,
+        request: Request<pb::FindJournalStudentsRequest>,
+    ) -> Reply<pb::FindJournalStudentsResponse> {
+        handle(request, |c, m| self.find_journal_students(c, m)).await
+    }
     async fn get_student_averages(
         &self,
         request: Request<pb::GetStudentAveragesRequest>,

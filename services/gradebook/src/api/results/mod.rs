@@ -1,10 +1,12 @@
 //! What the marks add up to: calculation policies, weighted averages with
-//! their explanation, the what-if, final marks, and the teacher's journal
-//! grid. Averages, suggestions and what-ifs all come from `calc`.
+//! their explanation, the what-if, final marks, the teacher's journal grid
+//! and its students picked by standing. Averages, suggestions and what-ifs
+//! all come from `calc`.
 
 mod averages;
 mod finals;
 mod journal;
+mod journal_students;
 mod policies;
 
 pub use finals::FINAL_MARK;
