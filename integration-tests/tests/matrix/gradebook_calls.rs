@@ -188,6 +188,18 @@ pub(super) async fn call_gradebook(
                 },
             ))
             .await),
+        Rpc::FindJournalStudents => ok(g
+            .find_journal_students(with_token(
+                token,
+                gradebook::FindJournalStudentsRequest {
+                    class_id: f.class_5a.clone(),
+                    subject_id: f.mathematics.clone(),
+                    reporting_period_id: period,
+                    absences_at_least: Some(1),
+                    ..Default::default()
+                },
+            ))
+            .await),
         Rpc::GetStudentAverages => ok(g
             .get_student_averages(with_token(
                 token,

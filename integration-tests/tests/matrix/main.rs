@@ -426,6 +426,7 @@ async fn call(f: &mut Fixture, rpc: Rpc, who: Who, serial: usize) -> Result<(), 
         | Rpc::ListStudentAttendance
         | Rpc::GetStudentWeekRecord
         | Rpc::GetJournal
+        | Rpc::FindJournalStudents
         | Rpc::GetStudentAverages
         | Rpc::ComputeWhatIf
         | Rpc::CreateCalculationPolicy

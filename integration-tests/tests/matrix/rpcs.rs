@@ -69,6 +69,7 @@ pub(super) enum Rpc {
     ListStudentAttendance,
     GetStudentWeekRecord,
     GetJournal,
+    FindJournalStudents,
     GetStudentAverages,
     ComputeWhatIf,
     CreateCalculationPolicy,
@@ -157,7 +158,7 @@ pub(super) enum Rpc {
     ReplyMeetingInvitation,
 }
 
-pub(super) const RPCS: [Rpc; 135] = [
+pub(super) const RPCS: [Rpc; 136] = [
     Rpc::ListStudentMarks,
     Rpc::CreateMark,
     Rpc::CheckAccess,
@@ -219,6 +220,7 @@ pub(super) const RPCS: [Rpc; 135] = [
     Rpc::ListStudentAttendance,
     Rpc::GetStudentWeekRecord,
     Rpc::GetJournal,
+    Rpc::FindJournalStudents,
     Rpc::GetStudentAverages,
     Rpc::ComputeWhatIf,
     Rpc::CreateCalculationPolicy,
@@ -398,9 +400,11 @@ pub(super) fn allowed(rpc: Rpc) -> BTreeSet<Who> {
         .concat(),
         Rpc::CheckManageSchedule => vec![SchoolAdmin, DeputyHead],
         Rpc::CheckClosePeriod => vec![DeputyHead],
-        Rpc::CheckTeachClass | Rpc::GetJournal | Rpc::RequestReopen | Rpc::SetLessonTopic => {
-            vec![SubjectTeacher, ClassTeacher, DeputyHead]
-        }
+        Rpc::CheckTeachClass
+        | Rpc::GetJournal
+        | Rpc::FindJournalStudents
+        | Rpc::RequestReopen
+        | Rpc::SetLessonTopic => vec![SubjectTeacher, ClassTeacher, DeputyHead],
         Rpc::GetMark
         | Rpc::ListMarkRevisions
         | Rpc::ListStudentAttendance
