@@ -11,6 +11,7 @@ use crate::caller::{Caller, path_id, renamed, required};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::views::{AttendanceKind, AttendanceView};
 
+pub mod cohort;
 pub mod finals;
 mod grid;
 pub mod reopen;

@@ -205,6 +205,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(journal::reopen::decide_reopen))
         .routes(routes!(journal::set_attendance))
         .routes(routes!(journal::finals::set_final_mark))
+        .routes(routes!(journal::cohort::preview_cohort))
+        .routes(routes!(journal::cohort::send_cohort))
         .routes(routes!(lessons::list_lessons))
         .routes(routes!(lessons::set_topic))
         .routes(routes!(roster::list_classes, roster::create_class))

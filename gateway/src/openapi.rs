@@ -423,6 +423,8 @@ mod tests {
             ("POST", "/api/v1/attachments"),
             ("POST", "/api/v1/final-marks"),
             ("POST", "/api/v1/guardianships"),
+            ("POST", "/api/v1/journal/cohort"),
+            ("POST", "/api/v1/journal/cohort/messages"),
             ("POST", "/api/v1/journal/reopen-requests"),
             (
                 "POST",

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::texts::TeachingTexts;
 use super::{
-    MarkChip, SIGNS, attendance_letter, finals_url, journal_heading, journal_path_of, parse_day,
+    MarkChip, SIGNS, attendance_letter, finals_url, journal_heading, journal_path, journal_path_of,
+    parse_day,
 };
 use crate::extract::{ApiQuery, PageForm};
 use crate::journal::{
@@ -35,6 +36,8 @@ struct JournalPage {
     closed: bool,
     subject_id: String,
     finals_url: String,
+    /// The page that writes to the families of students picked by standing.
+    cohort_url: String,
     columns: Vec<Column>,
     rows: Vec<Row>,
     signs: Vec<SignLine>,
@@ -281,6 +284,13 @@ fn journal_page(shell: Shell, lang: Lang, today: &str, journal: JournalView) -> 
         period,
         closed: journal.period_state == Some(PeriodState::Closed),
         finals_url: finals_url(
+            &journal.class_id,
+            &journal.subject_id,
+            &journal.period_id,
+            &journal.group_id,
+        ),
+        cohort_url: journal_path(
+            "/cohort",
             &journal.class_id,
             &journal.subject_id,
             &journal.period_id,

@@ -7,6 +7,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::Days;
 
+mod cohort;
+mod cohort_texts;
 mod finals;
 mod homework;
 mod journal;
@@ -40,6 +42,10 @@ pub fn routes() -> Router<AppState> {
             get(finals::show).post(finals::set),
         )
         .route("/teaching/journal/reopen", post(journal::ask_to_reopen))
+        .route(
+            "/teaching/journal/cohort",
+            get(cohort::show).post(cohort::send),
+        )
         .route("/teaching/lessons/{lesson_id}", get(lesson::show))
         .route(
             "/teaching/homework/{homework_id}",

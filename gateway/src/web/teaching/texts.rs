@@ -163,6 +163,8 @@ texts! {
             / "PDF, images, documents, text; up to 20 MB each.",
         mark_weight: "вес"
             / "weight",
+        write_to_families: "Написать семьям…"
+            / "Write to families…",
         finals: "Итоговые оценки"
             / "Final marks",
         finals_hint: "Средний балл и предлагаемая оценка посчитаны по правилам школы; итоговую выставляет учитель. Чтобы исправить выставленную, укажите причину."
