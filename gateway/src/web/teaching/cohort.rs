@@ -264,8 +264,10 @@ async fn sent_page(visitor: &Visitor, query: &CohortQuery, sent: CohortSentListV
     let ct = CohortTexts::of(lang);
     let page = async {
         let me = load_me(&visitor.caller).await?;
-        let (threads, refusals): (Vec<_>, Vec<_>) = sent
-            .students
+        // The form's ticks arrive unordered: by name, as a reader looks for one.
+        let mut students = sent.students;
+        students.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        let (threads, refusals): (Vec<_>, Vec<_>) = students
             .into_iter()
             .partition(|student| !student.thread_id.is_empty());
         Ok::<_, otmetka_platform::Error>(SentPage {
