@@ -163,32 +163,6 @@ async fn give_address(sandbox: &Sandbox, manager: &str, person: &str, email: &st
         .expect("the administrator records the address");
 }
 
-/// The teacher gives `student` a mark of `value` in English on `lesson`.
-async fn mark(
-    sandbox: &Sandbox,
-    class: &EnglishClass,
-    student: &str,
-    lesson: &otmetka_proto::schedule::v1::Lesson,
-    value: &str,
-) -> gradebook::Mark {
-    let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
-    let request = gradebook::CreateMarkRequest {
-        student_id: student.into(),
-        subject_id: class.english.clone(),
-        lesson_id: lesson.id.clone(),
-        lesson_date: lesson.date.clone(),
-        value: value.into(),
-        ..Default::default()
-    };
-    journal
-        .create_mark(with_token(&class.teacher_token, request))
-        .await
-        .expect("a mark")
-        .into_inner()
-        .mark
-        .expect("the mark")
-}
-
 /// A class whose first student has a mother (with an address) and a
 /// father (without one), signed in.
 struct Family {
@@ -196,6 +170,30 @@ struct Family {
     child: Person,
     mother: Person,
     father: Person,
+}
+
+impl Family {
+    /// The teacher gives the child a mark of `value` in English on the
+    /// lesson of the sandbox's day.
+    async fn mark(&self, sandbox: &Sandbox, value: &str) -> gradebook::Mark {
+        let lesson = self.class.term.lesson_on_or_before(SANDBOX_TODAY);
+        let mut journal = GradebookServiceClient::new(sandbox.channel("gradebook").await.unwrap());
+        let request = gradebook::CreateMarkRequest {
+            student_id: self.child.id.clone(),
+            subject_id: self.class.english.clone(),
+            lesson_id: lesson.id.clone(),
+            lesson_date: lesson.date.clone(),
+            value: value.into(),
+            ..Default::default()
+        };
+        journal
+            .create_mark(with_token(&self.class.teacher_token, request))
+            .await
+            .expect("a mark")
+            .into_inner()
+            .mark
+            .expect("the mark")
+    }
 }
 
 async fn family(sandbox: &Sandbox, logins: &str) -> Family {
@@ -254,8 +252,7 @@ async fn a_mark_reaches_the_guardian_who_chose_email_once() {
         .await
         .unwrap();
 
-    let lesson = family.class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
-    let five = mark(&sandbox, &family.class, &family.child.id, &lesson, "5").await;
+    let five = family.mark(&sandbox, "5").await;
     let letters = mail.wait_for(1).await.unwrap();
     assert_eq!(letters.len(), 1, "{letters:#?}");
     let letter = &letters[0];
@@ -315,7 +312,7 @@ async fn a_mark_reaches_the_guardian_who_chose_email_once() {
     assert_eq!(shown.state(), pb::DeliveryState::Delivered);
 
     // A second mark makes a second letter; the first is not repeated.
-    mark(&sandbox, &family.class, &family.child.id, &lesson, "4").await;
+    family.mark(&sandbox, "4").await;
     let letters = mail.wait_for(2).await.unwrap();
     assert_eq!(letters.len(), 2, "{letters:#?}");
     assert_eq!(letters[1].subject, "Новая оценка 4 — Английский язык");
@@ -345,8 +342,7 @@ async fn quiet_hours_hold_a_letter_until_the_morning() {
         )
         .await
         .unwrap();
-    let lesson = family.class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
-    mark(&sandbox, &family.class, &family.child.id, &lesson, "5").await;
+    family.mark(&sandbox, "5").await;
     let tomorrow = SANDBOX_TODAY + Days::new(1);
     let eight_in_moscow = tomorrow.and_hms_opt(5, 0, 0).unwrap().and_utc();
     let planned = family
@@ -405,9 +401,8 @@ async fn a_digest_gathers_the_day_in_one_letter_at_its_time() {
         )
         .await
         .unwrap();
-    let lesson = family.class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
-    mark(&sandbox, &family.class, &family.child.id, &lesson, "5").await;
-    mark(&sandbox, &family.class, &family.child.id, &lesson, "3").await;
+    family.mark(&sandbox, "5").await;
+    family.mark(&sandbox, "3").await;
     let seven_in_moscow = SANDBOX_TODAY.and_hms_opt(16, 0, 0).unwrap().and_utc();
     let planned = family
         .mother
@@ -498,8 +493,7 @@ async fn a_refused_send_is_retried_and_recorded() {
         )
         .await
         .unwrap();
-    let lesson = family.class.term.lesson_on_or_before(SANDBOX_TODAY).clone();
-    mark(&sandbox, &family.class, &family.child.id, &lesson, "5").await;
+    family.mark(&sandbox, "5").await;
     let refused = family
         .mother
         .await_notifications(|found| {
